@@ -1,0 +1,125 @@
+//! Retirement triggers: `no-trigger-coverage`, `trigger-metric-cadence`,
+//! thresholds outside their metric's unit, and the built-in `superseded`
+//! condition, which needs no metrics and is evaluated on every run.
+
+use super::{Ctx, at_declaration, slas::unit_range};
+use crate::base::{Code, Diagnostic};
+use crate::model::*;
+
+pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let triggers = &ctx.model.triggers;
+    for service in &ctx.model.services {
+        if service.stage() == Some(Stage::Operation)
+            && !triggers.iter().any(|t| t.applies_to(service))
+        {
+            diags.push(
+                at_declaration(
+                    Code::NoTriggerCoverage,
+                    &service.id,
+                    service.stage,
+                    format!("no trigger applies to service `{}`", service.id.value),
+                )
+                .help("add a `trigger` whose `applies-to` selects it, so the PMO learns when to review it"),
+            );
+        }
+    }
+    for trigger in triggers {
+        let Some(when) = &trigger.when else { continue };
+        if let Window::Within { k, n, span } = when.window
+            && k > n
+        {
+            diags.push(Diagnostic::new(
+                Code::TriggerMetricCadence,
+                span,
+                format!(
+                    "trigger `{}` asks for {k} of the last {n} periods; {k} is more than {n}",
+                    trigger.id.value
+                ),
+            ));
+        }
+        if let Some((_, value)) = when.comparison {
+            diags.extend(unit_range(ctx, &when.metric, value));
+        }
+        if when.is_superseded() {
+            diags.extend(superseded(ctx, trigger, when));
+        }
+    }
+    diags
+}
+
+/// `trigger-fired` for every service the trigger selects (in operation or
+/// transform, old enough) that a service in operation `replaces`.
+fn superseded(ctx: &Ctx, trigger: &Trigger, when: &When) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    for service in &ctx.model.services {
+        let evaluated = matches!(service.stage(), Some(Stage::Operation | Stage::Transform))
+            && trigger.applies_to(service)
+            && old_enough(ctx, trigger, service);
+        if !evaluated {
+            continue;
+        }
+        let successor = ctx.model.services.iter().find(|s| {
+            s.stage() == Some(Stage::Operation)
+                && s.replaces.iter().any(|r| r.value == service.id.value)
+        });
+        if let Some(successor) = successor {
+            diags.push(
+                Diagnostic::new(
+                    Code::TriggerFired,
+                    when.metric.span,
+                    format!(
+                        "trigger `{}` fired for service `{}`: `{}` replaces it and is in operation",
+                        trigger.id.value, service.id.value, successor.id.value
+                    ),
+                )
+                .label(service.id.span, format!("service `{}`", service.id.value)),
+            );
+        }
+    }
+    diags
+}
+
+/// `min-age`: counted from the earliest `go` decision; a service with none
+/// (and, without metrics, no first observation) is not evaluated.
+fn old_enough(ctx: &Ctx, trigger: &Trigger, service: &Service) -> bool {
+    let Some(min_age) = trigger.min_age else {
+        return true;
+    };
+    let first_go = service
+        .decisions
+        .iter()
+        .filter(|d| d.outcome.is_some_and(|o| o.value == Outcome::Go))
+        .filter_map(|d| d.date.map(|d| d.value))
+        .min();
+    first_go.is_some_and(|start| add_duration(start, min_age.value) <= ctx.as_of)
+}
+
+/// A date plus a duration (working days skip weekends).
+pub fn add_duration(date: jiff::civil::Date, d: Duration) -> jiff::civil::Date {
+    use jiff::ToSpan;
+    let n = i64::from(d.count);
+    let span = match d.unit {
+        DurationUnit::Hour => return date,
+        DurationUnit::WorkingDay => {
+            let weeks = (n / 5).min(100_000);
+            let mut at = date
+                .checked_add((7 * weeks).days())
+                .unwrap_or(jiff::civil::Date::MAX);
+            let mut left = n % 5;
+            while left > 0 {
+                at = at.tomorrow().unwrap_or(at);
+                if at.weekday().to_monday_one_offset() <= 5 {
+                    left -= 1;
+                }
+            }
+            return at;
+        }
+        DurationUnit::Day => n.days(),
+        DurationUnit::Week => n.weeks(),
+        DurationUnit::Month => n.months(),
+        DurationUnit::Quarter => (3 * n).months(),
+        DurationUnit::Year => n.years(),
+    };
+    date.checked_add(span).unwrap_or(jiff::civil::Date::MAX)
+}

@@ -1,0 +1,233 @@
+//! One compilation: project root → sources → syntax → lowering → checks.
+//! The same function serves `check`, `build` and every round of `watch`.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use rayon::prelude::*;
+
+use crate::base::{Diagnostic, SourceFile, SourceMap};
+use crate::check;
+use crate::discover::{self, Fatal, Found, Skip};
+use crate::lower;
+use crate::model::Model;
+use crate::syntax;
+
+/// What a run was asked for beyond the project itself.
+#[derive(Debug, Default, Clone)]
+pub struct Options {
+    /// `--deny-warnings`: warnings count as errors.
+    pub deny_warnings: bool,
+    /// `--out`: another output folder to leave out of discovery.
+    pub out: Option<PathBuf>,
+}
+
+/// The result of a compilation: the model (after checks), every finding, and
+/// the sources they point into.
+pub struct Compiled {
+    pub root: PathBuf,
+    pub sources: SourceMap,
+    pub model: Model,
+    /// Sorted as section 8 fixes: file, line, column, code, end, message.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Some file had a syntax error, so the model rules were skipped.
+    pub syntax_errors: bool,
+    pub as_of: Date,
+}
+
+impl Compiled {
+    pub fn error_count(&self) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::base::Severity::Error)
+            .count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.diagnostics.len() - self.error_count()
+    }
+
+    /// The build folder: `--out`, else the manifest's `output`, else `site`.
+    pub fn output_dir(&self, out: Option<&Path>) -> PathBuf {
+        match out {
+            Some(out) => out.to_path_buf(),
+            None => self.root.join(
+                self.model
+                    .pmo
+                    .as_ref()
+                    .and_then(|p| p.output.as_ref())
+                    .map_or("site", |o| o.value.as_str()),
+            ),
+        }
+    }
+}
+
+/// The date "today" means: `SOURCE_DATE_EPOCH`'s UTC date when set, else today (UTC).
+pub fn default_as_of() -> Date {
+    let now = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .unwrap_or_else(jiff::Timestamp::now);
+    now.to_zoned(jiff::tz::TimeZone::UTC).date()
+}
+
+/// A file read and lowered on its own.
+struct FileResult {
+    file: SourceFile,
+    model: Model,
+    diagnostics: Vec<Diagnostic>,
+    syntax_error: bool,
+}
+
+fn read(found: &Found) -> Result<Vec<u8>, Fatal> {
+    std::fs::read(&found.path).map_err(|e| Fatal(format!("cannot read `{}`: {e}", found.name)))
+}
+
+fn process(id: crate::base::FileId, found: Found, bytes: Vec<u8>, is_manifest: bool) -> FileResult {
+    let (text, decode_error) = syntax::decode(id, bytes);
+    let text: Arc<str> = text.into();
+    let file = SourceFile::new(found.name, found.path, text.clone());
+    if let Some(diag) = decode_error {
+        return FileResult {
+            file,
+            model: Model::default(),
+            diagnostics: vec![diag],
+            syntax_error: true,
+        };
+    }
+    match syntax::parse(id, &text) {
+        Ok(doc) => {
+            let (model, diagnostics) = lower::lower_file(id, &doc, is_manifest);
+            FileResult {
+                file,
+                model,
+                diagnostics,
+                syntax_error: false,
+            }
+        }
+        Err(diagnostics) => FileResult {
+            file,
+            model: Model::default(),
+            diagnostics,
+            syntax_error: true,
+        },
+    }
+}
+
+/// Finds the project that holds `path` and compiles it.
+pub fn compile(path: &Path, options: &Options) -> Result<Compiled, Fatal> {
+    let root = discover::find_root(path)?;
+    compile_root(root, options)
+}
+
+/// Compiles the project at `root`.
+pub fn compile_root(root: PathBuf, options: &Options) -> Result<Compiled, Fatal> {
+    // The manifest first: it says what discovery leaves out.
+    let manifest = Found {
+        name: discover::MANIFEST.into(),
+        path: root.join(discover::MANIFEST),
+    };
+    let manifest_bytes = read(&manifest)?;
+    let mut skip = Skip::default();
+    let mut output = "site".to_string();
+    if let Ok(text) = std::str::from_utf8(&manifest_bytes)
+        && let Ok(doc) = syntax::parse(crate::base::FileId(0), text)
+    {
+        let (m, _) = lower::lower_file(crate::base::FileId(0), &doc, true);
+        if let Some(pmo) = m.pmo {
+            skip.exclude = pmo.exclude.into_iter().map(|e| e.value).collect();
+            if let Some(o) = pmo.output {
+                output = o.value;
+            }
+        }
+    }
+    skip.output = Some(root.join(output));
+    let out = options
+        .out
+        .as_ref()
+        .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone()));
+    let found = discover::sources(&root, &skip)?;
+    let found: Vec<Found> = match out {
+        Some(out) => found
+            .into_iter()
+            .filter(|f| !f.path.starts_with(&out))
+            .collect(),
+        None => found,
+    };
+    let inputs = found
+        .into_iter()
+        .map(|f| {
+            let bytes = read(&f)?;
+            Ok((f, bytes))
+        })
+        .collect::<Result<Vec<_>, Fatal>>()?;
+    let results: Vec<FileResult> = parse_pool().install(|| {
+        inputs
+            .into_par_iter()
+            .enumerate()
+            .map(|(i, (f, bytes))| {
+                let is_manifest = f.name == discover::MANIFEST;
+                process(crate::base::FileId(i as u32), f, bytes, is_manifest)
+            })
+            .collect()
+    });
+
+    let mut sources = SourceMap::default();
+    let mut model = Model::default();
+    let mut diagnostics = Vec::new();
+    let mut syntax_errors = false;
+    for result in results {
+        sources.add(result.file);
+        model.append(result.model);
+        diagnostics.extend(result.diagnostics);
+        syntax_errors |= result.syntax_error;
+    }
+    let as_of = model
+        .pmo
+        .as_ref()
+        .and_then(|p| p.as_of)
+        .map_or_else(default_as_of, |d| d.value);
+    if !syntax_errors {
+        diagnostics.extend(check::check(&mut model, as_of));
+    }
+    let lints = model
+        .pmo
+        .as_ref()
+        .map(|p| p.lints.as_slice())
+        .unwrap_or_default();
+    let mut diagnostics = check::apply_lints(diagnostics, lints, options.deny_warnings);
+    sort(&mut diagnostics, &sources);
+    Ok(Compiled {
+        root,
+        sources,
+        model,
+        diagnostics,
+        syntax_errors,
+        as_of,
+    })
+}
+
+/// Parsing recurses: parse on threads with a stack for the deepest nesting
+/// the syntax layer lets through.
+fn parse_pool() -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new()
+        .stack_size(syntax::PARSER_STACK_BYTES)
+        .build()
+        .expect("a thread pool")
+}
+
+/// Section 8's order: file, line, column, code, end position, message.
+pub fn sort(diags: &mut [Diagnostic], sources: &SourceMap) {
+    diags.sort_by_cached_key(|d| {
+        let (start, end) = sources.resolve(d.span);
+        (
+            sources.get(d.span.file).name.clone().into_bytes(),
+            start,
+            d.code.as_str(),
+            end,
+            d.message.clone(),
+        )
+    });
+}

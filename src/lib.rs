@@ -1,0 +1,37 @@
+//! `pmoc` compiles a PMO's service catalogue, written in KDL, into checked
+//! findings, a JSON catalog and a documentation site.
+//!
+//! The pipeline, each step a module:
+//!
+//! 1. [`discover`]: find the project root (`pmo.kdl`) and its `*.kdl` sources.
+//! 2. [`syntax`]: parse each file as KDL; syntax errors are findings, never panics.
+//! 3. [`lower`]: each document into the typed [`model`], keeping spans; schema findings.
+//! 4. [`check`]: the model rules, one module per rule family.
+//! 5. [`emit`]: findings in human, short, JSON, GitHub and SARIF form.
+//!
+//! [`compile`] runs steps 1–4 once; the [`commands`] drive it.
+//! Findings are plain data ([`base::Diagnostic`]) until `emit` prints them.
+
+pub mod base;
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod compile;
+pub mod discover;
+pub mod emit;
+pub mod lower;
+pub mod model;
+pub mod syntax;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Runs the command line and returns the process's exit code.
+pub fn run() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match &cli.command {
+        cli::Command::Check(args) => commands::check::run(args),
+        cli::Command::Explain { code } => commands::explain::run(code.as_deref()),
+    }
+}

@@ -1,0 +1,600 @@
+//! Lowering: one file's KDL document into the typed [`Model`], with the
+//! schema findings of section 4 (`unknown-node`, `unknown-property`,
+//! `missing-field`, `duplicate-field`, `wrong-type`, `invalid-value`,
+//! `invalid-id`, `misplaced-pmo`).
+//!
+//! Each file is lowered on its own, so files can be lowered in parallel and
+//! their documents dropped at once; [`Model::append`] joins the results in
+//! file order. Every declaration is read through [`reader::Node`], which
+//! reports whatever a declaration does not read.
+
+mod reader;
+pub mod values;
+
+use kdl::KdlDocument;
+
+use crate::base::diag::did_you_mean;
+use crate::base::{Code, Diagnostic, FileId, Span, Spanned};
+use crate::model::*;
+use reader::{Cx, Node};
+use values::{
+    count, date, duration, hours, id, keyword, number, positive, reference, text, time_zone,
+};
+
+/// The declarations a file may hold at its top level.
+const DECLARATIONS: &[&str] = &[
+    "pmo",
+    "person",
+    "team",
+    "customer",
+    "objective",
+    "metric",
+    "function",
+    "service",
+    "gate",
+    "trigger",
+];
+
+/// Lowers one parsed file. `is_manifest` is true for the root `pmo.kdl`, the
+/// one place a `pmo` may stand.
+pub fn lower_file(file: FileId, doc: &KdlDocument, is_manifest: bool) -> (Model, Vec<Diagnostic>) {
+    let cx = Cx::new(file);
+    let mut model = Model::default();
+    for kdl in doc.nodes() {
+        let kind = kdl.name().value();
+        let node = Node::new(&cx, kdl, format!("`{kind}`"));
+        match kind {
+            "pmo" if is_manifest && model.pmo.is_none() => model.pmo = pmo(node),
+            "pmo" => {
+                let why = if is_manifest {
+                    "a project has exactly one `pmo`; this is a second one"
+                } else {
+                    "`pmo` belongs in the `pmo.kdl` at the project root"
+                };
+                cx.report(Diagnostic::new(Code::MisplacedPmo, node.head_span(), why));
+                node.ignore_rest();
+            }
+            "person" => model.persons.extend(person(node)),
+            "team" => model.teams.extend(team(node)),
+            "customer" => model.customers.extend(customer(node)),
+            "objective" => model.objectives.extend(objective(node)),
+            "metric" => model.metrics.extend(metric(node)),
+            "function" => model.functions.extend(function(node)),
+            "service" => model.services.extend(service(node)),
+            "gate" => model.gates.extend(gate(node)),
+            "trigger" => model.triggers.extend(trigger(node)),
+            other => {
+                cx.report(
+                    Diagnostic::new(
+                        Code::UnknownNode,
+                        node.name_span(),
+                        format!("`{other}` is not a declaration"),
+                    )
+                    .maybe_help(did_you_mean(other, DECLARATIONS.iter().copied())),
+                );
+                node.ignore_rest();
+            }
+        }
+    }
+    if is_manifest && model.pmo.is_none() {
+        cx.report(Diagnostic::new(
+            Code::MisplacedPmo,
+            Span::new(file, 0, 0),
+            "`pmo.kdl` declares no `pmo`",
+        ));
+    }
+    (model, cx.into_diagnostics())
+}
+
+impl Model {
+    /// Appends another file's declarations after this one's.
+    pub fn append(&mut self, other: Model) {
+        if self.pmo.is_none() {
+            self.pmo = other.pmo;
+        }
+        self.persons.extend(other.persons);
+        self.teams.extend(other.teams);
+        self.customers.extend(other.customers);
+        self.objectives.extend(other.objectives);
+        self.metrics.extend(other.metrics);
+        self.functions.extend(other.functions);
+        self.services.extend(other.services);
+        self.gates.extend(other.gates);
+        self.triggers.extend(other.triggers);
+    }
+}
+
+/// Reads a declaration's id (its first argument) and names the node by it.
+fn declare(node: &mut Node) -> Option<Id> {
+    let kind = node.name();
+    let Some(entry) = node.arg(0) else {
+        node.missing("id");
+        return None;
+    };
+    let id = id(node.cx, entry)?;
+    node.rename(format!("{kind} `{}`", id.value));
+    Some(id)
+}
+
+fn pmo(mut node: Node) -> Option<Pmo> {
+    let id = declare(&mut node)?;
+    let site = node.child("site");
+    let lints = node.child("lints").map(|l| lints(&l)).unwrap_or_default();
+    Some(Pmo {
+        id,
+        head_span: node.head_span(),
+        name: node.required("name", text),
+        mandate: node.required("mandate", text),
+        sponsor: node.required("sponsor", reference),
+        head: node.field("head", reference),
+        structure: node.field("structure", keyword),
+        as_of: node.field("as-of", date),
+        site_title: site.as_ref().and_then(|s| s.field("title", text)),
+        base_url: site.as_ref().and_then(|s| s.field("base-url", text)),
+        output: node.field("output", text),
+        exclude: node.list("exclude", text),
+        lints,
+    })
+}
+
+fn lints(node: &Node) -> Vec<(Code, Spanned<LintLevel>)> {
+    let mut levels: Vec<(Code, Spanned<LintLevel>)> = Vec::new();
+    let mut groups: Vec<(LintLevel, Node)> = Vec::new();
+    for level in LintLevel::ALL {
+        groups.extend(
+            node.children(level.as_str())
+                .into_iter()
+                .map(|n| (*level, n)),
+        );
+    }
+    // The last level given for a code wins: keep source order.
+    groups.sort_by_key(|(_, n)| n.name_span().start);
+    for (level, group) in &groups {
+        for name in group.values(text) {
+            match Code::from_name(&name.value).filter(|c| c.is_lintable()) {
+                Some(code) => levels.push((code, Spanned::new(*level, name.span))),
+                None => {
+                    let why = if Code::from_name(&name.value).is_some() {
+                        "is a syntax or schema code, which is always an error"
+                    } else {
+                        "is not a rule code"
+                    };
+                    let lintable = Code::ALL
+                        .iter()
+                        .filter(|c| c.is_lintable())
+                        .map(|c| c.as_str());
+                    node.cx.report(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            name.span,
+                            format!("`{}` {why}", name.value),
+                        )
+                        .maybe_help(did_you_mean(&name.value, lintable)),
+                    );
+                }
+            }
+        }
+    }
+    levels
+}
+
+fn person(mut node: Node) -> Option<Person> {
+    let id = declare(&mut node)?;
+    Some(Person {
+        id,
+        name: node.required_property("name", text),
+        email: node.property("email", text),
+        title: node.property("title", text),
+    })
+}
+
+fn team(mut node: Node) -> Option<Team> {
+    let id = declare(&mut node)?;
+    Some(Team {
+        id,
+        name: node.required_property("name", text),
+        members: node.list("member", reference),
+    })
+}
+
+fn customer(mut node: Node) -> Option<Customer> {
+    let id = declare(&mut node)?;
+    Some(Customer {
+        id,
+        name: node.required_property("name", text),
+        size: node.property("size", count),
+    })
+}
+
+fn objective(mut node: Node) -> Option<Objective> {
+    let id = declare(&mut node)?;
+    Some(Objective {
+        id,
+        title: node.required_property("title", text),
+        owner: node.property("owner", reference),
+        period: node.property("period", text),
+    })
+}
+
+fn metric(mut node: Node) -> Option<Metric> {
+    let id = declare(&mut node)?;
+    if id.value == SUPERSEDED {
+        node.cx.report(Diagnostic::new(
+            Code::InvalidValue,
+            id.span,
+            "`superseded` is the built-in trigger condition and cannot name a metric",
+        ));
+    }
+    Some(Metric {
+        id,
+        name: node.required_property("name", text),
+        unit: node.required_property("unit", keyword),
+        direction: node.required_property("direction", keyword),
+        cadence: node.required_property("cadence", keyword),
+    })
+}
+
+fn function(mut node: Node) -> Option<Function> {
+    let id = declare(&mut node)?;
+    if !node.has_child("levels") {
+        node.missing("levels");
+    }
+    Some(Function {
+        id,
+        name: node.required("name", text),
+        description: node.field("description", text),
+        levels: node.list("levels", keyword),
+        lead: node.field("lead", reference),
+    })
+}
+
+fn service(mut node: Node) -> Option<Service> {
+    let id = declare(&mut node)?;
+    Some(Service {
+        name: node.required("name", text),
+        function: node.required("function", reference),
+        description: node.required("description", text),
+        stage: node.required("stage", keyword),
+        owner: node.field("owner", reference),
+        level: node.field("level", keyword),
+        offers: node.children("offer").iter().flat_map(offers).collect(),
+        objectives: node.list("objectives", reference),
+        depends_on: node.list("depends-on", reference),
+        replaces: node.list("replaces", reference),
+        kpis: node.list("kpis", reference),
+        channel: node.field("channel", text),
+        slas: node.children("sla").into_iter().filter_map(sla).collect(),
+        pilot: node.child("pilot").map(|n| pilot(&n)),
+        rollout: node.child("rollout").map(|n| rollout(&n)),
+        transform: node.child("transform").map(|n| Transform {
+            span: n.name_span(),
+            changes: n.field("changes", text),
+            target_date: n.field("target-date", date),
+            successor: n.field("successor", reference),
+        }),
+        retirement: node.child("retirement").map(|n| Retirement {
+            span: n.name_span(),
+            date: n.field("date", date),
+            reason: n.field("reason", text),
+            decided_at: n.field("decided-at", reference),
+            replaced_by: n.field("replaced-by", reference),
+        }),
+        decisions: node
+            .children("decision")
+            .into_iter()
+            .filter_map(decision)
+            .collect(),
+        id,
+    })
+}
+
+/// `offer "a" "b" level="mandated"`: one offer per customer group.
+fn offers(node: &Node) -> Vec<Offer> {
+    let level = node.required_property("level", keyword);
+    node.values(reference)
+        .into_iter()
+        .map(|customer| Offer { customer, level })
+        .collect()
+}
+
+fn sla(mut node: Node) -> Option<Sla> {
+    let id = declare(&mut node)?;
+    let hours_node = node.child("hours");
+    if !node.has_child("target") {
+        node.missing("target");
+    }
+    if !node.has_child("escalate") {
+        node.missing("escalate");
+    }
+    let report = node.child("report");
+    if report.is_none() {
+        node.missing("report");
+    }
+    Some(Sla {
+        id,
+        customers: node.list("customers", reference),
+        period: node.required("period", keyword),
+        calendar: node.field("calendar", keyword),
+        hours: hours_node.as_ref().and_then(|h| h.value(hours)),
+        tz: hours_node
+            .as_ref()
+            .and_then(|h| h.property("tz", time_zone)),
+        targets: node.children("target").iter().filter_map(target).collect(),
+        respond_within: node.field("respond-within", duration),
+        report: report.map(|r| Report {
+            every: r.property("every", keyword),
+            to: r.required_property("to", reference),
+        }),
+        escalations: node
+            .children("escalate")
+            .iter()
+            .map(|e| Escalation {
+                after: e.required_property("after", duration),
+                to: e.required_property("to", reference),
+            })
+            .collect(),
+        review_by: node.required("review-by", date),
+        ends: node.field("ends", date),
+    })
+}
+
+/// Exactly one of `at-least` / `at-most`: both is `duplicate-field`,
+/// neither `missing-field`.
+fn bound(node: &Node) -> Option<Bound> {
+    let least = node.prop("at-least");
+    let most = node.prop("at-most");
+    let (kind, entry) = match (least, most) {
+        (Some(a), Some(b)) => {
+            let (first, later) = if a.span().offset() < b.span().offset() {
+                (a, b)
+            } else {
+                (b, a)
+            };
+            node.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    node.cx.value_span(later),
+                    format!(
+                        "{} gives both `at-least` and `at-most`; keep one",
+                        node.what
+                    ),
+                )
+                .label(node.cx.value_span(first), "the other bound"),
+            );
+            return None;
+        }
+        (Some(a), None) => (BoundKind::AtLeast, a),
+        (None, Some(b)) => (BoundKind::AtMost, b),
+        (None, None) => {
+            node.missing("at-least` or `at-most");
+            return None;
+        }
+    };
+    Some(Bound {
+        kind,
+        value: number(node.cx, entry)?,
+    })
+}
+
+fn target(node: &Node) -> Option<Target> {
+    let bound = bound(node);
+    let warn = node.property("warn", number);
+    Some(Target {
+        metric: node.value(reference)?,
+        bound,
+        warn,
+    })
+}
+
+fn pilot(node: &Node) -> Pilot {
+    Pilot {
+        span: node.name_span(),
+        scope: node.field("scope", text),
+        groups: node.list("groups", reference),
+        start: node.field("start", date),
+        review: node.field("review", date),
+        success: node.field("success", text),
+        exit_gate: node.field("exit-gate", reference),
+    }
+}
+
+fn rollout(node: &Node) -> Rollout {
+    Rollout {
+        span: node.name_span(),
+        phases: node
+            .children("phase")
+            .iter()
+            .filter_map(|p| {
+                Some(Phase {
+                    start: p.property("start", date),
+                    end: p.property("end", date),
+                    groups: p
+                        .prop("groups")
+                        .and_then(|e| reference(p.cx, e))
+                        .into_iter()
+                        .collect(),
+                    name: p.value(text)?,
+                })
+            })
+            .collect(),
+        adoption_target: node.child("adoption-target").and_then(|a| {
+            Some(AdoptionTarget {
+                bound: bound(&a),
+                by: a.property("by", date),
+                metric: a.value(reference)?,
+            })
+        }),
+        champion: node.field("champion", reference),
+    }
+}
+
+fn decision(mut node: Node) -> Option<Decision> {
+    let gate = node.value(reference)?;
+    node.rename(format!("decision at `{}`", gate.value));
+    Some(Decision {
+        outcome: node.required_property("outcome", keyword),
+        date: node.required_property("date", date),
+        by: node.required_property("by", reference),
+        present: node.list("present", reference),
+        rationale: node.field("rationale", text),
+        revisit: node.field("revisit", date),
+        gate,
+    })
+}
+
+fn gate(mut node: Node) -> Option<Gate> {
+    let id = declare(&mut node)?;
+    if !node.has_child("to") {
+        node.missing("to");
+    }
+    if !node.has_child("approvers") {
+        node.missing("approvers");
+    }
+    Some(Gate {
+        id,
+        name: node.required("name", text),
+        from: node.required("from", keyword),
+        to: node.list("to", keyword),
+        approvers: node.list("approvers", reference),
+        quorum: node.field("quorum", positive),
+        must: node.list("must", text),
+        should: node
+            .children("should")
+            .iter()
+            .filter_map(|s| {
+                Some(Criterion {
+                    weight: s.property("weight", positive),
+                    text: s.value(text)?,
+                })
+            })
+            .collect(),
+        deliverables: node.list("deliverable", text),
+    })
+}
+
+fn trigger(mut node: Node) -> Option<Trigger> {
+    let id = declare(&mut node)?;
+    if !node.has_child("applies-to") {
+        node.missing("applies-to");
+    }
+    let when_node = node.child("when");
+    if when_node.is_none() {
+        node.missing("when");
+    }
+    Some(Trigger {
+        id,
+        applies_to: node
+            .children("applies-to")
+            .iter()
+            .filter_map(applies_to)
+            .collect(),
+        when: when_node.and_then(|w| when(&w)),
+        min_age: node.field("min-age", duration),
+        action: node.required("action", keyword),
+        gate: node.field("gate", reference),
+        notify: node.list("notify", reference),
+    })
+}
+
+fn applies_to(node: &Node) -> Option<AppliesTo> {
+    let selector = AppliesTo {
+        stage: node.property("stage", keyword),
+        function: node.property("function", reference),
+        service: node.property("service", reference),
+    };
+    let written = ["stage", "function", "service"]
+        .iter()
+        .any(|k| node.kdl.entry(*k).is_some());
+    if !written {
+        node.missing("stage`, `function` or `service");
+        return None;
+    }
+    let all_valid = ["stage", "function", "service"].iter().all(|k| {
+        node.kdl.entry(*k).is_none()
+            || match *k {
+                "stage" => selector.stage.is_some(),
+                "function" => selector.function.is_some(),
+                _ => selector.service.is_some(),
+            }
+    });
+    // A selector with an invalid value selects nothing rather than everything.
+    all_valid.then_some(selector)
+}
+
+fn when(node: &Node) -> Option<When> {
+    let metric = node.value(reference);
+    let mut comparison = None;
+    let mut first: Option<&kdl::KdlEntry> = None;
+    for word in Comparison::WORDS {
+        let Some(entry) = node.prop(word) else {
+            continue;
+        };
+        if let Some(first) = first {
+            node.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    node.cx.value_span(entry),
+                    "a trigger condition takes one comparison",
+                )
+                .label(node.cx.value_span(first), "the other comparison"),
+            );
+            continue;
+        }
+        first = Some(entry);
+        comparison = Comparison::parse(word).zip(number(node.cx, entry));
+    }
+    let metric = metric?;
+    if first.is_none() && metric.value != SUPERSEDED {
+        node.missing("below`, `above`, `at-most` or `at-least");
+    }
+    let for_ = node.prop("for");
+    let within = node.prop("within");
+    let window = match (for_, within) {
+        (Some(f), Some(w)) => {
+            node.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    node.cx.value_span(w),
+                    "a trigger condition takes `for` or `within`, not both",
+                )
+                .label(node.cx.value_span(f), "`for` given here"),
+            );
+            Window::For(positive(node.cx, f)?)
+        }
+        (Some(f), None) => Window::For(positive(node.cx, f)?),
+        (None, Some(w)) => within_window(node, w)?,
+        (None, None) => Window::For(Spanned::new(1, node.name_span())),
+    };
+    Some(When {
+        metric,
+        comparison,
+        window,
+    })
+}
+
+/// `within="K of N"`, K and N whole numbers ≥ 1 (K > N is a model rule).
+fn within_window(node: &Node, entry: &kdl::KdlEntry) -> Option<Window> {
+    let s = text(node.cx, entry)?;
+    let parsed = s.value.split_once(" of ").and_then(|(k, n)| {
+        let parse = |x: &str| {
+            x.parse::<u64>()
+                .ok()
+                .filter(|&v| v >= 1 && !x.starts_with('+'))
+        };
+        Some((parse(k)?, parse(n)?))
+    });
+    match parsed {
+        Some((k, n)) => Some(Window::Within { k, n, span: s.span }),
+        None => {
+            node.cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    s.span,
+                    format!("`{}` is not a window of periods", s.value),
+                )
+                .help("write `K of N` with whole numbers of 1 or more, e.g. `4 of 6`"),
+            );
+            None
+        }
+    }
+}

@@ -1,0 +1,327 @@
+//! The one mechanism every declaration is read with: a [`Node`] hands out the
+//! arguments, properties and child nodes a lowering asks for, and when it is
+//! dropped reports everything that was written but never asked for
+//! (`unknown-property`, `unknown-node`, extra arguments), with the nearest
+//! name that was asked for as help. A field's schema is therefore the code
+//! that reads it: there is no second list of valid names to keep in step.
+
+use std::cell::{Cell, RefCell};
+
+use kdl::{KdlEntry, KdlNode, KdlValue};
+use miette::SourceSpan;
+
+use super::values::Convert;
+use crate::base::diag::did_you_mean;
+use crate::base::{Code, Diagnostic, FileId, Span};
+
+/// The file being lowered and the findings so far.
+pub struct Cx {
+    pub file: FileId,
+    diags: RefCell<Vec<Diagnostic>>,
+}
+
+impl Cx {
+    pub fn new(file: FileId) -> Cx {
+        Cx {
+            file,
+            diags: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub fn report(&self, diag: Diagnostic) {
+        self.diags.borrow_mut().push(diag);
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diags.into_inner()
+    }
+
+    pub fn span(&self, s: SourceSpan) -> Span {
+        Span::new(self.file, s.offset(), s.offset() + s.len())
+    }
+
+    /// The value token of an entry, quotes included, annotation excluded.
+    pub fn value_span(&self, entry: &KdlEntry) -> Span {
+        let whole = entry.span();
+        let end = whole.offset() + whole.len();
+        let len = entry
+            .format()
+            .map_or(whole.len(), |f| f.value_repr.len().min(whole.len()));
+        Span::new(self.file, end - len, end)
+    }
+
+    /// A node's head: its name through its last entry (section 8).
+    pub fn head_span(&self, node: &KdlNode) -> Span {
+        let name = self.span(node.name().span());
+        node.entries()
+            .last()
+            .map_or(name, |e| name.to(self.span(e.span())))
+    }
+}
+
+/// Describes a KDL value's type for `wrong-type` messages.
+pub fn type_name(value: &KdlValue) -> &'static str {
+    match value {
+        KdlValue::String(_) => "a string",
+        KdlValue::Integer(_) | KdlValue::Float(_) => "a number",
+        KdlValue::Bool(_) => "a boolean",
+        KdlValue::Null => "#null",
+    }
+}
+
+/// A node being read. Dropping it reports what was not read.
+pub struct Node<'k, 'c> {
+    pub kdl: &'k KdlNode,
+    pub cx: &'c Cx,
+    /// How messages name this node, e.g. "service `risk-log`" or "`sla`".
+    pub what: String,
+    args_read: Cell<usize>,
+    props_known: RefCell<Vec<&'static str>>,
+    children_known: RefCell<Vec<&'static str>>,
+}
+
+impl<'k, 'c> Node<'k, 'c> {
+    pub fn new(cx: &'c Cx, kdl: &'k KdlNode, what: String) -> Self {
+        Node {
+            kdl,
+            cx,
+            what,
+            args_read: Cell::new(0),
+            props_known: RefCell::new(Vec::new()),
+            children_known: RefCell::new(Vec::new()),
+        }
+    }
+
+    pub fn name(&self) -> &'k str {
+        self.kdl.name().value()
+    }
+
+    pub fn name_span(&self) -> Span {
+        self.cx.span(self.kdl.name().span())
+    }
+
+    pub fn head_span(&self) -> Span {
+        self.cx.head_span(self.kdl)
+    }
+
+    /// Refers to this node in messages.
+    pub fn rename(&mut self, what: String) {
+        self.what = what;
+    }
+
+    fn positional(&self) -> impl Iterator<Item = &'k KdlEntry> + use<'k> {
+        self.kdl.entries().iter().filter(|e| e.name().is_none())
+    }
+
+    /// The `i`th argument.
+    pub fn arg(&self, i: usize) -> Option<&'k KdlEntry> {
+        self.args_read.set(self.args_read.get().max(i + 1));
+        self.positional().nth(i)
+    }
+
+    /// Every argument (a list field).
+    pub fn args(&self) -> Vec<&'k KdlEntry> {
+        self.args_read.set(usize::MAX);
+        self.positional().collect()
+    }
+
+    /// A property; a repeated one is `duplicate-field` and the first counts.
+    pub fn prop(&self, key: &'static str) -> Option<&'k KdlEntry> {
+        self.props_known.borrow_mut().push(key);
+        let mut found = self
+            .kdl
+            .entries()
+            .iter()
+            .filter(|e| e.name().is_some_and(|n| n.value() == key));
+        let first = found.next()?;
+        for later in found {
+            self.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    self.cx.value_span(later),
+                    format!("{} gives `{key}` twice", self.what),
+                )
+                .label(self.cx.value_span(first), "first given here"),
+            );
+        }
+        Some(first)
+    }
+
+    fn child_nodes(&self, name: &'static str) -> impl Iterator<Item = &'k KdlNode> + use<'k> {
+        self.children_known.borrow_mut().push(name);
+        self.kdl
+            .children()
+            .map(|d| d.nodes())
+            .unwrap_or_default()
+            .iter()
+            .filter(move |n| n.name().value() == name)
+    }
+
+    /// Whether a child of this name is written (read or not).
+    pub fn has_child(&self, name: &str) -> bool {
+        self.kdl
+            .children()
+            .is_some_and(|d| d.nodes().iter().any(|n| n.name().value() == name))
+    }
+
+    /// A single-valued child field; a repeated one is `duplicate-field`.
+    pub fn child(&self, name: &'static str) -> Option<Node<'k, 'c>> {
+        let mut found = self.child_nodes(name);
+        let first = found.next()?;
+        for later in found {
+            self.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    self.cx.span(later.name().span()),
+                    format!("{} gives `{name}` twice", self.what),
+                )
+                .label(self.cx.span(first.name().span()), "first given here"),
+            );
+        }
+        Some(Node::new(self.cx, first, format!("`{name}`")))
+    }
+
+    /// Every child of a list field, in source order.
+    pub fn children(&self, name: &'static str) -> Vec<Node<'k, 'c>> {
+        self.child_nodes(name)
+            .map(|n| Node::new(self.cx, n, format!("`{name}`")))
+            .collect()
+    }
+
+    /// Reports `missing-field` at this node's head.
+    pub fn missing(&self, field: &str) {
+        self.cx.report(Diagnostic::new(
+            Code::MissingField,
+            self.head_span(),
+            format!("{} has no `{field}`", self.what),
+        ));
+    }
+
+    /// Accepts whatever else the node holds without reading it (a
+    /// declaration that is not lowered, such as a misplaced `pmo`).
+    pub fn ignore_rest(&self) {
+        self.args_read.set(usize::MAX);
+        self.props_known.borrow_mut().push(ANY);
+        self.children_known.borrow_mut().push(ANY);
+    }
+
+    fn report_unread(&self) {
+        let cx = self.cx;
+        let props = self.props_known.borrow();
+        for entry in self.kdl.entries() {
+            match entry.name() {
+                Some(key) if !props.contains(&key.value()) && !props.contains(&ANY) => {
+                    cx.report(
+                        Diagnostic::new(
+                            Code::UnknownProperty,
+                            cx.span(key.span()),
+                            format!("{} takes no property `{}`", self.what, key.value()),
+                        )
+                        .maybe_help(did_you_mean(key.value(), props.iter().copied())),
+                    );
+                }
+                _ => {}
+            }
+        }
+        for extra in self.positional().skip(self.args_read.get()) {
+            cx.report(Diagnostic::new(
+                Code::DuplicateField,
+                cx.value_span(extra),
+                format!("{} takes one value; this one is extra", self.what),
+            ));
+        }
+        let known = self.children_known.borrow();
+        if known.contains(&ANY) {
+            return;
+        }
+        for child in self.kdl.children().map(|d| d.nodes()).unwrap_or_default() {
+            let name = child.name().value();
+            if !known.contains(&name) {
+                let message = if known.is_empty() {
+                    format!(
+                        "{} takes no child nodes; `{name}` does not belong here",
+                        self.what
+                    )
+                } else {
+                    format!("`{name}` does not belong in {}", self.what)
+                };
+                cx.report(
+                    Diagnostic::new(Code::UnknownNode, cx.span(child.name().span()), message)
+                        .maybe_help(did_you_mean(name, known.iter().copied())),
+                );
+            }
+        }
+    }
+}
+
+/// Marks "anything" in the known lists.
+const ANY: &str = "\u{0}any";
+
+impl Drop for Node<'_, '_> {
+    fn drop(&mut self) {
+        self.report_unread();
+    }
+}
+
+/// Typed field access: a field is a child node or a property holding a value
+/// of one of the types of `values`.
+impl<'k, 'c> Node<'k, 'c> {
+    /// The single value of a field node such as `name "…"`.
+    pub fn value<T>(&self, convert: Convert<T>) -> Option<T> {
+        match self.arg(0) {
+            Some(entry) => convert(self.cx, entry),
+            None => {
+                self.missing("value");
+                None
+            }
+        }
+    }
+
+    /// Every value of a list field node such as `customers "a" "b"`.
+    pub fn values<T>(&self, convert: Convert<T>) -> Vec<T> {
+        let args = self.args();
+        if args.is_empty() {
+            self.missing("value");
+        }
+        args.into_iter()
+            .filter_map(|e| convert(self.cx, e))
+            .collect()
+    }
+
+    /// An optional single-valued child field.
+    pub fn field<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
+        self.child(name).and_then(|c| c.value(convert))
+    }
+
+    /// A required (`*`) single-valued child field.
+    pub fn required<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
+        if !self.has_child(name) {
+            self.missing(name);
+        }
+        self.field(name, convert)
+    }
+
+    /// A list child field: every value of every node of that name.
+    pub fn list<T>(&self, name: &'static str, convert: Convert<T>) -> Vec<T> {
+        self.children(name)
+            .iter()
+            .flat_map(|c| c.values(convert))
+            .collect()
+    }
+
+    /// An optional property.
+    pub fn property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
+        self.prop(key).and_then(|e| convert(self.cx, e))
+    }
+
+    /// A required (`*`) property.
+    pub fn required_property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
+        match self.prop(key) {
+            Some(e) => convert(self.cx, e),
+            None => {
+                self.missing(key);
+                None
+            }
+        }
+    }
+}

@@ -1,0 +1,377 @@
+//! The value types of section 2: each converter reads one KDL entry, reports
+//! `wrong-type`, `invalid-value` or `invalid-id` at the value's span, and
+//! returns the typed value with that span.
+
+use jiff::civil::Date;
+use kdl::{KdlEntry, KdlValue};
+
+use super::reader::{Cx, type_name};
+use crate::base::diag::did_you_mean;
+use crate::base::{Code, Diagnostic, Spanned};
+use crate::model::{Duration, DurationUnit, Id, Keyword, Text};
+
+/// Every converter has this shape, so fields can be read generically.
+pub type Convert<T> = fn(&Cx, &KdlEntry) -> Option<T>;
+
+fn wrong_type(cx: &Cx, entry: &KdlEntry, expected: &str) {
+    cx.report(Diagnostic::new(
+        Code::WrongType,
+        cx.value_span(entry),
+        format!("expected {expected}, found {}", type_name(entry.value())),
+    ));
+}
+
+fn invalid(cx: &Cx, entry: &KdlEntry, message: String, help: Option<String>) {
+    cx.report(Diagnostic::new(Code::InvalidValue, cx.value_span(entry), message).maybe_help(help));
+}
+
+/// Any string.
+pub fn text(cx: &Cx, entry: &KdlEntry) -> Option<Text> {
+    match entry.value() {
+        KdlValue::String(s) => Some(Spanned::new(s.clone(), cx.value_span(entry))),
+        _ => {
+            wrong_type(cx, entry, "a string");
+            None
+        }
+    }
+}
+
+/// A reference to an id: any string (a malformed one resolves to nothing and
+/// is reported as `unknown-reference` by the checks).
+pub fn reference(cx: &Cx, entry: &KdlEntry) -> Option<Id> {
+    text(cx, entry)
+}
+
+/// Whether a string obeys the id rule: `[a-z0-9][a-z0-9-]*`, at most 63.
+pub fn is_valid_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+}
+
+/// An id being declared.
+pub fn id(cx: &Cx, entry: &KdlEntry) -> Option<Id> {
+    let id = text(cx, entry)?;
+    if !is_valid_id(&id.value) {
+        let why = if id.value.chars().count() > 63 {
+            "it is longer than 63 characters".to_string()
+        } else {
+            "ids use lowercase letters, digits and `-`, and start with a letter or digit"
+                .to_string()
+        };
+        let suggestion = slug(&id.value);
+        let help = (is_valid_id(&suggestion)).then(|| format!("try `{suggestion}`"));
+        cx.report(
+            Diagnostic::new(
+                Code::InvalidId,
+                id.span,
+                format!("`{}` is not a valid id: {why}", id.value),
+            )
+            .maybe_help(help),
+        );
+    }
+    Some(id)
+}
+
+/// The nearest valid id to a string: lowercase, other characters as `-`.
+fn slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').chars().take(63).collect()
+}
+
+/// A word of a closed set, e.g. a stage.
+pub fn keyword<K: Keyword>(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<K>> {
+    let word = text(cx, entry)?;
+    match K::parse(&word.value) {
+        Some(k) => Some(Spanned::new(k, word.span)),
+        None => {
+            invalid(
+                cx,
+                entry,
+                format!("`{}` is not one of {}", word.value, list(K::WORDS)),
+                did_you_mean(&word.value, K::WORDS.iter().copied()),
+            );
+            None
+        }
+    }
+}
+
+fn list(words: &[&str]) -> String {
+    words
+        .iter()
+        .map(|w| format!("`{w}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+pub fn date(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<Date>> {
+    let s = text(cx, entry)?;
+    match parse_date(&s.value) {
+        Ok(d) => Some(Spanned::new(d, s.span)),
+        Err(why) => {
+            invalid(
+                cx,
+                entry,
+                format!("`{}` is not a date: {why}", s.value),
+                None,
+            );
+            None
+        }
+    }
+}
+
+/// Parses `YYYY-MM-DD` strictly: a real calendar date.
+pub fn parse_date(s: &str) -> Result<Date, String> {
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err("dates are written `YYYY-MM-DD`".into());
+    }
+    let n = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
+    let (y, m, d) = (n(0..4), n(5..7) as i8, n(8..10) as i8);
+    Date::new(y, m, d).map_err(|_| {
+        if (1..=12).contains(&m) {
+            format!("month {m} of {y} has no day {d}")
+        } else {
+            format!("there is no month {m}")
+        }
+    })
+}
+
+/// A duration, `2 working days` or `2wd`.
+pub fn duration(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<Duration>> {
+    let s = text(cx, entry)?;
+    match parse_duration(&s.value) {
+        Some(d) => Some(Spanned::new(d, s.span)),
+        None => {
+            invalid(
+                cx,
+                entry,
+                format!("`{}` is not a duration", s.value),
+                Some(
+                    "write a positive whole number and a unit: `4 hours`, `2 working days`, `5 days`, \
+                     `1 week`, `3 months`, `2 quarters`, `1 year`, or `4h`, `2wd`, `5d`, `1w`, `3mo`, `2q`, `1y`"
+                        .into(),
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// Parses a duration of section 8: `[1-9][0-9]*`, then one space and a
+/// lowercase long unit, or a short unit with no space.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let (number, rest) = s.split_at(digits);
+    if number.is_empty() || number.starts_with('0') {
+        return None;
+    }
+    let count: u32 = number.parse().ok()?;
+    let unit = match rest.strip_prefix(' ') {
+        Some(long) => {
+            let singular = long.strip_suffix('s').unwrap_or(long);
+            match singular {
+                "hour" => DurationUnit::Hour,
+                "working day" | "business day" => DurationUnit::WorkingDay,
+                "day" => DurationUnit::Day,
+                "week" => DurationUnit::Week,
+                "month" => DurationUnit::Month,
+                "quarter" => DurationUnit::Quarter,
+                "year" => DurationUnit::Year,
+                _ => return None,
+            }
+        }
+        None => match rest {
+            "h" => DurationUnit::Hour,
+            "wd" => DurationUnit::WorkingDay,
+            "d" => DurationUnit::Day,
+            "w" => DurationUnit::Week,
+            "mo" => DurationUnit::Month,
+            "q" => DurationUnit::Quarter,
+            "y" => DurationUnit::Year,
+            _ => return None,
+        },
+    };
+    Some(Duration { count, unit })
+}
+
+/// Any number.
+pub fn number(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<f64>> {
+    let value = match entry.value() {
+        KdlValue::Integer(i) => *i as f64,
+        KdlValue::Float(f) if f.is_finite() => *f,
+        KdlValue::Float(_) => {
+            invalid(cx, entry, "the number must be finite".into(), None);
+            return None;
+        }
+        _ => {
+            wrong_type(cx, entry, "a number");
+            return None;
+        }
+    };
+    Some(Spanned::new(value, cx.value_span(entry)))
+}
+
+fn integer_at_least(cx: &Cx, entry: &KdlEntry, min: i128) -> Option<Spanned<u64>> {
+    match entry.value() {
+        KdlValue::Integer(i) if *i >= min && *i <= u64::MAX as i128 => {
+            Some(Spanned::new(*i as u64, cx.value_span(entry)))
+        }
+        KdlValue::Integer(_) | KdlValue::Float(_) => {
+            let what = if min == 0 {
+                "zero or more"
+            } else {
+                "1 or more"
+            };
+            invalid(cx, entry, format!("expected a whole number, {what}"), None);
+            None
+        }
+        _ => {
+            wrong_type(cx, entry, "a whole number");
+            None
+        }
+    }
+}
+
+/// A whole number ≥ 1 (`quorum`, `for`, `weight`).
+pub fn positive(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<u64>> {
+    integer_at_least(cx, entry, 1)
+}
+
+/// A whole number ≥ 0 (`size`).
+pub fn count(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<u64>> {
+    integer_at_least(cx, entry, 0)
+}
+
+/// Service hours: `24x7`, or a comma-separated list of `Ddd[-Ddd] HH:MM-HH:MM`.
+pub fn hours(cx: &Cx, entry: &KdlEntry) -> Option<Text> {
+    let s = text(cx, entry)?;
+    if s.value == "24x7" || s.value.split(',').all(|part| valid_hours_part(part.trim())) {
+        Some(s)
+    } else {
+        invalid(
+            cx,
+            entry,
+            format!("`{}` is not a statement of service hours", s.value),
+            Some(
+                "write `24x7` or days and times such as `Mon-Fri 09:00-17:30, Sat 10:00-14:00`"
+                    .into(),
+            ),
+        );
+        None
+    }
+}
+
+const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+
+fn valid_hours_part(part: &str) -> bool {
+    let Some((days, times)) = part.split_once(' ') else {
+        return false;
+    };
+    let days_ok = match days.split_once('-') {
+        Some((a, b)) => DAYS.contains(&a) && DAYS.contains(&b),
+        None => DAYS.contains(&days),
+    };
+    let minutes = |t: &str| -> Option<u32> {
+        let (h, m) = t.split_once(':')?;
+        let ok = h.len() == 2 && m.len() == 2;
+        let (h, m): (u32, u32) = (h.parse().ok()?, m.parse().ok()?);
+        (ok && (h < 24 || (h == 24 && m == 0)) && m < 60).then_some(h * 60 + m)
+    };
+    let times_ok = times
+        .split_once('-')
+        .and_then(|(a, b)| Some(minutes(a)? < minutes(b)?))
+        .unwrap_or(false);
+    days_ok && times_ok
+}
+
+/// An IANA time zone name.
+pub fn time_zone(cx: &Cx, entry: &KdlEntry) -> Option<Text> {
+    let s = text(cx, entry)?;
+    if jiff::tz::TimeZone::get(&s.value).is_ok() {
+        Some(s)
+    } else {
+        invalid(
+            cx,
+            entry,
+            format!("`{}` is not an IANA time zone", s.value),
+            Some("use a name such as `Europe/London`, `America/New_York` or `UTC`".into()),
+        );
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        let d = |s| parse_duration(s).map(|d| d.to_string());
+        assert_eq!(d("2 working days").as_deref(), Some("2 working days"));
+        assert_eq!(d("1 business day").as_deref(), Some("1 working day"));
+        assert_eq!(d("3mo").as_deref(), Some("3 months"));
+        for bad in [
+            "0 days", "1.5d", "2 Days", "2  days", "days", "05d", "2 dayss",
+        ] {
+            assert_eq!(d(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_are_real() {
+        assert!(parse_date("2024-02-29").is_ok());
+        assert!(parse_date("2026-02-30").is_err());
+        assert!(parse_date("2026-2-3").is_err());
+    }
+
+    #[test]
+    fn ids() {
+        assert!(is_valid_id("risk-log"));
+        assert!(is_valid_id("9box"));
+        assert!(
+            !is_valid_id("-x") && !is_valid_id("Risk") && !is_valid_id("a_b") && !is_valid_id("")
+        );
+        assert!(!is_valid_id(&"a".repeat(64)));
+    }
+
+    #[test]
+    fn service_hours() {
+        for ok in [
+            "24x7",
+            "Mon-Fri 09:00-17:30",
+            "Mon-Fri 09:00-17:30, Sat 10:00-14:00",
+        ] {
+            assert!(
+                ok == "24x7" || ok.split(',').all(|p| valid_hours_part(p.trim())),
+                "{ok}"
+            );
+        }
+        for bad in [
+            "Mon-Fri 17:00-09:00",
+            "Monday 09:00-17:00",
+            "Mon-Fri 9:00-17:00",
+            "Mon-Fri",
+        ] {
+            assert!(!valid_hours_part(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,497 @@
+//! The typed model of a PMO project: every declaration of section 3 of the
+//! language, with the span of every value kept for diagnostics.
+//!
+//! The model knows nothing of KDL: `lower` builds it, `check` judges it and
+//! `emit` publishes it. Required fields are `Option`s because a project with
+//! schema errors is still checked: a rule that needs an absent field skips.
+
+use jiff::civil::Date;
+
+use crate::base::{Code, Span, Spanned};
+
+/// An id as declared, or a reference to one, with its span.
+pub type Id = Spanned<String>;
+/// Free text (CommonMark where it is a description).
+pub type Text = Spanned<String>;
+
+/// A closed set of words the language accepts for a value.
+pub trait Keyword: Sized + Copy {
+    /// Every accepted word, in the order the language lists them.
+    const WORDS: &'static [&'static str];
+    fn parse(word: &str) -> Option<Self>;
+}
+
+/// Defines a keyword enum: the words the language accepts for it, in order.
+macro_rules! keywords {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $word:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),* }
+            }
+        }
+
+        impl Keyword for $name {
+            const WORDS: &'static [&'static str] = &[$($word),*];
+
+            fn parse(word: &str) -> Option<$name> {
+                match word { $($word => Some($name::$variant),)* _ => None }
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "enum": [$($word),*] })
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+keywords! {
+    /// A lifecycle stage, in lifecycle order.
+    Stage {
+        Strategy = "strategy", Design = "design", Pilot = "pilot",
+        Implementation = "implementation", Operation = "operation",
+        Transform = "transform", Retired = "retired",
+    }
+}
+
+impl Stage {
+    /// Strategy, design, pilot and implementation: ITIL's pipeline.
+    pub fn in_pipeline(self) -> bool {
+        self < Stage::Operation
+    }
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+}
+
+keywords! {
+    /// The organisational level a function or service works at.
+    Level { Portfolio = "portfolio", Programme = "programme", Project = "project", Coe = "coe" }
+}
+keywords! {
+    /// How a service is offered to a customer group.
+    OfferLevel { Mandated = "mandated", Additional = "additional" }
+}
+keywords! {
+    /// Office structure of the PMO.
+    Structure { Single = "single", HubSpoke = "hub-spoke", Decentralised = "decentralised" }
+}
+keywords! {
+    /// A metric's unit, which fixes its valid range.
+    Unit { Percent = "percent", Count = "count", Days = "days", Hours = "hours", Score5 = "score5", Nps = "nps" }
+}
+
+impl Unit {
+    /// The inclusive range a value of this unit may take.
+    pub fn range(self) -> (f64, f64) {
+        match self {
+            Unit::Percent => (0.0, 100.0),
+            Unit::Count | Unit::Days | Unit::Hours => (0.0, f64::INFINITY),
+            Unit::Score5 => (1.0, 5.0),
+            Unit::Nps => (-100.0, 100.0),
+        }
+    }
+}
+
+keywords! {
+    /// Which way a metric is better.
+    Direction { Higher = "higher", Lower = "lower" }
+}
+keywords! {
+    /// A measurement period.
+    Period { Month = "month", Quarter = "quarter", Year = "year" }
+}
+keywords! {
+    /// The calendar an SLA counts time in.
+    Calendar { Business = "business", Calendar = "calendar" }
+}
+keywords! {
+    /// The outcome of a gate decision.
+    Outcome { Go = "go", Kill = "kill", Hold = "hold", Recycle = "recycle" }
+}
+keywords! {
+    /// What a trigger asks for when it fires.
+    Action { Review = "review", Transform = "transform", Retire = "retire", Notify = "notify" }
+}
+keywords! {
+    /// The comparison of a trigger condition.
+    Comparison { Below = "below", Above = "above", AtMost = "at-most", AtLeast = "at-least" }
+}
+keywords! {
+    /// The side of a target that passes.
+    BoundKind { AtLeast = "at-least", AtMost = "at-most" }
+}
+keywords! {
+    /// A lint level of the manifest.
+    LintLevel { Deny = "deny", Warn = "warn", Allow = "allow" }
+}
+keywords! {
+    /// Unit of a duration (long forms, singular).
+    DurationUnit {
+        Hour = "hour", WorkingDay = "working day", Day = "day", Week = "week",
+        Month = "month", Quarter = "quarter", Year = "year",
+    }
+}
+
+/// A duration such as `2 working days` or `3mo`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duration {
+    pub count: u32,
+    pub unit: DurationUnit,
+}
+
+impl std::fmt::Display for Duration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let plural = if self.count == 1 { "" } else { "s" };
+        write!(f, "{} {}{plural}", self.count, self.unit)
+    }
+}
+
+/// The whole project.
+#[derive(Debug, Default)]
+pub struct Model {
+    pub pmo: Option<Pmo>,
+    pub persons: Vec<Person>,
+    pub teams: Vec<Team>,
+    pub customers: Vec<Customer>,
+    pub objectives: Vec<Objective>,
+    pub metrics: Vec<Metric>,
+    pub functions: Vec<Function>,
+    pub services: Vec<Service>,
+    pub gates: Vec<Gate>,
+    pub triggers: Vec<Trigger>,
+}
+
+#[derive(Debug)]
+pub struct Pmo {
+    pub id: Id,
+    pub head_span: Span,
+    pub name: Option<Text>,
+    pub mandate: Option<Text>,
+    pub sponsor: Option<Id>,
+    pub head: Option<Id>,
+    pub structure: Option<Spanned<Structure>>,
+    pub as_of: Option<Spanned<Date>>,
+    pub site_title: Option<Text>,
+    pub base_url: Option<Text>,
+    pub output: Option<Text>,
+    pub exclude: Vec<Text>,
+    /// `(code, level)` in source order: the last one for a code wins.
+    pub lints: Vec<(Code, Spanned<LintLevel>)>,
+}
+
+#[derive(Debug)]
+pub struct Person {
+    pub id: Id,
+    pub name: Option<Text>,
+    pub email: Option<Text>,
+    pub title: Option<Text>,
+}
+
+#[derive(Debug)]
+pub struct Team {
+    pub id: Id,
+    pub name: Option<Text>,
+    pub members: Vec<Id>,
+}
+
+#[derive(Debug)]
+pub struct Customer {
+    pub id: Id,
+    pub name: Option<Text>,
+    pub size: Option<Spanned<u64>>,
+}
+
+#[derive(Debug)]
+pub struct Objective {
+    pub id: Id,
+    pub title: Option<Text>,
+    pub owner: Option<Id>,
+    pub period: Option<Text>,
+}
+
+#[derive(Debug)]
+pub struct Metric {
+    pub id: Id,
+    pub name: Option<Text>,
+    pub unit: Option<Spanned<Unit>>,
+    pub direction: Option<Spanned<Direction>>,
+    pub cadence: Option<Spanned<Period>>,
+}
+
+#[derive(Debug)]
+pub struct Function {
+    pub id: Id,
+    pub name: Option<Text>,
+    pub description: Option<Text>,
+    pub levels: Vec<Spanned<Level>>,
+    pub lead: Option<Id>,
+}
+
+#[derive(Debug)]
+pub struct Service {
+    pub id: Id,
+    pub name: Option<Text>,
+    pub function: Option<Id>,
+    pub description: Option<Text>,
+    pub stage: Option<Spanned<Stage>>,
+    pub owner: Option<Id>,
+    pub level: Option<Spanned<Level>>,
+    pub offers: Vec<Offer>,
+    pub objectives: Vec<Id>,
+    pub depends_on: Vec<Id>,
+    pub replaces: Vec<Id>,
+    pub kpis: Vec<Id>,
+    pub channel: Option<Text>,
+    pub slas: Vec<Sla>,
+    pub pilot: Option<Pilot>,
+    pub rollout: Option<Rollout>,
+    pub transform: Option<Transform>,
+    pub retirement: Option<Retirement>,
+    pub decisions: Vec<Decision>,
+}
+
+impl Service {
+    pub fn stage(&self) -> Option<Stage> {
+        self.stage.map(|s| s.value)
+    }
+}
+
+#[derive(Debug)]
+pub struct Offer {
+    pub customer: Id,
+    pub level: Option<Spanned<OfferLevel>>,
+}
+
+/// A threshold: `at-least=95` or `at-most=3`.
+#[derive(Debug, Clone, Copy)]
+pub struct Bound {
+    pub kind: BoundKind,
+    pub value: Spanned<f64>,
+}
+
+impl Bound {
+    /// Whether an observed value meets the bound.
+    pub fn passes(&self, observed: f64) -> bool {
+        match self.kind {
+            BoundKind::AtLeast => observed >= self.value.value,
+            BoundKind::AtMost => observed <= self.value.value,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct Sla {
+    pub id: Id,
+    pub customers: Vec<Id>,
+    pub period: Option<Spanned<Period>>,
+    pub calendar: Option<Spanned<Calendar>>,
+    pub hours: Option<Text>,
+    pub tz: Option<Text>,
+    pub targets: Vec<Target>,
+    pub respond_within: Option<Spanned<Duration>>,
+    pub report: Option<Report>,
+    pub escalations: Vec<Escalation>,
+    pub review_by: Option<Spanned<Date>>,
+    pub ends: Option<Spanned<Date>>,
+}
+
+#[derive(Debug)]
+pub struct Target {
+    pub metric: Id,
+    pub bound: Option<Bound>,
+    pub warn: Option<Spanned<f64>>,
+}
+
+#[derive(Debug)]
+pub struct Report {
+    pub every: Option<Spanned<Period>>,
+    pub to: Option<Id>,
+}
+
+#[derive(Debug)]
+pub struct Escalation {
+    pub after: Option<Spanned<Duration>>,
+    pub to: Option<Id>,
+}
+
+#[derive(Debug)]
+pub struct Pilot {
+    /// The `pilot` node's name: where `pilot-incomplete` points.
+    pub span: Span,
+    pub scope: Option<Text>,
+    pub groups: Vec<Id>,
+    pub start: Option<Spanned<Date>>,
+    pub review: Option<Spanned<Date>>,
+    pub success: Option<Text>,
+    pub exit_gate: Option<Id>,
+}
+
+#[derive(Debug)]
+pub struct Rollout {
+    pub span: Span,
+    pub phases: Vec<Phase>,
+    pub adoption_target: Option<AdoptionTarget>,
+    pub champion: Option<Id>,
+}
+
+#[derive(Debug)]
+pub struct Phase {
+    pub name: Text,
+    pub start: Option<Spanned<Date>>,
+    pub end: Option<Spanned<Date>>,
+    pub groups: Vec<Id>,
+}
+
+#[derive(Debug)]
+pub struct AdoptionTarget {
+    pub metric: Id,
+    pub bound: Option<Bound>,
+    pub by: Option<Spanned<Date>>,
+}
+
+#[derive(Debug)]
+pub struct Transform {
+    pub span: Span,
+    pub changes: Option<Text>,
+    pub target_date: Option<Spanned<Date>>,
+    pub successor: Option<Id>,
+}
+
+#[derive(Debug)]
+pub struct Retirement {
+    pub span: Span,
+    pub date: Option<Spanned<Date>>,
+    pub reason: Option<Text>,
+    pub decided_at: Option<Id>,
+    pub replaced_by: Option<Id>,
+}
+
+#[derive(Debug)]
+pub struct Decision {
+    /// The gate reference: where decision findings point.
+    pub gate: Id,
+    pub outcome: Option<Spanned<Outcome>>,
+    pub date: Option<Spanned<Date>>,
+    pub by: Option<Id>,
+    pub present: Vec<Id>,
+    pub rationale: Option<Text>,
+    pub revisit: Option<Spanned<Date>>,
+}
+
+#[derive(Debug)]
+pub struct Gate {
+    pub id: Id,
+    pub name: Option<Text>,
+    pub from: Option<Spanned<Stage>>,
+    pub to: Vec<Spanned<Stage>>,
+    pub approvers: Vec<Id>,
+    pub quorum: Option<Spanned<u64>>,
+    pub must: Vec<Text>,
+    pub should: Vec<Criterion>,
+    pub deliverables: Vec<Text>,
+}
+
+impl Gate {
+    pub fn leads_to(&self, stage: Stage) -> bool {
+        self.to.iter().any(|t| t.value == stage)
+    }
+}
+
+#[derive(Debug)]
+pub struct Criterion {
+    pub text: Text,
+    pub weight: Option<Spanned<u64>>,
+}
+
+#[derive(Debug)]
+pub struct Trigger {
+    pub id: Id,
+    pub applies_to: Vec<AppliesTo>,
+    pub when: Option<When>,
+    pub min_age: Option<Spanned<Duration>>,
+    pub action: Option<Spanned<Action>>,
+    pub gate: Option<Id>,
+    pub notify: Vec<Id>,
+}
+
+/// One `applies-to` node: its properties combine by AND.
+#[derive(Debug)]
+pub struct AppliesTo {
+    pub stage: Option<Spanned<Stage>>,
+    pub function: Option<Id>,
+    pub service: Option<Id>,
+}
+
+impl AppliesTo {
+    pub fn selects(&self, service: &Service) -> bool {
+        self.stage.is_none_or(|s| service.stage() == Some(s.value))
+            && self.function.as_ref().is_none_or(|f| {
+                service
+                    .function
+                    .as_ref()
+                    .is_some_and(|g| g.value == f.value)
+            })
+            && self
+                .service
+                .as_ref()
+                .is_none_or(|s| s.value == service.id.value)
+    }
+}
+
+impl Trigger {
+    /// Several `applies-to` nodes combine by OR.
+    pub fn applies_to(&self, service: &Service) -> bool {
+        self.applies_to.iter().any(|a| a.selects(service))
+    }
+}
+
+/// The condition of a trigger.
+#[derive(Debug)]
+pub struct When {
+    /// The metric, or `superseded` for the built-in condition.
+    pub metric: Id,
+    pub comparison: Option<(Comparison, Spanned<f64>)>,
+    pub window: Window,
+}
+
+impl When {
+    pub fn is_superseded(&self) -> bool {
+        self.metric.value == SUPERSEDED
+    }
+}
+
+/// The built-in trigger condition.
+pub const SUPERSEDED: &str = "superseded";
+
+/// How many periods a trigger condition must hold for.
+#[derive(Debug, Clone, Copy)]
+pub enum Window {
+    /// `for=N` consecutive periods (`for=1` when absent).
+    For(Spanned<u64>),
+    /// `within="K of N"`: in K of the last N periods.
+    Within { k: u64, n: u64, span: Span },
+}

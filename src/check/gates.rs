@@ -64,8 +64,10 @@ fn gate_rules(ctx: &Ctx, gate: &Gate) -> Vec<Diagnostic> {
                 Code::InvalidValue,
                 quorum.span,
                 format!(
-                    "gate `{}` needs a quorum of {}, but only {people} people approve at it",
-                    gate.id.value, quorum.value
+                    "gate `{}` needs a quorum of {}, but only {people} {} approve at it",
+                    gate.id.value,
+                    quorum.value,
+                    if people == 1 { "person" } else { "people" }
                 ),
             ));
         }
@@ -227,8 +229,8 @@ fn decision_rules(ctx: &Ctx, service: &Service, decision: &Decision) -> Vec<Diag
                 Code::OwnerApprovesOwn,
                 span,
                 format!(
-                    "`{}` owns service `{}` and is the only approver present at {on}",
-                    owner.value, service.id.value
+                    "`{}` owns service `{}` and is the only approver present at its decision at gate `{}`",
+                    owner.value, service.id.value, at.value
                 ),
             )
             .label(owner.span, "the owner")

@@ -193,9 +193,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             .function
             .as_ref()
             .and_then(|f| ctx.function(&f.value));
-        if let (Some(level), Some(function)) = (service.level, function) {
-            if !function.levels.is_empty()
-                && !function.levels.iter().any(|l| l.value == level.value)
+        if let (Some(level), Some(function)) = (service.level, function)
+            && !function.levels.is_empty()
+            && !function.levels.iter().any(|l| l.value == level.value)
+        {
             {
                 let levels: Vec<_> = function.levels.iter().map(|l| l.value.as_str()).collect();
                 let mut diag = Diagnostic::new(

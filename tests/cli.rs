@@ -1,0 +1,290 @@
+//! The command line end to end: exit codes, every output format, and the
+//! promises of section 8 (no cascades, nothing hidden, never a panic).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pmoc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pmoc runs")
+}
+
+fn example(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+/// A project in a temporary folder, from (path, text) pairs.
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+const MANIFEST: &str = "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"2026-11-01\" }\nperson \"ann\" name=\"Ann\"\n";
+
+fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout).expect("stdout is one JSON document")
+}
+
+fn codes(o: &Output) -> Vec<String> {
+    json(o)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_example_catalogue_checks_clean() {
+    let o = pmoc(&["check", &example("acme")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with("0 errors, 0 warnings in 15 files\n"),
+        "{}",
+        stderr(&o)
+    );
+    let o = pmoc(&[
+        "check",
+        &example("acme"),
+        "--format",
+        "json",
+        "--deny-warnings",
+    ]);
+    assert_eq!(json(&o)["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn the_broken_example_gives_exactly_its_codes() {
+    let o = pmoc(&["check", &example("broken"), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        codes(&o),
+        [
+            "missing-field",
+            "unknown-node",
+            "gate-bad-transition",
+            "dependency-cycle",
+            "warn-inverted",
+            "operation-needs-sla",
+            "unknown-reference",
+            "invalid-value",
+            "decision-unauthorised",
+            "duplicate-id",
+        ]
+    );
+    let report = json(&o);
+    assert_eq!(report["valid"], false);
+    assert_eq!(report["error_count"], 10);
+    let typo = &report["diagnostics"][6];
+    assert_eq!(typo["help"], "did you mean `risk`?");
+    assert_eq!(
+        (
+            typo["line"].as_u64(),
+            typo["column"].as_u64(),
+            typo["end_column"].as_u64()
+        ),
+        (Some(3), Some(14), Some(21))
+    );
+}
+
+#[test]
+fn json_output_matches_its_schema() {
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../schemas/diagnostics.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    for name in ["acme", "broken"] {
+        let report = json(&pmoc(&["check", &example(name), "--format", "json"]));
+        let errors: Vec<String> = validator
+            .iter_errors(&report)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+    // and the schema does reject a wrong shape
+    assert!(!validator.is_valid(&serde_json::json!({"format_version": "1", "valid": true})));
+}
+
+#[test]
+fn a_syntax_error_hides_nothing_and_sets_off_no_cascade() {
+    let dir = project(&[
+        ("pmo.kdl", MANIFEST),
+        ("a.kdl", "function \"risk\" {\n    name \"Risk\n}\n"),
+        (
+            "b.kdl",
+            "service \"s\" {\n    name \"S\"\n    function \"risk\"\n    description \"D\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n    colour \"red\"\n}\n",
+        ),
+    ]);
+    let o = pmoc(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let found = codes(&o);
+    assert!(found.contains(&"kdl-syntax".to_string()));
+    assert!(
+        found.contains(&"unknown-node".to_string()),
+        "schema findings of other files are reported: {found:?}"
+    );
+    assert!(
+        !found.contains(&"unknown-reference".to_string()),
+        "no cascade: {found:?}"
+    );
+    assert!(stderr(&o).contains("model rules were skipped"));
+}
+
+#[test]
+fn hostile_files_give_findings_not_panics() {
+    let deep = "a {".repeat(5000) + &"}".repeat(5000);
+    let dir = project(&[
+        ("pmo.kdl", MANIFEST),
+        ("deep.kdl", &deep),
+        ("half.kdl", "service \"x\" {\n    name \""),
+    ]);
+    std::fs::write(
+        dir.path().join("binary.kdl"),
+        [0u8, 159, 146, 150, 255, 0, 1],
+    )
+    .unwrap();
+    let o = pmoc(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let report = json(&o);
+    let files: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["file"].as_str().unwrap())
+        .collect();
+    for f in ["binary.kdl", "deep.kdl", "half.kdl"] {
+        assert!(files.contains(&f), "{f} gives a finding: {files:?}");
+    }
+    assert!(codes(&o).iter().all(|c| c == "kdl-syntax"));
+}
+
+#[test]
+fn could_not_run_is_exit_2_with_empty_stdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = pmoc(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("no `pmo.kdl`"));
+    assert_eq!(pmoc(&["check", "--format", "yaml"]).status.code(), Some(2));
+    let o = pmoc(&["explain", "dependency-cycles"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("did you mean `dependency-cycle`?"));
+}
+
+#[test]
+fn explain_prints_every_page() {
+    for code in pmoc::base::Code::ALL {
+        let o = pmoc(&["explain", code.as_str()]);
+        assert_eq!(o.status.code(), Some(0));
+        let page = stdout(&o);
+        assert!(
+            page.contains("## Wrong") && page.contains("## Right"),
+            "{code}"
+        );
+    }
+}
+
+#[test]
+fn a_file_inside_the_project_finds_its_root() {
+    let o = pmoc(&["check", &format!("{}/services/risk.kdl", example("acme"))]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn deny_warnings_and_lints() {
+    let svc = "function \"f\" { name \"F\"; levels \"project\" }\ncustomer \"pm\" name=\"PM\"\nservice \"s\" {\n    name \"S\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    offer \"pm\" level=\"mandated\"\n}\n";
+    let dir = project(&[("pmo.kdl", MANIFEST), ("main.kdl", svc)]);
+    let path = dir.path().to_str().unwrap();
+    let o = pmoc(&["check", path, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(codes(&o), ["pipeline-unaligned"]);
+    let o = pmoc(&["check", path, "--format", "json", "--deny-warnings"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(json(&o)["valid"], false);
+    assert_eq!(json(&o)["diagnostics"][0]["severity"], "error");
+}
+
+#[test]
+fn github_annotations_and_job_summary() {
+    let summary = tempfile::NamedTempFile::new().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(["check", &example("broken"), "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", summary.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 10);
+    assert!(
+        out.lines().any(|l| l.starts_with("::error file=")
+            && l.contains(
+                "services/risk.kdl,line=3,endLine=3,col=14,endColumn=21,title=unknown-reference::"
+            )
+            && l.contains("%0Ahelp: did you mean `risk`?")),
+        "{out}"
+    );
+    let table = std::fs::read_to_string(summary.path()).unwrap();
+    assert_eq!(
+        table.lines().filter(|l| l.starts_with("| error")).count(),
+        10,
+        "{table}"
+    );
+}
+
+#[test]
+fn sarif_declares_every_rule_and_code_points() {
+    let o = pmoc(&["check", &example("broken"), "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+    assert_eq!(
+        run["tool"]["driver"]["rules"].as_array().unwrap().len(),
+        pmoc::base::Code::ALL.len()
+    );
+    assert_eq!(run["results"].as_array().unwrap().len(), 10);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = pmoc(&["check", &example("broken"), "--format", "json"]);
+    let b = pmoc(&["check", &example("broken"), "--format", "json"]);
+    assert_eq!(a.stdout, b.stdout);
+}
+
+#[test]
+fn snapshots_of_human_and_short_output() {
+    let root = PathBuf::from(example("broken"));
+    let o = pmoc(&["check", root.to_str().unwrap(), "--format", "short"]);
+    insta::assert_snapshot!("broken_short", stderr(&o));
+    let o = pmoc(&["check", root.to_str().unwrap()]);
+    assert!(!stderr(&o).contains('\u{1b}'), "no colour off a terminal");
+    insta::assert_snapshot!("broken_human", stderr(&o));
+    let dir = project(&[
+        ("pmo.kdl", MANIFEST),
+        ("bad.kdl", "service \"x\" {\n    name \"unterminated\n}\n"),
+    ]);
+    let o = pmoc(&["check", dir.path().to_str().unwrap()]);
+    let text = stderr(&o).replace(&dir.path().display().to_string(), "<project>");
+    insta::assert_snapshot!("syntax_error_human", text);
+}

@@ -1,0 +1,94 @@
+//! Every rule code has a fixture that triggers it and a passing variant that
+//! does not: `tests/fixtures/rules/<case>/{fail,pass}`. A fail project must
+//! give exactly the findings in its `expected.txt` (severity, code, file,
+//! line, column); a pass project must give none.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use pmoc::base::Code;
+use pmoc::compile::{Options, compile};
+use pmoc::emit::Location;
+
+fn findings(project: &Path) -> Vec<String> {
+    let compiled = compile(project, &Options::default()).expect("the fixture compiles");
+    compiled
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let loc = Location::of(d.span, &compiled.sources);
+            format!(
+                "{} {} {}:{}:{}",
+                d.severity.as_str(),
+                d.code,
+                loc.file,
+                loc.line,
+                loc.column
+            )
+        })
+        .collect()
+}
+
+fn expected(case: &Path) -> Vec<String> {
+    std::fs::read_to_string(case.join("fail/expected.txt"))
+        .expect("expected.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn every_fixture_gives_exactly_its_expected_findings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut cases: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    cases.sort();
+    let mut failures = Vec::new();
+    for case in &cases {
+        let name = case.file_name().unwrap().to_string_lossy();
+        let got = findings(&case.join("fail"));
+        let want = expected(case);
+        if got != want {
+            failures.push(format!(
+                "{name}/fail:\n  expected {want:?}\n  got      {got:?}"
+            ));
+        }
+        let clean = findings(&case.join("pass"));
+        if !clean.is_empty() {
+            failures.push(format!("{name}/pass: expected no findings, got {clean:?}"));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} fixtures disagree:\n{}",
+        failures.len(),
+        cases.len(),
+        failures.join("\n")
+    );
+}
+
+/// Every code but the three metrics rules (which need metrics) fires in some
+/// fixture, so no rule goes untested.
+#[test]
+fn every_rule_has_a_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
+    let mut fired = BTreeSet::new();
+    for entry in std::fs::read_dir(&root).unwrap() {
+        for line in expected(&entry.unwrap().path()) {
+            fired.insert(line.split(' ').nth(1).unwrap().to_string());
+        }
+    }
+    let metrics = [Code::TriggerFired, Code::InsufficientData, Code::MetricsCsv];
+    let missing: Vec<_> = Code::ALL
+        .iter()
+        .filter(|c| !metrics.contains(c) && !fired.contains(c.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes without a failing fixture: {missing:?}"
+    );
+}

@@ -19,6 +19,10 @@ pub struct Cli {
 pub enum Command {
     /// Check a project and report every finding.
     Check(CheckArgs),
+    /// Check a project, then write its documentation site and catalog.json.
+    Build(BuildArgs),
+    /// Print the JSON Schema of catalog.json.
+    Schema,
     /// Explain a rule code: what it means, why it matters, a wrong and a right example.
     Explain {
         /// The code, e.g. `dependency-cycle`; without it, list every code.
@@ -51,4 +55,15 @@ pub enum Format {
     Github,
     /// SARIF 2.1.0 on stdout.
     Sarif,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The project folder, or a file or folder inside it.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The output folder (relative to the working directory); default: the
+    /// manifest's `output`, else `site` in the project.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }

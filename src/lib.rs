@@ -32,6 +32,11 @@ pub fn run() -> ExitCode {
     let cli = cli::Cli::parse();
     match &cli.command {
         cli::Command::Check(args) => commands::check::run(args),
+        cli::Command::Build(args) => commands::build::run(args),
+        cli::Command::Schema => {
+            print!("{}", emit::catalog::schema());
+            ExitCode::SUCCESS
+        }
         cli::Command::Explain { code } => commands::explain::run(code.as_deref()),
     }
 }

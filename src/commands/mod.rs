@@ -1,6 +1,7 @@
 //! The commands: each drives the pipeline for one verb of the command line
 //! and returns its exit code (0 clean, 1 findings, 2 could not run).
 
+pub mod build;
 pub mod check;
 pub mod explain;
 

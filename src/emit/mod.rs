@@ -1,10 +1,12 @@
 //! Outputs: diagnostics in every format of section 5. This layer is the only
 //! one that knows about miette, JSON or SARIF; checks produce plain data.
 
+pub mod catalog;
 pub mod github;
 pub mod human;
 pub mod json;
 pub mod sarif;
+pub mod site;
 
 use crate::base::{SourceMap, Span};
 

@@ -1,0 +1,88 @@
+//! The theme: templates and assets embedded in the binary, each
+//! overridable by a file of the same name in the project's `theme/` folder
+//! (`theme/service.html`, `theme/assets/style.css`). Other files there are
+//! added: `.html` files at its top as templates, the rest as assets.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use walkdir::WalkDir;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("theme/", $name)) as &[u8])),*]
+    };
+}
+
+/// The default theme's templates.
+const TEMPLATES: &[(&str, &[u8])] = embed!(
+    "base.html",
+    "macros.html",
+    "index.html",
+    "function.html",
+    "service.html",
+    "gate.html",
+    "customer.html",
+    "objectives.html",
+    "slas.html",
+    "lifecycle.html",
+    "dependencies.html",
+    "triggers.html",
+    "people.html",
+    "health.html",
+    "404.html",
+);
+
+/// The default theme's assets, copied into the site as they are.
+const ASSETS: &[(&str, &[u8])] = embed!("assets/style.css", "assets/search.js");
+
+/// Templates by name and assets by site path.
+#[derive(Debug, Clone, Default)]
+pub struct Theme {
+    pub templates: BTreeMap<String, String>,
+    pub assets: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// The default theme with the project's `theme/` folder laid over it.
+    pub fn load(project_root: &Path) -> Result<Theme, String> {
+        let mut theme = Theme::default();
+        for (name, bytes) in TEMPLATES {
+            theme
+                .templates
+                .insert((*name).into(), String::from_utf8_lossy(bytes).into_owned());
+        }
+        for (name, bytes) in ASSETS {
+            theme.assets.insert((*name).into(), bytes.to_vec());
+        }
+        let dir = project_root.join("theme");
+        if !dir.is_dir() {
+            return Ok(theme);
+        }
+        for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
+            let entry = entry.map_err(|e| format!("cannot read the theme: {e}"))?;
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+            let name = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if name.split('/').any(|part| part.starts_with('.')) {
+                continue;
+            }
+            let bytes = std::fs::read(entry.path())
+                .map_err(|e| format!("cannot read `theme/{name}`: {e}"))?;
+            if !name.contains('/') && name.ends_with(".html") {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| format!("`theme/{name}` is not UTF-8 text"))?;
+                theme.templates.insert(name, text);
+            } else {
+                theme.assets.insert(name, bytes);
+            }
+        }
+        Ok(theme)
+    }
+}

@@ -1,0 +1,164 @@
+//! Writing a rendered site. [`replace_atomically`] renders into a temporary
+//! folder beside the target and swaps it into place only when every file is
+//! written, so a failed build leaves the last good site whole.
+//! [`update_in_place`] writes only the files whose bytes changed (watch mode).
+
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+/// A file of the site: a path relative to the output folder and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file in every site pmoc writes: a folder without it is not replaced.
+pub const MARKER: &str = ".pmoc-site";
+
+/// The relative path of a site file, refusing anything that could leave the
+/// output folder (absolute paths, `..`, empty components).
+pub fn safe_relative(path: &str) -> io::Result<PathBuf> {
+    let p = Path::new(path);
+    let ok = !path.is_empty()
+        && p.components().all(|c| matches!(c, Component::Normal(_)))
+        && !path.contains('\\');
+    if ok {
+        Ok(p.to_path_buf())
+    } else {
+        Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("`{path}` would leave the output folder"),
+        ))
+    }
+}
+
+/// Refuses to replace a folder that holds something other than a pmoc site.
+pub fn check_replaceable(out: &Path) -> io::Result<()> {
+    let Ok(mut entries) = std::fs::read_dir(out) else {
+        return Ok(());
+    };
+    if entries.next().is_none() || out.join(MARKER).is_file() {
+        return Ok(());
+    }
+    Err(io::Error::other(format!(
+        "`{}` exists and is not a site pmoc built (it has no `{MARKER}`); refusing to replace it",
+        out.display()
+    )))
+}
+
+fn write_all(dir: &Path, files: &[OutFile]) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    std::fs::write(dir.join(MARKER), "This folder is written by pmoc build.\n")?;
+    for file in files {
+        let path = dir.join(safe_relative(&file.path)?);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(path, &file.bytes)?;
+    }
+    Ok(())
+}
+
+/// Writes the site into a fresh temporary folder beside `out`, then moves it
+/// into place. On any error the previous `out` is untouched.
+pub fn replace_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
+    check_replaceable(out)?;
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "site".into());
+    let parent = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent)?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".{name}.new-"))
+        .tempdir_in(parent)?;
+    write_all(staging.path(), files)?;
+    let staged = staging.keep();
+    if out.exists() {
+        let old = tempfile::Builder::new()
+            .prefix(&format!(".{name}.old-"))
+            .tempdir_in(parent)?;
+        let old_path = old.keep();
+        std::fs::remove_dir(&old_path)?;
+        std::fs::rename(out, &old_path)?;
+        if let Err(e) = std::fs::rename(&staged, out) {
+            let _ = std::fs::rename(&old_path, out);
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+        let _ = std::fs::remove_dir_all(&old_path);
+    } else {
+        std::fs::rename(&staged, out)?;
+    }
+    Ok(())
+}
+
+/// Writes only the files whose bytes differ from what `out` holds and
+/// removes files no longer part of the site. Returns how many were written.
+pub fn update_in_place(out: &Path, files: &[OutFile], previous: &[OutFile]) -> io::Result<usize> {
+    check_replaceable(out)?;
+    if !out.join(MARKER).is_file() {
+        write_all(out, files)?;
+        return Ok(files.len());
+    }
+    let before: std::collections::HashMap<&str, &[u8]> = previous
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
+    let mut written = 0;
+    for file in files {
+        if before.get(file.path.as_str()) == Some(&file.bytes.as_slice()) {
+            continue;
+        }
+        let path = out.join(safe_relative(&file.path)?);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        // Write beside, then rename: a reader never sees half a page.
+        let tmp = path.with_extension("pmoc-tmp");
+        std::fs::write(&tmp, &file.bytes)?;
+        std::fs::rename(&tmp, &path)?;
+        written += 1;
+    }
+    let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for gone in previous.iter().filter(|f| !now.contains(f.path.as_str())) {
+        let _ = std::fs::remove_file(out.join(safe_relative(&gone.path)?));
+    }
+    Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_cannot_escape() {
+        for bad in [
+            "../x.html",
+            "/etc/passwd",
+            "a/../../b",
+            "",
+            "a\\..\\b",
+            "./a",
+        ] {
+            assert!(safe_relative(bad).is_err(), "{bad}");
+        }
+        assert!(safe_relative("services/risk-log.html").is_ok());
+    }
+
+    #[test]
+    fn a_foreign_folder_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("thesis.docx"), "precious").unwrap();
+        let files = [OutFile {
+            path: "index.html".into(),
+            bytes: b"x".to_vec(),
+        }];
+        assert!(replace_atomically(dir.path(), &files).is_err());
+        assert!(dir.path().join("thesis.docx").exists());
+    }
+}

@@ -1,0 +1,406 @@
+//! `pmoc build`: the catalog against its schema, every page the language
+//! names, every link resolving, user strings escaped, ids kept inside the
+//! output folder, byte-identical rebuilds, and a failed build leaving the
+//! previous site whole.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn pmoc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pmoc runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn acme() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
+}
+
+/// Builds a project into a fresh folder and returns it.
+fn build(project: &Path) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = pmoc(&[
+        "build",
+        project.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    (dir, out)
+}
+
+/// Every file below a folder: relative path → bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_catalog_schema_is_in_step_with_the_code() {
+    let o = pmoc(&["schema"]);
+    let committed = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/catalog.schema.json"),
+    )
+    .unwrap();
+    assert_eq!(
+        String::from_utf8(o.stdout).unwrap(),
+        committed,
+        "run `pmoc schema > schemas/catalog.schema.json`"
+    );
+}
+
+#[test]
+fn the_catalog_is_valid_against_its_schema() {
+    let (_dir, out) = build(&acme());
+    let catalog: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("catalog.json")).unwrap()).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../schemas/catalog.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&catalog)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(catalog["schema_version"], "1");
+    // every list of entities is sorted by id
+    for list in [
+        "persons",
+        "teams",
+        "customers",
+        "objectives",
+        "metrics",
+        "functions",
+        "services",
+        "gates",
+        "triggers",
+    ] {
+        let ids: Vec<&str> = catalog[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect();
+        let mut sorted = ids.clone();
+        sorted.sort();
+        assert_eq!(ids, sorted, "{list}");
+    }
+    // references both ways
+    let risk = catalog["functions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "risk")
+        .unwrap();
+    assert!(
+        risk["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "risk-log")
+    );
+    let pms = catalog["customers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "project-managers")
+        .unwrap();
+    assert!(
+        pms["entitlements"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["service"] == "risk-log" && e["level"] == "mandated")
+    );
+    // and the validator does reject a wrong catalog
+    let mut broken = catalog.clone();
+    broken["services"][0]["stage"] = serde_json::json!("sideways");
+    assert!(!validator.is_valid(&broken));
+}
+
+#[test]
+fn every_page_the_language_names_exists_and_every_link_resolves() {
+    let (_dir, out) = build(&acme());
+    let site = files(&out);
+    let catalog: serde_json::Value = serde_json::from_slice(&site["catalog.json"]).unwrap();
+    let mut expected: Vec<String> = [
+        "index.html",
+        "objectives.html",
+        "slas.html",
+        "lifecycle.html",
+        "triggers.html",
+        "health.html",
+        "catalog.json",
+        "search-index.js",
+    ]
+    .map(String::from)
+    .to_vec();
+    for (list, folder) in [
+        ("functions", "functions"),
+        ("services", "services"),
+        ("gates", "gates"),
+        ("customers", "customers"),
+    ] {
+        for e in catalog[list].as_array().unwrap() {
+            expected.push(format!("{folder}/{}.html", e["id"].as_str().unwrap()));
+        }
+    }
+    for page in &expected {
+        assert!(site.contains_key(page), "missing {page}");
+    }
+    assert!(
+        expected.len() > 60,
+        "the example has {} pages",
+        expected.len()
+    );
+
+    let ids: BTreeMap<&str, BTreeSet<String>> = site
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, bytes)| {
+            (
+                p.as_str(),
+                attributes(&String::from_utf8_lossy(bytes), "id")
+                    .into_iter()
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut broken = Vec::new();
+    let mut checked = 0;
+    for (page, bytes) in site.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let html = String::from_utf8_lossy(bytes);
+        for link in attributes(&html, "href")
+            .into_iter()
+            .chain(attributes(&html, "src"))
+        {
+            if link.starts_with("mailto:") || (page == "404.html" && link.starts_with('/')) {
+                continue;
+            }
+            assert!(
+                !link.contains("://") && !link.starts_with("//"),
+                "{page} requests {link}: nothing may leave the page"
+            );
+            checked += 1;
+            let (target, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let resolved = if target.is_empty() {
+                page.clone()
+            } else {
+                resolve(page, target)
+            };
+            if !site.contains_key(&resolved) {
+                broken.push(format!("{page}: {link}"));
+            } else if !fragment.is_empty()
+                && !ids
+                    .get(resolved.as_str())
+                    .is_some_and(|s| s.contains(fragment))
+            {
+                broken.push(format!("{page}: {link} (no id `{fragment}`)"));
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} links checked");
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+/// The values of an attribute in a page, entities decoded.
+fn attributes(html: &str, name: &str) -> Vec<String> {
+    let needle = format!(" {name}=\"");
+    html.match_indices(&needle)
+        .map(|(i, _)| {
+            let rest = &html[i + needle.len()..];
+            let value = &rest[..rest.find('"').unwrap()];
+            value.replace("&#x2f;", "/").replace("&amp;", "&")
+        })
+        .collect()
+}
+
+/// A relative link from a page, as a path from the site's top.
+fn resolve(page: &str, link: &str) -> String {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for part in link.split('/') {
+        match part {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+const MANIFEST: &str = "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"2026-11-01\" }\nperson \"ann\" name=\"Ann\"\nfunction \"f\" { name \"F\"; levels \"project\" }\ncustomer \"pm\" name=\"PM\"\nobjective \"o\" title=\"O\"\n";
+
+#[test]
+fn user_strings_are_escaped() {
+    let dir = project(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "s.kdl",
+            "service \"x\" {\n    name \"<script>alert(1)</script>\"\n    function \"f\"\n    description \"Raw <b onclick=\\\"evil()\\\">html</b> and <img src=x onerror=alert(2)>\\n\\n<iframe src=\\\"https://example.com\\\"></iframe>\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}\n",
+        ),
+    ]);
+    let (_tmp, out) = build(dir.path());
+    for (path, bytes) in files(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for bad in ["<script>alert", "<b onclick", "<img src=x", "<iframe"] {
+            assert!(!html.contains(bad), "{path} contains {bad}");
+        }
+    }
+    let page = std::fs::read_to_string(out.join("services/x.html")).unwrap();
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt;"),
+        "the name is shown, escaped"
+    );
+    let index = std::fs::read_to_string(out.join("search-index.js")).unwrap();
+    assert!(
+        !index.contains("</script>"),
+        "the search index cannot close a script"
+    );
+}
+
+#[test]
+fn an_id_cannot_write_outside_the_output_folder() {
+    let dir = project(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "s.kdl",
+            "service \"../../escape\" {\n    name \"E\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}\n",
+        ),
+    ]);
+    let out = dir.path().join("out/site");
+    let o = pmoc(&[
+        "build",
+        dir.path().to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("invalid-id"));
+    assert!(!out.exists(), "nothing written");
+    assert!(
+        !dir.path().join("escape.html").exists() && !dir.path().join("out/escape.html").exists()
+    );
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let (_a, first) = build(&acme());
+    let (_b, second) = build(&acme());
+    assert_eq!(files(&first), files(&second));
+}
+
+#[test]
+fn a_failed_build_leaves_the_last_good_site() {
+    let dir = project(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "s.kdl",
+            "service \"x\" {\n    name \"X\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}\n",
+        ),
+    ]);
+    let out = dir.path().join("site");
+    let (_tmp, _) = build(dir.path());
+    let o = pmoc(&["build", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let before = files(&out);
+    assert!(before.contains_key("services/x.html"));
+    std::fs::write(dir.path().join("s.kdl"), "service \"x\" {\n    name \"X\n").unwrap();
+    let o = pmoc(&["build", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(files(&out), before, "the good site is untouched");
+    let strays: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains(".site."))
+        .collect();
+    assert!(strays.is_empty(), "no temporary folders left: {strays:?}");
+}
+
+#[test]
+fn a_theme_folder_overrides_templates_and_assets() {
+    let dir = project(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "s.kdl",
+            "service \"x\" {\n    name \"X\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}\n",
+        ),
+        ("theme/assets/style.css", "body { color: rebeccapurple }"),
+        (
+            "theme/objectives.html",
+            "{% extends \"base.html\" %}{% block main %}<h1>Our goals</h1>{% endblock %}",
+        ),
+    ]);
+    let (_tmp, out) = build(dir.path());
+    assert_eq!(
+        std::fs::read_to_string(out.join("assets/style.css")).unwrap(),
+        "body { color: rebeccapurple }"
+    );
+    assert!(
+        std::fs::read_to_string(out.join("objectives.html"))
+            .unwrap()
+            .contains("<h1>Our goals</h1>")
+    );
+}
+
+#[test]
+fn pages_have_one_h1_landmarks_and_no_outside_requests() {
+    let (_dir, out) = build(&acme());
+    for (path, bytes) in files(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        assert_eq!(html.matches("<h1").count(), 1, "{path}: one h1");
+        for landmark in [
+            "<main",
+            "<nav class=\"main-nav\" aria-label=",
+            "<header",
+            "<footer",
+            "lang=\"en\"",
+        ] {
+            assert!(html.contains(landmark), "{path}: {landmark}");
+        }
+    }
+}

@@ -92,7 +92,7 @@ pub fn function_stage_map(catalog: &Catalog) -> String {
         }
     }
     let max = counts.values().copied().max().unwrap_or(1).max(1) as f64;
-    let (left, top, col, row) = (210, 40, 78, 34);
+    let (left, top, col, row) = (210, 40, 96, 34);
     let w = left + col * 7 + 10;
     let h = top + row * catalog.functions.len().max(1) + 10;
     let mut svg = format!(

@@ -21,6 +21,10 @@ pub enum Command {
     Check(CheckArgs),
     /// Check a project, then write its documentation site and catalog.json.
     Build(BuildArgs),
+    /// Build, then rebuild on every change to the project.
+    Watch(WatchArgs),
+    /// Watch, and serve the site with live reload on http://127.0.0.1.
+    Serve(ServeArgs),
     /// Print the JSON Schema of catalog.json.
     Schema,
     /// Explain a rule code: what it means, why it matters, a wrong and a right example.
@@ -66,4 +70,33 @@ pub struct BuildArgs {
     /// manifest's `output`, else `site` in the project.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// The project folder, or a file or folder inside it.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The output folder (relative to the working directory).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Poll for changes every MS milliseconds instead of relying on native
+    /// events (Docker, WSL `/mnt/c`, network drives).
+    #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "500", require_equals = true)]
+    pub poll: Option<u64>,
+    /// How long to wait for a burst of changes to settle, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 50)]
+    pub debounce: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub watch: WatchArgs,
+    /// The port to serve on (0: any free port).
+    #[arg(long, default_value_t = 8000)]
+    pub port: u16,
+    /// The address to bind; only this machine can connect by default.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
 }

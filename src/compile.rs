@@ -7,7 +7,9 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
-use crate::base::{Diagnostic, SourceFile, SourceMap};
+use std::collections::HashMap;
+
+use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
 use crate::discover::{self, Fatal, Found, Skip};
 use crate::lower;
@@ -74,7 +76,9 @@ pub fn default_as_of() -> Date {
 }
 
 /// A file read and lowered on its own.
+#[derive(Clone)]
 struct FileResult {
+    id: FileId,
     file: SourceFile,
     model: Model,
     diagnostics: Vec<Diagnostic>,
@@ -85,12 +89,30 @@ fn read(found: &Found) -> Result<Vec<u8>, Fatal> {
     std::fs::read(&found.path).map_err(|e| Fatal(format!("cannot read `{}`: {e}", found.name)))
 }
 
-fn process(id: crate::base::FileId, found: Found, bytes: Vec<u8>, is_manifest: bool) -> FileResult {
+/// Each file's parse and lowering, remembered by its name, position and
+/// bytes, so a watch round re-parses only the files that changed.
+#[derive(Default)]
+pub struct Cache {
+    files: HashMap<String, (Vec<u8>, FileResult)>,
+    /// Files parsed (not taken from the cache) in the last compilation.
+    pub parsed: usize,
+}
+
+impl Cache {
+    fn get(&self, id: FileId, found: &Found, bytes: &[u8]) -> Option<FileResult> {
+        let (cached_bytes, result) = self.files.get(&found.name)?;
+        let same = cached_bytes.as_slice() == bytes && result.id == id;
+        same.then(|| result.clone())
+    }
+}
+
+fn process(id: FileId, found: Found, bytes: Vec<u8>, is_manifest: bool) -> FileResult {
     let (text, decode_error) = syntax::decode(id, bytes);
     let text: Arc<str> = text.into();
     let file = SourceFile::new(found.name, found.path, text.clone());
     if let Some(diag) = decode_error {
         return FileResult {
+            id,
             file,
             model: Model::default(),
             diagnostics: vec![diag],
@@ -101,6 +123,7 @@ fn process(id: crate::base::FileId, found: Found, bytes: Vec<u8>, is_manifest: b
         Ok(doc) => {
             let (model, diagnostics) = lower::lower_file(id, &doc, is_manifest);
             FileResult {
+                id,
                 file,
                 model,
                 diagnostics,
@@ -108,6 +131,7 @@ fn process(id: crate::base::FileId, found: Found, bytes: Vec<u8>, is_manifest: b
             }
         }
         Err(diagnostics) => FileResult {
+            id,
             file,
             model: Model::default(),
             diagnostics,
@@ -116,34 +140,57 @@ fn process(id: crate::base::FileId, found: Found, bytes: Vec<u8>, is_manifest: b
     }
 }
 
-/// Finds the project that holds `path` and compiles it.
-pub fn compile(path: &Path, options: &Options) -> Result<Compiled, Fatal> {
-    let root = discover::find_root(path)?;
-    compile_root(root, options)
+/// What the manifest says about the files around the sources.
+pub struct ManifestSettings {
+    /// The build folder (absolute): the manifest's `output`, else `site`.
+    pub output: PathBuf,
+    /// `exclude` globs.
+    pub exclude: Vec<String>,
 }
 
-/// Compiles the project at `root`.
-pub fn compile_root(root: PathBuf, options: &Options) -> Result<Compiled, Fatal> {
-    // The manifest first: it says what discovery leaves out.
+/// Reads `output` and `exclude` from the manifest (a manifest that does not
+/// parse gives the defaults; its findings come with the compilation).
+pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Fatal> {
     let manifest = Found {
         name: discover::MANIFEST.into(),
         path: root.join(discover::MANIFEST),
     };
-    let manifest_bytes = read(&manifest)?;
-    let mut skip = Skip::default();
-    let mut output = "site".to_string();
-    if let Ok(text) = std::str::from_utf8(&manifest_bytes)
-        && let Ok(doc) = syntax::parse(crate::base::FileId(0), text)
+    let bytes = read(&manifest)?;
+    let mut settings = ManifestSettings {
+        output: root.join("site"),
+        exclude: Vec::new(),
+    };
+    if let Ok(text) = std::str::from_utf8(&bytes)
+        && let Ok(doc) = syntax::parse(FileId(0), text)
+        && let Some(pmo) = lower::lower_file(FileId(0), &doc, true).0.pmo
     {
-        let (m, _) = lower::lower_file(crate::base::FileId(0), &doc, true);
-        if let Some(pmo) = m.pmo {
-            skip.exclude = pmo.exclude.into_iter().map(|e| e.value).collect();
-            if let Some(o) = pmo.output {
-                output = o.value;
-            }
+        settings.exclude = pmo.exclude.into_iter().map(|e| e.value).collect();
+        if let Some(o) = pmo.output {
+            settings.output = root.join(o.value);
         }
     }
-    skip.output = Some(root.join(output));
+    Ok(settings)
+}
+
+/// Finds the project that holds `path` and compiles it.
+pub fn compile(path: &Path, options: &Options) -> Result<Compiled, Fatal> {
+    let root = discover::find_root(path)?;
+    compile_root(root, options, &mut Cache::default())
+}
+
+/// Compiles the project at `root`, reusing what `cache` holds of unchanged
+/// files and remembering the rest.
+pub fn compile_root(
+    root: PathBuf,
+    options: &Options,
+    cache: &mut Cache,
+) -> Result<Compiled, Fatal> {
+    // The manifest first: it says what discovery leaves out.
+    let manifest = manifest_settings(&root)?;
+    let skip = Skip {
+        output: Some(manifest.output),
+        exclude: manifest.exclude,
+    };
     let out = options
         .out
         .as_ref()
@@ -163,16 +210,33 @@ pub fn compile_root(root: PathBuf, options: &Options) -> Result<Compiled, Fatal>
             Ok((f, bytes))
         })
         .collect::<Result<Vec<_>, Fatal>>()?;
-    let results: Vec<FileResult> = parse_pool().install(|| {
-        inputs
-            .into_par_iter()
-            .enumerate()
-            .map(|(i, (f, bytes))| {
-                let is_manifest = f.name == discover::MANIFEST;
-                process(crate::base::FileId(i as u32), f, bytes, is_manifest)
+    let work: Vec<(FileId, Found, Vec<u8>, Option<FileResult>)> = inputs
+        .into_iter()
+        .enumerate()
+        .map(|(i, (f, bytes))| {
+            let id = FileId(i as u32);
+            let cached = cache.get(id, &f, &bytes);
+            (id, f, bytes, cached)
+        })
+        .collect();
+    cache.parsed = work.iter().filter(|w| w.3.is_none()).count();
+    let results: Vec<(Vec<u8>, FileResult)> = parse_pool().install(|| {
+        work.into_par_iter()
+            .map(|(id, f, bytes, cached)| match cached {
+                Some(result) => (bytes, result),
+                None => {
+                    let is_manifest = f.name == discover::MANIFEST;
+                    let result = process(id, f, bytes.clone(), is_manifest);
+                    (bytes, result)
+                }
             })
             .collect()
     });
+    cache.files = results
+        .iter()
+        .map(|(bytes, r)| (r.file.name.clone(), (bytes.clone(), r.clone())))
+        .collect();
+    let results: Vec<FileResult> = results.into_iter().map(|(_, r)| r).collect();
 
     let mut sources = SourceMap::default();
     let mut model = Model::default();

@@ -33,6 +33,8 @@ pub fn run() -> ExitCode {
     match &cli.command {
         cli::Command::Check(args) => commands::check::run(args),
         cli::Command::Build(args) => commands::build::run(args),
+        cli::Command::Watch(args) => commands::watch::run(args),
+        cli::Command::Serve(args) => commands::serve::run(args),
         cli::Command::Schema => {
             print!("{}", emit::catalog::schema());
             ExitCode::SUCCESS

@@ -171,7 +171,7 @@ impl std::fmt::Display for Duration {
 }
 
 /// The whole project.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Model {
     pub pmo: Option<Pmo>,
     pub persons: Vec<Person>,
@@ -185,7 +185,7 @@ pub struct Model {
     pub triggers: Vec<Trigger>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Pmo {
     pub id: Id,
     pub head_span: Span,
@@ -203,7 +203,7 @@ pub struct Pmo {
     pub lints: Vec<(Code, Spanned<LintLevel>)>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Person {
     pub id: Id,
     pub name: Option<Text>,
@@ -211,21 +211,21 @@ pub struct Person {
     pub title: Option<Text>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Team {
     pub id: Id,
     pub name: Option<Text>,
     pub members: Vec<Id>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Customer {
     pub id: Id,
     pub name: Option<Text>,
     pub size: Option<Spanned<u64>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Objective {
     pub id: Id,
     pub title: Option<Text>,
@@ -233,7 +233,7 @@ pub struct Objective {
     pub period: Option<Text>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Metric {
     pub id: Id,
     pub name: Option<Text>,
@@ -242,7 +242,7 @@ pub struct Metric {
     pub cadence: Option<Spanned<Period>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Function {
     pub id: Id,
     pub name: Option<Text>,
@@ -251,7 +251,7 @@ pub struct Function {
     pub lead: Option<Id>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Service {
     pub id: Id,
     pub name: Option<Text>,
@@ -280,7 +280,7 @@ impl Service {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Offer {
     pub customer: Id,
     pub level: Option<Spanned<OfferLevel>>,
@@ -303,7 +303,7 @@ impl Bound {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Sla {
     pub id: Id,
     pub customers: Vec<Id>,
@@ -319,26 +319,26 @@ pub struct Sla {
     pub ends: Option<Spanned<Date>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Target {
     pub metric: Id,
     pub bound: Option<Bound>,
     pub warn: Option<Spanned<f64>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Report {
     pub every: Option<Spanned<Period>>,
     pub to: Option<Id>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Escalation {
     pub after: Option<Spanned<Duration>>,
     pub to: Option<Id>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Pilot {
     /// The `pilot` node's name: where `pilot-incomplete` points.
     pub span: Span,
@@ -350,7 +350,7 @@ pub struct Pilot {
     pub exit_gate: Option<Id>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Rollout {
     pub span: Span,
     pub phases: Vec<Phase>,
@@ -358,7 +358,7 @@ pub struct Rollout {
     pub champion: Option<Id>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Phase {
     pub name: Text,
     pub start: Option<Spanned<Date>>,
@@ -366,14 +366,14 @@ pub struct Phase {
     pub groups: Vec<Id>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AdoptionTarget {
     pub metric: Id,
     pub bound: Option<Bound>,
     pub by: Option<Spanned<Date>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Transform {
     pub span: Span,
     pub changes: Option<Text>,
@@ -381,7 +381,7 @@ pub struct Transform {
     pub successor: Option<Id>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Retirement {
     pub span: Span,
     pub date: Option<Spanned<Date>>,
@@ -390,7 +390,7 @@ pub struct Retirement {
     pub replaced_by: Option<Id>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Decision {
     /// The gate reference: where decision findings point.
     pub gate: Id,
@@ -402,7 +402,7 @@ pub struct Decision {
     pub revisit: Option<Spanned<Date>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Gate {
     pub id: Id,
     pub name: Option<Text>,
@@ -421,13 +421,13 @@ impl Gate {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Criterion {
     pub text: Text,
     pub weight: Option<Spanned<u64>>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Trigger {
     pub id: Id,
     pub applies_to: Vec<AppliesTo>,
@@ -439,7 +439,7 @@ pub struct Trigger {
 }
 
 /// One `applies-to` node: its properties combine by AND.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct AppliesTo {
     pub stage: Option<Spanned<Stage>>,
     pub function: Option<Id>,
@@ -470,7 +470,7 @@ impl Trigger {
 }
 
 /// The condition of a trigger.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct When {
     /// The metric, or `superseded` for the built-in condition.
     pub metric: Id,

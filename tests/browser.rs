@@ -4,6 +4,8 @@
 //! user's plain `cargo test`) the test says so and passes; with `CI` set it
 //! must run.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
@@ -197,4 +199,63 @@ fn a_script_error_is_caught() {
         "{errors:?}"
     );
     assert!(errors.iter().any(|e| e.contains("exception")), "{errors:?}");
+}
+
+/// `pmoc serve` in the browser: an edit reloads the open page by itself.
+#[test]
+fn a_served_page_reloads_after_an_edit() {
+    let tmp = tempfile::tempdir().unwrap();
+    let Some(browser) = browser(&tmp.path().join("profile")) else {
+        return;
+    };
+    let dir = common::project();
+    let served = common::Served::start(dir.path(), &[]);
+    served.wait_for("/services/keep.html", "the first build", |s, _| s == 200);
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let errors = watch_errors(&tab);
+    let url = format!("http://127.0.0.1:{}/services/keep.html", served.port);
+    tab.navigate_to(&url)
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+    assert_eq!(
+        tab.wait_for_element("h1")
+            .unwrap()
+            .get_inner_text()
+            .unwrap(),
+        "Keep the lights on"
+    );
+    // A mark that only survives as long as the page is not reloaded.
+    tab.evaluate("window.__notReloaded = true", false).unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::write(
+        dir.path().join("services/keep.kdl"),
+        common::service("keep", "Reloaded by itself"),
+    )
+    .unwrap();
+    let mut h1 = String::new();
+    for _ in 0..100 {
+        std::thread::sleep(Duration::from_millis(100));
+        if let Ok(el) = tab.find_element("h1") {
+            h1 = el.get_inner_text().unwrap_or_default();
+            if h1 == "Reloaded by itself" {
+                break;
+            }
+        }
+    }
+    assert_eq!(
+        h1, "Reloaded by itself",
+        "the page reloaded with the new name"
+    );
+    let mark = tab
+        .evaluate("window.__notReloaded === true", false)
+        .unwrap();
+    assert_eq!(
+        mark.value,
+        Some(serde_json::json!(false)),
+        "it was a reload, not an in-place edit"
+    );
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
 }

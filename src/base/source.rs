@@ -92,7 +92,7 @@ pub struct LineCol {
 
 /// One source file: its path relative to the project root (with `/`), its
 /// text and the byte offsets where its lines start.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     /// Relative to the project root, `/`-separated: the name diagnostics use.
     pub name: String,

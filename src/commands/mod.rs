@@ -4,6 +4,8 @@
 pub mod build;
 pub mod check;
 pub mod explain;
+pub mod serve;
+pub mod watch;
 
 use std::process::ExitCode;
 

@@ -34,7 +34,8 @@ const TEMPLATES: &[(&str, &[u8])] = embed!(
 );
 
 /// The default theme's assets, copied into the site as they are.
-const ASSETS: &[(&str, &[u8])] = embed!("assets/style.css", "assets/search.js");
+const ASSETS: &[(&str, &[u8])] =
+    embed!("assets/style.css", "assets/search.js", "assets/favicon.svg");
 
 /// Templates by name and assets by site path.
 #[derive(Debug, Clone, Default)]

@@ -1,0 +1,337 @@
+//! `pmoc serve`: the watch loop plus an HTTP server for the site, with live
+//! reload. The server injects a small script into the HTML it serves (never
+//! into the built files): it listens to server-sent events at
+//! `/__pmoc/events` and reloads the page when a round finishes. While the
+//! project has errors, every page carries an overlay listing them. Paths
+//! resolve inside the site folder only.
+
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Component, Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use percent_encoding::percent_decode_str;
+use tiny_http::{Header, Method, Request, Response, Server};
+
+use super::watch::{self, Live, Problem};
+use crate::cli::ServeArgs;
+use crate::emit::site::svg::escape;
+
+/// Where the live-reload script listens.
+const EVENTS: &str = "/__pmoc/events";
+
+pub fn run(args: &ServeArgs) -> ExitCode {
+    let (builder, poll, debounce) = match watch::settings(&args.watch, true) {
+        Ok(s) => s,
+        Err(e) => return super::fatal(e),
+    };
+    let addr = SocketAddr::new(args.bind, args.port);
+    let listener = match TcpListener::bind(addr) {
+        Ok(l) => l,
+        Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
+            return super::fatal(format!(
+                "port {} on {} is already in use; choose another with --port",
+                args.port, args.bind
+            ));
+        }
+        Err(e) => return super::fatal(format!("cannot listen on {addr}: {e}")),
+    };
+    let local = listener.local_addr().unwrap_or(addr);
+    let server = match Server::from_listener(listener, None) {
+        Ok(s) => Arc::new(s),
+        Err(e) => return super::fatal(format!("cannot serve on {addr}: {e}")),
+    };
+    let site = builder.out().to_path_buf();
+    let live = Arc::new(Live::default());
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let (stop, live, server) = (stop.clone(), live.clone(), server.clone());
+        if let Err(e) = ctrlc::set_handler(move || {
+            stop.store(true, Ordering::SeqCst);
+            live.stop();
+            server.unblock();
+        }) {
+            return super::fatal(format!("cannot handle Ctrl-C: {e}"));
+        }
+    }
+    let watcher = {
+        let (live, stop, server) = (live.clone(), stop.clone(), server.clone());
+        std::thread::spawn(move || {
+            let result = watch::watch_loop(builder, poll, debounce, live.clone(), stop);
+            if let Err(e) = &result {
+                eprintln!("error: {e}");
+                live.stop();
+                server.unblock();
+            }
+            result.is_ok()
+        })
+    };
+    eprintln!("serving http://{local}/ (Ctrl-C to stop)");
+    for request in server.incoming_requests() {
+        let (site, live) = (site.clone(), live.clone());
+        std::thread::spawn(move || handle(request, &site, &live));
+    }
+    stop.store(true, Ordering::SeqCst);
+    live.stop();
+    let watched_ok = watcher.join().unwrap_or(false);
+    eprintln!("stopped");
+    if watched_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(2)
+    }
+}
+
+fn header(name: &str, value: &str) -> Header {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+}
+
+fn content_type(path: &Path) -> &'static str {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("js") => "text/javascript; charset=utf-8",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("ico") => "image/x-icon",
+        Some("woff2") => "font/woff2",
+        Some("txt" | "md") => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The outcome of resolving a request path against the site folder.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Resolved {
+    File(PathBuf),
+    NotFound,
+    /// Malformed or trying to leave the site: 400.
+    Refused,
+}
+
+/// Resolves a URL path (percent-encoded, maybe with a query) to a file
+/// inside `site`. `..`, backslashes, NUL and anything outside are refused.
+pub fn resolve(site: &Path, url: &str) -> Resolved {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let Ok(decoded) = percent_decode_str(path).decode_utf8() else {
+        return Resolved::Refused;
+    };
+    if decoded.contains(['\\', '\0']) || !decoded.starts_with('/') {
+        return Resolved::Refused;
+    }
+    let rel = Path::new(decoded.trim_start_matches('/'));
+    if rel
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Resolved::Refused;
+    }
+    let mut candidate = site.join(rel);
+    if decoded.ends_with('/') || candidate.is_dir() {
+        candidate = candidate.join("index.html");
+    } else if !candidate.exists() && candidate.extension().is_none() {
+        candidate.set_extension("html");
+    }
+    let (Ok(real), Ok(site_real)) = (candidate.canonicalize(), site.canonicalize()) else {
+        return Resolved::NotFound;
+    };
+    if !real.starts_with(&site_real) {
+        return Resolved::Refused;
+    }
+    if real.is_file() {
+        Resolved::File(real)
+    } else {
+        Resolved::NotFound
+    }
+}
+
+fn handle(request: Request, site: &Path, live: &Live) {
+    if !matches!(request.method(), Method::Get | Method::Head) {
+        let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
+        return;
+    }
+    let url = request.url().to_string();
+    if url.split('?').next() == Some(EVENTS) {
+        events(request, live);
+        return;
+    }
+    let (status, path) = match resolve(site, &url) {
+        Resolved::File(path) => (200, Some(path)),
+        Resolved::NotFound => (404, Some(site.join("404.html")).filter(|p| p.is_file())),
+        Resolved::Refused => {
+            let _ = request.respond(Response::from_string("bad request").with_status_code(400));
+            return;
+        }
+    };
+    let Some(path) = path else {
+        let _ = request.respond(Response::from_string("not found").with_status_code(404));
+        return;
+    };
+    let Ok(mut bytes) = std::fs::read(&path) else {
+        let _ = request.respond(Response::from_string("not found").with_status_code(404));
+        return;
+    };
+    let kind = content_type(&path);
+    if kind.starts_with("text/html") {
+        bytes = inject(&bytes, live);
+    }
+    let response = Response::from_data(bytes)
+        .with_status_code(status)
+        .with_header(header("Content-Type", kind))
+        .with_header(header("Cache-Control", "no-store"))
+        .with_header(header("X-Content-Type-Options", "nosniff"));
+    let _ = request.respond(response);
+}
+
+/// The live-reload script and, while the project has errors, the overlay.
+fn inject(html: &[u8], live: &Live) -> Vec<u8> {
+    let (generation, errors) = {
+        let state = live.state.lock().expect("live state");
+        (state.generation, state.errors.clone())
+    };
+    let mut snippet = String::new();
+    if !errors.is_empty() {
+        snippet.push_str(&overlay(&errors));
+    }
+    snippet.push_str(&format!(
+        "<script>/* pmoc serve: live reload */(function(){{var seen={generation};\
+         var es=new EventSource(\"{EVENTS}\");\
+         es.onmessage=function(e){{if(Number(e.data)!==seen){{es.close();location.reload();}}}};}})();</script>"
+    ));
+    let text = String::from_utf8_lossy(html);
+    let at = text.rfind("</body>").unwrap_or(text.len());
+    let mut out = String::with_capacity(text.len() + snippet.len());
+    out.push_str(&text[..at]);
+    out.push_str(&snippet);
+    out.push_str(&text[at..]);
+    out.into_bytes()
+}
+
+fn overlay(errors: &[Problem]) -> String {
+    let n = errors.len();
+    let mut html = format!(
+        "<div id=\"pmoc-overlay\" role=\"alert\" style=\"position:fixed;left:0;right:0;top:0;max-height:60vh;overflow:auto;\
+         z-index:2147483647;background:#2b0b0e;color:#ffe7e7;font:14px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;\
+         padding:1rem 1.25rem;border-bottom:4px solid #f85149;box-shadow:0 4px 24px rgba(0,0,0,.4)\">\
+         <strong>pmoc: {n} error{}; showing the last good build</strong><ul style=\"margin:.5rem 0 0;padding-left:1.2rem\">",
+        if n == 1 { "" } else { "s" }
+    );
+    for e in errors {
+        html.push_str(&format!(
+            "<li><span>{}:{}:{}</span> <b>{}[{}]</b> {}</li>",
+            escape(&e.location.file),
+            e.location.line,
+            e.location.column,
+            e.severity.as_str(),
+            e.code,
+            escape(&e.message)
+        ));
+    }
+    html.push_str("</ul></div>");
+    html
+}
+
+/// Server-sent events: the current generation at once, then each new one,
+/// until the client goes or the server stops.
+fn events(request: Request, live: &Live) {
+    let mut out = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
+    if out.write_all(head.as_bytes()).is_err() {
+        return;
+    }
+    let mut sent = None;
+    loop {
+        let generation = {
+            let mut state = live.state.lock().expect("live state");
+            while Some(state.generation) == sent && !state.stopping {
+                let (s, timeout) = live
+                    .changed
+                    .wait_timeout(state, Duration::from_secs(15))
+                    .expect("live state");
+                state = s;
+                if timeout.timed_out() {
+                    break;
+                }
+            }
+            if state.stopping {
+                return;
+            }
+            state.generation
+        };
+        // A comment line keeps idle connections open and notices gone clients.
+        let message = if Some(generation) == sent {
+            ": ping\n\n".to_string()
+        } else {
+            format!("data: {generation}\n\n")
+        };
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return;
+        }
+        sent = Some(generation);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_stay_inside_the_site() {
+        let dir = tempfile::tempdir().unwrap();
+        let site = dir.path().join("site");
+        std::fs::create_dir_all(site.join("services")).unwrap();
+        std::fs::write(site.join("index.html"), "i").unwrap();
+        std::fs::write(site.join("services/a.html"), "a").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "s").unwrap();
+        let file = |p: &str| Resolved::File(site.join(p).canonicalize().unwrap());
+        assert_eq!(resolve(&site, "/"), file("index.html"));
+        assert_eq!(
+            resolve(&site, "/services/a.html?x=1"),
+            file("services/a.html")
+        );
+        assert_eq!(resolve(&site, "/services/a"), file("services/a.html"));
+        assert_eq!(resolve(&site, "/services/b.html"), Resolved::NotFound);
+        for bad in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/services/%2E%2E/%2E%2E/secret.txt",
+            "/..%2fsecret.txt",
+            "/%5c..%5csecret.txt",
+            "/a%00",
+            "relative",
+            "/%ff",
+        ] {
+            assert_eq!(resolve(&site, bad), Resolved::Refused, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_overlay_escapes_messages() {
+        let live = Live::default();
+        live.state.lock().unwrap().errors = vec![Problem {
+            location: crate::emit::Location {
+                file: "a.kdl".into(),
+                line: 1,
+                column: 2,
+                end_line: 1,
+                end_column: 3,
+            },
+            severity: crate::base::Severity::Error,
+            code: "kdl-syntax",
+            message: "<script>x</script>".into(),
+        }];
+        let html =
+            String::from_utf8(inject(b"<html><body><p>hi</p></body></html>", &live)).unwrap();
+        assert!(html.contains("pmoc-overlay") && html.contains("&lt;script&gt;x"));
+        assert!(html.find("pmoc-overlay").unwrap() < html.find("</body>").unwrap());
+    }
+}

@@ -274,12 +274,16 @@ pub fn compile_root(
 }
 
 /// Parsing recurses: parse on threads with a stack for the deepest nesting
-/// the syntax layer lets through.
-fn parse_pool() -> rayon::ThreadPool {
-    rayon::ThreadPoolBuilder::new()
-        .stack_size(syntax::PARSER_STACK_BYTES)
-        .build()
-        .expect("a thread pool")
+/// the syntax layer lets through. Built once, shared by every compilation.
+fn parse_pool() -> &'static rayon::ThreadPool {
+    static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
+    POOL.get_or_init(|| {
+        rayon::ThreadPoolBuilder::new()
+            .thread_name(|i| format!("pmoc-parse-{i}"))
+            .stack_size(syntax::PARSER_STACK_BYTES)
+            .build()
+            .expect("a thread pool")
+    })
 }
 
 /// Section 8's order: file, line, column, code, end position, message.

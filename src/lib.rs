@@ -22,6 +22,7 @@ pub mod emit;
 pub mod lower;
 pub mod model;
 pub mod syntax;
+pub mod synth;
 
 use std::process::ExitCode;
 

@@ -77,6 +77,11 @@ keywords! {
 }
 
 impl Stage {
+    /// The stage a word names.
+    pub fn parse_word(word: &str) -> Option<Stage> {
+        <Stage as Keyword>::parse(word)
+    }
+
     /// Strategy, design, pilot and implementation: ITIL's pipeline.
     pub fn in_pipeline(self) -> bool {
         self < Stage::Operation

@@ -404,3 +404,57 @@ fn pages_have_one_h1_landmarks_and_no_outside_requests() {
         }
     }
 }
+
+/// Watch mode reuses unchanged pages: after an edit, a render with the memo
+/// of the previous one gives exactly the files a fresh render gives.
+#[test]
+fn incremental_rendering_matches_a_full_render() {
+    use pmoc::compile::{Cache, Options, compile_root};
+    use pmoc::emit::site::Memo;
+
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(acme()) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(acme()).unwrap();
+        if rel.starts_with("site") {
+            continue;
+        }
+        let target = dir.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    let root = std::fs::canonicalize(dir.path()).unwrap();
+    let mut cache = Cache::default();
+    let mut memo = Memo::default();
+    let compiled = compile_root(root.clone(), &Options::default(), &mut cache).unwrap();
+    pmoc::commands::build::render(&compiled, &mut memo).unwrap();
+
+    let file = root.join("services/risk.kdl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replacen("Update the risk log", "Keep the risk log", 1),
+    )
+    .unwrap();
+    let compiled = compile_root(root.clone(), &Options::default(), &mut cache).unwrap();
+    assert_eq!(cache.parsed, 1, "only the edited file is parsed again");
+    let incremental = pmoc::commands::build::render(&compiled, &mut memo).unwrap();
+    assert!(
+        memo.reused > 20,
+        "unchanged pages are reused ({} were)",
+        memo.reused
+    );
+    let fresh = pmoc::commands::build::render(&compiled, &mut Memo::default()).unwrap();
+    assert_eq!(incremental, fresh);
+    let renamed = incremental
+        .iter()
+        .filter(|f| String::from_utf8_lossy(&f.bytes).contains("Keep the risk log"))
+        .count();
+    assert!(
+        renamed > 5,
+        "pages linking to the service show its new name ({renamed})"
+    );
+}

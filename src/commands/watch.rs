@@ -19,7 +19,7 @@ use crate::base::Severity;
 use crate::cli::WatchArgs;
 use crate::compile::{self, Cache, Options};
 use crate::discover::{self, Fatal};
-use crate::emit::site::{OutFile, write};
+use crate::emit::site::{Memo, OutFile, write};
 use crate::emit::{self, Location};
 
 /// A finding as the live overlay shows it.
@@ -71,6 +71,8 @@ pub struct Builder {
     cache: Cache,
     /// What the output folder holds: what the last good round wrote.
     written: Vec<OutFile>,
+    /// Pages of the last render, reused where nothing they show changed.
+    memo: Memo,
     /// Said in the status line after errors.
     keeping: &'static str,
 }
@@ -96,6 +98,7 @@ impl Builder {
             options,
             cache: Cache::default(),
             written: Vec::new(),
+            memo: Memo::default(),
             keeping,
         })
     }
@@ -141,7 +144,7 @@ impl Builder {
             );
             return Ok(errors);
         }
-        let files = super::build::render(&compiled).map_err(Fatal)?;
+        let files = super::build::render(&compiled, &mut self.memo).map_err(Fatal)?;
         let written = write::update_in_place(&self.out, &files, &self.written).map_err(|e| {
             Fatal(format!(
                 "cannot write the site to `{}`: {e}",

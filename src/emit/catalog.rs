@@ -415,9 +415,69 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
     v
 }
 
+/// Services by what they refer to, for the references the other way
+/// round: built in one pass, so the catalog is linear in the model.
+struct Reverse<'m>(std::collections::HashMap<(&'static str, &'m str), Vec<&'m str>>);
+
+impl<'m> Reverse<'m> {
+    fn of(model: &'m Model) -> Reverse<'m> {
+        let mut map: std::collections::HashMap<(&'static str, &'m str), Vec<&'m str>> =
+            Default::default();
+        for s in &model.services {
+            let id = s.id.value.as_str();
+            let mut add = |relation: &'static str, key: &'m str| {
+                map.entry((relation, key)).or_default().push(id)
+            };
+            if let Some(stage) = s.stage {
+                add("stage", stage.value.as_str());
+            }
+            if let Some(o) = &s.owner {
+                add("owner", &o.value);
+            }
+            if let Some(f) = &s.function {
+                add("function", &f.value);
+            }
+            for (relation, list) in [
+                ("objective", &s.objectives),
+                ("kpi", &s.kpis),
+                ("depends-on", &s.depends_on),
+                ("replaces", &s.replaces),
+            ] {
+                for r in list {
+                    add(relation, &r.value);
+                }
+            }
+            for o in &s.offers {
+                add("offer", &o.customer.value);
+            }
+        }
+        Reverse(map)
+    }
+
+    /// The ids of the services that name `key` by `relation`, sorted.
+    fn services(&self, relation: &'static str, key: &str) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .0
+            .get(&(relation, key))
+            .into_iter()
+            .flatten()
+            .map(|s| s.to_string())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    }
+}
+
 /// Builds the catalog from a checked model.
 pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
     let ctx = crate::check::Ctx::new(model, as_of);
+    let reverse = Reverse::of(model);
+    let by_id: std::collections::HashMap<&str, &model::Service> = model
+        .services
+        .iter()
+        .map(|s| (s.id.value.as_str(), s))
+        .collect();
     let services_of = |pred: &dyn Fn(&model::Service) -> bool| -> Vec<String> {
         sorted(
             model
@@ -452,7 +512,7 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
         stages: Stage::ALL
             .iter()
             .map(|&stage| {
-                let services = services_of(&|s| s.stage() == Some(stage));
+                let services = reverse.services("stage", stage.as_str());
                 StageCount {
                     stage,
                     count: services.len(),
@@ -476,7 +536,7 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
                         .map(|t| t.id.value.clone())
                         .collect(),
                 ),
-                owns: services_of(&|s| s.owner.as_ref().is_some_and(|o| o.value == p.id.value)),
+                owns: reverse.services("owner", &p.id.value),
                 leads: sorted(
                     model
                         .functions
@@ -508,9 +568,10 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
             .customers
             .iter()
             .map(|c| {
-                let mut entitlements: Vec<Entitlement> = model
-                    .services
+                let mut entitlements: Vec<Entitlement> = reverse
+                    .services("offer", &c.id.value)
                     .iter()
+                    .filter_map(|id| by_id.get(id.as_str()).copied())
                     .flat_map(|svc| {
                         svc.offers
                             .iter()
@@ -547,7 +608,7 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
                 title: s(&o.title),
                 owner: s(&o.owner),
                 period: s(&o.period),
-                services: services_of(&|s| s.objectives.iter().any(|x| x.value == o.id.value)),
+                services: reverse.services("objective", &o.id.value),
             })
             .collect(),
         metrics: model
@@ -559,7 +620,7 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
                 unit: kw(&m.unit),
                 direction: kw(&m.direction),
                 cadence: kw(&m.cadence),
-                kpi_of: services_of(&|s| s.kpis.iter().any(|k| k.value == m.id.value)),
+                kpi_of: reverse.services("kpi", &m.id.value),
                 slas: sorted(
                     model
                         .services
@@ -592,15 +653,13 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
                 description: s(&f.description),
                 levels: f.levels.iter().map(|l| l.value).collect(),
                 lead: s(&f.lead),
-                services: services_of(&|s| {
-                    s.function.as_ref().is_some_and(|x| x.value == f.id.value)
-                }),
+                services: reverse.services("function", &f.id.value),
             })
             .collect(),
         services: model
             .services
             .iter()
-            .map(|svc| service(model, &ctx, svc))
+            .map(|svc| service(model, &ctx, &reverse, svc))
             .collect(),
         gates: model
             .gates
@@ -690,18 +749,13 @@ fn decision(svc: &model::Service, d: &Decision) -> DecisionEntry {
     }
 }
 
-fn service(model: &Model, ctx: &crate::check::Ctx, svc: &model::Service) -> ServiceEntry {
+fn service(
+    model: &Model,
+    ctx: &crate::check::Ctx,
+    reverse: &Reverse,
+    svc: &model::Service,
+) -> ServiceEntry {
     let id = &svc.id.value;
-    let referring = |pred: &dyn Fn(&model::Service) -> bool| -> Vec<String> {
-        sorted(
-            model
-                .services
-                .iter()
-                .filter(|s| pred(s))
-                .map(|s| s.id.value.clone())
-                .collect(),
-        )
-    };
     let mut decisions: Vec<DecisionEntry> =
         svc.decisions.iter().map(|d| decision(svc, d)).collect();
     decisions.sort_by(|a, b| (&a.date, &a.gate).cmp(&(&b.date, &b.gate)));
@@ -768,9 +822,9 @@ fn service(model: &Model, ctx: &crate::check::Ctx, svc: &model::Service) -> Serv
         offers,
         objectives: sorted(ids(&svc.objectives)),
         depends_on: sorted(ids(&svc.depends_on)),
-        dependents: referring(&|s| s.depends_on.iter().any(|d| &d.value == id)),
+        dependents: reverse.services("depends-on", id),
         replaces: sorted(ids(&svc.replaces)),
-        replaced_by: referring(&|s| s.replaces.iter().any(|d| &d.value == id)),
+        replaced_by: reverse.services("replaces", id),
         kpis: sorted(ids(&svc.kpis)),
         channel: s(&svc.channel),
         slas,

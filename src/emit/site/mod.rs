@@ -7,12 +7,15 @@
 //! values are reference-counted); pages render in parallel; no page clones
 //! the model.
 
+pub mod links;
 pub mod markdown;
 pub mod svg;
 pub mod theme;
 pub mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use minijinja::value::{Serde, Value};
 use minijinja::{Environment, UndefinedBehavior, context};
@@ -45,6 +48,8 @@ struct PageSpec {
     nav: &'static str,
     page: Value,
     extra: Value,
+    /// Identifies everything the page depends on, when that is known.
+    fingerprint: Option<u64>,
 }
 
 /// A trigger that fired, as the health page lists it.
@@ -53,39 +58,9 @@ pub struct Fired {
     pub message: String,
 }
 
-/// Lookup tables for templates: `ix.services[id]` and so on.
-#[derive(Serialize)]
-struct Index<'c> {
-    persons: BTreeMap<&'c str, &'c catalog::PersonEntry>,
-    teams: BTreeMap<&'c str, &'c catalog::TeamEntry>,
-    customers: BTreeMap<&'c str, &'c catalog::CustomerEntry>,
-    objectives: BTreeMap<&'c str, &'c catalog::ObjectiveEntry>,
-    metrics: BTreeMap<&'c str, &'c catalog::MetricEntry>,
-    functions: BTreeMap<&'c str, &'c catalog::FunctionEntry>,
-    services: BTreeMap<&'c str, &'c catalog::ServiceEntry>,
-    gates: BTreeMap<&'c str, &'c catalog::GateEntry>,
-}
-
-fn index(c: &Catalog) -> Index<'_> {
-    macro_rules! by_id {
-        ($list:expr) => {
-            $list.iter().map(|e| (e.id.as_str(), e)).collect()
-        };
-    }
-    Index {
-        persons: by_id!(c.persons),
-        teams: by_id!(c.teams),
-        customers: by_id!(c.customers),
-        objectives: by_id!(c.objectives),
-        metrics: by_id!(c.metrics),
-        functions: by_id!(c.functions),
-        services: by_id!(c.services),
-        gates: by_id!(c.gates),
-    }
-}
-
-fn environment(theme: &Theme) -> Result<Environment<'static>, String> {
+fn environment(theme: &Theme, names: Arc<links::Names>) -> Result<Environment<'static>, String> {
     let mut env = Environment::new();
+    links::register(&mut env, names);
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
     env.add_filter("markdown", |s: Option<String>| {
         Value::from_safe_string(s.map(|s| markdown::to_html(&s)).unwrap_or_default())
@@ -179,11 +154,94 @@ fn search_index(c: &Catalog) -> String {
     format!("window.PMOC_SEARCH = {json};\n")
 }
 
+/// What one render remembers for the next (watch mode): each entity page's
+/// fingerprint and bytes. A page whose fingerprint is unchanged is not
+/// rendered again.
+#[derive(Default)]
+pub struct Memo {
+    pages: HashMap<String, (u64, Vec<u8>)>,
+    /// Pages taken from the memo in the last render.
+    pub reused: usize,
+}
+
+/// Hashes a JSON value and, for every string in it, the display names that
+/// string has as an id: a page's output depends on its entry and on the
+/// names of what it links to.
+fn fingerprint(value: &serde_json::Value, names: &links::Names, h: &mut DefaultHasher) {
+    match value {
+        serde_json::Value::Null => 0u8.hash(h),
+        serde_json::Value::Bool(b) => b.hash(h),
+        serde_json::Value::Number(n) => n.to_string().hash(h),
+        serde_json::Value::String(s) => {
+            s.hash(h);
+            names.hash_id(s, h);
+        }
+        serde_json::Value::Array(items) => {
+            items.len().hash(h);
+            for item in items {
+                fingerprint(item, names, h);
+            }
+        }
+        serde_json::Value::Object(map) => {
+            map.len().hash(h);
+            for (k, v) in map {
+                k.hash(h);
+                fingerprint(v, names, h);
+            }
+        }
+    }
+}
+
+/// The entities of a list as template values (shared with `catalog`).
+fn items(catalog: &Value, list: &str) -> Vec<Value> {
+    catalog
+        .get_attr(list)
+        .ok()
+        .and_then(|v| v.try_iter().ok().map(|i| i.collect()))
+        .unwrap_or_default()
+}
+
+/// `ix.services[id]` and so on: the same values as `catalog`, by id.
+fn index(catalog: &Value) -> Value {
+    let mut ix = BTreeMap::new();
+    for list in [
+        "persons",
+        "teams",
+        "customers",
+        "objectives",
+        "metrics",
+        "functions",
+        "services",
+        "gates",
+    ] {
+        let by_id: BTreeMap<String, Value> = items(catalog, list)
+            .into_iter()
+            .map(|e| {
+                (
+                    e.get_attr("id")
+                        .map(|id| id.to_string())
+                        .unwrap_or_default(),
+                    e,
+                )
+            })
+            .collect();
+        ix.insert(list, Value::from(by_id));
+    }
+    Value::from(ix)
+}
+
 /// Renders every file of the site. Fails only on a broken (user) template.
-pub fn render(catalog: &Catalog, theme: &Theme, fired: &[Fired]) -> Result<Vec<OutFile>, String> {
-    let env = environment(theme)?;
-    let ix = Value::from(Serde(index(catalog)));
+/// `memo` carries unchanged pages over from the previous render.
+pub fn render(
+    catalog: &Catalog,
+    theme: &Theme,
+    fired: &[Fired],
+    memo: &mut Memo,
+) -> Result<Vec<OutFile>, String> {
+    let names = Arc::new(links::Names::of(catalog));
+    let env = environment(theme, names.clone())?;
     let cat = Value::from(Serde(catalog));
+    let ix = index(&cat);
     let nav_items: Vec<Value> = NAV
         .iter()
         .map(|(key, href, label)| context! { key => *key, href => *href, label => *label })
@@ -204,6 +262,49 @@ pub fn render(catalog: &Catalog, theme: &Theme, fired: &[Fired]) -> Result<Vec<O
             ))
         })
         .collect();
+    // What every page depends on: the templates, the title, the navigation.
+    let global = {
+        let mut h = DefaultHasher::new();
+        theme.templates.hash(&mut h);
+        site_title.hash(&mut h);
+        h.finish()
+    };
+    // Fingerprints are safe for the default templates, which reach only the
+    // page's entry and the names it links to (and, for function and customer
+    // pages, the services they list); a theme's own templates may reach
+    // anything, so with them every page renders.
+    let memoize = !theme.custom_templates;
+    // One walk per entity; a page's fingerprint combines its entity's with
+    // those of the services it lists.
+    let print_of = |value: serde_json::Value| -> u64 {
+        let mut h = DefaultHasher::new();
+        fingerprint(&value, &names, &mut h);
+        h.finish()
+    };
+    let combine = |own: u64, listed: &mut dyn Iterator<Item = u64>| -> Option<u64> {
+        let mut h = DefaultHasher::new();
+        (global, own).hash(&mut h);
+        listed.for_each(|p| p.hash(&mut h));
+        Some(h.finish())
+    };
+    let service_prints: HashMap<&str, u64> = if memoize {
+        catalog
+            .services
+            .par_iter()
+            .map(|s| {
+                (
+                    s.id.as_str(),
+                    print_of(serde_json::to_value(s).expect("serializable")),
+                )
+            })
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let listed = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u64> {
+        ids.filter_map(|id| service_prints.get(id.as_str()).copied())
+            .collect()
+    };
 
     let mut specs = Vec::new();
     let none = Value::from(());
@@ -214,6 +315,7 @@ pub fn render(catalog: &Catalog, theme: &Theme, fired: &[Fired]) -> Result<Vec<O
         nav,
         page: Value::from(()),
         extra,
+        fingerprint: None,
     };
     specs.push(top(
         "index.html",
@@ -231,57 +333,131 @@ pub fn render(catalog: &Catalog, theme: &Theme, fired: &[Fired]) -> Result<Vec<O
         };
         specs.push(top(path, path, key, extra));
     }
-    macro_rules! entity_pages {
-        ($list:expr, $folder:literal, $template:literal, $nav:literal, $extra:expr) => {
-            for e in &$list {
-                if !is_valid_id(&e.id) {
-                    return Err(format!(
-                        "`{}` is not a valid id; it cannot name a page",
-                        e.id
-                    ));
-                }
-                specs.push(PageSpec {
-                    path: format!(concat!($folder, "/{}.html"), e.id),
-                    template: $template,
-                    root: "../",
-                    nav: $nav,
-                    page: Value::from(Serde(e)),
-                    extra: $extra(e),
-                });
+    let entity_pages = |specs: &mut Vec<PageSpec>,
+                        list: &str,
+                        folder: &str,
+                        template: &'static str,
+                        nav: &'static str,
+                        fingerprints: Vec<Option<u64>>|
+     -> Result<(), String> {
+        for (value, fingerprint) in items(&cat, list).into_iter().zip(fingerprints) {
+            let id = value
+                .get_attr("id")
+                .map(|id| id.to_string())
+                .unwrap_or_default();
+            if !is_valid_id(&id) {
+                return Err(format!("`{id}` is not a valid id; it cannot name a page"));
             }
-        };
-    }
-    entity_pages!(
-        catalog.functions,
+            specs.push(PageSpec {
+                path: format!("{folder}/{id}.html"),
+                template,
+                root: "../",
+                nav,
+                page: value,
+                extra: Value::from(()),
+                fingerprint,
+            });
+        }
+        Ok(())
+    };
+    let none_prints = |n: usize| vec![None; n];
+    let fp_functions = if memoize {
+        catalog
+            .functions
+            .par_iter()
+            .map(|f| {
+                let own = print_of(serde_json::to_value(f).expect("serializable"));
+                combine(own, &mut listed(&mut f.services.iter()).into_iter())
+            })
+            .collect()
+    } else {
+        none_prints(catalog.functions.len())
+    };
+    entity_pages(
+        &mut specs,
+        "functions",
         "functions",
         "function.html",
         "index",
-        |_| none.clone()
-    );
-    entity_pages!(
-        catalog.services,
+        fp_functions,
+    )?;
+    let fp_services = if memoize {
+        catalog
+            .services
+            .iter()
+            .map(|s| combine(service_prints[s.id.as_str()], &mut std::iter::empty()))
+            .collect()
+    } else {
+        none_prints(catalog.services.len())
+    };
+    entity_pages(
+        &mut specs,
+        "services",
         "services",
         "service.html",
         "lifecycle",
-        |s: &catalog::ServiceEntry| {
-            context! { strip => Value::from_safe_string(svg::lifecycle_strip(s.stage)) }
-        }
-    );
-    entity_pages!(catalog.gates, "gates", "gate.html", "lifecycle", |_| none
-        .clone());
-    entity_pages!(
-        catalog.customers,
+        fp_services,
+    )?;
+    let fp_gates = if memoize {
+        catalog
+            .gates
+            .iter()
+            .map(|g| {
+                combine(
+                    print_of(serde_json::to_value(g).expect("serializable")),
+                    &mut std::iter::empty(),
+                )
+            })
+            .collect()
+    } else {
+        none_prints(catalog.gates.len())
+    };
+    entity_pages(
+        &mut specs,
+        "gates",
+        "gates",
+        "gate.html",
+        "lifecycle",
+        fp_gates,
+    )?;
+    let fp_customers = if memoize {
+        catalog
+            .customers
+            .par_iter()
+            .map(|c| {
+                let own = print_of(serde_json::to_value(c).expect("serializable"));
+                combine(
+                    own,
+                    &mut listed(&mut c.entitlements.iter().map(|e| &e.service)).into_iter(),
+                )
+            })
+            .collect()
+    } else {
+        none_prints(catalog.customers.len())
+    };
+    entity_pages(
+        &mut specs,
+        "customers",
         "customers",
         "customer.html",
         "index",
-        |_| none.clone()
-    );
+        fp_customers,
+    )?;
     let base_url = catalog.pmo.base_url.clone().unwrap_or_else(|| "/".into());
 
     let render_one = |spec: &PageSpec, root: &str| -> Result<OutFile, String> {
         let template = env
             .get_template(spec.template)
             .map_err(|e| format!("{e:#}"))?;
+        // The lifecycle strip is drawn only for a service page being rendered.
+        let strip = (spec.template == "service.html").then(|| {
+            let stage = spec
+                .page
+                .get_attr("stage")
+                .ok()
+                .and_then(|s| s.as_str().and_then(crate::model::Stage::parse_word));
+            Value::from_safe_string(svg::lifecycle_strip(stage))
+        });
         let ctx = context! {
             catalog => cat.clone(),
             ix => ix.clone(),
@@ -290,6 +466,7 @@ pub fn render(catalog: &Catalog, theme: &Theme, fired: &[Fired]) -> Result<Vec<O
             nav_items => nav_items.clone(),
             site_title => site_title.clone(),
             page => spec.page.clone(),
+            strip => strip,
             ..spec.extra.clone()
         };
         let html = template
@@ -300,10 +477,35 @@ pub fn render(catalog: &Catalog, theme: &Theme, fired: &[Fired]) -> Result<Vec<O
             bytes: html.into_bytes(),
         })
     };
-    let mut files: Vec<OutFile> = specs
+    let previous = std::mem::take(&mut memo.pages);
+    let rendered: Vec<(OutFile, Option<u64>, bool)> = specs
         .par_iter()
-        .map(|spec| render_one(spec, spec.root))
-        .collect::<Result<_, _>>()?;
+        .map(|spec| {
+            if let Some(fp) = spec.fingerprint
+                && let Some((old, bytes)) = previous.get(&spec.path)
+                && *old == fp
+            {
+                return Ok((
+                    OutFile {
+                        path: spec.path.clone(),
+                        bytes: bytes.clone(),
+                    },
+                    Some(fp),
+                    true,
+                ));
+            }
+            Ok((render_one(spec, spec.root)?, spec.fingerprint, false))
+        })
+        .collect::<Result<_, String>>()?;
+    memo.reused = rendered.iter().filter(|r| r.2).count();
+    let mut files = Vec::with_capacity(rendered.len() + 8);
+    for (file, fp, _) in rendered {
+        if let Some(fp) = fp {
+            memo.pages
+                .insert(file.path.clone(), (fp, file.bytes.clone()));
+        }
+        files.push(file);
+    }
     // The server's "not found" page is served at any depth: it links from the base URL.
     let not_found = PageSpec {
         path: "404.html".into(),
@@ -312,6 +514,7 @@ pub fn render(catalog: &Catalog, theme: &Theme, fired: &[Fired]) -> Result<Vec<O
         nav: "",
         page: none.clone(),
         extra: none,
+        fingerprint: None,
     };
     let base = if base_url.ends_with('/') {
         base_url

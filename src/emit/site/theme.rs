@@ -42,6 +42,8 @@ const ASSETS: &[(&str, &[u8])] =
 pub struct Theme {
     pub templates: BTreeMap<String, String>,
     pub assets: BTreeMap<String, Vec<u8>>,
+    /// Whether the project's `theme/` holds templates of its own.
+    pub custom_templates: bool,
 }
 
 impl Theme {
@@ -80,6 +82,7 @@ impl Theme {
                 let text = String::from_utf8(bytes)
                     .map_err(|_| format!("`theme/{name}` is not UTF-8 text"))?;
                 theme.templates.insert(name, text);
+                theme.custom_templates = true;
             } else {
                 theme.assets.insert(name, bytes);
             }

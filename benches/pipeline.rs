@@ -1,0 +1,155 @@
+//! Pipeline benchmarks: `compile::compile` (discover, parse, lower, check) on
+//! synthetic projects of 100, 1,000 and 5,000 services (`pmoc::synth`) and on
+//! `examples/acme`.
+//!
+//! Run with `cargo bench --bench pipeline`. `PMOC_BENCH_RUNS` sets the number
+//! of timed runs per case (default 5; the 5,000-service case takes at most 3),
+//! each case after one untimed warm-up. Machines are noisy, so the figures to
+//! quote are the ratios of medians measured in one run, not absolute times.
+//!
+//! The harness is [`bench`]: a name, a run count and a closure in, [`Stats`]
+//! out. Add later benches (site build, rebuild latency) as more calls to it.
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use pmoc::compile::{Options, compile};
+
+/// The timings of one benchmark case.
+struct Stats {
+    name: String,
+    runs: usize,
+    median: Duration,
+    min: Duration,
+    max: Duration,
+}
+
+impl Stats {
+    /// Items (services, files…) processed per second, at the median.
+    fn per_second(&self, items: usize) -> f64 {
+        items as f64 / self.median.as_secs_f64()
+    }
+}
+
+/// Runs `f` once to warm up, then `runs` times (at least once) under the
+/// clock; whatever `f` returns is kept from the optimiser and dropped inside
+/// the timed region.
+fn bench<T>(name: &str, runs: usize, mut f: impl FnMut() -> T) -> Stats {
+    black_box(f());
+    let runs = runs.max(1);
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(f());
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let mid = runs / 2;
+    let median = if runs % 2 == 1 {
+        times[mid]
+    } else {
+        (times[mid - 1] + times[mid]) / 2
+    };
+    Stats {
+        name: name.to_string(),
+        runs,
+        median,
+        min: times[0],
+        max: times[runs - 1],
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// `PMOC_BENCH_RUNS`, else 5.
+fn runs_from_env() -> usize {
+    match std::env::var("PMOC_BENCH_RUNS") {
+        Ok(v) => v.trim().parse().unwrap_or_else(|_| {
+            eprintln!("PMOC_BENCH_RUNS=`{v}` is not a number; using 5");
+            5
+        }),
+        Err(_) => 5,
+    }
+}
+
+/// Compiles the project at `dir`, insisting that it is clean (a synthetic
+/// project with findings would time the wrong thing); returns its service count.
+fn check_clean(dir: &Path) -> usize {
+    let compiled = compile(dir, &Options::default()).expect("the project compiles");
+    assert!(
+        compiled.diagnostics.is_empty(),
+        "{} has {} findings; run `pmoc check` on it",
+        dir.display(),
+        compiled.diagnostics.len()
+    );
+    compiled.model.services.len()
+}
+
+struct Case {
+    name: String,
+    dir: PathBuf,
+    services: usize,
+    runs: usize,
+}
+
+fn main() {
+    let runs = runs_from_env();
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let mut cases = Vec::new();
+
+    println!("generating synthetic projects");
+    for (services, runs) in [(100, runs), (1_000, runs), (5_000, runs.min(3))] {
+        let dir = scratch.path().join(format!("synth-{services}"));
+        let start = Instant::now();
+        pmoc::synth::write_project(&dir, services).expect("the project is written");
+        let took = start.elapsed();
+        let files = std::fs::read_dir(dir.join("services")).map_or(0, |d| d.count());
+        println!(
+            "  {services:>5} services, {files:>3} function files: written in {}",
+            ms(took)
+        );
+        assert_eq!(check_clean(&dir), services);
+        cases.push(Case {
+            name: format!("compile synth-{services}"),
+            dir,
+            services,
+            runs,
+        });
+    }
+    let acme = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    cases.push(Case {
+        name: "compile examples/acme".into(),
+        services: check_clean(&acme),
+        dir: acme,
+        runs,
+    });
+
+    println!();
+    println!(
+        "{:<24} {:>8} {:>5} {:>11} {:>11} {:>11} {:>12} {:>9}",
+        "bench", "services", "runs", "median", "min", "max", "services/s", "÷ synth-100"
+    );
+    let options = Options::default();
+    let mut base: Option<Duration> = None;
+    for case in &cases {
+        let stats = bench(&case.name, case.runs, || {
+            compile(&case.dir, &options).expect("the project compiles")
+        });
+        let base = *base.get_or_insert(stats.median);
+        println!(
+            "{:<24} {:>8} {:>5} {:>11} {:>11} {:>11} {:>12.0} {:>8.2}x",
+            stats.name,
+            case.services,
+            stats.runs,
+            ms(stats.median),
+            ms(stats.min),
+            ms(stats.max),
+            stats.per_second(case.services),
+            stats.median.as_secs_f64() / base.as_secs_f64()
+        );
+    }
+}

@@ -7,7 +7,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -91,16 +90,7 @@ fn search_from_file_url_leads_to_the_sla_table() {
     };
     let out = tmp.path().join("site");
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-    let status = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args([
-            "build",
-            example.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::build_into(&example, &out);
 
     let tab = browser.new_tab().unwrap();
     tab.set_default_timeout(Duration::from_secs(20));
@@ -171,16 +161,7 @@ fn a_script_error_is_caught() {
     )
     .unwrap();
     let out = tmp.path().join("site");
-    let status = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args([
-            "build",
-            project.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
+    common::build_into(&project, &out);
     let tab = browser.new_tab().unwrap();
     let errors = watch_errors(&tab);
     tab.navigate_to(&format!("file://{}/index.html", out.display()))

@@ -1,6 +1,8 @@
 //! The command line end to end: exit codes, every output format, and the
 //! promises of section 8 (no cascades, nothing hidden, never a panic).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -27,17 +29,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-/// A project in a temporary folder, from (path, text) pairs.
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
 }
 
 const MANIFEST: &str = "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"2026-11-01\" }\nperson \"ann\" name=\"Ann\"\n";
@@ -127,7 +118,7 @@ fn json_output_matches_its_schema() {
 
 #[test]
 fn a_syntax_error_hides_nothing_and_sets_off_no_cascade() {
-    let dir = project(&[
+    let dir = common::project_of(&[
         ("pmo.kdl", MANIFEST),
         ("a.kdl", "function \"risk\" {\n    name \"Risk\n}\n"),
         (
@@ -153,7 +144,7 @@ fn a_syntax_error_hides_nothing_and_sets_off_no_cascade() {
 #[test]
 fn hostile_files_give_findings_not_panics() {
     let deep = "a {".repeat(5000) + &"}".repeat(5000);
-    let dir = project(&[
+    let dir = common::project_of(&[
         ("pmo.kdl", MANIFEST),
         ("deep.kdl", &deep),
         ("half.kdl", "service \"x\" {\n    name \""),
@@ -213,7 +204,7 @@ fn a_file_inside_the_project_finds_its_root() {
 #[test]
 fn deny_warnings_and_lints() {
     let svc = "function \"f\" { name \"F\"; levels \"project\" }\ncustomer \"pm\" name=\"PM\"\nservice \"s\" {\n    name \"S\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    offer \"pm\" level=\"mandated\"\n}\n";
-    let dir = project(&[("pmo.kdl", MANIFEST), ("main.kdl", svc)]);
+    let dir = common::project_of(&[("pmo.kdl", MANIFEST), ("main.kdl", svc)]);
     let path = dir.path().to_str().unwrap();
     let o = pmoc(&["check", path, "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
@@ -280,7 +271,7 @@ fn snapshots_of_human_and_short_output() {
     let o = pmoc(&["check", root.to_str().unwrap()]);
     assert!(!stderr(&o).contains('\u{1b}'), "no colour off a terminal");
     insta::assert_snapshot!("broken_human", stderr(&o));
-    let dir = project(&[
+    let dir = common::project_of(&[
         ("pmo.kdl", MANIFEST),
         ("bad.kdl", "service \"x\" {\n    name \"unterminated\n}\n"),
     ]);

@@ -3,6 +3,8 @@
 //! output folder, byte-identical rebuilds, and a failed build leaving the
 //! previous site whole.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -54,16 +56,6 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
 }
 
 #[test]
@@ -271,7 +263,7 @@ const MANIFEST: &str = "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; 
 
 #[test]
 fn user_strings_are_escaped() {
-    let dir = project(&[
+    let dir = common::project_of(&[
         ("pmo.kdl", MANIFEST),
         (
             "s.kdl",
@@ -302,7 +294,7 @@ fn user_strings_are_escaped() {
 
 #[test]
 fn an_id_cannot_write_outside_the_output_folder() {
-    let dir = project(&[
+    let dir = common::project_of(&[
         ("pmo.kdl", MANIFEST),
         (
             "s.kdl",
@@ -333,7 +325,7 @@ fn two_builds_are_byte_identical() {
 
 #[test]
 fn a_failed_build_leaves_the_last_good_site() {
-    let dir = project(&[
+    let dir = common::project_of(&[
         ("pmo.kdl", MANIFEST),
         (
             "s.kdl",
@@ -360,7 +352,7 @@ fn a_failed_build_leaves_the_last_good_site() {
 
 #[test]
 fn a_theme_folder_overrides_templates_and_assets() {
-    let dir = project(&[
+    let dir = common::project_of(&[
         ("pmo.kdl", MANIFEST),
         (
             "s.kdl",

@@ -132,6 +132,37 @@ pub fn get(port: u16, path: &str) -> (u16, String) {
     (status, body)
 }
 
+/// A project in a temporary folder, from (path, text) pairs.
+pub fn project_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// Runs `pmoc build PROJECT --out OUT` and asserts it succeeds.
+pub fn build_into(project: &Path, out: &Path) {
+    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args([
+            "build",
+            project.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pmoc runs");
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
 /// A small valid project in a temporary folder: one function, two services
 /// (`keep` and `drop`, each in its own file).
 pub fn project() -> tempfile::TempDir {

@@ -152,24 +152,11 @@ impl Builder {
             ))
         })?;
         let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-        let changed_pages = files
-            .iter()
-            .filter(|f| f.path.ends_with(".html"))
-            .filter(|f| {
-                !self
-                    .written
-                    .iter()
-                    .any(|w| w.path == f.path && w.bytes == f.bytes)
-            })
-            .count();
-        let changed_pages = if self.written.is_empty() {
-            pages
-        } else {
-            changed_pages
-        };
+        let changed_pages = written.iter().filter(|p| p.ends_with(".html")).count();
         eprintln!(
-            "rebuilt {changed_pages} of {pages} pages in {} ms ({written} files written, {} of {} sources parsed)",
+            "rebuilt {changed_pages} of {pages} pages in {} ms ({} files written, {} of {} sources parsed)",
             started.elapsed().as_millis(),
+            written.len(),
             self.cache.parsed,
             compiled.sources.len()
         );

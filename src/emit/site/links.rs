@@ -28,9 +28,13 @@ const KINDS: &[(&str, &str, &str)] = &[
     ("sla", "slas.html#", ""),
 ];
 
-/// Display names by kind, then id.
+/// Display names by kind, then id; and for each id a hash of every name it
+/// has (for page fingerprints).
 #[derive(Default)]
-pub struct Names(HashMap<&'static str, HashMap<String, String>>);
+pub struct Names(
+    HashMap<&'static str, HashMap<String, String>>,
+    HashMap<String, u64>,
+);
 
 impl Names {
     pub fn of(catalog: &Catalog) -> Names {
@@ -71,17 +75,26 @@ impl Names {
         for t in &catalog.triggers {
             add("trigger", &t.id, None);
         }
+        let mut hashes: HashMap<String, std::hash::DefaultHasher> = HashMap::new();
+        for (kind, _, _) in KINDS {
+            for (id, name) in names.0.get(kind).into_iter().flatten() {
+                use std::hash::Hash;
+                let h = hashes.entry(id.clone()).or_default();
+                kind.hash(h);
+                name.hash(h);
+            }
+        }
+        names.1 = hashes
+            .into_iter()
+            .map(|(id, h)| (id, std::hash::Hasher::finish(&h)))
+            .collect();
         names
     }
 
     /// Hashes every name `id` has, in every kind (for page fingerprints).
     pub fn hash_id(&self, id: &str, h: &mut impl std::hash::Hasher) {
-        use std::hash::Hash;
-        for (kind, _, _) in KINDS {
-            if let Some(name) = self.0.get(kind).and_then(|m| m.get(id)) {
-                kind.hash(h);
-                name.hash(h);
-            }
+        if let Some(names) = self.1.get(id) {
+            h.write_u64(*names);
         }
     }
 

@@ -98,18 +98,22 @@ pub fn replace_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
 }
 
 /// Writes only the files whose bytes differ from what `out` holds and
-/// removes files no longer part of the site. Returns how many were written.
-pub fn update_in_place(out: &Path, files: &[OutFile], previous: &[OutFile]) -> io::Result<usize> {
+/// removes files no longer part of the site. Returns the paths written.
+pub fn update_in_place<'f>(
+    out: &Path,
+    files: &'f [OutFile],
+    previous: &[OutFile],
+) -> io::Result<Vec<&'f str>> {
     check_replaceable(out)?;
     if !out.join(MARKER).is_file() {
         write_all(out, files)?;
-        return Ok(files.len());
+        return Ok(files.iter().map(|f| f.path.as_str()).collect());
     }
     let before: std::collections::HashMap<&str, &[u8]> = previous
         .iter()
         .map(|f| (f.path.as_str(), f.bytes.as_slice()))
         .collect();
-    let mut written = 0;
+    let mut written = Vec::new();
     for file in files {
         if before.get(file.path.as_str()) == Some(&file.bytes.as_slice()) {
             continue;
@@ -122,7 +126,7 @@ pub fn update_in_place(out: &Path, files: &[OutFile], previous: &[OutFile]) -> i
         let tmp = path.with_extension("pmoc-tmp");
         std::fs::write(&tmp, &file.bytes)?;
         std::fs::rename(&tmp, &path)?;
-        written += 1;
+        written.push(file.path.as_str());
     }
     let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for gone in previous.iter().filter(|f| !now.contains(f.path.as_str())) {

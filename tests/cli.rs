@@ -279,3 +279,32 @@ fn snapshots_of_human_and_short_output() {
     let text = stderr(&o).replace(&dir.path().display().to_string(), "<project>");
     insta::assert_snapshot!("syntax_error_human", text);
 }
+
+/// `when "superseded"` is evaluated on every run, without metrics.
+#[test]
+fn a_superseded_service_fires_its_trigger() {
+    let service = |id: &str, replaces: &str| {
+        format!(
+            "service \"{id}\" {{\n    name \"{id}\"\n    function \"f\"\n    description \"D\"\n    stage \"operation\"\n    owner \"ann\"\n    offer \"pm\" level=\"mandated\"\n    {replaces}\n    sla \"{id}-sla\" {{\n        period \"month\"\n        target \"m\" at-least=90\n        report to=\"ann\"\n        escalate after=\"2 days\" to=\"ann\"\n        review-by \"2027-06-30\"\n    }}\n}}\n"
+        )
+    };
+    let main = format!(
+        "function \"f\" {{ name \"F\"; levels \"project\" }}\ncustomer \"pm\" name=\"PM\"\nmetric \"m\" name=\"M\" unit=\"percent\" direction=\"higher\" cadence=\"month\"\ntrigger \"t\" {{\n    applies-to stage=\"operation\"\n    when \"superseded\"\n    action \"retire\"\n}}\n{}{}",
+        service("old", ""),
+        service("new", "replaces \"old\"")
+    );
+    let dir = common::project_of(&[("pmo.kdl", MANIFEST), ("main.kdl", &main)]);
+    let o = pmoc(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let report = json(&o);
+    assert_eq!(codes(&o), ["trigger-fired"], "{report:#}");
+    let d = &report["diagnostics"][0];
+    assert_eq!(
+        (
+            d["severity"].as_str(),
+            d["line"].as_u64(),
+            d["column"].as_u64()
+        ),
+        (Some("warning"), Some(6), Some(10))
+    );
+    assert!(d["message"].as_str().unwrap().contains("`old`"));
+}

@@ -51,19 +51,28 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
 /// `trigger-fired` for every service the trigger selects (in operation or
 /// transform, old enough) that a service in operation `replaces`.
 fn superseded(ctx: &Ctx, trigger: &Trigger, when: &When) -> Vec<Diagnostic> {
+    // Each replaced service's first successor in operation.
+    let mut successors: std::collections::HashMap<&str, &Service> =
+        std::collections::HashMap::new();
+    for s in ctx
+        .model
+        .services
+        .iter()
+        .filter(|s| s.stage() == Some(Stage::Operation))
+    {
+        for replaced in &s.replaces {
+            successors.entry(replaced.value.as_str()).or_insert(s);
+        }
+    }
     let mut diags = Vec::new();
     for service in &ctx.model.services {
+        let Some(successor) = successors.get(service.id.value.as_str()) else {
+            continue;
+        };
         let evaluated = matches!(service.stage(), Some(Stage::Operation | Stage::Transform))
             && trigger.applies_to(service)
             && old_enough(ctx, trigger, service);
-        if !evaluated {
-            continue;
-        }
-        let successor = ctx.model.services.iter().find(|s| {
-            s.stage() == Some(Stage::Operation)
-                && s.replaces.iter().any(|r| r.value == service.id.value)
-        });
-        if let Some(successor) = successor {
+        if evaluated {
             diags.push(
                 Diagnostic::new(
                     Code::TriggerFired,

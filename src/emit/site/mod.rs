@@ -478,25 +478,30 @@ pub fn render(
         })
     };
     let previous = std::mem::take(&mut memo.pages);
-    let rendered: Vec<(OutFile, Option<u64>, bool)> = specs
-        .par_iter()
-        .map(|spec| {
-            if let Some(fp) = spec.fingerprint
-                && let Some((old, bytes)) = previous.get(&spec.path)
-                && *old == fp
-            {
-                return Ok((
-                    OutFile {
+    // A page whose fingerprint is unchanged is taken from the memo.
+    let render_pages = || -> Result<Vec<(OutFile, Option<u64>, bool)>, String> {
+        specs
+            .par_iter()
+            .map(|spec| {
+                if let Some(fp) = spec.fingerprint
+                    && let Some((old, bytes)) = previous.get(&spec.path)
+                    && *old == fp
+                {
+                    let file = OutFile {
                         path: spec.path.clone(),
                         bytes: bytes.clone(),
-                    },
-                    Some(fp),
-                    true,
-                ));
-            }
-            Ok((render_one(spec, spec.root)?, spec.fingerprint, false))
-        })
-        .collect::<Result<_, String>>()?;
+                    };
+                    return Ok((file, Some(fp), true));
+                }
+                Ok((render_one(spec, spec.root)?, spec.fingerprint, false))
+            })
+            .collect()
+    };
+    // The catalog and the search index are written while the pages render.
+    let (rendered, (catalog_json, search)) = rayon::join(render_pages, || {
+        (catalog::to_json(catalog), search_index(catalog))
+    });
+    let rendered = rendered?;
     memo.reused = rendered.iter().filter(|r| r.2).count();
     let mut files = Vec::with_capacity(rendered.len() + 8);
     for (file, fp, _) in rendered {
@@ -524,11 +529,11 @@ pub fn render(
     files.push(render_one(&not_found, &base)?);
     files.push(OutFile {
         path: "catalog.json".into(),
-        bytes: catalog::to_json(catalog).into_bytes(),
+        bytes: catalog_json.into_bytes(),
     });
     files.push(OutFile {
         path: "search-index.js".into(),
-        bytes: search_index(catalog).into_bytes(),
+        bytes: search.into_bytes(),
     });
     for (name, bytes) in &theme.assets {
         files.push(OutFile {

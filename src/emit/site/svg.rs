@@ -37,7 +37,7 @@ fn fit(s: &str, max: usize) -> String {
 
 /// The seven stages as a strip of chevrons with the service's stage marked.
 pub fn lifecycle_strip(stage: Option<Stage>) -> String {
-    let (w, h, step) = (700, 56, 100);
+    let (w, h, step) = (706, 56, 100);
     let label = match stage {
         Some(s) => format!("Lifecycle: {} (stage {} of 7)", s, s.index() + 1),
         None => "Lifecycle: stage not given".into(),

@@ -159,7 +159,7 @@ fn search_index(c: &Catalog) -> String {
 /// rendered again.
 #[derive(Default)]
 pub struct Memo {
-    pages: HashMap<String, (u64, Vec<u8>)>,
+    pages: HashMap<String, (u64, Arc<[u8]>)>,
     /// Pages taken from the memo in the last render.
     pub reused: usize,
 }
@@ -474,7 +474,7 @@ pub fn render(
             .map_err(|e| format!("rendering `{}`: {e:#}", spec.path))?;
         Ok(OutFile {
             path: spec.path.clone(),
-            bytes: html.into_bytes(),
+            bytes: html.into_bytes().into(),
         })
     };
     let previous = std::mem::take(&mut memo.pages);
@@ -529,16 +529,16 @@ pub fn render(
     files.push(render_one(&not_found, &base)?);
     files.push(OutFile {
         path: "catalog.json".into(),
-        bytes: catalog_json.into_bytes(),
+        bytes: catalog_json.into_bytes().into(),
     });
     files.push(OutFile {
         path: "search-index.js".into(),
-        bytes: search.into_bytes(),
+        bytes: search.into_bytes().into(),
     });
     for (name, bytes) in &theme.assets {
         files.push(OutFile {
             path: name.clone(),
-            bytes: bytes.clone(),
+            bytes: bytes.as_slice().into(),
         });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));

@@ -4,13 +4,15 @@
 //! [`update_in_place`] writes only the files whose bytes changed (watch mode).
 
 use std::io;
+use std::sync::Arc;
 use std::path::{Component, Path, PathBuf};
 
-/// A file of the site: a path relative to the output folder and its bytes.
+/// A file of the site: a path relative to the output folder and its bytes
+/// (shared: watch mode keeps unchanged pages without copying them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutFile {
     pub path: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
 }
 
 /// A file in every site pmoc writes: a folder without it is not replaced.
@@ -111,11 +113,11 @@ pub fn update_in_place<'f>(
     }
     let before: std::collections::HashMap<&str, &[u8]> = previous
         .iter()
-        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .map(|f| (f.path.as_str(), &*f.bytes))
         .collect();
     let mut written = Vec::new();
     for file in files {
-        if before.get(file.path.as_str()) == Some(&file.bytes.as_slice()) {
+        if before.get(file.path.as_str()) == Some(&&*file.bytes) {
             continue;
         }
         let path = out.join(safe_relative(&file.path)?);
@@ -160,7 +162,7 @@ mod tests {
         std::fs::write(dir.path().join("thesis.docx"), "precious").unwrap();
         let files = [OutFile {
             path: "index.html".into(),
-            bytes: b"x".to_vec(),
+            bytes: b"x".as_slice().into(),
         }];
         assert!(replace_atomically(dir.path(), &files).is_err());
         assert!(dir.path().join("thesis.docx").exists());

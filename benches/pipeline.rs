@@ -152,4 +152,37 @@ fn main() {
             stats.median.as_secs_f64() / base.as_secs_f64()
         );
     }
+
+    // The stages after compiling, on the largest project: what a watch round
+    // costs besides parsing.
+    let largest = &cases[2];
+    let compiled = compile(&largest.dir, &options).expect("the project compiles");
+    let catalog = bench("catalog", largest.runs, || {
+        pmoc::emit::catalog::build(&compiled.model, compiled.as_of)
+    });
+    let built = pmoc::emit::catalog::build(&compiled.model, compiled.as_of);
+    let theme = pmoc::emit::site::Theme::load(&largest.dir).expect("the theme");
+    let full = bench("render (every page)", largest.runs, || {
+        pmoc::emit::site::render(&built, &theme, &[], &mut pmoc::emit::site::Memo::default())
+            .expect("renders")
+    });
+    let mut memo = pmoc::emit::site::Memo::default();
+    pmoc::emit::site::render(&built, &theme, &[], &mut memo).expect("renders");
+    let again = bench("render (unchanged, memo)", largest.runs, || {
+        pmoc::emit::site::render(&built, &theme, &[], &mut memo).expect("renders")
+    });
+    println!();
+    println!(
+        "after compiling {} ({} services):",
+        largest.name, largest.services
+    );
+    for stats in [catalog, full, again] {
+        println!(
+            "  {:<26} median {:>11}   min {:>11}   max {:>11}",
+            stats.name,
+            ms(stats.median),
+            ms(stats.min),
+            ms(stats.max)
+        );
+    }
 }

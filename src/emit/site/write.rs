@@ -4,8 +4,8 @@
 //! [`update_in_place`] writes only the files whose bytes changed (watch mode).
 
 use std::io;
-use std::sync::Arc;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// A file of the site: a path relative to the output folder and its bytes
 /// (shared: watch mode keeps unchanged pages without copying them).

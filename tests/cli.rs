@@ -154,6 +154,8 @@ fn hostile_files_give_findings_not_panics() {
         [0u8, 159, 146, 150, 255, 0, 1],
     )
     .unwrap();
+    let huge = "person \"p\" name=\"P\"\n".repeat(450_000);
+    std::fs::write(dir.path().join("huge.kdl"), huge).unwrap();
     let o = pmoc(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let report = json(&o);
@@ -163,7 +165,7 @@ fn hostile_files_give_findings_not_panics() {
         .iter()
         .map(|d| d["file"].as_str().unwrap())
         .collect();
-    for f in ["binary.kdl", "deep.kdl", "half.kdl"] {
+    for f in ["binary.kdl", "deep.kdl", "half.kdl", "huge.kdl"] {
         assert!(files.contains(&f), "{f} gives a finding: {files:?}");
     }
     assert!(codes(&o).iter().all(|c| c == "kdl-syntax"));

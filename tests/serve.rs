@@ -115,3 +115,23 @@ fn polling_also_sees_changes() {
         b.contains("Polled name")
     });
 }
+
+#[test]
+fn errors_show_before_any_good_build() {
+    let dir = project();
+    let file = dir.path().join("services/keep.kdl");
+    std::fs::write(&file, "service \"keep\" {\n    name \"Keep\n").unwrap();
+    let served = Served::start(dir.path(), &[]);
+    let (status, body) = served.wait_for("/index.html", "the overlay", |_, b| {
+        b.contains("pmoc-overlay")
+    });
+    assert_eq!(status, 404);
+    assert!(
+        body.contains("services/keep.kdl:2:") && body.contains("EventSource"),
+        "{body}"
+    );
+    std::fs::write(&file, service("keep", "Keep the lights on")).unwrap();
+    served.wait_for("/services/keep.html", "the first good build", |s, b| {
+        s == 200 && !b.contains("pmoc-overlay")
+    });
+}

@@ -20,6 +20,10 @@ use super::watch::{self, Live, Problem};
 use crate::cli::ServeArgs;
 use crate::emit::site::svg::escape;
 
+/// Served where the site has no page to show (before a first good build).
+const BARE_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pmoc serve</title></head>\
+<body><h1>Nothing to show yet</h1><p>No page here: the site has not been built, or has no such page.</p></body></html>";
+
 /// Where the live-reload script listens.
 const EVENTS: &str = "/__pmoc/events";
 
@@ -168,15 +172,16 @@ fn handle(request: Request, site: &Path, live: &Live) {
             return;
         }
     };
-    let Some(path) = path else {
-        let _ = request.respond(Response::from_string("not found").with_status_code(404));
-        return;
+    // Without a page (no good build yet) a bare one still carries the
+    // overlay and the reload script, so the errors show and a fix reloads.
+    let (mut bytes, kind) = match path.as_ref().and_then(|p| std::fs::read(p).ok()) {
+        Some(bytes) => (
+            bytes,
+            content_type(path.as_deref().unwrap_or(Path::new(""))),
+        ),
+        None => (BARE_PAGE.as_bytes().to_vec(), "text/html; charset=utf-8"),
     };
-    let Ok(mut bytes) = std::fs::read(&path) else {
-        let _ = request.respond(Response::from_string("not found").with_status_code(404));
-        return;
-    };
-    let kind = content_type(&path);
+    let status = if path.is_some() { status } else { 404 };
     if kind.starts_with("text/html") {
         bytes = inject(&bytes, live);
     }

@@ -9,11 +9,12 @@
 
 pub mod links;
 pub mod markdown;
+pub mod memo;
 pub mod svg;
 pub mod theme;
 pub mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
@@ -24,6 +25,8 @@ use serde::Serialize;
 
 use super::catalog::{self, Catalog};
 use crate::lower::values::is_valid_id;
+use memo::Fingerprints;
+pub use memo::Memo;
 pub use theme::Theme;
 pub use write::OutFile;
 
@@ -154,44 +157,6 @@ fn search_index(c: &Catalog) -> String {
     format!("window.PMOC_SEARCH = {json};\n")
 }
 
-/// What one render remembers for the next (watch mode): each entity page's
-/// fingerprint and bytes. A page whose fingerprint is unchanged is not
-/// rendered again.
-#[derive(Default)]
-pub struct Memo {
-    pages: HashMap<String, (u64, Arc<[u8]>)>,
-    /// Pages taken from the memo in the last render.
-    pub reused: usize,
-}
-
-/// Hashes a JSON value and, for every string in it, the display names that
-/// string has as an id: a page's output depends on its entry and on the
-/// names of what it links to.
-fn fingerprint(value: &serde_json::Value, names: &links::Names, h: &mut DefaultHasher) {
-    match value {
-        serde_json::Value::Null => 0u8.hash(h),
-        serde_json::Value::Bool(b) => b.hash(h),
-        serde_json::Value::Number(n) => n.to_string().hash(h),
-        serde_json::Value::String(s) => {
-            s.hash(h);
-            names.hash_id(s, h);
-        }
-        serde_json::Value::Array(items) => {
-            items.len().hash(h);
-            for item in items {
-                fingerprint(item, names, h);
-            }
-        }
-        serde_json::Value::Object(map) => {
-            map.len().hash(h);
-            for (k, v) in map {
-                k.hash(h);
-                fingerprint(v, names, h);
-            }
-        }
-    }
-}
-
 /// The entities of a list as template values (shared with `catalog`).
 fn items(catalog: &Value, list: &str) -> Vec<Value> {
     catalog
@@ -269,42 +234,7 @@ pub fn render(
         site_title.hash(&mut h);
         h.finish()
     };
-    // Fingerprints are safe for the default templates, which reach only the
-    // page's entry and the names it links to (and, for function and customer
-    // pages, the services they list); a theme's own templates may reach
-    // anything, so with them every page renders.
-    let memoize = !theme.custom_templates;
-    // One walk per entity; a page's fingerprint combines its entity's with
-    // those of the services it lists.
-    let print_of = |value: serde_json::Value| -> u64 {
-        let mut h = DefaultHasher::new();
-        fingerprint(&value, &names, &mut h);
-        h.finish()
-    };
-    let combine = |own: u64, listed: &mut dyn Iterator<Item = u64>| -> Option<u64> {
-        let mut h = DefaultHasher::new();
-        (global, own).hash(&mut h);
-        listed.for_each(|p| p.hash(&mut h));
-        Some(h.finish())
-    };
-    let service_prints: HashMap<&str, u64> = if memoize {
-        catalog
-            .services
-            .par_iter()
-            .map(|s| {
-                (
-                    s.id.as_str(),
-                    print_of(serde_json::to_value(s).expect("serializable")),
-                )
-            })
-            .collect()
-    } else {
-        HashMap::new()
-    };
-    let listed = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u64> {
-        ids.filter_map(|id| service_prints.get(id.as_str()).copied())
-            .collect()
-    };
+    let prints = Fingerprints::of(catalog, &names, global, !theme.custom_templates);
 
     let mut specs = Vec::new();
     let none = Value::from(());
@@ -360,88 +290,37 @@ pub fn render(
         }
         Ok(())
     };
-    let none_prints = |n: usize| vec![None; n];
-    let fp_functions = if memoize {
-        catalog
-            .functions
-            .par_iter()
-            .map(|f| {
-                let own = print_of(serde_json::to_value(f).expect("serializable"));
-                combine(own, &mut listed(&mut f.services.iter()).into_iter())
-            })
-            .collect()
-    } else {
-        none_prints(catalog.functions.len())
-    };
     entity_pages(
         &mut specs,
         "functions",
         "functions",
         "function.html",
         "index",
-        fp_functions,
+        prints.functions,
     )?;
-    let fp_services = if memoize {
-        catalog
-            .services
-            .iter()
-            .map(|s| combine(service_prints[s.id.as_str()], &mut std::iter::empty()))
-            .collect()
-    } else {
-        none_prints(catalog.services.len())
-    };
     entity_pages(
         &mut specs,
         "services",
         "services",
         "service.html",
         "lifecycle",
-        fp_services,
+        prints.services,
     )?;
-    let fp_gates = if memoize {
-        catalog
-            .gates
-            .iter()
-            .map(|g| {
-                combine(
-                    print_of(serde_json::to_value(g).expect("serializable")),
-                    &mut std::iter::empty(),
-                )
-            })
-            .collect()
-    } else {
-        none_prints(catalog.gates.len())
-    };
     entity_pages(
         &mut specs,
         "gates",
         "gates",
         "gate.html",
         "lifecycle",
-        fp_gates,
+        prints.gates,
     )?;
-    let fp_customers = if memoize {
-        catalog
-            .customers
-            .par_iter()
-            .map(|c| {
-                let own = print_of(serde_json::to_value(c).expect("serializable"));
-                combine(
-                    own,
-                    &mut listed(&mut c.entitlements.iter().map(|e| &e.service)).into_iter(),
-                )
-            })
-            .collect()
-    } else {
-        none_prints(catalog.customers.len())
-    };
     entity_pages(
         &mut specs,
         "customers",
         "customers",
         "customer.html",
         "index",
-        fp_customers,
+        prints.customers,
     )?;
     let base_url = catalog.pmo.base_url.clone().unwrap_or_else(|| "/".into());
 

@@ -135,3 +135,30 @@ fn errors_show_before_any_good_build() {
         s == 200 && !b.contains("pmoc-overlay")
     });
 }
+
+/// Editors that save by writing a temporary file and renaming it over the
+/// original, and a folder renamed with its sources.
+#[test]
+fn atomic_saves_and_renamed_folders_are_seen() {
+    let dir = project();
+    let served = Served::start(dir.path(), &[]);
+    served.wait_for("/services/keep.html", "the first build", |s, _| s == 200);
+    let tmp = dir.path().join("services/.keep.kdl.swp");
+    std::fs::write(&tmp, service("keep", "Saved by rename")).unwrap();
+    std::fs::rename(&tmp, dir.path().join("services/keep.kdl")).unwrap();
+    served.wait_for("/services/keep.html", "the renamed-over save", |_, b| {
+        b.contains("Saved by rename")
+    });
+
+    std::fs::rename(dir.path().join("services"), dir.path().join("catalogue")).unwrap();
+    std::fs::write(
+        dir.path().join("catalogue/drop.kdl"),
+        service("drop", "Moved along"),
+    )
+    .unwrap();
+    served.wait_for(
+        "/services/drop.html",
+        "the moved folder's sources",
+        |s, b| s == 200 && b.contains("Moved along"),
+    );
+}

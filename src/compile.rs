@@ -76,7 +76,6 @@ pub fn default_as_of() -> Date {
 }
 
 /// A file read and lowered on its own.
-#[derive(Clone)]
 struct FileResult {
     id: FileId,
     file: SourceFile,
@@ -93,13 +92,13 @@ fn read(found: &Found) -> Result<Vec<u8>, Fatal> {
 /// bytes, so a watch round re-parses only the files that changed.
 #[derive(Default)]
 pub struct Cache {
-    files: HashMap<String, (Vec<u8>, FileResult)>,
+    files: HashMap<String, (Vec<u8>, Arc<FileResult>)>,
     /// Files parsed (not taken from the cache) in the last compilation.
     pub parsed: usize,
 }
 
 impl Cache {
-    fn get(&self, id: FileId, found: &Found, bytes: &[u8]) -> Option<FileResult> {
+    fn get(&self, id: FileId, found: &Found, bytes: &[u8]) -> Option<Arc<FileResult>> {
         let (cached_bytes, result) = self.files.get(&found.name)?;
         let same = cached_bytes.as_slice() == bytes && result.id == id;
         same.then(|| result.clone())
@@ -210,7 +209,7 @@ pub fn compile_root(
             Ok((f, bytes))
         })
         .collect::<Result<Vec<_>, Fatal>>()?;
-    let work: Vec<(FileId, Found, Vec<u8>, Option<FileResult>)> = inputs
+    let work: Vec<_> = inputs
         .into_iter()
         .enumerate()
         .map(|(i, (f, bytes))| {
@@ -220,34 +219,33 @@ pub fn compile_root(
         })
         .collect();
     cache.parsed = work.iter().filter(|w| w.3.is_none()).count();
-    let results: Vec<(Vec<u8>, FileResult)> = parse_pool().install(|| {
+    let results: Vec<(Vec<u8>, Arc<FileResult>)> = parse_pool().install(|| {
         work.into_par_iter()
             .map(|(id, f, bytes, cached)| match cached {
                 Some(result) => (bytes, result),
                 None => {
                     let is_manifest = f.name == discover::MANIFEST;
                     let result = process(id, f, bytes.clone(), is_manifest);
-                    (bytes, result)
+                    (bytes, Arc::new(result))
                 }
             })
             .collect()
     });
-    cache.files = results
-        .iter()
-        .map(|(bytes, r)| (r.file.name.clone(), (bytes.clone(), r.clone())))
-        .collect();
-    let results: Vec<FileResult> = results.into_iter().map(|(_, r)| r).collect();
 
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut diagnostics = Vec::new();
     let mut syntax_errors = false;
-    for result in results {
-        sources.add(result.file);
-        model.append(result.model);
-        diagnostics.extend(result.diagnostics);
+    for (_, result) in &results {
+        sources.add(result.file.clone());
+        model.append(result.model.clone());
+        diagnostics.extend(result.diagnostics.iter().cloned());
         syntax_errors |= result.syntax_error;
     }
+    cache.files = results
+        .into_iter()
+        .map(|(bytes, r)| (r.file.name.clone(), (bytes, r)))
+        .collect();
     let as_of = model
         .pmo
         .as_ref()

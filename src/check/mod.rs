@@ -29,6 +29,10 @@ pub struct Ctx<'m> {
     functions: HashMap<&'m str, &'m Function>,
     services: HashMap<&'m str, &'m Service>,
     gates: HashMap<&'m str, &'m Gate>,
+    /// The services each trigger applies to, by trigger id (model order).
+    applies: HashMap<&'m str, Vec<&'m Service>>,
+    /// The triggers that apply to each service, by service id (model order).
+    triggers_of: HashMap<&'m str, Vec<&'m Trigger>>,
 }
 
 fn index<'m, T>(items: &'m [T], id: impl Fn(&'m T) -> &'m str) -> HashMap<&'m str, &'m T> {
@@ -39,8 +43,54 @@ fn index<'m, T>(items: &'m [T], id: impl Fn(&'m T) -> &'m str) -> HashMap<&'m st
     map
 }
 
+/// The services each trigger applies to, in model order. An `applies-to`
+/// naming a service or a function looks only at the services that can
+/// match, so this stays linear in the model for the usual selectors.
+fn applicability(model: &Model) -> Vec<Vec<&Service>> {
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_function: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, s) in model.services.iter().enumerate() {
+        by_id.entry(&s.id.value).or_default().push(i);
+        if let Some(f) = &s.function {
+            by_function.entry(&f.value).or_default().push(i);
+        }
+    }
+    let every: Vec<usize> = (0..model.services.len()).collect();
+    model
+        .triggers
+        .iter()
+        .map(|trigger| {
+            let mut chosen: Vec<usize> = Vec::new();
+            for selector in &trigger.applies_to {
+                let candidates = match (&selector.service, &selector.function) {
+                    (Some(s), _) => by_id.get(s.value.as_str()),
+                    (None, Some(f)) => by_function.get(f.value.as_str()),
+                    (None, None) => Some(&every),
+                };
+                chosen.extend(
+                    candidates
+                        .into_iter()
+                        .flatten()
+                        .filter(|&&i| selector.selects(&model.services[i])),
+                );
+            }
+            chosen.sort_unstable();
+            chosen.dedup();
+            chosen.into_iter().map(|i| &model.services[i]).collect()
+        })
+        .collect()
+}
+
 impl<'m> Ctx<'m> {
     pub fn new(model: &'m Model, as_of: Date) -> Ctx<'m> {
+        let mut applies = HashMap::new();
+        let mut triggers_of: HashMap<&str, Vec<&Trigger>> = HashMap::new();
+        for (trigger, services) in model.triggers.iter().zip(applicability(model)) {
+            for s in &services {
+                triggers_of.entry(&s.id.value).or_default().push(trigger);
+            }
+            applies.entry(trigger.id.value.as_str()).or_insert(services);
+        }
         Ctx {
             model,
             as_of,
@@ -52,7 +102,19 @@ impl<'m> Ctx<'m> {
             functions: index(&model.functions, |f| &f.id.value),
             services: index(&model.services, |s| &s.id.value),
             gates: index(&model.gates, |g| &g.id.value),
+            applies,
+            triggers_of,
         }
+    }
+
+    /// The services a trigger applies to, in model order.
+    pub fn applies_to(&self, trigger: &str) -> &[&'m Service] {
+        self.applies.get(trigger).map_or(&[], Vec::as_slice)
+    }
+
+    /// The triggers that apply to `service`, in model order.
+    pub fn triggers_of(&self, service: &str) -> &[&'m Trigger] {
+        self.triggers_of.get(service).map_or(&[], Vec::as_slice)
     }
 
     pub fn person(&self, id: &str) -> Option<&'m Person> {

@@ -11,7 +11,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let triggers = &ctx.model.triggers;
     for service in &ctx.model.services {
         if service.stage() == Some(Stage::Operation)
-            && !triggers.iter().any(|t| t.applies_to(service))
+            && ctx.triggers_of(&service.id.value).is_empty()
         {
             diags.push(
                 at_declaration(

@@ -5,6 +5,7 @@
 //! Schema (`schemas/catalog.schema.json`, printed by `pmoc schema`) is
 //! derived from these types, so the two cannot drift apart.
 
+use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -478,16 +479,6 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
         .iter()
         .map(|s| (s.id.value.as_str(), s))
         .collect();
-    let services_of = |pred: &dyn Fn(&model::Service) -> bool| -> Vec<String> {
-        sorted(
-            model
-                .services
-                .iter()
-                .filter(|s| pred(s))
-                .map(|s| s.id.value.clone())
-                .collect(),
-        )
-    };
     let mut decisions: Vec<DecisionEntry> = model
         .services
         .iter()
@@ -658,8 +649,8 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
             .collect(),
         services: model
             .services
-            .iter()
-            .map(|svc| service(model, &ctx, &reverse, svc))
+            .par_iter()
+            .map(|svc| service(&ctx, &reverse, svc))
             .collect(),
         gates: model
             .gates
@@ -728,7 +719,12 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
                 action: kw(&t.action),
                 gate: s(&t.gate),
                 notify: ids(&t.notify),
-                services: services_of(&|s| t.applies_to(s)),
+                services: sorted(
+                    ctx.applies_to(&t.id.value)
+                        .iter()
+                        .map(|s| s.id.value.clone())
+                        .collect(),
+                ),
             })
             .collect(),
     };
@@ -749,12 +745,7 @@ fn decision(svc: &model::Service, d: &Decision) -> DecisionEntry {
     }
 }
 
-fn service(
-    model: &Model,
-    ctx: &crate::check::Ctx,
-    reverse: &Reverse,
-    svc: &model::Service,
-) -> ServiceEntry {
+fn service(ctx: &crate::check::Ctx, reverse: &Reverse, svc: &model::Service) -> ServiceEntry {
     let id = &svc.id.value;
     let mut decisions: Vec<DecisionEntry> =
         svc.decisions.iter().map(|d| decision(svc, d)).collect();
@@ -867,10 +858,8 @@ fn service(
         }),
         decisions,
         triggers: sorted(
-            model
-                .triggers
+            ctx.triggers_of(id)
                 .iter()
-                .filter(|t| t.applies_to(svc))
                 .map(|t| t.id.value.clone())
                 .collect(),
         ),

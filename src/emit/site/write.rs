@@ -111,13 +111,17 @@ pub fn update_in_place<'f>(
         write_all(out, files)?;
         return Ok(files.iter().map(|f| f.path.as_str()).collect());
     }
-    let before: std::collections::HashMap<&str, &[u8]> = previous
+    let before: std::collections::HashMap<&str, &Arc<[u8]>> = previous
         .iter()
-        .map(|f| (f.path.as_str(), &*f.bytes))
+        .map(|f| (f.path.as_str(), &f.bytes))
         .collect();
     let mut written = Vec::new();
     for file in files {
-        if before.get(file.path.as_str()) == Some(&&*file.bytes) {
+        // Pages carried over from the last render share its bytes.
+        let unchanged = before
+            .get(file.path.as_str())
+            .is_some_and(|old| Arc::ptr_eq(old, &file.bytes) || **old == file.bytes);
+        if unchanged {
             continue;
         }
         let path = out.join(safe_relative(&file.path)?);

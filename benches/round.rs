@@ -1,0 +1,65 @@
+//! One `watch` round after an edit, in process: the part of save-to-reloaded
+//! latency that is pmoc's own work (no file-system events, no HTTP). A
+//! generated 5,000-service project (`pmoc::synth`) is built once, then one
+//! service is renamed and a round runs, ten times; prints median, min and max.
+//!
+//! Run with `cargo bench --bench round`. `PMOC_RELOAD_EDITS` sets the number
+//! of edits (default 10); `PMOC_RELOAD_SERVICES` the size of the project
+//! (default 5,000).
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use pmoc::commands::watch::Builder;
+
+fn env_number(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    let edits = env_number("PMOC_RELOAD_EDITS", 10);
+    let services = env_number("PMOC_RELOAD_SERVICES", 5000);
+    let dir = tempfile::tempdir().unwrap();
+    pmoc::synth::write_project(dir.path(), services).unwrap();
+    let mut builder = Builder::new(dir.path().to_path_buf(), None, false).unwrap();
+    let first = Instant::now();
+    assert!(builder.round().unwrap().is_empty());
+    println!("first round: {:.1} ms", first.elapsed().as_secs_f64() * 1e3);
+
+    let (file, from) = first_service(dir.path());
+    let original = std::fs::read_to_string(&file).unwrap();
+    let mut samples: Vec<Duration> = Vec::new();
+    for i in 0..edits {
+        std::fs::write(
+            &file,
+            original.replacen(&from, &format!("Edited name {i}"), 1),
+        )
+        .unwrap();
+        let started = Instant::now();
+        assert!(builder.round().unwrap().is_empty());
+        samples.push(started.elapsed());
+    }
+    samples.sort();
+    println!(
+        "round after an edit ({services} services): median {:.1} ms   min {:.1} ms   max {:.1} ms   ({edits} edits)",
+        samples[samples.len() / 2].as_secs_f64() * 1e3,
+        samples[0].as_secs_f64() * 1e3,
+        samples[samples.len() - 1].as_secs_f64() * 1e3,
+    );
+}
+
+/// The file of the generated project's first service, and that service's name.
+fn first_service(root: &Path) -> (std::path::PathBuf, String) {
+    let mut files: Vec<_> = std::fs::read_dir(root.join("services"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let text = std::fs::read_to_string(&files[0]).unwrap();
+    let at = text.find("name \"").unwrap() + "name \"".len();
+    let name = &text[at..at + text[at..].find('"').unwrap()];
+    (files[0].clone(), name.to_string())
+}

@@ -1,11 +1,16 @@
 //! Cross-reference links as template functions: `service(id)`,
 //! `party(id)`, `links(ids, "gate")`, `stage(s)` and the rest. They are plain
-//! Rust over one table of display names built per render, so the thousands
-//! of links a large catalogue has cost a hash lookup each, not a template
-//! macro call. Every name is escaped; `root` comes from the page's context.
+//! Rust over one table of links built per render, escaped once, so the
+//! thousands of links a large catalogue has cost a hash lookup each, not a
+//! template macro call. `root` comes from the page's context.
+//!
+//! While a page renders, the links it draws are recorded ([`recording`]):
+//! the page memo keeps them, and a page whose links still read the same
+//! need not render again when some other entity's name changes.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fmt::Write;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use minijinja::value::Value;
@@ -28,21 +33,49 @@ const KINDS: &[(&str, &str, &str)] = &[
     ("sla", "slas.html#", ""),
 ];
 
-/// Display names by kind, then id; and for each id a hash of every name it
-/// has (for page fingerprints).
+/// A link drawn on a page: the kind (an index into the kinds) and the id.
+pub type Drawn = (u8, String);
+
+thread_local! {
+    /// The links drawn on this thread since [`recording`] began.
+    static DRAWN: RefCell<Option<Vec<Drawn>>> = const { RefCell::new(None) };
+}
+
+/// Runs `render`, returning with its result every link it drew (sorted,
+/// without repeats).
+pub fn recording<R>(render: impl FnOnce() -> R) -> (R, Vec<Drawn>) {
+    let outer = DRAWN.with(|d| d.borrow_mut().replace(Vec::new()));
+    let result = render();
+    let mut drawn = DRAWN
+        .with(|d| std::mem::replace(&mut *d.borrow_mut(), outer))
+        .unwrap_or_default();
+    drawn.sort_unstable();
+    drawn.dedup();
+    (result, drawn)
+}
+
+/// An entity's link, escaped: the part after `root` in `href`, and its text.
+struct Link {
+    href: String,
+    text: String,
+}
+
+/// Every entity's link, by kind (as in `KINDS`), then id.
 #[derive(Default)]
-pub struct Names(
-    HashMap<&'static str, HashMap<String, String>>,
-    HashMap<String, u64>,
-);
+pub struct Names(Vec<HashMap<String, Link>>);
 
 impl Names {
     pub fn of(catalog: &Catalog) -> Names {
-        let mut names = Names::default();
+        let mut names = Names(KINDS.iter().map(|_| HashMap::new()).collect());
         let mut add = |kind: &'static str, id: &str, name: Option<&String>| {
-            names.0.entry(kind).or_default().insert(
+            let k = kind_index(kind).expect("a known kind");
+            let (_, prefix, suffix) = KINDS[k];
+            names.0[k].insert(
                 id.to_string(),
-                name.cloned().unwrap_or_else(|| id.to_string()),
+                Link {
+                    href: escape(&format!("{prefix}{id}{suffix}")),
+                    text: escape(name.map_or(id, String::as_str)),
+                },
             );
         };
         for p in &catalog.persons {
@@ -75,53 +108,53 @@ impl Names {
         for t in &catalog.triggers {
             add("trigger", &t.id, None);
         }
-        let mut hashes: HashMap<String, std::hash::DefaultHasher> = HashMap::new();
-        for (kind, _, _) in KINDS {
-            for (id, name) in names.0.get(kind).into_iter().flatten() {
-                use std::hash::Hash;
-                let h = hashes.entry(id.clone()).or_default();
-                kind.hash(h);
-                name.hash(h);
-            }
-        }
-        names.1 = hashes
-            .into_iter()
-            .map(|(id, h)| (id, std::hash::Hasher::finish(&h)))
-            .collect();
         names
     }
 
-    /// Hashes every name `id` has, in every kind (for page fingerprints).
-    pub fn hash_id(&self, id: &str, h: &mut impl std::hash::Hasher) {
-        if let Some(names) = self.1.get(id) {
-            h.write_u64(*names);
+    /// A hash of how `drawn` links read now (for page fingerprints).
+    pub fn hash_links(&self, drawn: &[Drawn]) -> u64 {
+        let mut h = DefaultHasher::new();
+        for (kind, id) in drawn {
+            let link = self.0.get(*kind as usize).and_then(|m| m.get(id));
+            (kind, id, link.map(|l| (&l.href, &l.text))).hash(&mut h);
         }
+        h.finish()
     }
 
-    fn link(&self, out: &mut String, root: &str, kind: &str, id: &str) {
-        let (_, prefix, suffix) = KINDS
-            .iter()
-            .find(|(k, _, _)| *k == kind)
-            .copied()
-            .unwrap_or(("", "", ""));
-        let name = self
-            .0
-            .get(kind)
-            .and_then(|m| m.get(id))
-            .map_or(id, String::as_str);
-        let class = if kind == "party" {
+    fn link(&self, out: &mut String, root: &str, kind: usize, id: &str) {
+        DRAWN.with(|d| {
+            if let Some(drawn) = d.borrow_mut().as_mut() {
+                drawn.push((kind as u8, id.to_string()));
+            }
+        });
+        let class = if KINDS[kind].0 == "party" {
             " class=\"party\""
         } else {
             ""
         };
-        let _ = write!(
-            out,
-            "<a{class} href=\"{}{prefix}{}{suffix}\">{}</a>",
-            escape(root),
-            escape(id),
-            escape(name)
-        );
+        out.push_str("<a");
+        out.push_str(class);
+        out.push_str(" href=\"");
+        out.push_str(&escape(root));
+        match self.0[kind].get(id) {
+            Some(link) => {
+                out.push_str(&link.href);
+                out.push_str("\">");
+                out.push_str(&link.text);
+            }
+            None => {
+                let (_, prefix, suffix) = KINDS[kind];
+                out.push_str(&escape(&format!("{prefix}{id}{suffix}")));
+                out.push_str("\">");
+                out.push_str(&escape(id));
+            }
+        }
+        out.push_str("</a>");
     }
+}
+
+fn kind_index(kind: &str) -> Option<usize> {
+    KINDS.iter().position(|(k, _, _)| *k == kind)
 }
 
 fn root(state: &State) -> String {
@@ -133,31 +166,33 @@ fn root(state: &State) -> String {
 
 /// Adds the link functions to a template environment.
 pub fn register(env: &mut Environment<'static>, names: Arc<Names>) {
-    for (kind, _, _) in KINDS {
+    for (k, (kind, _, _)) in KINDS.iter().enumerate() {
         let names = names.clone();
-        env.add_function(*kind, move |state: &State, id: Option<String>| -> Value {
+        env.add_function(*kind, move |state: &State, id: Option<&str>| -> Value {
             let mut out = String::new();
             if let Some(id) = id {
-                names.link(&mut out, &root(state), kind, &id);
+                names.link(&mut out, &root(state), k, id);
             }
             Value::from_safe_string(out)
         });
     }
-    let list_names = names.clone();
     env.add_function(
         "links",
-        move |state: &State, ids: Option<Vec<String>>, kind: String| -> Value {
+        move |state: &State, ids: Option<Vec<String>>, kind: &str| -> Value {
             let ids = ids.unwrap_or_default();
             if ids.is_empty() {
                 return Value::from_safe_string("<span class=\"none\">none</span>".into());
             }
+            let Some(k) = kind_index(kind) else {
+                return Value::from_safe_string(escape(&ids.join(", ")));
+            };
             let root = root(state);
             let mut out = String::new();
             for (i, id) in ids.iter().enumerate() {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                list_names.link(&mut out, &root, &kind, id);
+                names.link(&mut out, &root, k, id);
             }
             Value::from_safe_string(out)
         },

@@ -1,136 +1,100 @@
-//! What one render remembers for the next (watch mode): each entity page's
-//! fingerprint and bytes. A page's fingerprint covers everything it shows:
-//! its entry, the display names of whatever it links to, the services it
-//! lists (function and customer pages), the templates and the title. A page
-//! whose fingerprint is unchanged is not rendered again.
+//! What one render remembers for the next (watch mode), so that a round
+//! after a small edit does work in proportion to the edit:
+//!
+//! - each catalog entry's template value, by a hash of the entry: an entry
+//!   that did not change is not converted again;
+//! - each page's bytes, with its fingerprint and the links it drew. The
+//!   fingerprint covers what the page shows: its own entry (or, for the
+//!   overview pages, the whole catalogue), the services it lists, what every
+//!   page shows (templates, PMO, date). A page is reused when its
+//!   fingerprint is unchanged and each link it drew still reads the same.
 //!
 //! This holds for the default templates only, which reach nothing else; a
-//! project's own templates may read anything, so with them nothing is
-//! fingerprinted and every page renders.
+//! project's own templates may read anything, so with them no page is reused.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
+use minijinja::value::Value;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::super::catalog::Catalog;
-use super::links::Names;
+use super::links::{Drawn, Names};
 
-/// Rendered pages by path, with their fingerprints.
+/// A rendered page as the memo keeps it.
+pub(super) struct Page {
+    pub fingerprint: u64,
+    /// The links the page drew, and a hash of how they read.
+    pub drawn: Vec<Drawn>,
+    pub links: u64,
+    pub bytes: Arc<[u8]>,
+}
+
+/// Template values by list and id, and rendered pages by path.
 #[derive(Default)]
 pub struct Memo {
-    pub(super) pages: HashMap<String, (u64, Arc<[u8]>)>,
+    pub(super) values: HashMap<(&'static str, String), (u64, Value)>,
+    pub(super) pages: HashMap<String, Page>,
     /// Pages taken from the memo in the last render.
     pub reused: usize,
 }
 
-/// The fingerprint of every entity page, in catalog order; `None` where
-/// pages cannot be fingerprinted.
-pub struct Fingerprints {
-    pub functions: Vec<Option<u64>>,
-    pub services: Vec<Option<u64>>,
-    pub gates: Vec<Option<u64>>,
-    pub customers: Vec<Option<u64>>,
+/// The remembered page at `path`, if it was rendered with `fingerprint`
+/// and every link it drew still reads the same under `names`.
+pub(super) fn reusable<'p>(
+    pages: &'p HashMap<String, Page>,
+    path: &str,
+    fingerprint: u64,
+    names: &Names,
+) -> Option<&'p Page> {
+    let page = pages.get(path)?;
+    (page.fingerprint == fingerprint && names.hash_links(&page.drawn) == page.links).then_some(page)
 }
 
-/// Hashes a JSON value and, for every string in it, the display names that
-/// string has as an id.
-fn walk(value: &serde_json::Value, names: &Names, h: &mut DefaultHasher) {
-    match value {
-        serde_json::Value::Null => 0u8.hash(h),
-        serde_json::Value::Bool(b) => b.hash(h),
-        serde_json::Value::Number(n) => n.to_string().hash(h),
-        serde_json::Value::String(s) => {
-            s.hash(h);
-            names.hash_id(s, h);
-        }
-        serde_json::Value::Array(items) => {
-            items.len().hash(h);
-            for item in items {
-                walk(item, names, h);
-            }
-        }
-        serde_json::Value::Object(map) => {
-            map.len().hash(h);
-            for (k, v) in map {
-                k.hash(h);
-                walk(v, names, h);
-            }
-        }
+/// A hash of a value's JSON form. The JSON is written to a buffer first:
+/// the hasher is slow on the many small writes a serializer makes.
+pub fn hash_of<T: Serialize + ?Sized>(value: &T) -> u64 {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
+    BUFFER.with(|buffer| {
+        let mut buffer = buffer.borrow_mut();
+        buffer.clear();
+        serde_json::to_writer(&mut *buffer, value).expect("serializable");
+        let mut h = DefaultHasher::new();
+        h.write(&buffer);
+        h.finish()
+    })
 }
 
-impl Fingerprints {
-    /// `global` covers what every page shows (templates, title).
-    pub fn of(catalog: &Catalog, names: &Names, global: u64, enabled: bool) -> Fingerprints {
-        if !enabled {
-            return Fingerprints {
-                functions: vec![None; catalog.functions.len()],
-                services: vec![None; catalog.services.len()],
-                gates: vec![None; catalog.gates.len()],
-                customers: vec![None; catalog.customers.len()],
-            };
-        }
-        let entity = |e: &dyn ToJson| -> u64 {
-            let mut h = DefaultHasher::new();
-            walk(&e.to_json(), names, &mut h);
-            h.finish()
-        };
-        let page = |own: u64, listed: &mut dyn Iterator<Item = u64>| -> Option<u64> {
-            let mut h = DefaultHasher::new();
-            (global, own).hash(&mut h);
-            listed.for_each(|p| p.hash(&mut h));
-            Some(h.finish())
-        };
-        // One walk per service: their pages, and the pages that list them.
-        let services: HashMap<&str, u64> = catalog
-            .services
-            .par_iter()
-            .map(|s| (s.id.as_str(), entity(s)))
-            .collect();
-        let listed = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u64> {
-            ids.filter_map(|id| services.get(id.as_str()).copied())
-                .collect()
-        };
-        Fingerprints {
-            functions: catalog
-                .functions
-                .par_iter()
-                .map(|f| page(entity(f), &mut listed(&mut f.services.iter()).into_iter()))
-                .collect(),
-            services: catalog
-                .services
-                .iter()
-                .map(|s| page(services[s.id.as_str()], &mut std::iter::empty()))
-                .collect(),
-            gates: catalog
-                .gates
-                .iter()
-                .map(|g| page(entity(g), &mut std::iter::empty()))
-                .collect(),
-            customers: catalog
-                .customers
-                .par_iter()
-                .map(|c| {
-                    page(
-                        entity(c),
-                        &mut listed(&mut c.entitlements.iter().map(|e| &e.service)).into_iter(),
-                    )
-                })
-                .collect(),
-        }
+/// A list of catalog entries as template values, each with its hash;
+/// entries unchanged since the last render keep their value from `old`.
+pub(super) fn list<T: Serialize + Sync>(
+    name: &'static str,
+    items: &[T],
+    id: impl Fn(&T) -> &str + Sync,
+    old: &HashMap<(&'static str, String), (u64, Value)>,
+) -> Vec<(u64, Value)> {
+    items
+        .par_iter()
+        .map(|item| {
+            let hash = hash_of(item);
+            let value = old
+                .get(&(name, id(item).to_string()))
+                .filter(|(h, _)| *h == hash)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_else(|| Value::from(minijinja::value::Serde(item)));
+            (hash, value)
+        })
+        .collect()
+}
+
+/// Combines hashes into one.
+pub(super) fn combine(parts: impl IntoIterator<Item = u64>) -> u64 {
+    let mut h = DefaultHasher::new();
+    for p in parts {
+        p.hash(&mut h);
     }
-}
-
-/// Any catalog entry as JSON, so one closure hashes every kind.
-trait ToJson: Sync {
-    fn to_json(&self) -> serde_json::Value;
-}
-
-impl<T: Serialize + Sync> ToJson for T {
-    fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).expect("serializable")
-    }
+    h.finish()
 }

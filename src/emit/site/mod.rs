@@ -14,7 +14,7 @@ pub mod svg;
 pub mod theme;
 pub mod write;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
@@ -25,7 +25,6 @@ use serde::Serialize;
 
 use super::catalog::{self, Catalog};
 use crate::lower::values::is_valid_id;
-use memo::Fingerprints;
 pub use memo::Memo;
 pub use theme::Theme;
 pub use write::OutFile;
@@ -157,42 +156,77 @@ fn search_index(c: &Catalog) -> String {
     format!("window.PMOC_SEARCH = {json};\n")
 }
 
-/// The entities of a list as template values (shared with `catalog`).
-fn items(catalog: &Value, list: &str) -> Vec<Value> {
-    catalog
-        .get_attr(list)
-        .ok()
-        .and_then(|v| v.try_iter().ok().map(|i| i.collect()))
-        .unwrap_or_default()
+/// The catalogue as template values: `catalog` (the same shape as
+/// `catalog.json`) and `ix` (`ix.services[id]` and so on), built from
+/// entries the memo still holds where they did not change.
+struct Values {
+    catalog: Value,
+    ix: Value,
+    /// Each entry's hash, by list and id.
+    hashes: HashMap<(&'static str, String), u64>,
+    /// A hash of the whole catalogue.
+    whole: u64,
 }
 
-/// `ix.services[id]` and so on: the same values as `catalog`, by id.
-fn index(catalog: &Value) -> Value {
-    let mut ix = BTreeMap::new();
-    for list in [
-        "persons",
-        "teams",
-        "customers",
-        "objectives",
-        "metrics",
-        "functions",
-        "services",
-        "gates",
-    ] {
-        let by_id: BTreeMap<String, Value> = items(catalog, list)
-            .into_iter()
-            .map(|e| {
-                (
-                    e.get_attr("id")
-                        .map(|id| id.to_string())
-                        .unwrap_or_default(),
-                    e,
-                )
-            })
-            .collect();
-        ix.insert(list, Value::from(by_id));
+impl Values {
+    fn of(catalog: &Catalog, memo: &mut Memo) -> Values {
+        let old = std::mem::take(&mut memo.values);
+        let mut top: BTreeMap<&str, Value> = BTreeMap::new();
+        let mut ix: BTreeMap<&str, Value> = BTreeMap::new();
+        let mut hashes = HashMap::new();
+        let mut add = |name: &'static str, entries: Vec<(&str, (u64, Value))>| {
+            let mut by_id = BTreeMap::new();
+            let mut list = Vec::with_capacity(entries.len());
+            for (id, (hash, value)) in entries {
+                by_id.insert(id.to_string(), value.clone());
+                hashes.insert((name, id.to_string()), hash);
+                memo.values
+                    .insert((name, id.to_string()), (hash, value.clone()));
+                list.push(value);
+            }
+            top.insert(name, Value::from(list));
+            ix.insert(name, Value::from(by_id));
+        };
+        macro_rules! lists {
+            ($($name:ident),*) => {$(
+                let entries = memo::list(stringify!($name), &catalog.$name, |e| &e.id, &old);
+                add(
+                    stringify!($name),
+                    catalog.$name.iter().map(|e| e.id.as_str()).zip(entries).collect(),
+                );
+            )*};
+        }
+        lists!(
+            persons, teams, customers, objectives, metrics, functions, services, gates, triggers
+        );
+        top.insert(
+            "schema_version",
+            Value::from(catalog.schema_version.as_str()),
+        );
+        top.insert("as_of", Value::from(catalog.as_of.as_str()));
+        top.insert("pmo", Value::from(Serde(&catalog.pmo)));
+        top.insert("stages", Value::from(Serde(&catalog.stages)));
+        let mut all: Vec<_> = hashes.iter().collect();
+        all.sort_unstable();
+        let whole = memo::combine(
+            all.into_iter()
+                .map(|(_, h)| *h)
+                .chain([memo::hash_of(&catalog.pmo), memo::hash_of(&catalog.stages)]),
+        );
+        Values {
+            catalog: Value::from(top),
+            ix: Value::from(ix),
+            hashes,
+            whole,
+        }
     }
-    Value::from(ix)
+
+    fn hash(&self, list: &'static str, id: &str) -> u64 {
+        self.hashes
+            .get(&(list, id.to_string()))
+            .copied()
+            .unwrap_or_default()
+    }
 }
 
 /// Renders every file of the site. Fails only on a broken (user) template.
@@ -205,8 +239,8 @@ pub fn render(
 ) -> Result<Vec<OutFile>, String> {
     let names = Arc::new(links::Names::of(catalog));
     let env = environment(theme, names.clone())?;
-    let cat = Value::from(Serde(catalog));
-    let ix = index(&cat);
+    let values = Values::of(catalog, memo);
+    let (cat, ix) = (&values.catalog, &values.ix);
     let nav_items: Vec<Value> = NAV
         .iter()
         .map(|(key, href, label)| context! { key => *key, href => *href, label => *label })
@@ -227,14 +261,20 @@ pub fn render(
             ))
         })
         .collect();
-    // What every page depends on: the templates, the title, the navigation.
+    // What every page shows: the templates, the PMO, the date.
     let global = {
         let mut h = DefaultHasher::new();
         theme.templates.hash(&mut h);
-        site_title.hash(&mut h);
+        (&catalog.schema_version, &catalog.as_of).hash(&mut h);
+        memo::hash_of(&catalog.pmo).hash(&mut h);
         h.finish()
     };
-    let prints = Fingerprints::of(catalog, &names, global, !theme.custom_templates);
+    // With a project's own templates a page may show anything: none is reused.
+    let fingerprint = |parts: &mut dyn Iterator<Item = u64>| -> Option<u64> {
+        (!theme.custom_templates).then(|| memo::combine([global].into_iter().chain(parts)))
+    };
+    // The overview pages show the whole catalogue (health also what fired).
+    let overview = fingerprint(&mut [values.whole, memo::hash_of(fired)].into_iter());
 
     let mut specs = Vec::new();
     let none = Value::from(());
@@ -245,7 +285,7 @@ pub fn render(
         nav,
         page: Value::from(()),
         extra,
-        fingerprint: None,
+        fingerprint: overview,
     };
     specs.push(top(
         "index.html",
@@ -263,64 +303,61 @@ pub fn render(
         };
         specs.push(top(path, path, key, extra));
     }
-    let entity_pages = |specs: &mut Vec<PageSpec>,
-                        list: &str,
-                        folder: &str,
-                        template: &'static str,
-                        nav: &'static str,
-                        fingerprints: Vec<Option<u64>>|
+    // Function and customer pages also show the services they list.
+    let listed = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u64> {
+        ids.map(|id| values.hash("services", id)).collect()
+    };
+    let mut entity_pages = |list: &'static str,
+                            ids: Vec<&str>,
+                            template: &'static str,
+                            nav: &'static str,
+                            shown: &dyn Fn(usize) -> Vec<u64>|
      -> Result<(), String> {
-        for (value, fingerprint) in items(&cat, list).into_iter().zip(fingerprints) {
-            let id = value
-                .get_attr("id")
-                .map(|id| id.to_string())
-                .unwrap_or_default();
-            if !is_valid_id(&id) {
+        let by_id = ix.get_attr(list).map_err(|e| e.to_string())?;
+        for (i, id) in ids.into_iter().enumerate() {
+            if !is_valid_id(id) {
                 return Err(format!("`{id}` is not a valid id; it cannot name a page"));
             }
+            let own = values.hash(list, id);
             specs.push(PageSpec {
-                path: format!("{folder}/{id}.html"),
+                path: format!("{list}/{id}.html"),
                 template,
                 root: "../",
                 nav,
-                page: value,
+                page: by_id.get_attr(id).unwrap_or_default(),
                 extra: Value::from(()),
-                fingerprint,
+                fingerprint: fingerprint(&mut [own].into_iter().chain(shown(i))),
             });
         }
         Ok(())
     };
     entity_pages(
-        &mut specs,
         "functions",
-        "functions",
+        catalog.functions.iter().map(|e| e.id.as_str()).collect(),
         "function.html",
         "index",
-        prints.functions,
+        &|i| listed(&mut catalog.functions[i].services.iter()),
     )?;
     entity_pages(
-        &mut specs,
         "services",
-        "services",
+        catalog.services.iter().map(|e| e.id.as_str()).collect(),
         "service.html",
         "lifecycle",
-        prints.services,
+        &|_| Vec::new(),
     )?;
     entity_pages(
-        &mut specs,
         "gates",
-        "gates",
+        catalog.gates.iter().map(|e| e.id.as_str()).collect(),
         "gate.html",
         "lifecycle",
-        prints.gates,
+        &|_| Vec::new(),
     )?;
     entity_pages(
-        &mut specs,
         "customers",
-        "customers",
+        catalog.customers.iter().map(|e| e.id.as_str()).collect(),
         "customer.html",
         "index",
-        prints.customers,
+        &|i| listed(&mut catalog.customers[i].entitlements.iter().map(|e| &e.service)),
     )?;
     let base_url = catalog.pmo.base_url.clone().unwrap_or_else(|| "/".into());
 
@@ -357,22 +394,35 @@ pub fn render(
         })
     };
     let previous = std::mem::take(&mut memo.pages);
-    // A page whose fingerprint is unchanged is taken from the memo.
-    let render_pages = || -> Result<Vec<(OutFile, Option<u64>, bool)>, String> {
+    // A page whose fingerprint and links are unchanged is taken from the memo.
+    let render_pages = || -> Result<Vec<(OutFile, Option<memo::Page>, bool)>, String> {
         specs
             .par_iter()
             .map(|spec| {
                 if let Some(fp) = spec.fingerprint
-                    && let Some((old, bytes)) = previous.get(&spec.path)
-                    && *old == fp
+                    && let Some(page) = memo::reusable(&previous, &spec.path, fp, &names)
                 {
+                    let kept = memo::Page {
+                        fingerprint: fp,
+                        drawn: page.drawn.clone(),
+                        links: page.links,
+                        bytes: page.bytes.clone(),
+                    };
                     let file = OutFile {
                         path: spec.path.clone(),
-                        bytes: bytes.clone(),
+                        bytes: page.bytes.clone(),
                     };
-                    return Ok((file, Some(fp), true));
+                    return Ok((file, Some(kept), true));
                 }
-                Ok((render_one(spec, spec.root)?, spec.fingerprint, false))
+                let (file, drawn) = links::recording(|| render_one(spec, spec.root));
+                let file = file?;
+                let page = spec.fingerprint.map(|fingerprint| memo::Page {
+                    fingerprint,
+                    links: names.hash_links(&drawn),
+                    drawn,
+                    bytes: file.bytes.clone(),
+                });
+                Ok((file, page, false))
             })
             .collect()
     };
@@ -383,10 +433,9 @@ pub fn render(
     let rendered = rendered?;
     memo.reused = rendered.iter().filter(|r| r.2).count();
     let mut files = Vec::with_capacity(rendered.len() + 8);
-    for (file, fp, _) in rendered {
-        if let Some(fp) = fp {
-            memo.pages
-                .insert(file.path.clone(), (fp, file.bytes.clone()));
+    for (file, page, _) in rendered {
+        if let Some(page) = page {
+            memo.pages.insert(file.path.clone(), page);
         }
         files.push(file);
     }

@@ -163,13 +163,19 @@ fn main() {
     let built = pmoc::emit::catalog::build(&compiled.model, compiled.as_of);
     let theme = pmoc::emit::site::Theme::load(&largest.dir).expect("the theme");
     let full = bench("render (every page)", largest.runs, || {
-        pmoc::emit::site::render(&built, &theme, &[], &mut pmoc::emit::site::Memo::default())
-            .expect("renders")
+        pmoc::emit::site::render(
+            &built,
+            &theme,
+            &[],
+            &mut pmoc::emit::site::Memo::default(),
+            None,
+        )
+        .expect("renders")
     });
     let mut memo = pmoc::emit::site::Memo::default();
-    pmoc::emit::site::render(&built, &theme, &[], &mut memo).expect("renders");
+    pmoc::emit::site::render(&built, &theme, &[], &mut memo, None).expect("renders");
     let again = bench("render (unchanged, memo)", largest.runs, || {
-        pmoc::emit::site::render(&built, &theme, &[], &mut memo).expect("renders")
+        pmoc::emit::site::render(&built, &theme, &[], &mut memo, None).expect("renders")
     });
     println!();
     println!(

@@ -77,7 +77,12 @@ fn measure(project: &Path, file: &str, from: &str, page: &str, edits: usize) -> 
     let server = serve(project);
     let port = server.1;
     let mut events = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    write!(events, "GET /__pmoc/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    // As the live-reload script does: the page it shows is rendered first.
+    write!(
+        events,
+        "GET /__pmoc/events?page={page} HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .unwrap();
     let mut events = BufReader::new(events);
     let mut line = String::new();
     // Skip the response head and the current generation.

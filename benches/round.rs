@@ -10,7 +10,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use pmoc::commands::watch::Builder;
+use pmoc::commands::watch::{Builder, Live};
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -26,7 +26,7 @@ fn main() {
     pmoc::synth::write_project(dir.path(), services).unwrap();
     let mut builder = Builder::new(dir.path().to_path_buf(), None, false).unwrap();
     let first = Instant::now();
-    assert!(builder.round().unwrap().is_empty());
+    assert!(builder.round(&Live::default()).unwrap().is_empty());
     println!("first round: {:.1} ms", first.elapsed().as_secs_f64() * 1e3);
 
     let (file, from) = first_service(dir.path());
@@ -39,7 +39,7 @@ fn main() {
         )
         .unwrap();
         let started = Instant::now();
-        assert!(builder.round().unwrap().is_empty());
+        assert!(builder.round(&Live::default()).unwrap().is_empty());
         samples.push(started.elapsed());
     }
     samples.sort();

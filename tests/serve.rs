@@ -19,7 +19,7 @@ fn edits_errors_fixes_and_deletions_show_up() {
         served
             .get(page)
             .1
-            .contains("EventSource(\"/__pmoc/events\")"),
+            .contains("EventSource(\"/__pmoc/events?since="),
         "the live-reload script is injected"
     );
     let built = std::fs::read_to_string(dir.path().join("site/services/keep.html")).unwrap();
@@ -160,5 +160,87 @@ fn atomic_saves_and_renamed_folders_are_seen() {
         "/services/drop.html",
         "the moved folder's sources",
         |s, b| s == 200 && b.contains("Moved along"),
+    );
+}
+
+/// Reads event lines from a live-reload stream until a `data:` line or the
+/// deadline; returns the data line, if one came.
+fn next_event(
+    events: &mut std::io::BufReader<std::net::TcpStream>,
+    within: std::time::Duration,
+) -> Option<String> {
+    use std::io::BufRead;
+    let deadline = std::time::Instant::now() + within;
+    let mut line = String::new();
+    while std::time::Instant::now() < deadline {
+        line.clear();
+        match events.read_line(&mut line) {
+            Ok(0) => return None,
+            Ok(_) if line.starts_with("data:") => return Some(line.trim().to_string()),
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => panic!("reading events: {e}"),
+        }
+    }
+    None
+}
+
+#[test]
+fn a_page_reloads_when_it_changed_and_only_then() {
+    use std::io::Write;
+    use std::time::Duration;
+    let dir = project();
+    let served = Served::start(dir.path(), &[]);
+    let page = "/services/keep.html";
+    let (_, body) = served.wait_for(page, "the first build", |s, b| {
+        s == 200 && b.contains("Keep the lights on")
+    });
+    let at = body.find("var seen=").expect("the reload script") + "var seen=".len();
+    let seen: u64 = body[at..at + body[at..].find(';').unwrap()]
+        .parse()
+        .unwrap();
+
+    // What the live-reload script does for this page.
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+    write!(
+        stream,
+        "GET /__pmoc/events?since={seen}&page=%2Fservices%2Fkeep.html HTTP/1.1\r\nHost: x\r\n\r\n"
+    )
+    .unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_millis(100)))
+        .unwrap();
+    let mut events = std::io::BufReader::new(stream);
+
+    // Another service changes: this page's bytes do not, so it stays put.
+    std::fs::write(
+        dir.path().join("services/drop.kdl"),
+        service("drop", "Soon gone, renamed"),
+    )
+    .unwrap();
+    served.wait_for("/services/drop.html", "the other page to change", |s, b| {
+        s == 200 && b.contains("Soon gone, renamed")
+    });
+    assert_eq!(
+        next_event(&mut events, Duration::from_millis(800)),
+        None,
+        "no reload for a page that did not change"
+    );
+
+    // This service changes: the event comes, and the page is already new.
+    std::fs::write(
+        dir.path().join("services/keep.kdl"),
+        service("keep", "Keep the lights shining"),
+    )
+    .unwrap();
+    let event = next_event(&mut events, Duration::from_secs(20));
+    assert!(event.is_some(), "a reload for the changed page");
+    assert!(
+        served.get(page).1.contains("Keep the lights shining"),
+        "the page is written before its browser is told to reload"
     );
 }

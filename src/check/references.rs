@@ -153,17 +153,17 @@ fn namespace(
 pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for (reference, kind, owner) in references(ctx.model) {
-        diags.extend(resolve(ctx, reference, kind, &owner));
+        diags.extend(resolve(ctx, reference, kind, owner));
     }
     let m = ctx.model;
+    let offering: HashSet<&str> = m
+        .services
+        .iter()
+        .filter(|s| s.stage() != Some(Stage::Retired))
+        .filter_map(|s| s.function.as_ref().map(|f| f.value.as_str()))
+        .collect();
     for function in &m.functions {
-        let offers_any = m.services.iter().any(|s| {
-            s.stage() != Some(Stage::Retired)
-                && s.function
-                    .as_ref()
-                    .is_some_and(|f| f.value == function.id.value)
-        });
-        if !offers_any {
+        if !offering.contains(function.id.value.as_str()) {
             diags.push(at_declaration(
                 Code::EmptyFunction,
                 &function.id,
@@ -285,7 +285,36 @@ fn candidates<'m>(ctx: &Ctx<'m>, kind: Kind) -> Vec<&'m str> {
     }
 }
 
-fn resolve(ctx: &Ctx, reference: &Id, kind: Kind, owner: &str) -> Option<Diagnostic> {
+/// The declaration that holds a reference, as messages name it (made into
+/// words only for a finding).
+#[derive(Clone, Copy)]
+struct Owner<'m> {
+    what: &'static str,
+    id: &'m str,
+    /// For a reference inside a decision: the decision's gate.
+    decision_at: Option<&'m str>,
+}
+
+impl<'m> Owner<'m> {
+    fn new(what: &'static str, id: &'m str) -> Owner<'m> {
+        Owner {
+            what,
+            id,
+            decision_at: None,
+        }
+    }
+}
+
+impl std::fmt::Display for Owner<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.decision_at {
+            Some(gate) => write!(f, "the decision at `{gate}` on {} `{}`", self.what, self.id),
+            None => write!(f, "{} `{}`", self.what, self.id),
+        }
+    }
+}
+
+fn resolve(ctx: &Ctx, reference: &Id, kind: Kind, owner: Owner) -> Option<Diagnostic> {
     let name = reference.value.as_str();
     if is(ctx, name, kind) {
         return None;
@@ -323,40 +352,44 @@ fn resolve(ctx: &Ctx, reference: &Id, kind: Kind, owner: &str) -> Option<Diagnos
 
 /// Every reference of the model: what it names, the kind it expects, and how
 /// messages name the declaration that holds it.
-fn references<'m>(m: &'m Model) -> Vec<(&'m Id, Kind, String)> {
-    let mut refs: Vec<(&Id, Kind, String)> = Vec::new();
-    let mut add = |r: Option<&'m Id>, kind: Kind, owner: &dyn Fn() -> String| {
+fn references<'m>(m: &'m Model) -> Vec<(&'m Id, Kind, Owner<'m>)> {
+    let mut refs: Vec<(&Id, Kind, Owner)> = Vec::new();
+    let mut add = |r: Option<&'m Id>, kind: Kind, owner: Owner<'m>| {
         if let Some(r) = r {
-            refs.push((r, kind, owner()));
+            refs.push((r, kind, owner));
         }
     };
     if let Some(pmo) = &m.pmo {
-        let owner = || format!("pmo `{}`", pmo.id.value);
-        add(pmo.sponsor.as_ref(), Kind::Party, &owner);
-        add(pmo.head.as_ref(), Kind::Party, &owner);
+        let owner = Owner::new("pmo", &pmo.id.value);
+        add(pmo.sponsor.as_ref(), Kind::Party, owner);
+        add(pmo.head.as_ref(), Kind::Party, owner);
     }
     for team in &m.teams {
-        let owner = || format!("team `{}`", team.id.value);
+        let owner = Owner::new("team", &team.id.value);
         for member in &team.members {
-            add(Some(member), Kind::Person, &owner);
+            add(Some(member), Kind::Person, owner);
         }
     }
     for o in &m.objectives {
-        add(o.owner.as_ref(), Kind::Party, &|| {
-            format!("objective `{}`", o.id.value)
-        });
+        add(
+            o.owner.as_ref(),
+            Kind::Party,
+            Owner::new("objective", &o.id.value),
+        );
     }
     for f in &m.functions {
-        add(f.lead.as_ref(), Kind::Party, &|| {
-            format!("function `{}`", f.id.value)
-        });
+        add(
+            f.lead.as_ref(),
+            Kind::Party,
+            Owner::new("function", &f.id.value),
+        );
     }
     for s in &m.services {
-        let owner = || format!("service `{}`", s.id.value);
-        add(s.function.as_ref(), Kind::Function, &owner);
-        add(s.owner.as_ref(), Kind::Person, &owner);
+        let owner = Owner::new("service", &s.id.value);
+        add(s.function.as_ref(), Kind::Function, owner);
+        add(s.owner.as_ref(), Kind::Person, owner);
         for o in &s.offers {
-            add(Some(&o.customer), Kind::Customer, &owner);
+            add(Some(&o.customer), Kind::Customer, owner);
         }
         for (list, kind) in [
             (&s.objectives, Kind::Objective),
@@ -365,84 +398,83 @@ fn references<'m>(m: &'m Model) -> Vec<(&'m Id, Kind, String)> {
             (&s.kpis, Kind::Metric),
         ] {
             for r in list {
-                add(Some(r), kind, &owner);
+                add(Some(r), kind, owner);
             }
         }
         for sla in &s.slas {
-            let owner = || format!("SLA `{}`", sla.id.value);
+            let owner = Owner::new("SLA", &sla.id.value);
             for c in &sla.customers {
-                add(Some(c), Kind::Customer, &owner);
+                add(Some(c), Kind::Customer, owner);
             }
             for t in &sla.targets {
-                add(Some(&t.metric), Kind::Metric, &owner);
+                add(Some(&t.metric), Kind::Metric, owner);
             }
             add(
                 sla.report.as_ref().and_then(|r| r.to.as_ref()),
                 Kind::Party,
-                &owner,
+                owner,
             );
             for e in &sla.escalations {
-                add(e.to.as_ref(), Kind::Party, &owner);
+                add(e.to.as_ref(), Kind::Party, owner);
             }
         }
         if let Some(p) = &s.pilot {
             for g in &p.groups {
-                add(Some(g), Kind::Customer, &owner);
+                add(Some(g), Kind::Customer, owner);
             }
-            add(p.exit_gate.as_ref(), Kind::Gate, &owner);
+            add(p.exit_gate.as_ref(), Kind::Gate, owner);
         }
         if let Some(r) = &s.rollout {
             for phase in &r.phases {
                 for g in &phase.groups {
-                    add(Some(g), Kind::Customer, &owner);
+                    add(Some(g), Kind::Customer, owner);
                 }
             }
             add(
                 r.adoption_target.as_ref().map(|a| &a.metric),
                 Kind::Metric,
-                &owner,
+                owner,
             );
-            add(r.champion.as_ref(), Kind::Party, &owner);
+            add(r.champion.as_ref(), Kind::Party, owner);
         }
         if let Some(t) = &s.transform {
-            add(t.successor.as_ref(), Kind::Service, &owner);
+            add(t.successor.as_ref(), Kind::Service, owner);
         }
         if let Some(r) = &s.retirement {
-            add(r.decided_at.as_ref(), Kind::Gate, &owner);
-            add(r.replaced_by.as_ref(), Kind::Service, &owner);
+            add(r.decided_at.as_ref(), Kind::Gate, owner);
+            add(r.replaced_by.as_ref(), Kind::Service, owner);
         }
         for d in &s.decisions {
-            let owner = || {
-                format!(
-                    "the decision at `{}` on service `{}`",
-                    d.gate.value, s.id.value
-                )
+            let owner = Owner {
+                what: "service",
+                id: &s.id.value,
+                decision_at: Some(&d.gate.value),
             };
-            add(Some(&d.gate), Kind::Gate, &owner);
-            add(d.by.as_ref(), Kind::Party, &owner);
+            add(Some(&d.gate), Kind::Gate, owner);
+            add(d.by.as_ref(), Kind::Party, owner);
             for p in &d.present {
-                add(Some(p), Kind::Person, &owner);
+                add(Some(p), Kind::Person, owner);
             }
         }
     }
     for g in &m.gates {
-        let owner = || format!("gate `{}`", g.id.value);
+        let owner = Owner::new("gate", &g.id.value);
         for a in &g.approvers {
-            add(Some(a), Kind::Party, &owner);
+            add(Some(a), Kind::Party, owner);
         }
     }
     for t in &m.triggers {
-        let owner = || format!("trigger `{}`", t.id.value);
+        let owner = Owner::new("trigger", &t.id.value);
         for a in &t.applies_to {
-            add(a.function.as_ref(), Kind::Function, &owner);
-            add(a.service.as_ref(), Kind::Service, &owner);
+            add(a.function.as_ref(), Kind::Function, owner);
+            add(a.service.as_ref(), Kind::Service, owner);
         }
         if let Some(w) = t.when.as_ref().filter(|w| !w.is_superseded()) {
-            add(Some(&w.metric), Kind::Metric, &owner);
+            add(Some(&w.metric), Kind::Metric, owner);
         }
-        add(t.gate.as_ref(), Kind::Gate, &owner);
+        add(t.gate.as_ref(), Kind::Gate, owner);
         for n in &t.notify {
-            add(Some(n), Kind::Party, &owner);
+            add(Some(n), Kind::Party, owner);
         }
     }
     refs

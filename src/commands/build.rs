@@ -9,7 +9,7 @@ use crate::base::Code;
 use crate::cli::{BuildArgs, Format};
 use crate::compile::{self, Compiled, Options};
 use crate::emit::catalog;
-use crate::emit::site::{self, Fired, Memo, OutFile, Theme};
+use crate::emit::site::{self, Fired, Memo, OutFile, Priority, Theme};
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
@@ -29,7 +29,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if !compiled.diagnostics.is_empty() {
         super::check::report(&compiled, Format::Human);
     }
-    let files = match render(&compiled, &mut Memo::default()) {
+    let files = match render(&compiled, &mut Memo::default(), None) {
         Ok(files) => files,
         Err(e) => return super::fatal(e),
     };
@@ -50,7 +50,11 @@ pub fn run(args: &BuildArgs) -> ExitCode {
 }
 
 /// Every file of the site for a compiled project without errors.
-pub fn render(compiled: &Compiled, memo: &mut Memo) -> Result<Vec<OutFile>, String> {
+pub fn render(
+    compiled: &Compiled,
+    memo: &mut Memo,
+    priority: Option<Priority>,
+) -> Result<Vec<OutFile>, String> {
     let catalog = catalog::build(&compiled.model, compiled.as_of);
     let theme = Theme::load(&compiled.root)?;
     let fired: Vec<Fired> = compiled
@@ -61,7 +65,7 @@ pub fn render(compiled: &Compiled, memo: &mut Memo) -> Result<Vec<OutFile>, Stri
             message: d.message.clone(),
         })
         .collect();
-    site::render(&catalog, &theme, &fired, memo)
+    site::render(&catalog, &theme, &fired, memo, priority)
 }
 
 /// The output folder may not be the project itself or hold it.

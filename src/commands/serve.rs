@@ -203,9 +203,10 @@ fn inject(html: &[u8], live: &Live) -> Vec<u8> {
     if !errors.is_empty() {
         snippet.push_str(&overlay(&errors));
     }
+    // The server sends an event only when something changes for this page.
     snippet.push_str(&format!(
         "<script>/* pmoc serve: live reload */(function(){{var seen={generation};\
-         var es=new EventSource(\"{EVENTS}\");\
+         var es=new EventSource(\"{EVENTS}?since={generation}&page=\"+encodeURIComponent(location.pathname));\
          es.onmessage=function(e){{if(Number(e.data)!==seen){{es.close();location.reload();}}}};}})();</script>"
     ));
     let text = String::from_utf8_lossy(html);
@@ -241,38 +242,108 @@ fn overlay(errors: &[Problem]) -> String {
     html
 }
 
-/// Server-sent events: the current generation at once, then each new one,
-/// until the client goes or the server stops.
+/// The value of `key` in a URL's query, percent-decoded.
+fn query<'u>(url: &'u str, key: &str) -> Option<std::borrow::Cow<'u, str>> {
+    let (_, query) = url.split_once('?')?;
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .find(|(k, _)| *k == key)
+        .and_then(|(_, v)| percent_decode_str(v).decode_utf8().ok())
+}
+
+/// The site file a page's URL path shows (`/` is `index.html`, `/a/b` is
+/// `a/b.html`), as `OutFile::path` names it; `None` for anything odd.
+pub fn page_of(url_path: &str) -> Option<String> {
+    let rel = url_path.strip_prefix('/')?;
+    if rel.contains(['\\', '\0']) || rel.split('/').any(|c| c == "..") {
+        return None;
+    }
+    Some(if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else if Path::new(rel).extension().is_none() {
+        format!("{rel}.html")
+    } else {
+        rel.to_string()
+    })
+}
+
+/// Counts a browser on a page while its event stream is open.
+struct Viewer<'l> {
+    live: &'l Live,
+    page: Option<String>,
+}
+
+impl<'l> Viewer<'l> {
+    fn new(live: &'l Live, page: Option<String>) -> Viewer<'l> {
+        if let Some(page) = &page {
+            let mut state = live.state.lock().expect("live state");
+            *state.viewers.entry(page.clone()).or_default() += 1;
+        }
+        Viewer { live, page }
+    }
+}
+
+impl Drop for Viewer<'_> {
+    fn drop(&mut self) {
+        if let Some(page) = &self.page {
+            let mut state = self.live.state.lock().expect("live state");
+            if let Some(n) = state.viewers.get_mut(page) {
+                *n -= 1;
+                if *n == 0 {
+                    state.viewers.remove(page);
+                }
+            }
+        }
+    }
+}
+
+/// Server-sent events for one page (`?page=` its URL path, `?since=` the
+/// generation it was served at): an event with the new generation whenever
+/// a publication touches that page, until the client goes or the server
+/// stops. Without `since`, the current generation is sent at once; without
+/// `page`, every publication counts.
 fn events(request: Request, live: &Live) {
+    let url = request.url().to_string();
+    let viewer = Viewer::new(live, query(&url, "page").and_then(|p| page_of(&p)));
+    let mut sent: Option<u64> = query(&url, "since").and_then(|s| s.parse().ok());
     let mut out = request.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
     if out.write_all(head.as_bytes()).is_err() {
         return;
     }
-    let mut sent = None;
     loop {
-        let generation = {
+        // The generation to announce, or `None` for a keep-alive.
+        let news = {
             let mut state = live.state.lock().expect("live state");
-            while Some(state.generation) == sent && !state.stopping {
+            loop {
+                if state.stopping {
+                    return;
+                }
+                match sent {
+                    Some(since) if !state.touches(since, viewer.page.as_deref()) => {
+                        // Nothing here changed: catch up silently.
+                        sent = Some(state.generation);
+                    }
+                    _ => break Some(state.generation),
+                }
                 let (s, timeout) = live
                     .changed
                     .wait_timeout(state, Duration::from_secs(15))
                     .expect("live state");
                 state = s;
                 if timeout.timed_out() {
-                    break;
+                    break None;
                 }
             }
-            if state.stopping {
-                return;
-            }
-            state.generation
         };
         // A comment line keeps idle connections open and notices gone clients.
-        let message = if Some(generation) == sent {
-            ": ping\n\n".to_string()
-        } else {
-            format!("data: {generation}\n\n")
+        let message = match news {
+            Some(generation) => {
+                sent = Some(generation);
+                format!("data: {generation}\n\n")
+            }
+            None => ": ping\n\n".to_string(),
         };
         if out
             .write_all(message.as_bytes())
@@ -281,7 +352,6 @@ fn events(request: Request, live: &Live) {
         {
             return;
         }
-        sent = Some(generation);
     }
 }
 
@@ -317,6 +387,19 @@ mod tests {
         ] {
             assert_eq!(resolve(&site, bad), Resolved::Refused, "{bad}");
         }
+    }
+
+    #[test]
+    fn pages_are_named_as_the_site_names_its_files() {
+        assert_eq!(page_of("/").as_deref(), Some("index.html"));
+        assert_eq!(
+            page_of("/services/a.html").as_deref(),
+            Some("services/a.html")
+        );
+        assert_eq!(page_of("/services/a").as_deref(), Some("services/a.html"));
+        assert_eq!(page_of("/docs/").as_deref(), Some("docs/index.html"));
+        assert_eq!(page_of("/../x.html"), None);
+        assert_eq!(page_of("relative"), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! pages whose bytes changed. Errors never end the process: the last good
 //! site stays in place. `serve` runs the same loop beside its server.
 
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::path::{Component, Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -19,7 +20,7 @@ use crate::base::Severity;
 use crate::cli::WatchArgs;
 use crate::compile::{self, Cache, Options};
 use crate::discover::{self, Fatal};
-use crate::emit::site::{Memo, OutFile, write};
+use crate::emit::site::{Memo, OutFile, Priority, write};
 use crate::emit::{self, Location};
 
 /// A finding as the live overlay shows it.
@@ -31,15 +32,57 @@ pub struct Problem {
     pub message: String,
 }
 
-/// The outcome of the latest round, shared with the server.
+/// What a publication changed: every page (errors appeared or went, so the
+/// overlay did), or the pages whose files were written or removed.
+#[derive(Debug, Clone)]
+pub enum Changed {
+    All,
+    Pages(Arc<HashSet<String>>),
+}
+
+impl Changed {
+    fn touches(&self, page: &str) -> bool {
+        match self {
+            Changed::All => true,
+            Changed::Pages(pages) => pages.contains(page),
+        }
+    }
+}
+
+/// How many publications the server remembers for clients catching up.
+const LOG: usize = 64;
+
+/// The outcome of the rounds so far, shared with the server.
 #[derive(Debug, Default)]
 pub struct LiveState {
-    /// Counts finished rounds; pages reload when it moves.
+    /// Counts publications; a page reloads when one touches it.
     pub generation: u64,
+    /// The latest publications: (generation, what changed).
+    pub log: VecDeque<(u64, Changed)>,
     /// Errors of the latest round (empty when it built).
     pub errors: Vec<Problem>,
+    /// Pages open in a browser (site-relative paths), with how many.
+    pub viewers: HashMap<String, usize>,
     /// Set when the process is shutting down.
     pub stopping: bool,
+}
+
+impl LiveState {
+    /// Whether a publication after `since` touches `page` (every page when
+    /// `page` is `None`, or when `since` is older than the log).
+    pub fn touches(&self, since: u64, page: Option<&str>) -> bool {
+        if since >= self.generation {
+            return false;
+        }
+        let remembered = self.log.front().is_some_and(|(g, _)| *g <= since + 1);
+        let Some(page) = page.filter(|_| remembered) else {
+            return true;
+        };
+        self.log
+            .iter()
+            .filter(|(g, _)| *g > since)
+            .any(|(_, changed)| changed.touches(page))
+    }
 }
 
 /// [`LiveState`] with a condition variable that wakes waiting clients.
@@ -50,11 +93,22 @@ pub struct Live {
 }
 
 impl Live {
-    fn publish(&self, errors: Vec<Problem>) {
+    fn publish(&self, errors: Vec<Problem>, changed: Changed) {
         let mut state = self.state.lock().expect("live state");
         state.generation += 1;
+        let generation = state.generation;
+        state.log.push_back((generation, changed));
+        if state.log.len() > LOG {
+            state.log.pop_front();
+        }
         state.errors = errors;
         self.changed.notify_all();
+    }
+
+    /// The pages open in a browser now.
+    fn viewed(&self) -> HashSet<String> {
+        let state = self.state.lock().expect("live state");
+        state.viewers.keys().cloned().collect()
     }
 
     pub fn stop(&self) {
@@ -75,6 +129,8 @@ pub struct Builder {
     memo: Memo,
     /// Said in the status line after errors.
     keeping: &'static str,
+    /// The last round had errors (the next good one clears the overlay).
+    had_errors: bool,
 }
 
 impl Builder {
@@ -100,6 +156,7 @@ impl Builder {
             written: Vec::new(),
             memo: Memo::default(),
             keeping,
+            had_errors: false,
         })
     }
 
@@ -111,9 +168,11 @@ impl Builder {
         &self.root
     }
 
-    /// One round: compile, and on success render and write what changed.
-    /// Prints the diagnostics and one status line; returns the errors.
-    pub fn round(&mut self) -> Result<Vec<Problem>, Fatal> {
+    /// One round: compile, and on success render and write what changed,
+    /// publishing to `live` what it changed. The pages open in a browser are
+    /// rendered, written and published first; the rest follow. Prints the
+    /// diagnostics and one status line; returns the errors.
+    pub fn round(&mut self, live: &Live) -> Result<Vec<Problem>, Fatal> {
         let started = Instant::now();
         let compiled = compile::compile_root(self.root.clone(), &self.options, &mut self.cache)?;
         if !compiled.diagnostics.is_empty() {
@@ -142,21 +201,74 @@ impl Builder {
                 if n == 1 { "" } else { "s" },
                 self.keeping
             );
+            self.had_errors = true;
+            live.publish(errors.clone(), Changed::All);
             return Ok(errors);
         }
-        let files = super::build::render(&compiled, &mut self.memo).map_err(Fatal)?;
-        let written = write::update_in_place(&self.out, &files, &self.written).map_err(|e| {
+        let cannot_write = |e: std::io::Error| {
             Fatal(format!(
                 "cannot write the site to `{}`: {e}",
                 self.out.display()
             ))
-        })?;
+        };
+        // The viewed pages go out first, unless the overlay must go from every page.
+        let viewed = if self.had_errors {
+            HashSet::new()
+        } else {
+            live.viewed()
+        };
+        // The first pages: written, published, and remembered as written.
+        let early: Mutex<Option<std::io::Result<Vec<OutFile>>>> = Mutex::new(None);
+        let (out, written) = (&self.out, &self.written);
+        let first = |files: &[OutFile]| {
+            let result = write::update_in_place(out, files, written, false).map(|paths| {
+                let paths: HashSet<String> = paths.iter().map(|p| p.to_string()).collect();
+                live.publish(Vec::new(), Changed::Pages(Arc::new(paths)));
+                files.to_vec()
+            });
+            *early.lock().expect("first pages") = Some(result);
+        };
+        let priority = Priority {
+            pages: &viewed,
+            ready: &first,
+        };
+        let files =
+            super::build::render(&compiled, &mut self.memo, Some(priority)).map_err(Fatal)?;
+        let firsts = match early.into_inner().expect("first pages") {
+            Some(result) => result.map_err(cannot_write)?,
+            None => Vec::new(),
+        };
+        let mut before: HashMap<&str, &OutFile> =
+            self.written.iter().map(|f| (f.path.as_str(), f)).collect();
+        let changed_pages = files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .filter(|f| before.get(f.path.as_str()).is_none_or(|b| !b.same_bytes(f)))
+            .count();
+        before.extend(firsts.iter().map(|f| (f.path.as_str(), f)));
+        let before: Vec<OutFile> = before.into_values().cloned().collect();
+        let written_now =
+            write::update_in_place(&self.out, &files, &before, true).map_err(cannot_write)?;
+        let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut changed: HashSet<String> = written_now.iter().map(|p| p.to_string()).collect();
+        // Pages removed: a browser on one gets the 404 page.
+        changed.extend(
+            self.written
+                .iter()
+                .filter(|w| !now.contains(w.path.as_str()))
+                .map(|w| w.path.clone()),
+        );
+        let changed = if std::mem::take(&mut self.had_errors) {
+            Changed::All
+        } else {
+            Changed::Pages(Arc::new(changed))
+        };
+        live.publish(Vec::new(), changed);
         let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-        let changed_pages = written.iter().filter(|p| p.ends_with(".html")).count();
         eprintln!(
             "rebuilt {changed_pages} of {pages} pages in {} ms ({} files written, {} of {} sources parsed)",
             started.elapsed().as_millis(),
-            written.len(),
+            firsts.len() + written_now.len(),
             self.cache.parsed,
             compiled.sources.len()
         );
@@ -244,7 +356,7 @@ pub fn watch_loop(
             .watch(&path, mode)
             .map_err(|e| watch_error(&path, e))?;
     }
-    live.publish(builder.round()?);
+    builder.round(&live)?;
     let (root, out) = (builder.root().to_path_buf(), builder.out().to_path_buf());
     let mut wanted = |result: DebounceEventResult| -> bool {
         match result {
@@ -289,7 +401,7 @@ pub fn watch_loop(
             rebuild |= wanted(more);
         }
         if rebuild {
-            live.publish(builder.round()?);
+            builder.round(&live)?;
         }
     }
     Ok(())

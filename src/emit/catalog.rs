@@ -474,20 +474,57 @@ impl<'m> Reverse<'m> {
 pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
     let ctx = crate::check::Ctx::new(model, as_of);
     let reverse = Reverse::of(model);
-    let by_id: std::collections::HashMap<&str, &model::Service> = model
-        .services
-        .iter()
-        .map(|s| (s.id.value.as_str(), s))
-        .collect();
-    let mut decisions: Vec<DecisionEntry> = model
-        .services
-        .iter()
-        .flat_map(|s| s.decisions.iter().map(move |d| decision(s, d)))
-        .collect();
-    decisions.sort_by(|a, b| (&a.date, &a.gate, &a.service).cmp(&(&b.date, &b.gate, &b.service)));
-
+    // Each gate's decisions, by date, gate and service.
+    let mut at_gate: std::collections::HashMap<&str, Vec<(&model::Service, &Decision)>> =
+        Default::default();
+    for s in &model.services {
+        for d in &s.decisions {
+            at_gate
+                .entry(d.gate.value.as_str())
+                .or_default()
+                .push((s, d));
+        }
+    }
+    let decisions_at = |gate: &str| -> Vec<DecisionEntry> {
+        let mut list: Vec<DecisionEntry> = at_gate
+            .get(gate)
+            .into_iter()
+            .flatten()
+            .map(|(s, d)| decision(s, d))
+            .collect();
+        list.sort_by(|a, b| (&a.date, &a.service).cmp(&(&b.date, &b.service)));
+        list
+    };
+    // Customer groups' entitlements, from each service's offers in one pass.
+    let mut entitled: std::collections::HashMap<&str, Vec<Entitlement>> = Default::default();
+    for svc in &model.services {
+        let covered: Vec<Vec<&str>> = svc.slas.iter().map(|sla| ctx.covered(svc, sla)).collect();
+        for o in &svc.offers {
+            let customer = o.customer.value.as_str();
+            entitled.entry(customer).or_default().push(Entitlement {
+                service: svc.id.value.clone(),
+                level: kw(&o.level),
+                stage: svc.stage(),
+                slas: svc
+                    .slas
+                    .iter()
+                    .zip(&covered)
+                    .filter(|(_, c)| c.contains(&customer))
+                    .map(|(sla, _)| sla.id.value.clone())
+                    .collect(),
+            });
+        }
+    }
+    let services = || -> Vec<ServiceEntry> {
+        model
+            .services
+            .par_iter()
+            .map(|svc| service(&ctx, &reverse, svc))
+            .collect()
+    };
     let pmo = model.pmo.as_ref();
-    let mut catalog = Catalog {
+    // The services (most of the work) are built beside everything else.
+    let rest = || Catalog {
         schema_version: SCHEMA_VERSION.into(),
         as_of: as_of.to_string(),
         pmo: PmoEntry {
@@ -559,29 +596,7 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
             .customers
             .iter()
             .map(|c| {
-                let mut entitlements: Vec<Entitlement> = reverse
-                    .services("offer", &c.id.value)
-                    .iter()
-                    .filter_map(|id| by_id.get(id.as_str()).copied())
-                    .flat_map(|svc| {
-                        svc.offers
-                            .iter()
-                            .filter(|o| o.customer.value == c.id.value)
-                            .map(|o| Entitlement {
-                                service: svc.id.value.clone(),
-                                level: kw(&o.level),
-                                stage: svc.stage(),
-                                slas: svc
-                                    .slas
-                                    .iter()
-                                    .filter(|sla| {
-                                        ctx.covered(svc, sla).contains(&c.id.value.as_str())
-                                    })
-                                    .map(|sla| sla.id.value.clone())
-                                    .collect(),
-                            })
-                    })
-                    .collect();
+                let mut entitlements = entitled.remove(c.id.value.as_str()).unwrap_or_default();
                 entitlements.sort_by(|a, b| a.service.cmp(&b.service));
                 CustomerEntry {
                     id: c.id.value.clone(),
@@ -647,11 +662,7 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
                 services: reverse.services("function", &f.id.value),
             })
             .collect(),
-        services: model
-            .services
-            .par_iter()
-            .map(|svc| service(&ctx, &reverse, svc))
-            .collect(),
+        services: Vec::new(),
         gates: model
             .gates
             .iter()
@@ -672,11 +683,7 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
                     })
                     .collect(),
                 deliverables: g.deliverables.iter().map(|d| d.value.clone()).collect(),
-                decisions: decisions
-                    .iter()
-                    .filter(|d| d.gate == g.id.value)
-                    .cloned()
-                    .collect(),
+                decisions: decisions_at(&g.id.value),
                 triggers: sorted(
                     model
                         .triggers
@@ -728,6 +735,8 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
             })
             .collect(),
     };
+    let (services, mut catalog) = rayon::join(services, rest);
+    catalog.services = services;
     sort_lists(&mut catalog);
     catalog
 }

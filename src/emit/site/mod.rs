@@ -14,7 +14,7 @@ pub mod svg;
 pub mod theme;
 pub mod write;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
@@ -49,9 +49,16 @@ struct PageSpec {
     root: &'static str,
     nav: &'static str,
     page: Value,
-    extra: Value,
     /// Identifies everything the page depends on, when that is known.
     fingerprint: Option<u64>,
+}
+
+/// Pages to render before the others, and what to do with them once they
+/// are ready (`serve` writes them and reloads the browsers showing them).
+pub struct Priority<'a> {
+    /// Paths in the site, as `OutFile::path`.
+    pub pages: &'a HashSet<String>,
+    pub ready: &'a (dyn Fn(&[OutFile]) + Sync),
 }
 
 /// A trigger that fired, as the health page lists it.
@@ -162,8 +169,8 @@ fn search_index(c: &Catalog) -> String {
 struct Values {
     catalog: Value,
     ix: Value,
-    /// Each entry's hash, by list and id.
-    hashes: HashMap<(&'static str, String), u64>,
+    /// Each entry's hash, by list, then id.
+    hashes: HashMap<&'static str, HashMap<String, u64>>,
     /// A hash of the whole catalogue.
     whole: u64,
 }
@@ -179,7 +186,10 @@ impl Values {
             let mut list = Vec::with_capacity(entries.len());
             for (id, (hash, value)) in entries {
                 by_id.insert(id.to_string(), value.clone());
-                hashes.insert((name, id.to_string()), hash);
+                hashes
+                    .entry(name)
+                    .or_insert_with(HashMap::new)
+                    .insert(id.to_string(), hash);
                 memo.values
                     .insert((name, id.to_string()), (hash, value.clone()));
                 list.push(value);
@@ -206,11 +216,14 @@ impl Values {
         top.insert("as_of", Value::from(catalog.as_of.as_str()));
         top.insert("pmo", Value::from(Serde(&catalog.pmo)));
         top.insert("stages", Value::from(Serde(&catalog.stages)));
-        let mut all: Vec<_> = hashes.iter().collect();
+        let mut all: Vec<(&str, &String, u64)> = hashes
+            .iter()
+            .flat_map(|(list, ids)| ids.iter().map(move |(id, h)| (*list, id, *h)))
+            .collect();
         all.sort_unstable();
         let whole = memo::combine(
             all.into_iter()
-                .map(|(_, h)| *h)
+                .map(|(_, _, h)| h)
                 .chain([memo::hash_of(&catalog.pmo), memo::hash_of(&catalog.stages)]),
         );
         Values {
@@ -223,19 +236,22 @@ impl Values {
 
     fn hash(&self, list: &'static str, id: &str) -> u64 {
         self.hashes
-            .get(&(list, id.to_string()))
+            .get(list)
+            .and_then(|ids| ids.get(id))
             .copied()
             .unwrap_or_default()
     }
 }
 
 /// Renders every file of the site. Fails only on a broken (user) template.
-/// `memo` carries unchanged pages over from the previous render.
+/// `memo` carries unchanged pages over from the previous render; the pages
+/// of `priority` are rendered first and handed over as soon as they are.
 pub fn render(
     catalog: &Catalog,
     theme: &Theme,
     fired: &[Fired],
     memo: &mut Memo,
+    priority: Option<Priority>,
 ) -> Result<Vec<OutFile>, String> {
     let names = Arc::new(links::Names::of(catalog));
     let env = environment(theme, names.clone())?;
@@ -251,16 +267,6 @@ pub fn render(
         .clone()
         .or_else(|| catalog.pmo.name.clone())
         .unwrap_or_else(|| catalog.pmo.id.clone());
-    let summaries: BTreeMap<&str, String> = catalog
-        .functions
-        .iter()
-        .filter_map(|f| {
-            Some((
-                f.id.as_str(),
-                markdown::summary(f.description.as_deref()?, 160),
-            ))
-        })
-        .collect();
     // What every page shows: the templates, the PMO, the date.
     let global = {
         let mut h = DefaultHasher::new();
@@ -277,32 +283,39 @@ pub fn render(
     let overview = fingerprint(&mut [values.whole, memo::hash_of(fired)].into_iter());
 
     let mut specs = Vec::new();
-    let none = Value::from(());
-    let top = |path: &str, template: &'static str, nav: &'static str, extra: Value| PageSpec {
+    let top = |path: &str, template: &'static str, nav: &'static str| PageSpec {
         path: path.into(),
         template,
         root: "",
         nav,
         page: Value::from(()),
-        extra,
         fingerprint: overview,
     };
-    specs.push(top(
-        "index.html",
-        "index.html",
-        "index",
-        context! { stage_map => Value::from_safe_string(svg::function_stage_map(catalog)), summaries => summaries },
-    ));
+    specs.push(top("index.html", "index.html", "index"));
     for (key, path, _) in &NAV[1..] {
-        let extra = match *key {
-            "dependencies" => {
-                context! { graph => svg::dependency_graph(catalog, "").map(Value::from_safe_string) }
-            }
-            "health" => context! { fired => Value::from(Serde(fired)) },
-            _ => none.clone(),
-        };
-        specs.push(top(path, path, key, extra));
+        specs.push(top(path, path, key));
     }
+    // What an overview page shows besides the catalogue, made only when it renders.
+    let extra = |template: &str| match template {
+        "index.html" => {
+            let summaries: BTreeMap<&str, String> = catalog
+                .functions
+                .iter()
+                .filter_map(|f| {
+                    Some((
+                        f.id.as_str(),
+                        markdown::summary(f.description.as_deref()?, 160),
+                    ))
+                })
+                .collect();
+            context! { stage_map => Value::from_safe_string(svg::function_stage_map(catalog)), summaries => summaries }
+        }
+        "dependencies.html" => {
+            context! { graph => svg::dependency_graph(catalog, "").map(Value::from_safe_string) }
+        }
+        "health.html" => context! { fired => Value::from(Serde(fired)) },
+        _ => Value::from(()),
+    };
     // Function and customer pages also show the services they list.
     let listed = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u64> {
         ids.map(|id| values.hash("services", id)).collect()
@@ -325,7 +338,6 @@ pub fn render(
                 root: "../",
                 nav,
                 page: by_id.get_attr(id).unwrap_or_default(),
-                extra: Value::from(()),
                 fingerprint: fingerprint(&mut [own].into_iter().chain(shown(i))),
             });
         }
@@ -383,7 +395,7 @@ pub fn render(
             site_title => site_title.clone(),
             page => spec.page.clone(),
             strip => strip,
-            ..spec.extra.clone()
+            ..extra(spec.template)
         };
         let html = template
             .render(ctx)
@@ -395,42 +407,57 @@ pub fn render(
     };
     let previous = std::mem::take(&mut memo.pages);
     // A page whose fingerprint and links are unchanged is taken from the memo.
-    let render_pages = || -> Result<Vec<(OutFile, Option<memo::Page>, bool)>, String> {
-        specs
-            .par_iter()
-            .map(|spec| {
-                if let Some(fp) = spec.fingerprint
-                    && let Some(page) = memo::reusable(&previous, &spec.path, fp, &names)
-                {
-                    let kept = memo::Page {
-                        fingerprint: fp,
-                        drawn: page.drawn.clone(),
-                        links: page.links,
-                        bytes: page.bytes.clone(),
-                    };
-                    let file = OutFile {
-                        path: spec.path.clone(),
-                        bytes: page.bytes.clone(),
-                    };
-                    return Ok((file, Some(kept), true));
-                }
-                let (file, drawn) = links::recording(|| render_one(spec, spec.root));
-                let file = file?;
-                let page = spec.fingerprint.map(|fingerprint| memo::Page {
-                    fingerprint,
-                    links: names.hash_links(&drawn),
-                    drawn,
-                    bytes: file.bytes.clone(),
-                });
-                Ok((file, page, false))
-            })
-            .collect()
+    let render_page = |spec: &&PageSpec| -> Result<(OutFile, Option<memo::Page>, bool), String> {
+        if let Some(fp) = spec.fingerprint
+            && let Some(page) = memo::reusable(&previous, &spec.path, fp, &names)
+        {
+            let kept = memo::Page {
+                fingerprint: fp,
+                drawn: page.drawn.clone(),
+                links: page.links,
+                bytes: page.bytes.clone(),
+            };
+            let file = OutFile {
+                path: spec.path.clone(),
+                bytes: page.bytes.clone(),
+            };
+            return Ok((file, Some(kept), true));
+        }
+        let (file, drawn) = links::recording(|| render_one(spec, spec.root));
+        let file = file?;
+        let page = spec.fingerprint.map(|fingerprint| memo::Page {
+            fingerprint,
+            links: names.hash_links(&drawn),
+            drawn,
+            bytes: file.bytes.clone(),
+        });
+        Ok((file, page, false))
     };
+    let (firsts, rest): (Vec<&PageSpec>, Vec<&PageSpec>) = specs
+        .iter()
+        .partition(|s| priority.as_ref().is_some_and(|p| p.pages.contains(&s.path)));
+    let mut rendered = Vec::with_capacity(specs.len());
+    if let Some(priority) = &priority
+        && !firsts.is_empty()
+    {
+        let done: Vec<_> = firsts
+            .par_iter()
+            .map(render_page)
+            .collect::<Result<_, _>>()?;
+        let files: Vec<OutFile> = done.iter().map(|(f, _, _)| f.clone()).collect();
+        (priority.ready)(&files);
+        rendered.extend(done);
+    }
     // The catalog and the search index are written while the pages render.
-    let (rendered, (catalog_json, search)) = rayon::join(render_pages, || {
-        (catalog::to_json(catalog), search_index(catalog))
-    });
-    let rendered = rendered?;
+    let (others, (catalog_json, search)) = rayon::join(
+        || {
+            rest.par_iter()
+                .map(render_page)
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || (catalog::to_json(catalog), search_index(catalog)),
+    );
+    rendered.extend(others?);
     memo.reused = rendered.iter().filter(|r| r.2).count();
     let mut files = Vec::with_capacity(rendered.len() + 8);
     for (file, page, _) in rendered {
@@ -445,8 +472,7 @@ pub fn render(
         template: "404.html",
         root: "",
         nav: "",
-        page: none.clone(),
-        extra: none,
+        page: Value::from(()),
         fingerprint: None,
     };
     let base = if base_url.ends_with('/') {
@@ -471,4 +497,31 @@ pub fn render(
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acme() -> Catalog {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+        let compiled = crate::compile::compile(&root, &Default::default()).unwrap();
+        catalog::build(&compiled.model, compiled.as_of)
+    }
+
+    /// `catalog` in templates is assembled list by list; it must hold all
+    /// of `catalog.json`, no more, no less.
+    #[test]
+    fn template_values_are_the_whole_catalog() {
+        let catalog = acme();
+        let json = |v: &Value| serde_json::to_value(v).unwrap();
+        let expected = serde_json::to_value(&catalog).unwrap();
+        let mut memo = Memo::default();
+        let first = Values::of(&catalog, &mut memo);
+        assert_eq!(json(&first.catalog), expected);
+        // Again, from the values the memo kept.
+        let again = Values::of(&catalog, &mut memo);
+        assert_eq!(json(&again.catalog), expected);
+        assert_eq!(first.whole, again.whole);
+    }
 }

@@ -15,6 +15,13 @@ pub struct OutFile {
     pub bytes: Arc<[u8]>,
 }
 
+impl OutFile {
+    /// Whether two files hold the same bytes (shared bytes are not compared).
+    pub fn same_bytes(&self, other: &OutFile) -> bool {
+        Arc::ptr_eq(&self.bytes, &other.bytes) || self.bytes == other.bytes
+    }
+}
+
 /// A file in every site pmoc writes: a folder without it is not replaced.
 pub const MARKER: &str = ".pmoc-site";
 
@@ -99,29 +106,28 @@ pub fn replace_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes only the files whose bytes differ from what `out` holds and
-/// removes files no longer part of the site. Returns the paths written.
+/// Writes only the files whose bytes differ from what `out` holds
+/// (`previous`) and, with `remove_others`, removes the files of `previous`
+/// that `files` no longer has. Returns the paths written.
 pub fn update_in_place<'f>(
     out: &Path,
     files: &'f [OutFile],
     previous: &[OutFile],
+    remove_others: bool,
 ) -> io::Result<Vec<&'f str>> {
     check_replaceable(out)?;
     if !out.join(MARKER).is_file() {
         write_all(out, files)?;
         return Ok(files.iter().map(|f| f.path.as_str()).collect());
     }
-    let before: std::collections::HashMap<&str, &Arc<[u8]>> = previous
-        .iter()
-        .map(|f| (f.path.as_str(), &f.bytes))
-        .collect();
+    let before: std::collections::HashMap<&str, &OutFile> =
+        previous.iter().map(|f| (f.path.as_str(), f)).collect();
     let mut written = Vec::new();
     for file in files {
-        // Pages carried over from the last render share its bytes.
-        let unchanged = before
+        if before
             .get(file.path.as_str())
-            .is_some_and(|old| Arc::ptr_eq(old, &file.bytes) || **old == file.bytes);
-        if unchanged {
+            .is_some_and(|old| old.same_bytes(file))
+        {
             continue;
         }
         let path = out.join(safe_relative(&file.path)?);
@@ -133,6 +139,9 @@ pub fn update_in_place<'f>(
         std::fs::write(&tmp, &file.bytes)?;
         std::fs::rename(&tmp, &path)?;
         written.push(file.path.as_str());
+    }
+    if !remove_others {
+        return Ok(written);
     }
     let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for gone in previous.iter().filter(|f| !now.contains(f.path.as_str())) {

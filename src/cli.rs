@@ -85,7 +85,7 @@ pub struct WatchArgs {
     #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "500", require_equals = true)]
     pub poll: Option<u64>,
     /// How long to wait for a burst of changes to settle, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 50)]
+    #[arg(long, value_name = "MS", default_value_t = 20)]
     pub debounce: u64,
 }
 

@@ -12,6 +12,7 @@ mod triggers;
 use std::collections::{BTreeSet, HashMap};
 
 use jiff::civil::Date;
+use rayon::prelude::*;
 
 use crate::base::{Code, Diagnostic, Severity, Spanned};
 use crate::model::*;
@@ -200,16 +201,18 @@ pub fn at_declaration(
 pub fn check(model: &mut Model, as_of: Date) -> Vec<Diagnostic> {
     let mut diags = references::dedupe(model);
     let ctx = Ctx::new(model, as_of);
-    for family in [
+    let families: [fn(&Ctx) -> Vec<Diagnostic>; 6] = [
         references::check,
         dependencies::check,
         slas::check,
         lifecycle::check,
         gates::check,
         triggers::check,
-    ] {
-        diags.extend(family(&ctx));
-    }
+    ];
+    // The families are independent: they run side by side (the findings
+    // are sorted later, so their order here does not matter).
+    let found: Vec<Vec<Diagnostic>> = families.par_iter().map(|family| family(&ctx)).collect();
+    diags.extend(found.into_iter().flatten());
     diags
 }
 

@@ -253,9 +253,11 @@ pub fn render(
     memo: &mut Memo,
     priority: Option<Priority>,
 ) -> Result<Vec<OutFile>, String> {
-    let names = Arc::new(links::Names::of(catalog));
+    let (names, values) = rayon::join(
+        || Arc::new(links::Names::of(catalog)),
+        || Values::of(catalog, memo),
+    );
     let env = environment(theme, names.clone())?;
-    let values = Values::of(catalog, memo);
     let (cat, ix) = (&values.catalog, &values.ix);
     let nav_items: Vec<Value> = NAV
         .iter()

@@ -192,27 +192,8 @@ fn main() {
 
     let big = tempfile::tempdir().unwrap();
     pmoc::synth::write_project(big.path(), services).unwrap();
-    let (file, from, page) = first_service(big.path());
-    let samples = measure(big.path(), &file, &from, &page, edits);
+    let sample = pmoc::synth::sample_service(big.path()).unwrap();
+    let page = format!("/services/{}.html", sample.id);
+    let samples = measure(big.path(), &sample.file, &sample.name, &page, edits);
     report(&format!("synthetic ({services} services)"), samples);
-}
-
-/// A service of the generated project: its file, its name and its page.
-fn first_service(root: &Path) -> (String, String, String) {
-    let mut files: Vec<_> = std::fs::read_dir(root.join("services"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    let text = std::fs::read_to_string(&files[0]).unwrap();
-    let at = text.find("\nservice \"").expect("a service") + "\nservice \"".len();
-    let id = &text[at..at + text[at..].find('"').unwrap()];
-    let name_at = text[at..].find("name \"").unwrap() + at + "name \"".len();
-    let name = &text[name_at..name_at + text[name_at..].find('"').unwrap()];
-    let rel = files[0]
-        .strip_prefix(root)
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    (rel, name.to_string(), format!("/services/{id}.html"))
 }

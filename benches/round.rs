@@ -7,7 +7,6 @@
 //! of edits (default 10); `PMOC_RELOAD_SERVICES` the size of the project
 //! (default 5,000).
 
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use pmoc::commands::watch::{Builder, Live};
@@ -29,7 +28,8 @@ fn main() {
     assert!(builder.round(&Live::default()).unwrap().is_empty());
     println!("first round: {:.1} ms", first.elapsed().as_secs_f64() * 1e3);
 
-    let (file, from) = first_service(dir.path());
+    let sample = pmoc::synth::sample_service(dir.path()).unwrap();
+    let (file, from) = (dir.path().join(&sample.file), sample.name);
     let original = std::fs::read_to_string(&file).unwrap();
     let mut samples: Vec<Duration> = Vec::new();
     for i in 0..edits {
@@ -49,17 +49,4 @@ fn main() {
         samples[0].as_secs_f64() * 1e3,
         samples[samples.len() - 1].as_secs_f64() * 1e3,
     );
-}
-
-/// The file of the generated project's first service, and that service's name.
-fn first_service(root: &Path) -> (std::path::PathBuf, String) {
-    let mut files: Vec<_> = std::fs::read_dir(root.join("services"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    let text = std::fs::read_to_string(&files[0]).unwrap();
-    let at = text.find("name \"").unwrap() + "name \"".len();
-    let name = &text[at..at + text[at..].find('"').unwrap()];
-    (files[0].clone(), name.to_string())
 }

@@ -236,9 +236,11 @@ pub fn compile_root(
     let mut model = Model::default();
     let mut diagnostics = Vec::new();
     let mut syntax_errors = false;
-    for (_, result) in &results {
+    // The cache keeps its copy; the round's model is cloned from it (in parallel).
+    let models: Vec<Model> = results.par_iter().map(|(_, r)| r.model.clone()).collect();
+    for ((_, result), file_model) in results.iter().zip(models) {
         sources.add(result.file.clone());
-        model.append(result.model.clone());
+        model.append(file_model);
         diagnostics.extend(result.diagnostics.iter().cloned());
         syntax_errors |= result.syntax_error;
     }

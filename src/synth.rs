@@ -66,6 +66,40 @@ pub fn write_project(dir: &Path, services: usize) -> io::Result<()> {
     Ok(())
 }
 
+/// A service of a project that [`write_project`] wrote, for benches that
+/// edit one: the file declaring it (relative to the project), its id and
+/// its name.
+pub struct Sample {
+    pub file: String,
+    pub id: String,
+    pub name: String,
+}
+
+/// The first service of the first function file of a generated project.
+pub fn sample_service(dir: &Path) -> io::Result<Sample> {
+    let mut files: Vec<_> = std::fs::read_dir(dir.join("services"))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()?;
+    files.sort();
+    let first = files
+        .first()
+        .ok_or_else(|| io::Error::other("no service file"))?;
+    let text = std::fs::read_to_string(first)?;
+    let quoted = |from: usize, key: &str| -> Option<(usize, String)> {
+        let at = text[from..].find(key)? + from + key.len();
+        let end = text[at..].find('"')? + at;
+        Some((end, text[at..end].to_string()))
+    };
+    let (after_id, id) = quoted(0, "\nservice \"").ok_or_else(|| io::Error::other("no service"))?;
+    let (_, name) = quoted(after_id, "name \"").ok_or_else(|| io::Error::other("no name"))?;
+    let file = first
+        .strip_prefix(dir)
+        .unwrap_or(first)
+        .to_string_lossy()
+        .into_owned();
+    Ok(Sample { file, id, name })
+}
+
 // ---------------------------------------------------------------------------
 // Randomness and dates
 

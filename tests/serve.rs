@@ -244,3 +244,41 @@ fn a_page_reloads_when_it_changed_and_only_then() {
         "the page is written before its browser is told to reload"
     );
 }
+
+#[test]
+fn a_broken_theme_template_is_an_error_not_the_end() {
+    let dir = project();
+    let served = Served::start(dir.path(), &[]);
+    let page = "/services/keep.html";
+    served.wait_for(page, "the first build", |s, b| {
+        s == 200 && b.contains("Keep the lights on")
+    });
+    let template = dir.path().join("theme/service.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::write(
+        &template,
+        "{% extends \"base.html\" %}{% block main %}{% if %}{% endblock %}",
+    )
+    .unwrap();
+    let (_, body) = served.wait_for(page, "the template error", |_, b| {
+        b.contains("pmoc-overlay")
+    });
+    assert!(
+        body.contains("service.html"),
+        "the overlay names the template: {body:.3000}"
+    );
+    assert!(
+        body.contains("Keep the lights on"),
+        "the last good page is still served"
+    );
+
+    std::fs::remove_file(&template).unwrap();
+    served.wait_for(page, "the overlay to go", |s, b| {
+        s == 200 && !b.contains("pmoc-overlay")
+    });
+    assert_eq!(
+        served.interrupt(),
+        Some(0),
+        "still running, and ends cleanly"
+    );
+}

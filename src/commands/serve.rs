@@ -228,11 +228,13 @@ fn overlay(errors: &[Problem]) -> String {
         if n == 1 { "" } else { "s" }
     );
     for e in errors {
+        // A finding without a position (a theme template) names its file only.
+        let at = match e.location.line {
+            0 => escape(&e.location.file),
+            line => format!("{}:{line}:{}", escape(&e.location.file), e.location.column),
+        };
         html.push_str(&format!(
-            "<li><span>{}:{}:{}</span> <b>{}[{}]</b> {}</li>",
-            escape(&e.location.file),
-            e.location.line,
-            e.location.column,
+            "<li><span>{at}</span> <b>{}[{}]</b> {}</li>",
             e.severity.as_str(),
             e.code,
             escape(&e.message)

@@ -232,8 +232,29 @@ impl Builder {
             pages: &viewed,
             ready: &first,
         };
-        let files =
-            super::build::render(&compiled, &mut self.memo, Some(priority)).map_err(Fatal)?;
+        let files = match super::build::render(&compiled, &mut self.memo, Some(priority)) {
+            Ok(files) => files,
+            // A broken template of the project's theme: an error like any
+            // other, shown until the template is fixed.
+            Err(message) => {
+                eprintln!("error: {message}\n1 error; {}", self.keeping);
+                let problem = Problem {
+                    location: Location {
+                        file: "theme/".into(),
+                        line: 0,
+                        column: 0,
+                        end_line: 0,
+                        end_column: 0,
+                    },
+                    severity: Severity::Error,
+                    code: "template",
+                    message,
+                };
+                self.had_errors = true;
+                live.publish(vec![problem.clone()], Changed::All);
+                return Ok(vec![problem]);
+            }
+        };
         let firsts = match early.into_inner().expect("first pages") {
             Some(result) => result.map_err(cannot_write)?,
             None => Vec::new(),

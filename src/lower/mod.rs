@@ -40,11 +40,15 @@ const DECLARATIONS: &[&str] = &[
 pub fn lower_file(file: FileId, doc: &KdlDocument, is_manifest: bool) -> (Model, Vec<Diagnostic>) {
     let cx = Cx::new(file);
     let mut model = Model::default();
+    let mut seen_pmo = false;
     for kdl in doc.nodes() {
         let kind = kdl.name().value();
         let node = Node::new(&cx, kdl, format!("`{kind}`"));
         match kind {
-            "pmo" if is_manifest && model.pmo.is_none() => model.pmo = pmo(node),
+            "pmo" if is_manifest && !seen_pmo => {
+                seen_pmo = true;
+                model.pmo = pmo(node);
+            }
             "pmo" => {
                 let why = if is_manifest {
                     "a project has exactly one `pmo`; this is a second one"
@@ -76,7 +80,7 @@ pub fn lower_file(file: FileId, doc: &KdlDocument, is_manifest: bool) -> (Model,
             }
         }
     }
-    if is_manifest && model.pmo.is_none() {
+    if is_manifest && !seen_pmo {
         cx.report(Diagnostic::new(
             Code::MisplacedPmo,
             Span::new(file, 0, 0),
@@ -104,36 +108,50 @@ impl Model {
     }
 }
 
-/// Reads a declaration's id (its first argument) and names the node by it.
-fn declare(node: &mut Node) -> Option<Id> {
+/// Reads a declaration: its id (the first argument), then its body with
+/// `body`. Without an id the body is still read, so its own findings are
+/// reported and nothing it holds is taken for unknown, but the declaration
+/// stays out of the model: one `missing-field`, no cascade.
+fn declared<T>(mut node: Node, body: impl FnOnce(&Node, Id) -> T) -> Option<T> {
     let kind = node.name();
-    let Some(entry) = node.arg(0) else {
-        node.missing("id");
-        return None;
+    let id = match node.arg(0) {
+        Some(entry) => id(node.cx, entry),
+        None => {
+            node.missing("id");
+            None
+        }
     };
-    let id = id(node.cx, entry)?;
-    node.rename(format!("{kind} `{}`", id.value));
-    Some(id)
+    match id {
+        Some(id) => {
+            node.rename(format!("{kind} `{}`", id.value));
+            Some(body(&node, id))
+        }
+        None => {
+            body(&node, Spanned::new(String::new(), node.head_span()));
+            None
+        }
+    }
 }
 
-fn pmo(mut node: Node) -> Option<Pmo> {
-    let id = declare(&mut node)?;
-    let site = node.child("site");
-    let lints = node.child("lints").map(|l| lints(&l)).unwrap_or_default();
-    Some(Pmo {
-        id,
-        head_span: node.head_span(),
-        name: node.required("name", text),
-        mandate: node.required("mandate", text),
-        sponsor: node.required("sponsor", reference),
-        head: node.field("head", reference),
-        structure: node.field("structure", keyword),
-        as_of: node.field("as-of", date),
-        site_title: site.as_ref().and_then(|s| s.field("title", text)),
-        base_url: site.as_ref().and_then(|s| s.field("base-url", text)),
-        output: node.field("output", text),
-        exclude: node.list("exclude", text),
-        lints,
+fn pmo(node: Node) -> Option<Pmo> {
+    declared(node, |node, id| {
+        let site = node.child("site");
+        let lints = node.child("lints").map(|l| lints(&l)).unwrap_or_default();
+        Pmo {
+            id,
+            head_span: node.head_span(),
+            name: node.required("name", text),
+            mandate: node.required("mandate", text),
+            sponsor: node.required("sponsor", reference),
+            head: node.field("head", reference),
+            structure: node.field("structure", keyword),
+            as_of: node.field("as-of", date),
+            site_title: site.as_ref().and_then(|s| s.field("title", text)),
+            base_url: site.as_ref().and_then(|s| s.field("base-url", text)),
+            output: node.field("output", text),
+            exclude: node.list("exclude", text),
+            lints,
+        }
     })
 }
 
@@ -178,9 +196,8 @@ fn lints(node: &Node) -> Vec<(Code, Spanned<LintLevel>)> {
     levels
 }
 
-fn person(mut node: Node) -> Option<Person> {
-    let id = declare(&mut node)?;
-    Some(Person {
+fn person(node: Node) -> Option<Person> {
+    declared(node, |node, id| Person {
         id,
         name: node.required_property("name", text),
         email: node.property("email", text),
@@ -188,27 +205,24 @@ fn person(mut node: Node) -> Option<Person> {
     })
 }
 
-fn team(mut node: Node) -> Option<Team> {
-    let id = declare(&mut node)?;
-    Some(Team {
+fn team(node: Node) -> Option<Team> {
+    declared(node, |node, id| Team {
         id,
         name: node.required_property("name", text),
         members: node.list("member", reference),
     })
 }
 
-fn customer(mut node: Node) -> Option<Customer> {
-    let id = declare(&mut node)?;
-    Some(Customer {
+fn customer(node: Node) -> Option<Customer> {
+    declared(node, |node, id| Customer {
         id,
         name: node.required_property("name", text),
         size: node.property("size", count),
     })
 }
 
-fn objective(mut node: Node) -> Option<Objective> {
-    let id = declare(&mut node)?;
-    Some(Objective {
+fn objective(node: Node) -> Option<Objective> {
+    declared(node, |node, id| Objective {
         id,
         title: node.required_property("title", text),
         owner: node.property("owner", reference),
@@ -216,41 +230,42 @@ fn objective(mut node: Node) -> Option<Objective> {
     })
 }
 
-fn metric(mut node: Node) -> Option<Metric> {
-    let id = declare(&mut node)?;
-    if id.value == SUPERSEDED {
-        node.cx.report(Diagnostic::new(
-            Code::InvalidValue,
-            id.span,
-            "`superseded` is the built-in trigger condition and cannot name a metric",
-        ));
-    }
-    Some(Metric {
-        id,
-        name: node.required_property("name", text),
-        unit: node.required_property("unit", keyword),
-        direction: node.required_property("direction", keyword),
-        cadence: node.required_property("cadence", keyword),
+fn metric(node: Node) -> Option<Metric> {
+    declared(node, |node, id| {
+        if id.value == SUPERSEDED {
+            node.cx.report(Diagnostic::new(
+                Code::InvalidValue,
+                id.span,
+                "`superseded` is the built-in trigger condition and cannot name a metric",
+            ));
+        }
+        Metric {
+            id,
+            name: node.required_property("name", text),
+            unit: node.required_property("unit", keyword),
+            direction: node.required_property("direction", keyword),
+            cadence: node.required_property("cadence", keyword),
+        }
     })
 }
 
-fn function(mut node: Node) -> Option<Function> {
-    let id = declare(&mut node)?;
-    if !node.has_child("levels") {
-        node.missing("levels");
-    }
-    Some(Function {
-        id,
-        name: node.required("name", text),
-        description: node.field("description", text),
-        levels: node.list("levels", keyword),
-        lead: node.field("lead", reference),
+fn function(node: Node) -> Option<Function> {
+    declared(node, |node, id| {
+        if !node.has_child("levels") {
+            node.missing("levels");
+        }
+        Function {
+            id,
+            name: node.required("name", text),
+            description: node.field("description", text),
+            levels: node.list("levels", keyword),
+            lead: node.field("lead", reference),
+        }
     })
 }
 
-fn service(mut node: Node) -> Option<Service> {
-    let id = declare(&mut node)?;
-    Some(Service {
+fn service(node: Node) -> Option<Service> {
+    declared(node, |node, id| Service {
         name: node.required("name", text),
         function: node.required("function", reference),
         description: node.required("description", text),
@@ -297,44 +312,45 @@ fn offers(node: &Node) -> Vec<Offer> {
         .collect()
 }
 
-fn sla(mut node: Node) -> Option<Sla> {
-    let id = declare(&mut node)?;
-    let hours_node = node.child("hours");
-    if !node.has_child("target") {
-        node.missing("target");
-    }
-    if !node.has_child("escalate") {
-        node.missing("escalate");
-    }
-    let report = node.child("report");
-    if report.is_none() {
-        node.missing("report");
-    }
-    Some(Sla {
-        id,
-        customers: node.list("customers", reference),
-        period: node.required("period", keyword),
-        calendar: node.field("calendar", keyword),
-        hours: hours_node.as_ref().and_then(|h| h.value(hours)),
-        tz: hours_node
-            .as_ref()
-            .and_then(|h| h.property("tz", time_zone)),
-        targets: node.children("target").iter().filter_map(target).collect(),
-        respond_within: node.field("respond-within", duration),
-        report: report.map(|r| Report {
-            every: r.property("every", keyword),
-            to: r.required_property("to", reference),
-        }),
-        escalations: node
-            .children("escalate")
-            .iter()
-            .map(|e| Escalation {
-                after: e.required_property("after", duration),
-                to: e.required_property("to", reference),
-            })
-            .collect(),
-        review_by: node.required("review-by", date),
-        ends: node.field("ends", date),
+fn sla(node: Node) -> Option<Sla> {
+    declared(node, |node, id| {
+        let hours_node = node.child("hours");
+        if !node.has_child("target") {
+            node.missing("target");
+        }
+        if !node.has_child("escalate") {
+            node.missing("escalate");
+        }
+        let report = node.child("report");
+        if report.is_none() {
+            node.missing("report");
+        }
+        Sla {
+            id,
+            customers: node.list("customers", reference),
+            period: node.required("period", keyword),
+            calendar: node.field("calendar", keyword),
+            hours: hours_node.as_ref().and_then(|h| h.value(hours)),
+            tz: hours_node
+                .as_ref()
+                .and_then(|h| h.property("tz", time_zone)),
+            targets: node.children("target").iter().filter_map(target).collect(),
+            respond_within: node.field("respond-within", duration),
+            report: report.map(|r| Report {
+                every: r.property("every", keyword),
+                to: r.required_property("to", reference),
+            }),
+            escalations: node
+                .children("escalate")
+                .iter()
+                .map(|e| Escalation {
+                    after: e.required_property("after", duration),
+                    to: e.required_property("to", reference),
+                })
+                .collect(),
+            review_by: node.required("review-by", date),
+            ends: node.field("ends", date),
+        }
     })
 }
 
@@ -429,70 +445,87 @@ fn rollout(node: &Node) -> Rollout {
 }
 
 fn decision(mut node: Node) -> Option<Decision> {
-    let gate = node.value(reference)?;
-    node.rename(format!("decision at `{}`", gate.value));
+    let gate = match node.arg(0) {
+        Some(entry) => reference(node.cx, entry),
+        None => {
+            node.missing("gate");
+            None
+        }
+    };
+    if let Some(gate) = &gate {
+        node.rename(format!("decision at `{}`", gate.value));
+    }
+    // The rest is read even without a gate, so nothing cascades.
+    let outcome = node.required_property("outcome", keyword);
+    let on = node.required_property("date", date);
+    let by = node.required_property("by", reference);
+    let present = node.list("present", reference);
+    let rationale = node.field("rationale", text);
+    let revisit = node.field("revisit", date);
     Some(Decision {
-        outcome: node.required_property("outcome", keyword),
-        date: node.required_property("date", date),
-        by: node.required_property("by", reference),
-        present: node.list("present", reference),
-        rationale: node.field("rationale", text),
-        revisit: node.field("revisit", date),
-        gate,
+        gate: gate?,
+        outcome,
+        date: on,
+        by,
+        present,
+        rationale,
+        revisit,
     })
 }
 
-fn gate(mut node: Node) -> Option<Gate> {
-    let id = declare(&mut node)?;
-    if !node.has_child("to") {
-        node.missing("to");
-    }
-    if !node.has_child("approvers") {
-        node.missing("approvers");
-    }
-    Some(Gate {
-        id,
-        name: node.required("name", text),
-        from: node.required("from", keyword),
-        to: node.list("to", keyword),
-        approvers: node.list("approvers", reference),
-        quorum: node.field("quorum", positive),
-        must: node.list("must", text),
-        should: node
-            .children("should")
-            .iter()
-            .filter_map(|s| {
-                Some(Criterion {
-                    weight: s.property("weight", positive),
-                    text: s.value(text)?,
+fn gate(node: Node) -> Option<Gate> {
+    declared(node, |node, id| {
+        if !node.has_child("to") {
+            node.missing("to");
+        }
+        if !node.has_child("approvers") {
+            node.missing("approvers");
+        }
+        Gate {
+            id,
+            name: node.required("name", text),
+            from: node.required("from", keyword),
+            to: node.list("to", keyword),
+            approvers: node.list("approvers", reference),
+            quorum: node.field("quorum", positive),
+            must: node.list("must", text),
+            should: node
+                .children("should")
+                .iter()
+                .filter_map(|s| {
+                    Some(Criterion {
+                        weight: s.property("weight", positive),
+                        text: s.value(text)?,
+                    })
                 })
-            })
-            .collect(),
-        deliverables: node.list("deliverable", text),
+                .collect(),
+            deliverables: node.list("deliverable", text),
+        }
     })
 }
 
-fn trigger(mut node: Node) -> Option<Trigger> {
-    let id = declare(&mut node)?;
-    if !node.has_child("applies-to") {
-        node.missing("applies-to");
-    }
-    let when_node = node.child("when");
-    if when_node.is_none() {
-        node.missing("when");
-    }
-    Some(Trigger {
-        id,
-        applies_to: node
-            .children("applies-to")
-            .iter()
-            .filter_map(applies_to)
-            .collect(),
-        when: when_node.and_then(|w| when(&w)),
-        min_age: node.field("min-age", duration),
-        action: node.required("action", keyword),
-        gate: node.field("gate", reference),
-        notify: node.list("notify", reference),
+fn trigger(node: Node) -> Option<Trigger> {
+    declared(node, |node, id| {
+        if !node.has_child("applies-to") {
+            node.missing("applies-to");
+        }
+        let when_node = node.child("when");
+        if when_node.is_none() {
+            node.missing("when");
+        }
+        Trigger {
+            id,
+            applies_to: node
+                .children("applies-to")
+                .iter()
+                .filter_map(applies_to)
+                .collect(),
+            when: when_node.and_then(|w| when(&w)),
+            min_age: node.field("min-age", duration),
+            action: node.required("action", keyword),
+            gate: node.field("gate", reference),
+            notify: node.list("notify", reference),
+        }
     })
 }
 

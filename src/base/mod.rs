@@ -1,10 +1,14 @@
 //! Shared vocabulary of every phase: source files and spans ([`source`]),
-//! diagnostics as plain data ([`diag`]) and the table of rule codes ([`rules`]).
+//! diagnostics as plain data ([`diag`]), the table of rule codes
+//! ([`rules`]) and the tables of entity kinds and of the references between
+//! them ([`kind`]).
 
 pub mod diag;
+pub mod kind;
 pub mod rules;
 pub mod source;
 
 pub use diag::{Diagnostic, Label, Severity};
+pub use kind::{EntityKind, Expect, Field};
 pub use rules::Code;
 pub use source::{FileId, SourceFile, SourceMap, Span, Spanned};

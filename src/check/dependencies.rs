@@ -3,18 +3,18 @@
 
 use std::collections::HashMap;
 
-use super::Ctx;
+use super::Index;
 use crate::base::{Code, Diagnostic};
 use crate::model::*;
 
-pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
-    let mut diags = cycles(ctx);
-    for service in &ctx.model.services {
+pub fn check(index: &Index) -> Vec<Diagnostic> {
+    let mut diags = cycles(index);
+    for service in &index.model.services {
         let Some(stage) = service.stage() else {
             continue;
         };
         for dep_ref in &service.depends_on {
-            let Some(dep) = ctx.service(&dep_ref.value) else {
+            let Some(dep) = index.get::<Service>(&dep_ref.value) else {
                 continue;
             };
             let Some(dep_stage) = dep.stage else { continue };
@@ -53,8 +53,8 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
 /// One `dependency-cycle` per strongly connected group of services (a
 /// service depending on itself included), at the `depends-on` value of the
 /// group's smallest id, labelled on every other edge of the group.
-fn cycles(ctx: &Ctx) -> Vec<Diagnostic> {
-    let services = &ctx.model.services;
+fn cycles(index: &Index) -> Vec<Diagnostic> {
+    let services = &index.model.services;
     let index: HashMap<&str, usize> = services
         .iter()
         .enumerate()

@@ -3,19 +3,19 @@
 //! `decision-unauthorised`, `gate-no-must`, `gate-bad-transition`,
 //! `owner-approves-own`, and a `quorum` no attendance can reach.
 
-use super::{Ctx, at_declaration};
+use super::at_declaration;
 use crate::base::{Code, Diagnostic};
 use crate::model::*;
 
-pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+pub fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for gate in &ctx.model.gates {
-        diags.extend(gate_rules(ctx, gate));
+    for gate in &index.model.gates {
+        diags.extend(gate_rules(index, gate));
     }
-    for service in &ctx.model.services {
-        diags.extend(stage_decision(ctx, service));
+    for service in &index.model.services {
+        diags.extend(stage_decision(index, service));
         for decision in &service.decisions {
-            diags.extend(decision_rules(ctx, service, decision));
+            diags.extend(decision_rules(index, service, decision));
         }
     }
     diags
@@ -28,7 +28,7 @@ pub fn allowed(from: Stage, to: Stage) -> bool {
     t == f + 1 || t + 1 == f || matches!(to, Stage::Transform | Stage::Retired)
 }
 
-fn gate_rules(ctx: &Ctx, gate: &Gate) -> Vec<Diagnostic> {
+fn gate_rules(index: &Index, gate: &Gate) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     if gate.must.is_empty() {
         diags.push(
@@ -58,7 +58,7 @@ fn gate_rules(ctx: &Ctx, gate: &Gate) -> Vec<Diagnostic> {
         }
     }
     if let Some(quorum) = gate.quorum {
-        let people = ctx.approving_people(gate).len() as u64;
+        let people = index.approving_people(gate).len() as u64;
         if quorum.value > people {
             diags.push(Diagnostic::new(
                 Code::InvalidValue,
@@ -76,9 +76,9 @@ fn gate_rules(ctx: &Ctx, gate: &Gate) -> Vec<Diagnostic> {
 }
 
 /// `stage-without-go` or `decision-contradicts-stage`, never both.
-fn stage_decision(ctx: &Ctx, service: &Service) -> Option<Diagnostic> {
+fn stage_decision(index: &Index, service: &Service) -> Option<Diagnostic> {
     let stage = service.stage?;
-    let gates: Vec<&Gate> = ctx
+    let gates: Vec<&Gate> = index
         .model
         .gates
         .iter()
@@ -131,7 +131,7 @@ fn stage_decision(ctx: &Ctx, service: &Service) -> Option<Diagnostic> {
     })
 }
 
-fn decision_rules(ctx: &Ctx, service: &Service, decision: &Decision) -> Vec<Diagnostic> {
+fn decision_rules(index: &Index, service: &Service, decision: &Decision) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let at = &decision.gate;
     let on = format!(
@@ -162,7 +162,7 @@ fn decision_rules(ctx: &Ctx, service: &Service, decision: &Decision) -> Vec<Diag
             .help("add `revisit \"YYYY-MM-DD\"`: when the held decision will be taken up again"),
         );
     }
-    let Some(gate) = ctx.gate(&at.value) else {
+    let Some(gate) = index.get::<Gate>(&at.value) else {
         return diags;
     };
     if let Some(by) = &decision.by
@@ -185,8 +185,8 @@ fn decision_rules(ctx: &Ctx, service: &Service, decision: &Decision) -> Vec<Diag
             .label(gate.id.span, format!("approvers: {}", approvers.join(", "))),
         );
     }
-    let approving = ctx.approving_people(gate);
-    let attendees = attendees(ctx, decision);
+    let approving = index.approving_people(gate);
+    let attendees = attendees(index, decision);
     let approving_present: Vec<&str> = attendees
         .iter()
         .map(|a| a.value.as_str())
@@ -241,14 +241,14 @@ fn decision_rules(ctx: &Ctx, service: &Service, decision: &Decision) -> Vec<Diag
 }
 
 /// Who attended a decision: `present`, or `by` when `present` is absent.
-fn attendees<'d>(ctx: &Ctx, decision: &'d Decision) -> Vec<&'d Id> {
+fn attendees<'d>(index: &Index, decision: &'d Decision) -> Vec<&'d Id> {
     if !decision.present.is_empty() {
         decision.present.iter().collect()
     } else {
         decision
             .by
             .iter()
-            .filter(|b| ctx.person(&b.value).is_some())
+            .filter(|b| index.get::<Person>(&b.value).is_some())
             .collect()
     }
 }

@@ -3,13 +3,13 @@
 //! `rollout-missing`, `transform-incomplete`, `retired-incomplete`,
 //! `retired-sla-open`.
 
-use super::{Ctx, at_declaration};
+use super::at_declaration;
 use crate::base::{Code, Diagnostic};
 use crate::model::*;
 
-pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+pub fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for service in &ctx.model.services {
+    for service in &index.model.services {
         let Some(stage) = service.stage() else {
             continue;
         };
@@ -37,7 +37,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             );
         }
         match stage {
-            Stage::Pilot => diags.extend(pilot(ctx, service)),
+            Stage::Pilot => diags.extend(pilot(index, service)),
             Stage::Implementation if service.rollout.is_none() => diags.push(
                 absent(
                     Code::RolloutMissing,
@@ -112,7 +112,7 @@ fn missing_items(block: &str, present: bool, fields: &[(&str, bool)]) -> Vec<Str
         .collect()
 }
 
-fn pilot(ctx: &Ctx, service: &Service) -> Vec<Diagnostic> {
+fn pilot(index: &Index, service: &Service) -> Vec<Diagnostic> {
     let p = service.pilot.as_ref();
     let missing = missing_items(
         "pilot",
@@ -139,7 +139,7 @@ fn pilot(ctx: &Ctx, service: &Service) -> Vec<Diagnostic> {
         .collect();
     if let Some(p) = p
         && let Some(review) = p.review
-        && review.value < ctx.as_of
+        && review.value < index.as_of
     {
         let decided = p
             .exit_gate

@@ -1,21 +1,21 @@
 //! Service levels: `unit-mismatch`, `warn-inverted`, `sla-foreign-customer`,
 //! `mandated-without-sla`, `sla-review-overdue`, `operation-needs-sla`.
 
-use super::{Ctx, at_declaration};
+use super::at_declaration;
 use crate::base::{Code, Diagnostic, Spanned};
 use crate::model::*;
 
-pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+pub fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    for service in &ctx.model.services {
+    for service in &index.model.services {
         for sla in &service.slas {
             for target in &sla.targets {
-                diags.extend(targets(ctx, target));
+                diags.extend(targets(index, target));
             }
             diags.extend(foreign_customers(service, sla));
             if let Some(review) = sla.review_by
-                && !ctx.ended(sla)
-                && review.value < ctx.as_of
+                && !index.ended(sla)
+                && review.value < index.as_of
             {
                 diags.push(
                     Diagnostic::new(
@@ -23,7 +23,7 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
                         review.span,
                         format!(
                             "SLA `{}` was due for review on {}, before {}",
-                            sla.id.value, review.value, ctx.as_of
+                            sla.id.value, review.value, index.as_of
                         ),
                     )
                     .help("review the SLA with its customers and set the next `review-by` date"),
@@ -34,16 +34,16 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             && let Some(at) = &rollout.adoption_target
             && let Some(bound) = at.bound
         {
-            diags.extend(unit_range(ctx, &at.metric, bound.value));
+            diags.extend(unit_range(index, &at.metric, bound.value));
         }
-        diags.extend(coverage(ctx, service));
+        diags.extend(coverage(index, service));
     }
     diags
 }
 
 /// `unit-mismatch` for a threshold outside its metric's unit range.
-pub fn unit_range(ctx: &Ctx, metric: &Id, value: Spanned<f64>) -> Option<Diagnostic> {
-    let metric = ctx.metric(&metric.value)?;
+pub fn unit_range(index: &Index, metric: &Id, value: Spanned<f64>) -> Option<Diagnostic> {
+    let metric = index.get::<Metric>(&metric.value)?;
     let unit = metric.unit?;
     let (low, high) = unit.value.range();
     if (low..=high).contains(&value.value) {
@@ -70,14 +70,14 @@ pub fn unit_range(ctx: &Ctx, metric: &Id, value: Spanned<f64>) -> Option<Diagnos
     )
 }
 
-fn targets(ctx: &Ctx, target: &Target) -> Vec<Diagnostic> {
+fn targets(index: &Index, target: &Target) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let Some(bound) = target.bound else {
         return diags;
     };
-    diags.extend(unit_range(ctx, &target.metric, bound.value));
+    diags.extend(unit_range(index, &target.metric, bound.value));
     if let Some(warn) = target.warn {
-        diags.extend(unit_range(ctx, &target.metric, warn));
+        diags.extend(unit_range(index, &target.metric, warn));
         let inverted = match bound.kind {
             BoundKind::AtLeast => warn.value < bound.value.value,
             BoundKind::AtMost => warn.value > bound.value.value,
@@ -133,14 +133,14 @@ fn foreign_customers(service: &Service, sla: &Sla) -> Vec<Diagnostic> {
 }
 
 /// `operation-needs-sla` and `mandated-without-sla`: the first hides the second.
-fn coverage(ctx: &Ctx, service: &Service) -> Vec<Diagnostic> {
+fn coverage(index: &Index, service: &Service) -> Vec<Diagnostic> {
     let Some(stage) = service.stage() else {
         return Vec::new();
     };
     if !matches!(stage, Stage::Operation | Stage::Transform) {
         return Vec::new();
     }
-    if service.slas.iter().all(|sla| ctx.ended(sla)) {
+    if service.slas.iter().all(|sla| index.ended(sla)) {
         let diag = at_declaration(
             Code::OperationNeedsSla,
             &service.id,
@@ -164,7 +164,7 @@ fn coverage(ctx: &Ctx, service: &Service) -> Vec<Diagnostic> {
             !service
                 .slas
                 .iter()
-                .any(|sla| ctx.covered(service, sla).contains(&o.customer.as_str()))
+                .any(|sla| index.covered(service, sla).contains(&o.customer.as_str()))
         })
         .map(|o| {
             Diagnostic::new(

@@ -2,16 +2,16 @@
 //! thresholds outside their metric's unit, and the built-in `superseded`
 //! condition, which needs no metrics and is evaluated on every run.
 
-use super::{Ctx, at_declaration, slas::unit_range};
+use super::{at_declaration, slas::unit_range};
 use crate::base::{Code, Diagnostic};
 use crate::model::*;
 
-pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
+pub fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let triggers = &ctx.model.triggers;
-    for service in &ctx.model.services {
+    let triggers = &index.model.triggers;
+    for service in &index.model.services {
         if service.stage() == Some(Stage::Operation)
-            && ctx.triggers_of(&service.id.value).is_empty()
+            && index.triggers_of(&service.id.value).is_empty()
         {
             diags.push(
                 at_declaration(
@@ -39,10 +39,10 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
             ));
         }
         if let Some((_, value)) = when.comparison {
-            diags.extend(unit_range(ctx, &when.metric, value));
+            diags.extend(unit_range(index, &when.metric, value));
         }
         if when.is_superseded() {
-            diags.extend(superseded(ctx, trigger, when));
+            diags.extend(superseded(index, trigger, when));
         }
     }
     diags
@@ -50,11 +50,11 @@ pub fn check(ctx: &Ctx) -> Vec<Diagnostic> {
 
 /// `trigger-fired` for every service the trigger selects (in operation or
 /// transform, old enough) that a service in operation `replaces`.
-fn superseded(ctx: &Ctx, trigger: &Trigger, when: &When) -> Vec<Diagnostic> {
+fn superseded(index: &Index, trigger: &Trigger, when: &When) -> Vec<Diagnostic> {
     // Each replaced service's first successor in operation.
     let mut successors: std::collections::HashMap<&str, &Service> =
         std::collections::HashMap::new();
-    for s in ctx
+    for s in index
         .model
         .services
         .iter()
@@ -65,13 +65,13 @@ fn superseded(ctx: &Ctx, trigger: &Trigger, when: &When) -> Vec<Diagnostic> {
         }
     }
     let mut diags = Vec::new();
-    for service in &ctx.model.services {
+    for service in &index.model.services {
         let Some(successor) = successors.get(service.id.value.as_str()) else {
             continue;
         };
         let evaluated = matches!(service.stage(), Some(Stage::Operation | Stage::Transform))
             && trigger.applies_to(service)
-            && old_enough(ctx, trigger, service);
+            && old_enough(index, trigger, service);
         if evaluated {
             diags.push(
                 Diagnostic::new(
@@ -91,7 +91,7 @@ fn superseded(ctx: &Ctx, trigger: &Trigger, when: &When) -> Vec<Diagnostic> {
 
 /// `min-age`: counted from the earliest `go` decision; a service with none
 /// (and, without metrics, no first observation) is not evaluated.
-fn old_enough(ctx: &Ctx, trigger: &Trigger, service: &Service) -> bool {
+fn old_enough(index: &Index, trigger: &Trigger, service: &Service) -> bool {
     let Some(min_age) = trigger.min_age else {
         return true;
     };
@@ -101,7 +101,7 @@ fn old_enough(ctx: &Ctx, trigger: &Trigger, service: &Service) -> bool {
         .filter(|d| d.outcome.is_some_and(|o| o.value == Outcome::Go))
         .filter_map(|d| d.date.map(|d| d.value))
         .min();
-    first_go.is_some_and(|start| add_duration(start, min_age.value) <= ctx.as_of)
+    first_go.is_some_and(|start| add_duration(start, min_age.value) <= index.as_of)
 }
 
 /// A date plus a duration (working days skip weekends).

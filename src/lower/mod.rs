@@ -90,24 +90,6 @@ pub fn lower_file(file: FileId, doc: &KdlDocument, is_manifest: bool) -> (Model,
     (model, cx.into_diagnostics())
 }
 
-impl Model {
-    /// Appends another file's declarations after this one's.
-    pub fn append(&mut self, other: Model) {
-        if self.pmo.is_none() {
-            self.pmo = other.pmo;
-        }
-        self.persons.extend(other.persons);
-        self.teams.extend(other.teams);
-        self.customers.extend(other.customers);
-        self.objectives.extend(other.objectives);
-        self.metrics.extend(other.metrics);
-        self.functions.extend(other.functions);
-        self.services.extend(other.services);
-        self.gates.extend(other.gates);
-        self.triggers.extend(other.triggers);
-    }
-}
-
 /// Reads a declaration: its id (the first argument), then its body with
 /// `body`. Without an id the body is still read, so its own findings are
 /// reported and nothing it holds is taken for unknown, but the declaration

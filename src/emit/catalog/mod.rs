@@ -1,0 +1,330 @@
+//! `catalog.json`: the whole resolved model, every reference both ways
+//! (a function's services, a customer group's entitlements, a gate's
+//! decisions). Lists of entities are sorted by id; escalations, phases and
+//! criteria keep source order; decisions sort by date, then gate.
+//!
+//! [`shape`] holds the types (and so the JSON Schema); this module builds
+//! them from a checked model. The references the other way round come from
+//! the model's [`Index`] (one pass over [`Model::references`]), so the
+//! catalog is linear in the model.
+
+mod service;
+pub mod shape;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::base::{Field, Spanned};
+use crate::model::{self, *};
+pub use shape::*;
+
+/// Builds the catalog from a checked model.
+pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
+    let index = Index::new(model, as_of);
+    let services = || -> Vec<ServiceEntry> {
+        model
+            .services
+            .par_iter()
+            .map(|svc| service::entry(&index, svc))
+            .collect()
+    };
+    // The services (most of the work) are built beside everything else.
+    let rest = || Catalog {
+        schema_version: SCHEMA_VERSION.into(),
+        as_of: as_of.to_string(),
+        pmo: pmo(model.pmo.as_ref()),
+        stages: stages(model),
+        persons: model.persons.iter().map(|p| person(&index, p)).collect(),
+        teams: model.teams.iter().map(|t| team(&index, t)).collect(),
+        customers: customers(&index),
+        objectives: model
+            .objectives
+            .iter()
+            .map(|o| objective(&index, o))
+            .collect(),
+        metrics: model.metrics.iter().map(|m| metric(&index, m)).collect(),
+        functions: model
+            .functions
+            .iter()
+            .map(|f| function(&index, f))
+            .collect(),
+        services: Vec::new(),
+        gates: gates(&index),
+        triggers: model.triggers.iter().map(|t| trigger(&index, t)).collect(),
+    };
+    let (services, mut catalog) = rayon::join(services, rest);
+    catalog.services = services;
+    sort_lists(&mut catalog);
+    catalog
+}
+
+fn s(t: &Option<Spanned<String>>) -> Option<String> {
+    t.as_ref().map(|t| t.value.clone())
+}
+
+fn ids(v: &[Id]) -> Vec<String> {
+    v.iter().map(|i| i.value.clone()).collect()
+}
+
+fn date(d: &Option<Spanned<jiff::civil::Date>>) -> Option<String> {
+    d.map(|d| d.value.to_string())
+}
+
+fn kw<T: Copy>(k: &Option<Spanned<T>>) -> Option<T> {
+    k.map(|k| k.value)
+}
+
+fn threshold(b: &Option<Bound>) -> Option<Threshold> {
+    b.map(|b| Threshold {
+        kind: b.kind,
+        value: b.value.value,
+    })
+}
+
+fn sorted(mut v: Vec<String>) -> Vec<String> {
+    v.sort();
+    v.dedup();
+    v
+}
+
+fn pmo(pmo: Option<&Pmo>) -> PmoEntry {
+    PmoEntry {
+        id: pmo.map(|p| p.id.value.clone()).unwrap_or_default(),
+        name: pmo.and_then(|p| s(&p.name)),
+        mandate: pmo.and_then(|p| s(&p.mandate)),
+        sponsor: pmo.and_then(|p| s(&p.sponsor)),
+        head: pmo.and_then(|p| s(&p.head)),
+        structure: pmo.and_then(|p| kw(&p.structure)),
+        title: pmo.and_then(|p| s(&p.site_title)),
+        base_url: pmo.and_then(|p| s(&p.base_url)),
+    }
+}
+
+/// The services in each stage, in lifecycle order.
+fn stages(model: &Model) -> Vec<StageCount> {
+    let mut by_stage: Vec<Vec<String>> = vec![Vec::new(); Stage::ALL.len()];
+    for svc in &model.services {
+        if let Some(stage) = svc.stage() {
+            by_stage[stage.index()].push(svc.id.value.clone());
+        }
+    }
+    Stage::ALL
+        .iter()
+        .zip(by_stage)
+        .map(|(&stage, services)| {
+            let services = sorted(services);
+            StageCount {
+                stage,
+                count: services.len(),
+                services,
+            }
+        })
+        .collect()
+}
+
+fn person(index: &Index, p: &Person) -> PersonEntry {
+    let id = &p.id.value;
+    PersonEntry {
+        id: id.clone(),
+        name: s(&p.name),
+        email: s(&p.email),
+        title: s(&p.title),
+        teams: index.referrers(Field::TeamMember, id),
+        owns: index.referrers(Field::ServiceOwner, id),
+        leads: index.referrers(Field::FunctionLead, id),
+    }
+}
+
+fn team(index: &Index, t: &Team) -> TeamEntry {
+    TeamEntry {
+        id: t.id.value.clone(),
+        name: s(&t.name),
+        members: ids(&t.members),
+        approves: index.referrers(Field::GateApprovers, &t.id.value),
+    }
+}
+
+/// Every customer group with what it is entitled to, from each service's
+/// offers in one pass.
+fn customers(index: &Index) -> Vec<CustomerEntry> {
+    let model = index.model;
+    let mut entitled: HashMap<&str, Vec<Entitlement>> = HashMap::new();
+    for svc in &model.services {
+        let covered: Vec<Vec<&str>> = svc.slas.iter().map(|sla| index.covered(svc, sla)).collect();
+        for o in &svc.offers {
+            let customer = o.customer.value.as_str();
+            entitled.entry(customer).or_default().push(Entitlement {
+                service: svc.id.value.clone(),
+                level: kw(&o.level),
+                stage: svc.stage(),
+                slas: svc
+                    .slas
+                    .iter()
+                    .zip(&covered)
+                    .filter(|(_, c)| c.contains(&customer))
+                    .map(|(sla, _)| sla.id.value.clone())
+                    .collect(),
+            });
+        }
+    }
+    model
+        .customers
+        .iter()
+        .map(|c| {
+            let mut entitlements = entitled.remove(c.id.value.as_str()).unwrap_or_default();
+            entitlements.sort_by(|a, b| a.service.cmp(&b.service));
+            CustomerEntry {
+                id: c.id.value.clone(),
+                name: s(&c.name),
+                size: c.size.map(|s| s.value),
+                entitlements,
+            }
+        })
+        .collect()
+}
+
+fn objective(index: &Index, o: &Objective) -> ObjectiveEntry {
+    ObjectiveEntry {
+        id: o.id.value.clone(),
+        title: s(&o.title),
+        owner: s(&o.owner),
+        period: s(&o.period),
+        services: index.referrers(Field::ServiceObjectives, &o.id.value),
+    }
+}
+
+fn metric(index: &Index, m: &Metric) -> MetricEntry {
+    let id = &m.id.value;
+    MetricEntry {
+        id: id.clone(),
+        name: s(&m.name),
+        unit: kw(&m.unit),
+        direction: kw(&m.direction),
+        cadence: kw(&m.cadence),
+        kpi_of: index.referrers(Field::ServiceKpis, id),
+        slas: index.referrers(Field::SlaTarget, id),
+        triggers: index.referrers(Field::TriggerWhen, id),
+    }
+}
+
+fn function(index: &Index, f: &Function) -> FunctionEntry {
+    FunctionEntry {
+        id: f.id.value.clone(),
+        name: s(&f.name),
+        description: s(&f.description),
+        levels: f.levels.iter().map(|l| l.value).collect(),
+        lead: s(&f.lead),
+        services: index.referrers(Field::ServiceFunction, &f.id.value),
+    }
+}
+
+fn decision(svc: &model::Service, d: &Decision) -> DecisionEntry {
+    DecisionEntry {
+        gate: d.gate.value.clone(),
+        service: svc.id.value.clone(),
+        outcome: kw(&d.outcome),
+        date: date(&d.date),
+        by: s(&d.by),
+        present: ids(&d.present),
+        rationale: s(&d.rationale),
+        revisit: date(&d.revisit),
+    }
+}
+
+/// Every gate with the decisions taken at it (by date, then service).
+fn gates(index: &Index) -> Vec<GateEntry> {
+    let model = index.model;
+    let mut at_gate: HashMap<&str, Vec<DecisionEntry>> = HashMap::new();
+    for svc in &model.services {
+        for d in &svc.decisions {
+            at_gate
+                .entry(d.gate.value.as_str())
+                .or_default()
+                .push(decision(svc, d));
+        }
+    }
+    model
+        .gates
+        .iter()
+        .map(|g| {
+            let mut decisions = at_gate.remove(g.id.value.as_str()).unwrap_or_default();
+            decisions.sort_by(|a, b| (&a.date, &a.service).cmp(&(&b.date, &b.service)));
+            GateEntry {
+                id: g.id.value.clone(),
+                name: s(&g.name),
+                from: kw(&g.from),
+                to: g.to.iter().map(|t| t.value).collect(),
+                approvers: ids(&g.approvers),
+                quorum: g.quorum.map(|q| q.value),
+                must: g.must.iter().map(|m| m.value.clone()).collect(),
+                should: g
+                    .should
+                    .iter()
+                    .map(|c| CriterionEntry {
+                        text: c.text.value.clone(),
+                        weight: c.weight.map(|w| w.value),
+                    })
+                    .collect(),
+                deliverables: g.deliverables.iter().map(|d| d.value.clone()).collect(),
+                decisions,
+                triggers: index.referrers(Field::TriggerGate, &g.id.value),
+            }
+        })
+        .collect()
+}
+
+fn trigger(index: &Index, t: &Trigger) -> TriggerEntry {
+    TriggerEntry {
+        id: t.id.value.clone(),
+        applies_to: t
+            .applies_to
+            .iter()
+            .map(|a| SelectorEntry {
+                stage: kw(&a.stage),
+                function: s(&a.function),
+                service: s(&a.service),
+            })
+            .collect(),
+        when: t.when.as_ref().map(condition),
+        min_age: t.min_age.map(|d| d.value.to_string()),
+        action: kw(&t.action),
+        gate: s(&t.gate),
+        notify: ids(&t.notify),
+        services: sorted(
+            index
+                .applies_to(&t.id.value)
+                .iter()
+                .map(|s| s.id.value.clone())
+                .collect(),
+        ),
+    }
+}
+
+fn condition(w: &When) -> ConditionEntry {
+    let (periods, within_k, within_n) = match w.window {
+        Window::For(n) => (Some(n.value), None, None),
+        Window::Within { k, n, .. } => (None, Some(k), Some(n)),
+    };
+    ConditionEntry {
+        metric: w.metric.value.clone(),
+        comparison: w.comparison.map(|c| c.0),
+        value: w.comparison.map(|c| c.1.value),
+        periods,
+        within_k,
+        within_n,
+    }
+}
+
+/// Every list of entities sorted by id.
+fn sort_lists(c: &mut Catalog) {
+    c.persons.sort_by(|a, b| a.id.cmp(&b.id));
+    c.teams.sort_by(|a, b| a.id.cmp(&b.id));
+    c.customers.sort_by(|a, b| a.id.cmp(&b.id));
+    c.objectives.sort_by(|a, b| a.id.cmp(&b.id));
+    c.metrics.sort_by(|a, b| a.id.cmp(&b.id));
+    c.functions.sort_by(|a, b| a.id.cmp(&b.id));
+    c.services.sort_by(|a, b| a.id.cmp(&b.id));
+    c.gates.sort_by(|a, b| a.id.cmp(&b.id));
+    c.triggers.sort_by(|a, b| a.id.cmp(&b.id));
+}

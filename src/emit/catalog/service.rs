@@ -1,0 +1,135 @@
+//! A service's catalog entry: its own fields, its SLAs and lifecycle
+//! blocks, its decisions, and the references to it the other way round.
+
+use super::*;
+
+pub(super) fn entry(index: &Index, svc: &model::Service) -> ServiceEntry {
+    let id = &svc.id.value;
+    let mut decisions: Vec<DecisionEntry> =
+        svc.decisions.iter().map(|d| decision(svc, d)).collect();
+    decisions.sort_by(|a, b| (&a.date, &a.gate).cmp(&(&b.date, &b.gate)));
+    let mut slas: Vec<SlaEntry> = svc.slas.iter().map(|x| sla(index, svc, x)).collect();
+    slas.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut offers: Vec<OfferEntry> = svc
+        .offers
+        .iter()
+        .map(|o| OfferEntry {
+            customer: o.customer.value.clone(),
+            level: kw(&o.level),
+        })
+        .collect();
+    offers.sort_by(|a, b| a.customer.cmp(&b.customer));
+    ServiceEntry {
+        id: id.clone(),
+        name: s(&svc.name),
+        function: s(&svc.function),
+        description: s(&svc.description),
+        stage: svc.stage(),
+        owner: s(&svc.owner),
+        level: kw(&svc.level),
+        offers,
+        objectives: sorted(ids(&svc.objectives)),
+        depends_on: sorted(ids(&svc.depends_on)),
+        dependents: index.referrers(Field::ServiceDependsOn, id),
+        replaces: sorted(ids(&svc.replaces)),
+        replaced_by: index.referrers(Field::ServiceReplaces, id),
+        kpis: sorted(ids(&svc.kpis)),
+        channel: s(&svc.channel),
+        slas,
+        pilot: svc.pilot.as_ref().map(pilot),
+        rollout: svc.rollout.as_ref().map(rollout),
+        transform: svc.transform.as_ref().map(|t| TransformEntry {
+            changes: s(&t.changes),
+            target_date: date(&t.target_date),
+            successor: s(&t.successor),
+        }),
+        retirement: svc.retirement.as_ref().map(|r| RetirementEntry {
+            date: date(&r.date),
+            reason: s(&r.reason),
+            decided_at: s(&r.decided_at),
+            replaced_by: s(&r.replaced_by),
+        }),
+        decisions,
+        triggers: sorted(
+            index
+                .triggers_of(id)
+                .iter()
+                .map(|t| t.id.value.clone())
+                .collect(),
+        ),
+    }
+}
+
+fn sla(index: &Index, svc: &model::Service, sla: &Sla) -> SlaEntry {
+    SlaEntry {
+        id: sla.id.value.clone(),
+        customers: sorted(
+            index
+                .covered(svc, sla)
+                .into_iter()
+                .map(String::from)
+                .collect(),
+        ),
+        period: kw(&sla.period),
+        calendar: kw(&sla.calendar).unwrap_or(Calendar::Business),
+        hours: s(&sla.hours),
+        tz: s(&sla.tz).unwrap_or_else(|| "UTC".into()),
+        targets: sla
+            .targets
+            .iter()
+            .map(|t| TargetEntry {
+                metric: t.metric.value.clone(),
+                threshold: threshold(&t.bound),
+                warn: t.warn.map(|w| w.value),
+            })
+            .collect(),
+        respond_within: sla.respond_within.map(|d| d.value.to_string()),
+        report: sla.report.as_ref().map(|r| ReportEntry {
+            every: kw(&r.every).or(kw(&sla.period)),
+            to: s(&r.to),
+        }),
+        escalations: sla
+            .escalations
+            .iter()
+            .map(|e| EscalationEntry {
+                after: e.after.map(|d| d.value.to_string()),
+                to: s(&e.to),
+            })
+            .collect(),
+        review_by: date(&sla.review_by),
+        ends: date(&sla.ends),
+        ended: index.ended(sla),
+    }
+}
+
+fn pilot(p: &Pilot) -> PilotEntry {
+    PilotEntry {
+        scope: s(&p.scope),
+        groups: ids(&p.groups),
+        start: date(&p.start),
+        review: date(&p.review),
+        success: s(&p.success),
+        exit_gate: s(&p.exit_gate),
+    }
+}
+
+fn rollout(r: &Rollout) -> RolloutEntry {
+    RolloutEntry {
+        phases: r
+            .phases
+            .iter()
+            .map(|p| PhaseEntry {
+                name: p.name.value.clone(),
+                start: date(&p.start),
+                end: date(&p.end),
+                groups: ids(&p.groups),
+            })
+            .collect(),
+        adoption_target: r.adoption_target.as_ref().map(|a| AdoptionTargetEntry {
+            metric: a.metric.value.clone(),
+            threshold: threshold(&a.bound),
+            by: date(&a.by),
+        }),
+        champion: s(&r.champion),
+    }
+}

@@ -1,0 +1,403 @@
+//! The shape of `catalog.json`: one type per entry, serialized as the
+//! file is written and described by the JSON Schema derived from the same
+//! types (`schemas/catalog.schema.json`, printed by `pmoc schema`), so the
+//! two cannot drift apart.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::model::{
+    Action, BoundKind, Calendar, Comparison, Direction, Level, OfferLevel, Outcome, Period, Stage,
+    Structure, Unit,
+};
+
+/// The version of the catalog's shape.
+pub const SCHEMA_VERSION: &str = "1";
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "pmoc catalog",
+    description = "The resolved PMO service catalogue written by `pmoc build`."
+)]
+pub struct Catalog {
+    /// Always "1" for this shape.
+    pub schema_version: String,
+    /// The date "today" meant for this build (YYYY-MM-DD).
+    pub as_of: String,
+    pub pmo: PmoEntry,
+    /// Number of services in each lifecycle stage, in lifecycle order.
+    pub stages: Vec<StageCount>,
+    pub persons: Vec<PersonEntry>,
+    pub teams: Vec<TeamEntry>,
+    pub customers: Vec<CustomerEntry>,
+    pub objectives: Vec<ObjectiveEntry>,
+    pub metrics: Vec<MetricEntry>,
+    pub functions: Vec<FunctionEntry>,
+    pub services: Vec<ServiceEntry>,
+    pub gates: Vec<GateEntry>,
+    pub triggers: Vec<TriggerEntry>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PmoEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub mandate: Option<String>,
+    pub sponsor: Option<String>,
+    pub head: Option<String>,
+    pub structure: Option<Structure>,
+    pub title: Option<String>,
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageCount {
+    pub stage: Stage,
+    pub count: usize,
+    /// Ids of the services in the stage, sorted.
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PersonEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub title: Option<String>,
+    /// Teams the person is a member of.
+    pub teams: Vec<String>,
+    /// Services the person owns.
+    pub owns: Vec<String>,
+    /// Functions the person leads.
+    pub leads: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TeamEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub members: Vec<String>,
+    /// Gates at which the team approves.
+    pub approves: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub size: Option<u64>,
+    /// What the group is entitled to: every service offered to it.
+    pub entitlements: Vec<Entitlement>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Entitlement {
+    pub service: String,
+    pub level: Option<OfferLevel>,
+    pub stage: Option<Stage>,
+    /// SLAs of the service in force that cover the group.
+    pub slas: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectiveEntry {
+    pub id: String,
+    pub title: Option<String>,
+    pub owner: Option<String>,
+    pub period: Option<String>,
+    /// Services that support the objective.
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MetricEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub unit: Option<Unit>,
+    pub direction: Option<Direction>,
+    pub cadence: Option<Period>,
+    /// Services that name it among their KPIs.
+    pub kpi_of: Vec<String>,
+    /// SLAs with a target on it.
+    pub slas: Vec<String>,
+    /// Triggers whose condition watches it.
+    pub triggers: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FunctionEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub levels: Vec<Level>,
+    pub lead: Option<String>,
+    /// Services offered in the function.
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub function: Option<String>,
+    pub description: Option<String>,
+    pub stage: Option<Stage>,
+    pub owner: Option<String>,
+    pub level: Option<Level>,
+    pub offers: Vec<OfferEntry>,
+    pub objectives: Vec<String>,
+    pub depends_on: Vec<String>,
+    /// Services that depend on this one.
+    pub dependents: Vec<String>,
+    pub replaces: Vec<String>,
+    /// Services that replace this one.
+    pub replaced_by: Vec<String>,
+    pub kpis: Vec<String>,
+    pub channel: Option<String>,
+    pub slas: Vec<SlaEntry>,
+    pub pilot: Option<PilotEntry>,
+    pub rollout: Option<RolloutEntry>,
+    pub transform: Option<TransformEntry>,
+    pub retirement: Option<RetirementEntry>,
+    /// Sorted by date, then gate.
+    pub decisions: Vec<DecisionEntry>,
+    /// Triggers that apply to the service.
+    pub triggers: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OfferEntry {
+    pub customer: String,
+    pub level: Option<OfferLevel>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    /// `at-least` or `at-most`.
+    pub kind: BoundKind,
+    #[serde(serialize_with = "number")]
+    pub value: f64,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlaEntry {
+    pub id: String,
+    /// The groups it covers (its `customers`, else every group offered).
+    pub customers: Vec<String>,
+    pub period: Option<Period>,
+    pub calendar: Calendar,
+    pub hours: Option<String>,
+    pub tz: String,
+    pub targets: Vec<TargetEntry>,
+    pub respond_within: Option<String>,
+    pub report: Option<ReportEntry>,
+    /// In source order.
+    pub escalations: Vec<EscalationEntry>,
+    pub review_by: Option<String>,
+    pub ends: Option<String>,
+    /// Whether the SLA has ended on or before as-of.
+    pub ended: bool,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TargetEntry {
+    pub metric: String,
+    pub threshold: Option<Threshold>,
+    #[serde(serialize_with = "optional_number")]
+    pub warn: Option<f64>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportEntry {
+    pub every: Option<Period>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EscalationEntry {
+    pub after: Option<String>,
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PilotEntry {
+    pub scope: Option<String>,
+    pub groups: Vec<String>,
+    pub start: Option<String>,
+    pub review: Option<String>,
+    pub success: Option<String>,
+    pub exit_gate: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RolloutEntry {
+    /// In source order.
+    pub phases: Vec<PhaseEntry>,
+    pub adoption_target: Option<AdoptionTargetEntry>,
+    pub champion: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhaseEntry {
+    pub name: String,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub groups: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptionTargetEntry {
+    pub metric: String,
+    pub threshold: Option<Threshold>,
+    pub by: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransformEntry {
+    pub changes: Option<String>,
+    pub target_date: Option<String>,
+    pub successor: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RetirementEntry {
+    pub date: Option<String>,
+    pub reason: Option<String>,
+    pub decided_at: Option<String>,
+    pub replaced_by: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionEntry {
+    pub gate: String,
+    /// The service decided on.
+    pub service: String,
+    pub outcome: Option<Outcome>,
+    pub date: Option<String>,
+    pub by: Option<String>,
+    pub present: Vec<String>,
+    pub rationale: Option<String>,
+    pub revisit: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GateEntry {
+    pub id: String,
+    pub name: Option<String>,
+    pub from: Option<Stage>,
+    pub to: Vec<Stage>,
+    pub approvers: Vec<String>,
+    pub quorum: Option<u64>,
+    /// Must-meet criteria, in source order.
+    pub must: Vec<String>,
+    /// Should-meet criteria, in source order.
+    pub should: Vec<CriterionEntry>,
+    pub deliverables: Vec<String>,
+    /// Every decision taken at the gate, sorted by date, then service.
+    pub decisions: Vec<DecisionEntry>,
+    /// Triggers whose action leads to this gate.
+    pub triggers: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionEntry {
+    pub text: String,
+    pub weight: Option<u64>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerEntry {
+    pub id: String,
+    /// Each selector's properties combine by AND; selectors by OR.
+    pub applies_to: Vec<SelectorEntry>,
+    pub when: Option<ConditionEntry>,
+    pub min_age: Option<String>,
+    pub action: Option<Action>,
+    pub gate: Option<String>,
+    pub notify: Vec<String>,
+    /// Services the trigger applies to now.
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SelectorEntry {
+    pub stage: Option<Stage>,
+    pub function: Option<String>,
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConditionEntry {
+    /// A metric id, or "superseded".
+    pub metric: String,
+    pub comparison: Option<Comparison>,
+    #[serde(serialize_with = "optional_number")]
+    pub value: Option<f64>,
+    /// Consecutive periods (`for`), when the window is not `within`.
+    pub periods: Option<u64>,
+    /// `within="K of N"`: K.
+    pub within_k: Option<u64>,
+    /// `within="K of N"`: N.
+    pub within_n: Option<u64>,
+}
+
+/// Whole numbers as integers (`95`, not `95.0`), others as they are.
+fn number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+fn optional_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => number(v, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// The catalog as pretty JSON, newline-terminated.
+pub fn to_json(catalog: &Catalog) -> String {
+    let mut out = serde_json::to_string_pretty(catalog).expect("serializable");
+    out.push('\n');
+    out
+}
+
+/// The catalog's JSON Schema (2020-12), as `pmoc schema` prints it.
+pub fn schema() -> String {
+    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
+    let schema = generator.into_root_schema_for::<Catalog>();
+    let mut out = serde_json::to_string_pretty(&schema).expect("serializable");
+    out.push('\n');
+    out
+}

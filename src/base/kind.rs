@@ -149,7 +149,7 @@ impl std::fmt::Display for EntityKind {
 }
 
 /// What a reference accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Expect {
     Kind(EntityKind),
     /// A person or a team.

@@ -18,7 +18,7 @@ use tiny_http::{Header, Method, Request, Response, Server};
 
 use super::watch::{self, Live, Problem};
 use crate::cli::ServeArgs;
-use crate::emit::site::svg::escape;
+use crate::emit::site::html::escape;
 
 /// Served where the site has no page to show (before a first good build).
 const BARE_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>pmoc serve</title></head>\

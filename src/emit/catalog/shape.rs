@@ -6,6 +6,8 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::base::EntityKind;
+
 use crate::model::{
     Action, BoundKind, Calendar, Comparison, Direction, Level, OfferLevel, Outcome, Period, Stage,
     Structure, Unit,
@@ -400,4 +402,48 @@ pub fn schema() -> String {
     let mut out = serde_json::to_string_pretty(&schema).expect("serializable");
     out.push('\n');
     out
+}
+
+impl Catalog {
+    /// Every entity of the catalog with its kind, id and display name (its
+    /// name or title, when it has one), list by list, SLAs after services.
+    pub fn entities(&self) -> Vec<(EntityKind, &str, Option<&str>)> {
+        fn add<'c, T>(
+            out: &mut Vec<(EntityKind, &'c str, Option<&'c str>)>,
+            kind: EntityKind,
+            list: &'c [T],
+            id_name: impl Fn(&'c T) -> (&'c str, Option<&'c str>),
+        ) {
+            out.extend(list.iter().map(|e| {
+                let (id, name) = id_name(e);
+                (kind, id, name)
+            }));
+        }
+        use EntityKind::*;
+        let mut out = Vec::new();
+        add(&mut out, Person, &self.persons, |e| {
+            (&e.id, e.name.as_deref())
+        });
+        add(&mut out, Team, &self.teams, |e| (&e.id, e.name.as_deref()));
+        add(&mut out, Customer, &self.customers, |e| {
+            (&e.id, e.name.as_deref())
+        });
+        add(&mut out, Objective, &self.objectives, |e| {
+            (&e.id, e.title.as_deref())
+        });
+        add(&mut out, Metric, &self.metrics, |e| {
+            (&e.id, e.name.as_deref())
+        });
+        add(&mut out, Function, &self.functions, |e| {
+            (&e.id, e.name.as_deref())
+        });
+        add(&mut out, Service, &self.services, |e| {
+            (&e.id, e.name.as_deref())
+        });
+        let slas = self.services.iter().flat_map(|s| &s.slas);
+        out.extend(slas.map(|sla| (Sla, sla.id.as_str(), None)));
+        add(&mut out, Gate, &self.gates, |e| (&e.id, e.name.as_deref()));
+        add(&mut out, Trigger, &self.triggers, |e| (&e.id, None));
+        out
+    }
 }

@@ -17,24 +17,32 @@ use minijinja::value::Value;
 use minijinja::{Environment, State};
 
 use super::super::catalog::Catalog;
-use super::svg::escape;
+use super::html::escape;
+use crate::base::{EntityKind, Expect};
 
-/// The kinds of entity a link can name, with where their pages are.
-const KINDS: &[(&str, &str, &str)] = &[
-    // (kind, prefix, suffix): the link is root + prefix + id + suffix
-    ("party", "people.html#", ""),
-    ("service", "services/", ".html"),
-    ("function", "functions/", ".html"),
-    ("gate", "gates/", ".html"),
-    ("customer", "customers/", ".html"),
-    ("objective", "objectives.html#", ""),
-    ("metric", "slas.html#metric-", ""),
-    ("trigger", "triggers.html#", ""),
-    ("sla", "slas.html#", ""),
-];
+/// What a link names: an entity of one kind, or a party (a person or a
+/// team, who share the people page).
+pub type LinkKind = Expect;
 
-/// A link drawn on a page: the kind (an index into the kinds) and the id.
-pub type Drawn = (u8, String);
+/// The kinds templates can link to, each a template function of its name.
+fn link_kinds() -> impl Iterator<Item = LinkKind> {
+    let entities = EntityKind::ALL
+        .into_iter()
+        .filter(|k| !matches!(k, EntityKind::Pmo | EntityKind::Person | EntityKind::Team))
+        .map(Expect::Kind);
+    std::iter::once(Expect::Party).chain(entities)
+}
+
+/// The template function that draws links of a kind (`party`, `service`).
+fn function_name(kind: LinkKind) -> &'static str {
+    match kind {
+        Expect::Party => "party",
+        Expect::Kind(k) => k.keyword(),
+    }
+}
+
+/// A link drawn on a page: its kind and the id.
+pub type Drawn = (LinkKind, String);
 
 thread_local! {
     /// The links drawn on this thread since [`recording`] began.
@@ -60,74 +68,47 @@ struct Link {
     text: String,
 }
 
-/// Every entity's link, by kind (as in `KINDS`), then id.
+/// Every entity's link, by kind and id.
 #[derive(Default)]
-pub struct Names(Vec<HashMap<String, Link>>);
+pub struct Names(HashMap<(EntityKind, String), Link>);
 
 impl Names {
     pub fn of(catalog: &Catalog) -> Names {
-        let mut names = Names(KINDS.iter().map(|_| HashMap::new()).collect());
-        let mut add = |kind: &'static str, id: &str, name: Option<&String>| {
-            let k = kind_index(kind).expect("a known kind");
-            let (_, prefix, suffix) = KINDS[k];
-            names.0[k].insert(
-                id.to_string(),
-                Link {
-                    href: escape(&format!("{prefix}{id}{suffix}")),
-                    text: escape(name.map_or(id, String::as_str)),
-                },
-            );
-        };
-        for p in &catalog.persons {
-            add("party", &p.id, p.name.as_ref());
+        let mut names = HashMap::new();
+        for (kind, id, name) in catalog.entities() {
+            let link = Link {
+                href: escape(&kind.url(id)),
+                text: escape(name.unwrap_or(id)),
+            };
+            names.entry((kind, id.to_string())).or_insert(link);
         }
-        for t in &catalog.teams {
-            add("party", &t.id, t.name.as_ref());
-        }
-        for s in &catalog.services {
-            add("service", &s.id, s.name.as_ref());
-            for sla in &s.slas {
-                add("sla", &sla.id, None);
-            }
-        }
-        for f in &catalog.functions {
-            add("function", &f.id, f.name.as_ref());
-        }
-        for g in &catalog.gates {
-            add("gate", &g.id, g.name.as_ref());
-        }
-        for c in &catalog.customers {
-            add("customer", &c.id, c.name.as_ref());
-        }
-        for o in &catalog.objectives {
-            add("objective", &o.id, o.title.as_ref());
-        }
-        for m in &catalog.metrics {
-            add("metric", &m.id, m.name.as_ref());
-        }
-        for t in &catalog.triggers {
-            add("trigger", &t.id, None);
-        }
-        names
+        Names(names)
+    }
+
+    /// The link an id of `kind` draws, if it names an entity.
+    fn get(&self, kind: LinkKind, id: &str) -> Option<&Link> {
+        kind.kinds()
+            .iter()
+            .find_map(|k| self.0.get(&(*k, id.to_string())))
     }
 
     /// A hash of how `drawn` links read now (for page fingerprints).
     pub fn hash_links(&self, drawn: &[Drawn]) -> u64 {
         let mut h = DefaultHasher::new();
         for (kind, id) in drawn {
-            let link = self.0.get(*kind as usize).and_then(|m| m.get(id));
+            let link = self.get(*kind, id);
             (kind, id, link.map(|l| (&l.href, &l.text))).hash(&mut h);
         }
         h.finish()
     }
 
-    fn link(&self, out: &mut String, root: &str, kind: usize, id: &str) {
+    fn link(&self, out: &mut String, root: &str, kind: LinkKind, id: &str) {
         DRAWN.with(|d| {
             if let Some(drawn) = d.borrow_mut().as_mut() {
-                drawn.push((kind as u8, id.to_string()));
+                drawn.push((kind, id.to_string()));
             }
         });
-        let class = if KINDS[kind].0 == "party" {
+        let class = if kind == Expect::Party {
             " class=\"party\""
         } else {
             ""
@@ -136,25 +117,20 @@ impl Names {
         out.push_str(class);
         out.push_str(" href=\"");
         out.push_str(&escape(root));
-        match self.0[kind].get(id) {
+        match self.get(kind, id) {
             Some(link) => {
                 out.push_str(&link.href);
                 out.push_str("\">");
                 out.push_str(&link.text);
             }
             None => {
-                let (_, prefix, suffix) = KINDS[kind];
-                out.push_str(&escape(&format!("{prefix}{id}{suffix}")));
+                out.push_str(&escape(&kind.kinds()[0].url(id)));
                 out.push_str("\">");
                 out.push_str(&escape(id));
             }
         }
         out.push_str("</a>");
     }
-}
-
-fn kind_index(kind: &str) -> Option<usize> {
-    KINDS.iter().position(|(k, _, _)| *k == kind)
 }
 
 fn root(state: &State) -> String {
@@ -166,15 +142,18 @@ fn root(state: &State) -> String {
 
 /// Adds the link functions to a template environment.
 pub fn register(env: &mut Environment<'static>, names: Arc<Names>) {
-    for (k, (kind, _, _)) in KINDS.iter().enumerate() {
+    for kind in link_kinds() {
         let names = names.clone();
-        env.add_function(*kind, move |state: &State, id: Option<&str>| -> Value {
-            let mut out = String::new();
-            if let Some(id) = id {
-                names.link(&mut out, &root(state), k, id);
-            }
-            Value::from_safe_string(out)
-        });
+        env.add_function(
+            function_name(kind),
+            move |state: &State, id: Option<&str>| -> Value {
+                let mut out = String::new();
+                if let Some(id) = id {
+                    names.link(&mut out, &root(state), kind, id);
+                }
+                Value::from_safe_string(out)
+            },
+        );
     }
     env.add_function(
         "links",
@@ -183,7 +162,7 @@ pub fn register(env: &mut Environment<'static>, names: Arc<Names>) {
             if ids.is_empty() {
                 return Value::from_safe_string("<span class=\"none\">none</span>".into());
             }
-            let Some(k) = kind_index(kind) else {
+            let Some(kind) = link_kinds().find(|k| function_name(*k) == kind) else {
                 return Value::from_safe_string(escape(&ids.join(", ")));
             };
             let root = root(state);
@@ -192,7 +171,7 @@ pub fn register(env: &mut Environment<'static>, names: Arc<Names>) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                names.link(&mut out, &root, k, id);
+                names.link(&mut out, &root, kind, id);
             }
             Value::from_safe_string(out)
         },

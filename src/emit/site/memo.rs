@@ -31,6 +31,18 @@ pub(super) struct Page {
     pub bytes: Arc<[u8]>,
 }
 
+impl Page {
+    /// The page kept again for the next render, under `fingerprint`.
+    pub(super) fn kept(&self, fingerprint: u64) -> Page {
+        Page {
+            fingerprint,
+            drawn: self.drawn.clone(),
+            links: self.links,
+            bytes: self.bytes.clone(),
+        }
+    }
+}
+
 /// Template values by list and id, and rendered pages by path.
 #[derive(Default)]
 pub struct Memo {

@@ -7,14 +7,18 @@
 //! values are reference-counted); pages render in parallel; no page clones
 //! the model.
 
+pub mod html;
 pub mod links;
 pub mod markdown;
 pub mod memo;
+mod pages;
+mod search;
 pub mod svg;
 pub mod theme;
+mod values;
 pub mod write;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
@@ -24,34 +28,11 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::catalog::{self, Catalog};
-use crate::lower::values::is_valid_id;
 pub use memo::Memo;
+use pages::{NAV, PageSpec};
 pub use theme::Theme;
+use values::Values;
 pub use write::OutFile;
-
-/// The navigation, in order: (key, file, label).
-const NAV: &[(&str, &str, &str)] = &[
-    ("index", "index.html", "Overview"),
-    ("lifecycle", "lifecycle.html", "Lifecycle"),
-    ("slas", "slas.html", "Service levels"),
-    ("objectives", "objectives.html", "Objectives"),
-    ("triggers", "triggers.html", "Triggers"),
-    ("dependencies", "dependencies.html", "Dependencies"),
-    ("people", "people.html", "People"),
-    ("health", "health.html", "Health"),
-];
-
-/// A page to render: where it goes, with which template and page value.
-struct PageSpec {
-    path: String,
-    template: &'static str,
-    /// How to get from this page back to the site's top ("" or "../").
-    root: &'static str,
-    nav: &'static str,
-    page: Value,
-    /// Identifies everything the page depends on, when that is known.
-    fingerprint: Option<u64>,
-}
 
 /// Pages to render before the others, and what to do with them once they
 /// are ready (`serve` writes them and reloads the browsers showing them).
@@ -81,168 +62,6 @@ fn environment(theme: &Theme, names: Arc<links::Names>) -> Result<Environment<'s
     Ok(env)
 }
 
-/// One entry of the search index.
-#[derive(Serialize)]
-struct SearchEntry<'a> {
-    /// Title.
-    t: &'a str,
-    /// Id.
-    i: &'a str,
-    /// Kind: service, function, SLA, gate, customer group.
-    k: &'static str,
-    /// Link from the site's top.
-    u: String,
-    /// A short plain-text summary.
-    s: String,
-}
-
-fn search_index(c: &Catalog) -> String {
-    let mut entries = Vec::new();
-    for s in &c.services {
-        entries.push(SearchEntry {
-            t: s.name.as_deref().unwrap_or(&s.id),
-            i: &s.id,
-            k: "service",
-            u: format!("services/{}.html", s.id),
-            s: s.description
-                .as_deref()
-                .map(|d| markdown::summary(d, 120))
-                .unwrap_or_default(),
-        });
-        for sla in &s.slas {
-            entries.push(SearchEntry {
-                t: &sla.id,
-                i: &sla.id,
-                k: "SLA",
-                u: format!("services/{}.html#slas", s.id),
-                s: format!("SLA of {}", s.name.as_deref().unwrap_or(&s.id)),
-            });
-        }
-    }
-    for f in &c.functions {
-        entries.push(SearchEntry {
-            t: f.name.as_deref().unwrap_or(&f.id),
-            i: &f.id,
-            k: "function",
-            u: format!("functions/{}.html", f.id),
-            s: f.description
-                .as_deref()
-                .map(|d| markdown::summary(d, 120))
-                .unwrap_or_default(),
-        });
-    }
-    for g in &c.gates {
-        entries.push(SearchEntry {
-            t: g.name.as_deref().unwrap_or(&g.id),
-            i: &g.id,
-            k: "gate",
-            u: format!("gates/{}.html", g.id),
-            s: format!(
-                "{} → {}",
-                g.from.map(|s| s.to_string()).unwrap_or_default(),
-                g.to.iter()
-                    .map(|s| s.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        });
-    }
-    for cu in &c.customers {
-        entries.push(SearchEntry {
-            t: cu.name.as_deref().unwrap_or(&cu.id),
-            i: &cu.id,
-            k: "customer group",
-            u: format!("customers/{}.html", cu.id),
-            s: format!("{} services", cu.entitlements.len()),
-        });
-    }
-    // `</` cannot end the script early: JSON escapes are valid JavaScript.
-    let json = serde_json::to_string(&entries)
-        .expect("serializable")
-        .replace("</", "<\\/");
-    format!("window.PMOC_SEARCH = {json};\n")
-}
-
-/// The catalogue as template values: `catalog` (the same shape as
-/// `catalog.json`) and `ix` (`ix.services[id]` and so on), built from
-/// entries the memo still holds where they did not change.
-struct Values {
-    catalog: Value,
-    ix: Value,
-    /// Each entry's hash, by list, then id.
-    hashes: HashMap<&'static str, HashMap<String, u64>>,
-    /// A hash of the whole catalogue.
-    whole: u64,
-}
-
-impl Values {
-    fn of(catalog: &Catalog, memo: &mut Memo) -> Values {
-        let old = std::mem::take(&mut memo.values);
-        let mut top: BTreeMap<&str, Value> = BTreeMap::new();
-        let mut ix: BTreeMap<&str, Value> = BTreeMap::new();
-        let mut hashes = HashMap::new();
-        let mut add = |name: &'static str, entries: Vec<(&str, (u64, Value))>| {
-            let mut by_id = BTreeMap::new();
-            let mut list = Vec::with_capacity(entries.len());
-            for (id, (hash, value)) in entries {
-                by_id.insert(id.to_string(), value.clone());
-                hashes
-                    .entry(name)
-                    .or_insert_with(HashMap::new)
-                    .insert(id.to_string(), hash);
-                memo.values
-                    .insert((name, id.to_string()), (hash, value.clone()));
-                list.push(value);
-            }
-            top.insert(name, Value::from(list));
-            ix.insert(name, Value::from(by_id));
-        };
-        macro_rules! lists {
-            ($($name:ident),*) => {$(
-                let entries = memo::list(stringify!($name), &catalog.$name, |e| &e.id, &old);
-                add(
-                    stringify!($name),
-                    catalog.$name.iter().map(|e| e.id.as_str()).zip(entries).collect(),
-                );
-            )*};
-        }
-        lists!(
-            persons, teams, customers, objectives, metrics, functions, services, gates, triggers
-        );
-        top.insert(
-            "schema_version",
-            Value::from(catalog.schema_version.as_str()),
-        );
-        top.insert("as_of", Value::from(catalog.as_of.as_str()));
-        top.insert("pmo", Value::from(Serde(&catalog.pmo)));
-        top.insert("stages", Value::from(Serde(&catalog.stages)));
-        let mut all: Vec<(&str, &String, u64)> = hashes
-            .iter()
-            .flat_map(|(list, ids)| ids.iter().map(move |(id, h)| (*list, id, *h)))
-            .collect();
-        all.sort_unstable();
-        let whole = memo::combine(
-            all.into_iter()
-                .map(|(_, _, h)| h)
-                .chain([memo::hash_of(&catalog.pmo), memo::hash_of(&catalog.stages)]),
-        );
-        Values {
-            catalog: Value::from(top),
-            ix: Value::from(ix),
-            hashes,
-            whole,
-        }
-    }
-
-    fn hash(&self, list: &'static str, id: &str) -> u64 {
-        self.hashes
-            .get(list)
-            .and_then(|ids| ids.get(id))
-            .copied()
-            .unwrap_or_default()
-    }
-}
-
 /// Renders every file of the site. Fails only on a broken (user) template.
 /// `memo` carries unchanged pages over from the previous render; the pages
 /// of `priority` are rendered first and handed over as soon as they are.
@@ -257,18 +76,7 @@ pub fn render(
         || Arc::new(links::Names::of(catalog)),
         || Values::of(catalog, memo),
     );
-    let env = environment(theme, names.clone())?;
-    let (cat, ix) = (&values.catalog, &values.ix);
-    let nav_items: Vec<Value> = NAV
-        .iter()
-        .map(|(key, href, label)| context! { key => *key, href => *href, label => *label })
-        .collect();
-    let site_title = catalog
-        .pmo
-        .title
-        .clone()
-        .or_else(|| catalog.pmo.name.clone())
-        .unwrap_or_else(|| catalog.pmo.id.clone());
+    let renderer = Renderer::new(catalog, theme, fired, names.clone(), &values)?;
     // What every page shows: the templates, the PMO, the date.
     let global = {
         let mut h = DefaultHasher::new();
@@ -283,100 +91,127 @@ pub fn render(
     };
     // The overview pages show the whole catalogue (health also what fired).
     let overview = fingerprint(&mut [values.whole, memo::hash_of(fired)].into_iter());
+    let specs = pages::plan(catalog, &values, overview, &fingerprint)?;
 
-    let mut specs = Vec::new();
-    let top = |path: &str, template: &'static str, nav: &'static str| PageSpec {
-        path: path.into(),
-        template,
-        root: "",
-        nav,
-        page: Value::from(()),
-        fingerprint: overview,
-    };
-    specs.push(top("index.html", "index.html", "index"));
-    for (key, path, _) in &NAV[1..] {
-        specs.push(top(path, path, key));
+    let previous = std::mem::take(&mut memo.pages);
+    let render_page = |spec: &&PageSpec| renderer.page(spec, &previous, &names);
+    let (firsts, rest): (Vec<&PageSpec>, Vec<&PageSpec>) = specs
+        .iter()
+        .partition(|s| priority.as_ref().is_some_and(|p| p.pages.contains(&s.path)));
+    let mut rendered = Vec::with_capacity(specs.len());
+    if let Some(priority) = &priority
+        && !firsts.is_empty()
+    {
+        let done: Vec<Rendered> = firsts
+            .par_iter()
+            .map(render_page)
+            .collect::<Result<_, _>>()?;
+        let files: Vec<OutFile> = done.iter().map(|r| r.file.clone()).collect();
+        (priority.ready)(&files);
+        rendered.extend(done);
     }
-    // What an overview page shows besides the catalogue, made only when it renders.
-    let extra = |template: &str| match template {
-        "index.html" => {
-            let summaries: BTreeMap<&str, String> = catalog
-                .functions
-                .iter()
-                .filter_map(|f| {
-                    Some((
-                        f.id.as_str(),
-                        markdown::summary(f.description.as_deref()?, 160),
-                    ))
-                })
-                .collect();
-            context! { stage_map => Value::from_safe_string(svg::function_stage_map(catalog)), summaries => summaries }
+    // The catalog and the search index are written while the pages render.
+    let (others, (catalog_json, search)) = rayon::join(
+        || {
+            rest.par_iter()
+                .map(render_page)
+                .collect::<Result<Vec<_>, _>>()
+        },
+        || (catalog::to_json(catalog), search::script(catalog)),
+    );
+    rendered.extend(others?);
+    memo.reused = rendered.iter().filter(|r| r.reused).count();
+    let mut files = Vec::with_capacity(rendered.len() + 8);
+    for r in rendered {
+        if let Some(page) = r.memo {
+            memo.pages.insert(r.file.path.clone(), page);
         }
-        "dependencies.html" => {
-            context! { graph => svg::dependency_graph(catalog, "").map(Value::from_safe_string) }
-        }
-        "health.html" => context! { fired => Value::from(Serde(fired)) },
-        _ => Value::from(()),
-    };
-    // Function and customer pages also show the services they list.
-    let listed = |ids: &mut dyn Iterator<Item = &String>| -> Vec<u64> {
-        ids.map(|id| values.hash("services", id)).collect()
-    };
-    let mut entity_pages = |list: &'static str,
-                            ids: Vec<&str>,
-                            template: &'static str,
-                            nav: &'static str,
-                            shown: &dyn Fn(usize) -> Vec<u64>|
-     -> Result<(), String> {
-        let by_id = ix.get_attr(list).map_err(|e| e.to_string())?;
-        for (i, id) in ids.into_iter().enumerate() {
-            if !is_valid_id(id) {
-                return Err(format!("`{id}` is not a valid id; it cannot name a page"));
-            }
-            let own = values.hash(list, id);
-            specs.push(PageSpec {
-                path: format!("{list}/{id}.html"),
-                template,
-                root: "../",
-                nav,
-                page: by_id.get_attr(id).unwrap_or_default(),
-                fingerprint: fingerprint(&mut [own].into_iter().chain(shown(i))),
-            });
-        }
-        Ok(())
-    };
-    entity_pages(
-        "functions",
-        catalog.functions.iter().map(|e| e.id.as_str()).collect(),
-        "function.html",
-        "index",
-        &|i| listed(&mut catalog.functions[i].services.iter()),
-    )?;
-    entity_pages(
-        "services",
-        catalog.services.iter().map(|e| e.id.as_str()).collect(),
-        "service.html",
-        "lifecycle",
-        &|_| Vec::new(),
-    )?;
-    entity_pages(
-        "gates",
-        catalog.gates.iter().map(|e| e.id.as_str()).collect(),
-        "gate.html",
-        "lifecycle",
-        &|_| Vec::new(),
-    )?;
-    entity_pages(
-        "customers",
-        catalog.customers.iter().map(|e| e.id.as_str()).collect(),
-        "customer.html",
-        "index",
-        &|i| listed(&mut catalog.customers[i].entitlements.iter().map(|e| &e.service)),
-    )?;
-    let base_url = catalog.pmo.base_url.clone().unwrap_or_else(|| "/".into());
+        files.push(r.file);
+    }
+    files.push(renderer.not_found()?);
+    files.push(OutFile::new("catalog.json", catalog_json.into_bytes()));
+    files.push(OutFile::new("search-index.js", search.into_bytes()));
+    for (name, bytes) in &theme.assets {
+        files.push(OutFile::new(name, bytes.as_slice()));
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
 
-    let render_one = |spec: &PageSpec, root: &str| -> Result<OutFile, String> {
-        let template = env
+/// A page rendered or taken from the memo, with what the memo keeps of it.
+struct Rendered {
+    file: OutFile,
+    memo: Option<memo::Page>,
+    reused: bool,
+}
+
+/// What every page is rendered with.
+struct Renderer<'a> {
+    env: Environment<'static>,
+    catalog: &'a Catalog,
+    fired: &'a [Fired],
+    values: &'a Values,
+    nav_items: Vec<Value>,
+    site_title: String,
+}
+
+impl<'a> Renderer<'a> {
+    fn new(
+        catalog: &'a Catalog,
+        theme: &Theme,
+        fired: &'a [Fired],
+        names: Arc<links::Names>,
+        values: &'a Values,
+    ) -> Result<Renderer<'a>, String> {
+        let nav_items = NAV
+            .iter()
+            .map(|(key, href, label)| context! { key => *key, href => *href, label => *label })
+            .collect();
+        let site_title = catalog
+            .pmo
+            .title
+            .clone()
+            .or_else(|| catalog.pmo.name.clone())
+            .unwrap_or_else(|| catalog.pmo.id.clone());
+        Ok(Renderer {
+            env: environment(theme, names)?,
+            catalog,
+            fired,
+            values,
+            nav_items,
+            site_title,
+        })
+    }
+
+    /// What an overview page shows besides the catalogue, made only when it renders.
+    fn extra(&self, template: &str) -> Value {
+        let catalog = self.catalog;
+        match template {
+            "index.html" => {
+                let summaries: BTreeMap<&str, String> = catalog
+                    .functions
+                    .iter()
+                    .filter_map(|f| {
+                        Some((
+                            f.id.as_str(),
+                            markdown::summary(f.description.as_deref()?, 160),
+                        ))
+                    })
+                    .collect();
+                context! { stage_map => Value::from_safe_string(svg::function_stage_map(catalog)), summaries => summaries }
+            }
+            "dependencies.html" => {
+                context! { graph => svg::dependency_graph(catalog, "").map(Value::from_safe_string) }
+            }
+            "health.html" => context! { fired => Value::from(Serde(self.fired)) },
+            _ => Value::from(()),
+        }
+    }
+
+    /// Renders one page, `root` leading back to the site's top.
+    fn render(&self, spec: &PageSpec, root: &str) -> Result<OutFile, String> {
+        let template = self
+            .env
             .get_template(spec.template)
             .map_err(|e| format!("{e:#}"))?;
         // The lifecycle strip is drawn only for a service page being rendered.
@@ -389,116 +224,68 @@ pub fn render(
             Value::from_safe_string(svg::lifecycle_strip(stage))
         });
         let ctx = context! {
-            catalog => cat.clone(),
-            ix => ix.clone(),
+            catalog => self.values.catalog.clone(),
+            ix => self.values.ix.clone(),
             root => Value::from_safe_string(root.to_string()),
             nav => spec.nav,
-            nav_items => nav_items.clone(),
-            site_title => site_title.clone(),
+            nav_items => self.nav_items.clone(),
+            site_title => self.site_title.clone(),
             page => spec.page.clone(),
             strip => strip,
-            ..extra(spec.template)
+            ..self.extra(spec.template)
         };
         let html = template
             .render(ctx)
             .map_err(|e| format!("rendering `{}`: {e:#}", spec.path))?;
-        Ok(OutFile {
-            path: spec.path.clone(),
-            bytes: html.into_bytes().into(),
-        })
-    };
-    let previous = std::mem::take(&mut memo.pages);
-    // A page whose fingerprint and links are unchanged is taken from the memo.
-    let render_page = |spec: &&PageSpec| -> Result<(OutFile, Option<memo::Page>, bool), String> {
+        Ok(OutFile::new(&spec.path, html.into_bytes()))
+    }
+
+    /// A page from the memo when its fingerprint and links are unchanged,
+    /// else rendered (recording the links it draws).
+    fn page(
+        &self,
+        spec: &PageSpec,
+        previous: &std::collections::HashMap<String, memo::Page>,
+        names: &links::Names,
+    ) -> Result<Rendered, String> {
         if let Some(fp) = spec.fingerprint
-            && let Some(page) = memo::reusable(&previous, &spec.path, fp, &names)
+            && let Some(page) = memo::reusable(previous, &spec.path, fp, names)
         {
-            let kept = memo::Page {
-                fingerprint: fp,
-                drawn: page.drawn.clone(),
-                links: page.links,
-                bytes: page.bytes.clone(),
-            };
-            let file = OutFile {
-                path: spec.path.clone(),
-                bytes: page.bytes.clone(),
-            };
-            return Ok((file, Some(kept), true));
+            return Ok(Rendered {
+                file: OutFile {
+                    path: spec.path.clone(),
+                    bytes: page.bytes.clone(),
+                },
+                memo: Some(page.kept(fp)),
+                reused: true,
+            });
         }
-        let (file, drawn) = links::recording(|| render_one(spec, spec.root));
+        let (file, drawn) = links::recording(|| self.render(spec, spec.root));
         let file = file?;
-        let page = spec.fingerprint.map(|fingerprint| memo::Page {
+        let memo = spec.fingerprint.map(|fingerprint| memo::Page {
             fingerprint,
             links: names.hash_links(&drawn),
             drawn,
             bytes: file.bytes.clone(),
         });
-        Ok((file, page, false))
-    };
-    let (firsts, rest): (Vec<&PageSpec>, Vec<&PageSpec>) = specs
-        .iter()
-        .partition(|s| priority.as_ref().is_some_and(|p| p.pages.contains(&s.path)));
-    let mut rendered = Vec::with_capacity(specs.len());
-    if let Some(priority) = &priority
-        && !firsts.is_empty()
-    {
-        let done: Vec<_> = firsts
-            .par_iter()
-            .map(render_page)
-            .collect::<Result<_, _>>()?;
-        let files: Vec<OutFile> = done.iter().map(|(f, _, _)| f.clone()).collect();
-        (priority.ready)(&files);
-        rendered.extend(done);
+        Ok(Rendered {
+            file,
+            memo,
+            reused: false,
+        })
     }
-    // The catalog and the search index are written while the pages render.
-    let (others, (catalog_json, search)) = rayon::join(
-        || {
-            rest.par_iter()
-                .map(render_page)
-                .collect::<Result<Vec<_>, _>>()
-        },
-        || (catalog::to_json(catalog), search_index(catalog)),
-    );
-    rendered.extend(others?);
-    memo.reused = rendered.iter().filter(|r| r.2).count();
-    let mut files = Vec::with_capacity(rendered.len() + 8);
-    for (file, page, _) in rendered {
-        if let Some(page) = page {
-            memo.pages.insert(file.path.clone(), page);
-        }
-        files.push(file);
+
+    /// The server's "not found" page is served at any depth: it links from
+    /// the base URL.
+    fn not_found(&self) -> Result<OutFile, String> {
+        let base_url = self.catalog.pmo.base_url.as_deref().unwrap_or("/");
+        let base = if base_url.ends_with('/') {
+            base_url.to_string()
+        } else {
+            format!("{base_url}/")
+        };
+        self.render(&PageSpec::standalone("404.html"), &base)
     }
-    // The server's "not found" page is served at any depth: it links from the base URL.
-    let not_found = PageSpec {
-        path: "404.html".into(),
-        template: "404.html",
-        root: "",
-        nav: "",
-        page: Value::from(()),
-        fingerprint: None,
-    };
-    let base = if base_url.ends_with('/') {
-        base_url
-    } else {
-        format!("{base_url}/")
-    };
-    files.push(render_one(&not_found, &base)?);
-    files.push(OutFile {
-        path: "catalog.json".into(),
-        bytes: catalog_json.into_bytes().into(),
-    });
-    files.push(OutFile {
-        path: "search-index.js".into(),
-        bytes: search.into_bytes().into(),
-    });
-    for (name, bytes) in &theme.assets {
-        files.push(OutFile {
-            path: name.clone(),
-            bytes: bytes.as_slice().into(),
-        });
-    }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
 }
 
 #[cfg(test)]

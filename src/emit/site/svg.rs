@@ -7,23 +7,9 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::super::catalog::{Catalog, ServiceEntry};
+use super::html::escape;
+use crate::base::EntityKind;
 use crate::model::Stage;
-
-/// Escapes text for SVG/HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
 
 /// Shortens a label to `max` characters with an ellipsis.
 fn fit(s: &str, max: usize) -> String {
@@ -111,8 +97,8 @@ pub fn function_stage_map(catalog: &Catalog) -> String {
         let name = f.name.as_deref().unwrap_or(&f.id);
         let _ = write!(
             svg,
-            r#"<a href="functions/{id}.html"><text class="axis fn" x="{x}" y="{ty}" text-anchor="end"><title>{full}</title>{label}</text></a>"#,
-            id = escape(&f.id),
+            r#"<a href="{href}"><text class="axis fn" x="{x}" y="{ty}" text-anchor="end"><title>{full}</title>{label}</text></a>"#,
+            href = escape(&EntityKind::Function.url(&f.id)),
             x = left - 10,
             ty = y + 4,
             full = escape(name),
@@ -132,9 +118,9 @@ pub fn function_stage_map(catalog: &Catalog) -> String {
             let cx = left + s.index() * col + col / 2;
             let _ = write!(
                 svg,
-                r#"<a href="functions/{id}.html"><g class="cell stage-{s}"><title>{name}: {n} in {s}</title><circle cx="{cx}" cy="{y}" r="{r:.1}"/><text x="{cx}" y="{}" text-anchor="middle">{n}</text></g></a>"#,
+                r#"<a href="{href}"><g class="cell stage-{s}"><title>{name}: {n} in {s}</title><circle cx="{cx}" cy="{y}" r="{r:.1}"/><text x="{cx}" y="{}" text-anchor="middle">{n}</text></g></a>"#,
                 y + 4,
-                id = escape(&f.id),
+                href = escape(&EntityKind::Function.url(&f.id)),
                 name = escape(name)
             );
         }
@@ -222,10 +208,10 @@ pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
         let stage = s.stage.map_or("unknown".to_string(), |s| s.to_string());
         let _ = write!(
             svg,
-            r#"<a href="{root}services/{id}.html"><g class="node stage-{stage}"><title>{full} ({stage})</title><rect x="{x}" y="{y}" width="{node_w}" height="{node_h}" rx="6"/><text x="{}" y="{}">{label}</text></g></a>"#,
+            r#"<a href="{root}{href}"><g class="node stage-{stage}"><title>{full} ({stage})</title><rect x="{x}" y="{y}" width="{node_w}" height="{node_h}" rx="6"/><text x="{}" y="{}">{label}</text></g></a>"#,
             x + 10,
             y + node_h / 2 + 5,
-            id = escape(&s.id),
+            href = escape(&EntityKind::Service.url(&s.id)),
             full = escape(name),
             label = escape(&fit(name, 30))
         );

@@ -16,6 +16,13 @@ pub struct OutFile {
 }
 
 impl OutFile {
+    pub fn new(path: &str, bytes: impl Into<Arc<[u8]>>) -> OutFile {
+        OutFile {
+            path: path.to_string(),
+            bytes: bytes.into(),
+        }
+    }
+
     /// Whether two files hold the same bytes (shared bytes are not compared).
     pub fn same_bytes(&self, other: &OutFile) -> bool {
         Arc::ptr_eq(&self.bytes, &other.bytes) || self.bytes == other.bytes

@@ -1,0 +1,140 @@
+//! Planning a render: which pages the site has (the overview pages of the
+//! navigation, then a page per function, service, gate and customer group),
+//! where each goes, with which template and page value, and the
+//! fingerprint that says when a remembered page can be reused.
+
+use minijinja::value::Value;
+
+use super::values::Values;
+use crate::base::EntityKind;
+use crate::emit::catalog::Catalog;
+use crate::lower::values::is_valid_id;
+
+/// The navigation, in order: (key, file, label).
+pub(super) const NAV: &[(&str, &str, &str)] = &[
+    ("index", "index.html", "Overview"),
+    ("lifecycle", "lifecycle.html", "Lifecycle"),
+    ("slas", "slas.html", "Service levels"),
+    ("objectives", "objectives.html", "Objectives"),
+    ("triggers", "triggers.html", "Triggers"),
+    ("dependencies", "dependencies.html", "Dependencies"),
+    ("people", "people.html", "People"),
+    ("health", "health.html", "Health"),
+];
+
+/// A page to render: where it goes, with which template and page value.
+pub(super) struct PageSpec {
+    pub path: String,
+    pub template: &'static str,
+    /// How to get from this page back to the site's top ("" or "../").
+    pub root: &'static str,
+    pub nav: &'static str,
+    pub page: Value,
+    /// Identifies everything the page depends on, when that is known.
+    pub fingerprint: Option<u64>,
+}
+
+impl PageSpec {
+    /// A page outside the navigation, never reused (the 404 page).
+    pub fn standalone(path: &'static str) -> PageSpec {
+        PageSpec {
+            path: path.into(),
+            template: path,
+            root: "",
+            nav: "",
+            page: Value::from(()),
+            fingerprint: None,
+        }
+    }
+}
+
+/// The kinds with a page of their own: their template and navigation key.
+const ENTITY_PAGES: &[(EntityKind, &str, &str)] = &[
+    (EntityKind::Function, "function.html", "index"),
+    (EntityKind::Service, "service.html", "lifecycle"),
+    (EntityKind::Gate, "gate.html", "lifecycle"),
+    (EntityKind::Customer, "customer.html", "index"),
+];
+
+/// Makes a page's fingerprint from the hashes of what it shows, or `None`
+/// when pages are never reused (a project's own templates).
+pub(super) type Fingerprint<'a> = dyn Fn(&mut dyn Iterator<Item = u64>) -> Option<u64> + 'a;
+
+/// Every page of the navigation and of the entities, in that order. An
+/// overview page shows the whole catalogue, so `overview` is its
+/// fingerprint; an entity page's covers its entry and the services it
+/// lists. Fails on an id that cannot name a page.
+pub(super) fn plan(
+    catalog: &Catalog,
+    values: &Values,
+    overview: Option<u64>,
+    fingerprint: &Fingerprint,
+) -> Result<Vec<PageSpec>, String> {
+    let mut specs: Vec<PageSpec> = NAV
+        .iter()
+        .map(|(key, path, _)| PageSpec {
+            path: (*path).into(),
+            template: path,
+            root: "",
+            nav: key,
+            page: Value::from(()),
+            fingerprint: overview,
+        })
+        .collect();
+    for &(kind, template, nav) in ENTITY_PAGES {
+        let list = kind.list();
+        let by_id = values.ix.get_attr(list).map_err(|e| e.to_string())?;
+        for (id, listed) in entities(catalog, kind) {
+            if !is_valid_id(id) {
+                return Err(format!("`{id}` is not a valid id; it cannot name a page"));
+            }
+            let own = values.hash(list, id);
+            let shown = listed.into_iter().map(|s| values.hash("services", s));
+            specs.push(PageSpec {
+                path: kind.url(id),
+                template,
+                root: "../",
+                nav,
+                page: by_id.get_attr(id).unwrap_or_default(),
+                fingerprint: fingerprint(&mut std::iter::once(own).chain(shown)),
+            });
+        }
+    }
+    Ok(specs)
+}
+
+/// The ids of a kind with a page, each with the services its page lists
+/// (a function's services, a customer group's entitlements).
+fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<&str>)> {
+    match kind {
+        EntityKind::Function => catalog
+            .functions
+            .iter()
+            .map(|f| {
+                (
+                    f.id.as_str(),
+                    f.services.iter().map(String::as_str).collect(),
+                )
+            })
+            .collect(),
+        EntityKind::Customer => catalog
+            .customers
+            .iter()
+            .map(|c| {
+                let listed = c.entitlements.iter().map(|e| e.service.as_str());
+                (c.id.as_str(), listed.collect())
+            })
+            .collect(),
+        EntityKind::Service => catalog
+            .services
+            .iter()
+            .map(|s| (s.id.as_str(), Vec::new()))
+            .collect(),
+        EntityKind::Gate => catalog
+            .gates
+            .iter()
+            .map(|g| (g.id.as_str(), Vec::new()))
+            .collect(),
+        _ => Vec::new(),
+    }
+}

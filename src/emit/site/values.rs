@@ -1,0 +1,91 @@
+//! The catalogue as template values: `catalog` (the same shape as
+//! `catalog.json`) and `ix` (`ix.services[id]` and so on), built once per
+//! render and shared by every page (minijinja values are reference-counted),
+//! reusing the values the memo kept for entries that did not change.
+
+use std::collections::{BTreeMap, HashMap};
+
+use minijinja::value::{Serde, Value};
+
+use super::memo::{self, Memo};
+use crate::emit::catalog::Catalog;
+
+/// The catalogue as template values: `catalog` (the same shape as
+/// `catalog.json`) and `ix` (`ix.services[id]` and so on), built from
+/// entries the memo still holds where they did not change.
+pub(super) struct Values {
+    pub(super) catalog: Value,
+    pub(super) ix: Value,
+    /// Each entry's hash, by list, then id.
+    hashes: HashMap<&'static str, HashMap<String, u64>>,
+    /// A hash of the whole catalogue.
+    pub(super) whole: u64,
+}
+
+impl Values {
+    pub(super) fn of(catalog: &Catalog, memo: &mut Memo) -> Values {
+        let old = std::mem::take(&mut memo.values);
+        let mut top: BTreeMap<&str, Value> = BTreeMap::new();
+        let mut ix: BTreeMap<&str, Value> = BTreeMap::new();
+        let mut hashes = HashMap::new();
+        let mut add = |name: &'static str, entries: Vec<(&str, (u64, Value))>| {
+            let mut by_id = BTreeMap::new();
+            let mut list = Vec::with_capacity(entries.len());
+            for (id, (hash, value)) in entries {
+                by_id.insert(id.to_string(), value.clone());
+                hashes
+                    .entry(name)
+                    .or_insert_with(HashMap::new)
+                    .insert(id.to_string(), hash);
+                memo.values
+                    .insert((name, id.to_string()), (hash, value.clone()));
+                list.push(value);
+            }
+            top.insert(name, Value::from(list));
+            ix.insert(name, Value::from(by_id));
+        };
+        macro_rules! lists {
+            ($($name:ident),*) => {$(
+                let entries = memo::list(stringify!($name), &catalog.$name, |e| &e.id, &old);
+                add(
+                    stringify!($name),
+                    catalog.$name.iter().map(|e| e.id.as_str()).zip(entries).collect(),
+                );
+            )*};
+        }
+        lists!(
+            persons, teams, customers, objectives, metrics, functions, services, gates, triggers
+        );
+        top.insert(
+            "schema_version",
+            Value::from(catalog.schema_version.as_str()),
+        );
+        top.insert("as_of", Value::from(catalog.as_of.as_str()));
+        top.insert("pmo", Value::from(Serde(&catalog.pmo)));
+        top.insert("stages", Value::from(Serde(&catalog.stages)));
+        let mut all: Vec<(&str, &String, u64)> = hashes
+            .iter()
+            .flat_map(|(list, ids)| ids.iter().map(move |(id, h)| (*list, id, *h)))
+            .collect();
+        all.sort_unstable();
+        let whole = memo::combine(
+            all.into_iter()
+                .map(|(_, _, h)| h)
+                .chain([memo::hash_of(&catalog.pmo), memo::hash_of(&catalog.stages)]),
+        );
+        Values {
+            catalog: Value::from(top),
+            ix: Value::from(ix),
+            hashes,
+            whole,
+        }
+    }
+
+    pub(super) fn hash(&self, list: &'static str, id: &str) -> u64 {
+        self.hashes
+            .get(list)
+            .and_then(|ids| ids.get(id))
+            .copied()
+            .unwrap_or_default()
+    }
+}

@@ -16,9 +16,9 @@ use kdl::KdlDocument;
 use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, FileId, Span, Spanned};
 use crate::model::*;
-use reader::{Cx, Node};
+use reader::{Lowering, Node};
 use values::{
-    count, date, duration, hours, id, keyword, number, positive, reference, text, time_zone,
+    count, date, duration, glob, hours, id, keyword, number, positive, reference, text, time_zone,
 };
 
 /// The declarations a file may hold at its top level.
@@ -38,7 +38,7 @@ const DECLARATIONS: &[&str] = &[
 /// Lowers one parsed file. `is_manifest` is true for the root `pmo.kdl`, the
 /// one place a `pmo` may stand.
 pub fn lower_file(file: FileId, doc: &KdlDocument, is_manifest: bool) -> (Model, Vec<Diagnostic>) {
-    let cx = Cx::new(file);
+    let cx = Lowering::new(file);
     let mut model = Model::default();
     let mut seen_pmo = false;
     for kdl in doc.nodes() {
@@ -131,7 +131,7 @@ fn pmo(node: Node) -> Option<Pmo> {
             site_title: site.as_ref().and_then(|s| s.field("title", text)),
             base_url: site.as_ref().and_then(|s| s.field("base-url", text)),
             output: node.field("output", text),
-            exclude: node.list("exclude", text),
+            exclude: node.list("exclude", glob),
             lints,
         }
     })

@@ -4,25 +4,28 @@
 //! (`unknown-property`, `unknown-node`, extra arguments), with the nearest
 //! name that was asked for as help. A field's schema is therefore the code
 //! that reads it: there is no second list of valid names to keep in step.
+//!
+//! This module reads KDL nodes and entries; the typed accessors built on
+//! it (`Node::field`, `Node::required`, …) live in `values` with the value
+//! types they convert to.
 
 use std::cell::{Cell, RefCell};
 
 use kdl::{KdlEntry, KdlNode, KdlValue};
 use miette::SourceSpan;
 
-use super::values::Convert;
 use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, FileId, Span};
 
 /// The file being lowered and the findings so far.
-pub struct Cx {
+pub struct Lowering {
     pub file: FileId,
     diags: RefCell<Vec<Diagnostic>>,
 }
 
-impl Cx {
-    pub fn new(file: FileId) -> Cx {
-        Cx {
+impl Lowering {
+    pub fn new(file: FileId) -> Lowering {
+        Lowering {
             file,
             diags: RefCell::new(Vec::new()),
         }
@@ -72,7 +75,7 @@ pub fn type_name(value: &KdlValue) -> &'static str {
 /// A node being read. Dropping it reports what was not read.
 pub struct Node<'k, 'c> {
     pub kdl: &'k KdlNode,
-    pub cx: &'c Cx,
+    pub cx: &'c Lowering,
     /// How messages name this node, e.g. "service `risk-log`" or "`sla`".
     pub what: String,
     args_read: Cell<usize>,
@@ -81,7 +84,7 @@ pub struct Node<'k, 'c> {
 }
 
 impl<'k, 'c> Node<'k, 'c> {
-    pub fn new(cx: &'c Cx, kdl: &'k KdlNode, what: String) -> Self {
+    pub fn new(cx: &'c Lowering, kdl: &'k KdlNode, what: String) -> Self {
         Node {
             kdl,
             cx,
@@ -260,68 +263,5 @@ const ANY: &str = "\u{0}any";
 impl Drop for Node<'_, '_> {
     fn drop(&mut self) {
         self.report_unread();
-    }
-}
-
-/// Typed field access: a field is a child node or a property holding a value
-/// of one of the types of `values`.
-impl<'k, 'c> Node<'k, 'c> {
-    /// The single value of a field node such as `name "…"`.
-    pub fn value<T>(&self, convert: Convert<T>) -> Option<T> {
-        match self.arg(0) {
-            Some(entry) => convert(self.cx, entry),
-            None => {
-                self.missing("value");
-                None
-            }
-        }
-    }
-
-    /// Every value of a list field node such as `customers "a" "b"`.
-    pub fn values<T>(&self, convert: Convert<T>) -> Vec<T> {
-        let args = self.args();
-        if args.is_empty() {
-            self.missing("value");
-        }
-        args.into_iter()
-            .filter_map(|e| convert(self.cx, e))
-            .collect()
-    }
-
-    /// An optional single-valued child field.
-    pub fn field<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
-        self.child(name).and_then(|c| c.value(convert))
-    }
-
-    /// A required (`*`) single-valued child field.
-    pub fn required<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
-        if !self.has_child(name) {
-            self.missing(name);
-        }
-        self.field(name, convert)
-    }
-
-    /// A list child field: every value of every node of that name.
-    pub fn list<T>(&self, name: &'static str, convert: Convert<T>) -> Vec<T> {
-        self.children(name)
-            .iter()
-            .flat_map(|c| c.values(convert))
-            .collect()
-    }
-
-    /// An optional property.
-    pub fn property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
-        self.prop(key).and_then(|e| convert(self.cx, e))
-    }
-
-    /// A required (`*`) property.
-    pub fn required_property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
-        match self.prop(key) {
-            Some(e) => convert(self.cx, e),
-            None => {
-                self.missing(key);
-                None
-            }
-        }
     }
 }

@@ -5,15 +5,15 @@
 use jiff::civil::Date;
 use kdl::{KdlEntry, KdlValue};
 
-use super::reader::{Cx, type_name};
+use super::reader::{Lowering, Node, type_name};
 use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, Spanned};
 use crate::model::{Duration, DurationUnit, Id, Keyword, Text};
 
 /// Every converter has this shape, so fields can be read generically.
-pub type Convert<T> = fn(&Cx, &KdlEntry) -> Option<T>;
+pub type Convert<T> = fn(&Lowering, &KdlEntry) -> Option<T>;
 
-fn wrong_type(cx: &Cx, entry: &KdlEntry, expected: &str) {
+fn wrong_type(cx: &Lowering, entry: &KdlEntry, expected: &str) {
     cx.report(Diagnostic::new(
         Code::WrongType,
         cx.value_span(entry),
@@ -21,12 +21,12 @@ fn wrong_type(cx: &Cx, entry: &KdlEntry, expected: &str) {
     ));
 }
 
-fn invalid(cx: &Cx, entry: &KdlEntry, message: String, help: Option<String>) {
+fn invalid(cx: &Lowering, entry: &KdlEntry, message: String, help: Option<String>) {
     cx.report(Diagnostic::new(Code::InvalidValue, cx.value_span(entry), message).maybe_help(help));
 }
 
 /// Any string.
-pub fn text(cx: &Cx, entry: &KdlEntry) -> Option<Text> {
+pub fn text(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
     match entry.value() {
         KdlValue::String(s) => Some(Spanned::new(s.clone(), cx.value_span(entry))),
         _ => {
@@ -38,7 +38,7 @@ pub fn text(cx: &Cx, entry: &KdlEntry) -> Option<Text> {
 
 /// A reference to an id: any string (a malformed one resolves to nothing and
 /// is reported as `unknown-reference` by the checks).
-pub fn reference(cx: &Cx, entry: &KdlEntry) -> Option<Id> {
+pub fn reference(cx: &Lowering, entry: &KdlEntry) -> Option<Id> {
     text(cx, entry)
 }
 
@@ -53,7 +53,7 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 /// An id being declared.
-pub fn id(cx: &Cx, entry: &KdlEntry) -> Option<Id> {
+pub fn id(cx: &Lowering, entry: &KdlEntry) -> Option<Id> {
     let id = text(cx, entry)?;
     if !is_valid_id(&id.value) {
         let why = if id.value.chars().count() > 63 {
@@ -91,7 +91,7 @@ fn slug(s: &str) -> String {
 }
 
 /// A word of a closed set, e.g. a stage.
-pub fn keyword<K: Keyword>(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<K>> {
+pub fn keyword<K: Keyword>(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<K>> {
     let word = text(cx, entry)?;
     match K::parse(&word.value) {
         Some(k) => Some(Spanned::new(k, word.span)),
@@ -116,7 +116,7 @@ fn list(words: &[&str]) -> String {
 }
 
 /// A calendar date, `YYYY-MM-DD`.
-pub fn date(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<Date>> {
+pub fn date(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Date>> {
     let s = text(cx, entry)?;
     match parse_date(&s.value) {
         Ok(d) => Some(Spanned::new(d, s.span)),
@@ -156,7 +156,7 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
 }
 
 /// A duration, `2 working days` or `2wd`.
-pub fn duration(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<Duration>> {
+pub fn duration(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Duration>> {
     let s = text(cx, entry)?;
     match parse_duration(&s.value) {
         Some(d) => Some(Spanned::new(d, s.span)),
@@ -214,7 +214,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 }
 
 /// Any number.
-pub fn number(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<f64>> {
+pub fn number(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<f64>> {
     let value = match entry.value() {
         KdlValue::Integer(i) => *i as f64,
         KdlValue::Float(f) if f.is_finite() => *f,
@@ -230,7 +230,7 @@ pub fn number(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<f64>> {
     Some(Spanned::new(value, cx.value_span(entry)))
 }
 
-fn integer_at_least(cx: &Cx, entry: &KdlEntry, min: i128) -> Option<Spanned<u64>> {
+fn integer_at_least(cx: &Lowering, entry: &KdlEntry, min: i128) -> Option<Spanned<u64>> {
     match entry.value() {
         KdlValue::Integer(i) if *i >= min && *i <= u64::MAX as i128 => {
             Some(Spanned::new(*i as u64, cx.value_span(entry)))
@@ -252,17 +252,17 @@ fn integer_at_least(cx: &Cx, entry: &KdlEntry, min: i128) -> Option<Spanned<u64>
 }
 
 /// A whole number ≥ 1 (`quorum`, `for`, `weight`).
-pub fn positive(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<u64>> {
+pub fn positive(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<u64>> {
     integer_at_least(cx, entry, 1)
 }
 
 /// A whole number ≥ 0 (`size`).
-pub fn count(cx: &Cx, entry: &KdlEntry) -> Option<Spanned<u64>> {
+pub fn count(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<u64>> {
     integer_at_least(cx, entry, 0)
 }
 
 /// Service hours: `24x7`, or a comma-separated list of `Ddd[-Ddd] HH:MM-HH:MM`.
-pub fn hours(cx: &Cx, entry: &KdlEntry) -> Option<Text> {
+pub fn hours(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
     let s = text(cx, entry)?;
     if s.value == "24x7" || s.value.split(',').all(|part| valid_hours_part(part.trim())) {
         Some(s)
@@ -304,7 +304,7 @@ fn valid_hours_part(part: &str) -> bool {
 }
 
 /// An IANA time zone name.
-pub fn time_zone(cx: &Cx, entry: &KdlEntry) -> Option<Text> {
+pub fn time_zone(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
     let s = text(cx, entry)?;
     if jiff::tz::TimeZone::get(&s.value).is_ok() {
         Some(s)
@@ -316,6 +316,28 @@ pub fn time_zone(cx: &Cx, entry: &KdlEntry) -> Option<Text> {
             Some("use a name such as `Europe/London`, `America/New_York` or `UTC`".into()),
         );
         None
+    }
+}
+
+/// A gitignore-style glob, relative to the project root (`exclude`).
+pub fn glob(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+    let s = text(cx, entry)?;
+    let mut builder = ignore::gitignore::GitignoreBuilder::new("/");
+    match builder.add_line(None, &s.value) {
+        Ok(_) => Some(s),
+        Err(e) => {
+            let why = match e {
+                ignore::Error::Glob { err, .. } => err,
+                other => other.to_string(),
+            };
+            invalid(
+                cx,
+                entry,
+                format!("`{}` is not a valid glob: {why}", s.value),
+                Some("`exclude` takes gitignore-style globs such as `drafts/**`".into()),
+            );
+            None
+        }
     }
 }
 
@@ -372,6 +394,69 @@ mod tests {
             "Mon-Fri",
         ] {
             assert!(!valid_hours_part(bad), "{bad}");
+        }
+    }
+}
+
+/// Typed field access: a field is a child node or a property holding a value
+/// of one of the types of `values`.
+impl<'k, 'c> Node<'k, 'c> {
+    /// The single value of a field node such as `name "…"`.
+    pub fn value<T>(&self, convert: Convert<T>) -> Option<T> {
+        match self.arg(0) {
+            Some(entry) => convert(self.cx, entry),
+            None => {
+                self.missing("value");
+                None
+            }
+        }
+    }
+
+    /// Every value of a list field node such as `customers "a" "b"`.
+    pub fn values<T>(&self, convert: Convert<T>) -> Vec<T> {
+        let args = self.args();
+        if args.is_empty() {
+            self.missing("value");
+        }
+        args.into_iter()
+            .filter_map(|e| convert(self.cx, e))
+            .collect()
+    }
+
+    /// An optional single-valued child field.
+    pub fn field<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
+        self.child(name).and_then(|c| c.value(convert))
+    }
+
+    /// A required (`*`) single-valued child field.
+    pub fn required<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
+        if !self.has_child(name) {
+            self.missing(name);
+        }
+        self.field(name, convert)
+    }
+
+    /// A list child field: every value of every node of that name.
+    pub fn list<T>(&self, name: &'static str, convert: Convert<T>) -> Vec<T> {
+        self.children(name)
+            .iter()
+            .flat_map(|c| c.values(convert))
+            .collect()
+    }
+
+    /// An optional property.
+    pub fn property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
+        self.prop(key).and_then(|e| convert(self.cx, e))
+    }
+
+    /// A required (`*`) property.
+    pub fn required_property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
+        match self.prop(key) {
+            Some(e) => convert(self.cx, e),
+            None => {
+                self.missing(key);
+                None
+            }
         }
     }
 }

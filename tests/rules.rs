@@ -71,8 +71,10 @@ fn every_fixture_gives_exactly_its_expected_findings() {
     );
 }
 
-/// Every code but the three metrics rules (which need metrics) fires in some
-/// fixture, so no rule goes untested.
+/// Every code fires in some fixture, so no rule goes untested, except the
+/// two metrics rules, which need observations that pmoc cannot read yet
+/// (`--metrics` is not yet available). `trigger-fired` is covered by the
+/// built-in `superseded` condition.
 #[test]
 fn every_rule_has_a_fixture() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
@@ -82,7 +84,7 @@ fn every_rule_has_a_fixture() {
             fired.insert(line.split(' ').nth(1).unwrap().to_string());
         }
     }
-    let metrics = [Code::TriggerFired, Code::InsufficientData, Code::MetricsCsv];
+    let metrics = [Code::InsufficientData, Code::MetricsCsv];
     let missing: Vec<_> = Code::ALL
         .iter()
         .filter(|c| !metrics.contains(c) && !fired.contains(c.as_str()))

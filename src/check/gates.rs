@@ -131,13 +131,27 @@ fn stage_decision(index: &Index, service: &Service) -> Option<Diagnostic> {
     })
 }
 
+/// How messages name a decision.
+fn naming(service: &Service, decision: &Decision) -> String {
+    format!(
+        "the decision at `{}` on service `{}`",
+        decision.gate.value, service.id.value
+    )
+}
+
 fn decision_rules(index: &Index, service: &Service, decision: &Decision) -> Vec<Diagnostic> {
+    let mut diags = decision_incomplete(service, decision);
+    if let Some(gate) = index.get::<Gate>(&decision.gate.value) {
+        diags.extend(decision_authority(index, service, decision, gate));
+    }
+    diags
+}
+
+/// `decision-incomplete`: one finding per missing item.
+fn decision_incomplete(service: &Service, decision: &Decision) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let at = &decision.gate;
-    let on = format!(
-        "the decision at `{}` on service `{}`",
-        at.value, service.id.value
-    );
+    let on = naming(service, decision);
     if decision.rationale.is_none() {
         diags.push(
             Diagnostic::new(
@@ -162,9 +176,19 @@ fn decision_rules(index: &Index, service: &Service, decision: &Decision) -> Vec<
             .help("add `revisit \"YYYY-MM-DD\"`: when the held decision will be taken up again"),
         );
     }
-    let Some(gate) = index.get::<Gate>(&at.value) else {
-        return diags;
-    };
+    diags
+}
+
+/// `decision-unauthorised` (one per failing condition) and `owner-approves-own`.
+fn decision_authority(
+    index: &Index,
+    service: &Service,
+    decision: &Decision,
+    gate: &Gate,
+) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let at = &decision.gate;
+    let on = naming(service, decision);
     if let Some(by) = &decision.by
         && !gate.approvers.iter().any(|a| a.value == by.value)
     {

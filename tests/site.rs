@@ -146,6 +146,27 @@ fn every_page_the_language_names_exists_and_every_link_resolves() {
     let (_dir, out) = build(&acme());
     let site = files(&out);
     let catalog: serde_json::Value = serde_json::from_slice(&site["catalog.json"]).unwrap();
+    let expected = pages_the_language_names(&catalog);
+    for page in &expected {
+        assert!(site.contains_key(page), "missing {page}");
+    }
+    assert!(
+        expected.len() > 60,
+        "the example has {} pages",
+        expected.len()
+    );
+    let (checked, broken) = broken_links(&site);
+    assert!(checked > 1000, "only {checked} links checked");
+    assert!(
+        broken.is_empty(),
+        "{} broken links:\n{}",
+        broken.len(),
+        broken.join("\n")
+    );
+}
+
+/// The pages section 7 of the language names, for a catalog.
+fn pages_the_language_names(catalog: &serde_json::Value) -> Vec<String> {
     let mut expected: Vec<String> = [
         "index.html",
         "objectives.html",
@@ -168,15 +189,12 @@ fn every_page_the_language_names_exists_and_every_link_resolves() {
             expected.push(format!("{folder}/{}.html", e["id"].as_str().unwrap()));
         }
     }
-    for page in &expected {
-        assert!(site.contains_key(page), "missing {page}");
-    }
-    assert!(
-        expected.len() > 60,
-        "the example has {} pages",
-        expected.len()
-    );
+    expected
+}
 
+/// Every link and source of every page, resolved inside the site: how many
+/// were checked, and those that lead nowhere (or to a missing anchor).
+fn broken_links(site: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<String>) {
     let ids: BTreeMap<&str, BTreeSet<String>> = site
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
@@ -222,13 +240,7 @@ fn every_page_the_language_names_exists_and_every_link_resolves() {
             }
         }
     }
-    assert!(checked > 1000, "only {checked} links checked");
-    assert!(
-        broken.is_empty(),
-        "{} broken links:\n{}",
-        broken.len(),
-        broken.join("\n")
-    );
+    (checked, broken)
 }
 
 /// The values of an attribute in a page, entities decoded.

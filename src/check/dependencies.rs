@@ -7,7 +7,7 @@ use super::Index;
 use crate::base::{Code, Diagnostic};
 use crate::model::*;
 
-pub fn check(index: &Index) -> Vec<Diagnostic> {
+pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = cycles(index);
     for service in &index.model.services {
         let Some(stage) = service.stage() else {

@@ -7,7 +7,7 @@ use super::at_declaration;
 use crate::base::{Code, Diagnostic};
 use crate::model::*;
 
-pub fn check(index: &Index) -> Vec<Diagnostic> {
+pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for gate in &index.model.gates {
         diags.extend(gate_rules(index, gate));
@@ -23,7 +23,7 @@ pub fn check(index: &Index) -> Vec<Diagnostic> {
 
 /// Whether a gate may move a service from `from` to `to`: the next stage,
 /// back one stage, or from anywhere to transform or retired.
-pub fn allowed(from: Stage, to: Stage) -> bool {
+pub(super) fn allowed(from: Stage, to: Stage) -> bool {
     let (f, t) = (from.index(), to.index());
     t == f + 1 || t + 1 == f || matches!(to, Stage::Transform | Stage::Retired)
 }

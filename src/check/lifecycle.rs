@@ -7,95 +7,114 @@ use super::at_declaration;
 use crate::base::{Code, Diagnostic};
 use crate::model::*;
 
-pub fn check(index: &Index) -> Vec<Diagnostic> {
+pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for service in &index.model.services {
-        let Some(stage) = service.stage() else {
-            continue;
-        };
-        let id = &service.id.value;
-        let absent =
-            |code, message: String| at_declaration(code, &service.id, service.stage, message);
-        if stage != Stage::Strategy && service.owner.is_none() {
-            diags.push(
-                absent(
-                    Code::OwnerRequired,
-                    format!("service `{id}` is in {stage} but names no owner"),
-                )
-                .help("add `owner \"<person>\"`: one accountable person per service"),
+        if let Some(stage) = service.stage() {
+            diags.extend(owner_and_alignment(service, stage));
+            diags.extend(stage_block(index, service, stage));
+        }
+    }
+    diags
+}
+
+/// A finding about something the service lacks, at its id.
+fn absent(service: &Service, code: Code, message: String) -> Diagnostic {
+    at_declaration(code, &service.id, service.stage, message)
+}
+
+/// `owner-required` and `pipeline-unaligned`.
+fn owner_and_alignment(service: &Service, stage: Stage) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let id = &service.id.value;
+    let absent = |code, message| absent(service, code, message);
+    if stage != Stage::Strategy && service.owner.is_none() {
+        diags.push(
+            absent(
+                Code::OwnerRequired,
+                format!("service `{id}` is in {stage} but names no owner"),
+            )
+            .help("add `owner \"<person>\"`: one accountable person per service"),
+        );
+    }
+    if matches!(stage, Stage::Strategy | Stage::Design | Stage::Pilot)
+        && service.objectives.is_empty()
+    {
+        diags.push(
+            absent(
+                Code::PipelineUnaligned,
+                format!("service `{id}` is in {stage} but supports no objective"),
+            )
+            .help("add `objectives \"<objective>\"` naming the strategic objective it serves"),
+        );
+    }
+    diags
+}
+
+/// What the stage's own block requires: pilot, rollout, transform, retirement.
+fn stage_block(index: &Index, service: &Service, stage: Stage) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let id = &service.id.value;
+    let absent = |code, message| absent(service, code, message);
+    match stage {
+        Stage::Pilot => diags.extend(pilot(index, service)),
+        Stage::Implementation if service.rollout.is_none() => diags.push(
+            absent(
+                Code::RolloutMissing,
+                format!("service `{id}` is in implementation but has no `rollout`"),
+            )
+            .help("add a `rollout` block with its phases, adoption target and champion"),
+        ),
+        Stage::Transform => {
+            let t = service.transform.as_ref();
+            let missing = missing_items(
+                "transform",
+                t.is_some(),
+                &[
+                    ("changes", t.is_some_and(|t| t.changes.is_some())),
+                    ("target-date", t.is_some_and(|t| t.target_date.is_some())),
+                ],
             );
+            for what in missing {
+                diags.push(absent(
+                    Code::TransformIncomplete,
+                    format!("service `{id}` is in transform but {what}"),
+                ));
+            }
         }
-        if matches!(stage, Stage::Strategy | Stage::Design | Stage::Pilot)
-            && service.objectives.is_empty()
-        {
-            diags.push(
-                absent(
-                    Code::PipelineUnaligned,
-                    format!("service `{id}` is in {stage} but supports no objective"),
-                )
-                .help("add `objectives \"<objective>\"` naming the strategic objective it serves"),
+        Stage::Retired => {
+            let r = service.retirement.as_ref();
+            let missing = missing_items(
+                "retirement",
+                r.is_some(),
+                &[
+                    ("date", r.is_some_and(|r| r.date.is_some())),
+                    ("reason", r.is_some_and(|r| r.reason.is_some())),
+                    ("decided-at", r.is_some_and(|r| r.decided_at.is_some())),
+                ],
             );
-        }
-        match stage {
-            Stage::Pilot => diags.extend(pilot(index, service)),
-            Stage::Implementation if service.rollout.is_none() => diags.push(
-                absent(
-                    Code::RolloutMissing,
-                    format!("service `{id}` is in implementation but has no `rollout`"),
-                )
-                .help("add a `rollout` block with its phases, adoption target and champion"),
-            ),
-            Stage::Transform => {
-                let t = service.transform.as_ref();
-                let missing = missing_items(
-                    "transform",
-                    t.is_some(),
-                    &[
-                        ("changes", t.is_some_and(|t| t.changes.is_some())),
-                        ("target-date", t.is_some_and(|t| t.target_date.is_some())),
-                    ],
-                );
-                for what in missing {
-                    diags.push(absent(
-                        Code::TransformIncomplete,
-                        format!("service `{id}` is in transform but {what}"),
-                    ));
-                }
+            for what in missing {
+                diags.push(absent(
+                    Code::RetiredIncomplete,
+                    format!("service `{id}` is retired but {what}"),
+                ));
             }
-            Stage::Retired => {
-                let r = service.retirement.as_ref();
-                let missing = missing_items(
-                    "retirement",
-                    r.is_some(),
-                    &[
-                        ("date", r.is_some_and(|r| r.date.is_some())),
-                        ("reason", r.is_some_and(|r| r.reason.is_some())),
-                        ("decided-at", r.is_some_and(|r| r.decided_at.is_some())),
-                    ],
+            for sla in service.slas.iter().filter(|s| s.ends.is_none()) {
+                diags.push(
+                    Diagnostic::new(
+                        Code::RetiredSlaOpen,
+                        sla.id.span,
+                        format!(
+                            "service `{id}` is retired but its SLA `{}` has no `ends` date",
+                            sla.id.value
+                        ),
+                    )
+                    .label(service.stage.expect("staged").span, "retired")
+                    .help("add `ends \"YYYY-MM-DD\"`: the date the SLA stopped applying"),
                 );
-                for what in missing {
-                    diags.push(absent(
-                        Code::RetiredIncomplete,
-                        format!("service `{id}` is retired but {what}"),
-                    ));
-                }
-                for sla in service.slas.iter().filter(|s| s.ends.is_none()) {
-                    diags.push(
-                        Diagnostic::new(
-                            Code::RetiredSlaOpen,
-                            sla.id.span,
-                            format!(
-                                "service `{id}` is retired but its SLA `{}` has no `ends` date",
-                                sla.id.value
-                            ),
-                        )
-                        .label(service.stage.expect("staged").span, "retired")
-                        .help("add `ends \"YYYY-MM-DD\"`: the date the SLA stopped applying"),
-                    );
-                }
             }
-            _ => {}
         }
+        _ => {}
     }
     diags
 }

@@ -10,7 +10,7 @@ use crate::model::*;
 
 /// Removes every later declaration of an id already declared (by file order,
 /// then position) and reports it as `duplicate-id`, labelled at the first.
-pub fn dedupe(model: &mut Model) -> Vec<Diagnostic> {
+pub(super) fn dedupe(model: &mut Model) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     // SLAs after the rest: a later duplicate service's SLAs go with it.
     for slas in [false, true] {
@@ -53,7 +53,7 @@ fn duplicates(mut ids: Vec<(EntityKind, &Id)>, diags: &mut Vec<Diagnostic>) -> H
     later
 }
 
-pub fn check(index: &Index) -> Vec<Diagnostic> {
+pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for reference in index.model.references() {
         diags.extend(resolve(index, &reference));

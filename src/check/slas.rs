@@ -5,7 +5,7 @@ use super::at_declaration;
 use crate::base::{Code, Diagnostic, Spanned};
 use crate::model::*;
 
-pub fn check(index: &Index) -> Vec<Diagnostic> {
+pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for service in &index.model.services {
         for sla in &service.slas {
@@ -42,7 +42,7 @@ pub fn check(index: &Index) -> Vec<Diagnostic> {
 }
 
 /// `unit-mismatch` for a threshold outside its metric's unit range.
-pub fn unit_range(index: &Index, metric: &Id, value: Spanned<f64>) -> Option<Diagnostic> {
+pub(super) fn unit_range(index: &Index, metric: &Id, value: Spanned<f64>) -> Option<Diagnostic> {
     let metric = index.get::<Metric>(&metric.value)?;
     let unit = metric.unit?;
     let (low, high) = unit.value.range();

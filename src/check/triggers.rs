@@ -6,7 +6,7 @@ use super::{at_declaration, slas::unit_range};
 use crate::base::{Code, Diagnostic};
 use crate::model::*;
 
-pub fn check(index: &Index) -> Vec<Diagnostic> {
+pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let triggers = &index.model.triggers;
     for service in &index.model.services {
@@ -105,7 +105,7 @@ fn old_enough(index: &Index, trigger: &Trigger, service: &Service) -> bool {
 }
 
 /// A date plus a duration (working days skip weekends).
-pub fn add_duration(date: jiff::civil::Date, d: Duration) -> jiff::civil::Date {
+pub(super) fn add_duration(date: jiff::civil::Date, d: Duration) -> jiff::civil::Date {
     use jiff::ToSpan;
     let n = i64::from(d.count);
     let span = match d.unit {

@@ -63,7 +63,7 @@ impl Lowering {
 }
 
 /// Describes a KDL value's type for `wrong-type` messages.
-pub fn type_name(value: &KdlValue) -> &'static str {
+pub(super) fn type_name(value: &KdlValue) -> &'static str {
     match value {
         KdlValue::String(_) => "a string",
         KdlValue::Integer(_) | KdlValue::Float(_) => "a number",
@@ -73,7 +73,7 @@ pub fn type_name(value: &KdlValue) -> &'static str {
 }
 
 /// A node being read. Dropping it reports what was not read.
-pub struct Node<'k, 'c> {
+pub(super) struct Node<'k, 'c> {
     pub kdl: &'k KdlNode,
     pub cx: &'c Lowering,
     /// How messages name this node, e.g. "service `risk-log`" or "`sla`".
@@ -84,7 +84,7 @@ pub struct Node<'k, 'c> {
 }
 
 impl<'k, 'c> Node<'k, 'c> {
-    pub fn new(cx: &'c Lowering, kdl: &'k KdlNode, what: String) -> Self {
+    pub(super) fn new(cx: &'c Lowering, kdl: &'k KdlNode, what: String) -> Self {
         Node {
             kdl,
             cx,
@@ -95,20 +95,20 @@ impl<'k, 'c> Node<'k, 'c> {
         }
     }
 
-    pub fn name(&self) -> &'k str {
+    pub(super) fn name(&self) -> &'k str {
         self.kdl.name().value()
     }
 
-    pub fn name_span(&self) -> Span {
+    pub(super) fn name_span(&self) -> Span {
         self.cx.span(self.kdl.name().span())
     }
 
-    pub fn head_span(&self) -> Span {
+    pub(super) fn head_span(&self) -> Span {
         self.cx.head_span(self.kdl)
     }
 
     /// Refers to this node in messages.
-    pub fn rename(&mut self, what: String) {
+    pub(super) fn rename(&mut self, what: String) {
         self.what = what;
     }
 
@@ -117,19 +117,19 @@ impl<'k, 'c> Node<'k, 'c> {
     }
 
     /// The `i`th argument.
-    pub fn arg(&self, i: usize) -> Option<&'k KdlEntry> {
+    pub(super) fn arg(&self, i: usize) -> Option<&'k KdlEntry> {
         self.args_read.set(self.args_read.get().max(i + 1));
         self.positional().nth(i)
     }
 
     /// Every argument (a list field).
-    pub fn args(&self) -> Vec<&'k KdlEntry> {
+    pub(super) fn args(&self) -> Vec<&'k KdlEntry> {
         self.args_read.set(usize::MAX);
         self.positional().collect()
     }
 
     /// A property; a repeated one is `duplicate-field` and the first counts.
-    pub fn prop(&self, key: &'static str) -> Option<&'k KdlEntry> {
+    pub(super) fn prop(&self, key: &'static str) -> Option<&'k KdlEntry> {
         self.props_known.borrow_mut().push(key);
         let mut found = self
             .kdl
@@ -161,14 +161,14 @@ impl<'k, 'c> Node<'k, 'c> {
     }
 
     /// Whether a child of this name is written (read or not).
-    pub fn has_child(&self, name: &str) -> bool {
+    pub(super) fn has_child(&self, name: &str) -> bool {
         self.kdl
             .children()
             .is_some_and(|d| d.nodes().iter().any(|n| n.name().value() == name))
     }
 
     /// A single-valued child field; a repeated one is `duplicate-field`.
-    pub fn child(&self, name: &'static str) -> Option<Node<'k, 'c>> {
+    pub(super) fn child(&self, name: &'static str) -> Option<Node<'k, 'c>> {
         let mut found = self.child_nodes(name);
         let first = found.next()?;
         for later in found {
@@ -185,14 +185,14 @@ impl<'k, 'c> Node<'k, 'c> {
     }
 
     /// Every child of a list field, in source order.
-    pub fn children(&self, name: &'static str) -> Vec<Node<'k, 'c>> {
+    pub(super) fn children(&self, name: &'static str) -> Vec<Node<'k, 'c>> {
         self.child_nodes(name)
             .map(|n| Node::new(self.cx, n, format!("`{name}`")))
             .collect()
     }
 
     /// Reports `missing-field` at this node's head.
-    pub fn missing(&self, field: &str) {
+    pub(super) fn missing(&self, field: &str) {
         self.cx.report(Diagnostic::new(
             Code::MissingField,
             self.head_span(),
@@ -202,7 +202,7 @@ impl<'k, 'c> Node<'k, 'c> {
 
     /// Accepts whatever else the node holds without reading it (a
     /// declaration that is not lowered, such as a misplaced `pmo`).
-    pub fn ignore_rest(&self) {
+    pub(super) fn ignore_rest(&self) {
         self.args_read.set(usize::MAX);
         self.props_known.borrow_mut().push(ANY);
         self.children_known.borrow_mut().push(ANY);

@@ -341,6 +341,69 @@ pub fn glob(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
     }
 }
 
+/// Typed field access: a field is a child node or a property holding a value
+/// of one of the types of `values`.
+impl<'k, 'c> Node<'k, 'c> {
+    /// The single value of a field node such as `name "…"`.
+    pub(super) fn value<T>(&self, convert: Convert<T>) -> Option<T> {
+        match self.arg(0) {
+            Some(entry) => convert(self.cx, entry),
+            None => {
+                self.missing("value");
+                None
+            }
+        }
+    }
+
+    /// Every value of a list field node such as `customers "a" "b"`.
+    pub(super) fn values<T>(&self, convert: Convert<T>) -> Vec<T> {
+        let args = self.args();
+        if args.is_empty() {
+            self.missing("value");
+        }
+        args.into_iter()
+            .filter_map(|e| convert(self.cx, e))
+            .collect()
+    }
+
+    /// An optional single-valued child field.
+    pub(super) fn field<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
+        self.child(name).and_then(|c| c.value(convert))
+    }
+
+    /// A required (`*`) single-valued child field.
+    pub(super) fn required<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
+        if !self.has_child(name) {
+            self.missing(name);
+        }
+        self.field(name, convert)
+    }
+
+    /// A list child field: every value of every node of that name.
+    pub(super) fn list<T>(&self, name: &'static str, convert: Convert<T>) -> Vec<T> {
+        self.children(name)
+            .iter()
+            .flat_map(|c| c.values(convert))
+            .collect()
+    }
+
+    /// An optional property.
+    pub(super) fn property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
+        self.prop(key).and_then(|e| convert(self.cx, e))
+    }
+
+    /// A required (`*`) property.
+    pub(super) fn required_property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
+        match self.prop(key) {
+            Some(e) => convert(self.cx, e),
+            None => {
+                self.missing(key);
+                None
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -394,69 +457,6 @@ mod tests {
             "Mon-Fri",
         ] {
             assert!(!valid_hours_part(bad), "{bad}");
-        }
-    }
-}
-
-/// Typed field access: a field is a child node or a property holding a value
-/// of one of the types of `values`.
-impl<'k, 'c> Node<'k, 'c> {
-    /// The single value of a field node such as `name "…"`.
-    pub fn value<T>(&self, convert: Convert<T>) -> Option<T> {
-        match self.arg(0) {
-            Some(entry) => convert(self.cx, entry),
-            None => {
-                self.missing("value");
-                None
-            }
-        }
-    }
-
-    /// Every value of a list field node such as `customers "a" "b"`.
-    pub fn values<T>(&self, convert: Convert<T>) -> Vec<T> {
-        let args = self.args();
-        if args.is_empty() {
-            self.missing("value");
-        }
-        args.into_iter()
-            .filter_map(|e| convert(self.cx, e))
-            .collect()
-    }
-
-    /// An optional single-valued child field.
-    pub fn field<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
-        self.child(name).and_then(|c| c.value(convert))
-    }
-
-    /// A required (`*`) single-valued child field.
-    pub fn required<T>(&self, name: &'static str, convert: Convert<T>) -> Option<T> {
-        if !self.has_child(name) {
-            self.missing(name);
-        }
-        self.field(name, convert)
-    }
-
-    /// A list child field: every value of every node of that name.
-    pub fn list<T>(&self, name: &'static str, convert: Convert<T>) -> Vec<T> {
-        self.children(name)
-            .iter()
-            .flat_map(|c| c.values(convert))
-            .collect()
-    }
-
-    /// An optional property.
-    pub fn property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
-        self.prop(key).and_then(|e| convert(self.cx, e))
-    }
-
-    /// A required (`*`) property.
-    pub fn required_property<T>(&self, key: &'static str, convert: Convert<T>) -> Option<T> {
-        match self.prop(key) {
-            Some(e) => convert(self.cx, e),
-            None => {
-                self.missing(key);
-                None
-            }
         }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// A running `pmoc serve`, stopped (SIGINT) when dropped.
-pub struct Served {
+pub(crate) struct Served {
     pub child: Child,
     pub port: u16,
     /// Lines the server printed on stderr after its start.
@@ -17,7 +17,7 @@ pub struct Served {
 }
 
 impl Served {
-    pub fn start(project: &Path, extra: &[&str]) -> Served {
+    pub(crate) fn start(project: &Path, extra: &[&str]) -> Served {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pmoc"))
             .args([
                 "serve",
@@ -55,12 +55,12 @@ impl Served {
         Served { child, port, log }
     }
 
-    pub fn get(&self, path: &str) -> (u16, String) {
+    pub(crate) fn get(&self, path: &str) -> (u16, String) {
         get(self.port, path)
     }
 
     /// Polls `path` until `pred` holds of (status, body), for at most 15 s.
-    pub fn wait_for(
+    pub(crate) fn wait_for(
         &self,
         path: &str,
         what: &str,
@@ -84,7 +84,7 @@ impl Served {
     }
 
     /// Sends SIGINT and returns the exit code.
-    pub fn interrupt(mut self) -> Option<i32> {
+    pub(crate) fn interrupt(mut self) -> Option<i32> {
         let _ = Command::new("kill")
             .args(["-INT", &self.child.id().to_string()])
             .status();
@@ -107,7 +107,7 @@ impl Drop for Served {
 }
 
 /// A plain HTTP/1.1 GET on 127.0.0.1; the path is sent exactly as given.
-pub fn get(port: u16, path: &str) -> (u16, String) {
+pub(crate) fn get(port: u16, path: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -133,7 +133,7 @@ pub fn get(port: u16, path: &str) -> (u16, String) {
 }
 
 /// A project in a temporary folder, from (path, text) pairs.
-pub fn project_of(files: &[(&str, &str)]) -> tempfile::TempDir {
+pub(crate) fn project_of(files: &[(&str, &str)]) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for (path, text) in files {
         let p = dir.path().join(path);
@@ -144,7 +144,7 @@ pub fn project_of(files: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 /// Runs `pmoc build PROJECT --out OUT` and asserts it succeeds.
-pub fn build_into(project: &Path, out: &Path) {
+pub(crate) fn build_into(project: &Path, out: &Path) {
     let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
         .args([
             "build",
@@ -165,7 +165,7 @@ pub fn build_into(project: &Path, out: &Path) {
 
 /// A small valid project in a temporary folder: one function, two services
 /// (`keep` and `drop`, each in its own file).
-pub fn project() -> tempfile::TempDir {
+pub(crate) fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let write = |p: &str, t: &str| {
         let path = dir.path().join(p);
@@ -181,7 +181,7 @@ pub fn project() -> tempfile::TempDir {
     dir
 }
 
-pub fn service(id: &str, name: &str) -> String {
+pub(crate) fn service(id: &str, name: &str) -> String {
     format!(
         "service \"{id}\" {{\n    name \"{name}\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}}\n"
     )

@@ -36,7 +36,7 @@ pub(super) struct PageSpec {
 
 impl PageSpec {
     /// A page outside the navigation, never reused (the 404 page).
-    pub fn standalone(path: &'static str) -> PageSpec {
+    pub(super) fn standalone(path: &'static str) -> PageSpec {
         PageSpec {
             path: path.into(),
             template: path,

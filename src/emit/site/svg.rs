@@ -129,28 +129,16 @@ pub fn function_stage_map(catalog: &Catalog) -> String {
     svg
 }
 
-/// The services that take part in a dependency, in columns by depth (a
-/// service sits right of everything it depends on), edges as curves.
-/// `root` prefixes links. Returns `None` when no service depends on another.
-pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
-    let by_id: HashMap<&str, &ServiceEntry> = catalog
-        .services
-        .iter()
-        .map(|s| (s.id.as_str(), s))
-        .collect();
-    let mut nodes: Vec<&ServiceEntry> = catalog
-        .services
-        .iter()
-        .filter(|s| !s.depends_on.is_empty() || !s.dependents.is_empty())
-        .collect();
-    if nodes.is_empty() {
-        return None;
-    }
-    // Depth = longest chain of dependencies below a service (cycles cut).
+/// Each node's depth: the longest chain of dependencies below it, among
+/// the services that exist (cycles cut at the number of nodes).
+fn depths<'c>(
+    nodes: &[&'c ServiceEntry],
+    by_id: &HashMap<&str, &ServiceEntry>,
+) -> HashMap<&'c str, usize> {
     let mut depth: HashMap<&str, usize> = HashMap::new();
     for _ in 0..nodes.len() {
         let mut changed = false;
-        for s in &nodes {
+        for s in nodes {
             let d = s
                 .depends_on
                 .iter()
@@ -168,6 +156,27 @@ pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
             break;
         }
     }
+    depth
+}
+
+/// The services that take part in a dependency, in columns by depth (a
+/// service sits right of everything it depends on), edges as curves.
+/// `root` prefixes links. Returns `None` when no service depends on another.
+pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
+    let by_id: HashMap<&str, &ServiceEntry> = catalog
+        .services
+        .iter()
+        .map(|s| (s.id.as_str(), s))
+        .collect();
+    let mut nodes: Vec<&ServiceEntry> = catalog
+        .services
+        .iter()
+        .filter(|s| !s.depends_on.is_empty() || !s.dependents.is_empty())
+        .collect();
+    if nodes.is_empty() {
+        return None;
+    }
+    let depth = depths(&nodes, &by_id);
     nodes.sort_by(|a, b| (depth[a.id.as_str()], &a.id).cmp(&(depth[b.id.as_str()], &b.id)));
     let (col, row, node_w, node_h, pad) = (250, 44, 210, 30, 16);
     let mut pos: HashMap<&str, (usize, usize)> = HashMap::new();
@@ -229,10 +238,5 @@ mod tests {
         let svg = lifecycle_strip(Some(Stage::Pilot));
         assert_eq!(svg.matches("current").count(), 1);
         assert!(svg.contains("stage 3 of 7"));
-    }
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(escape("<a href='x'>&"), "&lt;a href=&#39;x&#39;&gt;&amp;");
     }
 }

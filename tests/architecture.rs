@@ -1,0 +1,110 @@
+//! The layering invariants of ARCHITECTURE.md, checked on the source text
+//! (as rust-analyzer's tidy tests do): a layer names nothing above it, and
+//! each outside crate is known only to the layer that owns its job.
+
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file below `src/<dir>` (or the file `src/<dir>.rs`).
+fn sources(dir: &str) -> Vec<(PathBuf, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    let file = src.join(format!("{dir}.rs"));
+    if file.is_file() {
+        found.push(file);
+    }
+    for entry in walkdir::WalkDir::new(src.join(dir))
+        .into_iter()
+        .flatten()
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"))
+    {
+        found.push(entry.into_path());
+    }
+    assert!(!found.is_empty(), "no sources for `{dir}`");
+    found
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect()
+}
+
+/// The places in `dir` that name any of `forbidden` (outside comments).
+fn offences(dir: &str, forbidden: &[&str]) -> Vec<String> {
+    let mut found = Vec::new();
+    for (path, text) in sources(dir) {
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            for word in forbidden {
+                if code.contains(word) {
+                    found.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+                }
+            }
+        }
+    }
+    found
+}
+
+#[track_caller]
+fn assert_none(dir: &str, forbidden: &[&str], why: &str) {
+    let found = offences(dir, forbidden);
+    assert!(found.is_empty(), "{why}:\n{}", found.join("\n"));
+}
+
+#[test]
+fn the_shared_vocabulary_depends_on_no_phase() {
+    assert_none(
+        "base",
+        &[
+            "crate::model",
+            "crate::lower",
+            "crate::check",
+            "crate::emit",
+            "crate::engine",
+            "crate::commands",
+            "kdl::",
+        ],
+        "`base` is the vocabulary every phase shares; it names none of them",
+    );
+}
+
+#[test]
+fn the_model_knows_nothing_of_kdl_or_of_outputs() {
+    assert_none(
+        "model",
+        &[
+            "kdl::",
+            "miette",
+            "crate::lower",
+            "crate::check",
+            "crate::emit",
+            "minijinja",
+        ],
+        "the model is built by `lower` and read by the later phases; it knows none of them",
+    );
+}
+
+#[test]
+fn checks_know_nothing_of_syntax_or_output_formats() {
+    assert_none(
+        "check",
+        &[
+            "kdl::",
+            "miette",
+            "serde_json",
+            "crate::emit",
+            "crate::lower",
+            "crate::syntax",
+        ],
+        "checks judge the model and produce plain diagnostics",
+    );
+}
+
+#[test]
+fn only_emit_prints_diagnostics_with_miette() {
+    // `lower` reads the kdl crate's spans, which are miette's `SourceSpan`:
+    // it converts them to `Span` at once and prints nothing.
+    for dir in ["base", "model", "check", "compile", "discover"] {
+        assert_none(dir, &["miette"], "only `emit` prints with miette");
+    }
+}

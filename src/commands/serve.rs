@@ -16,8 +16,9 @@ use std::time::Duration;
 use percent_encoding::percent_decode_str;
 use tiny_http::{Header, Method, Request, Response, Server};
 
-use super::watch::{self, Live, Problem};
+use super::watch::{self, Live};
 use crate::cli::ServeArgs;
+use crate::emit::LocatedDiagnostic;
 use crate::emit::site::svg::escape;
 
 /// Served where the site has no page to show (before a first good build).
@@ -218,7 +219,7 @@ fn inject(html: &[u8], live: &Live) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn overlay(errors: &[Problem]) -> String {
+fn overlay(errors: &[LocatedDiagnostic]) -> String {
     let n = errors.len();
     let mut html = format!(
         "<div id=\"pmoc-overlay\" role=\"alert\" style=\"position:fixed;left:0;right:0;top:0;max-height:60vh;overflow:auto;\
@@ -407,7 +408,7 @@ mod tests {
     #[test]
     fn the_overlay_escapes_messages() {
         let live = Live::default();
-        live.state.lock().unwrap().errors = vec![Problem {
+        live.state.lock().unwrap().errors = vec![LocatedDiagnostic {
             location: crate::emit::Location {
                 file: "a.kdl".into(),
                 line: 1,
@@ -418,6 +419,8 @@ mod tests {
             severity: crate::base::Severity::Error,
             code: "kdl-syntax",
             message: "<script>x</script>".into(),
+            labels: Vec::new(),
+            help: None,
         }];
         let html =
             String::from_utf8(inject(b"<html><body><p>hi</p></body></html>", &live)).unwrap();

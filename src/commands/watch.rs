@@ -21,16 +21,7 @@ use crate::cli::WatchArgs;
 use crate::compile::{self, Cache, Options};
 use crate::discover::{self, Fatal};
 use crate::emit::site::{Memo, OutFile, Priority, write};
-use crate::emit::{self, Location};
-
-/// A finding as the live overlay shows it.
-#[derive(Debug, Clone)]
-pub struct Problem {
-    pub location: Location,
-    pub severity: Severity,
-    pub code: &'static str,
-    pub message: String,
-}
+use crate::emit::{self, LocatedDiagnostic, Location};
 
 /// What a publication changed: every page (errors appeared or went, so the
 /// overlay did), or the pages whose files were written or removed.
@@ -60,7 +51,7 @@ pub struct LiveState {
     /// The latest publications: (generation, what changed).
     pub log: VecDeque<(u64, Changed)>,
     /// Errors of the latest round (empty when it built).
-    pub errors: Vec<Problem>,
+    pub errors: Vec<LocatedDiagnostic>,
     /// Pages open in a browser (site-relative paths), with how many.
     pub viewers: HashMap<String, usize>,
     /// Set when the process is shutting down.
@@ -93,7 +84,7 @@ pub struct Live {
 }
 
 impl Live {
-    fn publish(&self, errors: Vec<Problem>, changed: Changed) {
+    fn publish(&self, errors: Vec<LocatedDiagnostic>, changed: Changed) {
         let mut state = self.state.lock().expect("live state");
         state.generation += 1;
         let generation = state.generation;
@@ -172,7 +163,7 @@ impl Builder {
     /// publishing to `live` what it changed. The pages open in a browser are
     /// rendered, written and published first; the rest follow. Prints the
     /// diagnostics and one status line; returns the errors.
-    pub fn round(&mut self, live: &Live) -> Result<Vec<Problem>, Fatal> {
+    pub fn round(&mut self, live: &Live) -> Result<Vec<LocatedDiagnostic>, Fatal> {
         let started = Instant::now();
         let compiled = compile::compile_root(self.root.clone(), &self.options, &mut self.cache)?;
         if !compiled.diagnostics.is_empty() {
@@ -183,16 +174,11 @@ impl Builder {
                 emit::human::render(&compiled.diagnostics, &compiled.sources, colour)
             );
         }
-        let errors: Vec<Problem> = compiled
+        let errors: Vec<LocatedDiagnostic> = compiled
             .diagnostics
             .iter()
             .filter(|d| d.severity == Severity::Error)
-            .map(|d| Problem {
-                location: Location::of(d.span, &compiled.sources),
-                severity: d.severity,
-                code: d.code.as_str(),
-                message: d.message.clone(),
-            })
+            .map(|d| LocatedDiagnostic::of(d, &compiled.sources))
             .collect();
         if !errors.is_empty() {
             let n = errors.len();
@@ -238,7 +224,7 @@ impl Builder {
             // other, shown until the template is fixed.
             Err(message) => {
                 eprintln!("error: {message}\n1 error; {}", self.keeping);
-                let problem = Problem {
+                let error = LocatedDiagnostic {
                     location: Location {
                         file: "theme/".into(),
                         line: 0,
@@ -249,10 +235,12 @@ impl Builder {
                     severity: Severity::Error,
                     code: "template",
                     message,
+                    labels: Vec::new(),
+                    help: None,
                 };
                 self.had_errors = true;
-                live.publish(vec![problem.clone()], Changed::All);
-                return Ok(vec![problem]);
+                live.publish(vec![error.clone()], Changed::All);
+                return Ok(vec![error]);
             }
         };
         let firsts = match early.into_inner().expect("first pages") {

@@ -9,7 +9,7 @@
 
 use std::time::{Duration, Instant};
 
-use pmoc::commands::watch::{Builder, Live};
+use pmoc::engine::{Engine, Live};
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -23,9 +23,9 @@ fn main() {
     let services = env_number("PMOC_RELOAD_SERVICES", 5000);
     let dir = tempfile::tempdir().unwrap();
     pmoc::synth::write_project(dir.path(), services).unwrap();
-    let mut builder = Builder::new(dir.path().to_path_buf(), None, false).unwrap();
+    let mut engine = Engine::new(dir.path().to_path_buf(), None, false).unwrap();
     let first = Instant::now();
-    assert!(builder.round(&Live::default()).unwrap().is_empty());
+    assert!(engine.round(&Live::default()).unwrap().is_empty());
     println!("first round: {:.1} ms", first.elapsed().as_secs_f64() * 1e3);
 
     let sample = pmoc::synth::sample_service(dir.path()).unwrap();
@@ -39,7 +39,7 @@ fn main() {
         )
         .unwrap();
         let started = Instant::now();
-        assert!(builder.round(&Live::default()).unwrap().is_empty());
+        assert!(engine.round(&Live::default()).unwrap().is_empty());
         samples.push(started.elapsed());
     }
     samples.sort();

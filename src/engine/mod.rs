@@ -1,0 +1,250 @@
+//! The incremental engine that `build`, `watch` and `serve` share: compile
+//! once, render once, publish once, and keep what the next round can reuse.
+//!
+//! This module owns the [`Engine`] (one output folder, the compile cache of
+//! per-file parses, the site memo of converted entries and rendered pages,
+//! the files last written) and the render of a compiled project into site
+//! files, which `build` runs once ([`build`]) and each round runs again.
+//! [`live`] is the publication log the server reads, [`watcher`] the loop
+//! of rounds on file changes, [`server`] the dev HTTP server.
+
+pub mod live;
+pub mod server;
+pub mod watcher;
+
+pub use live::{Changed, Live, LiveState};
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crate::base::{Code, Severity};
+use crate::compile::{self, Cache, Compiled, Options};
+use crate::discover::Fatal;
+use crate::emit::catalog;
+use crate::emit::site::{self, Fired, Memo, OutFile, Priority, Theme, write};
+use crate::emit::{self, LocatedDiagnostic, Location};
+
+/// Builds round after round into one output folder, reusing what it can.
+pub struct Engine {
+    root: PathBuf,
+    out: PathBuf,
+    options: Options,
+    cache: Cache,
+    /// What the output folder holds: what the last good round wrote.
+    written: Vec<OutFile>,
+    /// Pages of the last render, reused where nothing they show changed.
+    memo: Memo,
+    /// Said in the status line after errors.
+    keeping: &'static str,
+    /// The last round had errors (the next good one clears the overlay).
+    had_errors: bool,
+}
+
+impl Engine {
+    pub fn new(root: PathBuf, out: Option<PathBuf>, serving: bool) -> Result<Engine, Fatal> {
+        let out = match out {
+            Some(out) => out,
+            None => compile::manifest_settings(&root)?.output,
+        };
+        let options = Options {
+            out: Some(out.clone()),
+            ..Options::default()
+        };
+        let keeping = if serving {
+            "serving the last good build"
+        } else {
+            "the last good site is kept"
+        };
+        Ok(Engine {
+            root,
+            out,
+            options,
+            cache: Cache::default(),
+            written: Vec::new(),
+            memo: Memo::default(),
+            keeping,
+            had_errors: false,
+        })
+    }
+
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// One round: compile, and on success render and write what changed,
+    /// publishing to `live` what it changed. The pages open in a browser are
+    /// rendered, written and published first; the rest follow. Prints the
+    /// diagnostics and one status line; returns the errors.
+    pub fn round(&mut self, live: &Live) -> Result<Vec<LocatedDiagnostic>, Fatal> {
+        let started = Instant::now();
+        let compiled = compile::compile_root(self.root.clone(), &self.options, &mut self.cache)?;
+        if !compiled.diagnostics.is_empty() {
+            let colour =
+                emit::human::use_colour(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+            eprint!(
+                "{}",
+                emit::human::render(&compiled.diagnostics, &compiled.sources, colour)
+            );
+        }
+        let errors: Vec<LocatedDiagnostic> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| LocatedDiagnostic::of(d, &compiled.sources))
+            .collect();
+        if !errors.is_empty() {
+            let n = errors.len();
+            eprintln!(
+                "{n} error{}; {}",
+                if n == 1 { "" } else { "s" },
+                self.keeping
+            );
+            self.had_errors = true;
+            live.publish(errors.clone(), Changed::All);
+            return Ok(errors);
+        }
+        let cannot_write = |e: std::io::Error| {
+            Fatal(format!(
+                "cannot write the site to `{}`: {e}",
+                self.out.display()
+            ))
+        };
+        // The viewed pages go out first, unless the overlay must go from every page.
+        let viewed = if self.had_errors {
+            HashSet::new()
+        } else {
+            live.viewed()
+        };
+        // The first pages: written, published, and remembered as written.
+        let early: Mutex<Option<std::io::Result<Vec<OutFile>>>> = Mutex::new(None);
+        let (out, written) = (&self.out, &self.written);
+        let first = |files: &[OutFile]| {
+            let result = write::update_in_place(out, files, written, false).map(|paths| {
+                let paths: HashSet<String> = paths.iter().map(|p| p.to_string()).collect();
+                live.publish(Vec::new(), Changed::Pages(Arc::new(paths)));
+                files.to_vec()
+            });
+            *early.lock().expect("first pages") = Some(result);
+        };
+        let priority = Priority {
+            pages: &viewed,
+            ready: &first,
+        };
+        let files = match render(&compiled, &mut self.memo, Some(priority)) {
+            Ok(files) => files,
+            // A broken template of the project's theme: an error like any
+            // other, shown until the template is fixed.
+            Err(message) => {
+                eprintln!("error: {message}\n1 error; {}", self.keeping);
+                let error = LocatedDiagnostic {
+                    location: Location {
+                        file: "theme/".into(),
+                        line: 0,
+                        column: 0,
+                        end_line: 0,
+                        end_column: 0,
+                    },
+                    severity: Severity::Error,
+                    code: "template",
+                    message,
+                    labels: Vec::new(),
+                    help: None,
+                };
+                self.had_errors = true;
+                live.publish(vec![error.clone()], Changed::All);
+                return Ok(vec![error]);
+            }
+        };
+        let firsts = match early.into_inner().expect("first pages") {
+            Some(result) => result.map_err(cannot_write)?,
+            None => Vec::new(),
+        };
+        let mut before: HashMap<&str, &OutFile> =
+            self.written.iter().map(|f| (f.path.as_str(), f)).collect();
+        let changed_pages = files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .filter(|f| before.get(f.path.as_str()).is_none_or(|b| !b.same_bytes(f)))
+            .count();
+        before.extend(firsts.iter().map(|f| (f.path.as_str(), f)));
+        let before: Vec<OutFile> = before.into_values().cloned().collect();
+        let written_now =
+            write::update_in_place(&self.out, &files, &before, true).map_err(cannot_write)?;
+        let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut changed: HashSet<String> = written_now.iter().map(|p| p.to_string()).collect();
+        // Pages removed: a browser on one gets the 404 page.
+        changed.extend(
+            self.written
+                .iter()
+                .filter(|w| !now.contains(w.path.as_str()))
+                .map(|w| w.path.clone()),
+        );
+        let changed = if std::mem::take(&mut self.had_errors) {
+            Changed::All
+        } else {
+            Changed::Pages(Arc::new(changed))
+        };
+        live.publish(Vec::new(), changed);
+        let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+        eprintln!(
+            "rebuilt {changed_pages} of {pages} pages in {} ms ({} files written, {} of {} sources parsed)",
+            started.elapsed().as_millis(),
+            firsts.len() + written_now.len(),
+            self.cache.parsed,
+            compiled.sources.len()
+        );
+        self.written = files;
+        Ok(Vec::new())
+    }
+}
+
+/// Every file of the site for a compiled project without errors.
+pub fn render(
+    compiled: &Compiled,
+    memo: &mut Memo,
+    priority: Option<Priority>,
+) -> Result<Vec<OutFile>, String> {
+    let catalog = catalog::build(&compiled.model, compiled.as_of);
+    let theme = Theme::load(&compiled.root)?;
+    let fired: Vec<Fired> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::TriggerFired)
+        .map(|d| Fired {
+            message: d.message.clone(),
+        })
+        .collect();
+    site::render(&catalog, &theme, &fired, memo, priority)
+}
+
+/// One build: renders a compiled project without errors and replaces the
+/// site at `out` with it at once (a failed build writes nothing). Returns
+/// the files written.
+pub fn build(compiled: &Compiled, out: &Path) -> Result<Vec<OutFile>, String> {
+    let files = render(compiled, &mut Memo::default(), None)?;
+    guard(out, &compiled.root)?;
+    site::write::replace_atomically(out, &files)
+        .map_err(|e| format!("cannot write the site to `{}`: {e}", out.display()))?;
+    Ok(files)
+}
+
+/// The output folder may not be the project itself or hold it.
+fn guard(out: &Path, root: &Path) -> Result<(), String> {
+    let abs = |p: &Path| -> PathBuf { std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()) };
+    let (out_abs, root_abs) = (abs(out), abs(root));
+    let root_real = std::fs::canonicalize(&root_abs).unwrap_or(root_abs);
+    let out_real = std::fs::canonicalize(&out_abs).unwrap_or(out_abs);
+    if root_real.starts_with(&out_real) {
+        return Err(format!(
+            "the output folder `{}` holds the project itself; choose another with --out",
+            out.display()
+        ));
+    }
+    Ok(())
+}

@@ -34,9 +34,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Ok(files) => files,
         Err(e) => return super::fatal(e),
     };
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     eprintln!(
-        "built {pages} pages and catalog.json into {} in {} ms",
+        "built {} pages and catalog.json into {} in {} ms",
+        engine::page_count(&files),
         out.display(),
         started.elapsed().as_millis()
     );

@@ -99,22 +99,44 @@ impl Engine {
             .map(|d| LocatedDiagnostic::of(d, &compiled.sources))
             .collect();
         if !errors.is_empty() {
-            let n = errors.len();
-            eprintln!(
-                "{n} error{}; {}",
-                if n == 1 { "" } else { "s" },
-                self.keeping
-            );
-            self.had_errors = true;
-            live.publish(errors.clone(), Changed::All);
-            return Ok(errors);
+            return Ok(self.failed(live, errors));
         }
-        let cannot_write = |e: std::io::Error| {
-            Fatal(format!(
-                "cannot write the site to `{}`: {e}",
-                self.out.display()
-            ))
+        let rendered = match self.render_viewed_first(&compiled, live)? {
+            Ok(rendered) => rendered,
+            // A broken template of the project's theme: an error like any
+            // other, shown until the template is fixed.
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Ok(self.failed(live, vec![template_error(message)]));
+            }
         };
+        self.write_rest(&compiled, live, rendered, started)?;
+        Ok(Vec::new())
+    }
+
+    /// A round with errors: the status line, and the errors published to
+    /// every page (the overlay); the last good site stays.
+    fn failed(&mut self, live: &Live, errors: Vec<LocatedDiagnostic>) -> Vec<LocatedDiagnostic> {
+        let n = errors.len();
+        eprintln!(
+            "{n} error{}; {}",
+            if n == 1 { "" } else { "s" },
+            self.keeping
+        );
+        self.had_errors = true;
+        live.publish(errors.clone(), Changed::All);
+        errors
+    }
+
+    /// Renders every file of the site; the pages open in a browser are
+    /// written and published as soon as they are rendered. Returns every
+    /// file and the files written early, or the message of a broken theme
+    /// template (nothing written then but the viewed pages).
+    fn render_viewed_first(
+        &mut self,
+        compiled: &Compiled,
+        live: &Live,
+    ) -> Result<Result<Rendered, String>, Fatal> {
         // The viewed pages go out first, unless the overlay must go from every page.
         let viewed = if self.had_errors {
             HashSet::new()
@@ -136,35 +158,28 @@ impl Engine {
             pages: &viewed,
             ready: &first,
         };
-        let files = match render(&compiled, &mut self.memo, Some(priority)) {
+        let files = match render(compiled, &mut self.memo, Some(priority)) {
             Ok(files) => files,
-            // A broken template of the project's theme: an error like any
-            // other, shown until the template is fixed.
-            Err(message) => {
-                eprintln!("error: {message}\n1 error; {}", self.keeping);
-                let error = LocatedDiagnostic {
-                    location: Location {
-                        file: "theme/".into(),
-                        line: 0,
-                        column: 0,
-                        end_line: 0,
-                        end_column: 0,
-                    },
-                    severity: Severity::Error,
-                    code: "template",
-                    message,
-                    labels: Vec::new(),
-                    help: None,
-                };
-                self.had_errors = true;
-                live.publish(vec![error.clone()], Changed::All);
-                return Ok(vec![error]);
-            }
+            Err(message) => return Ok(Err(message)),
         };
         let firsts = match early.into_inner().expect("first pages") {
-            Some(result) => result.map_err(cannot_write)?,
+            Some(result) => result.map_err(cannot_write(&self.out))?,
             None => Vec::new(),
         };
+        Ok(Ok(Rendered { files, firsts }))
+    }
+
+    /// Writes the files of a render that changed since the last good round
+    /// (but those written first), publishes the pages written or removed,
+    /// prints the status line and remembers the files as written.
+    fn write_rest(
+        &mut self,
+        compiled: &Compiled,
+        live: &Live,
+        rendered: Rendered,
+        started: Instant,
+    ) -> Result<(), Fatal> {
+        let Rendered { files, firsts } = rendered;
         let mut before: HashMap<&str, &OutFile> =
             self.written.iter().map(|f| (f.path.as_str(), f)).collect();
         let changed_pages = files
@@ -174,8 +189,8 @@ impl Engine {
             .count();
         before.extend(firsts.iter().map(|f| (f.path.as_str(), f)));
         let before: Vec<OutFile> = before.into_values().cloned().collect();
-        let written_now =
-            write::update_in_place(&self.out, &files, &before, true).map_err(cannot_write)?;
+        let written_now = write::update_in_place(&self.out, &files, &before, true)
+            .map_err(cannot_write(&self.out))?;
         let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         let mut changed: HashSet<String> = written_now.iter().map(|p| p.to_string()).collect();
         // Pages removed: a browser on one gets the 404 page.
@@ -191,17 +206,52 @@ impl Engine {
             Changed::Pages(Arc::new(changed))
         };
         live.publish(Vec::new(), changed);
-        let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
         eprintln!(
-            "rebuilt {changed_pages} of {pages} pages in {} ms ({} files written, {} of {} sources parsed)",
+            "rebuilt {changed_pages} of {} pages in {} ms ({} files written, {} of {} sources parsed)",
+            page_count(&files),
             started.elapsed().as_millis(),
             firsts.len() + written_now.len(),
             self.cache.parsed,
             compiled.sources.len()
         );
         self.written = files;
-        Ok(Vec::new())
+        Ok(())
     }
+}
+
+/// A round's render: every file of the site, and the viewed pages' files,
+/// written already.
+struct Rendered {
+    files: Vec<OutFile>,
+    firsts: Vec<OutFile>,
+}
+
+/// The error a broken template of the project's theme gives: no position,
+/// the `theme/` folder for its file.
+fn template_error(message: String) -> LocatedDiagnostic {
+    LocatedDiagnostic {
+        location: Location {
+            file: "theme/".into(),
+            line: 0,
+            column: 0,
+            end_line: 0,
+            end_column: 0,
+        },
+        severity: Severity::Error,
+        code: "template",
+        message,
+        labels: Vec::new(),
+        help: None,
+    }
+}
+
+fn cannot_write(out: &Path) -> impl Fn(std::io::Error) -> Fatal + '_ {
+    move |e| Fatal(format!("cannot write the site to `{}`: {e}", out.display()))
+}
+
+/// How many of the site's files are pages.
+pub fn page_count(files: &[OutFile]) -> usize {
+    files.iter().filter(|f| f.path.ends_with(".html")).count()
 }
 
 /// Every file of the site for a compiled project without errors.

@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use crate::base::{Code, Severity};
 use crate::compile::{self, Cache, Compiled, Options};
-use crate::discover::Fatal;
+use crate::discover::{Fatal, Filter, Skip};
 use crate::emit::catalog;
 use crate::emit::site::{self, Fired, Memo, OutFile, Priority, Theme, write};
 use crate::emit::{self, LocatedDiagnostic, Location};
@@ -40,6 +40,8 @@ pub struct Engine {
     keeping: &'static str,
     /// The last round had errors (the next good one clears the overlay).
     had_errors: bool,
+    /// What discovery leaves out, as the manifest said at the last round.
+    filter: Filter,
 }
 
 impl Engine {
@@ -58,6 +60,7 @@ impl Engine {
             "the last good site is kept"
         };
         Ok(Engine {
+            filter: Filter::new(&root, &Skip::default()),
             root,
             out,
             options,
@@ -77,6 +80,13 @@ impl Engine {
         &self.root
     }
 
+    /// Discovery's filter as of the last round, which re-read the manifest's
+    /// `output` and `exclude` (before the first round: dot-folders and
+    /// `target/` only). The watcher judges `.kdl` paths by it.
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
     /// One round: compile, and on success render and write what changed,
     /// publishing to `live` what it changed. The pages open in a browser are
     /// rendered, written and published first; the rest follow. Prints the
@@ -84,6 +94,7 @@ impl Engine {
     pub fn round(&mut self, live: &Live) -> Result<Vec<LocatedDiagnostic>, Fatal> {
         let started = Instant::now();
         let compiled = compile::compile_root(self.root.clone(), &self.options, &mut self.cache)?;
+        self.filter = compiled.filter.clone();
         if !compiled.diagnostics.is_empty() {
             let colour =
                 emit::human::use_colour(std::io::IsTerminal::is_terminal(&std::io::stderr()));
@@ -297,4 +308,30 @@ fn guard(out: &Path, root: &Path) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A round re-reads the manifest's `exclude`: the watcher sees it.
+    #[test]
+    fn the_filter_follows_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let manifest = |extra: &str| {
+            let text = format!(
+                "pmo \"p\" {{ name \"P\"; mandate \"M\"; sponsor \"ann\"{extra} }}\nperson \"ann\" name=\"Ann\"\n"
+            );
+            std::fs::write(root.join("pmo.kdl"), text).unwrap();
+        };
+        let draft = root.join("drafts/d.kdl");
+        manifest("");
+        let mut engine = Engine::new(root.clone(), None, false).unwrap();
+        engine.round(&Live::default()).unwrap();
+        assert!(!engine.filter().skips(&draft, false));
+        manifest("; exclude \"drafts/**\"");
+        engine.round(&Live::default()).unwrap();
+        assert!(engine.filter().skips(&draft, false));
+    }
 }

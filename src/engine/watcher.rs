@@ -1,6 +1,8 @@
 //! The file-watching loop: which file-system events can change the site,
 //! the native or polling watcher, and the loop that runs an [`Engine`]
-//! round whenever one arrives (a burst of events makes one round).
+//! round whenever one arrives (a burst of events makes one round). Which
+//! `.kdl` paths matter is discovery's call ([`Filter`], as the engine's last
+//! round read the manifest); editor droppings are the watcher's own.
 
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -13,7 +15,7 @@ use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
 
 use super::{Engine, Live};
-use crate::discover::Fatal;
+use crate::discover::{Fatal, Filter};
 
 /// Editor droppings and other paths that never trigger a rebuild.
 fn ignored_name(name: &str) -> bool {
@@ -27,12 +29,16 @@ fn ignored_name(name: &str) -> bool {
         || name.contains("___jb_")
 }
 
-/// Whether a change at `path` can change the site.
-pub fn relevant(path: &Path, root: &Path, out: &Path) -> bool {
+/// Whether a change at `path` can change the site: a `.kdl` file, or a
+/// folder renamed or removed (it may have held sources), that discovery's
+/// `filter` does not skip; a metrics CSV or a `theme/` file with no hidden
+/// or `target` folder on its way. Never a path in the output folder `out`,
+/// nor an editor's dropping.
+pub fn relevant(path: &Path, filter: &Filter, out: &Path) -> bool {
     if path.starts_with(out) {
         return false;
     }
-    let Ok(rel) = path.strip_prefix(root) else {
+    let Ok(rel) = path.strip_prefix(filter.root()) else {
         return false;
     };
     let parts: Vec<String> = rel
@@ -45,16 +51,17 @@ pub fn relevant(path: &Path, root: &Path, out: &Path) -> bool {
     let Some(name) = parts.last() else {
         return false;
     };
-    if parts.iter().any(|p| ignored_name(p) || p == "target") {
+    if ignored_name(name) {
         return false;
     }
+    let hidden = || parts.iter().any(|p| ignored_name(p) || p == "target");
     let ext = Path::new(name).extension().and_then(|e| e.to_str());
     match ext {
-        Some("kdl") => true,
-        Some("csv") => parts.first().is_some_and(|p| p == "metrics"),
-        _ if parts.first().is_some_and(|p| p == "theme") => true,
+        Some("kdl") => !filter.skips(path, false),
+        Some("csv") => parts.first().is_some_and(|p| p == "metrics") && !hidden(),
+        _ if parts.first().is_some_and(|p| p == "theme") => !hidden(),
         // A folder renamed or removed may have held sources.
-        None => !path.is_file(),
+        None => !path.is_file() && !filter.skips(path, true),
         _ => false,
     }
 }
@@ -96,7 +103,7 @@ pub fn watch_loop(
     }
     engine.round(&live)?;
     let (root, out) = (engine.root().to_path_buf(), engine.out().to_path_buf());
-    let mut wanted = |result: DebounceEventResult| -> bool {
+    let mut wanted = |result: DebounceEventResult, filter: &Filter| -> bool {
         match result {
             Ok(events) => {
                 // A folder new at the top of the project is watched from now on.
@@ -115,7 +122,7 @@ pub fn watch_loop(
                     }
                 }
                 events.iter().any(|e| {
-                    relevant_kind(&e.kind) && e.paths.iter().any(|p| relevant(p, &root, &out))
+                    relevant_kind(&e.kind) && e.paths.iter().any(|p| relevant(p, filter, &out))
                 })
             }
             Err(errors) => {
@@ -132,11 +139,12 @@ pub fn watch_loop(
             Err(RecvTimeoutError::Timeout) => continue,
             Err(RecvTimeoutError::Disconnected) => break,
         };
-        let mut rebuild = wanted(first);
+        // Judged by the filter of the manifest as the last round read it.
+        let mut rebuild = wanted(first, engine.filter());
         // Whatever arrived meanwhile (a burst, or changes during the last
         // round) joins this one rebuild.
         while let Ok(more) = rx.try_recv() {
-            rebuild |= wanted(more);
+            rebuild |= wanted(more, engine.filter());
         }
         if rebuild {
             engine.round(&live)?;
@@ -227,11 +235,20 @@ impl Watcher {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::discover::Skip;
+
+    /// Discovery's filter for the project `/p` with its output in `/p/site`.
+    fn filter(exclude: &[&str]) -> Filter {
+        let skip = Skip {
+            output: Some(PathBuf::from("/p/site")),
+            exclude: exclude.iter().map(|g| g.to_string()).collect(),
+        };
+        Filter::new(Path::new("/p"), &skip)
+    }
 
     #[test]
     fn what_triggers_a_rebuild() {
-        let root = Path::new("/p");
-        let out = Path::new("/p/site");
+        let (filter, out) = (filter(&[]), Path::new("/p/site"));
         for yes in [
             "/p/a.kdl",
             "/p/services/x.kdl",
@@ -239,7 +256,7 @@ mod tests {
             "/p/theme/service.html",
             "/p/theme/assets/style.css",
         ] {
-            assert!(relevant(Path::new(yes), root, out), "{yes}");
+            assert!(relevant(Path::new(yes), &filter, out), "{yes}");
         }
         for no in [
             "/p/site/index.html",
@@ -253,10 +270,39 @@ mod tests {
             "/p/target/x.kdl",
             "/p/notes.md",
             "/p/other/data.csv",
+            "/p/theme/.cache/x",
+            "/p/metrics/target/a.csv",
             "/elsewhere/a.kdl",
         ] {
-            assert!(!relevant(Path::new(no), root, out), "{no}");
+            assert!(!relevant(Path::new(no), &filter, out), "{no}");
         }
+    }
+
+    #[test]
+    fn a_file_the_manifest_excludes_triggers_no_rebuild() {
+        let out = Path::new("/p/site");
+        let (plain, excluding) = (filter(&[]), filter(&["drafts/**", "*.draft.kdl"]));
+        for path in [
+            "/p/drafts/d.kdl",
+            "/p/drafts/deep/d.kdl",
+            "/p/services/x.draft.kdl",
+            // A folder removed from an excluded one held no sources.
+            "/p/drafts/deep",
+        ] {
+            assert!(relevant(Path::new(path), &plain, out), "{path}");
+            assert!(!relevant(Path::new(path), &excluding, out), "{path}");
+        }
+        assert!(relevant(Path::new("/p/services/x.kdl"), &excluding, out));
+    }
+
+    /// What discovery reads, the watcher watches, and the other way round.
+    #[test]
+    fn kdl_paths_are_judged_as_discovery_judges_them() {
+        let (filter, out) = (filter(&[]), Path::new("/elsewhere/out"));
+        // Discovery reads sources in folders an editor might have named.
+        assert!(relevant(Path::new("/p/a~/x.kdl"), &filter, out));
+        // The manifest's output folder stays out with `--out` elsewhere.
+        assert!(!relevant(Path::new("/p/site/x.kdl"), &filter, out));
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! One `watch` round after an edit, in process: the part of save-to-reloaded
-//! latency that is pmoc's own work (no file-system events, no HTTP). A
-//! generated 5,000-service project (`pmoc::synth`) is built once, then one
-//! service is renamed and a round runs, ten times; prints median, min and max.
+//! One `watch` round after an edit, in process (`pmoc::engine::Engine::round`):
+//! the part of save-to-reloaded latency that is pmoc's own work (no
+//! file-system events, no HTTP). A generated 5,000-service project
+//! (`pmoc::synth`) is built once, then one service is renamed and a round
+//! runs, ten times; prints median, min and max.
 //!
 //! Run with `cargo bench --bench round`. `PMOC_RELOAD_EDITS` sets the number
 //! of edits (default 10); `PMOC_RELOAD_SERVICES` the size of the project

@@ -1,7 +1,8 @@
-//! One `watch` round after an edit, in process: the part of save-to-reloaded
-//! latency that is pmoc's own work (no file-system events, no HTTP). A
-//! generated 5,000-service project (`pmoc::synth`) is built once, then one
-//! service is renamed and a round runs, ten times; prints median, min and max.
+//! One `watch` round after an edit, in process (`pmoc::engine::Engine::round`):
+//! the part of save-to-reloaded latency that is pmoc's own work (no
+//! file-system events, no HTTP). A generated 5,000-service project
+//! (`pmoc::synth`) is built once, then one service is renamed and a round
+//! runs, ten times; prints median, min and max.
 //!
 //! Run with `cargo bench --bench round`. `PMOC_RELOAD_EDITS` sets the number
 //! of edits (default 10); `PMOC_RELOAD_SERVICES` the size of the project
@@ -9,7 +10,7 @@
 
 use std::time::{Duration, Instant};
 
-use pmoc::commands::watch::{Builder, Live};
+use pmoc::engine::{Engine, Live};
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -23,9 +24,9 @@ fn main() {
     let services = env_number("PMOC_RELOAD_SERVICES", 5000);
     let dir = tempfile::tempdir().unwrap();
     pmoc::synth::write_project(dir.path(), services).unwrap();
-    let mut builder = Builder::new(dir.path().to_path_buf(), None, false).unwrap();
+    let mut engine = Engine::new(dir.path().to_path_buf(), None, false).unwrap();
     let first = Instant::now();
-    assert!(builder.round(&Live::default()).unwrap().is_empty());
+    assert!(engine.round(&Live::default()).unwrap().is_empty());
     println!("first round: {:.1} ms", first.elapsed().as_secs_f64() * 1e3);
 
     let sample = pmoc::synth::sample_service(dir.path()).unwrap();
@@ -39,7 +40,7 @@ fn main() {
         )
         .unwrap();
         let started = Instant::now();
-        assert!(builder.round(&Live::default()).unwrap().is_empty());
+        assert!(engine.round(&Live::default()).unwrap().is_empty());
         samples.push(started.elapsed());
     }
     samples.sort();

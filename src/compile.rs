@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
-use crate::discover::{self, Fatal, Found, Skip};
+use crate::discover::{self, Fatal, Filter, Found, Skip};
 use crate::lower;
 use crate::model::Model;
 use crate::syntax;
@@ -36,6 +36,8 @@ pub struct Compiled {
     /// Some file had a syntax error, so the model rules were skipped.
     pub syntax_errors: bool,
     pub as_of: Date,
+    /// What discovery left out, as this compilation's manifest said it.
+    pub filter: Filter,
 }
 
 impl Compiled {
@@ -186,15 +188,18 @@ pub fn compile_root(
 ) -> Result<Compiled, Fatal> {
     // The manifest first: it says what discovery leaves out.
     let manifest = manifest_settings(&root)?;
-    let skip = Skip {
-        output: Some(manifest.output),
-        exclude: manifest.exclude,
-    };
+    let filter = Filter::new(
+        &root,
+        &Skip {
+            output: Some(manifest.output),
+            exclude: manifest.exclude,
+        },
+    );
     let out = options
         .out
         .as_ref()
         .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone()));
-    let found = discover::sources(&root, &skip)?;
+    let found = discover::sources(&filter)?;
     let found: Vec<Found> = match out {
         Some(out) => found
             .into_iter()
@@ -270,6 +275,7 @@ pub fn compile_root(
         diagnostics,
         syntax_errors,
         as_of,
+        filter,
     })
 }
 

@@ -1,6 +1,9 @@
 //! Source discovery: the project root (the folder holding `pmo.kdl`, found in
 //! the given path or a parent) and every `*.kdl` file below it, in the order
-//! of section 8 (relative path compared as bytes).
+//! of section 8 (relative path compared as bytes). [`Filter`] is the one rule
+//! for what discovery leaves out: the walk of [`sources`] asks it, and so does
+//! the watcher of `watch` and `serve`, so a change it skips is a file
+//! discovery would not read.
 
 use std::path::{Path, PathBuf};
 
@@ -58,31 +61,66 @@ pub struct Skip {
     pub exclude: Vec<String>,
 }
 
-/// Every `*.kdl` file below `root`, sorted by relative path as bytes.
-/// Symlinks are not followed.
-pub fn sources(root: &Path, skip: &Skip) -> Result<Vec<Found>, Fatal> {
-    let excluded = exclude_matcher(root, &skip.exclude);
+/// What discovery leaves out below a root: dot-folders, `target/`, the
+/// output folder, and whatever the `exclude` globs match.
+#[derive(Debug, Clone)]
+pub struct Filter {
+    root: PathBuf,
+    output: Option<PathBuf>,
+    exclude: Gitignore,
+}
+
+impl Filter {
+    pub fn new(root: &Path, skip: &Skip) -> Filter {
+        Filter {
+            root: root.to_path_buf(),
+            output: skip.output.clone(),
+            exclude: exclude_matcher(root, &skip.exclude),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Whether discovery leaves out `path` (a folder when `is_dir`): a path
+    /// outside the root, in (or being) a dot-folder, a `target/` folder or
+    /// the output folder, or matched by an `exclude` glob, itself or through
+    /// a folder holding it. A file's own name is not judged: `.a.kdl` is a
+    /// source.
+    pub fn skips(&self, path: &Path, is_dir: bool) -> bool {
+        let Ok(rel) = path.strip_prefix(&self.root) else {
+            return true;
+        };
+        if rel.as_os_str().is_empty() {
+            return false;
+        }
+        let mut folders = path
+            .ancestors()
+            .take_while(|a| *a != self.root)
+            .skip(usize::from(!is_dir));
+        folders.any(|folder| self.skips_folder(folder))
+            || self
+                .exclude
+                .matched_path_or_any_parents(rel, is_dir)
+                .is_ignore()
+    }
+
+    fn skips_folder(&self, folder: &Path) -> bool {
+        let name = folder.file_name().unwrap_or_default().to_string_lossy();
+        name.starts_with('.') || name == "target" || self.output.as_deref() == Some(folder)
+    }
+}
+
+/// Every `*.kdl` file below the filter's root that it does not skip, sorted
+/// by relative path as bytes. Symlinks are not followed.
+pub fn sources(filter: &Filter) -> Result<Vec<Found>, Fatal> {
+    let root = filter.root();
     let mut found = Vec::new();
     let walker = WalkDir::new(root)
         .follow_links(false)
         .into_iter()
-        .filter_entry(|e| {
-            if e.depth() == 0 {
-                return true;
-            }
-            let name = e.file_name().to_string_lossy();
-            let is_dir = e.file_type().is_dir();
-            if is_dir && (name.starts_with('.') || name == "target") {
-                return false;
-            }
-            if is_dir && skip.output.as_deref() == Some(e.path()) {
-                return false;
-            }
-            let rel = e.path().strip_prefix(root).unwrap_or(e.path());
-            !excluded
-                .matched_path_or_any_parents(rel, is_dir)
-                .is_ignore()
-        });
+        .filter_entry(|e| e.depth() == 0 || !filter.skips(e.path(), e.file_type().is_dir()));
     for entry in walker {
         let entry = entry.map_err(|e| Fatal(format!("cannot read the project: {e}")))?;
         let is_kdl =
@@ -140,11 +178,50 @@ mod tests {
             output: Some(root.join("site")),
             exclude: vec!["drafts/**".into()],
         };
-        let names: Vec<_> = sources(root, &skip)
+        let names: Vec<_> = sources(&Filter::new(root, &skip))
             .unwrap()
             .into_iter()
             .map(|f| f.name)
             .collect();
         assert_eq!(names, ["a-b.kdl", "a/z.kdl", "b.kdl", "pmo.kdl"]);
+    }
+
+    /// The filter alone, on paths that need not exist (as a watcher sees a
+    /// removed file), says what the walk says.
+    #[test]
+    fn the_filter_judges_paths_as_the_walk_does() {
+        let root = Path::new("/p");
+        let skip = Skip {
+            output: Some(root.join("site")),
+            exclude: vec!["drafts/**".into(), "*.draft.kdl".into()],
+        };
+        let filter = Filter::new(root, &skip);
+        for kept in [
+            "/p/pmo.kdl",
+            "/p/a/z.kdl",
+            "/p/.a.kdl",
+            "/p/targets/t.kdl",
+            "/p/sites/s.kdl",
+            "/p/a~/z.kdl",
+        ] {
+            assert!(!filter.skips(Path::new(kept), false), "{kept}");
+        }
+        for skipped in [
+            "/p/.git/x.kdl",
+            "/p/a/.hidden/x.kdl",
+            "/p/target/t.kdl",
+            "/p/a/target/t.kdl",
+            "/p/site/s.kdl",
+            "/p/drafts/d.kdl",
+            "/p/drafts/deep/d.kdl",
+            "/p/a/b.draft.kdl",
+            "/elsewhere/a.kdl",
+        ] {
+            assert!(filter.skips(Path::new(skipped), false), "{skipped}");
+        }
+        assert!(filter.skips(Path::new("/p/site"), true));
+        assert!(filter.skips(Path::new("/p/drafts/deep"), true));
+        assert!(!filter.skips(Path::new("/p/services"), true));
+        assert!(!filter.skips(root, true));
     }
 }

@@ -8,8 +8,12 @@
 //! 3. [`lower`]: each document into the typed [`model`], keeping spans; schema findings.
 //! 4. [`check`]: the model rules, one module per rule family.
 //! 5. [`emit`]: findings in human, short, JSON, GitHub and SARIF form.
+//! 6. [`engine`]: the site rendered from a compilation and published, once
+//!    for `build` or round after round for `watch` and `serve` (with the file
+//!    watcher and the dev server), keeping what the next round can reuse.
 //!
-//! [`compile`] runs steps 1–4 once; the [`commands`] drive it.
+//! [`compile`] runs steps 1–4 once; the [`commands`] turn the command line
+//! into calls to `compile` and the engine, and print.
 //! Findings are plain data ([`base::Diagnostic`]) until `emit` prints them.
 
 pub mod base;
@@ -19,6 +23,7 @@ pub mod commands;
 pub mod compile;
 pub mod discover;
 pub mod emit;
+pub mod engine;
 pub mod lower;
 pub mod model;
 pub mod syntax;

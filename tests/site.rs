@@ -434,7 +434,7 @@ fn incremental_rendering_matches_a_full_render() {
     let mut cache = Cache::default();
     let mut memo = Memo::default();
     let compiled = compile_root(root.clone(), &Options::default(), &mut cache).unwrap();
-    pmoc::commands::build::render(&compiled, &mut memo, None).unwrap();
+    pmoc::engine::render(&compiled, &mut memo, None).unwrap();
 
     let file = root.join("services/risk.kdl");
     let text = std::fs::read_to_string(&file).unwrap();
@@ -445,13 +445,13 @@ fn incremental_rendering_matches_a_full_render() {
     .unwrap();
     let compiled = compile_root(root.clone(), &Options::default(), &mut cache).unwrap();
     assert_eq!(cache.parsed, 1, "only the edited file is parsed again");
-    let incremental = pmoc::commands::build::render(&compiled, &mut memo, None).unwrap();
+    let incremental = pmoc::engine::render(&compiled, &mut memo, None).unwrap();
     assert!(
         memo.reused > 20,
         "unchanged pages are reused ({} were)",
         memo.reused
     );
-    let fresh = pmoc::commands::build::render(&compiled, &mut Memo::default(), None).unwrap();
+    let fresh = pmoc::engine::render(&compiled, &mut Memo::default(), None).unwrap();
     assert_eq!(incremental, fresh);
     let renamed = incremental
         .iter()

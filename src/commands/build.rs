@@ -1,15 +1,15 @@
-//! `pmoc build`: check, then publish the catalog and the site. On errors it
-//! prints them and writes nothing; the previous site stays whole.
+//! `pmoc build`: check, then publish the catalog and the site once with the
+//! engine ([`crate::engine::build`]). On errors it prints them and writes
+//! nothing; the previous site stays whole. This module turns the arguments
+//! into options, prints the findings and the status line, and returns the
+//! exit code.
 
-use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use crate::base::Code;
 use crate::cli::{BuildArgs, Format};
-use crate::compile::{self, Compiled, Options};
-use crate::emit::catalog;
-use crate::emit::site::{self, Fired, Memo, OutFile, Priority, Theme};
+use crate::compile::{self, Options};
+use crate::engine;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
@@ -29,56 +29,16 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     if !compiled.diagnostics.is_empty() {
         super::check::report(&compiled, Format::Human);
     }
-    let files = match render(&compiled, &mut Memo::default(), None) {
+    let out = compiled.output_dir(args.out.as_deref());
+    let files = match engine::build(&compiled, &out) {
         Ok(files) => files,
         Err(e) => return super::fatal(e),
     };
-    let out = compiled.output_dir(args.out.as_deref());
-    if let Err(e) = guard(&out, &compiled.root) {
-        return super::fatal(e);
-    }
-    if let Err(e) = site::write::replace_atomically(&out, &files) {
-        return super::fatal(format!("cannot write the site to `{}`: {e}", out.display()));
-    }
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     eprintln!(
-        "built {pages} pages and catalog.json into {} in {} ms",
+        "built {} pages and catalog.json into {} in {} ms",
+        engine::page_count(&files),
         out.display(),
         started.elapsed().as_millis()
     );
     ExitCode::SUCCESS
-}
-
-/// Every file of the site for a compiled project without errors.
-pub fn render(
-    compiled: &Compiled,
-    memo: &mut Memo,
-    priority: Option<Priority>,
-) -> Result<Vec<OutFile>, String> {
-    let catalog = catalog::build(&compiled.model, compiled.as_of);
-    let theme = Theme::load(&compiled.root)?;
-    let fired: Vec<Fired> = compiled
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == Code::TriggerFired)
-        .map(|d| Fired {
-            message: d.message.clone(),
-        })
-        .collect();
-    site::render(&catalog, &theme, &fired, memo, priority)
-}
-
-/// The output folder may not be the project itself or hold it.
-fn guard(out: &Path, root: &Path) -> Result<(), String> {
-    let abs = |p: &Path| -> PathBuf { std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()) };
-    let (out_abs, root_abs) = (abs(out), abs(root));
-    let root_real = std::fs::canonicalize(&root_abs).unwrap_or(root_abs);
-    let out_real = std::fs::canonicalize(&out_abs).unwrap_or(out_abs);
-    if root_real.starts_with(&out_real) {
-        return Err(format!(
-            "the output folder `{}` holds the project itself; choose another with --out",
-            out.display()
-        ));
-    }
-    Ok(())
 }

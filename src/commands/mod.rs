@@ -1,4 +1,5 @@
-//! The commands: each drives the pipeline for one verb of the command line
+//! The commands: each turns one verb of the command line into settings,
+//! drives the pipeline or the [`crate::engine`], prints what it has to say
 //! and returns its exit code (0 clean, 1 findings, 2 could not run).
 
 pub mod build;

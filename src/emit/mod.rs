@@ -8,7 +8,7 @@ pub mod json;
 pub mod sarif;
 pub mod site;
 
-use crate::base::{SourceMap, Span};
+use crate::base::{Diagnostic, Severity, SourceMap, Span};
 
 /// A span as the outputs print it: file, 1-based line and column (in
 /// characters), exclusive end.
@@ -32,6 +32,55 @@ impl Location {
             end_column: end.column,
         }
     }
+}
+
+/// A [`Diagnostic`] resolved to printable positions: what `--format json`
+/// lists and what the live overlay of `pmoc serve` shows. Serialized as the
+/// JSON output's entries: code, severity, message, location (flattened),
+/// labels, help.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LocatedDiagnostic {
+    /// A rule code, or `template` for a broken theme template.
+    pub code: &'static str,
+    #[serde(serialize_with = "severity_name")]
+    pub severity: Severity,
+    pub message: String,
+    #[serde(flatten)]
+    pub location: Location,
+    pub labels: Vec<LocatedLabel>,
+    pub help: Option<String>,
+}
+
+/// A diagnostic's secondary place, resolved.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct LocatedLabel {
+    pub message: String,
+    #[serde(flatten)]
+    pub location: Location,
+}
+
+impl LocatedDiagnostic {
+    pub fn of(diagnostic: &Diagnostic, sources: &SourceMap) -> LocatedDiagnostic {
+        LocatedDiagnostic {
+            code: diagnostic.code.as_str(),
+            severity: diagnostic.severity,
+            message: diagnostic.message.clone(),
+            location: Location::of(diagnostic.span, sources),
+            labels: diagnostic
+                .labels
+                .iter()
+                .map(|l| LocatedLabel {
+                    message: l.message.clone(),
+                    location: Location::of(l.span, sources),
+                })
+                .collect(),
+            help: diagnostic.help.clone(),
+        }
+    }
+}
+
+fn severity_name<S: serde::Serializer>(severity: &Severity, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(severity.as_str())
 }
 
 /// The closing line on stderr: `2 errors, 1 warning in 14 files`.

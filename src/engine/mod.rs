@@ -1,0 +1,337 @@
+//! The incremental engine that `build`, `watch` and `serve` share: compile
+//! once, render once, publish once, and keep what the next round can reuse.
+//!
+//! This module owns the [`Engine`] (one output folder, the compile cache of
+//! per-file parses, the site memo of converted entries and rendered pages,
+//! the files last written) and the render of a compiled project into site
+//! files, which `build` runs once ([`build`]) and each round runs again.
+//! [`live`] is the publication log the server reads, [`watcher`] the loop
+//! of rounds on file changes, [`server`] the dev HTTP server.
+
+pub mod live;
+pub mod server;
+pub mod watcher;
+
+pub use live::{Changed, Live, LiveState};
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crate::base::{Code, Severity};
+use crate::compile::{self, Cache, Compiled, Options};
+use crate::discover::{Fatal, Filter, Skip};
+use crate::emit::catalog;
+use crate::emit::site::{self, Fired, Memo, OutFile, Priority, Theme, write};
+use crate::emit::{self, LocatedDiagnostic, Location};
+
+/// Builds round after round into one output folder, reusing what it can.
+pub struct Engine {
+    root: PathBuf,
+    out: PathBuf,
+    options: Options,
+    cache: Cache,
+    /// What the output folder holds: what the last good round wrote.
+    written: Vec<OutFile>,
+    /// Pages of the last render, reused where nothing they show changed.
+    memo: Memo,
+    /// Said in the status line after errors.
+    keeping: &'static str,
+    /// The last round had errors (the next good one clears the overlay).
+    had_errors: bool,
+    /// What discovery leaves out, as the manifest said at the last round.
+    filter: Filter,
+}
+
+impl Engine {
+    pub fn new(root: PathBuf, out: Option<PathBuf>, serving: bool) -> Result<Engine, Fatal> {
+        let out = match out {
+            Some(out) => out,
+            None => compile::manifest_settings(&root)?.output,
+        };
+        let options = Options {
+            out: Some(out.clone()),
+            ..Options::default()
+        };
+        let keeping = if serving {
+            "serving the last good build"
+        } else {
+            "the last good site is kept"
+        };
+        Ok(Engine {
+            filter: Filter::new(&root, &Skip::default()),
+            root,
+            out,
+            options,
+            cache: Cache::default(),
+            written: Vec::new(),
+            memo: Memo::default(),
+            keeping,
+            had_errors: false,
+        })
+    }
+
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// Discovery's filter as of the last round, which re-read the manifest's
+    /// `output` and `exclude` (before the first round: dot-folders and
+    /// `target/` only). The watcher judges `.kdl` paths by it.
+    pub fn filter(&self) -> &Filter {
+        &self.filter
+    }
+
+    /// One round: compile, and on success render and write what changed,
+    /// publishing to `live` what it changed. The pages open in a browser are
+    /// rendered, written and published first; the rest follow. Prints the
+    /// diagnostics and one status line; returns the errors.
+    pub fn round(&mut self, live: &Live) -> Result<Vec<LocatedDiagnostic>, Fatal> {
+        let started = Instant::now();
+        let compiled = compile::compile_root(self.root.clone(), &self.options, &mut self.cache)?;
+        self.filter = compiled.filter.clone();
+        if !compiled.diagnostics.is_empty() {
+            let colour =
+                emit::human::use_colour(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+            eprint!(
+                "{}",
+                emit::human::render(&compiled.diagnostics, &compiled.sources, colour)
+            );
+        }
+        let errors: Vec<LocatedDiagnostic> = compiled
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .map(|d| LocatedDiagnostic::of(d, &compiled.sources))
+            .collect();
+        if !errors.is_empty() {
+            return Ok(self.failed(live, errors));
+        }
+        let rendered = match self.render_viewed_first(&compiled, live)? {
+            Ok(rendered) => rendered,
+            // A broken template of the project's theme: an error like any
+            // other, shown until the template is fixed.
+            Err(message) => {
+                eprintln!("error: {message}");
+                return Ok(self.failed(live, vec![template_error(message)]));
+            }
+        };
+        self.write_rest(&compiled, live, rendered, started)?;
+        Ok(Vec::new())
+    }
+
+    /// A round with errors: the status line, and the errors published to
+    /// every page (the overlay); the last good site stays.
+    fn failed(&mut self, live: &Live, errors: Vec<LocatedDiagnostic>) -> Vec<LocatedDiagnostic> {
+        let n = errors.len();
+        eprintln!(
+            "{n} error{}; {}",
+            if n == 1 { "" } else { "s" },
+            self.keeping
+        );
+        self.had_errors = true;
+        live.publish(errors.clone(), Changed::All);
+        errors
+    }
+
+    /// Renders every file of the site; the pages open in a browser are
+    /// written and published as soon as they are rendered. Returns every
+    /// file and the files written early, or the message of a broken theme
+    /// template (nothing written then but the viewed pages).
+    fn render_viewed_first(
+        &mut self,
+        compiled: &Compiled,
+        live: &Live,
+    ) -> Result<Result<Rendered, String>, Fatal> {
+        // The viewed pages go out first, unless the overlay must go from every page.
+        let viewed = if self.had_errors {
+            HashSet::new()
+        } else {
+            live.viewed()
+        };
+        // The first pages: written, published, and remembered as written.
+        let early: Mutex<Option<std::io::Result<Vec<OutFile>>>> = Mutex::new(None);
+        let (out, written) = (&self.out, &self.written);
+        let first = |files: &[OutFile]| {
+            let result = write::update_in_place(out, files, written, false).map(|paths| {
+                let paths: HashSet<String> = paths.iter().map(|p| p.to_string()).collect();
+                live.publish(Vec::new(), Changed::Pages(Arc::new(paths)));
+                files.to_vec()
+            });
+            *early.lock().expect("first pages") = Some(result);
+        };
+        let priority = Priority {
+            pages: &viewed,
+            ready: &first,
+        };
+        let files = match render(compiled, &mut self.memo, Some(priority)) {
+            Ok(files) => files,
+            Err(message) => return Ok(Err(message)),
+        };
+        let firsts = match early.into_inner().expect("first pages") {
+            Some(result) => result.map_err(cannot_write(&self.out))?,
+            None => Vec::new(),
+        };
+        Ok(Ok(Rendered { files, firsts }))
+    }
+
+    /// Writes the files of a render that changed since the last good round
+    /// (but those written first), publishes the pages written or removed,
+    /// prints the status line and remembers the files as written.
+    fn write_rest(
+        &mut self,
+        compiled: &Compiled,
+        live: &Live,
+        rendered: Rendered,
+        started: Instant,
+    ) -> Result<(), Fatal> {
+        let Rendered { files, firsts } = rendered;
+        let mut before: HashMap<&str, &OutFile> =
+            self.written.iter().map(|f| (f.path.as_str(), f)).collect();
+        let changed_pages = files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .filter(|f| before.get(f.path.as_str()).is_none_or(|b| !b.same_bytes(f)))
+            .count();
+        before.extend(firsts.iter().map(|f| (f.path.as_str(), f)));
+        let before: Vec<OutFile> = before.into_values().cloned().collect();
+        let written_now = write::update_in_place(&self.out, &files, &before, true)
+            .map_err(cannot_write(&self.out))?;
+        let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let mut changed: HashSet<String> = written_now.iter().map(|p| p.to_string()).collect();
+        // Pages removed: a browser on one gets the 404 page.
+        changed.extend(
+            self.written
+                .iter()
+                .filter(|w| !now.contains(w.path.as_str()))
+                .map(|w| w.path.clone()),
+        );
+        let changed = if std::mem::take(&mut self.had_errors) {
+            Changed::All
+        } else {
+            Changed::Pages(Arc::new(changed))
+        };
+        live.publish(Vec::new(), changed);
+        eprintln!(
+            "rebuilt {changed_pages} of {} pages in {} ms ({} files written, {} of {} sources parsed)",
+            page_count(&files),
+            started.elapsed().as_millis(),
+            firsts.len() + written_now.len(),
+            self.cache.parsed,
+            compiled.sources.len()
+        );
+        self.written = files;
+        Ok(())
+    }
+}
+
+/// A round's render: every file of the site, and the viewed pages' files,
+/// written already.
+struct Rendered {
+    files: Vec<OutFile>,
+    firsts: Vec<OutFile>,
+}
+
+/// The error a broken template of the project's theme gives: no position,
+/// the `theme/` folder for its file.
+fn template_error(message: String) -> LocatedDiagnostic {
+    LocatedDiagnostic {
+        location: Location {
+            file: "theme/".into(),
+            line: 0,
+            column: 0,
+            end_line: 0,
+            end_column: 0,
+        },
+        severity: Severity::Error,
+        code: "template",
+        message,
+        labels: Vec::new(),
+        help: None,
+    }
+}
+
+fn cannot_write(out: &Path) -> impl Fn(std::io::Error) -> Fatal + '_ {
+    move |e| Fatal(format!("cannot write the site to `{}`: {e}", out.display()))
+}
+
+/// How many of the site's files are pages.
+pub fn page_count(files: &[OutFile]) -> usize {
+    files.iter().filter(|f| f.path.ends_with(".html")).count()
+}
+
+/// Every file of the site for a compiled project without errors.
+pub fn render(
+    compiled: &Compiled,
+    memo: &mut Memo,
+    priority: Option<Priority>,
+) -> Result<Vec<OutFile>, String> {
+    let catalog = catalog::build(&compiled.model, compiled.as_of);
+    let theme = Theme::load(&compiled.root)?;
+    let fired: Vec<Fired> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::TriggerFired)
+        .map(|d| Fired {
+            message: d.message.clone(),
+        })
+        .collect();
+    site::render(&catalog, &theme, &fired, memo, priority)
+}
+
+/// One build: renders a compiled project without errors and replaces the
+/// site at `out` with it at once (a failed build writes nothing). Returns
+/// the files written.
+pub fn build(compiled: &Compiled, out: &Path) -> Result<Vec<OutFile>, String> {
+    let files = render(compiled, &mut Memo::default(), None)?;
+    guard(out, &compiled.root)?;
+    site::write::replace_atomically(out, &files)
+        .map_err(|e| format!("cannot write the site to `{}`: {e}", out.display()))?;
+    Ok(files)
+}
+
+/// The output folder may not be the project itself or hold it.
+fn guard(out: &Path, root: &Path) -> Result<(), String> {
+    let abs = |p: &Path| -> PathBuf { std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()) };
+    let (out_abs, root_abs) = (abs(out), abs(root));
+    let root_real = std::fs::canonicalize(&root_abs).unwrap_or(root_abs);
+    let out_real = std::fs::canonicalize(&out_abs).unwrap_or(out_abs);
+    if root_real.starts_with(&out_real) {
+        return Err(format!(
+            "the output folder `{}` holds the project itself; choose another with --out",
+            out.display()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A round re-reads the manifest's `exclude`: the watcher sees it.
+    #[test]
+    fn the_filter_follows_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let manifest = |extra: &str| {
+            let text = format!(
+                "pmo \"p\" {{ name \"P\"; mandate \"M\"; sponsor \"ann\"{extra} }}\nperson \"ann\" name=\"Ann\"\n"
+            );
+            std::fs::write(root.join("pmo.kdl"), text).unwrap();
+        };
+        let draft = root.join("drafts/d.kdl");
+        manifest("");
+        let mut engine = Engine::new(root.clone(), None, false).unwrap();
+        engine.round(&Live::default()).unwrap();
+        assert!(!engine.filter().skips(&draft, false));
+        manifest("; exclude \"drafts/**\"");
+        engine.round(&Live::default()).unwrap();
+        assert!(engine.filter().skips(&draft, false));
+    }
+}

@@ -1,0 +1,323 @@
+//! The file-watching loop: which file-system events can change the site,
+//! the native or polling watcher, and the loop that runs an [`Engine`]
+//! round whenever one arrives (a burst of events makes one round). Which
+//! `.kdl` paths matter is discovery's call ([`Filter`], as the engine's last
+//! round read the manifest); editor droppings are the watcher's own.
+
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::Duration;
+
+use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
+use notify::{PollWatcher, RecursiveMode};
+use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
+
+use super::{Engine, Live};
+use crate::discover::{Fatal, Filter};
+
+/// Editor droppings and other paths that never trigger a rebuild.
+fn ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.contains("___jb_")
+}
+
+/// Whether a change at `path` can change the site: a `.kdl` file, or a
+/// folder renamed or removed (it may have held sources), that discovery's
+/// `filter` does not skip; a metrics CSV or a `theme/` file with no hidden
+/// or `target` folder on its way. Never a path in the output folder `out`,
+/// nor an editor's dropping.
+pub fn relevant(path: &Path, filter: &Filter, out: &Path) -> bool {
+    if path.starts_with(out) {
+        return false;
+    }
+    let Ok(rel) = path.strip_prefix(filter.root()) else {
+        return false;
+    };
+    let parts: Vec<String> = rel
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(n) => Some(n.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    let Some(name) = parts.last() else {
+        return false;
+    };
+    if ignored_name(name) {
+        return false;
+    }
+    let hidden = || parts.iter().any(|p| ignored_name(p) || p == "target");
+    let ext = Path::new(name).extension().and_then(|e| e.to_str());
+    match ext {
+        Some("kdl") => !filter.skips(path, false),
+        Some("csv") => parts.first().is_some_and(|p| p == "metrics") && !hidden(),
+        _ if parts.first().is_some_and(|p| p == "theme") => !hidden(),
+        // A folder renamed or removed may have held sources.
+        None => !path.is_file() && !filter.skips(path, true),
+        _ => false,
+    }
+}
+
+/// Create, data change (or a new write time: all the polling watcher can
+/// see), rename and remove: never access events, which reading files during
+/// a build raises (reacting to them rebuilds forever).
+fn relevant_kind(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Create(_)
+            | EventKind::Remove(_)
+            | EventKind::Modify(
+                ModifyKind::Data(_)
+                    | ModifyKind::Name(_)
+                    | ModifyKind::Any
+                    | ModifyKind::Metadata(MetadataKind::WriteTime)
+            )
+            | EventKind::Access(AccessKind::Close(AccessMode::Write))
+    )
+}
+
+/// Watches the project and runs rounds until `stop` is set. Each round's
+/// errors go to `live`.
+pub fn watch_loop(
+    mut engine: Engine,
+    poll: Option<Duration>,
+    debounce: Duration,
+    live: Arc<Live>,
+    stop: Arc<AtomicBool>,
+) -> Result<(), Fatal> {
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut watcher =
+        Watcher::new(poll, debounce, tx).map_err(|e| watch_error(engine.root(), e))?;
+    for (path, mode) in watcher.targets(engine.root(), engine.out()) {
+        watcher
+            .watch(&path, mode)
+            .map_err(|e| watch_error(&path, e))?;
+    }
+    engine.round(&live)?;
+    let (root, out) = (engine.root().to_path_buf(), engine.out().to_path_buf());
+    let mut wanted = |result: DebounceEventResult, filter: &Filter| -> bool {
+        match result {
+            Ok(events) => {
+                // A folder new at the top of the project is watched from now on.
+                for e in events
+                    .iter()
+                    .filter(|e| matches!(e.kind, EventKind::Create(_)))
+                {
+                    for p in e
+                        .paths
+                        .iter()
+                        .filter(|p| p.parent() == Some(root.as_path()) && p.is_dir())
+                    {
+                        if watcher.polling() && watched_folder(p, &out) {
+                            let _ = watcher.watch(p, RecursiveMode::Recursive);
+                        }
+                    }
+                }
+                events.iter().any(|e| {
+                    relevant_kind(&e.kind) && e.paths.iter().any(|p| relevant(p, filter, &out))
+                })
+            }
+            Err(errors) => {
+                for e in errors {
+                    eprintln!("warning: watching: {e}");
+                }
+                false
+            }
+        }
+    };
+    while !stop.load(Ordering::SeqCst) {
+        let first = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(result) => result,
+            Err(RecvTimeoutError::Timeout) => continue,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        // Judged by the filter of the manifest as the last round read it.
+        let mut rebuild = wanted(first, engine.filter());
+        // Whatever arrived meanwhile (a burst, or changes during the last
+        // round) joins this one rebuild.
+        while let Ok(more) = rx.try_recv() {
+            rebuild |= wanted(more, engine.filter());
+        }
+        if rebuild {
+            engine.round(&live)?;
+        }
+    }
+    Ok(())
+}
+
+fn watch_error(path: &Path, e: notify::Error) -> Fatal {
+    Fatal(format!("cannot watch `{}`: {e}", path.display()))
+}
+
+/// A folder at the top of the project worth watching (not the output,
+/// not a dot-folder, not `target/`).
+fn watched_folder(path: &Path, out: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path != out && !ignored_name(&name) && name != "target"
+}
+
+/// The native watcher, or the polling one. Polling compares file contents
+/// (its timestamps have one-second resolution, which would miss a second save
+/// within the same second), so it watches only what can matter: never the
+/// output folder.
+enum Watcher {
+    Native(
+        notify_debouncer_full::Debouncer<
+            notify::RecommendedWatcher,
+            notify_debouncer_full::RecommendedCache,
+        >,
+    ),
+    Poll(notify_debouncer_full::Debouncer<PollWatcher, NoCache>),
+}
+
+impl Watcher {
+    fn new(
+        poll: Option<Duration>,
+        debounce: Duration,
+        tx: mpsc::Sender<DebounceEventResult>,
+    ) -> notify::Result<Watcher> {
+        Ok(match poll {
+            Some(interval) => {
+                let config = notify::Config::default()
+                    .with_poll_interval(interval)
+                    .with_compare_contents(true);
+                Watcher::Poll(new_debouncer_opt::<_, PollWatcher, NoCache>(
+                    debounce, None, tx, NoCache, config,
+                )?)
+            }
+            None => Watcher::Native(new_debouncer(debounce, None, tx)?),
+        })
+    }
+
+    fn polling(&self) -> bool {
+        matches!(self, Watcher::Poll(_))
+    }
+
+    /// What to watch: natively the whole project (events in the output folder
+    /// are filtered out); when polling, the top of the project and each
+    /// folder in it but the output folder.
+    fn targets(&self, root: &Path, out: &Path) -> Vec<(PathBuf, RecursiveMode)> {
+        if !self.polling() {
+            return vec![(root.to_path_buf(), RecursiveMode::Recursive)];
+        }
+        let mut targets = vec![(root.to_path_buf(), RecursiveMode::NonRecursive)];
+        let mut folders: Vec<PathBuf> = std::fs::read_dir(root)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir() && watched_folder(p, out))
+            .collect();
+        folders.sort();
+        targets.extend(folders.into_iter().map(|p| (p, RecursiveMode::Recursive)));
+        targets
+    }
+
+    fn watch(&mut self, path: &Path, mode: RecursiveMode) -> notify::Result<()> {
+        match self {
+            Watcher::Native(d) => d.watch(path, mode),
+            Watcher::Poll(d) => d.watch(path, mode),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::discover::Skip;
+
+    /// Discovery's filter for the project `/p` with its output in `/p/site`.
+    fn filter(exclude: &[&str]) -> Filter {
+        let skip = Skip {
+            output: Some(PathBuf::from("/p/site")),
+            exclude: exclude.iter().map(|g| g.to_string()).collect(),
+        };
+        Filter::new(Path::new("/p"), &skip)
+    }
+
+    #[test]
+    fn what_triggers_a_rebuild() {
+        let (filter, out) = (filter(&[]), Path::new("/p/site"));
+        for yes in [
+            "/p/a.kdl",
+            "/p/services/x.kdl",
+            "/p/metrics/2026.csv",
+            "/p/theme/service.html",
+            "/p/theme/assets/style.css",
+        ] {
+            assert!(relevant(Path::new(yes), &filter, out), "{yes}");
+        }
+        for no in [
+            "/p/site/index.html",
+            "/p/.git/index",
+            "/p/a.kdl.swp",
+            "/p/.a.kdl.swp",
+            "/p/a.kdl~",
+            "/p/#a.kdl#",
+            "/p/.#a.kdl",
+            "/p/a.kdl___jb_tmp___",
+            "/p/target/x.kdl",
+            "/p/notes.md",
+            "/p/other/data.csv",
+            "/p/theme/.cache/x",
+            "/p/metrics/target/a.csv",
+            "/elsewhere/a.kdl",
+        ] {
+            assert!(!relevant(Path::new(no), &filter, out), "{no}");
+        }
+    }
+
+    #[test]
+    fn a_file_the_manifest_excludes_triggers_no_rebuild() {
+        let out = Path::new("/p/site");
+        let (plain, excluding) = (filter(&[]), filter(&["drafts/**", "*.draft.kdl"]));
+        for path in [
+            "/p/drafts/d.kdl",
+            "/p/drafts/deep/d.kdl",
+            "/p/services/x.draft.kdl",
+            // A folder removed from an excluded one held no sources.
+            "/p/drafts/deep",
+        ] {
+            assert!(relevant(Path::new(path), &plain, out), "{path}");
+            assert!(!relevant(Path::new(path), &excluding, out), "{path}");
+        }
+        assert!(relevant(Path::new("/p/services/x.kdl"), &excluding, out));
+    }
+
+    /// What discovery reads, the watcher watches, and the other way round.
+    #[test]
+    fn kdl_paths_are_judged_as_discovery_judges_them() {
+        let (filter, out) = (filter(&[]), Path::new("/elsewhere/out"));
+        // Discovery reads sources in folders an editor might have named.
+        assert!(relevant(Path::new("/p/a~/x.kdl"), &filter, out));
+        // The manifest's output folder stays out with `--out` elsewhere.
+        assert!(!relevant(Path::new("/p/site/x.kdl"), &filter, out));
+    }
+
+    #[test]
+    fn access_events_never_trigger() {
+        assert!(!relevant_kind(&EventKind::Access(AccessKind::Open(
+            notify::event::AccessMode::Any
+        ))));
+        assert!(!relevant_kind(&EventKind::Access(AccessKind::Close(
+            AccessMode::Read
+        ))));
+        assert!(relevant_kind(&EventKind::Modify(ModifyKind::Data(
+            notify::event::DataChange::Content
+        ))));
+        assert!(!relevant_kind(&EventKind::Modify(ModifyKind::Metadata(
+            MetadataKind::Permissions
+        ))));
+    }
+}

@@ -9,9 +9,10 @@ use rayon::prelude::*;
 
 use std::collections::HashMap;
 
+use crate::Error;
 use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
-use crate::discover::{self, Fatal, Filter, Found, Skip};
+use crate::discover::{self, Filter, Found, Skip};
 use crate::lower;
 use crate::model::Model;
 use crate::syntax;
@@ -86,8 +87,11 @@ struct FileResult {
     syntax_error: bool,
 }
 
-fn read(found: &Found) -> Result<Vec<u8>, Fatal> {
-    std::fs::read(&found.path).map_err(|e| Fatal(format!("cannot read `{}`: {e}", found.name)))
+fn read(found: &Found) -> Result<Vec<u8>, Error> {
+    std::fs::read(&found.path).map_err(|source| Error::Read {
+        name: found.name.clone(),
+        source,
+    })
 }
 
 /// Each file's parse and lowering, remembered by its name, position and
@@ -151,7 +155,7 @@ pub struct ManifestSettings {
 
 /// Reads `output` and `exclude` from the manifest (a manifest that does not
 /// parse gives the defaults; its findings come with the compilation).
-pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Fatal> {
+pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Error> {
     let manifest = Found {
         name: discover::MANIFEST.into(),
         path: root.join(discover::MANIFEST),
@@ -174,7 +178,7 @@ pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Fatal> {
 }
 
 /// Finds the project that holds `path` and compiles it.
-pub fn compile(path: &Path, options: &Options) -> Result<Compiled, Fatal> {
+pub fn compile(path: &Path, options: &Options) -> Result<Compiled, Error> {
     let root = discover::find_root(path)?;
     compile_root(root, options, &mut Cache::default())
 }
@@ -185,7 +189,7 @@ pub fn compile_root(
     root: PathBuf,
     options: &Options,
     cache: &mut Cache,
-) -> Result<Compiled, Fatal> {
+) -> Result<Compiled, Error> {
     // The manifest first: it says what discovery leaves out.
     let manifest = manifest_settings(&root)?;
     let filter = Filter::new(
@@ -213,7 +217,7 @@ pub fn compile_root(
             let bytes = read(&f)?;
             Ok((f, bytes))
         })
-        .collect::<Result<Vec<_>, Fatal>>()?;
+        .collect::<Result<Vec<_>, Error>>()?;
     let work: Vec<_> = inputs
         .into_iter()
         .enumerate()

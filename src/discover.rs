@@ -10,23 +10,17 @@ use std::path::{Path, PathBuf};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
+use crate::Error;
+
 /// The manifest's file name.
 pub const MANIFEST: &str = "pmo.kdl";
 
-/// A project could not be found or read: exit code 2.
-#[derive(Debug)]
-pub struct Fatal(pub String);
-
-impl std::fmt::Display for Fatal {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
 /// Finds the project root from a path inside it (a folder or a file).
-pub fn find_root(path: &Path) -> Result<PathBuf, Fatal> {
-    let start = std::fs::canonicalize(path)
-        .map_err(|e| Fatal(format!("cannot read `{}`: {e}", path.display())))?;
+pub fn find_root(path: &Path) -> Result<PathBuf, Error> {
+    let start = std::fs::canonicalize(path).map_err(|source| Error::Read {
+        name: path.display().to_string(),
+        source,
+    })?;
     let start = if start.is_file() {
         start.parent().map(Path::to_path_buf).unwrap_or(start)
     } else {
@@ -36,11 +30,8 @@ pub fn find_root(path: &Path) -> Result<PathBuf, Fatal> {
         .ancestors()
         .find(|dir| dir.join(MANIFEST).is_file())
         .map(Path::to_path_buf)
-        .ok_or_else(|| {
-            Fatal(format!(
-                "no `{MANIFEST}` in `{}` or any parent folder (run `pmoc init` to start a project)",
-                path.display()
-            ))
+        .ok_or_else(|| Error::NoProject {
+            path: path.to_path_buf(),
         })
 }
 
@@ -114,7 +105,7 @@ impl Filter {
 
 /// Every `*.kdl` file below the filter's root that it does not skip, sorted
 /// by relative path as bytes. Symlinks are not followed.
-pub fn sources(filter: &Filter) -> Result<Vec<Found>, Fatal> {
+pub fn sources(filter: &Filter) -> Result<Vec<Found>, Error> {
     let root = filter.root();
     let mut found = Vec::new();
     let walker = WalkDir::new(root)
@@ -122,7 +113,7 @@ pub fn sources(filter: &Filter) -> Result<Vec<Found>, Fatal> {
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !filter.skips(e.path(), e.file_type().is_dir()));
     for entry in walker {
-        let entry = entry.map_err(|e| Fatal(format!("cannot read the project: {e}")))?;
+        let entry = entry.map_err(Error::Walk)?;
         let is_kdl =
             entry.file_type().is_file() && entry.path().extension().is_some_and(|x| x == "kdl");
         if is_kdl {

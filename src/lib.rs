@@ -24,6 +24,7 @@ pub mod compile;
 pub mod discover;
 pub mod emit;
 pub mod engine;
+mod error;
 pub mod lower;
 pub mod model;
 pub mod syntax;
@@ -32,6 +33,8 @@ pub mod synth;
 use std::process::ExitCode;
 
 use clap::Parser;
+
+pub use error::Error;
 
 /// Runs the command line and returns the process's exit code.
 pub fn run() -> ExitCode {

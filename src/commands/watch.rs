@@ -9,8 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
+use crate::Error;
 use crate::cli::WatchArgs;
-use crate::discover::{self, Fatal};
+use crate::discover;
 use crate::engine::{Engine, Live, watcher};
 
 /// The settings `watch` and `serve` share: the engine, the polling interval
@@ -18,7 +19,7 @@ use crate::engine::{Engine, Live, watcher};
 pub fn settings(
     args: &WatchArgs,
     serving: bool,
-) -> Result<(Engine, Option<Duration>, Duration), Fatal> {
+) -> Result<(Engine, Option<Duration>, Duration), Error> {
     let root = discover::find_root(&args.path)?;
     let out = args
         .out

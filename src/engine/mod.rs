@@ -19,11 +19,12 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use crate::Error;
 use crate::base::{Code, Severity};
 use crate::compile::{self, Cache, Compiled, Options};
-use crate::discover::{Fatal, Filter, Skip};
+use crate::discover::{Filter, Skip};
 use crate::emit::catalog;
-use crate::emit::site::{self, Fired, Memo, OutFile, Priority, Theme, write};
+use crate::emit::site::{self, Fired, Memo, OutFile, Priority, RenderError, Theme, write};
 use crate::emit::{self, LocatedDiagnostic, Location};
 
 /// Builds round after round into one output folder, reusing what it can.
@@ -45,7 +46,7 @@ pub struct Engine {
 }
 
 impl Engine {
-    pub fn new(root: PathBuf, out: Option<PathBuf>, serving: bool) -> Result<Engine, Fatal> {
+    pub fn new(root: PathBuf, out: Option<PathBuf>, serving: bool) -> Result<Engine, Error> {
         let out = match out {
             Some(out) => out,
             None => compile::manifest_settings(&root)?.output,
@@ -91,7 +92,7 @@ impl Engine {
     /// publishing to `live` what it changed. The pages open in a browser are
     /// rendered, written and published first; the rest follow. Prints the
     /// diagnostics and one status line; returns the errors.
-    pub fn round(&mut self, live: &Live) -> Result<Vec<LocatedDiagnostic>, Fatal> {
+    pub fn round(&mut self, live: &Live) -> Result<Vec<LocatedDiagnostic>, Error> {
         let started = Instant::now();
         let compiled = compile::compile_root(self.root.clone(), &self.options, &mut self.cache)?;
         self.filter = compiled.filter.clone();
@@ -116,9 +117,9 @@ impl Engine {
             Ok(rendered) => rendered,
             // A broken template of the project's theme: an error like any
             // other, shown until the template is fixed.
-            Err(message) => {
-                eprintln!("error: {message}");
-                return Ok(self.failed(live, vec![template_error(message)]));
+            Err(broken) => {
+                eprintln!("error: {broken}");
+                return Ok(self.failed(live, vec![template_error(&broken)]));
             }
         };
         self.write_rest(&compiled, live, rendered, started)?;
@@ -147,7 +148,7 @@ impl Engine {
         &mut self,
         compiled: &Compiled,
         live: &Live,
-    ) -> Result<Result<Rendered, String>, Fatal> {
+    ) -> Result<Result<Rendered, RenderError>, Error> {
         // The viewed pages go out first, unless the overlay must go from every page.
         let viewed = if self.had_errors {
             HashSet::new()
@@ -189,7 +190,7 @@ impl Engine {
         live: &Live,
         rendered: Rendered,
         started: Instant,
-    ) -> Result<(), Fatal> {
+    ) -> Result<(), Error> {
         let Rendered { files, firsts } = rendered;
         let mut before: HashMap<&str, &OutFile> =
             self.written.iter().map(|f| (f.path.as_str(), f)).collect();
@@ -239,7 +240,7 @@ struct Rendered {
 
 /// The error a broken template of the project's theme gives: no position,
 /// the `theme/` folder for its file.
-fn template_error(message: String) -> LocatedDiagnostic {
+fn template_error(broken: &RenderError) -> LocatedDiagnostic {
     LocatedDiagnostic {
         location: Location {
             file: "theme/".into(),
@@ -250,14 +251,17 @@ fn template_error(message: String) -> LocatedDiagnostic {
         },
         severity: Severity::Error,
         code: "template",
-        message,
+        message: broken.to_string(),
         labels: Vec::new(),
         help: None,
     }
 }
 
-fn cannot_write(out: &Path) -> impl Fn(std::io::Error) -> Fatal + '_ {
-    move |e| Fatal(format!("cannot write the site to `{}`: {e}", out.display()))
+fn cannot_write(out: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
+    |source| Error::Write {
+        out: out.to_path_buf(),
+        source,
+    }
 }
 
 /// How many of the site's files are pages.
@@ -270,9 +274,9 @@ pub fn render(
     compiled: &Compiled,
     memo: &mut Memo,
     priority: Option<Priority>,
-) -> Result<Vec<OutFile>, String> {
+) -> Result<Vec<OutFile>, RenderError> {
     let catalog = catalog::build(&compiled.model, compiled.as_of);
-    let theme = Theme::load(&compiled.root)?;
+    let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
     let fired: Vec<Fired> = compiled
         .diagnostics
         .iter()
@@ -287,25 +291,23 @@ pub fn render(
 /// One build: renders a compiled project without errors and replaces the
 /// site at `out` with it at once (a failed build writes nothing). Returns
 /// the files written.
-pub fn build(compiled: &Compiled, out: &Path) -> Result<Vec<OutFile>, String> {
+pub fn build(compiled: &Compiled, out: &Path) -> Result<Vec<OutFile>, Error> {
     let files = render(compiled, &mut Memo::default(), None)?;
     guard(out, &compiled.root)?;
-    site::write::replace_atomically(out, &files)
-        .map_err(|e| format!("cannot write the site to `{}`: {e}", out.display()))?;
+    site::write::replace_atomically(out, &files).map_err(cannot_write(out))?;
     Ok(files)
 }
 
 /// The output folder may not be the project itself or hold it.
-fn guard(out: &Path, root: &Path) -> Result<(), String> {
+fn guard(out: &Path, root: &Path) -> Result<(), Error> {
     let abs = |p: &Path| -> PathBuf { std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()) };
     let (out_abs, root_abs) = (abs(out), abs(root));
     let root_real = std::fs::canonicalize(&root_abs).unwrap_or(root_abs);
     let out_real = std::fs::canonicalize(&out_abs).unwrap_or(out_abs);
     if root_real.starts_with(&out_real) {
-        return Err(format!(
-            "the output folder `{}` holds the project itself; choose another with --out",
-            out.display()
-        ));
+        return Err(Error::OutputHoldsProject {
+            out: out.to_path_buf(),
+        });
     }
     Ok(())
 }

@@ -15,7 +15,8 @@ use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
 
 use super::{Engine, Live};
-use crate::discover::{Fatal, Filter};
+use crate::Error;
+use crate::discover::Filter;
 
 /// Editor droppings and other paths that never trigger a rebuild.
 fn ignored_name(name: &str) -> bool {
@@ -92,7 +93,7 @@ pub fn watch_loop(
     debounce: Duration,
     live: Arc<Live>,
     stop: Arc<AtomicBool>,
-) -> Result<(), Fatal> {
+) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
     let mut watcher =
         Watcher::new(poll, debounce, tx).map_err(|e| watch_error(engine.root(), e))?;
@@ -153,8 +154,11 @@ pub fn watch_loop(
     Ok(())
 }
 
-fn watch_error(path: &Path, e: notify::Error) -> Fatal {
-    Fatal(format!("cannot watch `{}`: {e}", path.display()))
+fn watch_error(path: &Path, source: notify::Error) -> Error {
+    Error::Watch {
+        path: path.to_path_buf(),
+        source,
+    }
 }
 
 /// A folder at the top of the project worth watching (not the output,

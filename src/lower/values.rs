@@ -132,8 +132,28 @@ pub fn date(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Date>> {
     }
 }
 
+/// Why a string is not a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateError {
+    Shape,
+    NoMonth { year: i16, month: i8 },
+    NoDay { year: i16, month: i8, day: i8 },
+}
+
+impl std::fmt::Display for DateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            DateError::Shape => f.write_str("dates are written `YYYY-MM-DD`"),
+            DateError::NoMonth { month, .. } => write!(f, "there is no month {month}"),
+            DateError::NoDay { year, month, day } => {
+                write!(f, "month {month} of {year} has no day {day}")
+            }
+        }
+    }
+}
+
 /// Parses `YYYY-MM-DD` strictly: a real calendar date.
-pub fn parse_date(s: &str) -> Result<Date, String> {
+pub fn parse_date(s: &str) -> Result<Date, DateError> {
     let b = s.as_bytes();
     let shape = b.len() == 10
         && b[4] == b'-'
@@ -142,15 +162,19 @@ pub fn parse_date(s: &str) -> Result<Date, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shape {
-        return Err("dates are written `YYYY-MM-DD`".into());
+        return Err(DateError::Shape);
     }
     let n = |r: std::ops::Range<usize>| s[r].parse::<i16>().unwrap_or(0);
     let (y, m, d) = (n(0..4), n(5..7) as i8, n(8..10) as i8);
     Date::new(y, m, d).map_err(|_| {
         if (1..=12).contains(&m) {
-            format!("month {m} of {y} has no day {d}")
+            DateError::NoDay {
+                year: y,
+                month: m,
+                day: d,
+            }
         } else {
-            format!("there is no month {m}")
+            DateError::NoMonth { year: y, month: m }
         }
     })
 }

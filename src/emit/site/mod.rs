@@ -48,7 +48,50 @@ pub struct Fired {
     pub message: String,
 }
 
-fn environment(theme: &Theme, names: Arc<links::Names>) -> Result<Environment<'static>, String> {
+/// Why a site cannot be rendered: the project's theme is broken (a
+/// template that does not compile or render, a file that cannot be read),
+/// or an id cannot name a page.
+#[derive(Debug)]
+pub enum RenderError {
+    /// A template failed; `what` says where (`template `x``, `rendering `p``).
+    Template {
+        what: Option<String>,
+        source: minijinja::Error,
+    },
+    Theme(theme::ThemeError),
+    /// An id that is not valid cannot name a page.
+    InvalidId(String),
+}
+
+impl RenderError {
+    fn template(what: impl Into<Option<String>>) -> impl FnOnce(minijinja::Error) -> RenderError {
+        let what = what.into();
+        |source| RenderError::Template { what, source }
+    }
+}
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RenderError::Template {
+                what: Some(what),
+                source,
+            } => write!(f, "{what}: {source:#}"),
+            RenderError::Template { what: None, source } => write!(f, "{source:#}"),
+            RenderError::Theme(e) => e.fmt(f),
+            RenderError::InvalidId(id) => {
+                write!(f, "`{id}` is not a valid id; it cannot name a page")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RenderError {}
+
+fn environment(
+    theme: &Theme,
+    names: Arc<links::Names>,
+) -> Result<Environment<'static>, RenderError> {
     let mut env = Environment::new();
     links::register(&mut env, names);
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
@@ -57,7 +100,7 @@ fn environment(theme: &Theme, names: Arc<links::Names>) -> Result<Environment<'s
     });
     for (name, source) in &theme.templates {
         env.add_template_owned(name.clone(), source.clone())
-            .map_err(|e| format!("template `{name}`: {e:#}"))?;
+            .map_err(RenderError::template(format!("template `{name}`")))?;
     }
     Ok(env)
 }
@@ -71,7 +114,7 @@ pub fn render(
     fired: &[Fired],
     memo: &mut Memo,
     priority: Option<Priority>,
-) -> Result<Vec<OutFile>, String> {
+) -> Result<Vec<OutFile>, RenderError> {
     let (names, values) = rayon::join(
         || Arc::new(links::Names::of(catalog)),
         || Values::of(catalog, memo),
@@ -162,7 +205,7 @@ impl<'a> Renderer<'a> {
         fired: &'a [Fired],
         names: Arc<links::Names>,
         values: &'a Values,
-    ) -> Result<Renderer<'a>, String> {
+    ) -> Result<Renderer<'a>, RenderError> {
         let nav_items = NAV
             .iter()
             .map(|(key, href, label)| context! { key => *key, href => *href, label => *label })
@@ -209,11 +252,11 @@ impl<'a> Renderer<'a> {
     }
 
     /// Renders one page, `root` leading back to the site's top.
-    fn render(&self, spec: &PageSpec, root: &str) -> Result<OutFile, String> {
+    fn render(&self, spec: &PageSpec, root: &str) -> Result<OutFile, RenderError> {
         let template = self
             .env
             .get_template(spec.template)
-            .map_err(|e| format!("{e:#}"))?;
+            .map_err(RenderError::template(None))?;
         // The lifecycle strip is drawn only for a service page being rendered.
         let strip = (spec.template == "service.html").then(|| {
             let stage = spec
@@ -236,7 +279,7 @@ impl<'a> Renderer<'a> {
         };
         let html = template
             .render(ctx)
-            .map_err(|e| format!("rendering `{}`: {e:#}", spec.path))?;
+            .map_err(RenderError::template(format!("rendering `{}`", spec.path)))?;
         Ok(OutFile::new(&spec.path, html.into_bytes()))
     }
 
@@ -247,7 +290,7 @@ impl<'a> Renderer<'a> {
         spec: &PageSpec,
         previous: &std::collections::HashMap<String, memo::Page>,
         names: &links::Names,
-    ) -> Result<Rendered, String> {
+    ) -> Result<Rendered, RenderError> {
         if let Some(fp) = spec.fingerprint
             && let Some(page) = memo::reusable(previous, &spec.path, fp, names)
         {
@@ -277,7 +320,7 @@ impl<'a> Renderer<'a> {
 
     /// The server's "not found" page is served at any depth: it links from
     /// the base URL.
-    fn not_found(&self) -> Result<OutFile, String> {
+    fn not_found(&self) -> Result<OutFile, RenderError> {
         let base_url = self.catalog.pmo.base_url.as_deref().unwrap_or("/");
         let base = if base_url.ends_with('/') {
             base_url.to_string()

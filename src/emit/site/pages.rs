@@ -5,6 +5,7 @@
 
 use minijinja::value::Value;
 
+use super::RenderError;
 use super::values::Values;
 use crate::base::EntityKind;
 use crate::emit::catalog::Catalog;
@@ -69,7 +70,7 @@ pub(super) fn plan(
     values: &Values,
     overview: Option<u64>,
     fingerprint: &Fingerprint,
-) -> Result<Vec<PageSpec>, String> {
+) -> Result<Vec<PageSpec>, RenderError> {
     let mut specs: Vec<PageSpec> = NAV
         .iter()
         .map(|(key, path, _)| PageSpec {
@@ -83,10 +84,13 @@ pub(super) fn plan(
         .collect();
     for &(kind, template, nav) in ENTITY_PAGES {
         let list = kind.list();
-        let by_id = values.ix.get_attr(list).map_err(|e| e.to_string())?;
+        let by_id = values
+            .ix
+            .get_attr(list)
+            .map_err(RenderError::template(None))?;
         for (id, listed) in entities(catalog, kind) {
             if !is_valid_id(id) {
-                return Err(format!("`{id}` is not a valid id; it cannot name a page"));
+                return Err(RenderError::InvalidId(id.to_string()));
             }
             let own = values.hash(list, id);
             let shown = listed.into_iter().map(|s| values.hash("services", s));

@@ -37,6 +37,31 @@ const TEMPLATES: &[(&str, &[u8])] = embed!(
 const ASSETS: &[(&str, &[u8])] =
     embed!("assets/style.css", "assets/search.js", "assets/favicon.svg");
 
+/// Why the project's `theme/` cannot be loaded.
+#[derive(Debug)]
+pub enum ThemeError {
+    Walk(walkdir::Error),
+    /// A file (its name inside `theme/`) cannot be read.
+    Read {
+        name: String,
+        source: std::io::Error,
+    },
+    /// A template (its name inside `theme/`) is not UTF-8 text.
+    NotUtf8 {
+        name: String,
+    },
+}
+
+impl std::fmt::Display for ThemeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ThemeError::Walk(e) => write!(f, "cannot read the theme: {e}"),
+            ThemeError::Read { name, source } => write!(f, "cannot read `theme/{name}`: {source}"),
+            ThemeError::NotUtf8 { name } => write!(f, "`theme/{name}` is not UTF-8 text"),
+        }
+    }
+}
+
 /// Templates by name and assets by site path.
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
@@ -48,7 +73,7 @@ pub struct Theme {
 
 impl Theme {
     /// The default theme with the project's `theme/` folder laid over it.
-    pub fn load(project_root: &Path) -> Result<Theme, String> {
+    pub fn load(project_root: &Path) -> Result<Theme, ThemeError> {
         let mut theme = Theme::default();
         for (name, bytes) in TEMPLATES {
             theme
@@ -63,7 +88,7 @@ impl Theme {
             return Ok(theme);
         }
         for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
-            let entry = entry.map_err(|e| format!("cannot read the theme: {e}"))?;
+            let entry = entry.map_err(ThemeError::Walk)?;
             if !entry.file_type().is_file() {
                 continue;
             }
@@ -76,11 +101,14 @@ impl Theme {
             if name.split('/').any(|part| part.starts_with('.')) {
                 continue;
             }
-            let bytes = std::fs::read(entry.path())
-                .map_err(|e| format!("cannot read `theme/{name}`: {e}"))?;
+            let bytes = match std::fs::read(entry.path()) {
+                Ok(bytes) => bytes,
+                Err(source) => return Err(ThemeError::Read { name, source }),
+            };
             if !name.contains('/') && name.ends_with(".html") {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| format!("`theme/{name}` is not UTF-8 text"))?;
+                let Ok(text) = String::from_utf8(bytes) else {
+                    return Err(ThemeError::NotUtf8 { name });
+                };
                 theme.templates.insert(name, text);
                 theme.custom_templates = true;
             } else {

@@ -1,5 +1,5 @@
 //! Pipeline benchmarks: `compile::compile` (discover, parse, lower, check) on
-//! synthetic projects of 100, 1,000 and 5,000 services (`pmoc::synth`) and on
+//! synthetic projects of 100, 1,000 and 5,000 services (`pmoc_synth`) and on
 //! `examples/acme`.
 //!
 //! Run with `cargo bench --bench pipeline`. `PMOC_BENCH_RUNS` sets the number
@@ -105,7 +105,7 @@ fn main() {
     for (services, runs) in [(100, runs), (1_000, runs), (5_000, runs.min(3))] {
         let dir = scratch.path().join(format!("synth-{services}"));
         let start = Instant::now();
-        pmoc::synth::write_project(&dir, services).expect("the project is written");
+        pmoc_synth::write_project(&dir, services).expect("the project is written");
         let took = start.elapsed();
         let files = std::fs::read_dir(dir.join("services")).map_or(0, |d| d.count());
         println!(

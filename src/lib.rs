@@ -22,7 +22,6 @@ pub mod emit;
 pub mod lower;
 pub mod model;
 pub mod syntax;
-pub mod synth;
 
 use std::process::ExitCode;
 

@@ -1,5 +1,5 @@
 //! Pipeline benchmarks: `compile::compile` (discover, parse, lower, check) on
-//! synthetic projects of 100, 1,000 and 5,000 services (`pmoc::synth`) and on
+//! synthetic projects of 100, 1,000 and 5,000 services (`pmoc_synth`) and on
 //! `examples/acme`.
 //!
 //! Run with `cargo bench --bench pipeline`. `PMOC_BENCH_RUNS` sets the number
@@ -99,13 +99,20 @@ struct Case {
 fn main() {
     let runs = runs_from_env();
     let scratch = tempfile::tempdir().expect("a temporary folder");
+    let cases = cases(scratch.path(), runs);
+    compile_times(&cases);
+    after_compiling(&cases[2]);
+}
+
+/// The generated projects (checked clean) and the example.
+fn cases(scratch: &Path, runs: usize) -> Vec<Case> {
     let mut cases = Vec::new();
 
     println!("generating synthetic projects");
     for (services, runs) in [(100, runs), (1_000, runs), (5_000, runs.min(3))] {
-        let dir = scratch.path().join(format!("synth-{services}"));
+        let dir = scratch.join(format!("synth-{services}"));
         let start = Instant::now();
-        pmoc::synth::write_project(&dir, services).expect("the project is written");
+        pmoc_synth::write_project(&dir, services).expect("the project is written");
         let took = start.elapsed();
         let files = std::fs::read_dir(dir.join("services")).map_or(0, |d| d.count());
         println!(
@@ -127,7 +134,11 @@ fn main() {
         dir: acme,
         runs,
     });
+    cases
+}
 
+/// Compile time by project size, as ratios to the smallest.
+fn compile_times(cases: &[Case]) {
     println!();
     println!(
         "{:<24} {:>8} {:>5} {:>11} {:>11} {:>11} {:>12} {:>9}",
@@ -135,7 +146,7 @@ fn main() {
     );
     let options = Options::default();
     let mut base: Option<Duration> = None;
-    for case in &cases {
+    for case in cases {
         let stats = bench(&case.name, case.runs, || {
             compile(&case.dir, &options).expect("the project compiles")
         });
@@ -152,10 +163,12 @@ fn main() {
             stats.median.as_secs_f64() / base.as_secs_f64()
         );
     }
+}
 
-    // The stages after compiling, on the largest project: what a watch round
-    // costs besides parsing.
-    let largest = &cases[2];
+/// The stages after compiling, on the largest project: what a watch round
+/// costs besides parsing.
+fn after_compiling(largest: &Case) {
+    let options = Options::default();
     let compiled = compile(&largest.dir, &options).expect("the project compiles");
     let catalog = bench("catalog", largest.runs, || {
         pmoc::emit::catalog::build(&compiled.model, compiled.as_of)

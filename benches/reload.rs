@@ -2,7 +2,7 @@
 //! file to having the new page, as the live-reload script sees it (the
 //! server-sent event for the page it shows arrives, then the page is fetched
 //! and holds the edit). Ten edits per project, on `examples/acme` and on a
-//! generated 5,000-service project (`pmoc::synth`); prints median, min and
+//! generated 5,000-service project (`pmoc_synth`); prints median, min and
 //! max, and the median of the whole round (every page written), which the
 //! server finishes after the page in view. Each edit waits for the previous
 //! round to end, as edits by someone reading the page would. The server
@@ -191,8 +191,8 @@ fn main() {
     report("examples/acme (33 services)", samples);
 
     let big = tempfile::tempdir().unwrap();
-    pmoc::synth::write_project(big.path(), services).unwrap();
-    let sample = pmoc::synth::sample_service(big.path()).unwrap();
+    pmoc_synth::write_project(big.path(), services).unwrap();
+    let sample = pmoc_synth::sample_service(big.path()).unwrap();
     let page = format!("/services/{}.html", sample.id);
     let samples = measure(big.path(), &sample.file, &sample.name, &page, edits);
     report(&format!("synthetic ({services} services)"), samples);

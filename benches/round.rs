@@ -1,7 +1,7 @@
 //! One `watch` round after an edit, in process (`pmoc::engine::Engine::round`):
 //! the part of save-to-reloaded latency that is pmoc's own work (no
 //! file-system events, no HTTP). A generated 5,000-service project
-//! (`pmoc::synth`) is built once, then one service is renamed and a round
+//! (`pmoc_synth`) is built once, then one service is renamed and a round
 //! runs, ten times; prints median, min and max.
 //!
 //! Run with `cargo bench --bench round`. `PMOC_RELOAD_EDITS` sets the number
@@ -23,13 +23,13 @@ fn main() {
     let edits = env_number("PMOC_RELOAD_EDITS", 10);
     let services = env_number("PMOC_RELOAD_SERVICES", 5000);
     let dir = tempfile::tempdir().unwrap();
-    pmoc::synth::write_project(dir.path(), services).unwrap();
+    pmoc_synth::write_project(dir.path(), services).unwrap();
     let mut engine = Engine::new(dir.path().to_path_buf(), None, false).unwrap();
     let first = Instant::now();
     assert!(engine.round(&Live::default()).unwrap().is_empty());
     println!("first round: {:.1} ms", first.elapsed().as_secs_f64() * 1e3);
 
-    let sample = pmoc::synth::sample_service(dir.path()).unwrap();
+    let sample = pmoc_synth::sample_service(dir.path()).unwrap();
     let (file, from) = (dir.path().join(&sample.file), sample.name);
     let original = std::fs::read_to_string(&file).unwrap();
     let mut samples: Vec<Duration> = Vec::new();

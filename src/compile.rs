@@ -190,57 +190,8 @@ pub fn compile_root(
     options: &Options,
     cache: &mut Cache,
 ) -> Result<Compiled, Error> {
-    // The manifest first: it says what discovery leaves out.
-    let manifest = manifest_settings(&root)?;
-    let filter = Filter::new(
-        &root,
-        &Skip {
-            output: Some(manifest.output),
-            exclude: manifest.exclude,
-        },
-    );
-    let out = options
-        .out
-        .as_ref()
-        .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone()));
-    let found = discover::sources(&filter)?;
-    let found: Vec<Found> = match out {
-        Some(out) => found
-            .into_iter()
-            .filter(|f| !f.path.starts_with(&out))
-            .collect(),
-        None => found,
-    };
-    let inputs = found
-        .into_iter()
-        .map(|f| {
-            let bytes = read(&f)?;
-            Ok((f, bytes))
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
-    let work: Vec<_> = inputs
-        .into_iter()
-        .enumerate()
-        .map(|(i, (f, bytes))| {
-            let id = FileId(i as u32);
-            let cached = cache.get(id, &f, &bytes);
-            (id, f, bytes, cached)
-        })
-        .collect();
-    cache.parsed = work.iter().filter(|w| w.3.is_none()).count();
-    let results: Vec<(Vec<u8>, Arc<FileResult>)> = parse_pool().install(|| {
-        work.into_par_iter()
-            .map(|(id, f, bytes, cached)| match cached {
-                Some(result) => (bytes, result),
-                None => {
-                    let is_manifest = f.name == discover::MANIFEST;
-                    let result = process(id, f, bytes.clone(), is_manifest);
-                    (bytes, Arc::new(result))
-                }
-            })
-            .collect()
-    });
-
+    let (filter, inputs) = read_sources(&root, options)?;
+    let results = cache.parse(inputs);
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut diagnostics = Vec::new();
@@ -281,6 +232,64 @@ pub fn compile_root(
         as_of,
         filter,
     })
+}
+
+/// A source file found and read.
+type Input = (Found, Vec<u8>);
+
+/// Discovery's filter (from the manifest, read first: it says what
+/// discovery leaves out) and every source file's bytes, in order.
+fn read_sources(root: &Path, options: &Options) -> Result<(Filter, Vec<Input>), Error> {
+    let manifest = manifest_settings(root)?;
+    let filter = Filter::new(
+        root,
+        &Skip {
+            output: Some(manifest.output),
+            exclude: manifest.exclude,
+        },
+    );
+    let out = options
+        .out
+        .as_ref()
+        .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone()));
+    let inputs = discover::sources(&filter)?
+        .into_iter()
+        .filter(|f| out.as_ref().is_none_or(|out| !f.path.starts_with(out)))
+        .map(|f| {
+            let bytes = read(&f)?;
+            Ok((f, bytes))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    Ok((filter, inputs))
+}
+
+impl Cache {
+    /// Each file's parse and lowering, from the cache where its name,
+    /// position and bytes are unchanged, else made now (in parallel).
+    fn parse(&mut self, inputs: Vec<Input>) -> Vec<(Vec<u8>, Arc<FileResult>)> {
+        let work: Vec<_> = inputs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (f, bytes))| {
+                let id = FileId(i as u32);
+                let cached = self.get(id, &f, &bytes);
+                (id, f, bytes, cached)
+            })
+            .collect();
+        self.parsed = work.iter().filter(|w| w.3.is_none()).count();
+        parse_pool().install(|| {
+            work.into_par_iter()
+                .map(|(id, f, bytes, cached)| match cached {
+                    Some(result) => (bytes, result),
+                    None => {
+                        let is_manifest = f.name == discover::MANIFEST;
+                        let result = process(id, f, bytes.clone(), is_manifest);
+                        (bytes, Arc::new(result))
+                    }
+                })
+                .collect()
+        })
+    }
 }
 
 /// Parsing recurses: parse on threads with a stack for the deepest nesting

@@ -28,7 +28,6 @@ mod error;
 pub mod lower;
 pub mod model;
 pub mod syntax;
-pub mod synth;
 
 use std::process::ExitCode;
 

@@ -1,32 +1,68 @@
 //! A real browser: headless Chromium opens the built example from
 //! `file://`, searches for a service, follows the result and finds its SLA
 //! table, failing on any console error or exception. Without Chromium (a
-//! user's plain `cargo test`) the test says so and passes; with `CI` set it
-//! must run.
+//! user's plain `cargo test`) the tests show as ignored, with a note saying
+//! why; with `CI` set they must run, and fail.
+//!
+//! The harness is libtest-mimic (`harness = false` in Cargo.toml): the
+//! built-in one cannot mark a test ignored at run time. Each test is a
+//! `Trial` in [`TESTS`]; filters and flags work as with `cargo test`
+//! (`--ignored` runs them anyway, and they fail without Chromium).
 
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, LaunchOptions};
+use libtest_mimic::{Arguments, Trial};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 
-/// The browser, or `None` (with a note) where it is not installed.
-pub fn browser(profile: &Path) -> Option<Browser> {
-    if !Path::new(CHROMIUM).exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but {CHROMIUM} is missing: .ci/run installs it"
-        );
+/// The browser tests, by name.
+const TESTS: [(&str, fn()); 3] = [
+    (
+        "search_from_file_url_leads_to_the_sla_table",
+        search_from_file_url_leads_to_the_sla_table,
+    ),
+    ("a_script_error_is_caught", a_script_error_is_caught),
+    (
+        "a_served_page_reloads_after_an_edit",
+        a_served_page_reloads_after_an_edit,
+    ),
+];
+
+fn main() -> ExitCode {
+    let args = Arguments::from_args();
+    // Ignored only outside CI: there a missing browser is a failure.
+    let ignored = !Path::new(CHROMIUM).exists() && std::env::var_os("CI").is_none();
+    if ignored {
         eprintln!(
-            "skipped: {CHROMIUM} not found (install Debian's `chromium` to run the browser tests)"
+            "browser tests ignored: {CHROMIUM} not found (install Debian's `chromium` to run them)"
         );
-        return None;
     }
+    let trials = TESTS
+        .into_iter()
+        .map(|(name, test)| {
+            let run = move || {
+                test();
+                Ok(())
+            };
+            Trial::test(name, run).with_ignored_flag(ignored)
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit_code()
+}
+
+/// The browser; a test that runs without one fails.
+pub fn browser(profile: &Path) -> Browser {
+    assert!(
+        Path::new(CHROMIUM).exists(),
+        "{CHROMIUM} is missing: .ci/run installs it (Debian's `chromium`)"
+    );
     let args: Vec<&std::ffi::OsStr> = [
         "--disable-gpu",
         "--disable-background-networking",
@@ -49,7 +85,7 @@ pub fn browser(profile: &Path) -> Option<Browser> {
         .idle_browser_timeout(Duration::from_secs(120))
         .build()
         .expect("launch options");
-    Some(Browser::new(options).expect("chromium starts"))
+    Browser::new(options).expect("chromium starts")
 }
 
 /// Collects console errors, exceptions and failed loads of a tab.
@@ -82,12 +118,9 @@ pub fn watch_errors(tab: &headless_chrome::Tab) -> Arc<Mutex<Vec<String>>> {
     errors
 }
 
-#[test]
 fn search_from_file_url_leads_to_the_sla_table() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(browser) = browser(&tmp.path().join("profile")) else {
-        return;
-    };
+    let browser = browser(&tmp.path().join("profile"));
     let out = tmp.path().join("site");
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
     common::build_into(&example, &out);
@@ -146,12 +179,9 @@ pub fn wait_for_url(tab: &headless_chrome::Tab, suffix: &str) -> String {
 }
 
 /// The error watch itself catches errors: a theme whose script throws.
-#[test]
 fn a_script_error_is_caught() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(browser) = browser(&tmp.path().join("profile")) else {
-        return;
-    };
+    let browser = browser(&tmp.path().join("profile"));
     let project = tmp.path().join("p");
     std::fs::create_dir_all(project.join("theme/assets")).unwrap();
     std::fs::write(project.join("pmo.kdl"), "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"2026-11-01\" }\nperson \"ann\" name=\"Ann\"\n").unwrap();
@@ -183,12 +213,9 @@ fn a_script_error_is_caught() {
 }
 
 /// `pmoc serve` in the browser: an edit reloads the open page by itself.
-#[test]
 fn a_served_page_reloads_after_an_edit() {
     let tmp = tempfile::tempdir().unwrap();
-    let Some(browser) = browser(&tmp.path().join("profile")) else {
-        return;
-    };
+    let browser = browser(&tmp.path().join("profile"));
     let dir = common::project();
     let served = common::Served::start(dir.path(), &[]);
     served.wait_for("/services/keep.html", "the first build", |s, _| s == 200);

@@ -1,6 +1,6 @@
 //! `pmoc-synth DIR N`: writes a synthetic, clean project of N services into
-//! DIR (see `pmoc::synth`), for benchmarks and scale tests. Exit 0 when
-//! written, 1 when DIR cannot be written, 2 on bad arguments.
+//! DIR (see `pmoc_synth::write_project`), for benchmarks and scale tests.
+//! Exit 0 when written, 1 when DIR cannot be written, 2 on bad arguments.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,7 +17,7 @@ fn main() -> ExitCode {
         eprintln!("pmoc-synth: `{n}` is not a number of services\n{USAGE}");
         return ExitCode::from(2);
     };
-    match pmoc::synth::write_project(Path::new(dir), n) {
+    match pmoc_synth::write_project(Path::new(dir), n) {
         Ok(()) => {
             eprintln!("wrote a project of {n} services to {dir}");
             ExitCode::SUCCESS

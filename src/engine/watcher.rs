@@ -18,9 +18,11 @@ use super::{Engine, Live};
 use crate::Error;
 use crate::discover::Filter;
 
-/// Editor droppings and other paths that never trigger a rebuild.
+/// Editor droppings and other paths that never trigger a rebuild. A hidden
+/// `.kdl` file is not one: discovery reads it, so a change to it counts.
 fn ignored_name(name: &str) -> bool {
-    name.starts_with('.')
+    (name.starts_with('.') && !name.ends_with(".kdl"))
+        || name.starts_with(".#")
         || name.ends_with('~')
         || name.ends_with(".swp")
         || name.ends_with(".swx")
@@ -32,9 +34,10 @@ fn ignored_name(name: &str) -> bool {
 
 /// Whether a change at `path` can change the site: a `.kdl` file, or a
 /// folder renamed or removed (it may have held sources), that discovery's
-/// `filter` does not skip; a metrics CSV or a `theme/` file with no hidden
-/// or `target` folder on its way. Never a path in the output folder `out`,
-/// nor an editor's dropping.
+/// `filter` does not skip; a `theme/` file with no hidden or `target`
+/// folder on its way. Never a path in the output folder `out`, nor an
+/// editor's dropping. (Metrics CSVs are not read yet, so they are not
+/// watched either.)
 pub fn relevant(path: &Path, filter: &Filter, out: &Path) -> bool {
     if path.starts_with(out) {
         return false;
@@ -59,7 +62,6 @@ pub fn relevant(path: &Path, filter: &Filter, out: &Path) -> bool {
     let ext = Path::new(name).extension().and_then(|e| e.to_str());
     match ext {
         Some("kdl") => !filter.skips(path, false),
-        Some("csv") => parts.first().is_some_and(|p| p == "metrics") && !hidden(),
         _ if parts.first().is_some_and(|p| p == "theme") => !hidden(),
         // A folder renamed or removed may have held sources.
         None => !path.is_file() && !filter.skips(path, true),
@@ -256,7 +258,7 @@ mod tests {
         for yes in [
             "/p/a.kdl",
             "/p/services/x.kdl",
-            "/p/metrics/2026.csv",
+            "/p/.hidden.kdl",
             "/p/theme/service.html",
             "/p/theme/assets/style.css",
         ] {
@@ -275,7 +277,9 @@ mod tests {
             "/p/notes.md",
             "/p/other/data.csv",
             "/p/theme/.cache/x",
-            "/p/metrics/target/a.csv",
+            "/p/.hidden/x.kdl",
+            // Metrics are not read yet: a CSV changes nothing.
+            "/p/metrics/2026.csv",
             "/elsewhere/a.kdl",
         ] {
             assert!(!relevant(Path::new(no), &filter, out), "{no}");

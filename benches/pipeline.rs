@@ -77,12 +77,12 @@ fn runs_from_env() -> usize {
 }
 
 /// Compiles the project at `dir`, insisting that it is clean (a synthetic
-/// project with findings would time the wrong thing); returns its service count.
+/// project with diagnostics would time the wrong thing); returns its service count.
 fn check_clean(dir: &Path) -> usize {
     let compiled = compile(dir, &Options::default()).expect("the project compiles");
     assert!(
         compiled.diagnostics.is_empty(),
-        "{} has {} findings; run `pmoc check` on it",
+        "{} has {} diagnostics; run `pmoc check` on it",
         dir.display(),
         compiled.diagnostics.len()
     );

@@ -17,7 +17,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check a project and report every finding.
+    /// Check a project and report every diagnostic.
     Check(CheckArgs),
     /// Check a project, then write its documentation site and catalog.json.
     Build(BuildArgs),
@@ -39,7 +39,7 @@ pub struct CheckArgs {
     /// The project folder, or a file or folder inside it.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// How to print the findings.
+    /// How to print the diagnostics.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
     /// Treat warnings as errors.

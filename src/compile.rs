@@ -26,7 +26,7 @@ pub struct Options {
     pub out: Option<PathBuf>,
 }
 
-/// The result of a compilation: the model (after checks), every finding, and
+/// The result of a compilation: the model (after checks), every diagnostic, and
 /// the sources they point into.
 pub struct Compiled {
     pub root: PathBuf,
@@ -154,7 +154,7 @@ pub struct ManifestSettings {
 }
 
 /// Reads `output` and `exclude` from the manifest (a manifest that does not
-/// parse gives the defaults; its findings come with the compilation).
+/// parse gives the defaults; its diagnostics come with the compilation).
 pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Error> {
     let manifest = Found {
         name: discover::MANIFEST.into(),

@@ -1,20 +1,20 @@
 //! `pmoc` compiles a PMO's service catalogue, written in KDL, into checked
-//! findings, a JSON catalog and a documentation site.
+//! diagnostics, a JSON catalog and a documentation site.
 //!
 //! The pipeline, each step a module:
 //!
 //! 1. [`discover`]: find the project root (`pmo.kdl`) and its `*.kdl` sources.
-//! 2. [`syntax`]: parse each file as KDL; syntax errors are findings, never panics.
-//! 3. [`lower`]: each document into the typed [`model`], keeping spans; schema findings.
+//! 2. [`syntax`]: parse each file as KDL; syntax errors are diagnostics, never panics.
+//! 3. [`lower`]: each document into the typed [`model`], keeping spans; schema diagnostics.
 //! 4. [`check`]: the model rules, one module per rule family.
-//! 5. [`emit`]: findings in human, short, JSON, GitHub and SARIF form.
+//! 5. [`emit`]: diagnostics in human, short, JSON, GitHub and SARIF form.
 //! 6. [`engine`]: the site rendered from a compilation and published, once
 //!    for `build` or round after round for `watch` and `serve` (with the file
 //!    watcher and the dev server), keeping what the next round can reuse.
 //!
 //! [`compile`] runs steps 1–4 once; the [`commands`] turn the command line
 //! into calls to `compile` and the engine, and print.
-//! Findings are plain data ([`base::Diagnostic`]) until `emit` prints them.
+//! Diagnostics are plain data ([`base::Diagnostic`]) until `emit` prints them.
 
 pub mod base;
 pub mod check;

@@ -1,6 +1,6 @@
 //! Syntax: one file's text into a KDL document, or its `kdl-syntax`
-//! findings. Never fails and never panics: text that is not UTF-8, too large
-//! or nested too deeply for the parser is a finding like any other.
+//! diagnostics. Never fails and never panics: text that is not UTF-8, too large
+//! or nested too deeply for the parser is a diagnostic like any other.
 
 use kdl::KdlDocument;
 
@@ -16,7 +16,7 @@ pub const MAX_DEPTH: usize = 64;
 /// The stack a parsing thread needs for [`MAX_DEPTH`] levels, with room to spare.
 pub const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
-/// Decodes a file's bytes. Invalid UTF-8 is a `kdl-syntax` finding at the
+/// Decodes a file's bytes. Invalid UTF-8 is a `kdl-syntax` diagnostic at the
 /// first bad byte; the text is then decoded lossily so it can be shown.
 pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, Option<Diagnostic>) {
     match String::from_utf8(bytes) {

@@ -132,7 +132,7 @@ fn a_syntax_error_hides_nothing_and_sets_off_no_cascade() {
     assert!(found.contains(&"kdl-syntax".to_string()));
     assert!(
         found.contains(&"unknown-node".to_string()),
-        "schema findings of other files are reported: {found:?}"
+        "schema diagnostics of other files are reported: {found:?}"
     );
     assert!(
         !found.contains(&"unknown-reference".to_string()),
@@ -166,7 +166,7 @@ fn hostile_files_give_findings_not_panics() {
         .map(|d| d["file"].as_str().unwrap())
         .collect();
     for f in ["binary.kdl", "deep.kdl", "half.kdl", "huge.kdl"] {
-        assert!(files.contains(&f), "{f} gives a finding: {files:?}");
+        assert!(files.contains(&f), "{f} gives a diagnostic: {files:?}");
     }
     assert!(codes(&o).iter().all(|c| c == "kdl-syntax"));
 }

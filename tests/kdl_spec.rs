@@ -50,7 +50,7 @@ fn spec_inputs() {
         if should_fail {
             failing += 1;
             if syntax.is_empty() || compiled.error_count() == 0 {
-                wrong.push(format!("{name}: no kdl-syntax finding"));
+                wrong.push(format!("{name}: no kdl-syntax diagnostic"));
             } else if !syntax
                 .iter()
                 .all(|d| compiled.sources.get(d.span.file).name == "input.kdl")

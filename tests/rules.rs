@@ -1,6 +1,6 @@
 //! Every rule code has a fixture that triggers it and a passing variant that
 //! does not: `tests/fixtures/rules/<case>/{fail,pass}`. A fail project must
-//! give exactly the findings in its `expected.txt` (severity, code, file,
+//! give exactly the diagnostics in its `expected.txt` (severity, code, file,
 //! line, column); a pass project must give none.
 
 use std::collections::BTreeSet;
@@ -10,7 +10,7 @@ use pmoc::base::Code;
 use pmoc::compile::{Options, compile};
 use pmoc::emit::Location;
 
-fn findings(project: &Path) -> Vec<String> {
+fn diagnostics(project: &Path) -> Vec<String> {
     let compiled = compile(project, &Options::default()).expect("the fixture compiles");
     compiled
         .diagnostics
@@ -50,16 +50,16 @@ fn every_fixture_gives_exactly_its_expected_findings() {
     let mut failures = Vec::new();
     for case in &cases {
         let name = case.file_name().unwrap().to_string_lossy();
-        let got = findings(&case.join("fail"));
+        let got = diagnostics(&case.join("fail"));
         let want = expected(case);
         if got != want {
             failures.push(format!(
                 "{name}/fail:\n  expected {want:?}\n  got      {got:?}"
             ));
         }
-        let clean = findings(&case.join("pass"));
+        let clean = diagnostics(&case.join("pass"));
         if !clean.is_empty() {
-            failures.push(format!("{name}/pass: expected no findings, got {clean:?}"));
+            failures.push(format!("{name}/pass: expected no diagnostics, got {clean:?}"));
         }
     }
     assert!(

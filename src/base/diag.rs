@@ -18,14 +18,14 @@ impl Severity {
     }
 }
 
-/// A secondary place that matters to a finding.
+/// A secondary place that matters to a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
     pub span: Span,
     pub message: String,
 }
 
-/// One finding: a code, where it is, what it means and how to fix it.
+/// One diagnostic: a code, where it is, what it means and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
@@ -37,7 +37,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A finding at its code's default severity.
+    /// A diagnostic at its code's default severity.
     pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,

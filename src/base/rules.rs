@@ -102,7 +102,7 @@ impl Code {
         Code::ALL.iter().copied().find(|c| c.as_str() == name)
     }
 
-    /// Syntax and schema findings are always errors: `lints` cannot touch them.
+    /// Syntax and schema diagnostics are always errors: `lints` cannot touch them.
     pub fn is_lintable(self) -> bool {
         !matches!(self.family(), Family::Syntax | Family::Schema)
     }

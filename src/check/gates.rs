@@ -147,7 +147,7 @@ fn decision_rules(index: &Index, service: &Service, decision: &Decision) -> Vec<
     diags
 }
 
-/// `decision-incomplete`: one finding per missing item.
+/// `decision-incomplete`: one diagnostic per missing item.
 fn decision_incomplete(service: &Service, decision: &Decision) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     let at = &decision.gate;

@@ -18,7 +18,7 @@ pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     diags
 }
 
-/// A finding about something the service lacks, at its id.
+/// A diagnostic about something the service lacks, at its id.
 fn absent(service: &Service, code: Code, message: String) -> Diagnostic {
     at_declaration(code, &service.id, service.stage, message)
 }
@@ -119,7 +119,7 @@ fn stage_block(index: &Index, service: &Service, stage: Stage) -> Vec<Diagnostic
     diags
 }
 
-/// What a stage block lacks: the whole block (one finding), or each field.
+/// What a stage block lacks: the whole block (one diagnostic), or each field.
 fn missing_items(block: &str, present: bool, fields: &[(&str, bool)]) -> Vec<String> {
     if !present {
         return vec![format!("has no `{block}` block")];

@@ -1,5 +1,5 @@
 //! Checks: the model rules of section 4, one module per rule family. Each
-//! family is a function from the model's [`Index`] to findings at their codes' default
+//! family is a function from the model's [`Index`] to diagnostics at their codes' default
 //! severity; [`apply_lints`] then applies the manifest's `lints`.
 
 mod dependencies;
@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use crate::base::{Code, Diagnostic, Severity, Spanned};
 use crate::model::*;
 
-/// A finding about something absent from a declaration: at its id, with a
+/// A diagnostic about something absent from a declaration: at its id, with a
 /// label on its stage where it has one (section 8).
 pub fn at_declaration(
     code: Code,
@@ -44,7 +44,7 @@ pub fn check(model: &mut Model, as_of: Date) -> Vec<Diagnostic> {
         gates::check,
         triggers::check,
     ];
-    // The families are independent: they run side by side (the findings
+    // The families are independent: they run side by side (the diagnostics
     // are sorted later, so their order here does not matter).
     let found: Vec<Vec<Diagnostic>> = families.par_iter().map(|family| family(&index)).collect();
     diags.extend(found.into_iter().flatten());

@@ -1,7 +1,7 @@
 //! `pmoc build`: check, then publish the catalog and the site once with the
 //! engine ([`crate::engine::build`]). On errors it prints them and writes
 //! nothing; the previous site stays whole. This module turns the arguments
-//! into options, prints the findings and the status line, and returns the
+//! into options, prints the diagnostics and the status line, and returns the
 //! exit code.
 
 use std::process::ExitCode;

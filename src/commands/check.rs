@@ -24,7 +24,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     }
 }
 
-/// Prints the findings in a format, then the closing summary on stderr.
+/// Prints the diagnostics in a format, then the closing summary on stderr.
 pub fn report(compiled: &Compiled, format: Format) {
     let diags = &compiled.diagnostics;
     let sources = &compiled.sources;

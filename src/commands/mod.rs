@@ -1,6 +1,6 @@
 //! The commands: each turns one verb of the command line into settings,
 //! drives the pipeline or the [`crate::engine`], prints what it has to say
-//! and returns its exit code (0 clean, 1 findings, 2 could not run).
+//! and returns its exit code (0 clean, 1 diagnostics, 2 could not run).
 
 pub mod build;
 pub mod check;

@@ -1,5 +1,5 @@
 //! `--format github`: GitHub Actions workflow commands, and a Markdown table
-//! of every finding for the job summary.
+//! of every diagnostic for the job summary.
 
 use std::path::Path;
 
@@ -77,12 +77,12 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap) -> String {
     out
 }
 
-/// The job summary: a Markdown table of every finding.
+/// The job summary: a Markdown table of every diagnostic.
 pub fn summary_table(diags: &[Diagnostic], sources: &SourceMap, closing: &str) -> String {
     let cell = |s: &str| s.replace('|', "\\|").replace(['\n', '\r'], " ");
     let mut out = String::from("## pmoc check\n\n");
     if diags.is_empty() {
-        out.push_str(&format!("No findings ({closing}).\n"));
+        out.push_str(&format!("No diagnostics ({closing}).\n"));
         return out;
     }
     out.push_str(&format!(

@@ -1,5 +1,5 @@
 //! `--format human` (rustc-like snippets, drawn by miette) and `--format
-//! short` (one line per finding).
+//! short` (one line per diagnostic).
 
 use std::fmt;
 use std::sync::Arc;
@@ -14,7 +14,7 @@ pub fn use_colour(is_terminal: bool) -> bool {
     is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
-/// One finding as miette sees it. Labels in another file become related
+/// One diagnostic as miette sees it. Labels in another file become related
 /// reports, each with its own source.
 struct Report {
     message: String,
@@ -113,7 +113,7 @@ fn report(d: &Diagnostic, sources: &SourceMap) -> Report {
     }
 }
 
-/// Every finding as a rustc-like snippet.
+/// Every diagnostic as a rustc-like snippet.
 pub fn render(diags: &[Diagnostic], sources: &SourceMap, colour: bool) -> String {
     let theme = if colour {
         GraphicalTheme::unicode()
@@ -131,7 +131,7 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, colour: bool) -> String
     out
 }
 
-/// `path:line:col: severity[code]: message`, one line per finding.
+/// `path:line:col: severity[code]: message`, one line per diagnostic.
 pub fn render_short(diags: &[Diagnostic], sources: &SourceMap) -> String {
     diags
         .iter()

@@ -172,7 +172,7 @@ fn overlay(errors: &[LocatedDiagnostic]) -> String {
         if n == 1 { "" } else { "s" }
     );
     for e in errors {
-        // A finding without a position (a theme template) names its file only.
+        // A diagnostic without a position (a theme template) names its file only.
         let at = match e.location.line {
             0 => escape(&e.location.file),
             line => format!("{}:{line}:{}", escape(&e.location.file), e.location.column),

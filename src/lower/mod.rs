@@ -1,5 +1,5 @@
 //! Lowering: one file's KDL document into the typed [`Model`], with the
-//! schema findings of section 4 (`unknown-node`, `unknown-property`,
+//! schema diagnostics of section 4 (`unknown-node`, `unknown-property`,
 //! `missing-field`, `duplicate-field`, `wrong-type`, `invalid-value`,
 //! `invalid-id`, `misplaced-pmo`).
 //!
@@ -91,7 +91,7 @@ pub fn lower_file(file: FileId, doc: &KdlDocument, is_manifest: bool) -> (Model,
 }
 
 /// Reads a declaration: its id (the first argument), then its body with
-/// `body`. Without an id the body is still read, so its own findings are
+/// `body`. Without an id the body is still read, so its own diagnostics are
 /// reported and nothing it holds is taken for unknown, but the declaration
 /// stays out of the model: one `missing-field`, no cascade.
 fn declared<T>(mut node: Node, body: impl FnOnce(&Node, Id) -> T) -> Option<T> {

@@ -17,7 +17,7 @@ use miette::SourceSpan;
 use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, FileId, Span};
 
-/// The file being lowered and the findings so far.
+/// The file being lowered and the diagnostics so far.
 pub struct Lowering {
     pub file: FileId,
     diags: RefCell<Vec<Diagnostic>>,

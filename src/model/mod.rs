@@ -244,7 +244,7 @@ pub struct Retirement {
 
 #[derive(Debug, Clone)]
 pub struct Decision {
-    /// The gate reference: where decision findings point.
+    /// The gate reference: where decision diagnostics point.
     pub gate: Id,
     pub outcome: Option<Spanned<Outcome>>,
     pub date: Option<Spanned<Date>>,

@@ -13,7 +13,7 @@
 //! and reviewed after as-of that cover every group of a service in operation
 //! or transform, ended SLAs once retired, trigger coverage, and dependencies
 //! only on earlier services in operation or transform (so no cycles). A
-//! generated project therefore checks with no findings at all: a finding is a
+//! generated project therefore checks with no diagnostics at all: a diagnostic is a
 //! bug in the generator or in the checks.
 //!
 //! The output is deterministic: a fixed-seed LCG per function picks the

@@ -1,4 +1,4 @@
-//! A generated project is clean (no findings at all) at any size, and the
+//! A generated project is clean (no diagnostics at all) at any size, and the
 //! same size always gives the same bytes.
 
 use std::path::Path;
@@ -12,7 +12,7 @@ fn check(services: usize) {
     let compiled = compile(dir.path(), &Options::default()).expect("the project compiles");
     assert!(
         compiled.diagnostics.is_empty(),
-        "{} findings in a generated project of {services} services:\n{}",
+        "{} diagnostics in a generated project of {services} services:\n{}",
         compiled.diagnostics.len(),
         pmoc::emit::human::render_short(&compiled.diagnostics, &compiled.sources)
     );

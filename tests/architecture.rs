@@ -108,3 +108,33 @@ fn only_emit_prints_diagnostics_with_miette() {
         assert_none(dir, &["miette"], "only `emit` prints with miette");
     }
 }
+
+#[test]
+fn commands_hold_only_arguments_and_printing() {
+    assert_none(
+        "commands",
+        &[
+            "tiny_http",
+            "notify",
+            "minijinja",
+            "rayon",
+            "crate::emit::site",
+            "crate::lower",
+            "crate::check",
+        ],
+        "the engine compiles, renders, watches and serves; commands drive it",
+    );
+}
+
+#[test]
+fn the_phases_below_the_engine_know_nothing_of_it() {
+    for dir in [
+        "base", "model", "lower", "check", "emit", "compile", "discover",
+    ] {
+        assert_none(
+            dir,
+            &["crate::engine", "crate::commands", "crate::cli"],
+            "the pipeline's phases serve the engine and the commands, not the reverse",
+        );
+    }
+}

@@ -59,7 +59,9 @@ fn every_fixture_gives_exactly_its_expected_findings() {
         }
         let clean = diagnostics(&case.join("pass"));
         if !clean.is_empty() {
-            failures.push(format!("{name}/pass: expected no diagnostics, got {clean:?}"));
+            failures.push(format!(
+                "{name}/pass: expected no diagnostics, got {clean:?}"
+            ));
         }
     }
     assert!(

@@ -3,12 +3,10 @@
 //! turns the arguments into a listener and settings, prints the status
 //! lines and returns the exit code.
 
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-
-use tiny_http::Server;
 
 use crate::cli::ServeArgs;
 use crate::engine::{Live, server, watcher};
@@ -19,8 +17,8 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         Err(e) => return super::fatal(e),
     };
     let addr = SocketAddr::new(args.bind, args.port);
-    let listener = match TcpListener::bind(addr) {
-        Ok(l) => l,
+    let (server, local) = match server::listen(addr) {
+        Ok(listening) => listening,
         Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => {
             return super::fatal(format!(
                 "port {} on {} is already in use; choose another with --port",
@@ -28,11 +26,6 @@ pub fn run(args: &ServeArgs) -> ExitCode {
             ));
         }
         Err(e) => return super::fatal(format!("cannot listen on {addr}: {e}")),
-    };
-    let local = listener.local_addr().unwrap_or(addr);
-    let server = match Server::from_listener(listener, None) {
-        Ok(s) => Arc::new(s),
-        Err(e) => return super::fatal(format!("cannot serve on {addr}: {e}")),
     };
     let site = engine.out().to_path_buf();
     let live = Arc::new(Live::default());

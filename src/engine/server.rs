@@ -6,6 +6,7 @@
 //! listing them. Paths resolve inside the site folder only.
 
 use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,6 +27,15 @@ const EVENTS: &str = "/__pmoc/events";
 
 /// Answers requests, each on its own thread, with the files of `site` and
 /// the state of `live`, until the server is unblocked.
+/// Listens on `addr`: the server and the address it really has (port 0
+/// picks a free one). A busy port is an error of kind `AddrInUse`.
+pub fn listen(addr: SocketAddr) -> std::io::Result<(Arc<Server>, SocketAddr)> {
+    let listener = TcpListener::bind(addr)?;
+    let local = listener.local_addr().unwrap_or(addr);
+    let server = Server::from_listener(listener, None).map_err(std::io::Error::other)?;
+    Ok((Arc::new(server), local))
+}
+
 pub fn serve(server: &Server, site: &Path, live: &Arc<Live>) {
     for request in server.incoming_requests() {
         let (site, live) = (site.to_path_buf(), live.clone());

@@ -7,14 +7,18 @@
 //! 2. [`syntax`]: parse each file as KDL; syntax errors are diagnostics, never panics.
 //! 3. [`lower`]: each document into the typed [`model`], keeping spans; schema diagnostics.
 //! 4. [`check`]: the model rules, one module per rule family.
-//! 5. [`emit`]: diagnostics in human, short, JSON, GitHub and SARIF form.
+//! 5. [`emit`]: the outputs: diagnostics in human, short, JSON, GitHub and
+//!    SARIF form, `catalog.json`, and the site rendered from the catalog.
 //! 6. [`engine`]: the site rendered from a compilation and published, once
 //!    for `build` or round after round for `watch` and `serve` (with the file
 //!    watcher and the dev server), keeping what the next round can reuse.
 //!
 //! [`compile`] runs steps 1–4 once; the [`commands`] turn the command line
 //! into calls to `compile` and the engine, and print.
-//! Diagnostics are plain data ([`base::Diagnostic`]) until `emit` prints them.
+//! Diagnostics are plain data ([`base::Diagnostic`]) until `emit` prints them;
+//! what stops a command before it can judge the project is an [`Error`].
+//! [`base`] is the vocabulary every step shares: spans, diagnostics, the
+//! table of rule codes and the tables of entity kinds and references.
 
 pub mod base;
 pub mod check;

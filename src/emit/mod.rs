@@ -1,5 +1,7 @@
-//! Outputs: diagnostics in every format of section 5. This layer is the only
-//! one that knows about miette, JSON or SARIF; checks produce plain data.
+//! Outputs: diagnostics in every format of section 5 (`human` with miette,
+//! `short`, `json`, `github`, `sarif`), `catalog.json` ([`catalog`]) and the
+//! site ([`site`]). This layer is the only one that prints with miette or
+//! writes JSON, SARIF or HTML; checks produce plain data.
 
 pub mod catalog;
 pub mod github;

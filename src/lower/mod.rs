@@ -14,26 +14,12 @@ pub mod values;
 use kdl::KdlDocument;
 
 use crate::base::diag::did_you_mean;
-use crate::base::{Code, Diagnostic, FileId, Span, Spanned};
+use crate::base::{Code, Diagnostic, EntityKind, FileId, Span, Spanned};
 use crate::model::*;
 use reader::{Lowering, Node};
 use values::{
     count, date, duration, glob, hours, id, keyword, number, positive, reference, text, time_zone,
 };
-
-/// The declarations a file may hold at its top level.
-const DECLARATIONS: &[&str] = &[
-    "pmo",
-    "person",
-    "team",
-    "customer",
-    "objective",
-    "metric",
-    "function",
-    "service",
-    "gate",
-    "trigger",
-];
 
 /// Lowers one parsed file. `is_manifest` is true for the root `pmo.kdl`, the
 /// one place a `pmo` may stand.
@@ -42,14 +28,16 @@ pub fn lower_file(file: FileId, doc: &KdlDocument, is_manifest: bool) -> (Model,
     let mut model = Model::default();
     let mut seen_pmo = false;
     for kdl in doc.nodes() {
-        let kind = kdl.name().value();
-        let node = Node::new(&cx, kdl, format!("`{kind}`"));
+        let name = kdl.name().value();
+        let node = Node::new(&cx, kdl, format!("`{name}`"));
+        // SLAs are declared inside their service, not at the top.
+        let kind = EntityKind::top_level().find(|k| k.keyword() == name);
         match kind {
-            "pmo" if is_manifest && !seen_pmo => {
+            Some(EntityKind::Pmo) if is_manifest && !seen_pmo => {
                 seen_pmo = true;
                 model.pmo = pmo(node);
             }
-            "pmo" => {
+            Some(EntityKind::Pmo) => {
                 let why = if is_manifest {
                     "a project has exactly one `pmo`; this is a second one"
                 } else {
@@ -58,23 +46,26 @@ pub fn lower_file(file: FileId, doc: &KdlDocument, is_manifest: bool) -> (Model,
                 cx.report(Diagnostic::new(Code::MisplacedPmo, node.head_span(), why));
                 node.ignore_rest();
             }
-            "person" => model.persons.extend(person(node)),
-            "team" => model.teams.extend(team(node)),
-            "customer" => model.customers.extend(customer(node)),
-            "objective" => model.objectives.extend(objective(node)),
-            "metric" => model.metrics.extend(metric(node)),
-            "function" => model.functions.extend(function(node)),
-            "service" => model.services.extend(service(node)),
-            "gate" => model.gates.extend(gate(node)),
-            "trigger" => model.triggers.extend(trigger(node)),
-            other => {
+            Some(EntityKind::Person) => model.persons.extend(person(node)),
+            Some(EntityKind::Team) => model.teams.extend(team(node)),
+            Some(EntityKind::Customer) => model.customers.extend(customer(node)),
+            Some(EntityKind::Objective) => model.objectives.extend(objective(node)),
+            Some(EntityKind::Metric) => model.metrics.extend(metric(node)),
+            Some(EntityKind::Function) => model.functions.extend(function(node)),
+            Some(EntityKind::Service) => model.services.extend(service(node)),
+            Some(EntityKind::Gate) => model.gates.extend(gate(node)),
+            Some(EntityKind::Trigger) => model.triggers.extend(trigger(node)),
+            Some(EntityKind::Sla) | None => {
                 cx.report(
                     Diagnostic::new(
                         Code::UnknownNode,
                         node.name_span(),
-                        format!("`{other}` is not a declaration"),
+                        format!("`{name}` is not a declaration"),
                     )
-                    .maybe_help(did_you_mean(other, DECLARATIONS.iter().copied())),
+                    .maybe_help(did_you_mean(
+                        name,
+                        EntityKind::top_level().map(EntityKind::keyword),
+                    )),
                 );
                 node.ignore_rest();
             }

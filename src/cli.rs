@@ -45,6 +45,10 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// The folder of metrics CSVs (relative to the working directory);
+    /// default: `metrics/` in the project, when it exists.
+    #[arg(long, value_name = "DIR")]
+    pub metrics: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -70,6 +74,10 @@ pub struct BuildArgs {
     /// manifest's `output`, else `site` in the project.
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The folder of metrics CSVs (relative to the working directory);
+    /// default: `metrics/` in the project, when it exists.
+    #[arg(long, value_name = "DIR")]
+    pub metrics: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,6 +88,10 @@ pub struct WatchArgs {
     /// The output folder (relative to the working directory).
     #[arg(long)]
     pub out: Option<PathBuf>,
+    /// The folder of metrics CSVs (relative to the working directory);
+    /// default: `metrics/` in the project, when it exists.
+    #[arg(long, value_name = "DIR")]
+    pub metrics: Option<PathBuf>,
     /// Poll for changes every MS milliseconds instead of relying on native
     /// events (Docker, WSL `/mnt/c`, network drives).
     #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "500", require_equals = true)]

@@ -1,5 +1,6 @@
-//! One compilation: project root → sources → syntax → lowering → checks.
-//! The same function serves `check`, `build` and every round of `watch`.
+//! One compilation: project root → sources → syntax → lowering → checks →
+//! observations and their evaluation. The same function serves `check`,
+//! `build` and every round of `watch`.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -14,7 +15,8 @@ use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
 use crate::discover::{self, Filter, Found, Skip};
 use crate::lower;
-use crate::model::Model;
+use crate::metrics::{self, Evaluation};
+use crate::model::{Index, Model};
 use crate::syntax;
 
 /// What a run was asked for beyond the project itself.
@@ -24,6 +26,9 @@ pub struct Options {
     pub deny_warnings: bool,
     /// `--out`: another output folder to leave out of discovery.
     pub out: Option<PathBuf>,
+    /// `--metrics`: the folder of metrics CSVs (default: `metrics/` at the
+    /// root, when it exists).
+    pub metrics: Option<PathBuf>,
 }
 
 /// The result of a compilation: the model (after checks), every diagnostic, and
@@ -39,6 +44,11 @@ pub struct Compiled {
     pub as_of: Date,
     /// What discovery left out, as this compilation's manifest said it.
     pub filter: Filter,
+    /// What the observations say (only `superseded` without metrics; empty
+    /// while a file has a syntax error).
+    pub evaluation: Evaluation,
+    /// The metrics folder read, if any.
+    pub metrics: Option<PathBuf>,
 }
 
 impl Compiled {
@@ -213,8 +223,12 @@ pub fn compile_root(
         .as_ref()
         .and_then(|p| p.as_of)
         .map_or_else(default_as_of, |d| d.value);
+    let metrics = metrics::folder(&root, options.metrics.as_deref());
+    let mut evaluation = Evaluation::default();
     if !syntax_errors {
-        diagnostics.extend(check::check(&mut model, as_of));
+        let (judged, found) = judge(&root, metrics.as_deref(), &mut model, as_of, &mut sources);
+        diagnostics.extend(found);
+        evaluation = judged;
     }
     let lints = model
         .pmo
@@ -231,7 +245,31 @@ pub fn compile_root(
         syntax_errors,
         as_of,
         filter,
+        evaluation,
+        metrics,
     })
+}
+
+/// The model rules, then the observations read and judged, with their
+/// diagnostics. Later duplicates leave the model first.
+fn judge(
+    root: &Path,
+    metrics: Option<&Path>,
+    model: &mut Model,
+    as_of: Date,
+    sources: &mut SourceMap,
+) -> (Evaluation, Vec<Diagnostic>) {
+    let mut diagnostics = check::dedupe(model);
+    let index = Index::new(model, as_of);
+    diagnostics.extend(check::rules(&index));
+    let observations = metrics.map(|dir| {
+        let (observations, found) = metrics::observe(root, dir, model, sources);
+        diagnostics.extend(found);
+        observations
+    });
+    let evaluation = Evaluation::of(&index, observations.as_ref());
+    diagnostics.extend(check::metrics::check(&index, &evaluation));
+    (evaluation, diagnostics)
 }
 
 /// A source file found and read.

@@ -6,7 +6,8 @@
 //! 1. [`discover`]: find the project root (`pmo.kdl`) and its `*.kdl` sources.
 //! 2. [`syntax`]: parse each file as KDL; syntax errors are diagnostics, never panics.
 //! 3. [`lower`]: each document into the typed [`model`], keeping spans; schema diagnostics.
-//! 4. [`check`]: the model rules, one module per rule family.
+//! 4. [`check`]: the model rules, one module per rule family; then
+//!    [`metrics`]: the observations read and the model judged against them.
 //! 5. [`emit`]: the outputs: diagnostics in human, short, JSON, GitHub and
 //!    SARIF form, `catalog.json`, and the site rendered from the catalog.
 //! 6. [`engine`]: the site rendered from a compilation and published, once
@@ -30,6 +31,7 @@ pub mod emit;
 pub mod engine;
 mod error;
 pub mod lower;
+pub mod metrics;
 pub mod model;
 pub mod syntax;
 

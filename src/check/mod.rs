@@ -5,11 +5,11 @@
 mod dependencies;
 mod gates;
 mod lifecycle;
+pub mod metrics;
 mod references;
 mod slas;
 mod triggers;
 
-use jiff::civil::Date;
 use rayon::prelude::*;
 
 use crate::base::{Code, Diagnostic, Severity, Spanned};
@@ -30,12 +30,17 @@ pub fn at_declaration(
     }
 }
 
-/// Runs every model rule. Later duplicates are first removed from the model
-/// (reported as `duplicate-id`), so the model that comes out is the one the
-/// outputs publish.
-pub fn check(model: &mut Model, as_of: Date) -> Vec<Diagnostic> {
-    let mut diags = references::dedupe(model);
-    let index = Index::new(model, as_of);
+/// Removes every later duplicate from the model, reporting each as
+/// `duplicate-id`: the model that comes out is the one the rules judge and
+/// the outputs publish.
+pub fn dedupe(model: &mut Model) -> Vec<Diagnostic> {
+    references::dedupe(model)
+}
+
+/// Runs every model rule on a deduplicated model. (The metrics rules,
+/// which need the evaluation, are [`metrics::check`].)
+pub fn rules(index: &Index) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
     let families: [fn(&Index) -> Vec<Diagnostic>; 6] = [
         references::check,
         dependencies::check,
@@ -46,7 +51,7 @@ pub fn check(model: &mut Model, as_of: Date) -> Vec<Diagnostic> {
     ];
     // The families are independent: they run side by side (the diagnostics
     // are sorted later, so their order here does not matter).
-    let found: Vec<Vec<Diagnostic>> = families.par_iter().map(|family| family(&index)).collect();
+    let found: Vec<Vec<Diagnostic>> = families.par_iter().map(|family| family(index)).collect();
     diags.extend(found.into_iter().flatten());
     diags
 }

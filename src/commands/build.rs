@@ -15,6 +15,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
     let options = Options {
         out: args.out.clone(),
+        metrics: args.metrics.clone(),
         ..Options::default()
     };
     let compiled = match compile::compile(&args.path, &options) {

@@ -10,6 +10,7 @@ use crate::emit;
 pub fn run(args: &CheckArgs) -> ExitCode {
     let options = Options {
         deny_warnings: args.deny_warnings,
+        metrics: args.metrics.clone(),
         ..Options::default()
     };
     let compiled = match compile::compile(&args.path, &options) {

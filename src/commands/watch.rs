@@ -27,7 +27,7 @@ pub fn settings(
         .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone()));
     let poll = args.poll.map(Duration::from_millis);
     Ok((
-        Engine::new(root, out, serving)?,
+        Engine::new(root, out, serving)?.with_metrics(args.metrics.clone()),
         poll,
         Duration::from_millis(args.debounce),
     ))

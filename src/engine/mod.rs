@@ -73,6 +73,21 @@ impl Engine {
         })
     }
 
+    /// Reads metrics from `dir` (`--metrics`, relative to the working
+    /// directory) instead of `metrics/` at the root.
+    pub fn with_metrics(mut self, dir: Option<PathBuf>) -> Engine {
+        self.options.metrics = dir.map(|d| std::path::absolute(&d).unwrap_or(d));
+        self
+    }
+
+    /// The folder whose CSVs a round reads (when it exists).
+    pub fn metrics_dir(&self) -> PathBuf {
+        self.options
+            .metrics
+            .clone()
+            .unwrap_or_else(|| self.root.join("metrics"))
+    }
+
     pub fn out(&self) -> &Path {
         &self.out
     }
@@ -275,7 +290,7 @@ pub fn render(
     memo: &mut Memo,
     priority: Option<Priority>,
 ) -> Result<Vec<OutFile>, RenderError> {
-    let catalog = catalog::build(&compiled.model, compiled.as_of);
+    let catalog = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
     let fired: Vec<Fired> = compiled
         .diagnostics

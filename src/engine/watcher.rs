@@ -35,12 +35,19 @@ fn ignored_name(name: &str) -> bool {
 /// Whether a change at `path` can change the site: a `.kdl` file, or a
 /// folder renamed or removed (it may have held sources), that discovery's
 /// `filter` does not skip; a `theme/` file with no hidden or `target`
-/// folder on its way. Never a path in the output folder `out`, nor an
-/// editor's dropping. (Metrics CSVs are not read yet, so they are not
-/// watched either.)
-pub fn relevant(path: &Path, filter: &Filter, out: &Path) -> bool {
+/// folder on its way; a `*.csv` in the `metrics` folder (which may lie
+/// outside the project). Never a path in the output folder `out`, nor an
+/// editor's dropping.
+pub fn relevant(path: &Path, filter: &Filter, out: &Path, metrics: &Path) -> bool {
     if path.starts_with(out) {
         return false;
+    }
+    if let Ok(rel) = path.strip_prefix(metrics)
+        && path.extension().is_some_and(|x| x == "csv")
+    {
+        return !rel
+            .components()
+            .any(|c| ignored_name(&c.as_os_str().to_string_lossy()));
     }
     let Ok(rel) = path.strip_prefix(filter.root()) else {
         return false;
@@ -104,6 +111,12 @@ pub fn watch_loop(
             .watch(&path, mode)
             .map_err(|e| watch_error(&path, e))?;
     }
+    let metrics = engine.metrics_dir();
+    if !metrics.starts_with(engine.root()) && metrics.is_dir() {
+        watcher
+            .watch(&metrics, RecursiveMode::Recursive)
+            .map_err(|e| watch_error(&metrics, e))?;
+    }
     engine.round(&live)?;
     let (root, out) = (engine.root().to_path_buf(), engine.out().to_path_buf());
     let mut wanted = |result: DebounceEventResult, filter: &Filter| -> bool {
@@ -125,7 +138,8 @@ pub fn watch_loop(
                     }
                 }
                 events.iter().any(|e| {
-                    relevant_kind(&e.kind) && e.paths.iter().any(|p| relevant(p, filter, &out))
+                    relevant_kind(&e.kind)
+                        && e.paths.iter().any(|p| relevant(p, filter, &out, &metrics))
                 })
             }
             Err(errors) => {
@@ -259,10 +273,15 @@ mod tests {
             "/p/a.kdl",
             "/p/services/x.kdl",
             "/p/.hidden.kdl",
+            "/p/metrics/2026.csv",
+            "/p/metrics/2026/q1.csv",
             "/p/theme/service.html",
             "/p/theme/assets/style.css",
         ] {
-            assert!(relevant(Path::new(yes), &filter, out), "{yes}");
+            assert!(
+                relevant(Path::new(yes), &filter, out, Path::new("/p/metrics")),
+                "{yes}"
+            );
         }
         for no in [
             "/p/site/index.html",
@@ -278,11 +297,14 @@ mod tests {
             "/p/other/data.csv",
             "/p/theme/.cache/x",
             "/p/.hidden/x.kdl",
-            // Metrics are not read yet: a CSV changes nothing.
-            "/p/metrics/2026.csv",
+            "/p/metrics/.~lock.2026.csv#",
+            "/p/metrics/.old/2026.csv",
             "/elsewhere/a.kdl",
         ] {
-            assert!(!relevant(Path::new(no), &filter, out), "{no}");
+            assert!(
+                !relevant(Path::new(no), &filter, out, Path::new("/p/metrics")),
+                "{no}"
+            );
         }
     }
 
@@ -297,10 +319,21 @@ mod tests {
             // A folder removed from an excluded one held no sources.
             "/p/drafts/deep",
         ] {
-            assert!(relevant(Path::new(path), &plain, out), "{path}");
-            assert!(!relevant(Path::new(path), &excluding, out), "{path}");
+            assert!(
+                relevant(Path::new(path), &plain, out, Path::new("/p/metrics")),
+                "{path}"
+            );
+            assert!(
+                !relevant(Path::new(path), &excluding, out, Path::new("/p/metrics")),
+                "{path}"
+            );
         }
-        assert!(relevant(Path::new("/p/services/x.kdl"), &excluding, out));
+        assert!(relevant(
+            Path::new("/p/services/x.kdl"),
+            &excluding,
+            out,
+            Path::new("/p/metrics")
+        ));
     }
 
     /// What discovery reads, the watcher watches, and the other way round.
@@ -308,9 +341,19 @@ mod tests {
     fn kdl_paths_are_judged_as_discovery_judges_them() {
         let (filter, out) = (filter(&[]), Path::new("/elsewhere/out"));
         // Discovery reads sources in folders an editor might have named.
-        assert!(relevant(Path::new("/p/a~/x.kdl"), &filter, out));
+        assert!(relevant(
+            Path::new("/p/a~/x.kdl"),
+            &filter,
+            out,
+            Path::new("/p/metrics")
+        ));
         // The manifest's output folder stays out with `--out` elsewhere.
-        assert!(!relevant(Path::new("/p/site/x.kdl"), &filter, out));
+        assert!(!relevant(
+            Path::new("/p/site/x.kdl"),
+            &filter,
+            out,
+            Path::new("/p/metrics")
+        ));
     }
 
     #[test]

@@ -161,3 +161,50 @@ impl std::fmt::Display for Duration {
         write!(f, "{} {}{plural}", self.count, self.unit)
     }
 }
+
+impl Duration {
+    /// The date this long after `date`: months and years are calendar ones
+    /// (the 31st plus a month is the last day of a shorter month), working
+    /// days skip weekends, hours are whole days rounded up (`36 hours` is two
+    /// days).
+    pub fn after(self, date: jiff::civil::Date) -> jiff::civil::Date {
+        use jiff::ToSpan;
+        let d = self;
+        let n = i64::from(d.count);
+        let span = match d.unit {
+            DurationUnit::Hour => ((n + 23) / 24).days(),
+            DurationUnit::WorkingDay => {
+                let weeks = (n / 5).min(100_000);
+                let mut at = date
+                    .checked_add((7 * weeks).days())
+                    .unwrap_or(jiff::civil::Date::MAX);
+                let mut left = n % 5;
+                while left > 0 {
+                    at = at.tomorrow().unwrap_or(at);
+                    if at.weekday().to_monday_one_offset() <= 5 {
+                        left -= 1;
+                    }
+                }
+                return at;
+            }
+            DurationUnit::Day => n.days(),
+            DurationUnit::Week => n.weeks(),
+            DurationUnit::Month => n.months(),
+            DurationUnit::Quarter => (3 * n).months(),
+            DurationUnit::Year => n.years(),
+        };
+        date.checked_add(span).unwrap_or(jiff::civil::Date::MAX)
+    }
+}
+
+impl Comparison {
+    /// The comparison in words: `below`, `at most`.
+    pub fn in_words(self) -> &'static str {
+        match self {
+            Comparison::Below => "below",
+            Comparison::Above => "above",
+            Comparison::AtMost => "at most",
+            Comparison::AtLeast => "at least",
+        }
+    }
+}

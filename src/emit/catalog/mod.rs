@@ -16,17 +16,18 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::base::{Field, Spanned};
+use crate::metrics::Evaluation;
 use crate::model::{self, *};
 pub use shape::*;
 
-/// Builds the catalog from a checked model.
-pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
+/// Builds the catalog from a checked model and its evaluation.
+pub fn build(model: &Model, as_of: jiff::civil::Date, evaluation: &Evaluation) -> Catalog {
     let index = Index::new(model, as_of);
     let services = || -> Vec<ServiceEntry> {
         model
             .services
             .par_iter()
-            .map(|svc| service::entry(&index, svc))
+            .map(|svc| service::entry(&index, evaluation, svc))
             .collect()
     };
     // The services (most of the work) are built beside everything else.
@@ -51,7 +52,12 @@ pub fn build(model: &Model, as_of: jiff::civil::Date) -> Catalog {
             .collect(),
         services: Vec::new(),
         gates: gates(&index),
-        triggers: model.triggers.iter().map(|t| trigger(&index, t)).collect(),
+        triggers: model
+            .triggers
+            .iter()
+            .map(|t| trigger(&index, evaluation, t))
+            .collect(),
+        observed: evaluation.observed,
     };
     let (services, mut catalog) = rayon::join(services, rest);
     catalog.services = services;
@@ -274,7 +280,7 @@ fn gates(index: &Index) -> Vec<GateEntry> {
         .collect()
 }
 
-fn trigger(index: &Index, t: &Trigger) -> TriggerEntry {
+fn trigger(index: &Index, evaluation: &Evaluation, t: &Trigger) -> TriggerEntry {
     TriggerEntry {
         id: t.id.value.clone(),
         applies_to: t
@@ -298,7 +304,32 @@ fn trigger(index: &Index, t: &Trigger) -> TriggerEntry {
                 .map(|s| s.id.value.clone())
                 .collect(),
         ),
+        evaluation: trigger_states(evaluation, &t.id.value),
     }
+}
+
+/// The trigger's state for each service it evaluated, sorted by service;
+/// `None` when it evaluated none.
+fn trigger_states(evaluation: &Evaluation, trigger: &str) -> Option<Vec<TriggerState>> {
+    let outcomes = evaluation.triggers.get(trigger).filter(|o| !o.is_empty())?;
+    let mut states: Vec<TriggerState> = outcomes
+        .iter()
+        .map(|o| TriggerState {
+            service: o.service.clone(),
+            state: o.state,
+            window: o
+                .window
+                .iter()
+                .map(|(p, v)| PeriodValue {
+                    period: p.to_string(),
+                    value: *v,
+                })
+                .collect(),
+            successor: o.successor.clone(),
+        })
+        .collect();
+    states.sort_by(|a, b| a.service.cmp(&b.service));
+    Some(states)
 }
 
 fn condition(w: &When) -> ConditionEntry {

@@ -3,12 +3,16 @@
 
 use super::*;
 
-pub(super) fn entry(index: &Index, svc: &model::Service) -> ServiceEntry {
+pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service) -> ServiceEntry {
     let id = &svc.id.value;
     let mut decisions: Vec<DecisionEntry> =
         svc.decisions.iter().map(|d| decision(svc, d)).collect();
     decisions.sort_by(|a, b| (&a.date, &a.gate).cmp(&(&b.date, &b.gate)));
-    let mut slas: Vec<SlaEntry> = svc.slas.iter().map(|x| sla(index, svc, x)).collect();
+    let mut slas: Vec<SlaEntry> = svc
+        .slas
+        .iter()
+        .map(|x| sla(index, evaluation, svc, x))
+        .collect();
     slas.sort_by(|a, b| a.id.cmp(&b.id));
     let mut offers: Vec<OfferEntry> = svc
         .offers
@@ -57,10 +61,25 @@ pub(super) fn entry(index: &Index, svc: &model::Service) -> ServiceEntry {
                 .map(|t| t.id.value.clone())
                 .collect(),
         ),
+        adoption: adoption(evaluation, svc),
     }
 }
 
-fn sla(index: &Index, svc: &model::Service, sla: &Sla) -> SlaEntry {
+fn adoption(evaluation: &Evaluation, svc: &model::Service) -> Option<AdoptionEntry> {
+    let found = evaluation.adoption.get(&svc.id.value)?;
+    let target = svc.rollout.as_ref()?.adoption_target.as_ref()?;
+    Some(AdoptionEntry {
+        metric: target.metric.value.clone(),
+        period: found.latest.map(|(p, _)| p.to_string()),
+        value: found.latest.map(|(_, v)| v),
+        threshold: threshold(&target.bound),
+        by: date(&target.by),
+        met: found.met,
+    })
+}
+
+fn sla(index: &Index, evaluation: &Evaluation, svc: &model::Service, sla: &Sla) -> SlaEntry {
+    let attainment = evaluation.attainment.get(&sla.id.value);
     SlaEntry {
         id: sla.id.value.clone(),
         customers: sorted(
@@ -77,10 +96,23 @@ fn sla(index: &Index, svc: &model::Service, sla: &Sla) -> SlaEntry {
         targets: sla
             .targets
             .iter()
-            .map(|t| TargetEntry {
+            .enumerate()
+            .map(|(i, t)| TargetEntry {
                 metric: t.metric.value.clone(),
                 threshold: threshold(&t.bound),
                 warn: t.warn.map(|w| w.value),
+                attainment: evaluation.observed.then(|| {
+                    attainment
+                        .and_then(|a| a.get(i))
+                        .into_iter()
+                        .flatten()
+                        .map(|j| PeriodAttainment {
+                            period: j.period.to_string(),
+                            value: j.value,
+                            state: j.state,
+                        })
+                        .collect()
+                }),
             })
             .collect(),
         respond_within: sla.respond_within.map(|d| d.value.to_string()),

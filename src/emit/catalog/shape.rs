@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::base::EntityKind;
+pub use crate::metrics::evaluate::{Attainment, Firing};
 
 use crate::model::{
     Action, BoundKind, Calendar, Comparison, Direction, Level, OfferLevel, Outcome, Period, Stage,
@@ -39,6 +40,9 @@ pub struct Catalog {
     pub services: Vec<ServiceEntry>,
     pub gates: Vec<GateEntry>,
     pub triggers: Vec<TriggerEntry>,
+    /// Whether metric observations were read (a metrics CSV): the
+    /// evaluation fields are present only then.
+    pub observed: bool,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -176,6 +180,26 @@ pub struct ServiceEntry {
     pub decisions: Vec<DecisionEntry>,
     /// Triggers that apply to the service.
     pub triggers: Vec<String>,
+    /// With metrics, for a service with a rollout adoption target: the
+    /// latest observed value against it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adoption: Option<AdoptionEntry>,
+}
+
+/// A service's adoption against its rollout's `adoption-target`.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptionEntry {
+    pub metric: String,
+    /// The latest complete period with an observation, if any.
+    pub period: Option<String>,
+    #[serde(serialize_with = "optional_number")]
+    pub value: Option<f64>,
+    pub threshold: Option<Threshold>,
+    /// The target date (`by`).
+    pub by: Option<String>,
+    /// Whether the latest value meets the target (null without a value).
+    pub met: Option<bool>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -185,7 +209,7 @@ pub struct OfferEntry {
     pub level: Option<OfferLevel>,
 }
 
-#[derive(Debug, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     /// `at-least` or `at-most`.
@@ -222,6 +246,24 @@ pub struct TargetEntry {
     pub threshold: Option<Threshold>,
     #[serde(serialize_with = "optional_number")]
     pub warn: Option<f64>,
+    /// With metrics: the target judged in each of the SLA's last complete
+    /// periods (at most twelve, oldest first, none after the SLA's `ends`).
+    /// Absent when no metrics CSV was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attainment: Option<Vec<PeriodAttainment>>,
+}
+
+/// How an SLA target fared in one period.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodAttainment {
+    /// `2026-06`, `2026-Q2` or `2026`.
+    pub period: String,
+    /// The observed value (finer observations averaged, weighted by `n`);
+    /// null when the period has no data.
+    #[serde(serialize_with = "optional_number")]
+    pub value: Option<f64>,
+    pub state: Attainment,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -346,6 +388,34 @@ pub struct TriggerEntry {
     pub notify: Vec<String>,
     /// Services the trigger applies to now.
     pub services: Vec<String>,
+    /// With metrics (or for `superseded`, always): the trigger's state for
+    /// each service it evaluates (in operation or transform, old enough),
+    /// sorted by service. Absent when nothing was evaluated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<Vec<TriggerState>>,
+}
+
+/// A trigger's state for one service.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerState {
+    pub service: String,
+    pub state: Firing,
+    /// The window's periods, oldest first, with the observed value (null
+    /// where missing). Empty for `superseded`.
+    pub window: Vec<PeriodValue>,
+    /// For `superseded`: the service in operation that replaces this one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
+}
+
+/// One period's observed value.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PeriodValue {
+    pub period: String,
+    #[serde(serialize_with = "optional_number")]
+    pub value: Option<f64>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]

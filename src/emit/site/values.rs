@@ -61,6 +61,7 @@ impl Values {
             Value::from(catalog.schema_version.as_str()),
         );
         top.insert("as_of", Value::from(catalog.as_of.as_str()));
+        top.insert("observed", Value::from(catalog.observed));
         top.insert("pmo", Value::from(Serde(&catalog.pmo)));
         top.insert("stages", Value::from(Serde(&catalog.stages)));
         let mut all: Vec<(&str, &String, u64)> = hashes

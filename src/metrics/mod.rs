@@ -1,0 +1,143 @@
+//! Metric observations and what they say: the CSV files under `metrics/`
+//! (or `--metrics DIR`) read into [`Observations`] with their `metrics-csv`
+//! diagnostics ([`read`]), and the model judged against them
+//! ([`evaluate`]): SLA attainment per target and period, each trigger's
+//! state per service, adoption against its target.
+//!
+//! This step runs after the checks of the model (it needs the declared
+//! services and metrics, deduplicated) and before the outputs, which
+//! publish the [`Evaluation`].
+
+pub mod evaluate;
+pub mod period;
+mod read;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::base::{Diagnostic, SourceMap};
+use crate::model::{Model, Period};
+pub use evaluate::Evaluation;
+pub use period::PeriodKey;
+pub use read::MAX_CSV_BYTES;
+
+/// One observed value and its weight (`n`, 1 when the file gives none).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    pub value: f64,
+    pub weight: f64,
+}
+
+/// Every observation read, by service, metric and period.
+#[derive(Debug, Default, Clone)]
+pub struct Observations {
+    series: HashMap<String, HashMap<String, BTreeMap<PeriodKey, Sample>>>,
+    /// The first day of each service's first observed period (any metric).
+    first: HashMap<String, Date>,
+    /// How many CSV files were read.
+    pub files: usize,
+}
+
+impl Observations {
+    fn from_rows<'a>(
+        rows: impl Iterator<Item = (&'a str, &'a str, Vec<(PeriodKey, Sample)>)>,
+        files: usize,
+    ) -> Observations {
+        let mut observations = Observations {
+            files,
+            ..Observations::default()
+        };
+        for (service, metric, samples) in rows {
+            if let Some(day) = samples.iter().map(|(p, _)| p.first_day()).min() {
+                let first = observations.first.entry(service.to_string()).or_insert(day);
+                *first = (*first).min(day);
+            }
+            observations
+                .series
+                .entry(service.to_string())
+                .or_default()
+                .insert(metric.to_string(), samples.into_iter().collect());
+        }
+        observations
+    }
+
+    /// Whether any file was read: the metric rules run only then.
+    pub fn read_any(&self) -> bool {
+        self.files > 0
+    }
+
+    /// The observations of one metric for one service, by period.
+    pub fn series(&self, service: &str, metric: &str) -> Option<&BTreeMap<PeriodKey, Sample>> {
+        self.series.get(service)?.get(metric)
+    }
+
+    /// The first day of the service's first observed period.
+    pub fn first_day(&self, service: &str) -> Option<Date> {
+        self.first.get(service).copied()
+    }
+
+    /// The value of `metric` for `service` in `period`: its own observation
+    /// when the metric is observed by that kind of period; else, for a
+    /// coarser period, the average of the finer observations that make it
+    /// up, weighted by `n`, when every one of them is present. A period
+    /// finer than the metric's cadence, or partly covered, has no value.
+    pub fn value(
+        &self,
+        service: &str,
+        metric: &str,
+        period: PeriodKey,
+        cadence: Period,
+    ) -> Option<f64> {
+        let series = self.series(service, metric)?;
+        if cadence == period.kind() {
+            return series.get(&period).map(|s| s.value);
+        }
+        let parts = period.parts(cadence);
+        if parts.len() <= 1 {
+            return None;
+        }
+        let (mut sum, mut weights) = (0.0, 0.0);
+        for part in parts {
+            let sample = series.get(&part)?;
+            sum += sample.value * sample.weight;
+            weights += sample.weight;
+        }
+        Some(sum / weights)
+    }
+}
+
+/// The metrics folder: `--metrics DIR` (relative to the working directory),
+/// else `metrics/` at the project root when it exists.
+pub fn folder(root: &Path, option: Option<&Path>) -> Option<PathBuf> {
+    match option {
+        Some(dir) => Some(dir.to_path_buf()),
+        None => Some(root.join("metrics")).filter(|d| d.is_dir()),
+    }
+}
+
+/// Reads every CSV of `dir` into `sources` and the observations. A file
+/// inside the project is named by its path from the root, as sources are;
+/// one outside it by its path as given.
+pub fn observe(
+    root: &Path,
+    dir: &Path,
+    model: &Model,
+    sources: &mut SourceMap,
+) -> (Observations, Vec<Diagnostic>) {
+    let files = read::csv_files(dir);
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let name = |path: &Path| -> String {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        match real.strip_prefix(&root) {
+            Ok(inside) => inside
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/"),
+            Err(_) => path.display().to_string(),
+        }
+    };
+    read::read(&files, &name, model, sources)
+}

@@ -1,0 +1,522 @@
+//! Reading observations: every `*.csv` below the metrics folder, with the
+//! `csv` crate, each bad cell a `metrics-csv` diagnostic at its file, line
+//! and column. Files are read in parallel; their rows are then joined in
+//! file order, so the later of two rows for the same period, service and
+//! metric is the one reported.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use super::period::PeriodKey;
+use super::{Observations, Sample};
+use crate::base::diag::did_you_mean;
+use crate::base::{Code, Diagnostic, FileId, SourceFile, SourceMap, Span};
+use crate::model::{Metric, Model};
+
+/// The columns pmoc reads; any other column is ignored.
+const REQUIRED: [&str; 4] = ["period", "service", "metric", "value"];
+const OPTIONAL: [&str; 2] = ["n", "source"];
+
+/// Files larger than this are refused (a year of monthly observations for
+/// 20,000 services and three metrics is about 30 MiB).
+pub const MAX_CSV_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Every `*.csv` below `dir` (hidden entries skipped, links not followed),
+/// sorted by path.
+pub(super) fn csv_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+        .flatten()
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "csv"))
+        .map(walkdir::DirEntry::into_path)
+        .collect();
+    files.sort();
+    files
+}
+
+/// What the rows are checked against: the declared services and metrics.
+struct Declared<'m> {
+    services: HashMap<&'m str, u32>,
+    metrics: HashMap<&'m str, (u32, &'m Metric)>,
+    service_ids: Vec<&'m str>,
+    metric_ids: Vec<&'m str>,
+}
+
+impl<'m> Declared<'m> {
+    fn of(model: &'m Model) -> Declared<'m> {
+        let mut services = HashMap::new();
+        for (i, s) in model.services.iter().enumerate() {
+            services.entry(s.id.as_str()).or_insert(i as u32);
+        }
+        let mut metrics = HashMap::new();
+        for (i, m) in model.metrics.iter().enumerate() {
+            metrics.entry(m.id.as_str()).or_insert((i as u32, m));
+        }
+        Declared {
+            services,
+            metrics,
+            service_ids: model.services.iter().map(|s| s.id.as_str()).collect(),
+            metric_ids: model.metrics.iter().map(|m| m.id.as_str()).collect(),
+        }
+    }
+}
+
+/// A valid row: service and metric (indices into the model), period,
+/// sample, and the span of its period cell (for a later duplicate's label).
+struct Row {
+    service: u32,
+    metric: u32,
+    period: PeriodKey,
+    sample: Sample,
+    at: Span,
+}
+
+/// One file read: its source, its valid rows, its diagnostics.
+struct FileRead {
+    file: SourceFile,
+    rows: Vec<Row>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Reads every file into `sources` and returns the observations with the
+/// `metrics-csv` diagnostics. `name` gives each file's name in diagnostics.
+pub(super) fn read(
+    files: &[PathBuf],
+    name: &(dyn Fn(&Path) -> String + Sync),
+    model: &Model,
+    sources: &mut SourceMap,
+) -> (Observations, Vec<Diagnostic>) {
+    let declared = Declared::of(model);
+    let base = sources.len() as u32;
+    let read: Vec<FileRead> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, path)| read_file(FileId(base + i as u32), path, name(path), &declared))
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut first: HashMap<(u32, u32, PeriodKey), Span> = HashMap::new();
+    let mut series: HashMap<(u32, u32), Vec<(PeriodKey, Sample)>> = HashMap::new();
+    for file in read {
+        sources.add(file.file);
+        diagnostics.extend(file.diagnostics);
+        for row in file.rows {
+            match first.entry((row.service, row.metric, row.period)) {
+                std::collections::hash_map::Entry::Occupied(earlier) => {
+                    diagnostics.push(
+                        Diagnostic::new(
+                            Code::MetricsCsv,
+                            row.at,
+                            format!(
+                                "a second row for period `{}`, service `{}`, metric `{}`",
+                                row.period,
+                                declared.service_ids[row.service as usize],
+                                declared.metric_ids[row.metric as usize]
+                            ),
+                        )
+                        .label(*earlier.get(), "first given here")
+                        .help("keep one row per period, service and metric"),
+                    );
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(row.at);
+                    series
+                        .entry((row.service, row.metric))
+                        .or_default()
+                        .push((row.period, row.sample));
+                }
+            }
+        }
+    }
+    let observations = Observations::from_rows(
+        series.into_iter().map(|((s, m), samples)| {
+            (
+                declared.service_ids[s as usize],
+                declared.metric_ids[m as usize],
+                samples,
+            )
+        }),
+        files.len(),
+    );
+    (observations, diagnostics)
+}
+
+fn read_file(id: FileId, path: &Path, name: String, declared: &Declared) -> FileRead {
+    let at_start = Span::new(id, 0, 0);
+    let fail = |name: String, text: &str, diag: Diagnostic| FileRead {
+        file: SourceFile::new(name, path.to_path_buf(), Arc::from(text)),
+        rows: Vec::new(),
+        diagnostics: vec![diag],
+    };
+    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES);
+    if too_big {
+        let message = format!(
+            "the file is over {} MiB; pmoc reads metrics files of at most that size",
+            MAX_CSV_BYTES / (1024 * 1024)
+        );
+        return fail(
+            name,
+            "",
+            Diagnostic::new(Code::MetricsCsv, at_start, message),
+        );
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let message = format!("cannot read the file: {e}");
+            return fail(
+                name,
+                "",
+                Diagnostic::new(Code::MetricsCsv, at_start, message),
+            );
+        }
+    };
+    // A byte-order mark (spreadsheets write one) is not part of the header.
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF".as_slice())
+        .map(<[u8]>::to_vec)
+        .unwrap_or(bytes);
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let diag = Diagnostic::new(
+                Code::MetricsCsv,
+                Span::new(id, at, at + 1),
+                "the file is not UTF-8 text",
+            )
+            .help("save the CSV as UTF-8");
+            return fail(name, &text, diag);
+        }
+    };
+    let mut reader = FileReader {
+        id,
+        text: &text,
+        declared,
+        rows: Vec::new(),
+        diagnostics: Vec::new(),
+    };
+    reader.read();
+    let (rows, diagnostics) = (reader.rows, reader.diagnostics);
+    FileRead {
+        file: SourceFile::new(name, path.to_path_buf(), Arc::from(text)),
+        rows,
+        diagnostics,
+    }
+}
+
+/// Where each column the reader needs stands in a row.
+struct Columns {
+    period: usize,
+    service: usize,
+    metric: usize,
+    value: usize,
+    n: Option<usize>,
+    /// How many cells the header has.
+    width: usize,
+}
+
+struct FileReader<'a, 'm> {
+    id: FileId,
+    text: &'a str,
+    declared: &'a Declared<'m>,
+    rows: Vec<Row>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'m> FileReader<'_, 'm> {
+    fn report(&mut self, span: Span, message: String, help: Option<String>) {
+        self.diagnostics
+            .push(Diagnostic::new(Code::MetricsCsv, span, message).maybe_help(help));
+    }
+
+    fn read(&mut self) {
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(self.text.as_bytes());
+        let mut record = csv::ByteRecord::new();
+        let mut columns: Option<Columns> = None;
+        loop {
+            match csv.read_byte_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let at = e.position().map_or(0, |p| p.byte() as usize);
+                    let span = Span::new(self.id, at, at);
+                    self.report(span, format!("the file is not valid CSV: {e}"), None);
+                    return;
+                }
+            }
+            let start = record.position().map_or(0, |p| p.byte() as usize);
+            let cells = cell_spans(self.text.as_bytes(), start, record.len());
+            match &columns {
+                None => match self.header(&record, &cells) {
+                    Some(c) => columns = Some(c),
+                    None => return,
+                },
+                Some(c) => self.row(c, &record, &cells),
+            }
+        }
+        if columns.is_none() {
+            let span = Span::new(self.id, 0, 0);
+            let message = "the file has no header row".to_string();
+            let help = format!("start it with `{},n,source`", REQUIRED.join(","));
+            self.report(span, message, Some(help));
+        }
+    }
+
+    fn span(&self, cell: (usize, usize)) -> Span {
+        Span::new(self.id, cell.0, cell.1)
+    }
+
+    /// Reads the header: every required column present, none twice.
+    fn header(&mut self, record: &csv::ByteRecord, cells: &[(usize, usize)]) -> Option<Columns> {
+        let names: Vec<String> = record
+            .iter()
+            .map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase())
+            .collect();
+        let whole = match (cells.first(), cells.last()) {
+            (Some(a), Some(b)) => Span::new(self.id, a.0, b.1),
+            _ => Span::new(self.id, 0, 0),
+        };
+        let mut ok = true;
+        for (i, name) in names.iter().enumerate() {
+            if names[..i].contains(name) && !name.is_empty() {
+                let span = self.span(cells[i]);
+                self.report(span, format!("the header names `{name}` twice"), None);
+                ok = false;
+            }
+        }
+        let position = |col: &str| names.iter().position(|n| n == col);
+        for col in REQUIRED {
+            if position(col).is_none() {
+                let others = names
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|n| !REQUIRED.contains(n) && !OPTIONAL.contains(n));
+                let help = did_you_mean(col, others)
+                    .or_else(|| Some(format!("the header is `{},n,source`", REQUIRED.join(","))));
+                self.report(whole, format!("the header has no `{col}` column"), help);
+                ok = false;
+            }
+        }
+        ok.then(|| Columns {
+            period: position("period").unwrap_or(0),
+            service: position("service").unwrap_or(0),
+            metric: position("metric").unwrap_or(0),
+            value: position("value").unwrap_or(0),
+            n: position("n"),
+            width: names.len(),
+        })
+    }
+
+    /// A cell's text (trimmed) and span, or a diagnostic when it is empty.
+    fn cell<'r>(
+        &mut self,
+        record: &'r csv::ByteRecord,
+        cells: &[(usize, usize)],
+        i: usize,
+        column: &str,
+    ) -> Option<(&'r str, Span)> {
+        let raw = record.get(i)?;
+        let span = self.span(cells.get(i).copied().unwrap_or_default());
+        let text = std::str::from_utf8(raw).unwrap_or("").trim();
+        if text.is_empty() {
+            self.report(span, format!("the `{column}` cell is empty"), None);
+            return None;
+        }
+        Some((text, span))
+    }
+
+    fn row(&mut self, c: &Columns, record: &csv::ByteRecord, cells: &[(usize, usize)]) {
+        if record.len() != c.width {
+            let (start, end) = (
+                cells.first().map_or(0, |x| x.0),
+                cells.last().map_or(0, |x| x.1),
+            );
+            let message = format!(
+                "the row has {} cells; the header has {}",
+                record.len(),
+                c.width
+            );
+            self.report(Span::new(self.id, start, end), message, None);
+            return;
+        }
+        let period = self.cell(record, cells, c.period, "period");
+        let service = self.cell(record, cells, c.service, "service");
+        let metric = self.cell(record, cells, c.metric, "metric");
+        let value = self.cell(record, cells, c.value, "value");
+        let n = c.n.map(|i| self.cell(record, cells, i, "n"));
+        let service = service.and_then(|s| self.service(s));
+        let metric = metric.and_then(|m| self.metric(m));
+        let period = period.and_then(|p| self.period(p, metric.map(|m| m.1)));
+        let value = value.and_then(|v| self.value(v, metric.map(|m| m.1)));
+        let weight = match n {
+            None => Some(1.0),
+            Some(None) => None,
+            Some(Some(n)) => self.weight(n),
+        };
+        if let (Some(service), Some((metric, _)), Some((period, at)), Some(value), Some(weight)) =
+            (service, metric, period, value, weight)
+        {
+            self.rows.push(Row {
+                service,
+                metric,
+                period,
+                sample: Sample { value, weight },
+                at,
+            });
+        }
+    }
+
+    fn service(&mut self, (id, span): (&str, Span)) -> Option<u32> {
+        if let Some(&i) = self.declared.services.get(id) {
+            return Some(i);
+        }
+        let help = did_you_mean(id, self.declared.service_ids.iter().copied());
+        self.report(span, format!("no service `{id}` is declared"), help);
+        None
+    }
+
+    fn metric(&mut self, (id, span): (&str, Span)) -> Option<(u32, &'m Metric)> {
+        if let Some(&found) = self.declared.metrics.get(id) {
+            return Some(found);
+        }
+        let help = did_you_mean(id, self.declared.metric_ids.iter().copied());
+        self.report(span, format!("no metric `{id}` is declared"), help);
+        None
+    }
+
+    fn period(
+        &mut self,
+        (text, span): (&str, Span),
+        metric: Option<&Metric>,
+    ) -> Option<(PeriodKey, Span)> {
+        let Some(period) = PeriodKey::parse(text) else {
+            let help = "write `2026-06` for a month, `2026-Q2` for a quarter, `2026` for a year";
+            self.report(span, format!("`{text}` is not a period"), Some(help.into()));
+            return None;
+        };
+        let cadence = metric.and_then(|m| m.cadence.map(|c| (m, c.value)));
+        if let Some((metric, cadence)) = cadence
+            && cadence != period.kind()
+        {
+            let example = PeriodKey::containing(period.first_day(), cadence);
+            let message = format!(
+                "`{text}` is a {}, but metric `{}` is observed by {cadence}",
+                period.kind(),
+                metric.id.value
+            );
+            let help = format!("write {cadence}s such as `{example}`");
+            self.report(span, message, Some(help));
+            return None;
+        }
+        Some((period, span))
+    }
+
+    fn value(&mut self, (text, span): (&str, Span), metric: Option<&Metric>) -> Option<f64> {
+        let value = text.parse::<f64>().ok().filter(|v| v.is_finite());
+        let Some(value) = value else {
+            self.report(span, format!("`{text}` is not a number"), None);
+            return None;
+        };
+        let unit = metric.and_then(|m| m.unit.map(|u| (m, u.value)));
+        if let Some((metric, unit)) = unit {
+            let (low, high) = unit.range();
+            if value < low || value > high {
+                let range = if high.is_finite() {
+                    format!("{low} to {high}")
+                } else {
+                    format!("{low} or more")
+                };
+                let message = format!(
+                    "`{text}` is outside the range of metric `{}` ({unit}: {range})",
+                    metric.id.value
+                );
+                self.report(span, message, None);
+                return None;
+            }
+        }
+        Some(value)
+    }
+
+    fn weight(&mut self, (text, span): (&str, Span)) -> Option<f64> {
+        match text.parse::<u64>() {
+            Ok(n) if n >= 1 => Some(n as f64),
+            _ => {
+                let message = format!("`{text}` is not a count of observations");
+                let help = "`n` is a whole number of 1 or more (respondents, projects)";
+                self.report(span, message, Some(help.into()));
+                None
+            }
+        }
+    }
+}
+
+/// The byte ranges of a record's `count` cells, quotes included, found by
+/// scanning the text from the record's start (the `csv` crate gives a
+/// record's start, not its cells').
+fn cell_spans(text: &[u8], start: usize, count: usize) -> Vec<(usize, usize)> {
+    let mut spans = Vec::with_capacity(count);
+    let mut i = start;
+    while spans.len() < count {
+        let cell_start = i;
+        if text.get(i) == Some(&b'"') {
+            i += 1;
+            while i < text.len() {
+                if text[i] == b'"' {
+                    if text.get(i + 1) == Some(&b'"') {
+                        i += 2;
+                        continue;
+                    }
+                    i += 1;
+                    break;
+                }
+                i += 1;
+            }
+        }
+        while i < text.len() && !matches!(text[i], b',' | b'\n' | b'\r') {
+            i += 1;
+        }
+        spans.push(trimmed(text, cell_start, i));
+        if text.get(i) == Some(&b',') {
+            i += 1;
+        } else {
+            // The record ended early (a short row): the rest are empty, at its end.
+            while spans.len() < count {
+                spans.push((i, i));
+            }
+        }
+    }
+    spans
+}
+
+/// A cell's range without the blanks around it.
+fn trimmed(text: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
+    while start < end && matches!(text[start], b' ' | b'\t') {
+        start += 1;
+    }
+    while end > start && matches!(text[end - 1], b' ' | b'\t') {
+        end -= 1;
+    }
+    (start, end)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_found_in_the_text() {
+        let text = b"a,\"b,\"\"c\", d \nx,y";
+        assert_eq!(cell_spans(text, 0, 3), [(0, 1), (2, 9), (11, 12)]);
+        assert_eq!(cell_spans(text, 14, 2), [(14, 15), (16, 17)]);
+        assert_eq!(cell_spans(text, 14, 3), [(14, 15), (16, 17), (17, 17)]);
+    }
+}

@@ -73,10 +73,7 @@ fn every_fixture_gives_exactly_its_expected_findings() {
     );
 }
 
-/// Every code fires in some fixture, so no rule goes untested, except the
-/// two metrics rules, which need observations that pmoc cannot read yet
-/// (`--metrics` is not yet available). `trigger-fired` is covered by the
-/// built-in `superseded` condition.
+/// Every code fires in some fixture, so no rule goes untested.
 #[test]
 fn every_rule_has_a_fixture() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules");
@@ -86,10 +83,9 @@ fn every_rule_has_a_fixture() {
             fired.insert(line.split(' ').nth(1).unwrap().to_string());
         }
     }
-    let metrics = [Code::InsufficientData, Code::MetricsCsv];
     let missing: Vec<_> = Code::ALL
         .iter()
-        .filter(|c| !metrics.contains(c) && !fired.contains(c.as_str()))
+        .filter(|c| !fired.contains(c.as_str()))
         .collect();
     assert!(
         missing.is_empty(),

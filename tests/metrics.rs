@@ -1,0 +1,373 @@
+//! The evaluation's window rules, each against expectations computed by
+//! hand: consecutive runs, K of N, missing periods, the open current
+//! period, `min-age`, weighted averages into coarser SLA periods, SLAs
+//! that have ended, and where observations come from.
+
+use std::path::Path;
+
+use pmoc::compile::{Compiled, Options, compile};
+use pmoc::metrics::evaluate::{Attainment, Firing, Outcome};
+
+/// A project with one service in operation, a monthly and a quarterly
+/// metric, the given trigger and SLA blocks, and `metrics/m.csv` holding
+/// `rows` (after the header `period,service,metric,value,n`).
+fn project(dir: &Path, as_of: &str, trigger: &str, extra: &str, rows: &[&str]) -> Compiled {
+    std::fs::write(
+        dir.join("pmo.kdl"),
+        format!("pmo \"p\" {{ name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"{as_of}\" }}\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("main.kdl"),
+        format!(
+            r#"person "ann" name="Ann"
+customer "pms" name="PMs"
+function "fn" {{ name "Fn"; levels "project" }}
+metric "adoption" name="Adoption" unit="percent" direction="higher" cadence="month"
+metric "csat" name="Satisfaction" unit="score5" direction="higher" cadence="quarter"
+{trigger}
+service "svc" {{
+    name "Svc"
+    function "fn"
+    description "D"
+    stage "operation"
+    offer "pms" level="mandated"
+    owner "ann"
+    {extra}
+    sla "svc-sla" {{
+        target "adoption" at-least=95 warn=97
+        period "quarter"
+        report to="ann"
+        escalate after="2 days" to="ann"
+        review-by "2027-06-30"
+    }}
+}}
+"#
+        ),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("metrics")).unwrap();
+    let mut csv = String::from("period,service,metric,value,n\n");
+    for row in rows {
+        csv.push_str(row);
+        csv.push('\n');
+    }
+    std::fs::write(dir.join("metrics/m.csv"), csv).unwrap();
+    compile(dir, &Options::default()).expect("compiles")
+}
+
+fn trigger(when: &str, min_age: &str) -> String {
+    format!(
+        "trigger \"t\" {{ applies-to stage=\"operation\"; when {when}; {min_age} action \"review\" }}"
+    )
+}
+
+/// The trigger's outcome for the service (None: not evaluated).
+fn outcome(compiled: &Compiled) -> Option<Outcome> {
+    compiled.evaluation.triggers["t"].first().cloned()
+}
+
+fn state(when: &str, as_of: &str, rows: &[&str]) -> Firing {
+    let dir = tempfile::tempdir().unwrap();
+    let compiled = project(dir.path(), as_of, &trigger(when, ""), "", rows);
+    assert_eq!(compiled.error_count(), 0, "{:?}", compiled.diagnostics);
+    outcome(&compiled).expect("evaluated").state
+}
+
+fn months(values: &[(&str, &str)]) -> Vec<String> {
+    values
+        .iter()
+        .map(|(p, v)| format!("{p},svc,adoption,{v},1"))
+        .collect()
+}
+
+fn rows(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+const BELOW_3: &str = r#""adoption" below=30 for=3"#;
+
+#[test]
+fn three_consecutive_periods_fire() {
+    let data = months(&[("2026-08", "20"), ("2026-09", "25"), ("2026-10", "28")]);
+    assert_eq!(state(BELOW_3, "2026-11-01", &rows(&data)), Firing::Fired);
+}
+
+#[test]
+fn one_good_period_breaks_the_run() {
+    let data = months(&[("2026-08", "20"), ("2026-09", "35"), ("2026-10", "28")]);
+    assert_eq!(state(BELOW_3, "2026-11-01", &rows(&data)), Firing::Fine);
+}
+
+#[test]
+fn below_is_strict() {
+    let data = months(&[("2026-08", "20"), ("2026-09", "30"), ("2026-10", "28")]);
+    assert_eq!(state(BELOW_3, "2026-11-01", &rows(&data)), Firing::Fine);
+}
+
+#[test]
+fn a_missing_period_is_never_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = months(&[("2026-08", "20"), ("2026-10", "28")]);
+    let compiled = project(
+        dir.path(),
+        "2026-11-01",
+        &trigger(BELOW_3, ""),
+        "",
+        &rows(&data),
+    );
+    let outcome = outcome(&compiled).unwrap();
+    assert_eq!(outcome.state, Firing::NoData);
+    let missing: Vec<String> = outcome.missing().iter().map(|p| p.to_string()).collect();
+    assert_eq!(missing, ["2026-09"]);
+    // Even a window that a present period disproves reports its gap.
+    let data = months(&[("2026-08", "50"), ("2026-10", "28")]);
+    assert_eq!(state(BELOW_3, "2026-11-01", &rows(&data)), Firing::NoData);
+}
+
+#[test]
+fn the_open_period_is_left_out() {
+    // As of the 20th of November, November is still open: its 10 counts
+    // for nothing, and the window is August to October.
+    let data = months(&[
+        ("2026-08", "40"),
+        ("2026-09", "40"),
+        ("2026-10", "40"),
+        ("2026-11", "10"),
+    ]);
+    assert_eq!(state(BELOW_3, "2026-11-20", &rows(&data)), Firing::Fine);
+    let data = months(&[("2026-09", "20"), ("2026-10", "20"), ("2026-11", "20")]);
+    assert_eq!(state(BELOW_3, "2026-11-20", &rows(&data)), Firing::NoData);
+}
+
+#[test]
+fn k_of_n() {
+    let data = months(&[
+        ("2026-07", "20"),
+        ("2026-08", "40"),
+        ("2026-09", "25"),
+        ("2026-10", "40"),
+    ]);
+    let two_of_four = r#""adoption" below=30 within="2 of 4""#;
+    let three_of_four = r#""adoption" below=30 within="3 of 4""#;
+    assert_eq!(
+        state(two_of_four, "2026-11-01", &rows(&data)),
+        Firing::Fired
+    );
+    assert_eq!(
+        state(three_of_four, "2026-11-01", &rows(&data)),
+        Firing::Fine
+    );
+    // One of four held and one missing: it could still be two.
+    let gap = months(&[("2026-07", "20"), ("2026-08", "40"), ("2026-10", "40")]);
+    assert_eq!(
+        state(two_of_four, "2026-11-01", &rows(&gap)),
+        Firing::NoData
+    );
+    // K held already: fired whatever is missing.
+    let enough = months(&[("2026-07", "20"), ("2026-09", "25")]);
+    assert_eq!(
+        state(two_of_four, "2026-11-01", &rows(&enough)),
+        Firing::Fired
+    );
+}
+
+#[test]
+fn min_age_counts_from_the_first_go_and_is_not_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = months(&[("2026-08", "20"), ("2026-09", "25"), ("2026-10", "28")]);
+    let gate = r#"gate "g" { name "G"; from "implementation"; to "operation"; approvers "ann"; must "M" }"#;
+    let declared = format!("{gate}\n{}", trigger(BELOW_3, "min-age \"6 months\";"));
+    let decision = |date: &str| {
+        format!(r#"decision "g" outcome="go" date="{date}" by="ann" {{ rationale "R" }}"#)
+    };
+    // Six months after 2026-05-01 is 2026-11-01, as-of: old enough.
+    let c = project(
+        dir.path(),
+        "2026-11-01",
+        &declared,
+        &decision("2026-05-01"),
+        &rows(&data),
+    );
+    assert_eq!(outcome(&c).map(|o| o.state), Some(Firing::Fired));
+    // Six months after 2026-05-02 is 2026-11-02: not yet.
+    let c = project(
+        dir.path(),
+        "2026-11-01",
+        &declared,
+        &decision("2026-05-02"),
+        &rows(&data),
+    );
+    assert_eq!(outcome(&c), None);
+}
+
+#[test]
+fn min_age_counts_from_the_first_observation_without_a_go() {
+    let dir = tempfile::tempdir().unwrap();
+    let trigger = trigger(BELOW_3, "min-age \"3 months\";");
+    // First observed 2026-08 → 2026-11-01 is three months on.
+    let data = months(&[("2026-08", "20"), ("2026-09", "25"), ("2026-10", "28")]);
+    let c = project(dir.path(), "2026-11-01", &trigger, "", &rows(&data));
+    assert_eq!(outcome(&c).map(|o| o.state), Some(Firing::Fired));
+    // First observed 2026-09 → only two months.
+    let data = months(&[("2026-09", "25"), ("2026-10", "28")]);
+    let c = project(dir.path(), "2026-11-01", &trigger, "", &rows(&data));
+    assert_eq!(outcome(&c), None);
+}
+
+/// The quarterly SLA's attainment, as (period, value, state).
+fn attainment(compiled: &Compiled) -> Vec<(String, Option<f64>, Attainment)> {
+    compiled.evaluation.attainment["svc-sla"][0]
+        .iter()
+        .map(|j| (j.period.to_string(), j.value, j.state))
+        .collect()
+}
+
+#[test]
+fn finer_observations_are_averaged_weighted_by_n() {
+    let dir = tempfile::tempdir().unwrap();
+    // (90×10 + 100×30 + 80×10) / 50 = 94: below 95, breached.
+    let rows = [
+        "2026-07,svc,adoption,90,10",
+        "2026-08,svc,adoption,100,30",
+        "2026-09,svc,adoption,80,10",
+    ];
+    let c = project(dir.path(), "2026-11-01", "", "", &rows);
+    assert_eq!(
+        attainment(&c),
+        [("2026-Q3".into(), Some(94.0), Attainment::Breached)]
+    );
+    // 96 holds the target, not its warning level (97).
+    let rows = [
+        "2026-07,svc,adoption,96,1",
+        "2026-08,svc,adoption,96,1",
+        "2026-09,svc,adoption,96,1",
+    ];
+    let c = project(dir.path(), "2026-11-01", "", "", &rows);
+    assert_eq!(attainment(&c)[0].2, Attainment::Warned);
+}
+
+#[test]
+fn a_partly_covered_period_has_no_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        "2026-04,svc,adoption,99,1",
+        "2026-05,svc,adoption,99,1",
+        "2026-06,svc,adoption,99,1",
+        "2026-07,svc,adoption,99,1",
+        "2026-08,svc,adoption,99,1",
+    ];
+    let c = project(dir.path(), "2026-11-01", "", "", &rows);
+    assert_eq!(
+        attainment(&c),
+        [
+            ("2026-Q2".into(), Some(99.0), Attainment::Met),
+            ("2026-Q3".into(), None, Attainment::NoData)
+        ]
+    );
+    let gaps: Vec<_> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "insufficient-data")
+        .collect();
+    assert_eq!(gaps.len(), 1, "the SLA's last complete period has no data");
+}
+
+#[test]
+fn no_period_after_an_sla_ends_is_judged() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = [
+        "2026-01,svc,adoption,99,1",
+        "2026-02,svc,adoption,99,1",
+        "2026-03,svc,adoption,99,1",
+        "2026-04,svc,adoption,50,1",
+        "2026-05,svc,adoption,50,1",
+        "2026-06,svc,adoption,50,1",
+    ];
+    let main = project(dir.path(), "2026-11-01", "", "", &rows);
+    assert_eq!(attainment(&main).len(), 3, "Q1, Q2 and Q3 (no data)");
+    // An SLA that ended on 2026-03-31 is judged up to Q1 only.
+    let text = std::fs::read_to_string(dir.path().join("main.kdl")).unwrap();
+    let ended = text.replace(
+        "review-by \"2027-06-30\"",
+        "review-by \"2027-06-30\"\n        ends \"2026-03-31\"",
+    );
+    std::fs::write(dir.path().join("main.kdl"), ended).unwrap();
+    let c = compile(dir.path(), &Options::default()).unwrap();
+    assert_eq!(
+        attainment(&c),
+        [("2026-Q1".into(), Some(99.0), Attainment::Met)]
+    );
+}
+
+#[test]
+fn a_quarterly_metric_cannot_judge_a_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let trigger = trigger(r#""csat" below=3 for=1"#, "");
+    let c = project(
+        dir.path(),
+        "2026-11-01",
+        &trigger,
+        "",
+        &["2026-Q3,svc,csat,2.5,40"],
+    );
+    assert_eq!(outcome(&c).unwrap().state, Firing::Fired);
+    let c = project(
+        dir.path(),
+        "2026-11-01",
+        &trigger,
+        "",
+        &["2026-09,svc,csat,2.5,40"],
+    );
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.code.as_str() == "metrics-csv"
+                && d.message.contains("is observed by quarter")),
+        "{:?}",
+        c.diagnostics
+    );
+}
+
+#[test]
+fn a_bom_extra_columns_and_header_order_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = project(dir.path(), "2026-11-01", "", "", &[]);
+    assert_eq!(c.error_count(), 0);
+    let csv = "\u{feff}Value,Metric,notes,Period,Service\n40,adoption,fine,2026-10,svc\n";
+    std::fs::write(dir.path().join("metrics/m.csv"), csv).unwrap();
+    let c = compile(dir.path(), &Options::default()).unwrap();
+    assert_eq!(c.error_count(), 0, "{:?}", c.diagnostics);
+    let judged = &c.evaluation.attainment["svc-sla"][0];
+    assert!(judged.is_empty() || judged.iter().all(|j| j.value.is_none()));
+    assert!(c.evaluation.observed);
+}
+
+#[test]
+fn metrics_may_come_from_another_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = months(&[("2026-08", "20"), ("2026-09", "25"), ("2026-10", "28")]);
+    project(
+        dir.path(),
+        "2026-11-01",
+        &trigger(BELOW_3, ""),
+        "",
+        &rows(&data),
+    );
+    let elsewhere = tempfile::tempdir().unwrap();
+    std::fs::rename(
+        dir.path().join("metrics/m.csv"),
+        elsewhere.path().join("m.csv"),
+    )
+    .unwrap();
+    let options = Options {
+        metrics: Some(elsewhere.path().to_path_buf()),
+        ..Options::default()
+    };
+    let c = compile(dir.path(), &options).unwrap();
+    assert_eq!(outcome(&c).unwrap().state, Firing::Fired);
+    // Without it, the empty `metrics/` folder reads nothing: no metric rules.
+    let c = compile(dir.path(), &Options::default()).unwrap();
+    assert!(!c.evaluation.observed);
+    assert!(outcome(&c).is_none());
+}

@@ -48,21 +48,31 @@ fn codes(o: &Output) -> Vec<String> {
 
 #[test]
 fn the_example_catalogue_checks_clean() {
-    let o = pmoc(&["check", &example("acme")]);
+    // Its declarations are clean: without observations nothing is reported.
+    let empty = tempfile::tempdir().unwrap();
+    let no_metrics = ["--metrics", empty.path().to_str().unwrap()];
+    let o = pmoc(&[&["check", &example("acme")][..], &no_metrics].concat());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).ends_with("0 errors, 0 warnings in 15 files\n"),
         "{}",
         stderr(&o)
     );
-    let o = pmoc(&[
-        "check",
-        &example("acme"),
-        "--format",
-        "json",
-        "--deny-warnings",
-    ]);
-    assert_eq!(json(&o)["diagnostics"], serde_json::json!([]));
+    // Its observations make triggers fire and show a service without data,
+    // as a PMO's review would: warnings of the metrics rules only.
+    let o = pmoc(&["check", &example("acme"), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut found = codes(&o);
+    found.sort();
+    found.dedup();
+    assert_eq!(found, ["insufficient-data", "trigger-fired"]);
+    let fired = json(&o)["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "trigger-fired")
+        .count();
+    assert_eq!(fired, 3, "low adoption, low satisfaction, slow turnaround");
 }
 
 #[test]

@@ -62,27 +62,26 @@ fn consequence(trigger: &Trigger) -> String {
 }
 
 fn fired(trigger: &Trigger, when: &When, outcome: &Outcome) -> Diagnostic {
-    let why = match &outcome.successor {
-        Some(successor) => format!("`{successor}` replaces it and is in operation"),
-        None => {
-            let (word, threshold) = when
-                .comparison
-                .map(|(c, t)| (c.in_words(), number(t.value)))
-                .unwrap_or_default();
-            let held = outcome
-                .window
-                .iter()
-                .filter_map(|(p, v)| v.map(|v| format!("{p} ({})", number(v))));
+    let why = match (&outcome.successor, when.comparison) {
+        (Some(successor), _) => format!("`{successor}` replaces it and is in operation"),
+        (None, Some((comparison, threshold))) => {
+            let held = outcome.window.iter().filter_map(|(p, v)| {
+                v.filter(|v| comparison.holds(*v, threshold.value))
+                    .map(|v| format!("{p} ({})", number(v)))
+            });
             let scope = match when.window {
                 Window::Within { k, n, .. } => format!(" in {k} of the last {n} periods"),
                 Window::For(_) => String::new(),
             };
             format!(
-                "`{}` {word} {threshold}{scope}: {}",
+                "`{}` {} {}{scope}: {}",
                 when.metric.value,
+                comparison.in_words(),
+                number(threshold.value),
                 listed(held)
             )
         }
+        (None, None) => "its condition holds".to_string(),
     };
     Diagnostic::new(
         Code::TriggerFired,

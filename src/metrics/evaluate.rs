@@ -187,12 +187,7 @@ fn triggers(index: &Index, trigger: &Trigger, observations: Option<&Observations
         Window::For(n) => (n.value, n.value),
         Window::Within { k, n, .. } => (n, k),
     };
-    let holds = |v: f64| match comparison {
-        Comparison::Below => v < threshold.value,
-        Comparison::Above => v > threshold.value,
-        Comparison::AtMost => v <= threshold.value,
-        Comparison::AtLeast => v >= threshold.value,
-    };
+    let holds = |v: f64| comparison.holds(v, threshold.value);
     evaluated(index, trigger, Some(observations))
         .map(|service| {
             let id = &service.id.value;

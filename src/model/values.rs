@@ -198,6 +198,17 @@ impl Duration {
 }
 
 impl Comparison {
+    /// Whether `value` compares so with `threshold` (`below` and `above`
+    /// are strict).
+    pub fn holds(self, value: f64, threshold: f64) -> bool {
+        match self {
+            Comparison::Below => value < threshold,
+            Comparison::Above => value > threshold,
+            Comparison::AtMost => value <= threshold,
+            Comparison::AtLeast => value >= threshold,
+        }
+    }
+
     /// The comparison in words: `below`, `at most`.
     pub fn in_words(self) -> &'static str {
         match self {

@@ -371,3 +371,34 @@ fn metrics_may_come_from_another_folder() {
     assert!(!c.evaluation.observed);
     assert!(outcome(&c).is_none());
 }
+
+#[test]
+fn a_target_observed_more_coarsely_is_judged_by_its_metric_s_periods() {
+    let dir = tempfile::tempdir().unwrap();
+    let monthly_sla = r#"sla "svc-csat" {
+        target "csat" at-least=4
+        period "month"
+        report to="ann"
+        escalate after="2 days" to="ann"
+        review-by "2027-06-30"
+    }"#;
+    let c = project(
+        dir.path(),
+        "2026-11-01",
+        "",
+        monthly_sla,
+        &["2026-Q3,svc,csat,4.4,40"],
+    );
+    let judged: Vec<String> = c.evaluation.attainment["svc-csat"][0]
+        .iter()
+        .map(|j| format!("{} {:?}", j.period, j.state))
+        .collect();
+    assert_eq!(judged, ["2026-Q3 Met"]);
+    assert!(
+        !c.diagnostics
+            .iter()
+            .any(|d| d.message.contains("`svc-csat`")),
+        "{:?}",
+        c.diagnostics
+    );
+}

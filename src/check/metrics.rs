@@ -6,7 +6,7 @@
 
 use crate::base::{Code, Diagnostic};
 use crate::metrics::PeriodKey;
-use crate::metrics::evaluate::{Evaluation, Firing, Outcome};
+use crate::metrics::evaluate::{Evaluation, Firing, Outcome, judged_by};
 use crate::model::*;
 
 pub fn check(index: &Index, evaluation: &Evaluation) -> Vec<Diagnostic> {
@@ -123,9 +123,16 @@ fn sla_gaps(index: &Index, evaluation: &Evaluation) -> Vec<Diagnostic> {
     for service in judged {
         for sla in service.slas.iter().filter(|sla| !index.ended(sla)) {
             let Some(period) = sla.period else { continue };
-            let last = PeriodKey::last_complete(index.as_of, period.value);
             let attainment = evaluation.attainment.get(&sla.id.value);
             for (i, target) in sla.targets.iter().enumerate() {
+                let Some(cadence) = index
+                    .get::<Metric>(&target.metric.value)
+                    .and_then(|m| m.cadence)
+                else {
+                    continue;
+                };
+                let by = judged_by(period.value, cadence.value);
+                let last = PeriodKey::last_complete(index.as_of, by);
                 let judged = attainment.and_then(|a| a.get(i));
                 let has_last = judged
                     .and_then(|j| j.last())

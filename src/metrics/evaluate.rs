@@ -254,6 +254,13 @@ fn superseded(
         .collect()
 }
 
+/// The kind of period a target is judged by: the SLA's period, or its
+/// metric's cadence when that is coarser (a quarterly survey cannot judge a
+/// month; it judges the quarter).
+pub fn judged_by(sla_period: Period, cadence: Period) -> Period {
+    sla_period.max(cadence)
+}
+
 /// Each target of an SLA judged in its last complete periods (at most
 /// [`HISTORY`], none starting after the SLA `ends`), from the first period
 /// with data.
@@ -266,10 +273,6 @@ fn sla_attainment(
     let Some(kind) = sla.period else {
         return Vec::new();
     };
-    let mut periods = PeriodKey::last_complete(index.as_of, kind.value).window(HISTORY);
-    if let Some(ends) = sla.ends {
-        periods.retain(|p| p.first_day() <= ends.value);
-    }
     sla.targets
         .iter()
         .map(|target| {
@@ -279,6 +282,11 @@ fn sla_attainment(
             let (Some(cadence), Some(bound)) = (cadence, target.bound) else {
                 return Vec::new();
             };
+            let by = judged_by(kind.value, cadence.value);
+            let mut periods = PeriodKey::last_complete(index.as_of, by).window(HISTORY);
+            if let Some(ends) = sla.ends {
+                periods.retain(|p| p.first_day() <= ends.value);
+            }
             let judged: Vec<Judged> = periods
                 .iter()
                 .map(|&period| {

@@ -67,13 +67,59 @@ impl<'m> Declared<'m> {
 }
 
 /// A valid row: service and metric (indices into the model), period,
-/// sample, and the span of its period cell (for a later duplicate's label).
+/// sample, and where its period cell is (for a duplicate's diagnostic; the
+/// span is found only then).
 struct Row {
     service: u32,
     metric: u32,
     period: PeriodKey,
     sample: Sample,
-    at: Span,
+    at: CellAt,
+}
+
+/// A cell found again on demand: its file, its record's start, its column.
+#[derive(Clone, Copy)]
+struct CellAt {
+    file: FileId,
+    record: usize,
+    column: usize,
+}
+
+impl CellAt {
+    fn span(self, sources: &SourceMap) -> Span {
+        let text = sources.get(self.file).text.as_bytes();
+        let (start, end) = cell_spans(text, self.record, self.column + 1)[self.column];
+        Span::new(self.file, start, end)
+    }
+}
+
+/// A record's cell spans, found in the text only when a diagnostic needs
+/// one (most rows are good, and finding spans costs as much as parsing).
+struct Cells<'t> {
+    text: &'t [u8],
+    start: usize,
+    count: usize,
+    spans: std::cell::OnceCell<Vec<(usize, usize)>>,
+}
+
+impl<'t> Cells<'t> {
+    fn new(text: &'t [u8], start: usize, count: usize) -> Cells<'t> {
+        Cells {
+            text,
+            start,
+            count,
+            spans: std::cell::OnceCell::new(),
+        }
+    }
+
+    fn all(&self) -> &[(usize, usize)] {
+        self.spans
+            .get_or_init(|| cell_spans(self.text, self.start, self.count))
+    }
+
+    fn get(&self, i: usize) -> (usize, usize) {
+        self.all().get(i).copied().unwrap_or_default()
+    }
 }
 
 /// One file read: its source, its valid rows, its diagnostics.
@@ -99,50 +145,59 @@ pub(super) fn read(
         .map(|(i, path)| read_file(FileId(base + i as u32), path, name(path), &declared))
         .collect();
     let mut diagnostics = Vec::new();
-    let mut first: HashMap<(u32, u32, PeriodKey), Span> = HashMap::new();
-    let mut series: HashMap<(u32, u32), Vec<(PeriodKey, Sample)>> = HashMap::new();
+    // Rows by service and metric, in file order.
+    let mut series: HashMap<(u32, u32), Vec<Row>> = HashMap::new();
     for file in read {
         sources.add(file.file);
         diagnostics.extend(file.diagnostics);
         for row in file.rows {
-            match first.entry((row.service, row.metric, row.period)) {
-                std::collections::hash_map::Entry::Occupied(earlier) => {
-                    diagnostics.push(
-                        Diagnostic::new(
-                            Code::MetricsCsv,
-                            row.at,
-                            format!(
-                                "a second row for period `{}`, service `{}`, metric `{}`",
-                                row.period,
-                                declared.service_ids[row.service as usize],
-                                declared.metric_ids[row.metric as usize]
-                            ),
-                        )
-                        .label(*earlier.get(), "first given here")
-                        .help("keep one row per period, service and metric"),
-                    );
-                }
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(row.at);
-                    series
-                        .entry((row.service, row.metric))
-                        .or_default()
-                        .push((row.period, row.sample));
+            series
+                .entry((row.service, row.metric))
+                .or_default()
+                .push(row);
+        }
+    }
+    let mut grouped = Vec::with_capacity(series.len());
+    for ((s, m), mut rows) in series {
+        // By period, file order kept within one: the first row stands.
+        rows.sort_by_key(|r| r.period);
+        let mut samples: Vec<(PeriodKey, Sample)> = Vec::with_capacity(rows.len());
+        let mut first: Option<&Row> = None;
+        for row in &rows {
+            match first.filter(|f| f.period == row.period) {
+                Some(earlier) => diagnostics.push(duplicate(&declared, sources, earlier, row)),
+                None => {
+                    first = Some(row);
+                    samples.push((row.period, row.sample));
                 }
             }
         }
+        let ids = (
+            declared.service_ids[s as usize],
+            declared.metric_ids[m as usize],
+        );
+        grouped.push((ids.0, ids.1, samples));
     }
-    let observations = Observations::from_rows(
-        series.into_iter().map(|((s, m), samples)| {
-            (
-                declared.service_ids[s as usize],
-                declared.metric_ids[m as usize],
-                samples,
-            )
-        }),
-        files.len(),
-    );
-    (observations, diagnostics)
+    (
+        Observations::from_rows(grouped.into_iter(), files.len()),
+        diagnostics,
+    )
+}
+
+/// The later of two rows for the same period, service and metric.
+fn duplicate(declared: &Declared, sources: &SourceMap, first: &Row, later: &Row) -> Diagnostic {
+    Diagnostic::new(
+        Code::MetricsCsv,
+        later.at.span(sources),
+        format!(
+            "a second row for period `{}`, service `{}`, metric `{}`",
+            later.period,
+            declared.service_ids[later.service as usize],
+            declared.metric_ids[later.metric as usize]
+        ),
+    )
+    .label(first.at.span(sources), "first given here")
+    .help("keep one row per period, service and metric")
 }
 
 fn read_file(id: FileId, path: &Path, name: String, declared: &Declared) -> FileRead {
@@ -254,7 +309,7 @@ impl<'m> FileReader<'_, 'm> {
                 }
             }
             let start = record.position().map_or(0, |p| p.byte() as usize);
-            let cells = cell_spans(self.text.as_bytes(), start, record.len());
+            let cells = Cells::new(self.text.as_bytes(), start, record.len());
             match &columns {
                 None => match self.header(&record, &cells) {
                     Some(c) => columns = Some(c),
@@ -271,24 +326,30 @@ impl<'m> FileReader<'_, 'm> {
         }
     }
 
-    fn span(&self, cell: (usize, usize)) -> Span {
-        Span::new(self.id, cell.0, cell.1)
+    fn span(&self, cells: &Cells, i: usize) -> Span {
+        let (start, end) = cells.get(i);
+        Span::new(self.id, start, end)
+    }
+
+    /// The span of a whole record.
+    fn whole(&self, cells: &Cells) -> Span {
+        let all = cells.all();
+        match (all.first(), all.last()) {
+            (Some(a), Some(b)) => Span::new(self.id, a.0, b.1),
+            _ => Span::new(self.id, cells.start, cells.start),
+        }
     }
 
     /// Reads the header: every required column present, none twice.
-    fn header(&mut self, record: &csv::ByteRecord, cells: &[(usize, usize)]) -> Option<Columns> {
+    fn header(&mut self, record: &csv::ByteRecord, cells: &Cells) -> Option<Columns> {
         let names: Vec<String> = record
             .iter()
             .map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase())
             .collect();
-        let whole = match (cells.first(), cells.last()) {
-            (Some(a), Some(b)) => Span::new(self.id, a.0, b.1),
-            _ => Span::new(self.id, 0, 0),
-        };
         let mut ok = true;
         for (i, name) in names.iter().enumerate() {
             if names[..i].contains(name) && !name.is_empty() {
-                let span = self.span(cells[i]);
+                let span = self.span(cells, i);
                 self.report(span, format!("the header names `{name}` twice"), None);
                 ok = false;
             }
@@ -302,7 +363,8 @@ impl<'m> FileReader<'_, 'm> {
                     .filter(|n| !REQUIRED.contains(n) && !OPTIONAL.contains(n));
                 let help = did_you_mean(col, others)
                     .or_else(|| Some(format!("the header is `{},n,source`", REQUIRED.join(","))));
-                self.report(whole, format!("the header has no `{col}` column"), help);
+                let span = self.whole(cells);
+                self.report(span, format!("the header has no `{col}` column"), help);
                 ok = false;
             }
         }
@@ -316,36 +378,33 @@ impl<'m> FileReader<'_, 'm> {
         })
     }
 
-    /// A cell's text (trimmed) and span, or a diagnostic when it is empty.
+    /// A cell's text (trimmed) and column, or a diagnostic when it is empty.
     fn cell<'r>(
         &mut self,
         record: &'r csv::ByteRecord,
-        cells: &[(usize, usize)],
+        cells: &Cells,
         i: usize,
         column: &str,
-    ) -> Option<(&'r str, Span)> {
+    ) -> Option<(&'r str, usize)> {
         let raw = record.get(i)?;
-        let span = self.span(cells.get(i).copied().unwrap_or_default());
         let text = std::str::from_utf8(raw).unwrap_or("").trim();
         if text.is_empty() {
+            let span = self.span(cells, i);
             self.report(span, format!("the `{column}` cell is empty"), None);
             return None;
         }
-        Some((text, span))
+        Some((text, i))
     }
 
-    fn row(&mut self, c: &Columns, record: &csv::ByteRecord, cells: &[(usize, usize)]) {
+    fn row(&mut self, c: &Columns, record: &csv::ByteRecord, cells: &Cells) {
         if record.len() != c.width {
-            let (start, end) = (
-                cells.first().map_or(0, |x| x.0),
-                cells.last().map_or(0, |x| x.1),
-            );
             let message = format!(
                 "the row has {} cells; the header has {}",
                 record.len(),
                 c.width
             );
-            self.report(Span::new(self.id, start, end), message, None);
+            let span = self.whole(cells);
+            self.report(span, message, None);
             return;
         }
         let period = self.cell(record, cells, c.period, "period");
@@ -353,16 +412,16 @@ impl<'m> FileReader<'_, 'm> {
         let metric = self.cell(record, cells, c.metric, "metric");
         let value = self.cell(record, cells, c.value, "value");
         let n = c.n.map(|i| self.cell(record, cells, i, "n"));
-        let service = service.and_then(|s| self.service(s));
-        let metric = metric.and_then(|m| self.metric(m));
-        let period = period.and_then(|p| self.period(p, metric.map(|m| m.1)));
-        let value = value.and_then(|v| self.value(v, metric.map(|m| m.1)));
+        let service = service.and_then(|s| self.service(s, cells));
+        let metric = metric.and_then(|m| self.metric(m, cells));
+        let period = period.and_then(|p| self.period(p, metric.map(|m| m.1), cells));
+        let value = value.and_then(|v| self.value(v, metric.map(|m| m.1), cells));
         let weight = match n {
             None => Some(1.0),
             Some(None) => None,
-            Some(Some(n)) => self.weight(n),
+            Some(Some(n)) => self.weight(n, cells),
         };
-        if let (Some(service), Some((metric, _)), Some((period, at)), Some(value), Some(weight)) =
+        if let (Some(service), Some((metric, _)), Some(period), Some(value), Some(weight)) =
             (service, metric, period, value, weight)
         {
             self.rows.push(Row {
@@ -370,36 +429,44 @@ impl<'m> FileReader<'_, 'm> {
                 metric,
                 period,
                 sample: Sample { value, weight },
-                at,
+                at: CellAt {
+                    file: self.id,
+                    record: cells.start,
+                    column: c.period,
+                },
             });
         }
     }
 
-    fn service(&mut self, (id, span): (&str, Span)) -> Option<u32> {
-        if let Some(&i) = self.declared.services.get(id) {
-            return Some(i);
+    fn service(&mut self, (id, i): (&str, usize), cells: &Cells) -> Option<u32> {
+        if let Some(&found) = self.declared.services.get(id) {
+            return Some(found);
         }
         let help = did_you_mean(id, self.declared.service_ids.iter().copied());
+        let span = self.span(cells, i);
         self.report(span, format!("no service `{id}` is declared"), help);
         None
     }
 
-    fn metric(&mut self, (id, span): (&str, Span)) -> Option<(u32, &'m Metric)> {
+    fn metric(&mut self, (id, i): (&str, usize), cells: &Cells) -> Option<(u32, &'m Metric)> {
         if let Some(&found) = self.declared.metrics.get(id) {
             return Some(found);
         }
         let help = did_you_mean(id, self.declared.metric_ids.iter().copied());
+        let span = self.span(cells, i);
         self.report(span, format!("no metric `{id}` is declared"), help);
         None
     }
 
     fn period(
         &mut self,
-        (text, span): (&str, Span),
+        (text, i): (&str, usize),
         metric: Option<&Metric>,
-    ) -> Option<(PeriodKey, Span)> {
+        cells: &Cells,
+    ) -> Option<PeriodKey> {
         let Some(period) = PeriodKey::parse(text) else {
             let help = "write `2026-06` for a month, `2026-Q2` for a quarter, `2026` for a year";
+            let span = self.span(cells, i);
             self.report(span, format!("`{text}` is not a period"), Some(help.into()));
             return None;
         };
@@ -414,15 +481,22 @@ impl<'m> FileReader<'_, 'm> {
                 metric.id.value
             );
             let help = format!("write {cadence}s such as `{example}`");
+            let span = self.span(cells, i);
             self.report(span, message, Some(help));
             return None;
         }
-        Some((period, span))
+        Some(period)
     }
 
-    fn value(&mut self, (text, span): (&str, Span), metric: Option<&Metric>) -> Option<f64> {
+    fn value(
+        &mut self,
+        (text, i): (&str, usize),
+        metric: Option<&Metric>,
+        cells: &Cells,
+    ) -> Option<f64> {
         let value = text.parse::<f64>().ok().filter(|v| v.is_finite());
         let Some(value) = value else {
+            let span = self.span(cells, i);
             self.report(span, format!("`{text}` is not a number"), None);
             return None;
         };
@@ -439,6 +513,7 @@ impl<'m> FileReader<'_, 'm> {
                     "`{text}` is outside the range of metric `{}` ({unit}: {range})",
                     metric.id.value
                 );
+                let span = self.span(cells, i);
                 self.report(span, message, None);
                 return None;
             }
@@ -446,12 +521,13 @@ impl<'m> FileReader<'_, 'm> {
         Some(value)
     }
 
-    fn weight(&mut self, (text, span): (&str, Span)) -> Option<f64> {
+    fn weight(&mut self, (text, i): (&str, usize), cells: &Cells) -> Option<f64> {
         match text.parse::<u64>() {
             Ok(n) if n >= 1 => Some(n as f64),
             _ => {
                 let message = format!("`{text}` is not a count of observations");
                 let help = "`n` is a whole number of 1 or more (respondents, projects)";
+                let span = self.span(cells, i);
                 self.report(span, message, Some(help.into()));
                 None
             }

@@ -40,11 +40,14 @@ macro_rules! out {
 
 mod decision;
 mod function;
+mod observations;
 mod plan;
 mod rng;
 mod shared;
 mod stages;
 mod tables;
+
+pub use observations::write_observations;
 
 /// The date the generated manifest pins as "today".
 pub const AS_OF: &str = "2026-11-01";

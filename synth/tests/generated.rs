@@ -53,3 +53,21 @@ fn output_is_deterministic() {
     write_project(b.path(), 60).unwrap();
     assert_eq!(read(a.path()), read(b.path()));
 }
+
+/// Observations keep a generated project clean: healthy values, every
+/// period of every metric present.
+#[test]
+fn observations_keep_a_generated_project_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    pmoc_synth::write_project(dir.path(), 60).unwrap();
+    let rows = pmoc_synth::write_observations(dir.path(), 24).unwrap();
+    assert!(rows > 60 * 24, "{rows} rows");
+    let compiled = pmoc::compile::compile(dir.path(), &Default::default()).unwrap();
+    assert!(compiled.evaluation.observed);
+    let found: Vec<String> = compiled
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(found.is_empty(), "{found:#?}");
+}

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, LaunchOptions};
 use libtest_mimic::{Arguments, Trial};
@@ -23,10 +24,14 @@ use libtest_mimic::{Arguments, Trial};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The browser tests, by name.
-const TESTS: [(&str, fn()); 3] = [
+const TESTS: [(&str, fn()); 4] = [
     (
         "search_from_file_url_leads_to_the_sla_table",
         search_from_file_url_leads_to_the_sla_table,
+    ),
+    (
+        "picture_text_has_contrast_in_light_and_dark",
+        picture_text_has_contrast_in_light_and_dark,
     ),
     ("a_script_error_is_caught", a_script_error_is_caught),
     (
@@ -164,6 +169,132 @@ fn search_from_file_url_leads_to_the_sla_table() {
 
     let errors = errors.lock().unwrap();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// The example built into a temporary folder: (the folder, the site in it).
+fn built_example() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    common::build_into(&example, &out);
+    (tmp, out)
+}
+
+/// Opens a page of a built site and waits for it to load.
+fn open(tab: &headless_chrome::Tab, site: &Path, page: &str) {
+    tab.navigate_to(&format!("file://{}/{page}", site.display()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+}
+
+/// Evaluates an expression that gives (or promises) a JSON string.
+fn evaluate_json(tab: &headless_chrome::Tab, expression: &str) -> serde_json::Value {
+    let result = tab.evaluate(expression, true).unwrap();
+    let Some(serde_json::Value::String(json)) = result.value else {
+        panic!("`{expression:.80}` gave {result:?}");
+    };
+    serde_json::from_str(&json).unwrap()
+}
+
+/// Sets the tab's viewport width and its colour scheme (`light`, `dark`).
+fn emulate(tab: &headless_chrome::Tab, width: u32, scheme: &str) {
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height: 900,
+        device_scale_factor: 1.0,
+        mobile: false,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+    tab.call_method(Emulation::SetEmulatedMedia {
+        media: None,
+        features: Some(vec![Emulation::MediaFeature {
+            name: "prefers-color-scheme".into(),
+            value: scheme.into(),
+        }]),
+    })
+    .unwrap();
+}
+
+/// One service of the example in each stage, strategy to retired.
+const A_SERVICE_IN_EACH_STAGE: [&str; 7] = [
+    "genai-drafting",
+    "risk-strategy",
+    "quantitative-risk",
+    "estimating-support",
+    "risk-log",
+    "benefits-tracking",
+    "printed-status-pack",
+];
+
+/// For every text of the page's pictures: the shape it stands on (the
+/// circle, rect or polygon beside it, else the page), that it lies wholly
+/// inside that shape, and its contrast (WCAG relative luminance) against
+/// what is behind it, opacity composed over the page. Gives
+/// `{checked, problems}` as JSON.
+const PICTURE_CONTRAST: &str = r#"(() => {
+  const rgb = c => { const m = c.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
+  const over = (top, a, under) => ({ r: top.r * a + under.r * (1 - a), g: top.g * a + under.g * (1 - a), b: top.b * a + under.b * (1 - a) });
+  const lum = c => [c.r, c.g, c.b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (x, y) => { const [hi, lo] = [lum(x), lum(y)].sort((p, q) => q - p); return (hi + 0.05) / (lo + 0.05); };
+  const alpha = el => { let a = 1; for (let e = el; e && e.tagName !== 'svg'; e = e.parentElement) a *= Number(getComputedStyle(e).opacity); return a; };
+  const page = rgb(getComputedStyle(document.body).backgroundColor);
+  const problems = [];
+  let checked = 0;
+  for (const t of document.querySelectorAll('svg text')) {
+    if (!t.getClientRects().length) continue;
+    checked++;
+    const shape = t.parentElement.querySelector(':scope > circle, :scope > rect, :scope > polygon');
+    let behind = page;
+    if (shape) {
+      const s = getComputedStyle(shape);
+      behind = over(rgb(s.fill), alpha(shape) * Number(s.fillOpacity), page);
+      const b = t.getBBox();
+      const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]];
+      const out = corners.find(([x, y]) => !shape.isPointInFill(new DOMPoint(x, y)));
+      if (out) problems.push(`"${t.textContent}" spills out of its ${shape.tagName} at ${out.map(v => v.toFixed(1))}`);
+    }
+    const fill = rgb(getComputedStyle(t).fill);
+    const r = ratio(over(fill, fill.a * alpha(t), behind), behind);
+    if (r < 4.5) problems.push(`"${t.textContent}" (${t.closest('[class]').getAttribute('class')}): ${r.toFixed(2)}:1`);
+  }
+  return JSON.stringify({ checked, problems });
+})()"#;
+
+/// Every text in the pictures (the stage map, the dependency graph, the
+/// lifecycle strip with each stage current) lies on its own shape and reads
+/// at 4.5:1 or more against it, in light and in dark mode.
+fn picture_text_has_contrast_in_light_and_dark() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let mut pages = vec!["index.html".to_string(), "dependencies.html".to_string()];
+    pages.extend(A_SERVICE_IN_EACH_STAGE.map(|id| format!("services/{id}.html")));
+    let mut problems = Vec::new();
+    for scheme in ["light", "dark"] {
+        emulate(&tab, 1280, scheme);
+        for page in &pages {
+            open(&tab, &site, page);
+            let found = evaluate_json(&tab, PICTURE_CONTRAST);
+            assert!(found["checked"].as_u64() > Some(6), "{page}: {found}");
+            for p in found["problems"].as_array().unwrap() {
+                problems.push(format!("{page} ({scheme}): {}", p.as_str().unwrap()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// Waits (up to 10 s) for the tab's URL to end with `suffix`; returns the URL.

@@ -24,8 +24,13 @@ fn text_width(s: &str, font_px: f64) -> usize {
 }
 
 /// The seven stages as a strip of chevrons with the service's stage marked.
+/// A chevron is wide enough to hold its stage's name, the longest
+/// ("implementation", about 107 px in bold 12 px type) included, between its
+/// notch and its point: a label never spills over the next chevron (where
+/// it would lose its contrast).
 pub fn lifecycle_strip(stage: Option<Stage>) -> String {
-    let (w, h, step) = (706, 56, 100);
+    let (h, step) = (56, 128);
+    let w = step * 7 + 6;
     let label = match stage {
         Some(s) => format!("Lifecycle: {} (stage {} of 7)", s, s.index() + 1),
         None => "Lifecycle: stage not given".into(),
@@ -61,7 +66,7 @@ pub fn lifecycle_strip(stage: Option<Stage>) -> String {
         let _ = write!(
             svg,
             r#"<g class="{class}"><polygon points="{points}"/><text x="{}" y="{}" text-anchor="middle">{}</text></g>"#,
-            x + step / 2 + 4,
+            x + step / 2 + 6,
             h / 2 + 5,
             s
         );
@@ -142,9 +147,12 @@ pub fn function_stage_map(catalog: &Catalog) -> String {
 }
 
 /// The radius of a dot counting `n` of at most `max`: its area grows with
-/// the count.
+/// the count, and it always holds its number (11 px bold digits, about 7 px
+/// wide and 13 px tall with the line's ascent and descent), which must not
+/// stand on the page's background.
 fn dot_radius(n: usize, max: usize) -> f64 {
-    5.0 + 9.0 * (n as f64 / max as f64).sqrt()
+    let digits = n.to_string().len() as f64;
+    (5.0 + 9.0 * (n as f64 / max as f64).sqrt()).max(3.5 * digits + 5.0)
 }
 
 /// Each node's depth: the longest chain of dependencies below it, among

@@ -24,7 +24,7 @@ use libtest_mimic::{Arguments, Trial};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The browser tests, by name.
-const TESTS: [(&str, fn()); 4] = [
+const TESTS: [(&str, fn()); 5] = [
     (
         "search_from_file_url_leads_to_the_sla_table",
         search_from_file_url_leads_to_the_sla_table,
@@ -32,6 +32,10 @@ const TESTS: [(&str, fn()); 4] = [
     (
         "picture_text_has_contrast_in_light_and_dark",
         picture_text_has_contrast_in_light_and_dark,
+    ),
+    (
+        "the_current_stage_is_in_view_at_phone_width",
+        the_current_stage_is_in_view_at_phone_width,
     ),
     ("a_script_error_is_caught", a_script_error_is_caught),
     (
@@ -295,6 +299,47 @@ fn picture_text_has_contrast_in_light_and_dark() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The current chevron of the lifecycle strip, the strip's figure, the
+/// viewport and the page's scroll width, in CSS pixels, as JSON.
+const STRIP_BOXES: &str = r#"(() => {
+  const box = el => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right }; };
+  return JSON.stringify({
+    current: box(document.querySelector('svg.lifecycle .current polygon')),
+    figure: box(document.querySelector('figure.strip')),
+    viewport: innerWidth,
+    visible: document.documentElement.clientWidth,
+    page: document.documentElement.scrollWidth,
+  });
+})()"#;
+
+/// At phone width (390 px) a service page's lifecycle strip shows its
+/// current stage whole, in every stage: in operation (past the middle) and
+/// retired (the last) were cut off at the right edge.
+fn the_current_stage_is_in_view_at_phone_width() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    emulate(&tab, 390, "light");
+    for id in A_SERVICE_IN_EACH_STAGE {
+        open(&tab, &site, &format!("services/{id}.html"));
+        let b = evaluate_json(&tab, STRIP_BOXES);
+        let px = |v: &serde_json::Value| v.as_f64().unwrap();
+        let (left, right) = (px(&b["current"]["left"]), px(&b["current"]["right"]));
+        assert_eq!(px(&b["viewport"]), 390.0, "{b}");
+        let visible = px(&b["visible"]);
+        assert!(
+            left >= px(&b["figure"]["left"]).max(0.0)
+                && right <= px(&b["figure"]["right"]).min(visible),
+            "{id}: the current stage is out of view: {b}"
+        );
+        assert!(
+            px(&b["page"]) <= visible,
+            "{id}: the page scrolls sideways: {b}"
+        );
+    }
 }
 
 /// Waits (up to 10 s) for the tab's URL to end with `suffix`; returns the URL.

@@ -28,6 +28,12 @@ fn text_width(s: &str, font_px: f64) -> usize {
 /// ("implementation", about 107 px in bold 12 px type) included, between its
 /// notch and its point: a label never spills over the next chevron (where
 /// it would lose its contrast).
+///
+/// The strip keeps the current stage in view on a narrow screen without
+/// script: it says its natural width (`--width`) and where the current
+/// chevron's middle lies, as a fraction of it (`--at`); where the strip
+/// does not fit, the stylesheet crops it around that point, ends kept
+/// flush (`figure.strip` in style.css).
 pub fn lifecycle_strip(stage: Option<Stage>) -> String {
     let (h, step) = (56, 128);
     let w = step * 7 + 6;
@@ -35,8 +41,9 @@ pub fn lifecycle_strip(stage: Option<Stage>) -> String {
         Some(s) => format!("Lifecycle: {} (stage {} of 7)", s, s.index() + 1),
         None => "Lifecycle: stage not given".into(),
     };
+    let at = stage.map_or(0.0, |s| (s.index() * step + step / 2 + 6) as f64 / w as f64);
     let mut svg = format!(
-        r#"<svg class="lifecycle" viewBox="0 0 {w} {h}" role="img" aria-label="{}"><title>{}</title>"#,
+        r#"<svg class="lifecycle" viewBox="0 0 {w} {h}" width="{w}" style="--width: {w}px; --at: {at:.4}" role="img" aria-label="{}"><title>{}</title>"#,
         escape(&label),
         escape(&label)
     );
@@ -299,5 +306,7 @@ mod tests {
         let svg = lifecycle_strip(Some(Stage::Pilot));
         assert_eq!(svg.matches("current").count(), 1);
         assert!(svg.contains("stage 3 of 7"));
+        // The middle of the pilot chevron, as a fraction of the strip's width.
+        assert!(svg.contains("--at: 0.3614"), "{svg:.200}");
     }
 }

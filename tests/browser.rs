@@ -24,10 +24,14 @@ use libtest_mimic::{Arguments, Trial};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The browser tests, by name.
-const TESTS: [(&str, fn()); 5] = [
+const TESTS: [(&str, fn()); 6] = [
     (
         "search_from_file_url_leads_to_the_sla_table",
         search_from_file_url_leads_to_the_sla_table,
+    ),
+    (
+        "search_ranks_names_first_and_closes_when_focus_leaves",
+        search_ranks_names_first_and_closes_when_focus_leaves,
     ),
     (
         "picture_text_has_contrast_in_light_and_dark",
@@ -340,6 +344,152 @@ fn the_current_stage_is_in_view_at_phone_width() {
             "{id}: the page scrolls sideways: {b}"
         );
     }
+}
+
+/// The search widget's state: whether the list shows, the focused
+/// element, the results (title and whole text), the status line.
+const SEARCH_STATE: &str = r#"JSON.stringify({
+  shown: !document.getElementById('search-results').hidden,
+  focus: document.activeElement.closest('#search-results') ? 'result'
+    : document.activeElement.id || document.activeElement.className || document.activeElement.tagName,
+  results: Array.from(document.querySelectorAll('#search-results a'))
+    .map(a => ({ title: a.querySelector('.title').textContent, text: a.textContent })),
+  status: document.getElementById('search-status').textContent,
+})"#;
+
+/// Polls the search widget (up to 10 s) until `done` holds of its state.
+fn search_state(
+    tab: &headless_chrome::Tab,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let mut state = serde_json::Value::Null;
+    for _ in 0..100 {
+        state = evaluate_json(tab, SEARCH_STATE);
+        if done(&state) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    state
+}
+
+/// "risk" lists the services whose names hold the word before the entries
+/// that have it only in their id or summary; a result says its kind apart
+/// from its title; the list closes when focus leaves the widget and on
+/// Escape (which clears the box only once the list is closed), and opens
+/// again when the box is focused.
+fn search_ranks_names_first_and_closes_when_focus_leaves() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let errors = watch_errors(&tab);
+    open(&tab, &site, "index.html");
+    tab.wait_for_element("#search-input")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.type_str("risk").unwrap();
+    let state = search_state(&tab, |s| {
+        s["status"].as_str().is_some_and(|t| t.ends_with("results"))
+    });
+    assert_names_come_first(&state);
+    assert_the_list_follows_the_focus(&tab);
+
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// The results for "risk": the entries whose titles hold the word first,
+/// the services among them; each result says its kind apart from its title.
+fn assert_names_come_first(state: &serde_json::Value) {
+    let titles: Vec<&str> = state["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    let has_word = |t: &str| {
+        t.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "risk")
+    };
+    let names: Vec<&str> = titles.iter().copied().take_while(|t| has_word(t)).collect();
+    for name in [
+        "Update the risk log",
+        "Risk workshops",
+        "Quantitative schedule risk analysis",
+    ] {
+        assert!(
+            names.contains(&name),
+            "{name} is not among the first results: {titles:?}"
+        );
+    }
+    assert!(
+        titles[names.len()..].iter().all(|t| !has_word(t)),
+        "a title with the word after one without: {titles:?}"
+    );
+    let risk_log = state["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Update the risk log")
+        .unwrap();
+    assert!(
+        risk_log["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Update the risk log, service: PMO support"),
+        "kind and title run together: {risk_log}"
+    );
+}
+
+/// Focus on a result keeps the list; focus leaving the widget closes it,
+/// coming back opens it; Escape closes it.
+fn assert_the_list_follows_the_focus(tab: &headless_chrome::Tab) {
+    use headless_chrome::browser::tab::ModifierKey;
+    tab.press_key("ArrowDown").unwrap();
+    let state = search_state(tab, |s| s["focus"] != "search-input");
+    assert_eq!(
+        (&state["shown"], &state["focus"]),
+        (&true.into(), &"result".into()),
+        "{state}"
+    );
+    tab.press_key("ArrowUp").unwrap();
+    tab.press_key_with_modifiers("Tab", Some(&[ModifierKey::Shift]))
+        .unwrap();
+    let state = search_state(tab, |s| s["focus"] == "brand");
+    assert_eq!(
+        (&state["shown"], &state["focus"]),
+        (&false.into(), &"brand".into()),
+        "{state}"
+    );
+    // Back in the box, the list shows again; Escape closes it.
+    tab.find_element("#search-input").unwrap().click().unwrap();
+    let state = search_state(tab, |s| s["shown"] == true);
+    assert_eq!(state["shown"], true, "{state}");
+    tab.press_key("Escape").unwrap();
+    let state = search_state(tab, |s| s["shown"] == false);
+    assert_eq!(
+        (&state["shown"], &state["focus"]),
+        (&false.into(), &"search-input".into()),
+        "{state}"
+    );
+    // Tab past the last result leaves the widget: the list closes.
+    tab.press_key("ArrowDown").unwrap();
+    tab.evaluate(
+        "document.querySelector('#search-results li:last-child a').focus()",
+        false,
+    )
+    .unwrap();
+    tab.press_key("Tab").unwrap();
+    let state = search_state(tab, |s| s["shown"] == false);
+    assert_eq!(state["shown"], false, "{state}");
+    assert_eq!(state["focus"], "A", "a link of the navigation: {state}");
+    assert!(
+        !state["results"].as_array().unwrap().is_empty(),
+        "closed, not emptied: {state}"
+    );
 }
 
 /// Waits (up to 10 s) for the tab's URL to end with `suffix`; returns the URL.

@@ -1,6 +1,9 @@
 //! A real browser: headless Chromium opens the built example from
 //! `file://`, searches for a service, follows the result and finds its SLA
-//! table, failing on any console error or exception. Without Chromium (a
+//! table, failing on any console error or exception. It also checks what
+//! a page reader and a phone get: axe-core (vendored in `tests/vendor`)
+//! finds nothing serious, the pictures' text has contrast, the search list
+//! follows the focus, the lifecycle strip shows its stage at 390 px. Without Chromium (a
 //! user's plain `cargo test`) the tests show as ignored, with a note saying
 //! why; with `CI` set they must run, and fail.
 //!
@@ -24,7 +27,7 @@ use libtest_mimic::{Arguments, Trial};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The browser tests, by name.
-const TESTS: [(&str, fn()); 6] = [
+const TESTS: [(&str, fn()); 7] = [
     (
         "search_from_file_url_leads_to_the_sla_table",
         search_from_file_url_leads_to_the_sla_table,
@@ -40,6 +43,10 @@ const TESTS: [(&str, fn()); 6] = [
     (
         "the_current_stage_is_in_view_at_phone_width",
         the_current_stage_is_in_view_at_phone_width,
+    ),
+    (
+        "axe_finds_nothing_serious_or_critical",
+        axe_finds_nothing_serious_or_critical,
     ),
     ("a_script_error_is_caught", a_script_error_is_caught),
     (
@@ -489,6 +496,70 @@ fn assert_the_list_follows_the_focus(tab: &headless_chrome::Tab) {
     assert!(
         !state["results"].as_array().unwrap().is_empty(),
         "closed, not emptied: {state}"
+    );
+}
+
+/// axe-core, vendored and pinned (`tests/vendor/axe-core/README.md`).
+const AXE: &str = include_str!("vendor/axe-core/axe.min.js");
+
+/// axe's violations of impact serious or critical on the open page, one
+/// line per rule and element.
+fn axe_serious(tab: &headless_chrome::Tab) -> Vec<String> {
+    if tab.evaluate("typeof axe", false).unwrap().value != Some("object".into()) {
+        tab.evaluate(AXE, false).unwrap();
+    }
+    let found = evaluate_json(
+        tab,
+        "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(\
+           r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+             .flatMap(v => v.nodes.map(n => `${v.id} (${v.impact}): ${v.help}: \
+               ${n.target.join(' ')}: ${n.failureSummary.replace(/\\s+/g, ' ')}`))))",
+    );
+    serde_json::from_value(found).unwrap()
+}
+
+/// axe-core finds no violation of impact serious or critical on the pages
+/// with pictures, tables and lists (and on the index with search results
+/// open), in light and dark mode, wide and at phone width. All are listed.
+fn axe_finds_nothing_serious_or_critical() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(60));
+    let pages = [
+        "index.html",
+        "services/risk-log.html",
+        "dependencies.html",
+        "health.html",
+        "slas.html",
+    ];
+    let mut violations = Vec::new();
+    for (width, scheme) in [(1280, "light"), (1280, "dark"), (390, "light")] {
+        emulate(&tab, width, scheme);
+        let mut found = |page: &str, tab: &headless_chrome::Tab| {
+            for v in axe_serious(tab) {
+                violations.push(format!("{page} ({width} px, {scheme}): {v}"));
+            }
+        };
+        for page in pages {
+            open(&tab, &site, page);
+            found(page, &tab);
+        }
+        // The search results, open.
+        open(&tab, &site, "index.html");
+        tab.wait_for_element("#search-input")
+            .unwrap()
+            .click()
+            .unwrap();
+        tab.type_str("risk").unwrap();
+        tab.wait_for_element("#search-results li").unwrap();
+        found("index.html, searching", &tab);
+    }
+    assert!(
+        violations.is_empty(),
+        "{} serious or critical axe violations:\n{}",
+        violations.len(),
+        violations.join("\n")
     );
 }
 

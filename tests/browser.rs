@@ -1,6 +1,9 @@
 //! A real browser: headless Chromium opens the built example from
 //! `file://`, searches for a service, follows the result and finds its SLA
-//! table, failing on any console error or exception. Without Chromium (a
+//! table, failing on any console error or exception. It also checks what
+//! a page reader and a phone get: axe-core (vendored in `tests/vendor`)
+//! finds nothing serious, the pictures' text has contrast, the search list
+//! follows the focus, the lifecycle strip shows its stage at 390 px. Without Chromium (a
 //! user's plain `cargo test`) the tests show as ignored, with a note saying
 //! why; with `CI` set they must run, and fail.
 //!
@@ -16,6 +19,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use headless_chrome::protocol::cdp::Emulation;
 use headless_chrome::protocol::cdp::types::Event;
 use headless_chrome::{Browser, LaunchOptions};
 use libtest_mimic::{Arguments, Trial};
@@ -23,10 +27,26 @@ use libtest_mimic::{Arguments, Trial};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The browser tests, by name.
-const TESTS: [(&str, fn()); 3] = [
+const TESTS: [(&str, fn()); 7] = [
     (
         "search_from_file_url_leads_to_the_sla_table",
         search_from_file_url_leads_to_the_sla_table,
+    ),
+    (
+        "search_ranks_names_first_and_closes_when_focus_leaves",
+        search_ranks_names_first_and_closes_when_focus_leaves,
+    ),
+    (
+        "picture_text_has_contrast_in_light_and_dark",
+        picture_text_has_contrast_in_light_and_dark,
+    ),
+    (
+        "the_current_stage_is_in_view_at_phone_width",
+        the_current_stage_is_in_view_at_phone_width,
+    ),
+    (
+        "axe_finds_nothing_serious_or_critical",
+        axe_finds_nothing_serious_or_critical,
     ),
     ("a_script_error_is_caught", a_script_error_is_caught),
     (
@@ -164,6 +184,383 @@ fn search_from_file_url_leads_to_the_sla_table() {
 
     let errors = errors.lock().unwrap();
     assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// The example built into a temporary folder: (the folder, the site in it).
+fn built_example() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    common::build_into(&example, &out);
+    (tmp, out)
+}
+
+/// Opens a page of a built site and waits for it to load.
+fn open(tab: &headless_chrome::Tab, site: &Path, page: &str) {
+    tab.navigate_to(&format!("file://{}/{page}", site.display()))
+        .unwrap()
+        .wait_until_navigated()
+        .unwrap();
+}
+
+/// Evaluates an expression that gives (or promises) a JSON string.
+fn evaluate_json(tab: &headless_chrome::Tab, expression: &str) -> serde_json::Value {
+    let result = tab.evaluate(expression, true).unwrap();
+    let Some(serde_json::Value::String(json)) = result.value else {
+        panic!("`{expression:.80}` gave {result:?}");
+    };
+    serde_json::from_str(&json).unwrap()
+}
+
+/// Sets the tab's viewport width and its colour scheme (`light`, `dark`).
+fn emulate(tab: &headless_chrome::Tab, width: u32, scheme: &str) {
+    tab.call_method(Emulation::SetDeviceMetricsOverride {
+        width,
+        height: 900,
+        device_scale_factor: 1.0,
+        mobile: false,
+        scale: None,
+        screen_width: None,
+        screen_height: None,
+        position_x: None,
+        position_y: None,
+        dont_set_visible_size: None,
+        screen_orientation: None,
+        viewport: None,
+        display_feature: None,
+        device_posture: None,
+    })
+    .unwrap();
+    tab.call_method(Emulation::SetEmulatedMedia {
+        media: None,
+        features: Some(vec![Emulation::MediaFeature {
+            name: "prefers-color-scheme".into(),
+            value: scheme.into(),
+        }]),
+    })
+    .unwrap();
+}
+
+/// One service of the example in each stage, strategy to retired.
+const A_SERVICE_IN_EACH_STAGE: [&str; 7] = [
+    "genai-drafting",
+    "risk-strategy",
+    "quantitative-risk",
+    "estimating-support",
+    "risk-log",
+    "benefits-tracking",
+    "printed-status-pack",
+];
+
+/// For every text of the page's pictures: the shape it stands on (the
+/// circle, rect or polygon beside it, else the page), that it lies wholly
+/// inside that shape, and its contrast (WCAG relative luminance) against
+/// what is behind it, opacity composed over the page. Gives
+/// `{checked, problems}` as JSON.
+const PICTURE_CONTRAST: &str = r#"(() => {
+  const rgb = c => { const m = c.match(/[\d.]+/g).map(Number); return { r: m[0], g: m[1], b: m[2], a: m.length > 3 ? m[3] : 1 }; };
+  const over = (top, a, under) => ({ r: top.r * a + under.r * (1 - a), g: top.g * a + under.g * (1 - a), b: top.b * a + under.b * (1 - a) });
+  const lum = c => [c.r, c.g, c.b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((sum, v, i) => sum + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (x, y) => { const [hi, lo] = [lum(x), lum(y)].sort((p, q) => q - p); return (hi + 0.05) / (lo + 0.05); };
+  const alpha = el => { let a = 1; for (let e = el; e && e.tagName !== 'svg'; e = e.parentElement) a *= Number(getComputedStyle(e).opacity); return a; };
+  const page = rgb(getComputedStyle(document.body).backgroundColor);
+  const problems = [];
+  let checked = 0;
+  for (const t of document.querySelectorAll('svg text')) {
+    if (!t.getClientRects().length) continue;
+    checked++;
+    const shape = t.parentElement.querySelector(':scope > circle, :scope > rect, :scope > polygon');
+    let behind = page;
+    if (shape) {
+      const s = getComputedStyle(shape);
+      behind = over(rgb(s.fill), alpha(shape) * Number(s.fillOpacity), page);
+      const b = t.getBBox();
+      const corners = [[b.x, b.y], [b.x + b.width, b.y], [b.x, b.y + b.height], [b.x + b.width, b.y + b.height]];
+      const out = corners.find(([x, y]) => !shape.isPointInFill(new DOMPoint(x, y)));
+      if (out) problems.push(`"${t.textContent}" spills out of its ${shape.tagName} at ${out.map(v => v.toFixed(1))}`);
+    }
+    const fill = rgb(getComputedStyle(t).fill);
+    const r = ratio(over(fill, fill.a * alpha(t), behind), behind);
+    if (r < 4.5) problems.push(`"${t.textContent}" (${t.closest('[class]').getAttribute('class')}): ${r.toFixed(2)}:1`);
+  }
+  return JSON.stringify({ checked, problems });
+})()"#;
+
+/// Every text in the pictures (the stage map, the dependency graph, the
+/// lifecycle strip with each stage current) lies on its own shape and reads
+/// at 4.5:1 or more against it, in light and in dark mode.
+fn picture_text_has_contrast_in_light_and_dark() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let mut pages = vec!["index.html".to_string(), "dependencies.html".to_string()];
+    pages.extend(A_SERVICE_IN_EACH_STAGE.map(|id| format!("services/{id}.html")));
+    let mut problems = Vec::new();
+    for scheme in ["light", "dark"] {
+        emulate(&tab, 1280, scheme);
+        for page in &pages {
+            open(&tab, &site, page);
+            let found = evaluate_json(&tab, PICTURE_CONTRAST);
+            assert!(found["checked"].as_u64() > Some(6), "{page}: {found}");
+            for p in found["problems"].as_array().unwrap() {
+                problems.push(format!("{page} ({scheme}): {}", p.as_str().unwrap()));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The current chevron of the lifecycle strip, the strip's figure, the
+/// viewport and the page's scroll width, in CSS pixels, as JSON.
+const STRIP_BOXES: &str = r#"(() => {
+  const box = el => { const r = el.getBoundingClientRect(); return { left: r.left, right: r.right }; };
+  return JSON.stringify({
+    current: box(document.querySelector('svg.lifecycle .current polygon')),
+    figure: box(document.querySelector('figure.strip')),
+    viewport: innerWidth,
+    visible: document.documentElement.clientWidth,
+    page: document.documentElement.scrollWidth,
+  });
+})()"#;
+
+/// At phone width (390 px) a service page's lifecycle strip shows its
+/// current stage whole, in every stage: in operation (past the middle) and
+/// retired (the last) were cut off at the right edge.
+fn the_current_stage_is_in_view_at_phone_width() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    emulate(&tab, 390, "light");
+    for id in A_SERVICE_IN_EACH_STAGE {
+        open(&tab, &site, &format!("services/{id}.html"));
+        let b = evaluate_json(&tab, STRIP_BOXES);
+        let px = |v: &serde_json::Value| v.as_f64().unwrap();
+        let (left, right) = (px(&b["current"]["left"]), px(&b["current"]["right"]));
+        assert_eq!(px(&b["viewport"]), 390.0, "{b}");
+        let visible = px(&b["visible"]);
+        assert!(
+            left >= px(&b["figure"]["left"]).max(0.0)
+                && right <= px(&b["figure"]["right"]).min(visible),
+            "{id}: the current stage is out of view: {b}"
+        );
+        assert!(
+            px(&b["page"]) <= visible,
+            "{id}: the page scrolls sideways: {b}"
+        );
+    }
+}
+
+/// The search widget's state: whether the list shows, the focused
+/// element, the results (title and whole text), the status line.
+const SEARCH_STATE: &str = r#"JSON.stringify({
+  shown: !document.getElementById('search-results').hidden,
+  focus: document.activeElement.closest('#search-results') ? 'result'
+    : document.activeElement.id || document.activeElement.className || document.activeElement.tagName,
+  results: Array.from(document.querySelectorAll('#search-results a'))
+    .map(a => ({ title: a.querySelector('.title').textContent, text: a.textContent })),
+  status: document.getElementById('search-status').textContent,
+})"#;
+
+/// Polls the search widget (up to 10 s) until `done` holds of its state.
+fn search_state(
+    tab: &headless_chrome::Tab,
+    done: impl Fn(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let mut state = serde_json::Value::Null;
+    for _ in 0..100 {
+        state = evaluate_json(tab, SEARCH_STATE);
+        if done(&state) {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    state
+}
+
+/// "risk" lists the services whose names hold the word before the entries
+/// that have it only in their id or summary; a result says its kind apart
+/// from its title; the list closes when focus leaves the widget and on
+/// Escape (which clears the box only once the list is closed), and opens
+/// again when the box is focused.
+fn search_ranks_names_first_and_closes_when_focus_leaves() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let errors = watch_errors(&tab);
+    open(&tab, &site, "index.html");
+    tab.wait_for_element("#search-input")
+        .unwrap()
+        .click()
+        .unwrap();
+    tab.type_str("risk").unwrap();
+    let state = search_state(&tab, |s| {
+        s["status"].as_str().is_some_and(|t| t.ends_with("results"))
+    });
+    assert_names_come_first(&state);
+    assert_the_list_follows_the_focus(&tab);
+
+    let errors = errors.lock().unwrap();
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+/// The results for "risk": the entries whose titles hold the word first,
+/// the services among them; each result says its kind apart from its title.
+fn assert_names_come_first(state: &serde_json::Value) {
+    let titles: Vec<&str> = state["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["title"].as_str().unwrap())
+        .collect();
+    let has_word = |t: &str| {
+        t.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "risk")
+    };
+    let names: Vec<&str> = titles.iter().copied().take_while(|t| has_word(t)).collect();
+    for name in [
+        "Update the risk log",
+        "Risk workshops",
+        "Quantitative schedule risk analysis",
+    ] {
+        assert!(
+            names.contains(&name),
+            "{name} is not among the first results: {titles:?}"
+        );
+    }
+    assert!(
+        titles[names.len()..].iter().all(|t| !has_word(t)),
+        "a title with the word after one without: {titles:?}"
+    );
+    let risk_log = state["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["title"] == "Update the risk log")
+        .unwrap();
+    assert!(
+        risk_log["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Update the risk log, service: PMO support"),
+        "kind and title run together: {risk_log}"
+    );
+}
+
+/// Focus on a result keeps the list; focus leaving the widget closes it,
+/// coming back opens it; Escape closes it.
+fn assert_the_list_follows_the_focus(tab: &headless_chrome::Tab) {
+    use headless_chrome::browser::tab::ModifierKey;
+    tab.press_key("ArrowDown").unwrap();
+    let state = search_state(tab, |s| s["focus"] != "search-input");
+    assert_eq!(
+        (&state["shown"], &state["focus"]),
+        (&true.into(), &"result".into()),
+        "{state}"
+    );
+    tab.press_key("ArrowUp").unwrap();
+    tab.press_key_with_modifiers("Tab", Some(&[ModifierKey::Shift]))
+        .unwrap();
+    let state = search_state(tab, |s| s["focus"] == "brand");
+    assert_eq!(
+        (&state["shown"], &state["focus"]),
+        (&false.into(), &"brand".into()),
+        "{state}"
+    );
+    // Back in the box, the list shows again; Escape closes it.
+    tab.find_element("#search-input").unwrap().click().unwrap();
+    let state = search_state(tab, |s| s["shown"] == true);
+    assert_eq!(state["shown"], true, "{state}");
+    tab.press_key("Escape").unwrap();
+    let state = search_state(tab, |s| s["shown"] == false);
+    assert_eq!(
+        (&state["shown"], &state["focus"]),
+        (&false.into(), &"search-input".into()),
+        "{state}"
+    );
+    // Tab past the last result leaves the widget: the list closes.
+    tab.press_key("ArrowDown").unwrap();
+    tab.evaluate(
+        "document.querySelector('#search-results li:last-child a').focus()",
+        false,
+    )
+    .unwrap();
+    tab.press_key("Tab").unwrap();
+    let state = search_state(tab, |s| s["shown"] == false);
+    assert_eq!(state["shown"], false, "{state}");
+    assert_eq!(state["focus"], "A", "a link of the navigation: {state}");
+    assert!(
+        !state["results"].as_array().unwrap().is_empty(),
+        "closed, not emptied: {state}"
+    );
+}
+
+/// axe-core, vendored and pinned (`tests/vendor/axe-core/README.md`).
+const AXE: &str = include_str!("vendor/axe-core/axe.min.js");
+
+/// axe's violations of impact serious or critical on the open page, one
+/// line per rule and element.
+fn axe_serious(tab: &headless_chrome::Tab) -> Vec<String> {
+    if tab.evaluate("typeof axe", false).unwrap().value != Some("object".into()) {
+        tab.evaluate(AXE, false).unwrap();
+    }
+    let found = evaluate_json(
+        tab,
+        "axe.run(document, { resultTypes: ['violations'] }).then(r => JSON.stringify(\
+           r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+             .flatMap(v => v.nodes.map(n => `${v.id} (${v.impact}): ${v.help}: \
+               ${n.target.join(' ')}: ${n.failureSummary.replace(/\\s+/g, ' ')}`))))",
+    );
+    serde_json::from_value(found).unwrap()
+}
+
+/// axe-core finds no violation of impact serious or critical on the pages
+/// with pictures, tables and lists (and on the index with search results
+/// open), in light and dark mode, wide and at phone width. All are listed.
+fn axe_finds_nothing_serious_or_critical() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(60));
+    let pages = [
+        "index.html",
+        "services/risk-log.html",
+        "dependencies.html",
+        "health.html",
+        "slas.html",
+    ];
+    let mut violations = Vec::new();
+    for (width, scheme) in [(1280, "light"), (1280, "dark"), (390, "light")] {
+        emulate(&tab, width, scheme);
+        let mut found = |page: &str, tab: &headless_chrome::Tab| {
+            for v in axe_serious(tab) {
+                violations.push(format!("{page} ({width} px, {scheme}): {v}"));
+            }
+        };
+        for page in pages {
+            open(&tab, &site, page);
+            found(page, &tab);
+        }
+        // The search results, open.
+        open(&tab, &site, "index.html");
+        tab.wait_for_element("#search-input")
+            .unwrap()
+            .click()
+            .unwrap();
+        tab.type_str("risk").unwrap();
+        tab.wait_for_element("#search-results li").unwrap();
+        found("index.html, searching", &tab);
+    }
+    assert!(
+        violations.is_empty(),
+        "{} serious or critical axe violations:\n{}",
+        violations.len(),
+        violations.join("\n")
+    );
 }
 
 /// Waits (up to 10 s) for the tab's URL to end with `suffix`; returns the URL.

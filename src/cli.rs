@@ -25,6 +25,9 @@ pub enum Command {
     Watch(WatchArgs),
     /// Watch, and serve the site with live reload on http://127.0.0.1.
     Serve(ServeArgs),
+    /// The operations review for the portfolio board: SLA attainment,
+    /// adoption, fired triggers, and the agenda of what is due.
+    Review(ReviewArgs),
     /// Print the JSON Schema of catalog.json.
     Schema,
     /// Explain a rule code: what it means, why it matters, a wrong and a right example.
@@ -111,4 +114,31 @@ pub struct ServeArgs {
     /// The address to bind; only this machine can connect by default.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReviewArgs {
+    /// The project folder, or a file or folder inside it.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// The folder of metrics CSVs (relative to the working directory);
+    /// default: `metrics/` in the project, when it exists.
+    #[arg(long, value_name = "DIR")]
+    pub metrics: Option<PathBuf>,
+    /// How to print the review.
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+    pub format: ReviewFormat,
+    /// Exit with 1 when a trigger fired.
+    #[arg(long)]
+    pub fail_on_fired: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    /// Plain text for a terminal.
+    Text,
+    /// GitHub-flavoured Markdown with tables, for an issue or a board pack.
+    Markdown,
+    /// One JSON document (schemas/review.schema.json).
+    Json,
 }

@@ -1,12 +1,13 @@
 //! Outputs: diagnostics in every format of section 5 (`human` with miette,
-//! `short`, `json`, `github`, `sarif`), `catalog.json` ([`catalog`]) and the
-//! site ([`site`]). This layer is the only one that prints with miette or
+//! `short`, `json`, `github`, `sarif`), `catalog.json` ([`catalog`]), the
+//! site ([`site`]) and the operations review of `pmoc review` ([`review`]). This layer is the only one that prints with miette or
 //! writes JSON, SARIF or HTML; checks produce plain data.
 
 pub mod catalog;
 pub mod github;
 pub mod human;
 pub mod json;
+pub mod review;
 pub mod sarif;
 pub mod site;
 

@@ -1,0 +1,458 @@
+//! `pmoc review` end to end: a small project where one trigger fires, one
+//! SLA is breached and one lacks data, one SLA review and one pilot are
+//! overdue. The agenda's three rules, the exit codes, the three formats
+//! (insta snapshots), the JSON against its schema, and the review without
+//! metrics.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pmoc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pmoc runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const MANIFEST: &str = r#"pmo "review-pmo" { name "Review PMO"; mandate "M"; sponsor "ann"; as-of "2026-11-01" }
+"#;
+
+/// People, groups, metrics, gates and the trigger.
+const DECLARATIONS: &str = r#"person "ann" name="Ann"
+person "bob" name="Bob"
+team "board" name="Portfolio board" {
+    member "ann"
+    member "bob"
+}
+customer "pms" name="Project managers"
+objective "delivery" title="Predictable delivery"
+function "fn" { name "Reporting"; levels "project" }
+metric "on-time" name="On time" unit="percent" direction="higher" cadence="month"
+metric "adoption" name="Adoption" unit="percent" direction="higher" cadence="month"
+gate "g3-go-live" { name "Go-live"; from "pilot"; to "implementation"; approvers "board"; must "M" }
+gate "g-operate" { name "Operate"; from "implementation"; to "operation"; approvers "board"; must "M" }
+gate "g4" { name "Transform or retire"; from "operation"; to "transform" "retired"; approvers "board"; must "M" }
+trigger "low-adoption" {
+    applies-to stage="operation"
+    when "adoption" below=30 for=3
+    action "review"
+    gate "g4"
+}
+"#;
+
+/// A service in operation with one monthly SLA on `on-time`.
+fn operated(id: &str, review_by: &str, extra: &str) -> String {
+    format!(
+        r#"service "{id}" {{
+    name "{id} service"
+    function "fn"
+    description "D"
+    stage "operation"
+    owner "ann"
+    offer "pms" level="mandated"
+    decision "g-operate" outcome="go" date="2025-06-01" by="board" {{ rationale "R" }}
+    {extra}
+    sla "{id}-sla" {{
+        period "month"
+        target "on-time" at-least=95 warn=97
+        report to="board"
+        escalate after="2 days" to="ann"
+        review-by "{review_by}"
+    }}
+}}
+"#
+    )
+}
+
+const PILOT: &str = r#"service "new-tool" {
+    name "New tool"
+    function "fn"
+    description "D"
+    stage "pilot"
+    owner "bob"
+    offer "pms" level="additional"
+    objectives "delivery"
+    pilot {
+        scope "Two teams"
+        groups "pms"
+        start "2026-06-01"
+        review "2026-10-15"
+        success "Both teams use it"
+        exit-gate "g3-go-live"
+    }
+}
+"#;
+
+const ROLLOUT: &str = r#"rollout { adoption-target "adoption" at-least=60 by="2027-06-30" }"#;
+
+/// Twelve months of `on-time` for `risk-log` (one warned, the last
+/// breached) and three months of low adoption; nothing for `status-report`.
+fn csv() -> String {
+    let mut csv = String::from("period,service,metric,value,n\n");
+    let months = [
+        "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06",
+        "2026-07", "2026-08", "2026-09", "2026-10",
+    ];
+    for month in months {
+        let value = match month {
+            "2026-02" => "96",
+            "2026-10" => "90.5",
+            _ => "98",
+        };
+        csv.push_str(&format!("{month},risk-log,on-time,{value},40\n"));
+    }
+    for (month, value) in [("2026-08", "20"), ("2026-09", "25"), ("2026-10", "28")] {
+        csv.push_str(&format!("{month},risk-log,adoption,{value},120\n"));
+    }
+    csv
+}
+
+/// The project, with `extra` appended to the services' file.
+fn project(extra: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    };
+    write("pmo.kdl", MANIFEST);
+    write("main.kdl", DECLARATIONS);
+    let services = format!(
+        "{}{}{PILOT}{extra}",
+        operated("risk-log", "2027-06-30", ROLLOUT),
+        operated("status-report", "2026-09-30", ""),
+    );
+    write("services.kdl", &services);
+    write("metrics/2026.csv", &csv());
+    dir
+}
+
+fn path(dir: &tempfile::TempDir) -> &str {
+    dir.path().to_str().unwrap()
+}
+
+fn review_json(dir: &tempfile::TempDir, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["review", path(dir), "--format", "json"];
+    args.extend(extra);
+    let o = pmoc(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).expect("stdout is one JSON document")
+}
+
+/// (kind, service, sla/gate/trigger, date) of each agenda item.
+fn agenda(review: &serde_json::Value) -> Vec<[String; 6]> {
+    let s = |v: &serde_json::Value| v.as_str().unwrap_or("-").to_string();
+    review["agenda"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            [
+                s(&i["kind"]),
+                s(&i["service"]),
+                s(&i["sla"]),
+                s(&i["gate"]),
+                s(&i["trigger"]),
+                s(&i["date"]),
+            ]
+        })
+        .collect()
+}
+
+fn row(items: [&str; 6]) -> [String; 6] {
+    items.map(String::from)
+}
+
+#[test]
+fn the_agenda_holds_each_rule_once() {
+    let dir = project("");
+    let review = review_json(&dir, &[]);
+    assert_eq!(
+        agenda(&review),
+        [
+            row([
+                "sla-review",
+                "status-report",
+                "status-report-sla",
+                "-",
+                "-",
+                "2026-09-30"
+            ]),
+            row([
+                "pilot-review",
+                "new-tool",
+                "-",
+                "g3-go-live",
+                "-",
+                "2026-10-15"
+            ]),
+            row([
+                "gate-decision",
+                "risk-log",
+                "-",
+                "g4",
+                "low-adoption",
+                "2026-08-01"
+            ]),
+        ]
+    );
+    let summary = &review["summary"];
+    assert_eq!(summary["services"], 2);
+    assert_eq!(summary["triggers_fired"], 1);
+    assert_eq!(summary["targets_breached"], 1);
+    assert_eq!(summary["targets_without_data"], 1);
+    assert_eq!(summary["agenda_items"], 3);
+    let risk = &review["services"][0];
+    assert_eq!(risk["id"], "risk-log");
+    let target = &risk["slas"][0]["targets"][0];
+    assert_eq!(
+        target["counts"],
+        serde_json::json!({"periods": 12, "met": 10, "warned": 1, "breached": 1, "no_data": 0})
+    );
+    assert_eq!(target["periods"][0]["period"], "2025-11");
+    assert_eq!(target["periods"][11]["state"], "breached");
+    assert_eq!(risk["adoption"]["value"], 28);
+    assert_eq!(risk["adoption"]["met"], false);
+    assert_eq!(risk["fired"][0]["gate_name"], "Transform or retire");
+    let status = &review["services"][1];
+    assert_eq!(status["sla_data"], "no-data");
+    assert_eq!(
+        status["slas"][0]["targets"][0]["periods"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn a_decision_since_the_window_took_it_off_the_agenda() {
+    let kinds = |dir: &tempfile::TempDir| -> Vec<String> {
+        agenda(&review_json(dir, &[]))
+            .into_iter()
+            .map(|[kind, ..]| kind)
+            .collect()
+    };
+    // A hold at g4 on the window's first day answers the trigger...
+    let hold = r#"decision "g4" outcome="hold" date="2026-08-01" by="board" { rationale "R"; revisit "2027-01-15" }"#;
+    let dir = project("");
+    let text = std::fs::read_to_string(dir.path().join("services.kdl")).unwrap();
+    let decided = text.replacen("    rollout {", &format!("    {hold}\n    rollout {{"), 1);
+    std::fs::write(dir.path().join("services.kdl"), &decided).unwrap();
+    assert_eq!(kinds(&dir), ["sla-review", "pilot-review"]);
+    let review = review_json(&dir, &[]);
+    assert_eq!(
+        review["services"][0]["fired"][0]["decision"]["outcome"],
+        "hold"
+    );
+    // ...one the day before does not.
+    let earlier = decided.replace(
+        r#"date="2026-08-01" by="board" { rationale "R"; revisit"#,
+        r#"date="2026-07-31" by="board" { rationale "R"; revisit"#,
+    );
+    std::fs::write(dir.path().join("services.kdl"), earlier).unwrap();
+    assert_eq!(kinds(&dir), ["sla-review", "pilot-review", "gate-decision"]);
+    // A decision at the pilot's exit gate, of any outcome, clears the pilot.
+    let dir = project("");
+    let text = std::fs::read_to_string(dir.path().join("services.kdl")).unwrap();
+    let recycled = text.replacen(
+        "    pilot {",
+        "    decision \"g3-go-live\" outcome=\"recycle\" date=\"2026-10-20\" by=\"board\" { rationale \"R\" }\n    pilot {",
+        1,
+    );
+    std::fs::write(dir.path().join("services.kdl"), recycled).unwrap();
+    assert_eq!(kinds(&dir), ["sla-review", "gate-decision"]);
+}
+
+#[test]
+fn exit_codes() {
+    let dir = project("");
+    let o = pmoc(&["review", path(&dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stderr(&o), "");
+    let o = pmoc(&["review", path(&dir), "--fail-on-fired"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).starts_with("Operations review of Review PMO"));
+    // Errors: the diagnostics as `check` prints them, and no review.
+    let broken = project("service \"x\" { name \"X\"; function \"nope\" }\n");
+    let o = pmoc(&["review", path(&broken), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "");
+    assert!(stderr(&o).contains("unknown-reference"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no review was made"));
+    // It cannot run: no project, or no metrics folder where one was named.
+    let empty = tempfile::tempdir().unwrap();
+    let o = pmoc(&["review", path(&empty)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stdout(&o), "");
+    let missing = dir.path().join("no-such-folder");
+    let o = pmoc(&["review", path(&dir), "--metrics", missing.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no-such-folder"), "{}", stderr(&o));
+}
+
+#[test]
+fn snapshots_of_the_three_formats() {
+    let dir = project("");
+    for (format, name) in [
+        ("text", "review_text"),
+        ("markdown", "review_markdown"),
+        ("json", "review_json"),
+    ] {
+        let o = pmoc(&["review", path(&dir), "--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        insta::assert_snapshot!(name, stdout(&o));
+    }
+    // The default format is text.
+    let o = pmoc(&["review", path(&dir)]);
+    let text = pmoc(&["review", path(&dir), "--format", "text"]);
+    assert_eq!(o.stdout, text.stdout);
+}
+
+fn schema() -> serde_json::Value {
+    serde_json::from_str(include_str!("../schemas/review.schema.json")).unwrap()
+}
+
+#[track_caller]
+fn assert_valid(review: &serde_json::Value) {
+    let validator = jsonschema::validator_for(&schema()).expect("a valid schema");
+    let errors: Vec<String> = validator
+        .iter_errors(review)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+#[test]
+fn the_review_schema_is_in_step_with_the_code() {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/review.schema.json");
+    let code = pmoc::emit::review::schema();
+    if std::env::var_os("PMOC_UPDATE_SCHEMAS").is_some() {
+        std::fs::write(&file, &code).unwrap();
+    }
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        code,
+        "run `PMOC_UPDATE_SCHEMAS=1 cargo test --test review` to rewrite schemas/review.schema.json"
+    );
+}
+
+#[test]
+fn the_review_is_valid_against_its_schema() {
+    let dir = project("");
+    let review = review_json(&dir, &[]);
+    assert_valid(&review);
+    assert_eq!(review["format_version"], "1");
+    assert_eq!(review["as_of"], "2026-11-01");
+    assert_eq!(review["pmo"]["name"], "Review PMO");
+    // and the schema does reject a wrong shape
+    let validator = jsonschema::validator_for(&schema()).unwrap();
+    let mut wrong = review.clone();
+    wrong["agenda"][0]["kind"] = "lunch".into();
+    assert!(!validator.is_valid(&wrong));
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let acme = pmoc(&["review", example.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(acme.status.code(), Some(0), "{}", stderr(&acme));
+    assert_valid(&serde_json::from_slice(&acme.stdout).unwrap());
+}
+
+#[test]
+fn the_example_reviews_in_every_format() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    for format in ["text", "markdown", "json"] {
+        let o = pmoc(&["review", example.to_str().unwrap(), "--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        assert!(!stdout(&o).is_empty(), "{format}");
+    }
+}
+
+/// Without a CSV nothing is judged but `superseded`, which still fires.
+#[test]
+fn without_metrics_superseded_still_fires() {
+    let superseded = r#"trigger "replaced" {
+    applies-to stage="operation"
+    when "superseded"
+    action "retire"
+    gate "g4"
+}
+"#;
+    let dir = project(superseded);
+    // `status-report` replaces `risk-log`.
+    let text = std::fs::read_to_string(dir.path().join("services.kdl")).unwrap();
+    let text = text.replacen(
+        "    name \"status-report service\"",
+        "    name \"status-report service\"\n    replaces \"risk-log\"",
+        1,
+    );
+    std::fs::write(dir.path().join("services.kdl"), text).unwrap();
+    std::fs::remove_dir_all(dir.path().join("metrics")).unwrap();
+    let review = review_json(&dir, &[]);
+    assert_valid(&review);
+    assert_eq!(review["observed"], false);
+    let risk = &review["services"][0];
+    assert_eq!(risk["sla_data"], "not-read");
+    assert_eq!(risk["adoption"]["data"], "not-read");
+    assert_eq!(risk["fired"][0]["trigger"], "replaced");
+    assert_eq!(risk["fired"][0]["successor"], "status-report");
+    // The successor went into operation on 2025-06-01: the gate is due
+    // a decision on the replaced service since then.
+    assert_eq!(risk["fired"][0]["since"], "2025-06-01");
+    assert!(
+        agenda(&review).contains(&row([
+            "gate-decision",
+            "risk-log",
+            "-",
+            "g4",
+            "replaced",
+            "2025-06-01"
+        ])),
+        "{:?}",
+        agenda(&review)
+    );
+    let text = stdout(&pmoc(&["review", path(&dir)]));
+    assert!(
+        text.contains("Metrics: no observations were read"),
+        "{text}"
+    );
+    assert!(
+        text.contains("SLA data: no observations were read"),
+        "{text}"
+    );
+    let o = pmoc(&["review", path(&dir), "--fail-on-fired"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+/// Free text cannot break the Markdown: a name's pipes and stars are
+/// escaped, so the tables keep their columns.
+#[test]
+fn markdown_escapes_free_text() {
+    let dir = project("");
+    let file = dir.path().join("services.kdl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text.replacen("name \"risk-log service\"", "name \"Risk | log *now*\"", 1);
+    std::fs::write(&file, text).unwrap();
+    let main = dir.path().join("main.kdl");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        text.replace("\"Transform or retire\"", "\"Keep | kill\""),
+    )
+    .unwrap();
+    let md = stdout(&pmoc(&["review", path(&dir), "--format", "markdown"]));
+    assert!(
+        md.contains("### `risk-log`: Risk \\| log \\*now\\*\n"),
+        "{md}"
+    );
+    assert!(md.contains("(Keep \\| kill)"), "{md}");
+    let text = stdout(&pmoc(&["review", path(&dir)]));
+    assert!(
+        text.contains("risk-log: Risk | log *now* (operation"),
+        "{text}"
+    );
+}

@@ -187,9 +187,14 @@ pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Error> {
     Ok(settings)
 }
 
-/// Finds the project that holds `path` and compiles it.
+/// Finds the project that holds `path` and compiles it. A `--metrics`
+/// folder that does not exist stops it (a watch round, which runs on, reads
+/// nothing from it instead).
 pub fn compile(path: &Path, options: &Options) -> Result<Compiled, Error> {
     let root = discover::find_root(path)?;
+    if let Some(dir) = options.metrics.as_deref() {
+        metrics_folder_exists(dir)?;
+    }
     compile_root(root, options, &mut Cache::default())
 }
 
@@ -270,6 +275,17 @@ fn judge(
     let evaluation = Evaluation::of(&index, observations.as_ref());
     diagnostics.extend(check::metrics::check(&index, &evaluation));
     (evaluation, diagnostics)
+}
+
+/// `--metrics DIR` names a folder that exists.
+pub fn metrics_folder_exists(dir: &Path) -> Result<(), Error> {
+    if dir.is_dir() {
+        return Ok(());
+    }
+    Err(Error::Read {
+        name: dir.display().to_string(),
+        source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
+    })
 }
 
 /// A source file found and read.

@@ -21,6 +21,9 @@ pub fn settings(
     serving: bool,
 ) -> Result<(Engine, Option<Duration>, Duration), Error> {
     let root = discover::find_root(&args.path)?;
+    if let Some(dir) = &args.metrics {
+        crate::compile::metrics_folder_exists(dir)?;
+    }
     let out = args
         .out
         .as_ref()

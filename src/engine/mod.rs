@@ -351,4 +351,55 @@ mod tests {
         engine.round(&Live::default()).unwrap();
         assert!(engine.filter().skips(&draft, false));
     }
+
+    /// Watch and serve re-evaluate on a CSV change without parsing the KDL
+    /// files again.
+    #[test]
+    fn a_csv_change_re_evaluates_without_parsing_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        let write = |name: &str, text: &str| {
+            let path = root.join(name);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "pmo.kdl",
+            "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"2026-11-01\" }\n",
+        );
+        write(
+            "main.kdl",
+            r#"person "ann" name="Ann"
+metric "m" name="M" unit="percent" direction="higher" cadence="month"
+trigger "t" { applies-to service="s"; when "m" below=30 for=1; action "review" }
+customer "c" name="C"
+function "f" { name "F"; levels "project" }
+service "s" { name "S"; function "f"; description "D"; stage "strategy"; offer "c" level="mandated"; objectives "o" }
+objective "o" title="O"
+"#,
+        );
+        write(
+            "metrics/m.csv",
+            "period,service,metric,value\n2026-10,s,m,50\n",
+        );
+        let mut engine = Engine::new(root.clone(), None, false).unwrap();
+        assert!(engine.round(&Live::default()).unwrap().is_empty());
+        let catalog = || std::fs::read_to_string(root.join("site/catalog.json")).unwrap();
+        assert!(catalog().contains("\"observed\": true"));
+        write(
+            "metrics/m.csv",
+            "period,service,metric,value\n2026-10,s,m,50\n2026-09,s,m,40\n",
+        );
+        assert!(engine.round(&Live::default()).unwrap().is_empty());
+        assert_eq!(engine.cache.parsed, 0, "no KDL file was parsed again");
+        // A bad cell is an error of the round, shown like any other.
+        write(
+            "metrics/m.csv",
+            "period,service,metric,value\n2026-10,s,m,lots\n",
+        );
+        let errors = engine.round(&Live::default()).unwrap();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].code, "metrics-csv");
+        assert_eq!(engine.cache.parsed, 0);
+    }
 }

@@ -101,10 +101,25 @@ fn checks_know_nothing_of_syntax_or_output_formats() {
 }
 
 #[test]
+fn observations_are_judged_without_knowing_the_outputs() {
+    assert_none(
+        "metrics",
+        &[
+            "crate::emit",
+            "crate::check",
+            "kdl::",
+            "miette",
+            "minijinja",
+        ],
+        "the evaluation is data: checks report it and outputs publish it",
+    );
+}
+
+#[test]
 fn only_emit_prints_diagnostics_with_miette() {
     // `lower` reads the kdl crate's spans, which are miette's `SourceSpan`:
     // it converts them to `Span` at once and prints nothing.
-    for dir in ["base", "model", "check", "compile", "discover"] {
+    for dir in ["base", "model", "check", "metrics", "compile", "discover"] {
         assert_none(dir, &["miette"], "only `emit` prints with miette");
     }
 }

@@ -369,7 +369,13 @@ fn the_example_reviews_in_every_format() {
         let o = pmoc(&["review", example.to_str().unwrap(), "--format", format]);
         assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
         assert!(!stdout(&o).is_empty(), "{format}");
+        if format == "markdown" {
+            insta::assert_snapshot!("example_review_markdown", stdout(&o));
+        }
     }
+    // Its observations make three triggers fire: with the flag, exit 1.
+    let o = pmoc(&["review", example.to_str().unwrap(), "--fail-on-fired"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
 /// Without a CSV nothing is judged but `superseded`, which still fires.

@@ -402,3 +402,16 @@ fn a_target_observed_more_coarsely_is_judged_by_its_metric_s_periods() {
         c.diagnostics
     );
 }
+
+#[test]
+fn without_an_n_column_every_observation_weighs_one() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), "2026-11-01", "", "", &[]);
+    let csv = "period,service,metric,value\n2026-07,svc,adoption,90\n2026-08,svc,adoption,100\n2026-09,svc,adoption,80\n";
+    std::fs::write(dir.path().join("metrics/m.csv"), csv).unwrap();
+    let c = compile(dir.path(), &Options::default()).unwrap();
+    assert_eq!(
+        attainment(&c),
+        [("2026-Q3".into(), Some(90.0), Attainment::Breached)]
+    );
+}

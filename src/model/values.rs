@@ -219,3 +219,56 @@ impl Comparison {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn after(count: u32, unit: DurationUnit, from: jiff::civil::Date) -> jiff::civil::Date {
+        Duration { count, unit }.after(from)
+    }
+
+    /// `min-age` arithmetic: calendar months (clamped to the month's end),
+    /// working days skipping weekends, hours as whole days rounded up.
+    #[test]
+    fn durations_after_a_date() {
+        assert_eq!(
+            after(1, DurationUnit::Month, date(2026, 1, 31)),
+            date(2026, 2, 28)
+        );
+        assert_eq!(
+            after(1, DurationUnit::Month, date(2024, 1, 31)),
+            date(2024, 2, 29)
+        );
+        assert_eq!(
+            after(6, DurationUnit::Month, date(2026, 5, 1)),
+            date(2026, 11, 1)
+        );
+        assert_eq!(
+            after(1, DurationUnit::Quarter, date(2026, 11, 30)),
+            date(2027, 2, 28)
+        );
+        assert_eq!(
+            after(1, DurationUnit::Year, date(2024, 2, 29)),
+            date(2025, 2, 28)
+        );
+        // Friday + 1 working day is Monday.
+        assert_eq!(
+            after(1, DurationUnit::WorkingDay, date(2026, 11, 27)),
+            date(2026, 11, 30)
+        );
+        assert_eq!(
+            after(5, DurationUnit::WorkingDay, date(2026, 11, 27)),
+            date(2026, 12, 4)
+        );
+        assert_eq!(
+            after(36, DurationUnit::Hour, date(2026, 11, 1)),
+            date(2026, 11, 3)
+        );
+        assert_eq!(
+            after(24, DurationUnit::Hour, date(2026, 11, 1)),
+            date(2026, 11, 2)
+        );
+    }
+}

@@ -5,6 +5,7 @@
 
 pub mod diag;
 pub mod kind;
+pub mod number;
 pub mod rules;
 pub mod source;
 

@@ -4,6 +4,7 @@
 //! observation). One diagnostic per trigger and service, at the trigger's
 //! `when`, labelled at the service; one per SLA target, at the target.
 
+use crate::base::number::show as number;
 use crate::base::{Code, Diagnostic};
 use crate::metrics::PeriodKey;
 use crate::metrics::evaluate::{Evaluation, Firing, Outcome, judged_by};
@@ -39,14 +40,6 @@ fn listed(items: impl IntoIterator<Item = String>) -> String {
         Some((last, [])) => last.clone(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
         None => String::new(),
-    }
-}
-
-fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        format!("{}", v as i64)
-    } else {
-        format!("{v}")
     }
 }
 

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::cli::{BuildArgs, Format};
-use crate::compile::{self, Options};
+use crate::compile::Options;
 use crate::engine;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
@@ -18,15 +18,10 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         metrics: args.metrics.clone(),
         ..Options::default()
     };
-    let compiled = match compile::compile(&args.path, &options) {
+    let compiled = match super::compile_clean(&args.path, &options, "nothing was written") {
         Ok(c) => c,
-        Err(e) => return super::fatal(e),
+        Err(code) => return code,
     };
-    if compiled.error_count() > 0 {
-        super::check::report(&compiled, Format::Human);
-        eprintln!("error: the project has errors; nothing was written");
-        return ExitCode::from(1);
-    }
     if !compiled.diagnostics.is_empty() {
         super::check::report(&compiled, Format::Human);
     }

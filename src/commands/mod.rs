@@ -9,10 +9,27 @@ pub mod review;
 pub mod serve;
 pub mod watch;
 
+use std::path::Path;
 use std::process::ExitCode;
+
+use crate::cli::Format;
+use crate::compile::{self, Compiled, Options};
 
 /// The exit code of a command that could not run, with its reason on stderr.
 pub fn fatal(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(2)
+}
+
+/// Compiles the project at `path` for a command that needs it free of
+/// errors: on errors, prints them (as `check` does), says what was not done
+/// and gives exit code 1; when it cannot compile, exit code 2.
+fn compile_clean(path: &Path, options: &Options, not_done: &str) -> Result<Compiled, ExitCode> {
+    let compiled = compile::compile(path, options).map_err(fatal)?;
+    if compiled.error_count() > 0 {
+        check::report(&compiled, Format::Human);
+        eprintln!("error: the project has errors; {not_done}");
+        return Err(ExitCode::from(1));
+    }
+    Ok(compiled)
 }

@@ -6,32 +6,19 @@
 
 use std::process::ExitCode;
 
-use crate::cli::{Format, ReviewArgs, ReviewFormat};
-use crate::compile::{self, Options};
+use crate::cli::{ReviewArgs, ReviewFormat};
+use crate::compile::Options;
 use crate::emit::review;
 
 pub fn run(args: &ReviewArgs) -> ExitCode {
-    if let Some(dir) = &args.metrics
-        && !dir.is_dir()
-    {
-        return super::fatal(format!(
-            "the metrics folder `{}` is not a folder that can be read",
-            dir.display()
-        ));
-    }
     let options = Options {
         metrics: args.metrics.clone(),
         ..Options::default()
     };
-    let compiled = match compile::compile(&args.path, &options) {
+    let compiled = match super::compile_clean(&args.path, &options, "no review was made") {
         Ok(c) => c,
-        Err(e) => return super::fatal(e),
+        Err(code) => return code,
     };
-    if compiled.error_count() > 0 {
-        super::check::report(&compiled, Format::Human);
-        eprintln!("error: the project has errors; no review was made");
-        return ExitCode::from(1);
-    }
     let review = review::build(&compiled);
     let printed = match args.format {
         ReviewFormat::Text => review::text(&review),

@@ -9,6 +9,7 @@ pub mod human;
 pub mod json;
 pub mod review;
 pub mod sarif;
+pub mod serial;
 pub mod site;
 
 use crate::base::{Diagnostic, Severity, SourceMap, Span};

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::base::EntityKind;
+use crate::emit::serial::{self, optional_number};
 pub use crate::metrics::evaluate::{Attainment, Firing};
 
 use crate::model::{
@@ -214,7 +215,7 @@ pub struct OfferEntry {
 pub struct Threshold {
     /// `at-least` or `at-most`.
     pub kind: BoundKind,
-    #[serde(serialize_with = "number")]
+    #[serde(serialize_with = "serial::number")]
     pub value: f64,
 }
 
@@ -442,36 +443,14 @@ pub struct ConditionEntry {
     pub within_n: Option<u64>,
 }
 
-/// Whole numbers as integers (`95`, not `95.0`), others as they are.
-fn number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        s.serialize_i64(*v as i64)
-    } else {
-        s.serialize_f64(*v)
-    }
-}
-
-fn optional_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => number(v, s),
-        None => s.serialize_none(),
-    }
-}
-
 /// The catalog as pretty JSON, newline-terminated.
 pub fn to_json(catalog: &Catalog) -> String {
-    let mut out = serde_json::to_string_pretty(catalog).expect("serializable");
-    out.push('\n');
-    out
+    serial::pretty(catalog)
 }
 
 /// The catalog's JSON Schema (2020-12), as `pmoc schema` prints it.
 pub fn schema() -> String {
-    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
-    let schema = generator.into_root_schema_for::<Catalog>();
-    let mut out = serde_json::to_string_pretty(&schema).expect("serializable");
-    out.push('\n');
-    out
+    serial::schema_of::<Catalog>()
 }
 
 impl Catalog {

@@ -336,15 +336,7 @@ fn condition(when: &When) -> String {
     format!("`{}`{comparison}{window}", when.metric.value)
 }
 
-/// A number as the renderings print it: whole numbers without decimals,
-/// others to at most two.
-pub(crate) fn number(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        return format!("{}", v as i64);
-    }
-    let s = format!("{v:.2}");
-    s.trim_end_matches('0').trim_end_matches('.').to_string()
-}
+pub(crate) use crate::base::number::show as number;
 
 fn summary(observed: bool, services: &[ServiceReview], agenda: &[AgendaItem]) -> Summary {
     let targets = || {

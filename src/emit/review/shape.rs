@@ -6,6 +6,8 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
+pub use crate::emit::catalog::PeriodValue;
+use crate::emit::serial::{self, optional_number};
 pub use crate::metrics::evaluate::Attainment;
 use crate::model::{Action, BoundKind, Period, Stage};
 
@@ -125,7 +127,7 @@ pub struct SlaReview {
 #[serde(deny_unknown_fields)]
 pub struct Threshold {
     pub kind: BoundKind,
-    #[serde(serialize_with = "number")]
+    #[serde(serialize_with = "serial::number")]
     pub value: f64,
 }
 
@@ -213,15 +215,6 @@ pub struct FiredTrigger {
     pub decision: Option<DecisionRef>,
 }
 
-/// One period's observed value.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct PeriodValue {
-    pub period: String,
-    #[serde(serialize_with = "optional_number")]
-    pub value: Option<f64>,
-}
-
 /// A decision recorded at a gate.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -267,35 +260,13 @@ pub struct AgendaItem {
     pub text: String,
 }
 
-/// Whole numbers as integers (`95`, not `95.0`), others as they are.
-fn number<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
-    if v.fract() == 0.0 && v.abs() < 1e15 {
-        s.serialize_i64(*v as i64)
-    } else {
-        s.serialize_f64(*v)
-    }
-}
-
-fn optional_number<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
-    match v {
-        Some(v) => number(v, s),
-        None => s.serialize_none(),
-    }
-}
-
 /// The review as pretty JSON, newline-terminated.
 pub fn to_json(review: &Review) -> String {
-    let mut out = serde_json::to_string_pretty(review).expect("serializable");
-    out.push('\n');
-    out
+    serial::pretty(review)
 }
 
 /// The review's JSON Schema (2020-12), as `schemas/review.schema.json`
 /// holds it.
 pub fn schema() -> String {
-    let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();
-    let schema = generator.into_root_schema_for::<Review>();
-    let mut out = serde_json::to_string_pretty(&schema).expect("serializable");
-    out.push('\n');
-    out
+    serial::schema_of::<Review>()
 }

@@ -415,3 +415,47 @@ fn without_an_n_column_every_observation_weighs_one() {
         [("2026-Q3".into(), Some(90.0), Attainment::Breached)]
     );
 }
+
+/// A large file is read in chunks side by side: its rows and diagnostics
+/// are the same as read whole, positions included.
+#[test]
+fn a_large_file_reads_as_a_small_one() {
+    let dir = tempfile::tempdir().unwrap();
+    project(dir.path(), "2026-11-01", "", "", &[]);
+    let long = "x".repeat(700_000);
+    let mut csv = String::from("period,service,metric,value,source\n");
+    for month in ["2026-07", "2026-08", "2026-09"] {
+        csv.push_str(&format!(
+            "{month},svc,adoption,96,\"{long}\nwith a line break\"\n"
+        ));
+        csv.push_str(&format!("{month},svc,csat,4,{long}\n"));
+    }
+    csv.push_str("2026-10,svc,adoption,lots,late\n");
+    assert!(csv.len() > 3 << 20);
+    std::fs::write(dir.path().join("metrics/m.csv"), csv).unwrap();
+    let c = compile(dir.path(), &Options::default()).unwrap();
+    assert_eq!(
+        attainment(&c),
+        [("2026-Q3".into(), Some(96.0), Attainment::Warned)]
+    );
+    let found: Vec<String> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.as_str() == "metrics-csv")
+        .map(|d| {
+            let (start, _) = c.sources.resolve(d.span);
+            format!("{} {}:{}", d.code, start.line, start.column)
+        })
+        .collect();
+    // Each csat row is a quarterly metric given a month; the bad value is
+    // on the last line (each adoption row spans two lines).
+    assert_eq!(
+        found,
+        [
+            "metrics-csv 4:1",
+            "metrics-csv 7:1",
+            "metrics-csv 10:1",
+            "metrics-csv 11:22",
+        ]
+    );
+}

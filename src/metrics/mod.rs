@@ -12,7 +12,9 @@ pub mod evaluate;
 pub mod period;
 mod read;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
@@ -33,9 +35,9 @@ pub struct Sample {
 /// Every observation read, by service, metric and period.
 #[derive(Debug, Default, Clone)]
 pub struct Observations {
-    series: HashMap<String, HashMap<String, BTreeMap<PeriodKey, Sample>>>,
+    series: FxHashMap<String, FxHashMap<String, BTreeMap<PeriodKey, Sample>>>,
     /// The first day of each service's first observed period (any metric).
-    first: HashMap<String, Date>,
+    first: FxHashMap<String, Date>,
     /// How many CSV files were read.
     pub files: usize,
 }

@@ -4,7 +4,7 @@
 //! file order, so the later of two rows for the same period, service and
 //! metric is the one reported.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -41,19 +41,19 @@ pub(super) fn csv_files(dir: &Path) -> Vec<PathBuf> {
 
 /// What the rows are checked against: the declared services and metrics.
 struct Declared<'m> {
-    services: HashMap<&'m str, u32>,
-    metrics: HashMap<&'m str, (u32, &'m Metric)>,
+    services: FxHashMap<&'m str, u32>,
+    metrics: FxHashMap<&'m str, (u32, &'m Metric)>,
     service_ids: Vec<&'m str>,
     metric_ids: Vec<&'m str>,
 }
 
 impl<'m> Declared<'m> {
     fn of(model: &'m Model) -> Declared<'m> {
-        let mut services = HashMap::new();
+        let mut services = FxHashMap::default();
         for (i, s) in model.services.iter().enumerate() {
             services.entry(s.id.as_str()).or_insert(i as u32);
         }
-        let mut metrics = HashMap::new();
+        let mut metrics = FxHashMap::default();
         for (i, m) in model.metrics.iter().enumerate() {
             metrics.entry(m.id.as_str()).or_insert((i as u32, m));
         }
@@ -146,7 +146,7 @@ pub(super) fn read(
         .collect();
     let mut diagnostics = Vec::new();
     // Rows by service and metric, in file order.
-    let mut series: HashMap<(u32, u32), Vec<Row>> = HashMap::new();
+    let mut series: FxHashMap<(u32, u32), Vec<Row>> = FxHashMap::default();
     for file in read {
         sources.add(file.file);
         diagnostics.extend(file.diagnostics);
@@ -290,39 +290,77 @@ impl<'m> FileReader<'_, 'm> {
             .push(Diagnostic::new(Code::MetricsCsv, span, message).maybe_help(help));
     }
 
+    /// Reads the header, then the rows: a large file in chunks side by
+    /// side, each cut at a line break outside quotes, their rows and
+    /// diagnostics joined in file order.
     fn read(&mut self) {
         let mut csv = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
             .from_reader(self.text.as_bytes());
         let mut record = csv::ByteRecord::new();
-        let mut columns: Option<Columns> = None;
+        let columns = match csv.read_byte_record(&mut record) {
+            Ok(true) => {
+                let cells = Cells::new(self.text.as_bytes(), 0, record.len());
+                match self.header(&record, &cells) {
+                    Some(columns) => columns,
+                    None => return,
+                }
+            }
+            Ok(false) => {
+                let span = Span::new(self.id, 0, 0);
+                let message = "the file has no header row".to_string();
+                let help = format!("start it with `{},n,source`", REQUIRED.join(","));
+                self.report(span, message, Some(help));
+                return;
+            }
+            Err(e) => return self.invalid(&e, 0),
+        };
+        let body = csv.position().byte() as usize;
+        let chunks = chunks(self.text.as_bytes(), body);
+        let read: Vec<(Vec<Row>, Vec<Diagnostic>)> = chunks
+            .par_iter()
+            .map(|range| {
+                let mut part = FileReader {
+                    id: self.id,
+                    text: self.text,
+                    declared: self.declared,
+                    rows: Vec::new(),
+                    diagnostics: Vec::new(),
+                };
+                part.rows_in(&columns, range.clone());
+                (part.rows, part.diagnostics)
+            })
+            .collect();
+        for (rows, diagnostics) in read {
+            self.rows.extend(rows);
+            self.diagnostics.extend(diagnostics);
+        }
+    }
+
+    fn invalid(&mut self, e: &csv::Error, offset: usize) {
+        let at = offset + e.position().map_or(0, |p| p.byte() as usize);
+        let span = Span::new(self.id, at, at);
+        self.report(span, format!("the file is not valid CSV: {e}"), None);
+    }
+
+    /// The rows of one chunk of the file.
+    fn rows_in(&mut self, columns: &Columns, range: std::ops::Range<usize>) {
+        let offset = range.start;
+        let mut csv = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(&self.text.as_bytes()[range]);
+        let mut record = csv::ByteRecord::new();
         loop {
             match csv.read_byte_record(&mut record) {
                 Ok(false) => break,
                 Ok(true) => {}
-                Err(e) => {
-                    let at = e.position().map_or(0, |p| p.byte() as usize);
-                    let span = Span::new(self.id, at, at);
-                    self.report(span, format!("the file is not valid CSV: {e}"), None);
-                    return;
-                }
+                Err(e) => return self.invalid(&e, offset),
             }
-            let start = record.position().map_or(0, |p| p.byte() as usize);
+            let start = offset + record.position().map_or(0, |p| p.byte() as usize);
             let cells = Cells::new(self.text.as_bytes(), start, record.len());
-            match &columns {
-                None => match self.header(&record, &cells) {
-                    Some(c) => columns = Some(c),
-                    None => return,
-                },
-                Some(c) => self.row(c, &record, &cells),
-            }
-        }
-        if columns.is_none() {
-            let span = Span::new(self.id, 0, 0);
-            let message = "the file has no header row".to_string();
-            let help = format!("start it with `{},n,source`", REQUIRED.join(","));
-            self.report(span, message, Some(help));
+            self.row(columns, &record, &cells);
         }
     }
 
@@ -535,6 +573,39 @@ impl<'m> FileReader<'_, 'm> {
     }
 }
 
+/// The file from `body` on, cut into chunks of about a mebibyte, each
+/// ending at a line break outside quotes (a small file is one chunk).
+fn chunks(text: &[u8], body: usize) -> Vec<std::ops::Range<usize>> {
+    const CHUNK: usize = 1 << 20;
+    let mut cuts = vec![body];
+    if text.len() - body > 2 * CHUNK {
+        if text[body..].contains(&b'"') {
+            // A line break inside quotes is part of a cell: track parity.
+            let (mut inside, mut next) = (false, body + CHUNK);
+            for (i, &b) in text.iter().enumerate().skip(body) {
+                if b == b'"' {
+                    inside = !inside;
+                } else if b == b'\n' && !inside && i >= next {
+                    cuts.push(i + 1);
+                    next = i + 1 + CHUNK;
+                }
+            }
+        } else {
+            let mut at = body + CHUNK;
+            while let Some(p) = text
+                .get(at..)
+                .and_then(|t| t.iter().position(|&b| b == b'\n'))
+            {
+                cuts.push(at + p + 1);
+                at += p + 1 + CHUNK;
+            }
+        }
+    }
+    cuts.push(text.len());
+    cuts.dedup();
+    cuts.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
 /// The byte ranges of a record's `count` cells, quotes included, found by
 /// scanning the text from the record's start (the `csv` crate gives a
 /// record's start, not its cells').
@@ -587,6 +658,31 @@ fn trimmed(text: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn chunks_end_at_line_breaks_outside_quotes() {
+        let mut text = b"h\n".to_vec();
+        for i in 0..200_000 {
+            text.extend_from_slice(format!("2026-01,s{i},m,1\n").as_bytes());
+        }
+        let plain = chunks(&text, 2);
+        assert!(plain.len() > 2);
+        for r in &plain {
+            assert!(r.start == 2 || text[r.start - 1] == b'\n');
+        }
+        assert_eq!(plain.last().unwrap().end, text.len());
+        // A quoted cell spanning the would-be cut keeps its lines together.
+        let mut quoted = b"h\n".to_vec();
+        quoted.extend_from_slice(b"\"");
+        quoted.extend(std::iter::repeat_n(b'\n', 3 << 20));
+        quoted.extend_from_slice(b"\",x\n");
+        quoted.extend(std::iter::repeat_n(b'a', 3 << 20));
+        let cut = chunks(&quoted, 2);
+        assert!(
+            cut.iter().all(|r| r.start == 2 || r.start > (3 << 20) + 3),
+            "{cut:?}"
+        );
+    }
 
     #[test]
     fn cells_are_found_in_the_text() {

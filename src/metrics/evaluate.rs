@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -96,29 +97,54 @@ impl Evaluation {
     /// Judges the model against `observations` (none: only `superseded`).
     pub fn of(index: &Index, observations: Option<&Observations>) -> Evaluation {
         let observations = observations.filter(|o| o.read_any());
+        // Triggers and services are judged side by side; the maps are the
+        // same whatever the order.
+        let (triggers, services) = rayon::join(
+            || {
+                index
+                    .model
+                    .triggers
+                    .par_iter()
+                    .map(|t| (t.id.value.clone(), triggers(index, t, observations)))
+                    .collect::<Vec<_>>()
+            },
+            || {
+                let Some(observations) = observations else {
+                    return Vec::new();
+                };
+                index
+                    .model
+                    .services
+                    .par_iter()
+                    .map(|service| {
+                        let slas: Vec<(String, Vec<Vec<Judged>>)> = service
+                            .slas
+                            .iter()
+                            .map(|sla| {
+                                let judged = sla_attainment(index, service, sla, observations);
+                                (sla.id.value.clone(), judged)
+                            })
+                            .collect();
+                        let adopted = adoption(index, service, observations)
+                            .map(|a| (service.id.value.clone(), a));
+                        (slas, adopted)
+                    })
+                    .collect::<Vec<_>>()
+            },
+        );
         let mut evaluation = Evaluation {
             observed: observations.is_some(),
             ..Evaluation::default()
         };
-        for trigger in &index.model.triggers {
-            let outcomes = triggers(index, trigger, observations);
-            evaluation
-                .triggers
-                .insert(trigger.id.value.clone(), outcomes);
+        // The first of two triggers (or SLAs) with one id stands, as in the model.
+        for (id, outcomes) in triggers {
+            evaluation.triggers.entry(id).or_insert(outcomes);
         }
-        let Some(observations) = observations else {
-            return evaluation;
-        };
-        for service in &index.model.services {
-            for sla in &service.slas {
-                let judged = sla_attainment(index, service, sla, observations);
-                evaluation.attainment.insert(sla.id.value.clone(), judged);
+        for (slas, adopted) in services {
+            for (id, judged) in slas {
+                evaluation.attainment.entry(id).or_insert(judged);
             }
-            if let Some(adoption) = adoption(index, service, observations) {
-                evaluation
-                    .adoption
-                    .insert(service.id.value.clone(), adoption);
-            }
+            evaluation.adoption.extend(adopted);
         }
         evaluation
     }

@@ -422,6 +422,13 @@ fn assert_names_come_first(state: &serde_json::Value) {
             .any(|w| w == "risk")
     };
     let names: Vec<&str> = titles.iter().copied().take_while(|t| has_word(t)).collect();
+    // The function named exactly `risk`, then the risk log (its id begins
+    // with the word), before names that merely hold it.
+    assert_eq!(
+        titles.get(1),
+        Some(&"Update the risk log"),
+        "results: {titles:?}"
+    );
     for name in [
         "Update the risk log",
         "Risk workshops",

@@ -44,9 +44,11 @@
   //   4. the rest: some word is found only in the summary, the kind or
   //      inside the id ("risk": a service whose summary mentions risks).
   // A title that is only the id (an SLA, a service without a name) counts
-  // as an id: tiers 1 and 2 are for names. Within a tier the index's order
-  // stands: services by id, each followed by its SLAs, then functions,
-  // gates and customer groups. Gives -1 for an entry that does not match.
+  // as an id: tiers 1 and 2 are for names. Within a tier an entry whose id
+  // begins with what was typed comes first ("risk": `risk-log` before
+  // `quantitative-risk`), then the index's order: services by id, each
+  // followed by its SLAs, then functions, gates and customer groups.
+  // Gives -1 for an entry that does not match.
   function rank(e, words, query) {
     var title = e.t.toLowerCase();
     var id = e.i.toLowerCase();
@@ -97,9 +99,11 @@
     var hits = [];
     for (var i = 0; i < index.length; i++) {
       var tier = rank(index[i], words, query);
-      if (tier !== -1) hits.push({ tier: tier, at: i, e: index[i] });
+      if (tier === -1) continue;
+      var lead = index[i].i.toLowerCase().indexOf(words[0]) === 0 ? 0 : 1;
+      hits.push({ tier: tier, lead: lead, at: i, e: index[i] });
     }
-    hits.sort(function (x, y) { return x.tier - y.tier || x.at - y.at; });
+    hits.sort(function (x, y) { return x.tier - y.tier || x.lead - y.lead || x.at - y.at; });
     hits.slice(0, MAX).forEach(function (h) { list.appendChild(item(h.e)); });
     list.hidden = hits.length === 0;
     var n = hits.length;

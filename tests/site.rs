@@ -462,3 +462,154 @@ fn incremental_rendering_matches_a_full_render() {
         "pages linking to the service show its new name ({renamed})"
     );
 }
+
+/// The charts of a page: each `chart-{sla}-{i}` id with its number of
+/// periods (marks and columns without data) and how many were breached.
+fn charts(html: &str) -> BTreeMap<String, (usize, usize)> {
+    let mut found = BTreeMap::new();
+    for (at, _) in html.match_indices(r#"<svg class="attainment""#) {
+        let svg = &html[at..at + html[at..].find("</svg>").unwrap()];
+        let id = &attributes(svg, "aria-labelledby")[0];
+        let periods = svg.matches(r#"<g class="mark "#).count()
+            + svg.matches(r#"<rect class="no-data""#).count();
+        let breached = svg.matches(r#"<g class="mark breached""#).count();
+        found.insert(
+            id.trim_end_matches("-title").to_string(),
+            (periods, breached),
+        );
+    }
+    found
+}
+
+/// The catalog of a built site.
+fn catalog_of(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("catalog.json")).unwrap()).unwrap()
+}
+
+/// The health page charts every SLA target in force that has a judged
+/// period, each over all its periods; its watch list names what fired,
+/// from the catalog's evaluations; a service without observations is said
+/// to have none.
+#[test]
+fn the_health_page_charts_each_target_in_force_and_lists_what_fired() {
+    let (_dir, out) = build(&acme());
+    let catalog = catalog_of(&out);
+    let mut expected = BTreeMap::new();
+    for s in catalog["services"].as_array().unwrap() {
+        for sla in s["slas"].as_array().unwrap() {
+            for (i, t) in sla["targets"].as_array().unwrap().iter().enumerate() {
+                let periods = t["attainment"].as_array().unwrap();
+                let breached = periods.iter().filter(|p| p["state"] == "breached").count();
+                if !periods.is_empty() && sla["ended"] == false {
+                    let id = format!("chart-{}-{i}", sla["id"].as_str().unwrap());
+                    expected.insert(id, (periods.len(), breached));
+                }
+            }
+        }
+    }
+    let health = std::fs::read_to_string(out.join("health.html")).unwrap();
+    assert_eq!(charts(&health), expected);
+    assert!(expected.len() > 25, "{} charts", expected.len());
+    assert_eq!(expected["chart-change-control-sla-0"], (12, 8));
+    assert!(!health.contains("not yet available"));
+
+    // The watch list: each trigger fired for a service, and only those.
+    let watch = &health[health.find(r#"<ul class="watch">"#).unwrap()..];
+    let watch = &watch[..watch.find("</ul>").unwrap()];
+    let mut fired = Vec::new();
+    for t in catalog["triggers"].as_array().unwrap() {
+        for e in t["evaluation"].as_array().into_iter().flatten() {
+            if e["state"] == "fired" {
+                fired.push((t["id"].as_str().unwrap(), e["service"].as_str().unwrap()));
+            }
+        }
+    }
+    assert_eq!(fired.len(), 3, "{fired:?}");
+    assert_eq!(watch.matches("<li>").count(), fired.len());
+    for (trigger, service) in fired {
+        assert!(
+            watch.contains(&format!(r#"href="services/{service}.html""#))
+                && watch.contains(&format!(r##"href="triggers.html#{trigger}""##)),
+            "{trigger} for {service}"
+        );
+    }
+    let unobserved = &health[health.find(r#"id="unobserved""#).unwrap()..];
+    assert!(unobserved.contains(r#"href="services/risk-workshops.html""#));
+}
+
+/// One service in operation with an SLA on a metric and a trigger, with or
+/// without observations; names hostile.
+fn observed_project(rows: Option<&[&str]>) -> tempfile::TempDir {
+    let dir = common::project_of(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "s.kdl",
+            r#"metric "m" name="<script>alert(1)</script> & co" unit="percent" direction="higher" cadence="month"
+trigger "t" { applies-to stage="operation"; when "m" below=50 for=2; action "review" }
+service "x" {
+    name "<b>X</b>"
+    function "f"
+    description "D"
+    stage "operation"
+    owner "ann"
+    objectives "o"
+    offer "pm" level="mandated"
+    sla "x-sla" {
+        target "m" at-least=90 warn=95
+        period "month"
+        report to="ann"
+        escalate after="2 days" to="ann"
+        review-by "2027-06-30"
+    }
+}
+"#,
+        ),
+    ]);
+    if let Some(rows) = rows {
+        let mut csv = String::from("period,service,metric,value\n");
+        for row in rows {
+            csv.push_str(row);
+            csv.push('\n');
+        }
+        std::fs::create_dir_all(dir.path().join("metrics")).unwrap();
+        std::fs::write(dir.path().join("metrics/m.csv"), csv).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn chart_text_is_escaped() {
+    let dir = observed_project(Some(&["2026-09,x,m,96", "2026-10,x,m,40"]));
+    let (_tmp, out) = build(dir.path());
+    let check = |page: &str| {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        let drawn = charts(&html);
+        assert_eq!(drawn["chart-x-sla-0"], (2, 1), "{page}");
+        assert!(!html.contains("<script>alert"), "{page}");
+        assert!(!html.contains("<b>X"), "{page}");
+        let svg = &html[html.find(r#"<svg class="attainment""#).unwrap()..];
+        assert!(
+            svg.starts_with(r#"<svg class="attainment" viewBox="0 0 468 146" width="468" role="img" aria-labelledby="chart-x-sla-0-title" aria-describedby="chart-x-sla-0-desc"><title id="chart-x-sla-0-title">&lt;script&gt;alert(1)&lt;/script&gt; &amp; co: at least 90%, warning below 95%</title>"#),
+            "{page}: {svg:.300}"
+        );
+    };
+    check("health.html");
+}
+
+/// Without a metrics CSV the health page says so and how to add one.
+#[test]
+fn without_observations_the_pages_say_how_to_add_them() {
+    let dir = observed_project(None);
+    let (_tmp, out) = build(dir.path());
+    let health = std::fs::read_to_string(out.join("health.html")).unwrap();
+    for words in [
+        "<strong>No metrics CSV was read</strong>",
+        "<code>metrics/</code> folder at the project root",
+        "<code>period,service,metric,value</code>",
+        "No trigger has fired.",
+    ] {
+        assert!(health.contains(words), "{words}: {health}");
+    }
+    assert!(!health.contains("not yet available"));
+    assert!(charts(&health).is_empty());
+}

@@ -461,6 +461,38 @@ fn incremental_rendering_matches_a_full_render() {
         renamed > 5,
         "pages linking to the service show its new name ({renamed})"
     );
+
+    // New observations: `low-adoption` no longer fires for meeting-booking.
+    // That is held by the trigger's entry, not the service's, yet the
+    // service page shows it.
+    let csv = root.join("metrics/2026-monthly.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut raised = text.clone();
+    for month in ["08", "09", "10"] {
+        let row = format!("2026-{month},meeting-booking,adoption-pct,");
+        let at = raised.find(&row).unwrap() + row.len();
+        let end = at + raised[at..].find(',').unwrap();
+        raised.replace_range(at..end, "64");
+    }
+    std::fs::write(&csv, raised).unwrap();
+    let text_of = |files: &[pmoc::emit::site::OutFile], path: &str| {
+        let page = files.iter().find(|f| f.path == path).unwrap();
+        String::from_utf8_lossy(&page.bytes).into_owned()
+    };
+    let page = "services/meeting-booking.html";
+    assert!(
+        text_of(&incremental, page)
+            .contains(r#"state-fired">fired</span> <a href="../triggers.html#low-adoption""#)
+    );
+    let compiled = compile_root(root.clone(), &Options::default(), &mut cache).unwrap();
+    let incremental = pmoc::engine::render(&compiled, &mut memo, None).unwrap();
+    assert!(memo.reused > 20, "{} pages reused", memo.reused);
+    let fresh = pmoc::engine::render(&compiled, &mut Memo::default(), None).unwrap();
+    assert_eq!(incremental, fresh);
+    assert!(
+        text_of(&incremental, page)
+            .contains(r#"state-fine">fine</span> <a href="../triggers.html#low-adoption""#)
+    );
 }
 
 /// The charts of a page: each `chart-{sla}-{i}` id with its number of
@@ -537,6 +569,24 @@ fn the_health_page_charts_each_target_in_force_and_lists_what_fired() {
     assert!(unobserved.contains(r#"href="services/risk-workshops.html""#));
 }
 
+/// A service page charts each target of its SLAs (an ended one too) and
+/// says where each trigger covering it stands.
+#[test]
+fn a_service_page_charts_its_targets_and_shows_its_triggers() {
+    let (_dir, out) = build(&acme());
+    let change = std::fs::read_to_string(out.join("services/change-control.html")).unwrap();
+    let drawn = charts(&change);
+    assert_eq!(drawn.len(), 3, "{drawn:?}");
+    assert_eq!(drawn["chart-change-control-sla-0"], (12, 8), "turnaround");
+    assert_eq!(drawn["chart-change-control-sla-1"], (12, 0), "on time");
+    assert_eq!(drawn["chart-change-control-sla-2024-0"], (2, 0), "ended");
+    let states = &change[change.find(r#"<ul class="trigger-states">"#).unwrap()..];
+    let states = &states[..states.find("</ul>").unwrap()];
+    assert_eq!(states.matches("<li>").count(), 6, "{states}");
+    assert!(states.contains(r#"<span class="badge state-fired">fired</span> <a href="../triggers.html#slow-turnaround">slow-turnaround</a>"#));
+    assert_eq!(states.matches(r#"state-fine">fine</span>"#).count(), 5);
+}
+
 /// One service in operation with an SLA on a metric and a trigger, with or
 /// without observations; names hostile.
 fn observed_project(rows: Option<&[&str]>) -> tempfile::TempDir {
@@ -594,9 +644,11 @@ fn chart_text_is_escaped() {
         );
     };
     check("health.html");
+    check("services/x.html");
 }
 
-/// Without a metrics CSV the health page says so and how to add one.
+/// Without a metrics CSV the health page says so and how to add one; a
+/// service page says attainment is not shown and its triggers not judged.
 #[test]
 fn without_observations_the_pages_say_how_to_add_them() {
     let dir = observed_project(None);
@@ -612,4 +664,8 @@ fn without_observations_the_pages_say_how_to_add_them() {
     }
     assert!(!health.contains("not yet available"));
     assert!(charts(&health).is_empty());
+    let service = std::fs::read_to_string(out.join("services/x.html")).unwrap();
+    assert!(service.contains("Attainment is not shown: no metrics CSV was read."));
+    assert!(service.contains(r#"<span class="badge state-none">not judged</span>"#));
+    assert!(service.contains("No metrics CSV was read."));
 }

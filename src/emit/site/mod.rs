@@ -133,7 +133,7 @@ pub fn render(
     };
     // The overview pages show the whole catalogue, evaluations included.
     let overview = fingerprint(&mut std::iter::once(values.whole));
-    let specs = pages::plan(catalog, &values, overview, &fingerprint)?;
+    let specs = pages::plan(catalog, &values, &states, overview, &fingerprint)?;
 
     let previous = std::mem::take(&mut memo.pages);
     let render_page = |spec: &&PageSpec| renderer.page(spec, &previous, &names);

@@ -1,8 +1,10 @@
 //! What the observations say, arranged for the pages that show them: the
-//! state of each trigger for each service it covers (the health page lists
-//! those that fired or lacked data), each SLA target's latest state and the
-//! attainment charts. Made from the catalog's evaluations, the one source
-//! of what fired, and only for the page being rendered.
+//! state of each trigger for each service it covers (a service page shows
+//! its own, the health page those that fired or lacked data), each SLA
+//! target's latest state and the attainment charts. Made from the catalog's
+//! evaluations, the one source of what fired, and only for the page being
+//! rendered, but for the trigger states, which every service page's
+//! fingerprint reads.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -10,7 +12,7 @@ use minijinja::context;
 use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
-use super::{Renderer, svg};
+use super::{Renderer, memo, svg};
 use crate::emit::catalog::{
     Attainment, Catalog, ConditionEntry, Firing, MetricEntry, PeriodAttainment, PeriodValue,
     ServiceEntry, SlaEntry, TargetEntry, TriggerEntry,
@@ -101,6 +103,11 @@ impl<'c> TriggerStates<'c> {
             .get(id)
             .map(Vec::as_slice)
             .unwrap_or_default()
+    }
+
+    /// A hash of what a service's page shows of its triggers.
+    pub(super) fn hash(&self, id: &str) -> u64 {
+        memo::hash_of(self.of_service(id))
     }
 
     /// The states `state` of every service, by service (in catalog order),
@@ -267,12 +274,19 @@ impl Renderer<'_> {
         }
     }
 
-    /// A service page's lifecycle strip.
+    /// A service page's lifecycle strip, its targets' charts and its
+    /// triggers' states.
     pub(super) fn service(&self, page: &Value) -> Value {
         let id = page.get_attr("id").ok();
         let Some(s) = id.and_then(|id| self.services.get(id.as_str()?).copied()) else {
             return Value::from(());
         };
-        context! { strip => Value::from_safe_string(svg::lifecycle_strip(s.stage)) }
+        let (targets, _) = target_states(s.slas.iter().map(|sla| (s, sla)));
+        context! {
+            strip => Value::from_safe_string(svg::lifecycle_strip(s.stage)),
+            targets => Value::from(Serde(targets)),
+            charts => charts(&s.slas, &self.metrics),
+            triggered => Value::from(Serde(self.states.of_service(&s.id))),
+        }
     }
 }

@@ -587,6 +587,20 @@ fn a_service_page_charts_its_targets_and_shows_its_triggers() {
     assert_eq!(states.matches(r#"state-fine">fine</span>"#).count(), 5);
 }
 
+/// A customer group's page tallies its mandated services' targets in their
+/// latest period.
+#[test]
+fn a_customer_page_tallies_its_mandated_targets() {
+    let (_dir, out) = build(&acme());
+    let pms = std::fs::read_to_string(out.join("customers/project-managers.html")).unwrap();
+    assert!(
+        pms.contains("11 of 13 SLA targets of the mandated services met in their latest period, 1 warned, 1 breached."),
+        "{pms}"
+    );
+    let doing = &pms[pms.find(r#"id="doing""#).unwrap()..pms.find(r#"id="mandated""#).unwrap()];
+    assert_eq!(doing.matches("<tr><th scope=\"row\">").count(), 13);
+}
+
 /// One service in operation with an SLA on a metric and a trigger, with or
 /// without observations; names hostile.
 fn observed_project(rows: Option<&[&str]>) -> tempfile::TempDir {
@@ -647,8 +661,8 @@ fn chart_text_is_escaped() {
     check("services/x.html");
 }
 
-/// Without a metrics CSV the health page says so and how to add one; a
-/// service page says attainment is not shown and its triggers not judged.
+/// Without a metrics CSV the health page says so and how to add one; the
+/// service and customer pages say attainment is not shown.
 #[test]
 fn without_observations_the_pages_say_how_to_add_them() {
     let dir = observed_project(None);
@@ -668,4 +682,6 @@ fn without_observations_the_pages_say_how_to_add_them() {
     assert!(service.contains("Attainment is not shown: no metrics CSV was read."));
     assert!(service.contains(r#"<span class="badge state-none">not judged</span>"#));
     assert!(service.contains("No metrics CSV was read."));
+    let customer = std::fs::read_to_string(out.join("customers/pm.html")).unwrap();
+    assert!(customer.contains("Not shown: no metrics CSV was read."));
 }

@@ -27,7 +27,7 @@ use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior, context};
 use rayon::prelude::*;
 
-use super::catalog::{self, Catalog, MetricEntry, ServiceEntry};
+use super::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
 pub use memo::Memo;
 use pages::{NAV, PageSpec};
 pub use theme::Theme;
@@ -193,6 +193,7 @@ struct Renderer<'a> {
     catalog: &'a Catalog,
     states: &'a observed::TriggerStates<'a>,
     services: HashMap<&'a str, &'a ServiceEntry>,
+    customers: HashMap<&'a str, &'a CustomerEntry>,
     metrics: HashMap<&'a str, &'a MetricEntry>,
     values: &'a Values,
     nav_items: Vec<Value>,
@@ -226,6 +227,11 @@ impl<'a> Renderer<'a> {
                 .iter()
                 .map(|s| (s.id.as_str(), s))
                 .collect(),
+            customers: catalog
+                .customers
+                .iter()
+                .map(|c| (c.id.as_str(), c))
+                .collect(),
             metrics: observed::metrics(catalog),
             values,
             nav_items,
@@ -256,6 +262,7 @@ impl<'a> Renderer<'a> {
             }
             "health.html" => self.health(),
             "service.html" => self.service(&spec.page),
+            "customer.html" => self.customer(&spec.page),
             _ => Value::from(()),
         }
     }

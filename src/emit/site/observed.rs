@@ -1,7 +1,8 @@
 //! What the observations say, arranged for the pages that show them: the
 //! state of each trigger for each service it covers (a service page shows
 //! its own, the health page those that fired or lacked data), each SLA
-//! target's latest state and the attainment charts. Made from the catalog's
+//! target's latest state (the health page, a customer group's mandated
+//! services) and the attainment charts. Made from the catalog's
 //! evaluations, the one source of what fired, and only for the page being
 //! rendered, but for the trigger states, which every service page's
 //! fingerprint reads.
@@ -17,7 +18,7 @@ use crate::emit::catalog::{
     Attainment, Catalog, ConditionEntry, Firing, MetricEntry, PeriodAttainment, PeriodValue,
     ServiceEntry, SlaEntry, TargetEntry, TriggerEntry,
 };
-use crate::model::{Action, Period, Unit};
+use crate::model::{Action, OfferLevel, Period, Unit};
 
 /// The services a trigger covers but did not judge (its evaluation is
 /// sorted by service).
@@ -239,7 +240,7 @@ fn in_force<'c>(
     })
 }
 
-/// What the health and service pages show of the observations.
+/// What the health, service and customer pages show of the observations.
 impl Renderer<'_> {
     /// The watch list (what fired), what lacked data, and every SLA target
     /// in force with its latest state and its chart.
@@ -287,6 +288,29 @@ impl Renderer<'_> {
             targets => Value::from(Serde(targets)),
             charts => charts(&s.slas, &self.metrics),
             triggered => Value::from(Serde(self.states.of_service(&s.id))),
+        }
+    }
+
+    /// How a customer group's mandated services are doing: each target of
+    /// their SLAs covering the group, with its latest state.
+    pub(super) fn customer(&self, page: &Value) -> Value {
+        let id = page.get_attr("id").ok();
+        let Some(c) = id.and_then(|id| self.customers.get(id.as_str()?).copied()) else {
+            return Value::from(());
+        };
+        let mandated = c
+            .entitlements
+            .iter()
+            .filter(|e| e.level == Some(OfferLevel::Mandated))
+            .filter_map(|e| Some((self.services.get(e.service.as_str())?, &e.slas)));
+        let slas = mandated.flat_map(|(s, covering)| {
+            let covers = |sla: &&SlaEntry| covering.contains(&sla.id);
+            s.slas.iter().filter(covers).map(move |sla| (*s, sla))
+        });
+        let (targets, tally) = target_states(slas);
+        context! {
+            targets => Value::from(Serde(targets)),
+            tally => Value::from(Serde(tally)),
         }
     }
 }

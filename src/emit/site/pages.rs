@@ -3,6 +3,8 @@
 //! where each goes, with which template and page value, and the
 //! fingerprint that says when a remembered page can be reused.
 
+use std::collections::HashMap;
+
 use minijinja::value::Value;
 
 use super::RenderError;
@@ -11,6 +13,7 @@ use super::values::Values;
 use crate::base::EntityKind;
 use crate::emit::catalog::{Catalog, ServiceEntry};
 use crate::lower::values::is_valid_id;
+use crate::model::OfferLevel;
 
 /// The navigation, in order: (key, file, label).
 pub(super) const NAV: &[(&str, &str, &str)] = &[
@@ -116,9 +119,9 @@ pub(super) fn plan(
 type Shown<'c> = (&'static str, &'c str);
 
 /// The ids of a kind with a page, each with the other entries its page
-/// shows: a function's services; a customer group's entitled services; a
-/// service's metrics of its SLA targets (its charts read their names and
-/// units).
+/// shows: a function's services; a customer group's entitled services and
+/// the metrics of its mandated services' targets; a service's metrics of
+/// its SLA targets (its charts read their names and units).
 fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> {
     match kind {
         EntityKind::Function => catalog
@@ -126,11 +129,27 @@ fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> 
             .iter()
             .map(|f| (f.id.as_str(), services(&f.services, |s| s)))
             .collect(),
-        EntityKind::Customer => catalog
-            .customers
-            .iter()
-            .map(|c| (c.id.as_str(), services(&c.entitlements, |e| &e.service)))
-            .collect(),
+        EntityKind::Customer => {
+            let by_id: HashMap<&str, &ServiceEntry> = catalog
+                .services
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect();
+            catalog
+                .customers
+                .iter()
+                .map(|c| {
+                    let mut shown = services(&c.entitlements, |e| &e.service);
+                    let mandated = c
+                        .entitlements
+                        .iter()
+                        .filter(|e| e.level == Some(OfferLevel::Mandated))
+                        .filter_map(|e| by_id.get(e.service.as_str()));
+                    shown.extend(mandated.flat_map(|s| target_metrics(s)));
+                    (c.id.as_str(), shown)
+                })
+                .collect()
+        }
         EntityKind::Service => catalog
             .services
             .iter()

@@ -601,6 +601,21 @@ fn a_customer_page_tallies_its_mandated_targets() {
     assert_eq!(doing.matches("<tr><th scope=\"row\">").count(), 13);
 }
 
+/// The triggers page counts each trigger's services by state, lists those
+/// it fired for or lacked data for, and folds the fine ones away.
+#[test]
+fn the_triggers_page_counts_services_by_state() {
+    let (_dir, out) = build(&acme());
+    let triggers = std::fs::read_to_string(out.join("triggers.html")).unwrap();
+    let low = &triggers[triggers.find(r#"<section id="low-adoption""#).unwrap()..];
+    let low = &low[..low.find("</section>").unwrap()];
+    assert!(low.contains(r#"Covers 17 services: <span class="badge state-fired">1 fired</span> <span class="badge state-no-data">1 no data</span> <span class="badge state-fine">15 fine</span>"#), "{low}");
+    let (listed, folded) = low.split_at(low.find("<details").unwrap());
+    assert!(listed.contains("services/meeting-booking.html"));
+    assert!(listed.contains("services/risk-workshops.html"));
+    assert_eq!(folded.matches("<li>").count(), 15);
+}
+
 /// One service in operation with an SLA on a metric and a trigger, with or
 /// without observations; names hostile.
 fn observed_project(rows: Option<&[&str]>) -> tempfile::TempDir {

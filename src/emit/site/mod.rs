@@ -261,6 +261,7 @@ impl<'a> Renderer<'a> {
                 context! { graph => svg::dependency_graph(catalog, "").map(Value::from_safe_string) }
             }
             "health.html" => self.health(),
+            "triggers.html" => self.triggers(),
             "service.html" => self.service(&spec.page),
             "customer.html" => self.customer(&spec.page),
             _ => Value::from(()),

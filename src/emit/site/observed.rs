@@ -1,11 +1,11 @@
 //! What the observations say, arranged for the pages that show them: the
 //! state of each trigger for each service it covers (a service page shows
-//! its own, the health page those that fired or lacked data), each SLA
-//! target's latest state (the health page, a customer group's mandated
-//! services) and the attainment charts. Made from the catalog's
-//! evaluations, the one source of what fired, and only for the page being
-//! rendered, but for the trigger states, which every service page's
-//! fingerprint reads.
+//! its own, the health page those that fired or lacked data, the triggers
+//! page each trigger's services by state), each SLA target's latest state
+//! (the health page, a customer group's mandated services) and the
+//! attainment charts. Made from the catalog's evaluations, the one source
+//! of what fired, and only for the page being rendered, but for the
+//! trigger states, which every service page's fingerprint reads.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -312,5 +312,42 @@ impl Renderer<'_> {
             targets => Value::from(Serde(targets)),
             tally => Value::from(Serde(tally)),
         }
+    }
+}
+
+/// One trigger's services by state: those it judged, and those it covers
+/// without judging them.
+#[derive(Debug, Default, Serialize)]
+pub(super) struct ByState<'c> {
+    pub fired: Vec<&'c str>,
+    pub no_data: Vec<&'c str>,
+    pub fine: Vec<&'c str>,
+    pub not_judged: Vec<&'c str>,
+}
+
+/// Each trigger's services by state, by trigger id.
+fn by_state(catalog: &Catalog) -> BTreeMap<&str, ByState<'_>> {
+    let mut out = BTreeMap::new();
+    for t in &catalog.triggers {
+        let mut states = ByState::default();
+        let evaluation = t.evaluation.as_deref().unwrap_or_default();
+        for e in evaluation {
+            match e.state {
+                Firing::Fired => states.fired.push(e.service.as_str()),
+                Firing::NoData => states.no_data.push(&e.service),
+                Firing::Fine => states.fine.push(&e.service),
+            }
+        }
+        states.not_judged = not_judged(t).collect();
+        out.insert(t.id.as_str(), states);
+    }
+    out
+}
+
+/// What the triggers page shows of the observations.
+impl Renderer<'_> {
+    /// Each trigger's services by state.
+    pub(super) fn triggers(&self) -> Value {
+        context! { by_state => Value::from(Serde(by_state(self.catalog))) }
     }
 }

@@ -176,19 +176,13 @@ fn after_compiling(largest: &Case) {
     let built = pmoc::emit::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
     let theme = pmoc::emit::site::Theme::load(&largest.dir).expect("the theme");
     let full = bench("render (every page)", largest.runs, || {
-        pmoc::emit::site::render(
-            &built,
-            &theme,
-            &[],
-            &mut pmoc::emit::site::Memo::default(),
-            None,
-        )
-        .expect("renders")
+        pmoc::emit::site::render(&built, &theme, &mut pmoc::emit::site::Memo::default(), None)
+            .expect("renders")
     });
     let mut memo = pmoc::emit::site::Memo::default();
-    pmoc::emit::site::render(&built, &theme, &[], &mut memo, None).expect("renders");
+    pmoc::emit::site::render(&built, &theme, &mut memo, None).expect("renders");
     let again = bench("render (unchanged, memo)", largest.runs, || {
-        pmoc::emit::site::render(&built, &theme, &[], &mut memo, None).expect("renders")
+        pmoc::emit::site::render(&built, &theme, &mut memo, None).expect("renders")
     });
     println!();
     println!(

@@ -288,14 +288,20 @@ const PICTURE_CONTRAST: &str = r#"(() => {
 })()"#;
 
 /// Every text in the pictures (the stage map, the dependency graph, the
-/// lifecycle strip with each stage current) lies on its own shape and reads
-/// at 4.5:1 or more against it, in light and in dark mode.
+/// lifecycle strip with each stage current, the attainment charts of the
+/// health page and of a service) lies on its own shape and reads at 4.5:1
+/// or more against it, in light and in dark mode.
 fn picture_text_has_contrast_in_light_and_dark() {
     let (tmp, site) = built_example();
     let browser = browser(&tmp.path().join("profile"));
     let tab = browser.new_tab().unwrap();
     tab.set_default_timeout(Duration::from_secs(20));
-    let mut pages = vec!["index.html".to_string(), "dependencies.html".to_string()];
+    let mut pages = vec![
+        "index.html".to_string(),
+        "dependencies.html".to_string(),
+        "health.html".to_string(),
+        "services/change-control.html".to_string(),
+    ];
     pages.extend(A_SERVICE_IN_EACH_STAGE.map(|id| format!("services/{id}.html")));
     let mut problems = Vec::new();
     for scheme in ["light", "dark"] {
@@ -526,8 +532,9 @@ fn axe_serious(tab: &headless_chrome::Tab) -> Vec<String> {
 }
 
 /// axe-core finds no violation of impact serious or critical on the pages
-/// with pictures, tables and lists (and on the index with search results
-/// open), in light and dark mode, wide and at phone width. All are listed.
+/// with pictures, charts, tables and lists (and on the index with search
+/// results open, on the triggers page with every list unfolded), in light
+/// and dark mode, wide and at phone width. All are listed.
 fn axe_finds_nothing_serious_or_critical() {
     let (tmp, site) = built_example();
     let browser = browser(&tmp.path().join("profile"));
@@ -539,6 +546,9 @@ fn axe_finds_nothing_serious_or_critical() {
         "dependencies.html",
         "health.html",
         "slas.html",
+        "services/change-control.html",
+        "customers/project-managers.html",
+        "triggers.html",
     ];
     let mut violations = Vec::new();
     for (width, scheme) in [(1280, "light"), (1280, "dark"), (390, "light")] {
@@ -552,6 +562,14 @@ fn axe_finds_nothing_serious_or_critical() {
             open(&tab, &site, page);
             found(page, &tab);
         }
+        // The triggers page with its folded lists open.
+        open(&tab, &site, "triggers.html");
+        tab.evaluate(
+            "document.querySelectorAll('details').forEach(d => d.open = true)",
+            false,
+        )
+        .unwrap();
+        found("triggers.html, unfolded", &tab);
         // The search results, open.
         open(&tab, &site, "index.html");
         tab.wait_for_element("#search-input")

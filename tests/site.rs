@@ -461,4 +461,242 @@ fn incremental_rendering_matches_a_full_render() {
         renamed > 5,
         "pages linking to the service show its new name ({renamed})"
     );
+
+    // New observations: `low-adoption` no longer fires for meeting-booking.
+    // That is held by the trigger's entry, not the service's, yet the
+    // service page shows it.
+    let csv = root.join("metrics/2026-monthly.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut raised = text.clone();
+    for month in ["08", "09", "10"] {
+        let row = format!("2026-{month},meeting-booking,adoption-pct,");
+        let at = raised.find(&row).unwrap() + row.len();
+        let end = at + raised[at..].find(',').unwrap();
+        raised.replace_range(at..end, "64");
+    }
+    std::fs::write(&csv, raised).unwrap();
+    let text_of = |files: &[pmoc::emit::site::OutFile], path: &str| {
+        let page = files.iter().find(|f| f.path == path).unwrap();
+        String::from_utf8_lossy(&page.bytes).into_owned()
+    };
+    let page = "services/meeting-booking.html";
+    assert!(
+        text_of(&incremental, page)
+            .contains(r#"state-fired">fired</span> <a href="../triggers.html#low-adoption""#)
+    );
+    let compiled = compile_root(root.clone(), &Options::default(), &mut cache).unwrap();
+    let incremental = pmoc::engine::render(&compiled, &mut memo, None).unwrap();
+    assert!(memo.reused > 20, "{} pages reused", memo.reused);
+    let fresh = pmoc::engine::render(&compiled, &mut Memo::default(), None).unwrap();
+    assert_eq!(incremental, fresh);
+    assert!(
+        text_of(&incremental, page)
+            .contains(r#"state-fine">fine</span> <a href="../triggers.html#low-adoption""#)
+    );
+}
+
+/// The charts of a page: each `chart-{sla}-{i}` id with its number of
+/// periods (marks and columns without data) and how many were breached.
+fn charts(html: &str) -> BTreeMap<String, (usize, usize)> {
+    let mut found = BTreeMap::new();
+    for (at, _) in html.match_indices(r#"<svg class="attainment""#) {
+        let svg = &html[at..at + html[at..].find("</svg>").unwrap()];
+        let id = &attributes(svg, "aria-labelledby")[0];
+        let periods = svg.matches(r#"<g class="mark "#).count()
+            + svg.matches(r#"<rect class="no-data""#).count();
+        let breached = svg.matches(r#"<g class="mark breached""#).count();
+        found.insert(
+            id.trim_end_matches("-title").to_string(),
+            (periods, breached),
+        );
+    }
+    found
+}
+
+/// The catalog of a built site.
+fn catalog_of(out: &Path) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join("catalog.json")).unwrap()).unwrap()
+}
+
+/// The health page charts every SLA target in force that has a judged
+/// period, each over all its periods; its watch list names what fired,
+/// from the catalog's evaluations; a service without observations is said
+/// to have none.
+#[test]
+fn the_health_page_charts_each_target_in_force_and_lists_what_fired() {
+    let (_dir, out) = build(&acme());
+    let catalog = catalog_of(&out);
+    let mut expected = BTreeMap::new();
+    for s in catalog["services"].as_array().unwrap() {
+        for sla in s["slas"].as_array().unwrap() {
+            for (i, t) in sla["targets"].as_array().unwrap().iter().enumerate() {
+                let periods = t["attainment"].as_array().unwrap();
+                let breached = periods.iter().filter(|p| p["state"] == "breached").count();
+                if !periods.is_empty() && sla["ended"] == false {
+                    let id = format!("chart-{}-{i}", sla["id"].as_str().unwrap());
+                    expected.insert(id, (periods.len(), breached));
+                }
+            }
+        }
+    }
+    let health = std::fs::read_to_string(out.join("health.html")).unwrap();
+    assert_eq!(charts(&health), expected);
+    assert!(expected.len() > 25, "{} charts", expected.len());
+    assert_eq!(expected["chart-change-control-sla-0"], (12, 8));
+    assert!(!health.contains("not yet available"));
+
+    // The watch list: each trigger fired for a service, and only those.
+    let watch = &health[health.find(r#"<ul class="watch">"#).unwrap()..];
+    let watch = &watch[..watch.find("</ul>").unwrap()];
+    let mut fired = Vec::new();
+    for t in catalog["triggers"].as_array().unwrap() {
+        for e in t["evaluation"].as_array().into_iter().flatten() {
+            if e["state"] == "fired" {
+                fired.push((t["id"].as_str().unwrap(), e["service"].as_str().unwrap()));
+            }
+        }
+    }
+    assert_eq!(fired.len(), 3, "{fired:?}");
+    assert_eq!(watch.matches("<li>").count(), fired.len());
+    for (trigger, service) in fired {
+        assert!(
+            watch.contains(&format!(r#"href="services/{service}.html""#))
+                && watch.contains(&format!(r##"href="triggers.html#{trigger}""##)),
+            "{trigger} for {service}"
+        );
+    }
+    let unobserved = &health[health.find(r#"id="unobserved""#).unwrap()..];
+    assert!(unobserved.contains(r#"href="services/risk-workshops.html""#));
+}
+
+/// A service page charts each target of its SLAs (an ended one too) and
+/// says where each trigger covering it stands.
+#[test]
+fn a_service_page_charts_its_targets_and_shows_its_triggers() {
+    let (_dir, out) = build(&acme());
+    let change = std::fs::read_to_string(out.join("services/change-control.html")).unwrap();
+    let drawn = charts(&change);
+    assert_eq!(drawn.len(), 3, "{drawn:?}");
+    assert_eq!(drawn["chart-change-control-sla-0"], (12, 8), "turnaround");
+    assert_eq!(drawn["chart-change-control-sla-1"], (12, 0), "on time");
+    assert_eq!(drawn["chart-change-control-sla-2024-0"], (2, 0), "ended");
+    let states = &change[change.find(r#"<ul class="trigger-states">"#).unwrap()..];
+    let states = &states[..states.find("</ul>").unwrap()];
+    assert_eq!(states.matches("<li>").count(), 6, "{states}");
+    assert!(states.contains(r#"<span class="badge state-fired">fired</span> <a href="../triggers.html#slow-turnaround">slow-turnaround</a>"#));
+    assert_eq!(states.matches(r#"state-fine">fine</span>"#).count(), 5);
+}
+
+/// A customer group's page tallies its mandated services' targets in their
+/// latest period.
+#[test]
+fn a_customer_page_tallies_its_mandated_targets() {
+    let (_dir, out) = build(&acme());
+    let pms = std::fs::read_to_string(out.join("customers/project-managers.html")).unwrap();
+    assert!(
+        pms.contains("11 of 13 SLA targets of the mandated services met in their latest period, 1 warned, 1 breached."),
+        "{pms}"
+    );
+    let doing = &pms[pms.find(r#"id="doing""#).unwrap()..pms.find(r#"id="mandated""#).unwrap()];
+    assert_eq!(doing.matches("<tr><th scope=\"row\">").count(), 13);
+}
+
+/// The triggers page counts each trigger's services by state, lists those
+/// it fired for or lacked data for, and folds the fine ones away.
+#[test]
+fn the_triggers_page_counts_services_by_state() {
+    let (_dir, out) = build(&acme());
+    let triggers = std::fs::read_to_string(out.join("triggers.html")).unwrap();
+    let low = &triggers[triggers.find(r#"<section id="low-adoption""#).unwrap()..];
+    let low = &low[..low.find("</section>").unwrap()];
+    assert!(low.contains(r#"Covers 17 services: <span class="badge state-fired">1 fired</span> <span class="badge state-no-data">1 no data</span> <span class="badge state-fine">15 fine</span>"#), "{low}");
+    let (listed, folded) = low.split_at(low.find("<details").unwrap());
+    assert!(listed.contains("services/meeting-booking.html"));
+    assert!(listed.contains("services/risk-workshops.html"));
+    assert_eq!(folded.matches("<li>").count(), 15);
+}
+
+/// One service in operation with an SLA on a metric and a trigger, with or
+/// without observations; names hostile.
+fn observed_project(rows: Option<&[&str]>) -> tempfile::TempDir {
+    let dir = common::project_of(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "s.kdl",
+            r#"metric "m" name="<script>alert(1)</script> & co" unit="percent" direction="higher" cadence="month"
+trigger "t" { applies-to stage="operation"; when "m" below=50 for=2; action "review" }
+service "x" {
+    name "<b>X</b>"
+    function "f"
+    description "D"
+    stage "operation"
+    owner "ann"
+    objectives "o"
+    offer "pm" level="mandated"
+    sla "x-sla" {
+        target "m" at-least=90 warn=95
+        period "month"
+        report to="ann"
+        escalate after="2 days" to="ann"
+        review-by "2027-06-30"
+    }
+}
+"#,
+        ),
+    ]);
+    if let Some(rows) = rows {
+        let mut csv = String::from("period,service,metric,value\n");
+        for row in rows {
+            csv.push_str(row);
+            csv.push('\n');
+        }
+        std::fs::create_dir_all(dir.path().join("metrics")).unwrap();
+        std::fs::write(dir.path().join("metrics/m.csv"), csv).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn chart_text_is_escaped() {
+    let dir = observed_project(Some(&["2026-09,x,m,96", "2026-10,x,m,40"]));
+    let (_tmp, out) = build(dir.path());
+    let check = |page: &str| {
+        let html = std::fs::read_to_string(out.join(page)).unwrap();
+        let drawn = charts(&html);
+        assert_eq!(drawn["chart-x-sla-0"], (2, 1), "{page}");
+        assert!(!html.contains("<script>alert"), "{page}");
+        assert!(!html.contains("<b>X"), "{page}");
+        let svg = &html[html.find(r#"<svg class="attainment""#).unwrap()..];
+        assert!(
+            svg.starts_with(r#"<svg class="attainment" viewBox="0 0 468 146" width="468" role="img" aria-labelledby="chart-x-sla-0-title" aria-describedby="chart-x-sla-0-desc"><title id="chart-x-sla-0-title">&lt;script&gt;alert(1)&lt;/script&gt; &amp; co: at least 90%, warning below 95%</title>"#),
+            "{page}: {svg:.300}"
+        );
+    };
+    check("health.html");
+    check("services/x.html");
+}
+
+/// Without a metrics CSV the health page says so and how to add one; the
+/// service and customer pages say attainment is not shown.
+#[test]
+fn without_observations_the_pages_say_how_to_add_them() {
+    let dir = observed_project(None);
+    let (_tmp, out) = build(dir.path());
+    let health = std::fs::read_to_string(out.join("health.html")).unwrap();
+    for words in [
+        "<strong>No metrics CSV was read</strong>",
+        "<code>metrics/</code> folder at the project root",
+        "<code>period,service,metric,value</code>",
+        "No trigger has fired.",
+    ] {
+        assert!(health.contains(words), "{words}: {health}");
+    }
+    assert!(!health.contains("not yet available"));
+    assert!(charts(&health).is_empty());
+    let service = std::fs::read_to_string(out.join("services/x.html")).unwrap();
+    assert!(service.contains("Attainment is not shown: no metrics CSV was read."));
+    assert!(service.contains(r#"<span class="badge state-none">not judged</span>"#));
+    assert!(service.contains("No metrics CSV was read."));
+    let customer = std::fs::read_to_string(out.join("customers/pm.html")).unwrap();
+    assert!(customer.contains("Not shown: no metrics CSV was read."));
 }

@@ -20,11 +20,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use crate::Error;
-use crate::base::{Code, Severity};
+use crate::base::Severity;
 use crate::compile::{self, Cache, Compiled, Options};
 use crate::discover::{Filter, Skip};
 use crate::emit::catalog;
-use crate::emit::site::{self, Fired, Memo, OutFile, Priority, RenderError, Theme, write};
+use crate::emit::site::{self, Memo, OutFile, Priority, RenderError, Theme, write};
 use crate::emit::{self, LocatedDiagnostic, Location};
 
 /// Builds round after round into one output folder, reusing what it can.
@@ -292,15 +292,7 @@ pub fn render(
 ) -> Result<Vec<OutFile>, RenderError> {
     let catalog = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
-    let fired: Vec<Fired> = compiled
-        .diagnostics
-        .iter()
-        .filter(|d| d.code == Code::TriggerFired)
-        .map(|d| Fired {
-            message: d.message.clone(),
-        })
-        .collect();
-    site::render(&catalog, &theme, &fired, memo, priority)
+    site::render(&catalog, &theme, memo, priority)
 }
 
 /// One build: renders a compiled project without errors and replaces the

@@ -5,9 +5,12 @@
 //!   that did not change is not converted again;
 //! - each page's bytes, with its fingerprint and the links it drew. The
 //!   fingerprint covers what the page shows: its own entry (or, for the
-//!   overview pages, the whole catalogue), the services it lists, what every
-//!   page shows (templates, PMO, date). A page is reused when its
-//!   fingerprint is unchanged and each link it drew still reads the same.
+//!   overview pages, the whole catalogue, evaluations included), the other
+//!   entries it shows (the services it lists, the metrics of the targets it
+//!   judges), a service's triggers' states for it (held by the trigger
+//!   entries), what every page shows (templates, PMO, date). A page is
+//!   reused when its fingerprint is unchanged and each link it drew still
+//!   reads the same.
 //!
 //! This holds for the default templates only, which reach nothing else; a
 //! project's own templates may read anything, so with them no page is reused.

@@ -11,6 +11,7 @@ pub mod html;
 pub mod links;
 pub mod markdown;
 pub mod memo;
+mod observed;
 mod pages;
 mod search;
 pub mod svg;
@@ -18,16 +19,15 @@ pub mod theme;
 mod values;
 pub mod write;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use minijinja::value::{Serde, Value};
+use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior, context};
 use rayon::prelude::*;
-use serde::Serialize;
 
-use super::catalog::{self, Catalog};
+use super::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
 pub use memo::Memo;
 use pages::{NAV, PageSpec};
 pub use theme::Theme;
@@ -40,12 +40,6 @@ pub struct Priority<'a> {
     /// Paths in the site, as `OutFile::path`.
     pub pages: &'a HashSet<String>,
     pub ready: &'a (dyn Fn(&[OutFile]) + Sync),
-}
-
-/// A trigger that fired, as the health page lists it.
-#[derive(Debug, Clone, Serialize)]
-pub struct Fired {
-    pub message: String,
 }
 
 /// Why a site cannot be rendered: the project's theme is broken (a
@@ -98,6 +92,11 @@ fn environment(
     env.add_filter("markdown", |s: Option<String>| {
         Value::from_safe_string(s.map(|s| markdown::to_html(&s)).unwrap_or_default())
     });
+    // An observed value as the charts write it: "97%", "4.5 days", "" for none.
+    env.add_function("measure", |value: Option<f64>, unit: Option<String>| {
+        let unit = unit.and_then(|u| <crate::model::Unit as crate::model::Keyword>::parse(&u));
+        value.map(|v| svg::with_unit(v, unit)).unwrap_or_default()
+    });
     for (name, source) in &theme.templates {
         env.add_template_owned(name.clone(), source.clone())
             .map_err(RenderError::template(format!("template `{name}`")))?;
@@ -111,7 +110,6 @@ fn environment(
 pub fn render(
     catalog: &Catalog,
     theme: &Theme,
-    fired: &[Fired],
     memo: &mut Memo,
     priority: Option<Priority>,
 ) -> Result<Vec<OutFile>, RenderError> {
@@ -119,7 +117,8 @@ pub fn render(
         || Arc::new(links::Names::of(catalog)),
         || Values::of(catalog, memo),
     );
-    let renderer = Renderer::new(catalog, theme, fired, names.clone(), &values)?;
+    let states = observed::TriggerStates::of(catalog);
+    let renderer = Renderer::new(catalog, theme, &states, names.clone(), &values)?;
     // What every page shows: the templates, the PMO, the date.
     let global = {
         let mut h = DefaultHasher::new();
@@ -132,9 +131,9 @@ pub fn render(
     let fingerprint = |parts: &mut dyn Iterator<Item = u64>| -> Option<u64> {
         (!theme.custom_templates).then(|| memo::combine([global].into_iter().chain(parts)))
     };
-    // The overview pages show the whole catalogue (health also what fired).
-    let overview = fingerprint(&mut [values.whole, memo::hash_of(fired)].into_iter());
-    let specs = pages::plan(catalog, &values, overview, &fingerprint)?;
+    // The overview pages show the whole catalogue, evaluations included.
+    let overview = fingerprint(&mut std::iter::once(values.whole));
+    let specs = pages::plan(catalog, &values, &states, overview, &fingerprint)?;
 
     let previous = std::mem::take(&mut memo.pages);
     let render_page = |spec: &&PageSpec| renderer.page(spec, &previous, &names);
@@ -192,7 +191,10 @@ struct Rendered {
 struct Renderer<'a> {
     env: Environment<'static>,
     catalog: &'a Catalog,
-    fired: &'a [Fired],
+    states: &'a observed::TriggerStates<'a>,
+    services: HashMap<&'a str, &'a ServiceEntry>,
+    customers: HashMap<&'a str, &'a CustomerEntry>,
+    metrics: HashMap<&'a str, &'a MetricEntry>,
     values: &'a Values,
     nav_items: Vec<Value>,
     site_title: String,
@@ -202,7 +204,7 @@ impl<'a> Renderer<'a> {
     fn new(
         catalog: &'a Catalog,
         theme: &Theme,
-        fired: &'a [Fired],
+        states: &'a observed::TriggerStates<'a>,
         names: Arc<links::Names>,
         values: &'a Values,
     ) -> Result<Renderer<'a>, RenderError> {
@@ -219,17 +221,29 @@ impl<'a> Renderer<'a> {
         Ok(Renderer {
             env: environment(theme, names)?,
             catalog,
-            fired,
+            states,
+            services: catalog
+                .services
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect(),
+            customers: catalog
+                .customers
+                .iter()
+                .map(|c| (c.id.as_str(), c))
+                .collect(),
+            metrics: observed::metrics(catalog),
             values,
             nav_items,
             site_title,
         })
     }
 
-    /// What an overview page shows besides the catalogue, made only when it renders.
-    fn extra(&self, template: &str) -> Value {
+    /// What a page shows besides the catalogue, made only when it renders:
+    /// the pictures, what the observations say.
+    fn extra(&self, spec: &PageSpec) -> Value {
         let catalog = self.catalog;
-        match template {
+        match spec.template {
             "index.html" => {
                 let summaries: BTreeMap<&str, String> = catalog
                     .functions
@@ -246,7 +260,10 @@ impl<'a> Renderer<'a> {
             "dependencies.html" => {
                 context! { graph => svg::dependency_graph(catalog, "").map(Value::from_safe_string) }
             }
-            "health.html" => context! { fired => Value::from(Serde(self.fired)) },
+            "health.html" => self.health(),
+            "triggers.html" => self.triggers(),
+            "service.html" => self.service(&spec.page),
+            "customer.html" => self.customer(&spec.page),
             _ => Value::from(()),
         }
     }
@@ -257,15 +274,6 @@ impl<'a> Renderer<'a> {
             .env
             .get_template(spec.template)
             .map_err(RenderError::template(None))?;
-        // The lifecycle strip is drawn only for a service page being rendered.
-        let strip = (spec.template == "service.html").then(|| {
-            let stage = spec
-                .page
-                .get_attr("stage")
-                .ok()
-                .and_then(|s| s.as_str().and_then(crate::model::Stage::parse_word));
-            Value::from_safe_string(svg::lifecycle_strip(stage))
-        });
         let ctx = context! {
             catalog => self.values.catalog.clone(),
             ix => self.values.ix.clone(),
@@ -274,8 +282,7 @@ impl<'a> Renderer<'a> {
             nav_items => self.nav_items.clone(),
             site_title => self.site_title.clone(),
             page => spec.page.clone(),
-            strip => strip,
-            ..self.extra(spec.template)
+            ..self.extra(spec)
         };
         let html = template
             .render(ctx)

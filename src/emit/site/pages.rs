@@ -3,13 +3,17 @@
 //! where each goes, with which template and page value, and the
 //! fingerprint that says when a remembered page can be reused.
 
+use std::collections::HashMap;
+
 use minijinja::value::Value;
 
 use super::RenderError;
+use super::observed::TriggerStates;
 use super::values::Values;
 use crate::base::EntityKind;
-use crate::emit::catalog::Catalog;
+use crate::emit::catalog::{Catalog, ServiceEntry};
 use crate::lower::values::is_valid_id;
+use crate::model::OfferLevel;
 
 /// The navigation, in order: (key, file, label).
 pub(super) const NAV: &[(&str, &str, &str)] = &[
@@ -63,11 +67,14 @@ pub(super) type Fingerprint<'a> = dyn Fn(&mut dyn Iterator<Item = u64>) -> Optio
 
 /// Every page of the navigation and of the entities, in that order. An
 /// overview page shows the whole catalogue, so `overview` is its
-/// fingerprint; an entity page's covers its entry and the services it
-/// lists. Fails on an id that cannot name a page.
+/// fingerprint; an entity page's covers its entry, the other entries it
+/// shows (the services it lists, the metrics of the targets it judges)
+/// and, for a service, its triggers' states. Fails on an id that cannot
+/// name a page.
 pub(super) fn plan(
     catalog: &Catalog,
     values: &Values,
+    states: &TriggerStates,
     overview: Option<u64>,
     fingerprint: &Fingerprint,
 ) -> Result<Vec<PageSpec>, RenderError> {
@@ -88,51 +95,65 @@ pub(super) fn plan(
             .ix
             .get_attr(list)
             .map_err(RenderError::template(None))?;
-        for (id, listed) in entities(catalog, kind) {
+        for (id, shown) in entities(catalog, kind) {
             if !is_valid_id(id) {
                 return Err(RenderError::InvalidId(id.to_string()));
             }
             let own = values.hash(list, id);
-            let shown = listed.into_iter().map(|s| values.hash("services", s));
+            let shown = shown.into_iter().map(|(list, id)| values.hash(list, id));
+            let triggers = (kind == EntityKind::Service).then(|| states.hash(id));
             specs.push(PageSpec {
                 path: kind.url(id),
                 template,
                 root: "../",
                 nav,
                 page: by_id.get_attr(id).unwrap_or_default(),
-                fingerprint: fingerprint(&mut std::iter::once(own).chain(shown)),
+                fingerprint: fingerprint(&mut std::iter::once(own).chain(shown).chain(triggers)),
             });
         }
     }
     Ok(specs)
 }
 
-/// The ids of a kind with a page, each with the services its page lists
-/// (a function's services, a customer group's entitlements).
-fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<&str>)> {
+/// An entry a page shows besides its own: (list, id).
+type Shown<'c> = (&'static str, &'c str);
+
+/// The ids of a kind with a page, each with the other entries its page
+/// shows: a function's services; a customer group's entitled services and
+/// the metrics of its mandated services' targets; a service's metrics of
+/// its SLA targets (its charts read their names and units).
+fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> {
     match kind {
         EntityKind::Function => catalog
             .functions
             .iter()
-            .map(|f| {
-                (
-                    f.id.as_str(),
-                    f.services.iter().map(String::as_str).collect(),
-                )
-            })
+            .map(|f| (f.id.as_str(), services(&f.services, |s| s)))
             .collect(),
-        EntityKind::Customer => catalog
-            .customers
-            .iter()
-            .map(|c| {
-                let listed = c.entitlements.iter().map(|e| e.service.as_str());
-                (c.id.as_str(), listed.collect())
-            })
-            .collect(),
+        EntityKind::Customer => {
+            let by_id: HashMap<&str, &ServiceEntry> = catalog
+                .services
+                .iter()
+                .map(|s| (s.id.as_str(), s))
+                .collect();
+            catalog
+                .customers
+                .iter()
+                .map(|c| {
+                    let mut shown = services(&c.entitlements, |e| &e.service);
+                    let mandated = c
+                        .entitlements
+                        .iter()
+                        .filter(|e| e.level == Some(OfferLevel::Mandated))
+                        .filter_map(|e| by_id.get(e.service.as_str()));
+                    shown.extend(mandated.flat_map(|s| target_metrics(s)));
+                    (c.id.as_str(), shown)
+                })
+                .collect()
+        }
         EntityKind::Service => catalog
             .services
             .iter()
-            .map(|s| (s.id.as_str(), Vec::new()))
+            .map(|s| (s.id.as_str(), target_metrics(s).collect()))
             .collect(),
         EntityKind::Gate => catalog
             .gates
@@ -141,4 +162,18 @@ fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<&str>)> {
             .collect(),
         _ => Vec::new(),
     }
+}
+
+/// The services a page lists.
+fn services<T>(items: &[T], service: impl Fn(&T) -> &String) -> Vec<Shown<'_>> {
+    items
+        .iter()
+        .map(|i| ("services", service(i).as_str()))
+        .collect()
+}
+
+/// The metrics of a service's SLA targets.
+fn target_metrics(service: &ServiceEntry) -> impl Iterator<Item = Shown<'_>> {
+    let targets = service.slas.iter().flat_map(|sla| &sla.targets);
+    targets.map(|t| ("metrics", t.metric.as_str()))
 }

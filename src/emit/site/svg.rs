@@ -1,6 +1,7 @@
 //! Pictures drawn by the program as inline SVG (no JavaScript chart
 //! library): the lifecycle strip of a service, the function × stage map of
-//! the index, and the dependency graph of services. Every user string is
+//! the index, the dependency graph of services, and the attainment chart
+//! of an SLA target. Every user string is
 //! escaped; colours come from CSS classes so dark mode and print apply.
 //!
 //! A picture without links is `role="img"` with a name. A picture with
@@ -12,10 +13,12 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::super::catalog::{Catalog, FunctionEntry, ServiceEntry};
+use super::super::catalog::{
+    Attainment, Catalog, FunctionEntry, MetricEntry, PeriodAttainment, ServiceEntry, TargetEntry,
+};
 use super::html::escape;
 use crate::base::EntityKind;
-use crate::model::Stage;
+use crate::model::{BoundKind, Stage, Unit};
 
 /// A generous estimate of the width of a label in pixels at a font size:
 /// the pictures are sized to hold their names whole.
@@ -268,6 +271,344 @@ pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
     Some(svg)
 }
 
+/// How a value reads with its unit: "97%", "4.5 days", "2 h", "4.2".
+pub fn with_unit(value: f64, unit: Option<Unit>) -> String {
+    let n = crate::emit::review::number(value);
+    match unit {
+        Some(Unit::Percent) => format!("{n}%"),
+        Some(Unit::Days) => format!("{n} days"),
+        Some(Unit::Hours) => format!("{n} h"),
+        _ => n,
+    }
+}
+
+/// A period's label on a chart's axis, on two lines: "Nov" or "Q4", and
+/// the year under the first period and under each that starts a year.
+fn period_label(period: &str, first: bool) -> (String, Option<String>) {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let (year, rest) = period.split_once('-').unwrap_or((period, ""));
+    let short = if let Some(q) = rest.strip_prefix('Q') {
+        Some((format!("Q{q}"), q == "1"))
+    } else {
+        rest.parse::<usize>()
+            .ok()
+            .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+            .map(|m| (m.to_string(), *m == "Jan"))
+    };
+    match short {
+        Some((short, starts_year)) => (short, (first || starts_year).then(|| year.to_string())),
+        None => (period.to_string(), None),
+    }
+}
+
+/// The words of a state, as the charts and pages say it.
+fn state_words(state: Attainment) -> &'static str {
+    match state {
+        Attainment::Met => "met",
+        Attainment::Warned => "warned",
+        Attainment::Breached => "breached",
+        Attainment::NoData => "no data",
+    }
+}
+
+/// A state as a CSS class.
+fn state_class(state: Attainment) -> &'static str {
+    match state {
+        Attainment::Met => "met",
+        Attainment::Warned => "warned",
+        Attainment::Breached => "breached",
+        Attainment::NoData => "no-data",
+    }
+}
+
+/// The target in words: "at least 95%, warning below 97%".
+fn target_words(target: &TargetEntry, unit: Option<Unit>) -> String {
+    let Some(t) = &target.threshold else {
+        return "no threshold".into();
+    };
+    let (kind, warn_side) = match t.kind {
+        BoundKind::AtLeast => ("at least", "below"),
+        BoundKind::AtMost => ("at most", "above"),
+    };
+    let mut words = format!("{kind} {}", with_unit(t.value, unit));
+    if let Some(w) = target.warn {
+        let _ = write!(words, ", warning {warn_side} {}", with_unit(w, unit));
+    }
+    words
+}
+
+/// The vertical scale of a chart: the values, the target and its warning
+/// level in view, with a margin, mapped onto the plot's height.
+struct Scale {
+    lo: f64,
+    hi: f64,
+}
+
+impl Scale {
+    const TOP: f64 = 10.0;
+    const HEIGHT: f64 = 96.0;
+
+    fn of(values: impl Iterator<Item = f64>) -> Scale {
+        let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+        for v in values {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+        if !lo.is_finite() {
+            (lo, hi) = (0.0, 1.0);
+        }
+        let span = if hi > lo {
+            hi - lo
+        } else {
+            hi.abs().max(1.0) * 0.1
+        };
+        Scale {
+            lo: lo - span * 0.15,
+            hi: hi + span * 0.15,
+        }
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        Self::TOP + Self::HEIGHT * (self.hi - v) / (self.hi - self.lo)
+    }
+}
+
+/// An SLA target's last periods as a chart: the target as a line, the
+/// warning band between the target and its `warn` level, and each period
+/// a mark of its state, by shape as well as colour: met a circle, warned a
+/// triangle, breached a square; a period without data is a hatched column
+/// with no mark (never drawn as a pass). Months and quarters are labelled
+/// below, the year under the first and under each January or Q1.
+///
+/// An image (it holds no links), named by its `<title>` (the metric and
+/// the target) and described by its `<desc>` (the counts, then every
+/// period's value and state), so a screen reader hears every value. `id`
+/// makes the ids inside unique on the page. `None` without any period.
+pub fn attainment_chart(
+    id: &str,
+    target: &TargetEntry,
+    metric: Option<&MetricEntry>,
+) -> Option<String> {
+    let periods = target.attainment.as_deref().filter(|p| !p.is_empty())?;
+    let unit = metric.and_then(|m| m.unit);
+    let name = metric
+        .and_then(|m| m.name.as_deref())
+        .unwrap_or(&target.metric);
+    let levels = target.threshold.iter().map(|t| t.value).chain(target.warn);
+    let scale = Scale::of(periods.iter().filter_map(|p| p.value).chain(levels));
+    let (left, plot_w) = (52.0, 408.0);
+    let col = plot_w / periods.len() as f64;
+    let (w, h) = (left + plot_w + 8.0, Scale::TOP + Scale::HEIGHT + 40.0);
+    let id = escape(id);
+    let mut svg = format!(
+        r#"<svg class="attainment" viewBox="0 0 {w} {h}" width="{w}" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(&format!("{name}: {}", target_words(target, unit))),
+        escape(&describe(periods, unit)),
+    );
+    if periods.iter().any(|p| p.state == Attainment::NoData) {
+        let _ = write!(
+            svg,
+            r#"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line class="hatch" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>"#
+        );
+    }
+    // The columns without data, then the warning band and the target.
+    for (i, p) in periods.iter().enumerate() {
+        if p.state == Attainment::NoData {
+            let _ = write!(
+                svg,
+                r#"<rect class="no-data" x="{:.1}" y="{}" width="{:.1}" height="{}" fill="url(#{id}-hatch)"><title>{}: no data</title></rect>"#,
+                left + col * i as f64 + 2.0,
+                Scale::TOP,
+                col - 4.0,
+                Scale::HEIGHT,
+                escape(&p.period)
+            );
+        }
+    }
+    levels_drawn(&mut svg, target, &scale, left, plot_w);
+    marks(&mut svg, periods, unit, &scale, left, col);
+    labels(&mut svg, periods, target, &scale, left, col);
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
+/// "12 months, 2025-11 to 2026-10: 0 met, 4 warned, 8 breached. 2025-11:
+/// 4.1 days, warned. …"
+fn describe(periods: &[PeriodAttainment], unit: Option<Unit>) -> String {
+    let count = |s: Attainment| periods.iter().filter(|p| p.state == s).count();
+    let mut out = format!(
+        "{} period{}, {} to {}: {} met, {} warned, {} breached, {} without data.",
+        periods.len(),
+        if periods.len() == 1 { "" } else { "s" },
+        periods[0].period,
+        periods[periods.len() - 1].period,
+        count(Attainment::Met),
+        count(Attainment::Warned),
+        count(Attainment::Breached),
+        count(Attainment::NoData),
+    );
+    for p in periods {
+        match p.value {
+            Some(v) => {
+                let _ = write!(
+                    out,
+                    " {}: {}, {}.",
+                    p.period,
+                    with_unit(v, unit),
+                    state_words(p.state)
+                );
+            }
+            None => {
+                let _ = write!(out, " {}: no data.", p.period);
+            }
+        }
+    }
+    out
+}
+
+/// The warning band (between the target and its warning level), the
+/// warning level dashed and the target as a solid line.
+fn levels_drawn(svg: &mut String, target: &TargetEntry, scale: &Scale, left: f64, plot_w: f64) {
+    let right = left + plot_w;
+    let Some(t) = &target.threshold else {
+        return;
+    };
+    let yt = scale.y(t.value);
+    if let Some(w) = target.warn {
+        let yw = scale.y(w);
+        let _ = write!(
+            svg,
+            r#"<rect class="band" x="{left}" y="{:.1}" width="{plot_w}" height="{:.1}"/><line class="warn" x1="{left}" y1="{yw:.1}" x2="{right}" y2="{yw:.1}"/>"#,
+            yt.min(yw),
+            (yt - yw).abs()
+        );
+    }
+    let _ = write!(
+        svg,
+        r#"<line class="target" x1="{left}" y1="{yt:.1}" x2="{right}" y2="{yt:.1}"/>"#
+    );
+}
+
+/// The line through the observed values (broken where a period has none)
+/// and each period's mark, shaped by its state.
+fn marks(
+    svg: &mut String,
+    periods: &[PeriodAttainment],
+    unit: Option<Unit>,
+    scale: &Scale,
+    left: f64,
+    col: f64,
+) {
+    let x = |i: usize| left + col * (i as f64 + 0.5);
+    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+    for (i, p) in periods.iter().enumerate() {
+        match p.value {
+            Some(v) => {
+                runs.last_mut()
+                    .expect("a run")
+                    .push(format!("{:.1},{:.1}", x(i), scale.y(v)))
+            }
+            None => runs.push(Vec::new()),
+        }
+    }
+    for run in runs.iter().filter(|r| r.len() > 1) {
+        let _ = write!(
+            svg,
+            r#"<polyline class="trend" points="{}"/>"#,
+            run.join(" ")
+        );
+    }
+    for (i, p) in periods.iter().enumerate() {
+        let Some(v) = p.value else { continue };
+        let (cx, cy) = (x(i), scale.y(v));
+        let shape = match p.state {
+            Attainment::Met => format!(r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="5"/>"#),
+            Attainment::Warned => format!(
+                r#"<polygon points="{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}"/>"#,
+                cx,
+                cy - 6.5,
+                cx + 6.0,
+                cy + 4.5,
+                cx - 6.0,
+                cy + 4.5
+            ),
+            _ => format!(
+                r#"<rect x="{:.1}" y="{:.1}" width="10" height="10"/>"#,
+                cx - 5.0,
+                cy - 5.0
+            ),
+        };
+        let _ = write!(
+            svg,
+            r#"<g class="mark {}">{shape}<title>{}: {}, {}</title></g>"#,
+            state_class(p.state),
+            escape(&p.period),
+            escape(&with_unit(v, unit)),
+            state_words(p.state)
+        );
+    }
+}
+
+/// The target's and warning level's values at the left, nudged apart when
+/// they would overlap; the periods below.
+fn labels(
+    svg: &mut String,
+    periods: &[PeriodAttainment],
+    target: &TargetEntry,
+    scale: &Scale,
+    left: f64,
+    col: f64,
+) {
+    svg.push_str(r#"<g class="labels">"#);
+    if let Some(t) = &target.threshold {
+        let (mut yt, mut yw) = (scale.y(t.value), target.warn.map(|w| scale.y(w)));
+        if let Some(y) = yw.as_mut()
+            && (*y - yt).abs() < 12.0
+        {
+            let mid = (*y + yt) / 2.0;
+            let up = if *y < yt { -6.0 } else { 6.0 };
+            (*y, yt) = (mid + up, mid - up);
+        }
+        let _ = write!(
+            svg,
+            r#"<text class="axis level" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            left - 6.0,
+            yt + 4.0,
+            escape(&crate::emit::review::number(t.value))
+        );
+        if let (Some(y), Some(w)) = (yw, target.warn) {
+            let _ = write!(
+                svg,
+                r#"<text class="axis level warn" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+                left - 6.0,
+                y + 4.0,
+                escape(&crate::emit::review::number(w))
+            );
+        }
+    }
+    let base = Scale::TOP + Scale::HEIGHT + 16.0;
+    for (i, p) in periods.iter().enumerate() {
+        let x = left + col * (i as f64 + 0.5);
+        let (short, year) = period_label(&p.period, i == 0);
+        let _ = write!(
+            svg,
+            r#"<text class="axis" x="{x:.1}" y="{base}" text-anchor="middle">{}</text>"#,
+            escape(&short)
+        );
+        if let Some(year) = year {
+            let _ = write!(
+                svg,
+                r#"<text class="axis" x="{x:.1}" y="{}" text-anchor="middle">{}</text>"#,
+                base + 14.0,
+                escape(&year)
+            );
+        }
+    }
+    svg.push_str("</g>");
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -299,6 +640,107 @@ mod tests {
             graph.matches(r#"role="listitem""#).count()
         );
         assert!(graph.contains(r#"aria-label="Update the risk log (operation)""#));
+    }
+
+    fn target(periods: &[(&str, Option<f64>, Attainment)]) -> TargetEntry {
+        use crate::emit::catalog::Threshold;
+        TargetEntry {
+            metric: "turnaround-days".into(),
+            threshold: Some(Threshold {
+                kind: BoundKind::AtMost,
+                value: 5.0,
+            }),
+            warn: Some(4.0),
+            attainment: Some(
+                periods
+                    .iter()
+                    .map(|(period, value, state)| PeriodAttainment {
+                        period: period.to_string(),
+                        value: *value,
+                        state: *state,
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    fn metric(name: &str) -> MetricEntry {
+        MetricEntry {
+            id: "turnaround-days".into(),
+            name: Some(name.into()),
+            unit: Some(Unit::Days),
+            direction: Some(crate::model::Direction::Lower),
+            cadence: Some(crate::model::Period::Month),
+            kpi_of: Vec::new(),
+            slas: Vec::new(),
+            triggers: Vec::new(),
+        }
+    }
+
+    /// Each period is one mark shaped by its state (a period without data a
+    /// hatched column, no mark); the chart is an image named by its title
+    /// and described by every value.
+    #[test]
+    fn an_attainment_chart_shows_each_state_by_shape_and_in_words() {
+        use Attainment::*;
+        let t = target(&[
+            ("2025-12", Some(3.5), Met),
+            ("2026-01", Some(4.5), Warned),
+            ("2026-02", Some(6.25), Breached),
+            ("2026-03", None, NoData),
+        ]);
+        let svg = attainment_chart("c", &t, Some(&metric("Request turnaround"))).unwrap();
+        assert!(svg.starts_with(
+            r#"<svg class="attainment" viewBox="0 0 468 146" width="468" role="img" aria-labelledby="c-title" aria-describedby="c-desc"><title id="c-title">Request turnaround: at most 5 days, warning above 4 days</title>"#
+        ), "{svg}");
+        assert!(svg.contains(r#"<desc id="c-desc">4 periods, 2025-12 to 2026-03: 1 met, 1 warned, 1 breached, 1 without data. 2025-12: 3.5 days, met. 2026-01: 4.5 days, warned. 2026-02: 6.25 days, breached. 2026-03: no data.</desc>"#), "{svg}");
+        assert_eq!(svg.matches(r#"<g class="mark "#).count(), 3);
+        assert!(svg.contains(r#"<g class="mark met"><circle "#));
+        assert!(svg.contains(r#"<g class="mark warned"><polygon "#));
+        assert!(svg.contains(r#"<g class="mark breached"><rect "#));
+        assert_eq!(svg.matches(r#"<rect class="no-data""#).count(), 1);
+        assert!(
+            svg.contains(r#"fill="url(#c-hatch)""#) && svg.contains(r#"<pattern id="c-hatch""#)
+        );
+        assert!(svg.contains(r#"<rect class="band""#) && svg.contains(r#"<line class="target""#));
+        // The labels: the months, the year under the first and under January.
+        for label in [">Dec<", ">2025<", ">Jan<", ">2026<", ">Feb<", ">Mar<"] {
+            assert!(svg.contains(label), "{label}");
+        }
+        assert!(!svg.contains("<a "), "an image holds no links");
+        assert_eq!(
+            svg,
+            attainment_chart("c", &t, Some(&metric("Request turnaround"))).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_target_without_periods_has_no_chart() {
+        assert!(attainment_chart("c", &target(&[]), None).is_none());
+        let mut t = target(&[]);
+        t.attainment = None;
+        assert!(attainment_chart("c", &t, None).is_none());
+    }
+
+    #[test]
+    fn chart_text_is_escaped() {
+        let t = target(&[("2026-01", Some(4.0), Attainment::Met)]);
+        let svg = attainment_chart("a\"b", &t, Some(&metric("<script>x</script> & co"))).unwrap();
+        assert!(!svg.contains("<script>"), "{svg}");
+        assert!(svg.contains("&lt;script&gt;x&lt;/script&gt; &amp; co: at most 5 days"));
+        assert!(svg.contains(r#"id="a&quot;b-title""#));
+    }
+
+    #[test]
+    fn periods_are_labelled_short_with_their_year_where_it_changes() {
+        let label = |p, first| period_label(p, first);
+        assert_eq!(label("2026-01", false), ("Jan".into(), Some("2026".into())));
+        assert_eq!(label("2026-02", false), ("Feb".into(), None));
+        assert_eq!(label("2025-11", true), ("Nov".into(), Some("2025".into())));
+        assert_eq!(label("2025-Q4", true), ("Q4".into(), Some("2025".into())));
+        assert_eq!(label("2026-Q1", false), ("Q1".into(), Some("2026".into())));
+        assert_eq!(label("2026-Q2", false), ("Q2".into(), None));
+        assert_eq!(label("2026", true), ("2026".into(), None));
     }
 
     #[test]

@@ -69,11 +69,11 @@ impl Values {
             .flat_map(|(list, ids)| ids.iter().map(move |(id, h)| (*list, id, *h)))
             .collect();
         all.sort_unstable();
-        let whole = memo::combine(
-            all.into_iter()
-                .map(|(_, _, h)| h)
-                .chain([memo::hash_of(&catalog.pmo), memo::hash_of(&catalog.stages)]),
-        );
+        let whole = memo::combine(all.into_iter().map(|(_, _, h)| h).chain([
+            memo::hash_of(&catalog.pmo),
+            memo::hash_of(&catalog.stages),
+            memo::hash_of(&catalog.observed),
+        ]));
         Values {
             catalog: Value::from(top),
             ix: Value::from(ix),

@@ -542,7 +542,7 @@ fn the_health_page_charts_each_target_in_force_and_lists_what_fired() {
     let health = std::fs::read_to_string(out.join("health.html")).unwrap();
     assert_eq!(charts(&health), expected);
     assert!(expected.len() > 25, "{} charts", expected.len());
-    assert_eq!(expected["chart-change-control-sla-0"], (12, 8));
+    assert_eq!(expected["chart-change-control-sla-0"], (12, 3));
     assert!(!health.contains("not yet available"));
 
     // The watch list: each trigger fired for a service, and only those.
@@ -577,7 +577,7 @@ fn a_service_page_charts_its_targets_and_shows_its_triggers() {
     let change = std::fs::read_to_string(out.join("services/change-control.html")).unwrap();
     let drawn = charts(&change);
     assert_eq!(drawn.len(), 3, "{drawn:?}");
-    assert_eq!(drawn["chart-change-control-sla-0"], (12, 8), "turnaround");
+    assert_eq!(drawn["chart-change-control-sla-0"], (12, 3), "turnaround");
     assert_eq!(drawn["chart-change-control-sla-1"], (12, 0), "on time");
     assert_eq!(drawn["chart-change-control-sla-2024-0"], (2, 0), "ended");
     let states = &change[change.find(r#"<ul class="trigger-states">"#).unwrap()..];

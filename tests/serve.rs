@@ -516,3 +516,102 @@ fn random_requests_never_stop_the_server() {
         "bounded in time"
     );
 }
+
+/// `watch` and `serve` without a project at start-up cannot run: exit 2.
+#[test]
+fn no_manifest_at_start_up_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for verb in ["watch", "serve"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_pmoc"))
+            .args([verb, dir.path().to_str().unwrap()])
+            .args(if verb == "watch" {
+                &[][..]
+            } else {
+                &["--port", "0"][..]
+            })
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{verb}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("no `pmo.kdl`"));
+    }
+}
+
+/// A manifest moved away for a moment (as editors and `git checkout` do),
+/// then for longer: the server shows the error and goes on.
+#[test]
+fn a_manifest_that_goes_away_ends_nothing() {
+    let dir = project();
+    let served = Served::start(dir.path(), &[]);
+    let page = "/services/keep.html";
+    served.wait_for(page, "the first build", |s, _| s == 200);
+    let (manifest, away) = (dir.path().join("pmo.kdl"), dir.path().join("pmo.kdl.away"));
+    for _ in 0..5 {
+        std::fs::rename(&manifest, &away).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        std::fs::rename(&away, &manifest).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::fs::rename(&manifest, &away).unwrap();
+    let (_, body) = served.wait_for(page, "the error", |_, b| b.contains("pmoc-overlay"));
+    assert!(body.contains("cannot read `pmo.kdl`"), "{body:.3000}");
+    assert!(body.contains("Keep the lights on"), "the last good page");
+    std::fs::rename(&away, &manifest).unwrap();
+    served.wait_for(page, "the overlay to go", |s, b| {
+        s == 200 && !b.contains("pmoc-overlay")
+    });
+    std::fs::write(
+        dir.path().join("services/keep.kdl"),
+        service("keep", "Still watched"),
+    )
+    .unwrap();
+    served.wait_for(page, "an edit after", |_, b| b.contains("Still watched"));
+    assert_eq!(served.interrupt(), Some(0), "still running");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The project folder deleted (`rm -rf`) and restored: the server shows
+/// the error meanwhile, sees the folder come back, rebuilds it and watches
+/// it again; natively and when polling.
+#[test]
+fn a_deleted_and_restored_project_is_seen_again() {
+    for extra in [&[][..], &["--poll=100"][..]] {
+        let (made, dir) = (project(), tempfile::tempdir().unwrap());
+        let project = dir.path().join("p");
+        copy_dir(made.path(), &project);
+        let served = Served::start(&project, extra);
+        let page = "/services/keep.html";
+        served.wait_for(page, "the first build", |s, _| s == 200);
+        let backup = dir.path().join("backup");
+        copy_dir(&project, &backup);
+        std::fs::remove_dir_all(&project).unwrap();
+        served.wait_for(page, "the error", |_, b| b.contains("pmoc-overlay"));
+        std::fs::write(
+            backup.join("services/keep.kdl"),
+            service("keep", "Restored and rebuilt"),
+        )
+        .unwrap();
+        copy_dir(&backup, &project);
+        served.wait_for(page, "the rebuild", |s, b| {
+            s == 200 && b.contains("Restored and rebuilt") && !b.contains("pmoc-overlay")
+        });
+        std::fs::write(
+            project.join("services/keep.kdl"),
+            service("keep", "Watched again"),
+        )
+        .unwrap();
+        served.wait_for(page, "an edit after", |_, b| b.contains("Watched again"));
+        assert_eq!(served.interrupt(), Some(0), "{extra:?}: still running");
+    }
+}

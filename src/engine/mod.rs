@@ -141,6 +141,30 @@ impl Engine {
         Ok(Vec::new())
     }
 
+    /// A round in which an [`Error`] (the manifest gone for a moment, a
+    /// file that cannot be read, a site that cannot be written) is shown
+    /// like the project's errors, in the status line and the overlay; the
+    /// last good site stays. `watch` and `serve` run these once started.
+    pub fn round_or_report(&mut self, live: &Live) -> Vec<LocatedDiagnostic> {
+        match self.round(live) {
+            Ok(errors) => errors,
+            Err(error) => {
+                eprintln!("error: {error}");
+                let at = match &error {
+                    Error::Read { name, .. } => name.clone(),
+                    _ => String::new(),
+                };
+                self.failed(live, vec![stopping_error(at, &error)])
+            }
+        }
+    }
+
+    /// Forgets what the output folder holds, so that the next good round
+    /// writes every file (the folder may have been deleted or restored).
+    pub fn forget_written(&mut self) {
+        self.written.clear();
+    }
+
     /// A round with errors: the status line, and the errors published to
     /// every page (the overlay); the last good site stays.
     fn failed(&mut self, live: &Live, errors: Vec<LocatedDiagnostic>) -> Vec<LocatedDiagnostic> {
@@ -267,6 +291,25 @@ fn template_error(broken: &RenderError) -> LocatedDiagnostic {
         severity: Severity::Error,
         code: "template",
         message: broken.to_string(),
+        labels: Vec::new(),
+        help: None,
+    }
+}
+
+/// What an [`Error`] of a round shows in the overlay: at the file it names,
+/// if any.
+fn stopping_error(file: String, error: &Error) -> LocatedDiagnostic {
+    LocatedDiagnostic {
+        location: Location {
+            file,
+            line: 0,
+            column: 0,
+            end_line: 0,
+            end_column: 0,
+        },
+        severity: Severity::Error,
+        code: "io",
+        message: error.to_string(),
         labels: Vec::new(),
         help: None,
     }

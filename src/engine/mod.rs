@@ -145,18 +145,19 @@ impl Engine {
     /// file that cannot be read, a site that cannot be written) is shown
     /// like the project's errors, in the status line and the overlay; the
     /// last good site stays. `watch` and `serve` run these once started.
-    pub fn round_or_report(&mut self, live: &Live) -> Vec<LocatedDiagnostic> {
-        match self.round(live) {
-            Ok(errors) => errors,
-            Err(error) => {
-                eprintln!("error: {error}");
-                let at = match &error {
-                    Error::Read { name, .. } => name.clone(),
-                    _ => String::new(),
-                };
-                self.failed(live, vec![stopping_error(at, &error)])
-            }
-        }
+    /// Returns whether the round ran (whatever it found): `false` when an
+    /// `Error` stopped it.
+    pub fn round_or_report(&mut self, live: &Live) -> bool {
+        let Err(error) = self.round(live) else {
+            return true;
+        };
+        eprintln!("error: {error}");
+        let at = match &error {
+            Error::Read { name, .. } => name.clone(),
+            _ => String::new(),
+        };
+        self.failed(live, vec![stopping_error(at, &error)]);
+        false
     }
 
     /// Forgets what the output folder holds, so that the next good round

@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
 use notify::{PollWatcher, RecursiveMode};
@@ -128,6 +128,7 @@ pub fn watch_loop(
         tx,
         live,
         lost: false,
+        retry: None,
     };
     rounds.engine.round(&rounds.live)?;
     while !stop.load(Ordering::SeqCst) {
@@ -145,7 +146,7 @@ pub fn watch_loop(
         }
         if rounds.lost {
             rounds.come_back();
-        } else if rebuild {
+        } else if rebuild || rounds.retry_due() {
             rounds.round();
         }
     }
@@ -188,6 +189,11 @@ fn identity(_path: &Path) -> Option<(u64, u64)> {
     None
 }
 
+/// The first wait before a round that could not run is tried again.
+const RETRY_FIRST: Duration = Duration::from_millis(500);
+/// The longest wait between such tries.
+const RETRY_MAX: Duration = Duration::from_secs(30);
+
 /// The loop's state after the first round.
 struct Rounds {
     engine: Engine,
@@ -200,6 +206,9 @@ struct Rounds {
     identity: Option<(u64, u64)>,
     /// The manifest is gone: no round runs until it is back.
     lost: bool,
+    /// The last round could not run (a file or the site folder half
+    /// there, say): when to try again, and the wait after that.
+    retry: Option<(Instant, Duration)>,
 }
 
 impl Rounds {
@@ -248,7 +257,15 @@ impl Rounds {
     /// errors. Then: the manifest gone is the project lost; a project
     /// folder that is not the one watched is watched anew.
     fn round(&mut self) {
-        self.engine.round_or_report(&self.live);
+        let ran = self.engine.round_or_report(&self.live);
+        // Tried again after 0.5 s, then less and less often (at most 30 s),
+        // for what no event announces (a site folder being copied back).
+        self.retry = (!ran).then(|| {
+            let wait = self
+                .retry
+                .map_or(RETRY_FIRST, |(_, w)| (w * 2).min(RETRY_MAX));
+            (Instant::now() + wait, wait)
+        });
         let root = self.engine.root();
         if !root.join(crate::discover::MANIFEST).is_file() {
             self.lost = true;
@@ -259,6 +276,10 @@ impl Rounds {
         } else if identity(root) != self.identity {
             self.rearm();
         }
+    }
+
+    fn retry_due(&self) -> bool {
+        self.retry.is_some_and(|(at, _)| Instant::now() >= at)
     }
 
     /// While the project is lost: when its manifest is back, watch it anew

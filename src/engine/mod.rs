@@ -357,6 +357,13 @@ pub fn build(compiled: &Compiled, out: &Path) -> Result<Vec<OutFile>, Error> {
     Ok(files)
 }
 
+/// Whether `out` may receive a site: nothing there yet, an empty folder,
+/// or a site pmoc wrote. A file, or a folder holding anything else, is
+/// refused (exit 2) before anything is written.
+pub fn check_output(out: &Path) -> Result<(), Error> {
+    write::check_replaceable(out).map_err(cannot_write(out))
+}
+
 /// The output folder may not be the project itself or hold it.
 fn guard(out: &Path, root: &Path) -> Result<(), Error> {
     let abs = |p: &Path| -> PathBuf { std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()) };

@@ -360,13 +360,18 @@ fn parse(bytes: &[u8]) -> Result<Option<(Head, usize)>, u16> {
     let mut lengths = Vec::new();
     let (mut chunked, mut close, mut keep) = (false, false, false);
     for field in request.headers.iter() {
-        let value = std::str::from_utf8(field.value).map_err(|_| 400u16)?.trim();
+        // Other fields may hold any bytes: only these are read.
+        let value = || {
+            std::str::from_utf8(field.value)
+                .map(str::trim)
+                .map_err(|_| 400u16)
+        };
         if field.name.eq_ignore_ascii_case("content-length") {
-            lengths.extend(value.split(',').map(|v| v.trim().to_string()));
+            lengths.extend(value()?.split(',').map(|v| v.trim().to_string()));
         } else if field.name.eq_ignore_ascii_case("transfer-encoding") {
             chunked = true;
         } else if field.name.eq_ignore_ascii_case("connection") {
-            for token in value.split(',').map(|t| t.trim().to_ascii_lowercase()) {
+            for token in value()?.split(',').map(|t| t.trim().to_ascii_lowercase()) {
                 close |= token == "close" || token == "upgrade";
                 keep |= token == "keep-alive";
             }
@@ -841,5 +846,12 @@ mod tests {
         assert!(head("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive);
         assert!(!head("GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").body);
         assert!(parse(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap().is_none());
+        // A field the server does not read may hold any bytes.
+        assert!(head("GET / HTTP/1.1\r\nX-Latin: caf\u{e9}\r\n\r\n").keep_alive);
+        assert!(
+            parse(b"GET / HTTP/1.1\r\nX-Latin: caf\xe9\r\n\r\n")
+                .unwrap()
+                .is_some()
+        );
     }
 }

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use std::collections::HashMap;
 
 use crate::Error;
-use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
+use crate::base::{Code, Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
 use crate::discover::{self, Filter, Found, Skip};
 use crate::lower;
@@ -161,6 +161,9 @@ pub struct ManifestSettings {
     pub output: PathBuf,
     /// `exclude` globs.
     pub exclude: Vec<String>,
+    /// The manifest's `output` names a folder holding sources: it is not
+    /// taken (discovery reads those sources; the compilation reports it).
+    pub output_holds_sources: bool,
 }
 
 /// Reads `output` and `exclude` from the manifest (a manifest that does not
@@ -174,14 +177,28 @@ pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Error> {
     let mut settings = ManifestSettings {
         output: root.join("site"),
         exclude: Vec::new(),
+        output_holds_sources: false,
     };
     if let Ok(text) = std::str::from_utf8(&bytes)
         && let Ok(doc) = syntax::parse(FileId(0), text)
         && let Some(pmo) = lower::lower_file(FileId(0), &doc, true).0.pmo
     {
         settings.exclude = pmo.exclude.into_iter().map(|e| e.value).collect();
+        // Lowering refused an `output` outside the project.
         if let Some(o) = pmo.output {
-            settings.output = root.join(o.value);
+            let dir = root.join(o.value);
+            let unfiltered = Filter::new(
+                root,
+                &Skip {
+                    output: None,
+                    exclude: settings.exclude.clone(),
+                },
+            );
+            if discover::holds_sources(&dir, &unfiltered) {
+                settings.output_holds_sources = true;
+            } else {
+                settings.output = dir;
+            }
         }
     }
     Ok(settings)
@@ -205,7 +222,7 @@ pub fn compile_root(
     options: &Options,
     cache: &mut Cache,
 ) -> Result<Compiled, Error> {
-    let (filter, inputs) = read_sources(&root, options)?;
+    let (filter, inputs, output_holds_sources) = read_sources(&root, options)?;
     let results = cache.parse(inputs);
     let mut sources = SourceMap::default();
     let mut model = Model::default();
@@ -223,6 +240,9 @@ pub fn compile_root(
         .into_iter()
         .map(|(bytes, r)| (r.file.name.clone(), (bytes, r)))
         .collect();
+    if output_holds_sources {
+        diagnostics.extend(output_with_sources(&model));
+    }
     let as_of = model
         .pmo
         .as_ref()
@@ -277,6 +297,23 @@ fn judge(
     (evaluation, diagnostics)
 }
 
+/// The manifest's `output` names a folder that holds sources: each build
+/// would replace them, and discovery would leave them out.
+fn output_with_sources(model: &Model) -> Option<Diagnostic> {
+    let output = model.pmo.as_ref()?.output.as_ref()?;
+    Some(
+        Diagnostic::new(
+            Code::InvalidValue,
+            output.span,
+            format!(
+                "`{}` cannot be the output folder: it holds `.kdl` sources, which each build would replace",
+                output.value
+            ),
+        )
+        .help("name a folder of its own for the site, such as `site`"),
+    )
+}
+
 /// `--metrics DIR` names a folder that exists.
 pub fn metrics_folder_exists(dir: &Path) -> Result<(), Error> {
     if dir.is_dir() {
@@ -292,8 +329,9 @@ pub fn metrics_folder_exists(dir: &Path) -> Result<(), Error> {
 type Input = (Found, Vec<u8>);
 
 /// Discovery's filter (from the manifest, read first: it says what
-/// discovery leaves out) and every source file's bytes, in order.
-fn read_sources(root: &Path, options: &Options) -> Result<(Filter, Vec<Input>), Error> {
+/// discovery leaves out), every source file's bytes, in order, and whether
+/// the manifest's `output` was refused for holding sources.
+fn read_sources(root: &Path, options: &Options) -> Result<(Filter, Vec<Input>, bool), Error> {
     let manifest = manifest_settings(root)?;
     let filter = Filter::new(
         root,
@@ -314,7 +352,7 @@ fn read_sources(root: &Path, options: &Options) -> Result<(Filter, Vec<Input>), 
             Ok((f, bytes))
         })
         .collect::<Result<Vec<_>, Error>>()?;
-    Ok((filter, inputs))
+    Ok((filter, inputs, manifest.output_holds_sources))
 }
 
 impl Cache {

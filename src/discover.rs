@@ -133,6 +133,18 @@ pub fn sources(filter: &Filter) -> Result<Vec<Found>, Error> {
     Ok(found)
 }
 
+/// Whether `dir` (below the filter's root) holds a `*.kdl` file that
+/// discovery would read if `dir` were not the output folder: `filter` is
+/// the project's filter without an output folder.
+pub fn holds_sources(dir: &Path, filter: &Filter) -> bool {
+    WalkDir::new(dir)
+        .follow_links(false)
+        .into_iter()
+        .filter_entry(|e| !filter.skips(e.path(), e.file_type().is_dir()))
+        .filter_map(Result::ok)
+        .any(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "kdl"))
+}
+
 fn exclude_matcher(root: &Path, globs: &[String]) -> Gitignore {
     let mut builder = GitignoreBuilder::new(root);
     for glob in globs {

@@ -129,7 +129,8 @@ fn commands_hold_only_arguments_and_printing() {
     assert_none(
         "commands",
         &[
-            "tiny_http",
+            "httparse",
+            "TcpListener",
             "notify",
             "minijinja",
             "rayon",

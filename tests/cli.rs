@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -319,4 +320,95 @@ fn a_superseded_service_fires_its_trigger() {
         (Some("warning"), Some(6), Some(10))
     );
     assert!(d["message"].as_str().unwrap().contains("`old`"));
+}
+
+/// File names that URIs, JSON and Markdown must carry safely: SARIF URIs
+/// are percent-encoded, the JSON validates against its schema, the job
+/// summary names the files as the annotations do (from the working
+/// directory) and shows raw HTML in messages as text. (Such names are
+/// legal on Unix only.)
+#[cfg(unix)]
+#[test]
+fn odd_file_names_and_markup_in_machine_readable_outputs() {
+    let bad = "service \"<img src=x onerror=alert(1)>\" {\n    name \"X\"\n}\n";
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("my pmo");
+    for (path, text) in [
+        ("pmo.kdl", MANIFEST),
+        ("my file.kdl", bad),
+        ("a#b.kdl", bad),
+        ("c:foo.kdl", bad),
+        ("a\\b.kdl", bad),
+    ] {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(path), text).unwrap();
+    }
+    let o = pmoc(&["check", dir.to_str().unwrap(), "--format", "sarif"]);
+    let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let run = &sarif["runs"][0];
+    let root = run["originalUriBaseIds"]["PROJECTROOT"]["uri"]
+        .as_str()
+        .unwrap();
+    assert!(
+        root.starts_with("file:///") && root.ends_with("/my%20pmo/"),
+        "{root}"
+    );
+    let uris: BTreeSet<&str> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    let want = ["a%23b.kdl", "a%5Cb.kdl", "c%3Afoo.kdl", "my%20file.kdl"];
+    assert_eq!(uris, want.into_iter().collect(), "percent-encoded");
+    for uri in uris.iter().chain([&root]) {
+        let plain = uri.trim_start_matches("file:///");
+        assert!(
+            plain
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~/%".contains(c)),
+            "{uri}"
+        );
+    }
+
+    let schema: serde_json::Value =
+        serde_json::from_str(include_str!("../schemas/diagnostics.schema.json")).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let report = json(&pmoc(&["check", dir.to_str().unwrap(), "--format", "json"]));
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        report.to_string().contains(r#""file":"a\\b.kdl""#),
+        "{report}"
+    );
+
+    let summary = tempfile::NamedTempFile::new().unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(["check", "my pmo", "--format", "github"])
+        .current_dir(parent.path())
+        .env("GITHUB_STEP_SUMMARY", summary.path())
+        .output()
+        .unwrap();
+    let annotations = stdout(&o);
+    assert!(
+        annotations.contains("::error file=my pmo/my file.kdl,"),
+        "{annotations}"
+    );
+    let table = std::fs::read_to_string(summary.path()).unwrap();
+    assert!(
+        table.contains("<code>my pmo/my file.kdl:1:9</code>"),
+        "{table}"
+    );
+    assert!(!table.contains("<img"), "raw HTML shown as text: {table}");
+    assert!(
+        table.contains("&lt;img src=x onerror=alert(1)&gt;"),
+        "{table}"
+    );
 }

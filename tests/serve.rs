@@ -282,3 +282,344 @@ fn a_broken_theme_template_is_an_error_not_the_end() {
         "still running, and ends cleanly"
     );
 }
+
+/// Sends `bytes` raw, then no more, and reads the answer until the server
+/// closes (or 5 s pass).
+fn raw_exchange(port: u16, bytes: &[u8]) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let timeout = Some(std::time::Duration::from_secs(5));
+    stream.set_read_timeout(timeout).unwrap();
+    stream.set_write_timeout(timeout).unwrap();
+    // The server may answer and close before reading everything: fine.
+    let _ = stream.write_all(bytes);
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw);
+    String::from_utf8_lossy(&raw).into_owned()
+}
+
+/// The request that aborted the server (a huge `Content-Length`, as `curl
+/// -X POST -H 'Content-Length: 99999999999' --data-binary x` sends it), and
+/// other bodies it does not want: each is refused without being read, and
+/// the server goes on.
+#[test]
+fn no_request_body_ends_the_server() {
+    let dir = project();
+    let served = Served::start(dir.path(), &[]);
+    served.wait_for("/index.html", "the first build", |s, _| s == 200);
+    for (request, status) in [
+        (
+            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nx",
+            405,
+        ),
+        (
+            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nx",
+            413,
+        ),
+        (
+            "PUT /index.html HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nffffffffff\r\n",
+            405,
+        ),
+        (
+            "GET / HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 5000000000\r\n\r\n",
+            413,
+        ),
+    ] {
+        let answer = raw_exchange(served.port, request.as_bytes());
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{request:?}: {answer}"
+        );
+        assert_eq!(served.get("/index.html").0, 200, "after {request:?}");
+    }
+    // Clients that never finish their request do not keep others waiting.
+    let slow: Vec<_> = (0..40)
+        .map(|_| {
+            use std::io::Write;
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+            let _ = s.write_all(b"GET / HTTP/1.1\r\nX-Slow: ");
+            s
+        })
+        .collect();
+    assert_eq!(served.get("/index.html").0, 200, "beside slow clients");
+    drop(slow);
+    assert_eq!(served.interrupt(), Some(0), "still running");
+}
+
+/// A small deterministic generator (xorshift64*), so that a failing case
+/// can be replayed: `PMOC_FUZZ_SEED` picks another sequence.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+    fn bytes(&mut self, n: usize) -> Vec<u8> {
+        (0..n).map(|_| self.next() as u8).collect()
+    }
+    fn bytes_below(&mut self, n: usize) -> Vec<u8> {
+        let n = self.below(n);
+        self.bytes(n)
+    }
+}
+
+/// Line endings, mostly right.
+const ENDS: [&str; 7] = ["\r\n", "\r\n", "\r\n", "\r\n", "\n", "\r", " \r\n"];
+
+/// One random request: a request line, header fields and a body, each
+/// maybe well formed, maybe broken, maybe cut short.
+fn random_request(rng: &mut Rng) -> Vec<u8> {
+    let mut out = random_line(rng);
+    for _ in 0..rng.below(6) {
+        out.extend(random_field(rng).as_bytes());
+        out.extend(rng.pick(&ENDS).as_bytes());
+    }
+    if rng.below(4) > 0 {
+        out.extend(b"\r\n");
+    }
+    let body = match rng.below(4) {
+        0 => rng.below(70_000),
+        1 => rng.below(50),
+        _ => 0,
+    };
+    out.extend(rng.bytes(body));
+    out
+}
+
+fn random_line(rng: &mut Rng) -> Vec<u8> {
+    let methods = [
+        "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "CONNECT", "get", "",
+    ];
+    let targets = [
+        "/",
+        "/index.html",
+        "/services/keep.html",
+        "/../../etc/passwd",
+        "/%2e%2e/%2e%2e/",
+        "/%zz",
+        "/%00",
+        "/a?b=c&d",
+        "*",
+        "http://127.0.0.1/",
+        "/services/",
+        "//",
+    ];
+    let versions = [
+        "HTTP/1.1",
+        "HTTP/1.0",
+        "HTTP/2.0",
+        "HTTP/1.1x",
+        "",
+        "HTTP/9",
+    ];
+    if rng.below(6) == 0 {
+        return rng.bytes_below(300);
+    }
+    let target = match rng.below(8) {
+        0 => {
+            let n = rng.below(30_000);
+            format!("/{}", "a".repeat(n))
+        }
+        1 => String::from_utf8_lossy(&rng.bytes(20)).into_owned(),
+        _ => rng.pick(&targets).to_string(),
+    };
+    let (method, version) = match rng.below(3) {
+        0 => (rng.pick(&methods), rng.pick(&versions)),
+        _ => (rng.pick(&methods[..3]), "HTTP/1.1"),
+    };
+    format!("{method} {target} {version}{}", rng.pick(&ENDS)).into_bytes()
+}
+
+fn random_field(rng: &mut Rng) -> String {
+    let lengths = [
+        "0",
+        "1",
+        "99999999999",
+        "-1",
+        "abc",
+        "18446744073709551616",
+        "5, 6",
+        "12",
+    ];
+    match rng.below(12) {
+        0 | 9 | 10 => format!("Content-Length: {}", rng.pick(&lengths)),
+        1 => "Transfer-Encoding: chunked".to_string(),
+        2 => format!(
+            "Connection: {}",
+            rng.pick(&["close", "keep-alive", "upgrade", ""])
+        ),
+        3 => "Expect: 100-continue".to_string(),
+        4 => {
+            let n = rng.below(20_000);
+            format!("X-Long: {}", "v".repeat(n))
+        }
+        5 => {
+            let n = rng.below(100);
+            "X-Many: 1\r\n".repeat(n)
+        }
+        6 => String::from_utf8_lossy(&rng.bytes_below(40)).into_owned(),
+        7 => "no colon here".to_string(),
+        _ => "Host: 127.0.0.1".to_string(),
+    }
+}
+
+/// Random request lines, header fields and bodies, one connection each:
+/// whatever comes, the server answers with a status line or closes, and
+/// still serves the next client.
+#[test]
+fn random_requests_never_stop_the_server() {
+    let dir = project();
+    let mut served = Served::start(dir.path(), &[]);
+    served.wait_for("/index.html", "the first build", |s, _| s == 200);
+    let seed = std::env::var("PMOC_FUZZ_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0x9E37_79B9_7F4A_7C15_u64);
+    let mut rng = Rng(seed);
+    let started = std::time::Instant::now();
+    let mut statuses = std::collections::BTreeSet::new();
+    for case in 0..300 {
+        let request = random_request(&mut rng);
+        let answer = raw_exchange(served.port, &request);
+        assert!(
+            answer.is_empty() || answer.starts_with("HTTP/1.1 "),
+            "seed {seed:#x}, case {case}: {:?} gave {answer:.200}",
+            String::from_utf8_lossy(&request[..request.len().min(300)])
+        );
+        assert!(
+            served.child.try_wait().unwrap().is_none(),
+            "seed {seed:#x}, case {case}: the server ended"
+        );
+        let (status, _) = served.get("/index.html");
+        assert_eq!(
+            status, 200,
+            "seed {seed:#x}, case {case}: no answer after it"
+        );
+        statuses.insert(answer.get(9..12).unwrap_or("").to_string());
+    }
+    // The cases reach every way of answering.
+    for status in ["200", "400", "404", "405", "413", "431"] {
+        assert!(statuses.contains(status), "no {status} in {statuses:?}");
+    }
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(120),
+        "bounded in time"
+    );
+}
+
+/// `watch` and `serve` without a project at start-up cannot run: exit 2.
+#[test]
+fn no_manifest_at_start_up_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    for verb in ["watch", "serve"] {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_pmoc"))
+            .args([verb, dir.path().to_str().unwrap()])
+            .args(if verb == "watch" {
+                &[][..]
+            } else {
+                &["--port", "0"][..]
+            })
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{verb}");
+        assert!(String::from_utf8_lossy(&o.stderr).contains("no `pmo.kdl`"));
+    }
+}
+
+/// A manifest moved away for a moment (as editors and `git checkout` do),
+/// then for longer: the server shows the error and goes on.
+#[test]
+fn a_manifest_that_goes_away_ends_nothing() {
+    let dir = project();
+    let served = Served::start(dir.path(), &[]);
+    let page = "/services/keep.html";
+    served.wait_for(page, "the first build", |s, _| s == 200);
+    let (manifest, away) = (dir.path().join("pmo.kdl"), dir.path().join("pmo.kdl.away"));
+    for _ in 0..5 {
+        std::fs::rename(&manifest, &away).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        std::fs::rename(&away, &manifest).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::fs::rename(&manifest, &away).unwrap();
+    let (_, body) = served.wait_for(page, "the error", |_, b| b.contains("pmoc-overlay"));
+    assert!(body.contains("cannot read `pmo.kdl`"), "{body:.3000}");
+    assert!(body.contains("Keep the lights on"), "the last good page");
+    std::fs::rename(&away, &manifest).unwrap();
+    served.wait_for(page, "the overlay to go", |s, b| {
+        s == 200 && !b.contains("pmoc-overlay")
+    });
+    std::fs::write(
+        dir.path().join("services/keep.kdl"),
+        service("keep", "Still watched"),
+    )
+    .unwrap();
+    served.wait_for(page, "an edit after", |_, b| b.contains("Still watched"));
+    assert_eq!(served.interrupt(), Some(0), "still running");
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The project folder deleted (`rm -rf`) and restored: the server shows
+/// the error meanwhile, sees the folder come back, rebuilds it (trying
+/// again while the site folder is half copied) and watches it again;
+/// natively and when polling.
+#[test]
+fn a_deleted_and_restored_project_is_seen_again() {
+    for extra in [&[][..], &["--poll=100"][..]] {
+        let (made, dir) = (project(), tempfile::tempdir().unwrap());
+        let project = dir.path().join("p");
+        copy_dir(made.path(), &project);
+        let served = Served::start(&project, extra);
+        let page = "/services/keep.html";
+        served.wait_for(page, "the first build", |s, _| s == 200);
+        let backup = dir.path().join("backup");
+        copy_dir(&project, &backup);
+        std::fs::remove_dir_all(&project).unwrap();
+        served.wait_for(page, "the error", |_, b| b.contains("pmoc-overlay"));
+        std::fs::write(
+            backup.join("services/keep.kdl"),
+            service("keep", "Restored and rebuilt"),
+        )
+        .unwrap();
+        // Restored as a copy would: the site folder's marker last, so a
+        // round may find that folder not yet a site (tried again later).
+        let marker = backup.join("site/.pmoc-site");
+        let kept = std::fs::read(&marker).unwrap();
+        std::fs::remove_file(&marker).unwrap();
+        copy_dir(&backup, &project);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        std::fs::write(project.join("site/.pmoc-site"), kept).unwrap();
+        served.wait_for(page, "the rebuild", |s, b| {
+            s == 200 && b.contains("Restored and rebuilt") && !b.contains("pmoc-overlay")
+        });
+        std::fs::write(
+            project.join("services/keep.kdl"),
+            service("keep", "Watched again"),
+        )
+        .unwrap();
+        served.wait_for(page, "an edit after", |_, b| b.contains("Watched again"));
+        assert_eq!(served.interrupt(), Some(0), "{extra:?}: still running");
+    }
+}

@@ -700,3 +700,142 @@ fn without_observations_the_pages_say_how_to_add_them() {
     let customer = std::fs::read_to_string(out.join("customers/pm.html")).unwrap();
     assert!(customer.contains("Not shown: no metrics CSV was read."));
 }
+
+/// Markdown links and images to other schemes than http, https, mailto
+/// (images: http, https) are text; a reference to nothing is text, never a
+/// path; `base-url` is escaped where it lands (the 404 page).
+#[test]
+fn no_hostile_link_reaches_a_page() {
+    let manifest = MANIFEST.replace(
+        "as-of \"2026-11-01\" }",
+        "as-of \"2026-11-01\"; site { base-url \"/a'b&c/\"; }; lints { allow \"unknown-reference\"; } }",
+    );
+    let description = "[x](javascript:alert(1)) <javascript:alert(2)> ![i](javascript:alert(3)) [d](data:text/html,x) [v](vbscript:msgbox(4)) [r][ref] [ok](https://example.org/) [mail](mailto:pmo@example.org)\\n\\n[ref]: JaVaScRiPt:alert(5)";
+    let dir = common::project_of(&[
+        ("pmo.kdl", &manifest),
+        (
+            "s.kdl",
+            &format!(
+                "service \"x\" {{\n    name \"X\"\n    function \"f\"\n    description \"{description}\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n    depends-on \"../../../../etc/passwd\"\n}}\n"
+            ),
+        ),
+    ]);
+    let (_tmp, out) = build(dir.path());
+    for (path, bytes) in files(&out) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap().to_ascii_lowercase();
+        for bad in ["javascript:", "data:", "vbscript:", "etc/passwd.html"] {
+            for attr in ["href", "src"] {
+                assert!(
+                    !attributes(&html, attr).iter().any(|v| v.contains(bad)),
+                    "{path}: a live {attr} with {bad}"
+                );
+            }
+        }
+    }
+    let page = std::fs::read_to_string(out.join("services/x.html")).unwrap();
+    assert!(page.contains("<a href=\"https://example.org/\">ok</a>"));
+    assert!(page.contains("<a href=\"mailto:pmo@example.org\">mail</a>"));
+    assert!(
+        page.contains("javascript:alert(2)"),
+        "an autolink shown as text"
+    );
+    assert!(
+        page.contains("<span class=\"unresolved\">../../../../etc/passwd</span>"),
+        "the unknown id as text"
+    );
+    let not_found = std::fs::read_to_string(out.join("404.html")).unwrap();
+    assert!(
+        not_found.contains("href=\"/a&#39;b&amp;c/index.html\""),
+        "base-url escaped in an attribute"
+    );
+}
+
+/// `--out` may point anywhere but at a file or at a folder that is not a
+/// pmoc site: exit 2, nothing touched, nothing left beside it.
+#[test]
+fn out_never_replaces_a_file_or_a_foreign_folder() {
+    let dir = common::project_of(&[("pmo.kdl", MANIFEST)]);
+    let place = tempfile::tempdir().unwrap();
+    let file = place.path().join("notes.txt");
+    std::fs::write(&file, "precious").unwrap();
+    let foreign = place.path().join("thesis");
+    std::fs::create_dir(&foreign).unwrap();
+    std::fs::write(foreign.join("chapter1.docx"), "precious").unwrap();
+    for out in [&file, &foreign] {
+        for verb in ["build", "watch"] {
+            let o = pmoc(&[
+                verb,
+                dir.path().to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ]);
+            assert_eq!(
+                o.status.code(),
+                Some(2),
+                "{verb} {}: {}",
+                out.display(),
+                stderr(&o)
+            );
+            assert!(
+                stderr(&o).contains("refusing to replace it"),
+                "{}",
+                stderr(&o)
+            );
+        }
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
+    assert_eq!(
+        std::fs::read_to_string(foreign.join("chapter1.docx")).unwrap(),
+        "precious"
+    );
+    let beside: Vec<_> = std::fs::read_dir(place.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(beside.len(), 2, "nothing left beside: {beside:?}");
+    // An empty folder, or a site pmoc wrote, is fine.
+    let empty = place.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    common::build_into(dir.path(), &empty);
+    common::build_into(dir.path(), &empty);
+}
+
+/// The manifest's `output` lies inside the project and holds no sources;
+/// anything else is `invalid-value` (exit 1) and nothing is written.
+#[test]
+fn the_manifests_output_stays_inside_the_project() {
+    let outside = tempfile::tempdir().unwrap();
+    let absolute = outside.path().join("abs");
+    for (output, code) in [
+        ("../escaped", "invalid-value"),
+        (absolute.to_str().unwrap(), "invalid-value"),
+        ("services", "invalid-value"),
+    ] {
+        let manifest = MANIFEST.replace(
+            "as-of \"2026-11-01\" }",
+            &format!("as-of \"2026-11-01\"; output \"{output}\"; }}"),
+        );
+        let parent = tempfile::tempdir().unwrap();
+        let project = parent.path().join("p");
+        std::fs::create_dir_all(project.join("services")).unwrap();
+        std::fs::write(project.join("pmo.kdl"), &manifest).unwrap();
+        std::fs::write(
+            project.join("services/x.kdl"),
+            "service \"x\" {\n    name \"X\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}\n",
+        )
+        .unwrap();
+        let o = pmoc(&["build", project.to_str().unwrap()]);
+        assert_eq!(o.status.code(), Some(1), "{output}: {}", stderr(&o));
+        assert!(stderr(&o).contains(code), "{output}: {}", stderr(&o));
+        assert!(!parent.path().join("escaped").exists(), "{output}");
+        assert!(!absolute.exists(), "{output}");
+        assert!(
+            project.join("services/x.kdl").is_file(),
+            "{output}: sources kept"
+        );
+        assert!(!project.join("services/index.html").exists());
+    }
+}

@@ -13,6 +13,12 @@ use crate::engine;
 
 pub fn run(args: &BuildArgs) -> ExitCode {
     let started = Instant::now();
+    // `--out` may point anywhere, but never at something pmoc would destroy.
+    if let Some(out) = &args.out
+        && let Err(e) = engine::check_output(out)
+    {
+        return super::fatal(e);
+    }
     let options = Options {
         out: args.out.clone(),
         metrics: args.metrics.clone(),

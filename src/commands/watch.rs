@@ -28,6 +28,9 @@ pub fn settings(
         .out
         .as_ref()
         .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone()));
+    if let Some(out) = &out {
+        crate::engine::check_output(out)?;
+    }
     let poll = args.poll.map(Duration::from_millis);
     Ok((
         Engine::new(root, out, serving)?.with_metrics(args.metrics.clone()),

@@ -77,27 +77,73 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap) -> String {
     out
 }
 
-/// The job summary: a Markdown table of every diagnostic.
+/// Text for a cell of the job summary's Markdown table: HTML's special
+/// characters as entities (raw HTML in a message shows as text), Markdown's
+/// as backslash escapes, `|` so that it does not end the cell, line breaks
+/// as blanks.
+fn cell_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' => out.push(' '),
+            '\\' | '|' | '*' | '_' | '[' | ']' | '~' | '`' | '!' | '#' => {
+                out.push('\\');
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message for the table: its `code` spans (between backticks) as
+/// `<code>`, everything escaped.
+fn message_cell(message: &str) -> String {
+    let parts: Vec<&str> = message.split('`').collect();
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        // An odd part follows an opening backtick: code if one closes it.
+        if i % 2 == 1 && i + 1 < parts.len() {
+            out.push_str("<code>");
+            out.push_str(&cell_text(part));
+            out.push_str("</code>");
+        } else {
+            if i % 2 == 1 {
+                // A backtick that closes nothing is text.
+                out.push_str("\\`");
+            }
+            out.push_str(&cell_text(part));
+        }
+    }
+    out
+}
+
+/// The job summary: a Markdown table of every diagnostic, each at the path
+/// its annotation names (relative to the working directory).
 pub fn summary_table(diags: &[Diagnostic], sources: &SourceMap, closing: &str) -> String {
-    let cell = |s: &str| s.replace('|', "\\|").replace(['\n', '\r'], " ");
     let mut out = String::from("## pmoc check\n\n");
     if diags.is_empty() {
-        out.push_str(&format!("No diagnostics ({closing}).\n"));
+        out.push_str(&format!("No diagnostics ({}).\n", cell_text(closing)));
         return out;
     }
     out.push_str(&format!(
-        "{closing}\n\n| Severity | Code | Location | Message |\n|---|---|---|---|\n"
+        "{}\n\n| Severity | Code | Location | Message |\n|---|---|---|---|\n",
+        cell_text(closing)
     ));
     for d in diags {
         let loc = Location::of(d.span, sources);
+        let path = path_from_cwd(&sources.get(d.span.file).path);
         out.push_str(&format!(
-            "| {} | `{}` | `{}:{}:{}` | {} |\n",
+            "| {} | `{}` | <code>{}:{}:{}</code> | {} |\n",
             d.severity.as_str(),
             d.code,
-            cell(&loc.file),
+            cell_text(&path),
             loc.line,
             loc.column,
-            cell(&d.message)
+            message_cell(&d.message)
         ));
     }
     out
@@ -106,6 +152,20 @@ pub fn summary_table(diags: &[Diagnostic], sources: &SourceMap, closing: &str) -
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn summary_cells_show_html_as_text() {
+        assert_eq!(
+            message_cell("`<img src=x onerror=alert(1)>` is not a valid id | <b>x</b>"),
+            "<code>&lt;img src=x onerror=alert(1)&gt;</code> is not a valid id \\| &lt;b&gt;x&lt;/b&gt;"
+        );
+        assert_eq!(message_cell("a `b` c"), "a <code>b</code> c");
+        assert_eq!(message_cell("odd ` one"), "odd \\` one");
+        assert_eq!(
+            cell_text("[x](javascript:y)\n*"),
+            "\\[x\\](javascript:y) \\*"
+        );
+    }
 
     #[test]
     fn escapes() {

@@ -141,6 +141,31 @@ impl Engine {
         Ok(Vec::new())
     }
 
+    /// A round in which an [`Error`] (the manifest gone for a moment, a
+    /// file that cannot be read, a site that cannot be written) is shown
+    /// like the project's errors, in the status line and the overlay; the
+    /// last good site stays. `watch` and `serve` run these once started.
+    /// Returns whether the round ran (whatever it found): `false` when an
+    /// `Error` stopped it.
+    pub fn round_or_report(&mut self, live: &Live) -> bool {
+        let Err(error) = self.round(live) else {
+            return true;
+        };
+        eprintln!("error: {error}");
+        let at = match &error {
+            Error::Read { name, .. } => name.clone(),
+            _ => String::new(),
+        };
+        self.failed(live, vec![stopping_error(at, &error)]);
+        false
+    }
+
+    /// Forgets what the output folder holds, so that the next good round
+    /// writes every file (the folder may have been deleted or restored).
+    pub fn forget_written(&mut self) {
+        self.written.clear();
+    }
+
     /// A round with errors: the status line, and the errors published to
     /// every page (the overlay); the last good site stays.
     fn failed(&mut self, live: &Live, errors: Vec<LocatedDiagnostic>) -> Vec<LocatedDiagnostic> {
@@ -272,6 +297,25 @@ fn template_error(broken: &RenderError) -> LocatedDiagnostic {
     }
 }
 
+/// What an [`Error`] of a round shows in the overlay: at the file it names,
+/// if any.
+fn stopping_error(file: String, error: &Error) -> LocatedDiagnostic {
+    LocatedDiagnostic {
+        location: Location {
+            file,
+            line: 0,
+            column: 0,
+            end_line: 0,
+            end_column: 0,
+        },
+        severity: Severity::Error,
+        code: "io",
+        message: error.to_string(),
+        labels: Vec::new(),
+        help: None,
+    }
+}
+
 fn cannot_write(out: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     |source| Error::Write {
         out: out.to_path_buf(),
@@ -303,6 +347,13 @@ pub fn build(compiled: &Compiled, out: &Path) -> Result<Vec<OutFile>, Error> {
     guard(out, &compiled.root)?;
     site::write::replace_atomically(out, &files).map_err(cannot_write(out))?;
     Ok(files)
+}
+
+/// Whether `out` may receive a site: nothing there yet, an empty folder,
+/// or a site pmoc wrote. A file, or a folder holding anything else, is
+/// refused (exit 2) before anything is written.
+pub fn check_output(out: &Path) -> Result<(), Error> {
+    write::check_replaceable(out).map_err(cannot_write(out))
 }
 
 /// The output folder may not be the project itself or hold it.

@@ -4,15 +4,21 @@
 //! server-sent events at `/__pmoc/events` and reloads the page when a round
 //! changed it. While the project has errors, every page carries an overlay
 //! listing them. Paths resolve inside the site folder only.
+//!
+//! HTTP/1.1 on `std::net`, request heads parsed by `httparse`. What a
+//! client can take is bounded ([`Limits`]): a head is read into a bounded
+//! buffer within a deadline (431, 408), a body is never read (405, 413, and
+//! the connection closes), and there are so many connections at once (503).
+//! No request ends the server.
 
-use std::io::Write;
-use std::net::{SocketAddr, TcpListener};
+use std::io::{ErrorKind, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use percent_encoding::percent_decode_str;
-use tiny_http::{Header, Method, Request, Response, Server};
 
 use super::Live;
 use crate::emit::LocatedDiagnostic;
@@ -25,26 +31,371 @@ const BARE_PAGE: &str = "<!doctype html><html lang=\"en\"><head><meta charset=\"
 /// Where the live-reload script listens.
 const EVENTS: &str = "/__pmoc/events";
 
-/// Answers requests, each on its own thread, with the files of `site` and
-/// the state of `live`, until the server is unblocked.
-/// Listens on `addr`: the server and the address it really has (port 0
-/// picks a free one). A busy port is an error of kind `AddrInUse`.
-pub fn listen(addr: SocketAddr) -> std::io::Result<(Arc<Server>, SocketAddr)> {
-    let listener = TcpListener::bind(addr)?;
-    let local = listener.local_addr().unwrap_or(addr);
-    let server = Server::from_listener(listener, None).map_err(std::io::Error::other)?;
-    Ok((Arc::new(server), local))
+/// The most header fields a request may carry (more: 431).
+const MAX_HEADERS: usize = 64;
+
+/// What one client may take of the server. Nothing a client sends is read
+/// beyond these bounds: a request's head is read into a buffer of
+/// `head_bytes` at most, within `head_time`; a request with a body is
+/// answered (405 or 413) without reading it, and its connection closed.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// The longest request head (request line and header fields), in bytes.
+    pub head_bytes: usize,
+    /// How long a client may take to send a whole request head, and how
+    /// long a kept-alive connection may stay idle.
+    pub head_time: Duration,
+    /// How long a write may wait for a client that does not read.
+    pub write_time: Duration,
+    /// Connections served at once; one more is answered 503 and closed.
+    pub connections: usize,
 }
 
-pub fn serve(server: &Server, site: &Path, live: &Arc<Live>) {
-    for request in server.incoming_requests() {
-        let (site, live) = (site.to_path_buf(), live.clone());
-        std::thread::spawn(move || handle(request, &site, &live));
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            head_bytes: 16 * 1024,
+            head_time: Duration::from_secs(10),
+            write_time: Duration::from_secs(10),
+            connections: 256,
+        }
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("a valid header")
+/// The listening socket of `pmoc serve`, until [`Server::unblock`].
+pub struct Server {
+    listener: TcpListener,
+    local: SocketAddr,
+    stopping: AtomicBool,
+    /// Connections being served now.
+    open: Arc<AtomicUsize>,
+    limits: Limits,
+}
+
+/// Listens on `addr`: the server and the address it really has (port 0
+/// picks a free one). A busy port is an error of kind `AddrInUse`.
+pub fn listen(addr: SocketAddr) -> std::io::Result<(Arc<Server>, SocketAddr)> {
+    Server::bind(addr, Limits::default())
+}
+
+impl Server {
+    fn bind(addr: SocketAddr, limits: Limits) -> std::io::Result<(Arc<Server>, SocketAddr)> {
+        let listener = TcpListener::bind(addr)?;
+        let local = listener.local_addr()?;
+        let server = Server {
+            listener,
+            local,
+            stopping: AtomicBool::new(false),
+            open: Arc::new(AtomicUsize::new(0)),
+            limits,
+        };
+        Ok((Arc::new(server), local))
+    }
+
+    /// Makes [`serve`] return: no connection is taken after this one (open
+    /// event streams end with [`Live::stop`]).
+    pub fn unblock(&self) {
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wake the blocked `accept` with a connection of our own.
+        let mut wake = self.local;
+        if wake.ip().is_unspecified() {
+            wake.set_ip(match wake.ip() {
+                IpAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                IpAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+            });
+        }
+        let _ = TcpStream::connect_timeout(&wake, Duration::from_secs(1));
+    }
+}
+
+/// A connection counted in [`Server::open`] until dropped.
+struct Slot(Arc<AtomicUsize>);
+
+impl Slot {
+    fn take(open: &Arc<AtomicUsize>, max: usize) -> Option<Slot> {
+        open.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
+            (n < max).then_some(n + 1)
+        })
+        .ok()
+        .map(|_| Slot(open.clone()))
+    }
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Answers connections, each on its own thread, with the files of `site`
+/// and the state of `live`, until the server is unblocked.
+pub fn serve(server: &Server, site: &Path, live: &Arc<Live>) {
+    for stream in server.listener.incoming() {
+        if server.stopping.load(Ordering::SeqCst) {
+            break;
+        }
+        let Ok(stream) = stream else {
+            // Out of file descriptors, say: let connections close first.
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        };
+        let Some(slot) = Slot::take(&server.open, server.limits.connections) else {
+            refuse_busy(stream);
+            continue;
+        };
+        let (site, live, limits) = (site.to_path_buf(), live.clone(), server.limits);
+        // A thread that cannot start drops its closure: the slot is freed
+        // and the connection closed.
+        let _ = std::thread::Builder::new()
+            .name("pmoc-http".into())
+            .spawn(move || {
+                let _slot = slot;
+                connection(stream, &site, &live, limits);
+            });
+    }
+}
+
+/// Too many connections: a short 503, without reading the request.
+fn refuse_busy(mut stream: TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_secs(1)));
+    let reply = Reply::text(503, "busy: too many connections");
+    let _ = write_reply(&mut stream, &reply, false, true);
+}
+
+/// A request's head as far as the server cares.
+#[derive(Debug)]
+struct Head {
+    method: String,
+    target: String,
+    /// The connection stays open after the response.
+    keep_alive: bool,
+    /// The request announces a body (`Content-Length` above 0, or any
+    /// `Transfer-Encoding`): it is never read.
+    body: bool,
+}
+
+/// A response with its whole body.
+struct Reply {
+    status: u16,
+    kind: &'static str,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn text(status: u16, text: &str) -> Reply {
+        Reply {
+            status,
+            kind: "text/plain; charset=utf-8",
+            body: text.as_bytes().to_vec(),
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        413 => "Content Too Large",
+        431 => "Request Header Fields Too Large",
+        503 => "Service Unavailable",
+        _ => "Internal Server Error",
+    }
+}
+
+fn write_reply(
+    stream: &mut TcpStream,
+    reply: &Reply,
+    head_only: bool,
+    close: bool,
+) -> std::io::Result<()> {
+    let mut out = format!(
+        "HTTP/1.1 {} {}\r\nContent-Type: {}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n",
+        reply.status,
+        reason(reply.status),
+        reply.kind,
+        reply.body.len()
+    );
+    if reply.status == 405 {
+        out.push_str("Allow: GET, HEAD\r\n");
+    }
+    out.push_str(if close {
+        "Connection: close\r\n\r\n"
+    } else {
+        "Connection: keep-alive\r\n\r\n"
+    });
+    let mut bytes = out.into_bytes();
+    if !head_only {
+        bytes.extend_from_slice(&reply.body);
+    }
+    stream.write_all(&bytes)?;
+    stream.flush()
+}
+
+/// Serves the requests of one connection until it closes, idles, sends
+/// something the server refuses, or opens an event stream.
+fn connection(mut stream: TcpStream, site: &Path, live: &Live, limits: Limits) {
+    let _ = stream.set_nodelay(true);
+    let _ = stream.set_write_timeout(Some(limits.write_time));
+    // Bytes read and not yet parsed (a pipelined next request).
+    let mut buf = Vec::with_capacity(2048);
+    loop {
+        let head = match read_head(&mut stream, &mut buf, &limits) {
+            Ok(Some(head)) => head,
+            Ok(None) => return,
+            Err(status) => {
+                let reply = Reply::text(status, reason(status));
+                let _ = write_reply(&mut stream, &reply, false, true);
+                linger(stream);
+                return;
+            }
+        };
+        let get = head.method == "GET";
+        if !(get || head.method == "HEAD") || head.body {
+            // A body is never read: answer, then close.
+            let (status, what) = if get || head.method == "HEAD" {
+                (413, "a request body is not accepted here")
+            } else {
+                (405, "method not allowed")
+            };
+            let close = head.body || !head.keep_alive;
+            let _ = write_reply(&mut stream, &Reply::text(status, what), false, close);
+            if close {
+                linger(stream);
+                return;
+            }
+            continue;
+        }
+        if get && head.target.split('?').next() == Some(EVENTS) {
+            events(stream, &head.target, live);
+            return;
+        }
+        let reply = page(site, &head.target, live);
+        let sent = write_reply(&mut stream, &reply, !get, !head.keep_alive);
+        if sent.is_err() || !head.keep_alive {
+            return;
+        }
+    }
+}
+
+/// Closes a connection whose request was not read to its end: stop
+/// writing, then read (and drop) what the client still sends, for a
+/// moment and a few kilobytes at most, so that it sees the response rather
+/// than a reset.
+fn linger(mut stream: TcpStream) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let until = Instant::now() + Duration::from_secs(1);
+    let mut left: usize = 64 * 1024;
+    let mut chunk = [0u8; 4096];
+    while left > 0 {
+        let wait = until.saturating_duration_since(Instant::now());
+        if wait.is_zero() || stream.set_read_timeout(Some(wait)).is_err() {
+            return;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => left = left.saturating_sub(n),
+        }
+    }
+}
+
+/// Reads one request head into `buf` (which may hold its first bytes
+/// already) and takes it out of `buf`. `None`: the client closed or idled
+/// without starting a request. An error is the status to answer with:
+/// 400 (malformed, or cut short), 408 (too slow), 431 (too long).
+fn read_head(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+    limits: &Limits,
+) -> Result<Option<Head>, u16> {
+    let deadline = Instant::now() + limits.head_time;
+    let mut chunk = [0u8; 4096];
+    loop {
+        if !buf.is_empty() {
+            if let Some((head, len)) = parse(buf)? {
+                buf.drain(..len);
+                return Ok(Some(head));
+            }
+            if buf.len() >= limits.head_bytes {
+                return Err(431);
+            }
+        }
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let gone = || if buf.is_empty() { Ok(None) } else { Err(408) };
+        if wait.is_zero() || stream.set_read_timeout(Some(wait)).is_err() {
+            return gone();
+        }
+        let room = (limits.head_bytes - buf.len()).min(chunk.len());
+        match stream.read(&mut chunk[..room]) {
+            Ok(0) if buf.is_empty() => return Ok(None),
+            Ok(0) => return Err(400),
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return gone();
+            }
+            Err(_) => return Ok(None),
+        }
+    }
+}
+
+/// A request head parsed from the start of `bytes`, and its length;
+/// `None` while incomplete. An error is the status to answer with.
+fn parse(bytes: &[u8]) -> Result<Option<(Head, usize)>, u16> {
+    let mut fields = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut fields);
+    let len = match request.parse(bytes) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) => return Ok(None),
+        Err(httparse::Error::TooManyHeaders) => return Err(431),
+        Err(_) => return Err(400),
+    };
+    let (Some(method), Some(target), Some(minor)) = (request.method, request.path, request.version)
+    else {
+        return Err(400);
+    };
+    let mut lengths = Vec::new();
+    let (mut chunked, mut close, mut keep) = (false, false, false);
+    for field in request.headers.iter() {
+        // Other fields may hold any bytes: only these are read.
+        let value = || {
+            std::str::from_utf8(field.value)
+                .map(str::trim)
+                .map_err(|_| 400u16)
+        };
+        if field.name.eq_ignore_ascii_case("content-length") {
+            lengths.extend(value()?.split(',').map(|v| v.trim().to_string()));
+        } else if field.name.eq_ignore_ascii_case("transfer-encoding") {
+            chunked = true;
+        } else if field.name.eq_ignore_ascii_case("connection") {
+            for token in value()?.split(',').map(|t| t.trim().to_ascii_lowercase()) {
+                close |= token == "close" || token == "upgrade";
+                keep |= token == "keep-alive";
+            }
+        }
+    }
+    // One length, said once or repeated alike, in digits (RFC 9112, 6.3).
+    let length = match lengths.first() {
+        None => 0,
+        Some(first) if lengths.iter().all(|l| l == first) && !first.is_empty() => {
+            if !first.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(400);
+            }
+            // Too many digits for a number is still a body.
+            first.parse::<u64>().unwrap_or(u64::MAX)
+        }
+        Some(_) => return Err(400),
+    };
+    let head = Head {
+        method: method.to_string(),
+        target: target.to_string(),
+        keep_alive: !close && (minor == 1 || keep),
+        body: chunked || length > 0,
+    };
+    Ok(Some((head, len)))
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -108,27 +459,17 @@ pub fn resolve(site: &Path, url: &str) -> Resolved {
     }
 }
 
-fn handle(request: Request, site: &Path, live: &Live) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::from_string("method not allowed").with_status_code(405));
-        return;
-    }
-    let url = request.url().to_string();
-    if url.split('?').next() == Some(EVENTS) {
-        events(request, live);
-        return;
-    }
-    let (status, path) = match resolve(site, &url) {
+/// The response to a `GET` of `url`: a file of the site (HTML with the
+/// reload script and the overlay), the site's 404 page, or a bare page.
+fn page(site: &Path, url: &str, live: &Live) -> Reply {
+    let (status, path) = match resolve(site, url) {
         Resolved::File(path) => (200, Some(path)),
         Resolved::NotFound => (404, Some(site.join("404.html")).filter(|p| p.is_file())),
-        Resolved::Refused => {
-            let _ = request.respond(Response::from_string("bad request").with_status_code(400));
-            return;
-        }
+        Resolved::Refused => return Reply::text(400, "bad request"),
     };
     // Without a page (no good build yet) a bare one still carries the
     // overlay and the reload script, so the errors show and a fix reloads.
-    let (mut bytes, kind) = match path.as_ref().and_then(|p| std::fs::read(p).ok()) {
+    let (mut body, kind) = match path.as_ref().and_then(|p| std::fs::read(p).ok()) {
         Some(bytes) => (
             bytes,
             content_type(path.as_deref().unwrap_or(Path::new(""))),
@@ -137,14 +478,9 @@ fn handle(request: Request, site: &Path, live: &Live) {
     };
     let status = if path.is_some() { status } else { 404 };
     if kind.starts_with("text/html") {
-        bytes = inject(&bytes, live);
+        body = inject(&body, live);
     }
-    let response = Response::from_data(bytes)
-        .with_status_code(status)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    let _ = request.respond(response);
+    Reply { status, kind, body }
 }
 
 /// The live-reload script and, while the project has errors, the overlay.
@@ -259,11 +595,9 @@ impl Drop for Viewer<'_> {
 /// a publication touches that page, until the client goes or the server
 /// stops. Without `since`, the current generation is sent at once; without
 /// `page`, every publication counts.
-fn events(request: Request, live: &Live) {
-    let url = request.url().to_string();
-    let viewer = Viewer::new(live, query(&url, "page").and_then(|p| page_of(&p)));
-    let mut sent: Option<u64> = query(&url, "since").and_then(|s| s.parse().ok());
-    let mut out = request.into_writer();
+fn events(mut out: TcpStream, url: &str, live: &Live) {
+    let viewer = Viewer::new(live, query(url, "page").and_then(|p| page_of(&p)));
+    let mut sent: Option<u64> = query(url, "since").and_then(|s| s.parse().ok());
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
     if out.write_all(head.as_bytes()).is_err() {
         return;
@@ -379,5 +713,145 @@ mod tests {
             String::from_utf8(inject(b"<html><body><p>hi</p></body></html>", &live)).unwrap();
         assert!(html.contains("pmoc-overlay") && html.contains("&lt;script&gt;x"));
         assert!(html.find("pmoc-overlay").unwrap() < html.find("</body>").unwrap());
+    }
+
+    /// A server on a free loopback port with `limits`, serving a site of
+    /// one page.
+    fn running(limits: Limits) -> (SocketAddr, tempfile::TempDir) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("index.html"), "<body>home</body>").unwrap();
+        let (server, addr) = Server::bind("127.0.0.1:0".parse().unwrap(), limits).unwrap();
+        let site = dir.path().to_path_buf();
+        std::thread::spawn(move || serve(&server, &site, &Arc::new(Live::default())));
+        (addr, dir)
+    }
+
+    /// Sends `bytes` (then, with `end`, no more) and reads until the server
+    /// closes or 5 s pass.
+    fn exchange(addr: SocketAddr, bytes: &[u8], end: bool) -> String {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        // The server may have answered and closed already.
+        let _ = stream.write_all(bytes);
+        if end {
+            let _ = stream.shutdown(Shutdown::Write);
+        }
+        read_all(&mut stream)
+    }
+
+    fn read_all(stream: &mut TcpStream) -> String {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut raw = Vec::new();
+        let _ = stream.read_to_end(&mut raw);
+        String::from_utf8_lossy(&raw).into_owned()
+    }
+
+    fn quick() -> Limits {
+        Limits {
+            head_time: Duration::from_millis(300),
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn a_slow_client_is_timed_out_as_a_whole() {
+        let (addr, _dir) = running(quick());
+        let started = Instant::now();
+        let mut stream = TcpStream::connect(addr).unwrap();
+        // One byte every 50 ms: each read is quick, the head never ends.
+        for b in b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaa" {
+            if stream.write_all(&[*b]).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let answer = read_all(&mut stream);
+        assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+        assert!(started.elapsed() < Duration::from_secs(4));
+        // An idle kept-alive connection is closed without a word.
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+        let answer = read_all(&mut stream);
+        assert!(answer.starts_with("HTTP/1.1 200 ") && answer.ends_with("</body>"));
+    }
+
+    #[test]
+    fn connections_beyond_the_limit_are_refused_until_others_go() {
+        let limits = Limits {
+            connections: 2,
+            ..quick()
+        };
+        let (addr, _dir) = running(limits);
+        let idle: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(50));
+        let busy = exchange(addr, b"GET / HTTP/1.1\r\n\r\n", true);
+        assert!(busy.starts_with("HTTP/1.1 503 "), "{busy}");
+        // The idle ones time out and free their places.
+        std::thread::sleep(Duration::from_millis(600));
+        let answer = exchange(addr, b"GET / HTTP/1.1\r\n\r\n", true);
+        assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+        drop(idle);
+    }
+
+    #[test]
+    fn heads_and_bodies_are_bounded() {
+        let (addr, _dir) = running(quick());
+        let long = format!("GET /{} HTTP/1.1\r\n\r\n", "a".repeat(20_000));
+        assert!(exchange(addr, long.as_bytes(), false).starts_with("HTTP/1.1 431 "));
+        let many = format!("GET / HTTP/1.1\r\n{}\r\n", "X: y\r\n".repeat(100));
+        assert!(exchange(addr, many.as_bytes(), true).starts_with("HTTP/1.1 431 "));
+        for (request, status) in [
+            (
+                "GET / HTTP/1.1\r\nContent-Length: 99999999999\r\n\r\nx",
+                "413",
+            ),
+            (
+                "GET / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n",
+                "413",
+            ),
+            ("POST / HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc", "405"),
+            ("GET / HTTP/1.1\r\nContent-Length: 1, 2\r\n\r\n", "400"),
+            ("GET / HTTP/1.1\r\nContent-Length: -1\r\n\r\n", "400"),
+            (
+                "GET / HTTP/1.1\r\nContent-Length: 999999999999999999999999\r\n\r\n",
+                "413",
+            ),
+            ("GET / HTTP/2.0\r\n\r\n", "400"),
+            ("G\u{0}T / HTTP/1.1\r\n\r\n", "400"),
+            ("GET / HTTP/1.1\r\nHost", "400"),
+        ] {
+            let answer = exchange(addr, request.as_bytes(), true);
+            assert!(
+                answer.starts_with(&format!("HTTP/1.1 {status} ")),
+                "{request:?}: {answer}"
+            );
+        }
+        // Two requests in one go (no body): two answers.
+        let two = exchange(
+            addr,
+            b"GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\nConnection: close\r\n\r\n",
+            false,
+        );
+        assert_eq!(two.matches("HTTP/1.1 200 OK").count(), 2, "{two}");
+        assert_eq!(two.matches("home").count(), 1, "HEAD sends no body: {two}");
+    }
+
+    #[test]
+    fn connections_persist_as_http_says() {
+        let head = |raw: &str| parse(raw.as_bytes()).unwrap().unwrap().0;
+        assert!(head("GET / HTTP/1.1\r\n\r\n").keep_alive);
+        assert!(!head("GET / HTTP/1.1\r\nConnection: close\r\n\r\n").keep_alive);
+        assert!(!head("GET / HTTP/1.0\r\n\r\n").keep_alive);
+        assert!(head("GET / HTTP/1.0\r\nConnection: Keep-Alive\r\n\r\n").keep_alive);
+        assert!(!head("GET / HTTP/1.1\r\nContent-Length: 0\r\n\r\n").body);
+        assert!(parse(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap().is_none());
+        // A field the server does not read may hold any bytes.
+        assert!(head("GET / HTTP/1.1\r\nX-Latin: caf\u{e9}\r\n\r\n").keep_alive);
+        assert!(
+            parse(b"GET / HTTP/1.1\r\nX-Latin: caf\xe9\r\n\r\n")
+                .unwrap()
+                .is_some()
+        );
     }
 }

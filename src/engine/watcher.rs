@@ -8,7 +8,7 @@ use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind};
 use notify::{PollWatcher, RecursiveMode};
@@ -94,16 +94,72 @@ fn relevant_kind(kind: &EventKind) -> bool {
     )
 }
 
+/// Whether an event removes or renames the project folder itself (or a
+/// folder holding it): the debouncer reports a folder deleted with its
+/// files as that one event.
+fn project_gone(kind: &EventKind, paths: &[PathBuf], root: &Path) -> bool {
+    matches!(
+        kind,
+        EventKind::Remove(_) | EventKind::Modify(ModifyKind::Name(_))
+    ) && paths.iter().any(|p| root.starts_with(p))
+}
+
 /// Watches the project and runs rounds until `stop` is set. Each round's
-/// errors go to `live`.
+/// errors go to `live`. Only a start that fails (a folder that cannot be
+/// watched, a first round that cannot run) is an error: after it, no error
+/// ends the loop. A manifest that goes away (an editor's save, `git
+/// checkout`, the whole project folder deleted) is shown as an error until
+/// it is back; then the watcher is armed anew and the project rebuilt.
 pub fn watch_loop(
-    mut engine: Engine,
+    engine: Engine,
     poll: Option<Duration>,
     debounce: Duration,
     live: Arc<Live>,
     stop: Arc<AtomicBool>,
 ) -> Result<(), Error> {
     let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let watcher = arm(&engine, poll, debounce, tx.clone())?;
+    let mut rounds = Rounds {
+        identity: identity(engine.root()),
+        engine,
+        watcher,
+        poll,
+        debounce,
+        tx,
+        live,
+        lost: false,
+        retry: None,
+    };
+    rounds.engine.round(&rounds.live)?;
+    while !stop.load(Ordering::SeqCst) {
+        let first = match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(result) => Some(result),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => break,
+        };
+        // Judged by the filter of the manifest as the last round read it.
+        let mut rebuild = first.is_some_and(|first| rounds.wanted(first));
+        // Whatever arrived meanwhile (a burst, or changes during the last
+        // round) joins this one rebuild.
+        while let Ok(more) = rx.try_recv() {
+            rebuild |= rounds.wanted(more);
+        }
+        if rounds.lost {
+            rounds.come_back();
+        } else if rebuild || rounds.retry_due() {
+            rounds.round();
+        }
+    }
+    Ok(())
+}
+
+/// A watcher watching what matters of `engine`'s project.
+fn arm(
+    engine: &Engine,
+    poll: Option<Duration>,
+    debounce: Duration,
+    tx: mpsc::Sender<DebounceEventResult>,
+) -> Result<Watcher, Error> {
     let mut watcher =
         Watcher::new(poll, debounce, tx).map_err(|e| watch_error(engine.root(), e))?;
     for (path, mode) in watcher.targets(engine.root(), engine.out()) {
@@ -117,12 +173,52 @@ pub fn watch_loop(
             .watch(&metrics, RecursiveMode::Recursive)
             .map_err(|e| watch_error(&metrics, e))?;
     }
-    engine.round(&live)?;
-    let (root, out) = (engine.root().to_path_buf(), engine.out().to_path_buf());
-    let mut wanted = |result: DebounceEventResult, filter: &Filter| -> bool {
+    Ok(watcher)
+}
+
+/// Which folder a path names now (device and inode), to notice a project
+/// folder deleted and made again, which the old watcher no longer sees.
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_path: &Path) -> Option<(u64, u64)> {
+    None
+}
+
+/// The first wait before a round that could not run is tried again.
+const RETRY_FIRST: Duration = Duration::from_millis(500);
+/// The longest wait between such tries.
+const RETRY_MAX: Duration = Duration::from_secs(30);
+
+/// The loop's state after the first round.
+struct Rounds {
+    engine: Engine,
+    watcher: Watcher,
+    poll: Option<Duration>,
+    debounce: Duration,
+    tx: mpsc::Sender<DebounceEventResult>,
+    live: Arc<Live>,
+    /// The project folder the watcher watches.
+    identity: Option<(u64, u64)>,
+    /// The manifest is gone: no round runs until it is back.
+    lost: bool,
+    /// The last round could not run (a file or the site folder half
+    /// there, say): when to try again, and the wait after that.
+    retry: Option<(Instant, Duration)>,
+}
+
+impl Rounds {
+    /// Whether a batch of events asks for a rebuild. A folder new at the
+    /// top of the project is watched from now on (when polling).
+    fn wanted(&mut self, result: DebounceEventResult) -> bool {
+        let (root, out) = (self.engine.root(), self.engine.out());
+        let metrics = self.engine.metrics_dir();
         match result {
             Ok(events) => {
-                // A folder new at the top of the project is watched from now on.
                 for e in events
                     .iter()
                     .filter(|e| matches!(e.kind, EventKind::Create(_)))
@@ -130,44 +226,91 @@ pub fn watch_loop(
                     for p in e
                         .paths
                         .iter()
-                        .filter(|p| p.parent() == Some(root.as_path()) && p.is_dir())
+                        .filter(|p| p.parent() == Some(root) && p.is_dir())
                     {
-                        if watcher.polling() && watched_folder(p, &out) {
-                            let _ = watcher.watch(p, RecursiveMode::Recursive);
+                        if self.watcher.polling() && watched_folder(p, out) {
+                            let _ = self.watcher.watch(p, RecursiveMode::Recursive);
                         }
                     }
                 }
+                let filter = self.engine.filter();
                 events.iter().any(|e| {
                     relevant_kind(&e.kind)
-                        && e.paths.iter().any(|p| relevant(p, filter, &out, &metrics))
+                        && e.paths.iter().any(|p| relevant(p, filter, out, &metrics))
+                        || project_gone(&e.kind, &e.paths, root)
                 })
             }
             Err(errors) => {
-                for e in errors {
-                    eprintln!("warning: watching: {e}");
+                // A project folder gone takes its watches along: not worth
+                // a line per poll while it is away.
+                if !self.lost {
+                    for e in errors {
+                        eprintln!("warning: watching: {e}");
+                    }
                 }
                 false
             }
         }
-    };
-    while !stop.load(Ordering::SeqCst) {
-        let first = match rx.recv_timeout(Duration::from_millis(100)) {
-            Ok(result) => result,
-            Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => break,
-        };
-        // Judged by the filter of the manifest as the last round read it.
-        let mut rebuild = wanted(first, engine.filter());
-        // Whatever arrived meanwhile (a burst, or changes during the last
-        // round) joins this one rebuild.
-        while let Ok(more) = rx.try_recv() {
-            rebuild |= wanted(more, engine.filter());
-        }
-        if rebuild {
-            engine.round(&live)?;
+    }
+
+    /// A round whose failure (an [`Error`]) is shown like the project's
+    /// errors. Then: the manifest gone is the project lost; a project
+    /// folder that is not the one watched is watched anew.
+    fn round(&mut self) {
+        let ran = self.engine.round_or_report(&self.live);
+        // Tried again after 0.5 s, then less and less often (at most 30 s),
+        // for what no event announces (a site folder being copied back).
+        self.retry = (!ran).then(|| {
+            let wait = self
+                .retry
+                .map_or(RETRY_FIRST, |(_, w)| (w * 2).min(RETRY_MAX));
+            (Instant::now() + wait, wait)
+        });
+        let root = self.engine.root();
+        if !root.join(crate::discover::MANIFEST).is_file() {
+            self.lost = true;
+            eprintln!(
+                "waiting for `{}` to come back",
+                root.join(crate::discover::MANIFEST).display()
+            );
+        } else if identity(root) != self.identity {
+            self.rearm();
         }
     }
-    Ok(())
+
+    fn retry_due(&self) -> bool {
+        self.retry.is_some_and(|(at, _)| Instant::now() >= at)
+    }
+
+    /// While the project is lost: when its manifest is back, watch it anew
+    /// and rebuild it all.
+    fn come_back(&mut self) {
+        if self.engine.root().join(crate::discover::MANIFEST).is_file() {
+            self.lost = false;
+            self.rearm();
+        }
+    }
+
+    /// A new watcher for the project folder as it is now, and a round that
+    /// writes every file (the output folder may have come back older).
+    fn rearm(&mut self) {
+        match arm(&self.engine, self.poll, self.debounce, self.tx.clone()) {
+            Ok(watcher) => {
+                self.watcher = watcher;
+                self.identity = identity(self.engine.root());
+            }
+            Err(e) => {
+                // Gone again: tried anew while waiting, said once.
+                if !self.lost {
+                    eprintln!("error: {e}");
+                }
+                self.lost = true;
+                return;
+            }
+        }
+        self.engine.forget_written();
+        self.round();
+    }
 }
 
 fn watch_error(path: &Path, source: notify::Error) -> Error {
@@ -354,6 +497,31 @@ mod tests {
             out,
             Path::new("/p/metrics")
         ));
+    }
+
+    #[test]
+    fn the_project_folder_removed_or_renamed_is_noticed() {
+        let root = Path::new("/p");
+        let remove = EventKind::Remove(notify::event::RemoveKind::Folder);
+        let rename = EventKind::Modify(ModifyKind::Name(notify::event::RenameMode::From));
+        for (kind, path, gone) in [
+            (&remove, "/p", true),
+            (&remove, "/", true),
+            (&rename, "/p", true),
+            (&remove, "/p/services", false),
+            (&remove, "/q", false),
+            (
+                &EventKind::Access(AccessKind::Open(AccessMode::Any)),
+                "/p",
+                false,
+            ),
+        ] {
+            assert_eq!(
+                project_gone(kind, &[PathBuf::from(path)], root),
+                gone,
+                "{kind:?} {path}"
+            );
+        }
     }
 
     #[test]

@@ -18,7 +18,8 @@ use crate::base::{Code, Diagnostic, EntityKind, FileId, Span, Spanned};
 use crate::model::*;
 use reader::{Lowering, Node};
 use values::{
-    count, date, duration, glob, hours, id, keyword, number, positive, reference, text, time_zone,
+    base_url, count, date, duration, glob, hours, id, keyword, number, output_folder, positive,
+    reference, text, time_zone,
 };
 
 /// Lowers one parsed file. `is_manifest` is true for the root `pmo.kdl`, the
@@ -120,8 +121,8 @@ fn pmo(node: Node) -> Option<Pmo> {
             structure: node.field("structure", keyword),
             as_of: node.field("as-of", date),
             site_title: site.as_ref().and_then(|s| s.field("title", text)),
-            base_url: site.as_ref().and_then(|s| s.field("base-url", text)),
-            output: node.field("output", text),
+            base_url: site.as_ref().and_then(|s| s.field("base-url", base_url)),
+            output: node.field("output", output_folder),
             exclude: node.list("exclude", glob),
             lints,
         }

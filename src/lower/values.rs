@@ -365,6 +365,89 @@ pub fn glob(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
     }
 }
 
+/// The site's `base-url`: an absolute path (`/`, `/pmo/`) or an `http` or
+/// `https` URL, holding nothing a URL cannot (blanks, quotes, `<`, `>`,
+/// backslashes), since it is written into the pages' links.
+pub fn base_url(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+    let s = text(cx, entry)?;
+    let Some(why) = base_url_problem(&s.value) else {
+        return Some(s);
+    };
+    invalid(
+        cx,
+        entry,
+        format!("`{}` is not a base URL: {why}", s.value),
+        Some("write an absolute path such as `/` or `/pmo/`, or a URL such as `https://pmo.example.org/`".into()),
+    );
+    None
+}
+
+/// Why a string is not a base URL, if it is not.
+pub fn base_url_problem(url: &str) -> Option<&'static str> {
+    let forbidden = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '"' | '<' | '>' | '\\' | '`' | '{' | '}' | '|' | '^')
+    };
+    if url.chars().any(forbidden) {
+        return Some(
+            "a URL holds no blanks, quotes, `<`, `>`, `\\`, `{`, `}`, `|`, `^` or backticks",
+        );
+    }
+    if url.starts_with("//") {
+        return Some("`//` starts a host name, not a path");
+    }
+    if url.starts_with('/') {
+        return None;
+    }
+    let lower = url.to_ascii_lowercase();
+    let host = ["http://", "https://"]
+        .iter()
+        .find_map(|scheme| lower.strip_prefix(scheme));
+    match host {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => None,
+        Some(_) => Some("the URL names no host"),
+        None => Some("it is neither an absolute path (`/…`) nor an `http` or `https` URL"),
+    }
+}
+
+/// The manifest's `output`: a relative path inside the project, not the
+/// project folder itself. (A folder that holds sources is refused by the
+/// compilation, which sees the files.)
+pub fn output_folder(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+    let s = text(cx, entry)?;
+    let Some(why) = output_problem(&s.value) else {
+        return Some(s);
+    };
+    invalid(
+        cx,
+        entry,
+        format!("`{}` cannot be the output folder: {why}", s.value),
+        Some("name a folder inside the project, such as `site`; `pmoc build --out` may write elsewhere".into()),
+    );
+    None
+}
+
+/// Why a path cannot be the manifest's output folder, if it cannot.
+pub fn output_problem(path: &str) -> Option<&'static str> {
+    let bytes = path.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
+    if path.starts_with(['/', '\\']) || drive || std::path::Path::new(path).is_absolute() {
+        return Some("it is absolute; the output folder is a path relative to the project");
+    }
+    let parts: Vec<&str> = path
+        .split(['/', '\\'])
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.contains(&"..") {
+        return Some("`..` leads outside the project");
+    }
+    if parts.is_empty() {
+        return Some("it is the project folder itself");
+    }
+    None
+}
+
 /// Typed field access: a field is a child node or a property holding a value
 /// of one of the types of `values`.
 impl<'k, 'c> Node<'k, 'c> {
@@ -481,6 +564,59 @@ mod tests {
             "Mon-Fri",
         ] {
             assert!(!valid_hours_part(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn base_urls_are_paths_or_web_addresses() {
+        for good in [
+            "/",
+            "/pmo/",
+            "/pmo",
+            "/a'b&c/",
+            "https://pmo.example.org/",
+            "HTTP://pmo.example.org",
+            "https://pmo.example.org:8443/catalogue/",
+        ] {
+            assert_eq!(base_url_problem(good), None, "{good}");
+        }
+        for bad in [
+            "\"><script>alert(1)</script>",
+            "/\"><script>",
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "pmo/",
+            "",
+            "//evil.example",
+            "https://",
+            "https:///x",
+            "/a b/",
+            "/a\tb",
+            "/a\\b",
+            "ftp://x.example/",
+        ] {
+            assert!(base_url_problem(bad).is_some(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn output_folders_stay_inside_the_project() {
+        for good in ["site", "build/site", "./site", "out/"] {
+            assert_eq!(output_problem(good), None, "{good}");
+        }
+        for bad in [
+            "../x",
+            "/tmp/x",
+            "\\x",
+            "C:\\x",
+            "c:x",
+            "a/../../b",
+            "",
+            ".",
+            "./",
+            "a/..\\..",
+        ] {
+            assert!(output_problem(bad).is_some(), "{bad}");
         }
     }
 }

@@ -2,7 +2,8 @@
 //! `party(id)`, `links(ids, "gate")`, `stage(s)` and the rest. They are plain
 //! Rust over one table of links built per render, escaped once, so the
 //! thousands of links a large catalogue has cost a hash lookup each, not a
-//! template macro call. `root` comes from the page's context.
+//! template macro call. `root` comes from the page's context, escaped. An
+//! id that names nothing is drawn as text, never as a path.
 //!
 //! While a page renders, the links it draws are recorded ([`recording`]):
 //! the page memo keeps them, and a page whose links still read the same
@@ -108,6 +109,14 @@ impl Names {
                 drawn.push((kind, id.to_string()));
             }
         });
+        // An id that names nothing (`allow "unknown-reference"`) is shown as
+        // text: it never becomes a path.
+        let Some(link) = self.get(kind, id) else {
+            out.push_str("<span class=\"unresolved\">");
+            out.push_str(&escape(id));
+            out.push_str("</span>");
+            return;
+        };
         let class = if kind == Expect::Party {
             " class=\"party\""
         } else {
@@ -116,19 +125,11 @@ impl Names {
         out.push_str("<a");
         out.push_str(class);
         out.push_str(" href=\"");
-        out.push_str(&escape(root));
-        match self.get(kind, id) {
-            Some(link) => {
-                out.push_str(&link.href);
-                out.push_str("\">");
-                out.push_str(&link.text);
-            }
-            None => {
-                out.push_str(&escape(&kind.kinds()[0].url(id)));
-                out.push_str("\">");
-                out.push_str(&escape(id));
-            }
-        }
+        // `root` comes escaped from the page's context.
+        out.push_str(root);
+        out.push_str(&link.href);
+        out.push_str("\">");
+        out.push_str(&link.text);
         out.push_str("</a>");
     }
 }

@@ -277,7 +277,7 @@ impl<'a> Renderer<'a> {
         let ctx = context! {
             catalog => self.values.catalog.clone(),
             ix => self.values.ix.clone(),
-            root => Value::from_safe_string(root.to_string()),
+            root => Value::from_safe_string(html::escape(root)),
             nav => spec.nav,
             nav_items => self.nav_items.clone(),
             site_title => self.site_title.clone(),

@@ -49,8 +49,19 @@ pub fn safe_relative(path: &str) -> io::Result<PathBuf> {
     }
 }
 
-/// Refuses to replace a folder that holds something other than a pmoc site.
+/// Refuses to replace anything but a pmoc site, an empty folder or
+/// nothing: a file, or a folder that holds something else.
 pub fn check_replaceable(out: &Path) -> io::Result<()> {
+    match std::fs::metadata(out) {
+        Ok(meta) if !meta.is_dir() => {
+            return Err(io::Error::other(format!(
+                "`{}` is a file, not a folder; refusing to replace it",
+                out.display()
+            )));
+        }
+        Ok(_) => {}
+        Err(_) => return Ok(()),
+    }
     let Ok(mut entries) = std::fs::read_dir(out) else {
         return Ok(());
     };
@@ -174,6 +185,19 @@ mod tests {
             assert!(safe_relative(bad).is_err(), "{bad}");
         }
         assert!(safe_relative("services/risk-log.html").is_ok());
+    }
+
+    #[test]
+    fn a_file_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("notes.txt");
+        std::fs::write(&file, "precious").unwrap();
+        let files = [OutFile::new("index.html", b"x".as_slice())];
+        assert!(replace_atomically(&file, &files).is_err());
+        assert!(update_in_place(&file, &files, &[], true).is_err());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "nothing beside it");
     }
 
     #[test]

@@ -317,14 +317,7 @@ fn trigger_states(evaluation: &Evaluation, trigger: &str) -> Option<Vec<TriggerS
         .map(|o| TriggerState {
             service: o.service.clone(),
             state: o.state,
-            window: o
-                .window
-                .iter()
-                .map(|(p, v)| PeriodValue {
-                    period: p.to_string(),
-                    value: *v,
-                })
-                .collect(),
+            window: PeriodValue::window(&o.window),
             successor: o.successor.clone(),
         })
         .collect();

@@ -453,6 +453,19 @@ pub fn schema() -> String {
     serial::schema_of::<Catalog>()
 }
 
+impl PeriodValue {
+    /// A trigger's window as the outputs list it.
+    pub fn window(window: &[(crate::metrics::PeriodKey, Option<f64>)]) -> Vec<PeriodValue> {
+        window
+            .iter()
+            .map(|(p, v)| PeriodValue {
+                period: p.to_string(),
+                value: *v,
+            })
+            .collect()
+    }
+}
+
 impl Catalog {
     /// Every entity of the catalog with its kind, id and display name (its
     /// name or title, when it has one), list by list, SLAs after services.

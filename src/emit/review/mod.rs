@@ -265,14 +265,7 @@ fn fired_trigger(
         trigger: trigger.id.value.clone(),
         metric: when.map(|w| w.metric.value.clone()).unwrap_or_default(),
         condition: when.map(condition).unwrap_or_default(),
-        window: outcome
-            .window
-            .iter()
-            .map(|(p, v)| PeriodValue {
-                period: p.to_string(),
-                value: *v,
-            })
-            .collect(),
+        window: PeriodValue::window(&outcome.window),
         successor: outcome.successor.clone(),
         action: trigger.action.map(|a| a.value),
         gate_name: gate

@@ -97,11 +97,22 @@ struct FileResult {
     syntax_error: bool,
 }
 
+/// A file's bytes, at most one past [`syntax::MAX_FILE_BYTES`]: a larger
+/// file is refused without being read (or held) whole.
 fn read(found: &Found) -> Result<Vec<u8>, Error> {
-    std::fs::read(&found.path).map_err(|source| Error::Read {
+    use std::io::Read;
+    let error = |source| Error::Read {
         name: found.name.clone(),
         source,
-    })
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(&found.path)
+        .and_then(|f| {
+            f.take(syntax::MAX_FILE_BYTES as u64 + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(error)?;
+    Ok(bytes)
 }
 
 /// Each file's parse and lowering, remembered by its name, position and
@@ -122,6 +133,15 @@ impl Cache {
 }
 
 fn process(id: FileId, found: Found, bytes: Vec<u8>, is_manifest: bool) -> FileResult {
+    if bytes.len() > syntax::MAX_FILE_BYTES {
+        return FileResult {
+            id,
+            file: SourceFile::new(found.name, found.path, "".into()),
+            model: Model::default(),
+            diagnostics: vec![syntax::too_large(id)],
+            syntax_error: true,
+        };
+    }
     let (text, decode_error) = syntax::decode(id, bytes);
     let text: Arc<str> = text.into();
     let file = SourceFile::new(found.name, found.path, text.clone());
@@ -145,11 +165,11 @@ fn process(id: FileId, found: Found, bytes: Vec<u8>, is_manifest: bool) -> FileR
                 syntax_error: false,
             }
         }
-        Err(diagnostics) => FileResult {
+        Err(diagnostic) => FileResult {
             id,
             file,
             model: Model::default(),
-            diagnostics,
+            diagnostics: vec![diagnostic],
             syntax_error: true,
         },
     }
@@ -384,14 +404,17 @@ impl Cache {
     }
 }
 
-/// Parsing recurses: parse on threads with a stack for the deepest nesting
-/// the syntax layer lets through. Built once, shared by every compilation.
+/// The stack of a parsing thread: the KDL 1.0 fallback recurses (within
+/// the syntax layer's bounds), so does lowering (within its schema).
+const PARSER_STACK_BYTES: usize = 64 * 1024 * 1024;
+
+/// Parsing and lowering run on threads with [`PARSER_STACK_BYTES`] of stack. Built once, shared by every compilation.
 fn parse_pool() -> &'static rayon::ThreadPool {
     static POOL: std::sync::OnceLock<rayon::ThreadPool> = std::sync::OnceLock::new();
     POOL.get_or_init(|| {
         rayon::ThreadPoolBuilder::new()
             .thread_name(|i| format!("pmoc-parse-{i}"))
-            .stack_size(syntax::PARSER_STACK_BYTES)
+            .stack_size(PARSER_STACK_BYTES)
             .build()
             .expect("a thread pool")
     })

@@ -11,7 +11,7 @@
 mod reader;
 pub mod values;
 
-use kdl::KdlDocument;
+use crate::syntax::Document;
 
 use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, EntityKind, FileId, Span, Spanned};
@@ -24,12 +24,12 @@ use values::{
 
 /// Lowers one parsed file. `is_manifest` is true for the root `pmo.kdl`, the
 /// one place a `pmo` may stand.
-pub fn lower_file(file: FileId, doc: &KdlDocument, is_manifest: bool) -> (Model, Vec<Diagnostic>) {
+pub fn lower_file(file: FileId, doc: &Document, is_manifest: bool) -> (Model, Vec<Diagnostic>) {
     let cx = Lowering::new(file);
     let mut model = Model::default();
     let mut seen_pmo = false;
-    for kdl in doc.nodes() {
-        let name = kdl.name().value();
+    for kdl in &doc.nodes {
+        let name = kdl.name.value.as_str();
         let node = Node::new(&cx, kdl, format!("`{name}`"));
         // SLAs are declared inside their service, not at the top.
         let kind = EntityKind::top_level().find(|k| k.keyword() == name);
@@ -335,7 +335,7 @@ fn bound(node: &Node) -> Option<Bound> {
     let most = node.prop("at-most");
     let (kind, entry) = match (least, most) {
         (Some(a), Some(b)) => {
-            let (first, later) = if a.span().offset() < b.span().offset() {
+            let (first, later) = if a.span.start < b.span.start {
                 (a, b)
             } else {
                 (b, a)
@@ -511,13 +511,13 @@ fn applies_to(node: &Node) -> Option<AppliesTo> {
     };
     let written = ["stage", "function", "service"]
         .iter()
-        .any(|k| node.kdl.entry(*k).is_some());
+        .any(|k| node.kdl.entry(k).is_some());
     if !written {
         node.missing("stage`, `function` or `service");
         return None;
     }
     let all_valid = ["stage", "function", "service"].iter().all(|k| {
-        node.kdl.entry(*k).is_none()
+        node.kdl.entry(k).is_none()
             || match *k {
                 "stage" => selector.stage.is_some(),
                 "function" => selector.function.is_some(),
@@ -531,7 +531,7 @@ fn applies_to(node: &Node) -> Option<AppliesTo> {
 fn when(node: &Node) -> Option<When> {
     let metric = node.value(reference);
     let mut comparison = None;
-    let mut first: Option<&kdl::KdlEntry> = None;
+    let mut first: Option<&crate::syntax::Entry> = None;
     for word in Comparison::WORDS {
         let Some(entry) = node.prop(word) else {
             continue;
@@ -580,7 +580,7 @@ fn when(node: &Node) -> Option<When> {
 }
 
 /// `within="K of N"`, K and N whole numbers ≥ 1 (K > N is a model rule).
-fn within_window(node: &Node, entry: &kdl::KdlEntry) -> Option<Window> {
+fn within_window(node: &Node, entry: &crate::syntax::Entry) -> Option<Window> {
     let s = text(node.cx, entry)?;
     let parsed = s.value.split_once(" of ").and_then(|(k, n)| {
         let parse = |x: &str| {

@@ -11,8 +11,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use kdl::{KdlEntry, KdlNode, KdlValue};
-use miette::SourceSpan;
+use crate::syntax::{Entry as KdlEntry, Node as KdlNode, Value as KdlValue};
 
 use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, FileId, Span};
@@ -39,26 +38,9 @@ impl Lowering {
         self.diags.into_inner()
     }
 
-    pub fn span(&self, s: SourceSpan) -> Span {
-        Span::new(self.file, s.offset(), s.offset() + s.len())
-    }
-
     /// The value token of an entry, quotes included, annotation excluded.
     pub fn value_span(&self, entry: &KdlEntry) -> Span {
-        let whole = entry.span();
-        let end = whole.offset() + whole.len();
-        let len = entry
-            .format()
-            .map_or(whole.len(), |f| f.value_repr.len().min(whole.len()));
-        Span::new(self.file, end - len, end)
-    }
-
-    /// A node's head: its name through its last entry (section 8).
-    pub fn head_span(&self, node: &KdlNode) -> Span {
-        let name = self.span(node.name().span());
-        node.entries()
-            .last()
-            .map_or(name, |e| name.to(self.span(e.span())))
+        entry.value_span
     }
 }
 
@@ -96,15 +78,15 @@ impl<'k, 'c> Node<'k, 'c> {
     }
 
     pub(super) fn name(&self) -> &'k str {
-        self.kdl.name().value()
+        &self.kdl.name.value
     }
 
     pub(super) fn name_span(&self) -> Span {
-        self.cx.span(self.kdl.name().span())
+        self.kdl.name.span
     }
 
     pub(super) fn head_span(&self) -> Span {
-        self.cx.head_span(self.kdl)
+        self.kdl.head_span()
     }
 
     /// Refers to this node in messages.
@@ -113,7 +95,7 @@ impl<'k, 'c> Node<'k, 'c> {
     }
 
     fn positional(&self) -> impl Iterator<Item = &'k KdlEntry> + use<'k> {
-        self.kdl.entries().iter().filter(|e| e.name().is_none())
+        self.kdl.entries.iter().filter(|e| e.name.is_none())
     }
 
     /// The `i`th argument.
@@ -133,9 +115,9 @@ impl<'k, 'c> Node<'k, 'c> {
         self.props_known.borrow_mut().push(key);
         let mut found = self
             .kdl
-            .entries()
+            .entries
             .iter()
-            .filter(|e| e.name().is_some_and(|n| n.value() == key));
+            .filter(|e| e.name.as_ref().is_some_and(|n| n.value == key));
         let first = found.next()?;
         for later in found {
             self.cx.report(
@@ -154,17 +136,13 @@ impl<'k, 'c> Node<'k, 'c> {
         self.children_known.borrow_mut().push(name);
         self.kdl
             .children()
-            .map(|d| d.nodes())
-            .unwrap_or_default()
             .iter()
-            .filter(move |n| n.name().value() == name)
+            .filter(move |n| n.name.value == name)
     }
 
     /// Whether a child of this name is written (read or not).
     pub(super) fn has_child(&self, name: &str) -> bool {
-        self.kdl
-            .children()
-            .is_some_and(|d| d.nodes().iter().any(|n| n.name().value() == name))
+        self.kdl.children().iter().any(|n| n.name.value == name)
     }
 
     /// A single-valued child field; a repeated one is `duplicate-field`.
@@ -175,10 +153,10 @@ impl<'k, 'c> Node<'k, 'c> {
             self.cx.report(
                 Diagnostic::new(
                     Code::DuplicateField,
-                    self.cx.span(later.name().span()),
+                    later.name.span,
                     format!("{} gives `{name}` twice", self.what),
                 )
-                .label(self.cx.span(first.name().span()), "first given here"),
+                .label(first.name.span, "first given here"),
             );
         }
         Some(Node::new(self.cx, first, format!("`{name}`")))
@@ -211,16 +189,16 @@ impl<'k, 'c> Node<'k, 'c> {
     fn report_unread(&self) {
         let cx = self.cx;
         let props = self.props_known.borrow();
-        for entry in self.kdl.entries() {
-            match entry.name() {
-                Some(key) if !props.contains(&key.value()) && !props.contains(&ANY) => {
+        for entry in &self.kdl.entries {
+            match &entry.name {
+                Some(key) if !props.contains(&key.value.as_str()) && !props.contains(&ANY) => {
                     cx.report(
                         Diagnostic::new(
                             Code::UnknownProperty,
-                            cx.span(key.span()),
-                            format!("{} takes no property `{}`", self.what, key.value()),
+                            key.span,
+                            format!("{} takes no property `{}`", self.what, key.value),
                         )
-                        .maybe_help(did_you_mean(key.value(), props.iter().copied())),
+                        .maybe_help(did_you_mean(&key.value, props.iter().copied())),
                     );
                 }
                 _ => {}
@@ -237,8 +215,8 @@ impl<'k, 'c> Node<'k, 'c> {
         if known.contains(&ANY) {
             return;
         }
-        for child in self.kdl.children().map(|d| d.nodes()).unwrap_or_default() {
-            let name = child.name().value();
+        for child in self.kdl.children() {
+            let name = child.name.value.as_str();
             if !known.contains(&name) {
                 let message = if known.is_empty() {
                     format!(
@@ -249,7 +227,7 @@ impl<'k, 'c> Node<'k, 'c> {
                     format!("`{name}` does not belong in {}", self.what)
                 };
                 cx.report(
-                    Diagnostic::new(Code::UnknownNode, cx.span(child.name().span()), message)
+                    Diagnostic::new(Code::UnknownNode, child.name.span, message)
                         .maybe_help(did_you_mean(name, known.iter().copied())),
                 );
             }

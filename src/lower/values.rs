@@ -2,8 +2,8 @@
 //! `wrong-type`, `invalid-value` or `invalid-id` at the value's span, and
 //! returns the typed value with that span.
 
+use crate::syntax::{Entry as KdlEntry, Value as KdlValue};
 use jiff::civil::Date;
-use kdl::{KdlEntry, KdlValue};
 
 use super::reader::{Lowering, Node, type_name};
 use crate::base::diag::did_you_mean;
@@ -17,7 +17,7 @@ fn wrong_type(cx: &Lowering, entry: &KdlEntry, expected: &str) {
     cx.report(Diagnostic::new(
         Code::WrongType,
         cx.value_span(entry),
-        format!("expected {expected}, found {}", type_name(entry.value())),
+        format!("expected {expected}, found {}", type_name(&entry.value)),
     ));
 }
 
@@ -27,8 +27,8 @@ fn invalid(cx: &Lowering, entry: &KdlEntry, message: String, help: Option<String
 
 /// Any string.
 pub fn text(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
-    match entry.value() {
-        KdlValue::String(s) => Some(Spanned::new(s.clone(), cx.value_span(entry))),
+    match &entry.value {
+        KdlValue::String(s) => Some(Spanned::new(s.to_string(), cx.value_span(entry))),
         _ => {
             wrong_type(cx, entry, "a string");
             None
@@ -239,7 +239,7 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 
 /// Any number.
 pub fn number(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<f64>> {
-    let value = match entry.value() {
+    let value = match &entry.value {
         KdlValue::Integer(i) => *i as f64,
         KdlValue::Float(f) if f.is_finite() => *f,
         KdlValue::Float(_) => {
@@ -255,7 +255,7 @@ pub fn number(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<f64>> {
 }
 
 fn integer_at_least(cx: &Lowering, entry: &KdlEntry, min: i128) -> Option<Spanned<u64>> {
-    match entry.value() {
+    match &entry.value {
         KdlValue::Integer(i) if *i >= min && *i <= u64::MAX as i128 => {
             Some(Spanned::new(*i as u64, cx.value_span(entry)))
         }

@@ -1,0 +1,230 @@
+//! The KDL 2.0 reader: `just-kdl`'s stream of events (node, entry, children,
+//! end; a stack, never recursion) built into a [`Document`] whose names and
+//! values keep their exact spans.
+//!
+//! The events carry the range of a whole node head or entry; where a name or
+//! value is not the whole range (a property's key and value, an annotated
+//! value), the range is lexed again to find the token itself.
+
+use std::ops::Range;
+
+use just_kdl::dom::number::{Base, Description};
+use just_kdl::dom::{Event, Number};
+use just_kdl::lexer::{Lexer, Token};
+use just_kdl::reader::{Reader, ReaderError};
+
+use super::{Document, Entry, MAX_DEPTH, Name, Node, Value};
+use crate::base::{FileId, Span};
+
+/// Why a file did not read, where, and the children blocks seen until then.
+#[derive(Debug)]
+pub(super) struct Failure {
+    pub error: Slip,
+    pub range: Range<usize>,
+    /// The offsets of the `{` still open at the error, outermost first.
+    pub open: Vec<usize>,
+    /// Every block closed before the error: the `{` and `}` offsets.
+    pub closed: Vec<(usize, usize)>,
+}
+
+/// The reader's error, or the depth bound.
+#[derive(Debug)]
+pub(super) enum Slip {
+    Reader(ReaderError),
+    TooDeep,
+}
+
+/// A node being read, and the offset of its `{` once its block opens.
+struct Open {
+    node: Node,
+    brace: Option<usize>,
+}
+
+struct Builder<'t> {
+    file: FileId,
+    text: &'t str,
+    top: Vec<Node>,
+    stack: Vec<Open>,
+    depth: usize,
+    closed: Vec<(usize, usize)>,
+}
+
+/// Reads a whole file as KDL 2.0.
+pub(super) fn read(file: FileId, text: &str) -> Result<Document, Failure> {
+    let mut b = Builder {
+        file,
+        text,
+        top: Vec::new(),
+        stack: Vec::new(),
+        depth: 0,
+        closed: Vec::new(),
+    };
+    for event in Reader::new(text.as_bytes()) {
+        let step = match event {
+            Ok((event, range)) => b.event(event, range),
+            Err((error, range)) => Err((Slip::Reader(error), range)),
+        };
+        if let Err((error, range)) = step {
+            return Err(b.fail(error, range));
+        }
+    }
+    Ok(Document { nodes: b.top })
+}
+
+impl Builder<'_> {
+    fn span(&self, range: Range<usize>) -> Span {
+        Span::new(self.file, range.start, range.end)
+    }
+
+    fn event(&mut self, event: Event, range: Range<usize>) -> Result<(), (Slip, Range<usize>)> {
+        match event {
+            Event::Node { r#type, name } => {
+                let at = if r#type.is_some() {
+                    last_token(self.text, range, |t| matches!(t, Token::String(_)))
+                } else {
+                    range
+                };
+                self.stack.push(Open {
+                    node: Node {
+                        name: Name {
+                            value: name,
+                            span: self.span(at),
+                        },
+                        entries: Vec::new(),
+                        children: None,
+                    },
+                    brace: None,
+                });
+            }
+            Event::Entry(entry) => {
+                let entry = self.entry(entry, range);
+                if let Some(open) = self.stack.last_mut() {
+                    open.node.entries.push(entry);
+                }
+            }
+            Event::Children => {
+                let brace = range.end.saturating_sub(1);
+                if self.depth == MAX_DEPTH {
+                    return Err((Slip::TooDeep, brace..range.end));
+                }
+                self.depth += 1;
+                if let Some(open) = self.stack.last_mut() {
+                    open.node.children = Some(Vec::new());
+                    open.brace = Some(brace);
+                }
+            }
+            Event::End => self.end(range.start),
+        }
+        Ok(())
+    }
+
+    /// A node ends (at its `}` when it has a block): it joins its parent.
+    fn end(&mut self, at: usize) {
+        let Some(open) = self.stack.pop() else { return };
+        if let Some(brace) = open.brace {
+            self.depth -= 1;
+            self.closed.push((brace, at));
+        }
+        let siblings = match self.stack.last_mut() {
+            Some(parent) => parent.node.children.get_or_insert_default(),
+            None => &mut self.top,
+        };
+        siblings.push(open.node);
+    }
+
+    fn entry(&self, entry: just_kdl::dom::Entry, range: Range<usize>) -> Entry {
+        let is_value = |t: &Token| {
+            matches!(
+                t,
+                Token::String(_) | Token::Number(_) | Token::Bool(_) | Token::Null
+            )
+        };
+        let value_span = if entry.name.is_some() || entry.r#type.is_some() {
+            self.span(last_token(self.text, range.clone(), is_value))
+        } else {
+            self.span(range.clone())
+        };
+        let name = entry.name.map(|key| Name {
+            value: key,
+            span: self.span(first_token(self.text, range.clone())),
+        });
+        Entry {
+            name,
+            value: value(entry.value),
+            span: self.span(range),
+            value_span,
+        }
+    }
+
+    fn fail(self, error: Slip, range: Range<usize>) -> Failure {
+        Failure {
+            error,
+            range,
+            open: self.stack.iter().filter_map(|o| o.brace).collect(),
+            closed: self.closed,
+        }
+    }
+}
+
+/// The tokens of a range already read (so it lexes without error), with
+/// their ranges in the file.
+fn tokens(text: &str, range: Range<usize>) -> impl Iterator<Item = (Token, Range<usize>)> + '_ {
+    let base = range.start;
+    let mut lexer = Lexer::new(&text.as_bytes()[range]);
+    std::iter::from_fn(move || {
+        let (token, start) = lexer.next_token(false);
+        let end = lexer.current_position();
+        match token {
+            Ok(Token::Eof) | Err(_) => None,
+            Ok(token) => Some((token, base + start..base + end)),
+        }
+    })
+}
+
+/// The first token's range (a property's key).
+fn first_token(text: &str, range: Range<usize>) -> Range<usize> {
+    let fallback = range.clone();
+    tokens(text, range).next().map_or(fallback, |(_, r)| r)
+}
+
+/// The last token of a kind (an entry's value, an annotated node's name).
+fn last_token(text: &str, range: Range<usize>, kind: impl Fn(&Token) -> bool) -> Range<usize> {
+    let fallback = range.clone();
+    tokens(text, range)
+        .filter(|(t, _)| kind(t))
+        .last()
+        .map_or(fallback, |(_, r)| r)
+}
+
+fn value(value: just_kdl::dom::Value) -> Value {
+    use just_kdl::dom::Value as V;
+    match value {
+        V::String(s) => Value::String(s),
+        V::Number(n) => number(&n),
+        V::Bool(b) => Value::Bool(b),
+        V::Null => Value::Null,
+    }
+}
+
+/// An integer that fits `i128`, else the nearest float (as KDL leaves the
+/// range of numbers to the application).
+fn number(n: &Number) -> Value {
+    match n.describe() {
+        Description::Integer { base, text } => {
+            let radix = match base {
+                Base::Decimal => 10,
+                Base::Hexadecimal => 16,
+                Base::Octal => 8,
+                Base::Binary => 2,
+            };
+            i128::from_str_radix(text, radix)
+                .map_or_else(|_| Value::Float(float(n)), Value::Integer)
+        }
+        Description::Float { text } => Value::Float(text.parse().unwrap_or(f64::NAN)),
+        Description::Special { .. } => Value::Float(float(n)),
+    }
+}
+
+fn float(n: &Number) -> f64 {
+    n.coerce_to_f64()
+}

@@ -228,3 +228,31 @@ fn number(n: &Number) -> Value {
 fn float(n: &Number) -> f64 {
     n.coerce_to_f64()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Value, parse_v2};
+    use crate::base::FileId;
+
+    /// Numbers and escaped characters are built character by character
+    /// (the profile note in Cargo.toml says why this is worth a test).
+    #[test]
+    fn digits_and_escapes_survive() {
+        let doc = parse_v2(FileId(0), "a 12 -3.5 0x1f 1_000 \"x\\ty\\u{e9}\"\n").unwrap();
+        let values: Vec<_> = doc.nodes[0]
+            .entries
+            .iter()
+            .map(|e| e.value.clone())
+            .collect();
+        assert_eq!(
+            values,
+            [
+                Value::Integer(12),
+                Value::Float(-3.5),
+                Value::Integer(31),
+                Value::Integer(1000),
+                Value::String("x\ty\u{e9}".into()),
+            ]
+        );
+    }
+}

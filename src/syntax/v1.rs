@@ -11,12 +11,14 @@ use kdl::{KdlDocument, KdlEntry, KdlNode, KdlValue};
 use super::{Document, Entry, MAX_DEPTH, Name, Node, Value};
 use crate::base::{FileId, Span};
 
-/// The largest file tried as KDL 1.0 (the parser reads about 1.5 MB/s).
+/// The largest file tried as KDL 1.0: the parser reads a 256 KiB catalogue
+/// file in about 0.3 s (release build, measured).
 pub(super) const V1_MAX_BYTES: usize = 256 * 1024;
 
-/// The most `/-` a file tried as KDL 1.0 may hold (their cost grows faster
-/// than their number).
-pub(super) const V1_MAX_SLASHDASH: usize = 256;
+/// The most `/-` a file tried as KDL 1.0 may hold: the parser's time
+/// doubles with each level of `/-` blocks nested in `/-` blocks (16 levels:
+/// 1.2 s; 20 levels: 20 s), and 8 cost under 4 ms.
+pub(super) const V1_MAX_SLASHDASH: usize = 8;
 
 /// The file as KDL 1.0, when it fits the bounds and parses.
 pub(super) fn parse(file: FileId, text: &str) -> Option<Document> {

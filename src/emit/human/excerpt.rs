@@ -93,8 +93,14 @@ impl Excerpt {
         let translated = spans
             .iter()
             .map(|r| {
-                let start = excerpt.map_start(r.start);
-                let end = excerpt.map_end(r.end).max(start);
+                let mut start = excerpt.map_start(r.start);
+                let mut end = excerpt.map_end(r.end).max(start);
+                if start == excerpt.text.len() && excerpt.text.ends_with('\n') {
+                    // miette draws no line after the last break: a span at
+                    // the very end is marked at the end of the last line.
+                    start -= 1;
+                    end = start;
+                }
                 let at = file.line_col(r.start);
                 excerpt.starts.push((start, at.line - 1, at.column - 1));
                 SourceSpan::new(start.into(), end - start)

@@ -15,7 +15,7 @@ use std::ops::Range;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use super::Location;
-use crate::base::{Diagnostic, Severity, SourceMap, Span};
+use crate::base::{Diagnostic, FileId, Severity, SourceMap};
 use excerpt::{CONTEXT_LINES, Excerpt, folded};
 use visible::visible;
 
@@ -84,8 +84,8 @@ struct Label {
 /// The excerpt of one file showing `labels`, and the labels in it. A label
 /// over many lines is shown as its first and last line, its message on the
 /// last.
-fn excerpt(sources: &SourceMap, file: Span, labels: Vec<Label>) -> (Excerpt, Vec<LabeledSpan>) {
-    let file = sources.get(file.file);
+fn excerpt(sources: &SourceMap, file: FileId, labels: Vec<Label>) -> (Excerpt, Vec<LabeledSpan>) {
+    let file = sources.get(file);
     let mut parts = Vec::new();
     for label in labels {
         let folded = folded(file, label.range);
@@ -128,7 +128,7 @@ fn report(d: &Diagnostic, sources: &SourceMap) -> Report {
         if label.span.file == d.span.file {
             labels.push(this);
         } else {
-            let (source, labels) = excerpt(sources, label.span, vec![this]);
+            let (source, labels) = excerpt(sources, label.span.file, vec![this]);
             related.push(Report {
                 message: visible(&label.message).into_owned(),
                 code: "",
@@ -140,7 +140,7 @@ fn report(d: &Diagnostic, sources: &SourceMap) -> Report {
             });
         }
     }
-    let (source, labels) = excerpt(sources, d.span, labels);
+    let (source, labels) = excerpt(sources, d.span.file, labels);
     Report {
         message: visible(&d.message).into_owned(),
         code: d.code.as_str(),
@@ -196,7 +196,7 @@ pub fn render_short(diags: &[Diagnostic], sources: &SourceMap) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::base::{Code, FileId, SourceFile};
+    use crate::base::{Code, SourceFile, Span};
 
     /// One file, one diagnostic at the first occurrence of `at` (labelled at
     /// the first of `label`, if given), rendered without colour.
@@ -311,12 +311,61 @@ mod tests {
     }
 
     #[test]
+    fn labels_far_apart_get_a_snippet_each_numbered_truly() {
+        let text = format!("one\r{}two\r\nend\n", "x\r".repeat(500));
+        let out = rendered(&text, "two", Some("one"));
+        assert!(
+            out.contains("[a.kdl:1:1]") && out.contains("[a.kdl:502:1]"),
+            "{out}"
+        );
+        assert!(out.contains(" 501 │ x\n 502 │ two\n"), "{out}");
+        assert!(out.contains(" 503 │ end\n"), "{out}");
+        assert!(out.lines().count() < 20, "{out}");
+    }
+
+    #[test]
+    fn a_label_in_another_file_is_shown_the_same_way() {
+        let mut sources = SourceMap::default();
+        let a = sources.add(SourceFile::new("a.kdl".into(), "a".into(), "x 1\n".into()));
+        let text = format!("// \x1b[2J\r{} y 2\r", "z".repeat(10_000));
+        let b = sources.add(SourceFile::new("b\x07.kdl".into(), "b".into(), text.into()));
+        let d = Diagnostic::new(Code::KdlSyntax, Span::new(a, 0, 1), "here")
+            .label(Span::new(b, 10_009, 10_010), "and \x1b there");
+        let out = render(&[d], &sources, false);
+        assert!(!out.contains('\x1b') && !out.contains('\x07'), "{out}");
+        assert!(
+            out.contains("[b␇.kdl:2:10002]") && out.contains("and ␛ there"),
+            "{out}"
+        );
+        assert!(out.contains(" 1 │ // ␛[2J\n 2 │ …zzz"), "{out}");
+        assert!(out.len() < 2000, "{out}");
+    }
+
+    #[test]
+    fn a_label_at_the_end_after_a_break_is_still_marked() {
+        for text in ["a\nservice {\n", "a\rservice {\r", "service {\r\n"] {
+            let mut sources = SourceMap::default();
+            let file = sources.add(SourceFile::new("a.kdl".into(), "a".into(), text.into()));
+            let end = text.len();
+            let d = Diagnostic::new(Code::KdlSyntax, Span::new(file, end, end), "eof")
+                .label(Span::new(file, end, end), "here");
+            let out = render(&[d], &sources, false);
+            let line = text.matches(['\r', '\n']).count() - text.matches("\r\n").count() + 1;
+            assert!(out.contains(&format!("[a.kdl:{line}:1]")), "{out}");
+            assert!(
+                out.contains("service {\n") && out.contains("╰── here"),
+                "{out}"
+            );
+        }
+    }
+
+    #[test]
     fn short_output_shows_controls() {
         let mut sources = SourceMap::default();
         let file = sources.add(SourceFile::new("a\x1b.kdl".into(), "a".into(), "x".into()));
         let d = Diagnostic::new(
             Code::KdlSyntax,
-            Span::new(FileId(file.0), 0, 1),
+            Span::new(file, 0, 1),
             "bad \x1b]0;t\x07\r\nx",
         );
         let out = render_short(&[d], &sources);

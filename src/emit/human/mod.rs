@@ -359,6 +359,64 @@ mod tests {
         }
     }
 
+    /// Random texts of awkward pieces and random spans: rendering never
+    /// panics, shows no hidden character, stays small, and its header is the
+    /// line index's position.
+    #[test]
+    fn random_texts_and_spans_render_safely() {
+        const PIECES: [&str; 12] = [
+            "a", "é", "😀", "\t", "\n", "\r", "\r\n", "\x1b[1m", "\u{85}", "\u{202e}", " nme=1 ",
+            "",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..400 {
+            let mut text = String::new();
+            for _ in 0..next(60) {
+                let piece = PIECES[next(PIECES.len())];
+                let times = if next(8) == 0 { 1 + next(400) } else { 1 };
+                text.push_str(&piece.repeat(times));
+            }
+            let mut sources = SourceMap::default();
+            let file = sources.add(SourceFile::new(
+                "a.kdl".into(),
+                "a".into(),
+                text.as_str().into(),
+            ));
+            let mut span = || {
+                let (a, b) = (next(text.len() + 2), next(text.len() + 2));
+                Span::new(file, a.min(b), a.max(b))
+            };
+            let primary = span();
+            let mut d = Diagnostic::new(Code::KdlSyntax, primary, "m");
+            let first = render(std::slice::from_ref(&d), &sources, false);
+            d = d.label(span(), "l").label(span(), "k");
+            let both = render(std::slice::from_ref(&d), &sources, false);
+            let coloured = render(&[d], &sources, true);
+            for out in [&first, &both, &coloured] {
+                assert!(
+                    !out.chars().any(|c| visible::hidden(c) && c != '\x1b'),
+                    "{text:?}: {out}"
+                );
+                assert!(out.len() < 20_000, "{text:?}: {} bytes", out.len());
+            }
+            assert!(
+                !first.contains('\x1b') && !both.contains('\x1b'),
+                "{text:?}: {both}"
+            );
+            let at = sources.get(file).line_col(primary.start as usize);
+            assert!(
+                first.contains(&format!("[a.kdl:{}:{}]", at.line, at.column)),
+                "{text:?} {primary:?}: {first}"
+            );
+        }
+    }
+
     #[test]
     fn short_output_shows_controls() {
         let mut sources = SourceMap::default();

@@ -412,3 +412,87 @@ fn odd_file_names_and_markup_in_machine_readable_outputs() {
         "{table}"
     );
 }
+
+/// Human output never sends the project's control characters to the
+/// terminal, never prints a long line whole, and numbers lines as every other
+/// output does (lone CR included) with the caret under the labelled text.
+#[test]
+fn human_output_is_safe_and_bounded() {
+    let long = format!(
+        "person \"a\" name=\"A\" /* {} */ person \"b\" nme=\"B\"\n",
+        "x".repeat(200_000)
+    );
+    let dir = common::project_of(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "controls.kdl",
+            "// \x1b[31m red \x07 bell \u{9b}2J \u{202e}\nperson \"c\" nme=\"C\x1b[2J\"\n",
+        ),
+        ("long.kdl", &long),
+        (
+            "cr.kdl",
+            "// one\r// two\rperson \"d\" nme=\"D\"\r// four\r",
+        ),
+        (
+            "accents.kdl",
+            "// ünïcödé 😀\nperson \"é😀\" name=\"É\" naem=\"😀\"\n",
+        ),
+    ]);
+    let root = dir.path().to_str().unwrap();
+    let human = stderr(&pmoc(&["check", root]));
+    let short = stderr(&pmoc(&["check", root, "--format", "short"]));
+    for out in [&human, &short] {
+        for raw in ['\x1b', '\x07', '\u{9b}', '\u{202e}'] {
+            assert!(!out.contains(raw), "{raw:?} reaches the terminal:\n{out}");
+        }
+    }
+    assert!(
+        human.contains("// ␛[31m red ␇ bell \\u{9b}2J \\u{202e}"),
+        "{human}"
+    );
+    assert!(human.len() < 8_000, "{} bytes of output", human.len());
+
+    // The 200 KB line: a window around the label, the caret under `nme`.
+    let snippet = |header: &str| {
+        let at = human
+            .find(header)
+            .unwrap_or_else(|| panic!("{header} in\n{human}"));
+        human[at..].lines().take(4).collect::<Vec<_>>().join("\n")
+    };
+    let long_snippet = snippet("[long.kdl:1:200039]");
+    let lines: Vec<&str> = long_snippet.lines().collect();
+    assert!(lines[1].starts_with(" 1 │ …xxx") && lines[1].ends_with("person \"b\" nme=\"B\""));
+    assert_eq!(underlined(lines[1], lines[2]), "nme", "{long_snippet}");
+
+    // Lone CR endings: the true line in the header and the gutter.
+    let cr_snippet = snippet("[cr.kdl:3:12]");
+    assert!(
+        cr_snippet.contains(" 2 │ // two\n 3 │ person \"d\" nme=\"D\"\n"),
+        "{cr_snippet}"
+    );
+    assert!(
+        short.contains("cr.kdl:3:12: error[unknown-property]"),
+        "{short}"
+    );
+
+    // Accents and emoji before the label: the header counts characters and
+    // the caret sits under `naem` (an emoji is two columns wide).
+    let accents = snippet("[accents.kdl:2:22]");
+    let lines: Vec<&str> = accents.lines().collect();
+    assert_eq!(underlined(lines[2], lines[3]), "naem", "{accents}");
+}
+
+/// The text of a snippet's line above its underline, by terminal columns
+/// (`😀` is two wide, every other character of these tests one).
+fn underlined(line: &str, underline: &str) -> String {
+    let from = underline.chars().position(|c| c == '─').unwrap();
+    let width = underline.chars().filter(|&c| c == '─' || c == '┬').count();
+    let mut column = 0;
+    line.chars()
+        .filter(|&c| {
+            let here = column;
+            column += if c == '😀' { 2 } else { 1 };
+            (from..from + width).contains(&here)
+        })
+        .collect()
+}

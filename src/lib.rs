@@ -26,6 +26,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod compile;
+pub mod diff;
 pub mod discover;
 pub mod emit;
 pub mod engine;
@@ -50,6 +51,8 @@ pub fn run() -> ExitCode {
         cli::Command::Watch(args) => commands::watch::run(args),
         cli::Command::Serve(args) => commands::serve::run(args),
         cli::Command::Review(args) => commands::review::run(args),
+        cli::Command::Diff(args) => commands::diff::run(args),
+        cli::Command::Init(args) => commands::init::run(args),
         cli::Command::Schema => {
             print!("{}", emit::catalog::schema());
             ExitCode::SUCCESS

@@ -132,4 +132,3 @@ fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
         .open(path)?
         .write_all(text.as_bytes())
 }
-

@@ -97,7 +97,8 @@ pub enum Entity {
     Trigger,
 }
 
-/// What kind of change; [`ChangeKind::weakens`] says which weaken a promise.
+/// What kind of change. Whether a kind weakens a promise is fixed by the
+/// kind (`weakens`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChangeKind {

@@ -14,6 +14,9 @@
 //!    for `build` or round after round for `watch` and `serve` (with the file
 //!    watcher and the dev server), keeping what the next round can reuse.
 //!
+//! Beside the engine, [`diff`] compares two catalogs for the reviewer of a
+//! change (`pmoc diff`).
+//!
 //! [`compile`] runs steps 1–4 once; the [`commands`] turn the command line
 //! into calls to `compile` and the engine, and print.
 //! Diagnostics are plain data ([`base::Diagnostic`]) until `emit` prints them;

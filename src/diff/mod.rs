@@ -3,7 +3,7 @@
 //! (a project folder compiled and built into its [`Catalog`], a
 //! `catalog.json` read, or a project at a git revision: [`side`], [`git`]),
 //! read through one view of the catalog's JSON shape ([`view`]); the
-//! comparison ([`changes`], [`trigger`]) matches entities by id and lists
+//! comparison ([`changes`], with `trigger`) matches entities by id and lists
 //! each [`Change`] with whether it weakens a promise; [`text`] and
 //! [`markdown`] render it, [`shape::to_json`] prints it for tools (valid
 //! against `schemas/diff.schema.json`).

@@ -12,7 +12,8 @@ use crate::emit::catalog;
 
 /// A side read: what it was read from, and its catalog.
 pub struct Side {
-    /// The path as given, or `REF:PATH` for a revision.
+    /// The path as given; for a revision, REF (or `REF:FOLDER` for a
+    /// project in a folder of the repository).
     pub source: String,
     pub catalog: CatalogView,
 }
@@ -72,7 +73,11 @@ pub fn at_revision(path: &Path, reference: &str) -> Result<Side, SideError> {
     let root = discover::find_root(path).map_err(|e| SideError::Unreadable(e.to_string()))?;
     let (dir, prefix) = super::git::checkout(&root, reference).map_err(SideError::Unreadable)?;
     let folder = prefix.trim_end_matches('/');
-    let source = format!("{reference}:{folder}");
+    let source = if folder.is_empty() {
+        reference.to_string()
+    } else {
+        format!("{reference}:{folder}")
+    };
     if !dir.path().join(discover::MANIFEST).is_file() {
         let at = if folder.is_empty() {
             discover::MANIFEST.to_string()

@@ -31,7 +31,7 @@ pub enum Command {
     /// What changed between two catalogues, for the reviewer of a change:
     /// the changes that weaken a promise are flagged.
     Diff(DiffArgs),
-    /// Write a starter catalogue (with a CI workflow) into a new folder.
+    /// Write a starter catalogue (with a CI workflow) into a folder that has none.
     Init(InitArgs),
     /// Print the JSON Schema of catalog.json.
     Schema,
@@ -153,8 +153,9 @@ pub enum ReviewFormat {
     override_usage = "pmoc diff OLD NEW [OPTIONS]\n       pmoc diff --git REF [PATH] [OPTIONS]"
 )]
 pub struct DiffArgs {
-    /// OLD and NEW: project folders (or files inside them) or catalog.json
-    /// files. With `--git`, the one PATH of the project (default `.`).
+    /// OLD and NEW: project folders (or files inside them), catalog.json
+    /// files or site folders pmoc wrote. With `--git`, the one PATH of the
+    /// project (default `.`).
     #[arg(value_name = "PATHS", num_args = 0..=2)]
     pub paths: Vec<PathBuf>,
     /// Compare the project in the working tree with its state at this git

@@ -627,6 +627,10 @@ fn catalog_files_and_project_folders_compare_alike() {
     // A folder against a file.
     let mixed = diff_json(old.path(), &catalogs[1]);
     assert_eq!(mixed["changes"], from_folders["changes"]);
+    // Site folders pmoc wrote: their catalog.json is read (not the project
+    // around them).
+    let sites = diff_json(&built.path().join("old"), &built.path().join("new"));
+    assert_eq!(sites["changes"], from_folders["changes"]);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use super::view::CatalogView;
 use crate::compile::{self, Options};
 use crate::discover;
 use crate::emit::catalog;
+use crate::emit::site::write::MARKER;
 
 /// A side read: what it was read from, and its catalog.
 pub struct Side {
@@ -40,20 +41,33 @@ impl std::fmt::Display for SideError {
     }
 }
 
-/// Reads a side: a `.json` file is a catalog, anything else a project.
+/// Reads a side: a `.json` file is a catalog, and so is the
+/// `catalog.json` of a site folder that pmoc wrote; anything else is a
+/// project.
 pub fn read(path: &Path) -> Result<Side, SideError> {
     let source = path.display().to_string();
     let is_json = path.is_file() && path.extension().is_some_and(|e| e == "json");
+    let site = path.join(MARKER).is_file() && path.join(CATALOG).is_file();
     let catalog = if is_json {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| SideError::Unreadable(format!("cannot read `{source}`: {e}")))?;
-        CatalogView::from_json(&text)
-            .map_err(|e| SideError::Unreadable(format!("`{source}` is {e}")))?
+        catalog_file(path)?
+    } else if site {
+        catalog_file(&path.join(CATALOG))?
     } else {
         project(path)?
     };
     Ok(Side { source, catalog })
 }
+
+/// Reads a `catalog.json`.
+fn catalog_file(path: &Path) -> Result<CatalogView, SideError> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SideError::Unreadable(format!("cannot read `{name}`: {e}")))?;
+    CatalogView::from_json(&text).map_err(|e| SideError::Unreadable(format!("`{name}` is {e}")))
+}
+
+/// The catalog's file name in a site.
+const CATALOG: &str = "catalog.json";
 
 /// Compiles the project at `path` (searched upward) to its catalog.
 fn project(path: &Path) -> Result<CatalogView, SideError> {

@@ -22,8 +22,8 @@ pub struct Diff {
     pub old: SideInfo,
     pub new: SideInfo,
     pub summary: Summary,
-    /// Services first, then customer groups, gates and triggers; each
-    /// sorted by id.
+    /// Services (each followed by the changes of its SLAs), then customer
+    /// groups, gates and triggers; each sorted by id.
     pub changes: Vec<Change>,
 }
 

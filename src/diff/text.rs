@@ -32,6 +32,7 @@ pub(super) fn summary_line(diff: &Diff) -> String {
     match (s.changes, s.weakening) {
         (0, _) => "No change to services, SLAs, mandates, gates or triggers.".into(),
         (n, 0) => format!("{n} change{}; none weakens a promise.", plural(n)),
+        (1, 1) => "1 change; it weakens a promise.".into(),
         (n, w) => format!(
             "{n} change{}; {w} weaken{} a promise.",
             plural(n),

@@ -103,19 +103,16 @@ fn window(out: &mut Vec<Change>, id: &str, b: &ConditionView, a: &ConditionView)
         return;
     };
     let n = |v: u64| Some(Scalar::Number(v as f64));
+    let window = format!("window `{}` → `{}`", form(b), form(a));
     if fb && fa {
         if kb != ka {
-            let what = format!("`for` {kb} → {ka} periods");
-            out.push(harder_or_easier(id, "for", ka > kb, what, n(kb), n(ka)));
+            out.push(harder_or_easier(id, "for", ka > kb, window, n(kb), n(ka)));
         }
         return;
     }
+    let moved = |v: u64, w: u64| if w > v { "raised" } else { "lowered" };
     if kb != ka {
-        let what = format!(
-            "K of its window {kb} → {ka} (`{}` → `{}`)",
-            form(b),
-            form(a)
-        );
+        let what = format!("{window}: K {}", moved(kb, ka));
         out.push(harder_or_easier(
             id,
             "within-k",
@@ -126,11 +123,7 @@ fn window(out: &mut Vec<Change>, id: &str, b: &ConditionView, a: &ConditionView)
         ));
     }
     if nb != na {
-        let what = format!(
-            "N of its window {nb} → {na} (`{}` → `{}`)",
-            form(b),
-            form(a)
-        );
+        let what = format!("{window}: N {}", moved(nb, na));
         out.push(harder_or_easier(
             id,
             "within-n",

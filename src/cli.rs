@@ -28,6 +28,11 @@ pub enum Command {
     /// The operations review for the portfolio board: SLA attainment,
     /// adoption, fired triggers, and the agenda of what is due.
     Review(ReviewArgs),
+    /// What changed between two catalogues, for the reviewer of a change:
+    /// the changes that weaken a promise are flagged.
+    Diff(DiffArgs),
+    /// Write a starter catalogue (with a CI workflow) into a folder that has none.
+    Init(InitArgs),
     /// Print the JSON Schema of catalog.json.
     Schema,
     /// Explain a rule code: what it means, why it matters, a wrong and a right example.
@@ -141,4 +146,44 @@ pub enum ReviewFormat {
     Markdown,
     /// One JSON document (schemas/review.schema.json).
     Json,
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    override_usage = "pmoc diff OLD NEW [OPTIONS]\n       pmoc diff --git REF [PATH] [OPTIONS]"
+)]
+pub struct DiffArgs {
+    /// OLD and NEW: project folders (or files inside them), catalog.json
+    /// files or site folders pmoc wrote. With `--git`, the one PATH of the
+    /// project (default `.`).
+    #[arg(value_name = "PATHS", num_args = 0..=2)]
+    pub paths: Vec<PathBuf>,
+    /// Compare the project in the working tree with its state at this git
+    /// revision (read through `git`).
+    #[arg(long, value_name = "REF")]
+    pub git: Option<String>,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Exit with 1 when a change weakens a promise.
+    #[arg(long)]
+    pub fail_on_weakened: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Plain text for a terminal.
+    Text,
+    /// GitHub-flavoured Markdown, for a pull-request comment or job summary.
+    Markdown,
+    /// One JSON document (schemas/diff.schema.json).
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InitArgs {
+    /// The folder to write into (made when missing); it must hold no
+    /// `pmo.kdl`.
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
 }

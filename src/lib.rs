@@ -14,6 +14,9 @@
 //!    for `build` or round after round for `watch` and `serve` (with the file
 //!    watcher and the dev server), keeping what the next round can reuse.
 //!
+//! Beside the engine, [`diff`] compares two catalogs for the reviewer of a
+//! change (`pmoc diff`).
+//!
 //! [`compile`] runs steps 1–4 once; the [`commands`] turn the command line
 //! into calls to `compile` and the engine, and print.
 //! Diagnostics are plain data ([`base::Diagnostic`]) until `emit` prints them;
@@ -26,6 +29,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod compile;
+pub mod diff;
 pub mod discover;
 pub mod emit;
 pub mod engine;
@@ -50,6 +54,8 @@ pub fn run() -> ExitCode {
         cli::Command::Watch(args) => commands::watch::run(args),
         cli::Command::Serve(args) => commands::serve::run(args),
         cli::Command::Review(args) => commands::review::run(args),
+        cli::Command::Diff(args) => commands::diff::run(args),
+        cli::Command::Init(args) => commands::init::run(args),
         cli::Command::Schema => {
             print!("{}", emit::catalog::schema());
             ExitCode::SUCCESS

@@ -145,7 +145,7 @@ fn commands_hold_only_arguments_and_printing() {
 #[test]
 fn the_phases_below_the_engine_know_nothing_of_it() {
     for dir in [
-        "base", "model", "lower", "check", "emit", "compile", "discover",
+        "base", "model", "lower", "check", "emit", "compile", "discover", "diff",
     ] {
         assert_none(
             dir,
@@ -153,4 +153,20 @@ fn the_phases_below_the_engine_know_nothing_of_it() {
             "the pipeline's phases serve the engine and the commands, not the reverse",
         );
     }
+}
+
+#[test]
+fn a_comparison_reads_catalogs_not_sources() {
+    assert_none(
+        "diff",
+        &[
+            "kdl::",
+            "miette",
+            "minijinja",
+            "crate::lower",
+            "crate::syntax",
+            "crate::check",
+        ],
+        "`diff` compares two catalogs; it reaches the sources only through `compile`",
+    );
 }

@@ -1,7 +1,8 @@
 //! Outputs: diagnostics in every format of section 5 (`human` with miette,
 //! `short`, `json`, `github`, `sarif`), `catalog.json` ([`catalog`]), the
 //! site ([`site`]) and the operations review of `pmoc review` ([`review`]). This layer is the only one that prints with miette or
-//! writes JSON, SARIF or HTML; checks produce plain data.
+//! writes JSON, SARIF or HTML (but for [`crate::diff`], which renders its own
+//! comparison of two catalogs); checks produce plain data.
 
 pub mod catalog;
 pub mod github;

@@ -1,0 +1,569 @@
+//! The comparison itself: two [`CatalogView`]s, matched by id, into the
+//! list of [`Change`]s a reviewer must see, in a fixed order (services,
+//! customer groups, gates, triggers; each by id). Which way is weaker is
+//! worked out from each target's and trigger's comparison:
+//!
+//! - an SLA target `at-least` lowered, or `at-most` raised, is loosened; a
+//!   warn level moved towards its target's failing side (or dropped) too;
+//! - a trigger fires less easily when a `below` or `at-most` threshold is
+//!   lowered, an `above` or `at-least` threshold raised, `for` or K raised,
+//!   N lowered (`for=F` counts as `within="F of F"` when the window's form
+//!   changes), or `min-age` lengthened (or added).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::shape::{Change, ChangeKind, Entity, Scalar};
+use super::view::*;
+use crate::model::{Duration, DurationUnit, Keyword};
+
+/// Every change from `old` to `new`.
+pub fn between(old: &CatalogView, new: &CatalogView) -> Vec<Change> {
+    let mut out = Vec::new();
+    services(&mut out, old, new);
+    mandates(&mut out, old, new);
+    gates(&mut out, old, new);
+    triggers(&mut out, old, new);
+    out
+}
+
+/// A change, with `weakens` from its kind.
+fn change(kind: ChangeKind, entity: Entity, id: &str, message: String) -> Change {
+    Change {
+        kind,
+        weakens: kind.weakens(),
+        entity,
+        id: id.to_string(),
+        service: None,
+        item: None,
+        old: None,
+        new: None,
+        message,
+    }
+}
+
+impl Change {
+    fn item(mut self, item: &str) -> Change {
+        self.item = Some(item.to_string());
+        self
+    }
+
+    fn values(mut self, old: Option<Scalar>, new: Option<Scalar>) -> Change {
+        self.old = old;
+        self.new = new;
+        self
+    }
+}
+
+fn text(s: Option<&str>) -> Option<Scalar> {
+    s.map(|s| Scalar::Text(s.to_string()))
+}
+
+fn number(v: Option<f64>) -> Option<Scalar> {
+    v.map(Scalar::Number)
+}
+
+/// Entities by id, in id order.
+fn by_id<T>(list: &[T], id: impl Fn(&T) -> &str) -> BTreeMap<&str, &T> {
+    list.iter().map(|e| (id(e), e)).collect()
+}
+
+/// The ids only in `old`, in both, and only in `new`.
+fn matched<'c, T>(
+    old: &BTreeMap<&'c str, &'c T>,
+    new: &BTreeMap<&'c str, &'c T>,
+) -> Vec<(&'c str, Option<&'c T>, Option<&'c T>)> {
+    let ids: BTreeSet<&str> = old.keys().chain(new.keys()).copied().collect();
+    ids.into_iter()
+        .map(|id| (id, old.get(id).copied(), new.get(id).copied()))
+        .collect()
+}
+
+/// A number as people write it.
+pub(super) fn num(v: f64) -> String {
+    if crate::base::number::is_whole(v) {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+fn or_none(v: Option<&str>) -> String {
+    v.map_or_else(|| "none".into(), |v| format!("`{v}`"))
+}
+
+fn services(out: &mut Vec<Change>, old: &CatalogView, new: &CatalogView) {
+    let (o, n) = (
+        by_id(&old.services, |s| &s.id),
+        by_id(&new.services, |s| &s.id),
+    );
+    for (id, before, after) in matched(&o, &n) {
+        match (before, after) {
+            (None, Some(s)) => {
+                let stage = s.stage.as_deref().unwrap_or("no stage");
+                out.push(
+                    change(
+                        ChangeKind::ServiceAdded,
+                        Entity::Service,
+                        id,
+                        format!("service `{id}` added, in {stage}"),
+                    )
+                    .values(None, text(s.stage.as_deref())),
+                );
+            }
+            (Some(s), None) => {
+                let stage = s.stage.as_deref().unwrap_or("no stage");
+                out.push(
+                    change(
+                        ChangeKind::ServiceRemoved,
+                        Entity::Service,
+                        id,
+                        format!("service `{id}` removed (it was in {stage})"),
+                    )
+                    .values(text(s.stage.as_deref()), None),
+                );
+            }
+            (Some(b), Some(a)) => service(out, b, a),
+            (None, None) => {}
+        }
+    }
+}
+
+fn service(out: &mut Vec<Change>, b: &ServiceView, a: &ServiceView) {
+    let id = a.id.as_str();
+    if b.stage != a.stage {
+        let (from, to) = (
+            b.stage.as_deref().unwrap_or("no stage"),
+            a.stage.as_deref().unwrap_or("no stage"),
+        );
+        let (kind, message) = if a.stage.as_deref() == Some("retired") {
+            (
+                ChangeKind::ServiceRetired,
+                format!("service `{id}` retired (it was in {from})"),
+            )
+        } else {
+            (
+                ChangeKind::ServiceStageChanged,
+                format!("service `{id}` moved from {from} to {to}"),
+            )
+        };
+        out.push(
+            change(kind, Entity::Service, id, message)
+                .values(text(b.stage.as_deref()), text(a.stage.as_deref())),
+        );
+    }
+    if b.owner != a.owner {
+        let message = format!(
+            "service `{id}`: owner {} → {}",
+            or_none(b.owner.as_deref()),
+            or_none(a.owner.as_deref())
+        );
+        out.push(
+            change(
+                ChangeKind::ServiceOwnerChanged,
+                Entity::Service,
+                id,
+                message,
+            )
+            .values(text(b.owner.as_deref()), text(a.owner.as_deref())),
+        );
+    }
+    slas(out, b, a);
+}
+
+fn slas(out: &mut Vec<Change>, b: &ServiceView, a: &ServiceView) {
+    let service = a.id.as_str();
+    let (o, n) = (by_id(&b.slas, |s| &s.id), by_id(&a.slas, |s| &s.id));
+    for (id, before, after) in matched(&o, &n) {
+        let (kind, message) = match (before, after) {
+            (None, Some(_)) => (
+                ChangeKind::SlaAdded,
+                format!("SLA `{id}` of `{service}` added"),
+            ),
+            (Some(_), None) => (
+                ChangeKind::SlaRemoved,
+                format!("SLA `{id}` of `{service}` removed"),
+            ),
+            (Some(b), Some(a)) => {
+                targets(out, service, b, a);
+                continue;
+            }
+            (None, None) => continue,
+        };
+        let mut c = change(kind, Entity::Sla, id, message);
+        c.service = Some(service.to_string());
+        out.push(c);
+    }
+}
+
+/// An SLA's targets by metric (a second target on the same metric is
+/// `metric#2`).
+fn targets_by_metric(sla: &SlaView) -> BTreeMap<String, &TargetView> {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    sla.targets
+        .iter()
+        .map(|t| {
+            let n = seen.entry(&t.metric).or_default();
+            *n += 1;
+            let key = if *n == 1 {
+                t.metric.clone()
+            } else {
+                format!("{}#{n}", t.metric)
+            };
+            (key, t)
+        })
+        .collect()
+}
+
+fn bound_words(t: Option<ThresholdView>) -> String {
+    match t {
+        Some(ThresholdView {
+            kind: Bound::AtLeast,
+            value,
+        }) => format!("at least {}", num(value)),
+        Some(ThresholdView {
+            kind: Bound::AtMost,
+            value,
+        }) => format!("at most {}", num(value)),
+        None => "no threshold".into(),
+    }
+}
+
+fn targets(out: &mut Vec<Change>, service: &str, b: &SlaView, a: &SlaView) {
+    let sla = a.id.as_str();
+    let (o, n) = (targets_by_metric(b), targets_by_metric(a));
+    let keys: BTreeSet<&String> = o.keys().chain(n.keys()).collect();
+    let with_service = |mut c: Change| {
+        c.service = Some(service.to_string());
+        c
+    };
+    for key in keys {
+        let found = match (o.get(key), n.get(key)) {
+            (None, Some(t)) => vec![
+                change(
+                    ChangeKind::TargetAdded,
+                    Entity::Sla,
+                    sla,
+                    format!(
+                        "SLA `{sla}`: target `{key}` added, {}",
+                        bound_words(t.threshold)
+                    ),
+                )
+                .item(key)
+                .values(None, text(Some(&bound_words(t.threshold)))),
+            ],
+            (Some(t), None) => vec![
+                change(
+                    ChangeKind::TargetRemoved,
+                    Entity::Sla,
+                    sla,
+                    format!(
+                        "SLA `{sla}`: target `{key}` removed (it was {})",
+                        bound_words(t.threshold)
+                    ),
+                )
+                .item(key)
+                .values(text(Some(&bound_words(t.threshold))), None),
+            ],
+            (Some(tb), Some(ta)) => target(sla, key, tb, ta),
+            (None, None) => Vec::new(),
+        };
+        out.extend(found.into_iter().map(with_service));
+    }
+}
+
+/// Whether moving a threshold from `b` to `a` on this side makes it stricter.
+fn stricter(kind: Bound, b: f64, a: f64) -> bool {
+    match kind {
+        Bound::AtLeast => a > b,
+        Bound::AtMost => a < b,
+    }
+}
+
+fn target(sla: &str, key: &str, b: &TargetView, a: &TargetView) -> Vec<Change> {
+    let mut found = Vec::new();
+    match (b.threshold, a.threshold) {
+        (Some(tb), Some(ta)) if tb.kind == ta.kind => {
+            if tb.value != ta.value {
+                let tighter = stricter(ta.kind, tb.value, ta.value);
+                let (kind, word) = if tighter {
+                    (ChangeKind::TargetTightened, "tightened")
+                } else {
+                    (ChangeKind::TargetLoosened, "loosened")
+                };
+                let message = format!(
+                    "SLA `{sla}`: target `{key}` {} → {} ({word})",
+                    bound_words(Some(tb)),
+                    bound_words(Some(ta))
+                );
+                found.push(
+                    change(kind, Entity::Sla, sla, message)
+                        .item(key)
+                        .values(number(Some(tb.value)), number(Some(ta.value))),
+                );
+            }
+            found.extend(warn(sla, key, ta.kind, b.warn, a.warn));
+        }
+        (tb, ta) if tb != ta => {
+            let message = format!(
+                "SLA `{sla}`: target `{key}` {} → {} (its passing side changed)",
+                bound_words(tb),
+                bound_words(ta)
+            );
+            found.push(
+                change(ChangeKind::TargetChanged, Entity::Sla, sla, message)
+                    .item(key)
+                    .values(text(Some(&bound_words(tb))), text(Some(&bound_words(ta)))),
+            );
+        }
+        _ => found.extend(warn(sla, key, Bound::AtLeast, b.warn, a.warn)),
+    }
+    found
+}
+
+/// A warn level's change: moved towards its target's passing side (it
+/// warns earlier) is tightened; moved away, or dropped, loosened.
+fn warn(sla: &str, key: &str, kind: Bound, b: Option<f64>, a: Option<f64>) -> Option<Change> {
+    let tighter = match (b, a) {
+        (Some(b), Some(a)) if b != a => stricter(kind, b, a),
+        (None, Some(_)) => true,
+        (Some(_), None) => false,
+        _ => return None,
+    };
+    let (ck, word) = if tighter {
+        (ChangeKind::WarnTightened, "tightened")
+    } else {
+        (ChangeKind::WarnLoosened, "loosened")
+    };
+    let shown = |v: Option<f64>| v.map_or_else(|| "none".into(), num);
+    let message = format!(
+        "SLA `{sla}`: warn level of `{key}` {} → {} ({word})",
+        shown(b),
+        shown(a)
+    );
+    Some(
+        change(ck, Entity::Sla, sla, message)
+            .item(key)
+            .values(number(b), number(a)),
+    )
+}
+
+/// Mandated (customer group, service) pairs and the level of every offer.
+fn mandated(c: &CatalogView) -> BTreeMap<(&str, &str), Option<&str>> {
+    c.customers
+        .iter()
+        .flat_map(|g| {
+            g.entitlements
+                .iter()
+                .map(move |e| ((g.id.as_str(), e.service.as_str()), e.level.as_deref()))
+        })
+        .collect()
+}
+
+fn mandates(out: &mut Vec<Change>, old: &CatalogView, new: &CatalogView) {
+    let (o, n) = (mandated(old), mandated(new));
+    let keys: BTreeSet<&(&str, &str)> = o.keys().chain(n.keys()).collect();
+    for &(group, service) in keys {
+        let before = o.get(&(group, service)).copied().flatten();
+        let after = n.get(&(group, service)).copied().flatten();
+        let (was, is) = (before == Some("mandated"), after == Some("mandated"));
+        let level = |l: Option<&str>, offered: bool| match (l, offered) {
+            (Some(l), _) => l.to_string(),
+            (None, true) => "offered at no level".into(),
+            (None, false) => "not offered".into(),
+        };
+        let (kind, message) = match (was, is) {
+            (false, true) => (
+                ChangeKind::MandateGained,
+                format!(
+                    "customer group `{group}` is now mandated to use `{service}` (it was {})",
+                    level(before, o.contains_key(&(group, service)))
+                ),
+            ),
+            (true, false) => (
+                ChangeKind::MandateLost,
+                format!(
+                    "customer group `{group}` is no longer mandated to use `{service}` (it is now {})",
+                    level(after, n.contains_key(&(group, service)))
+                ),
+            ),
+            _ => continue,
+        };
+        out.push(
+            change(kind, Entity::Customer, group, message)
+                .item(service)
+                .values(text(before), text(after)),
+        );
+    }
+}
+
+fn gates(out: &mut Vec<Change>, old: &CatalogView, new: &CatalogView) {
+    let (o, n) = (by_id(&old.gates, |g| &g.id), by_id(&new.gates, |g| &g.id));
+    for (id, before, after) in matched(&o, &n) {
+        match (before, after) {
+            (None, Some(_)) => out.push(change(
+                ChangeKind::GateAdded,
+                Entity::Gate,
+                id,
+                format!("gate `{id}` added"),
+            )),
+            (Some(_), None) => out.push(change(
+                ChangeKind::GateRemoved,
+                Entity::Gate,
+                id,
+                format!("gate `{id}` removed"),
+            )),
+            (Some(b), Some(a)) => gate(out, b, a),
+            (None, None) => {}
+        }
+    }
+}
+
+fn gate(out: &mut Vec<Change>, b: &GateView, a: &GateView) {
+    let id = a.id.as_str();
+    let (ob, oa): (BTreeSet<&String>, BTreeSet<&String>) =
+        (b.approvers.iter().collect(), a.approvers.iter().collect());
+    for p in ob.difference(&oa) {
+        out.push(
+            change(
+                ChangeKind::ApproverRemoved,
+                Entity::Gate,
+                id,
+                format!("gate `{id}`: approver `{p}` removed"),
+            )
+            .item(p),
+        );
+    }
+    for p in oa.difference(&ob) {
+        out.push(
+            change(
+                ChangeKind::ApproverAdded,
+                Entity::Gate,
+                id,
+                format!("gate `{id}`: approver `{p}` added"),
+            )
+            .item(p),
+        );
+    }
+    if b.quorum != a.quorum {
+        let shown = |q: Option<u64>| q.map_or_else(|| "none".into(), |q| q.to_string());
+        // No quorum is no attendance check: lower than any.
+        let (kind, word) = if a.quorum.unwrap_or(0) > b.quorum.unwrap_or(0) {
+            (ChangeKind::QuorumRaised, "raised")
+        } else {
+            (ChangeKind::QuorumLowered, "lowered")
+        };
+        let message = format!(
+            "gate `{id}`: quorum {} → {} ({word})",
+            shown(b.quorum),
+            shown(a.quorum)
+        );
+        out.push(change(kind, Entity::Gate, id, message).values(
+            number(b.quorum.map(|q| q as f64)),
+            number(a.quorum.map(|q| q as f64)),
+        ));
+    }
+    must(out, id, &b.must, &a.must);
+}
+
+/// Must-meet criteria compared as texts (a reworded criterion is one
+/// removed and one added), each once however often it is written.
+fn must(out: &mut Vec<Change>, id: &str, b: &[String], a: &[String]) {
+    let (ob, oa): (BTreeSet<&String>, BTreeSet<&String>) = (b.iter().collect(), a.iter().collect());
+    let removed = b.iter().filter(|m| !oa.contains(m));
+    let added = a.iter().filter(|m| !ob.contains(m));
+    let mut seen = BTreeSet::new();
+    for (kind, m) in removed
+        .map(|m| (ChangeKind::MustRemoved, m))
+        .chain(added.map(|m| (ChangeKind::MustAdded, m)))
+    {
+        if !seen.insert((kind == ChangeKind::MustAdded, m)) {
+            continue;
+        }
+        let word = if kind == ChangeKind::MustAdded {
+            "added"
+        } else {
+            "removed"
+        };
+        let (old, new) = if kind == ChangeKind::MustAdded {
+            (None, text(Some(m)))
+        } else {
+            (text(Some(m)), None)
+        };
+        out.push(
+            change(
+                kind,
+                Entity::Gate,
+                id,
+                format!("gate `{id}`: must-meet criterion {word}: “{m}”"),
+            )
+            .item(m)
+            .values(old, new),
+        );
+    }
+}
+
+fn triggers(out: &mut Vec<Change>, old: &CatalogView, new: &CatalogView) {
+    let (o, n) = (
+        by_id(&old.triggers, |t| &t.id),
+        by_id(&new.triggers, |t| &t.id),
+    );
+    for (id, before, after) in matched(&o, &n) {
+        match (before, after) {
+            (None, Some(t)) => out.push(
+                change(
+                    ChangeKind::TriggerAdded,
+                    Entity::Trigger,
+                    id,
+                    format!("trigger `{id}` added: {}", condition_words(t)),
+                )
+                .values(None, text(Some(&condition_words(t)))),
+            ),
+            (Some(t), None) => out.push(
+                change(
+                    ChangeKind::TriggerRemoved,
+                    Entity::Trigger,
+                    id,
+                    format!("trigger `{id}` removed (it was {})", condition_words(t)),
+                )
+                .values(text(Some(&condition_words(t))), None),
+            ),
+            (Some(b), Some(a)) => out.extend(super::trigger::changes(b, a)),
+            (None, None) => {}
+        }
+    }
+}
+
+/// A trigger's condition in words: `` `adoption-pct` below 30 for 3 periods``.
+pub(super) fn condition_words(t: &TriggerView) -> String {
+    let Some(w) = &t.when else {
+        return "no condition".into();
+    };
+    let mut s = format!("`{}`", w.metric);
+    if let (Some(c), Some(v)) = (&w.comparison, w.value) {
+        s.push_str(&format!(" {} {}", c.replace('-', " "), num(v)));
+    }
+    match (w.periods, w.within_k, w.within_n) {
+        (Some(p), _, _) => s.push_str(&format!(" for {p} period{}", plural(p))),
+        (None, Some(k), Some(n)) => s.push_str(&format!(" in {k} of {n} periods")),
+        _ => {}
+    }
+    if let Some(age) = &t.min_age {
+        s.push_str(&format!(", from an age of {age}"));
+    }
+    s
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// A duration as the catalog writes it (`6 months`, `2 working days`),
+/// as the date it reaches from a fixed day, so that durations of different
+/// units compare.
+pub(super) fn duration_reach(text: &str) -> Option<jiff::civil::Date> {
+    let (count, unit) = text.trim().split_once(' ')?;
+    let count: u32 = count.parse().ok()?;
+    let unit =
+        DurationUnit::parse(unit).or_else(|| DurationUnit::parse(unit.strip_suffix('s')?))?;
+    Some(Duration { count, unit }.after(jiff::civil::date(2001, 1, 1)))
+}

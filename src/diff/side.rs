@@ -1,0 +1,107 @@
+//! One side of a comparison, read into a [`CatalogView`]: a project folder
+//! (or a file inside one) compiled to its catalog, a `catalog.json` file,
+//! or a project as it was at a git revision ([`super::git`]). A project
+//! with errors is no side: its error count is the reason.
+
+use std::path::Path;
+
+use super::view::CatalogView;
+use crate::compile::{self, Options};
+use crate::discover;
+use crate::emit::catalog;
+use crate::emit::site::write::MARKER;
+
+/// A side read: what it was read from, and its catalog.
+pub struct Side {
+    /// The path as given; for a revision, REF (or `REF:FOLDER` for a
+    /// project in a folder of the repository).
+    pub source: String,
+    pub catalog: CatalogView,
+}
+
+/// Why a side could not be compared.
+#[derive(Debug)]
+pub enum SideError {
+    /// It could not be read (no project, not a catalog, git failed).
+    Unreadable(String),
+    /// The project compiled with this many errors.
+    Errors(usize),
+}
+
+impl std::fmt::Display for SideError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SideError::Unreadable(why) => f.write_str(why),
+            SideError::Errors(n) => write!(
+                f,
+                "the project has {n} error{}; both sides must compile without errors",
+                if *n == 1 { "" } else { "s" }
+            ),
+        }
+    }
+}
+
+/// Reads a side: a `.json` file is a catalog, and so is the
+/// `catalog.json` of a site folder that pmoc wrote; anything else is a
+/// project.
+pub fn read(path: &Path) -> Result<Side, SideError> {
+    let source = path.display().to_string();
+    let is_json = path.is_file() && path.extension().is_some_and(|e| e == "json");
+    let site = path.join(MARKER).is_file() && path.join(CATALOG).is_file();
+    let catalog = if is_json {
+        catalog_file(path)?
+    } else if site {
+        catalog_file(&path.join(CATALOG))?
+    } else {
+        project(path)?
+    };
+    Ok(Side { source, catalog })
+}
+
+/// Reads a `catalog.json`.
+fn catalog_file(path: &Path) -> Result<CatalogView, SideError> {
+    let name = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SideError::Unreadable(format!("cannot read `{name}`: {e}")))?;
+    CatalogView::from_json(&text).map_err(|e| SideError::Unreadable(format!("`{name}` is {e}")))
+}
+
+/// The catalog's file name in a site.
+const CATALOG: &str = "catalog.json";
+
+/// Compiles the project at `path` (searched upward) to its catalog.
+fn project(path: &Path) -> Result<CatalogView, SideError> {
+    let compiled = compile::compile(path, &Options::default())
+        .map_err(|e| SideError::Unreadable(e.to_string()))?;
+    let errors = compiled.error_count();
+    if errors > 0 {
+        return Err(SideError::Errors(errors));
+    }
+    let built = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    Ok(CatalogView::of(&built))
+}
+
+/// The project that holds `path`, as it was at the git revision
+/// `reference`.
+pub fn at_revision(path: &Path, reference: &str) -> Result<Side, SideError> {
+    let root = discover::find_root(path).map_err(|e| SideError::Unreadable(e.to_string()))?;
+    let (dir, prefix) = super::git::checkout(&root, reference).map_err(SideError::Unreadable)?;
+    let folder = prefix.trim_end_matches('/');
+    let source = if folder.is_empty() {
+        reference.to_string()
+    } else {
+        format!("{reference}:{folder}")
+    };
+    if !dir.path().join(discover::MANIFEST).is_file() {
+        let at = if folder.is_empty() {
+            discover::MANIFEST.to_string()
+        } else {
+            format!("{folder}/{}", discover::MANIFEST)
+        };
+        return Err(SideError::Unreadable(format!(
+            "the revision `{reference}` has no `{at}`"
+        )));
+    }
+    let catalog = project(dir.path())?;
+    Ok(Side { source, catalog })
+}

@@ -1,0 +1,198 @@
+//! `pmoc init` end to end: the starter catalogue checks and builds with no
+//! error and no warning (today, on awkward days of the year, and a year on),
+//! its workflow is valid YAML with the expected jobs, and init never writes
+//! over a project or a file.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pmoc(args: &[&str], epoch: Option<i64>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pmoc"));
+    cmd.args(args).env("NO_COLOR", "1");
+    match epoch {
+        Some(secs) => cmd.env("SOURCE_DATE_EPOCH", secs.to_string()),
+        None => cmd.env_remove("SOURCE_DATE_EPOCH"),
+    };
+    cmd.output().expect("pmoc runs")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Seconds since the epoch at midnight UTC of a date.
+fn epoch(date: &str) -> i64 {
+    let date: jiff::civil::Date = date.parse().unwrap();
+    date.to_zoned(jiff::tz::TimeZone::UTC)
+        .unwrap()
+        .timestamp()
+        .as_second()
+}
+
+#[track_caller]
+fn assert_clean(dir: &Path, epoch: Option<i64>) {
+    let o = pmoc(&["check", path(dir), "--deny-warnings"], epoch);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 errors, 0 warnings"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn the_starter_checks_and_builds_clean() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("catalogue");
+    let o = pmoc(&["init", path(&dir)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_clean(&dir, None);
+    let out = tmp.path().join("site");
+    let o = pmoc(&["build", path(&dir), "--out", path(&out)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(out.join("services/status-report.html").is_file());
+    // Its trigger and SLA are measured: the review judges them.
+    let o = pmoc(&["review", path(&dir), "--format", "json"], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let review: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(review["observed"], true);
+    assert_eq!(review["summary"]["triggers_fired"], 0);
+    let ignored = std::fs::read_to_string(dir.join(".gitignore")).unwrap();
+    assert!(ignored.lines().any(|l| l == "/site/"), "{ignored}");
+}
+
+#[test]
+fn the_starter_is_clean_whatever_the_day_and_a_year_on() {
+    for day in ["2027-01-31", "2028-02-29", "2026-12-31", "2027-03-01"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        let o = pmoc(&["init", path(dir)], Some(epoch(day)));
+        assert_eq!(o.status.code(), Some(0), "{day}: {}", stderr(&o));
+        let manifest = std::fs::read_to_string(dir.join("pmo.kdl")).unwrap();
+        assert!(manifest.contains(&format!("as-of \"{day}\"")), "{manifest}");
+        // As-of is pinned: the same answer on any day.
+        assert_clean(dir, None);
+        let a_year_on = epoch(day) + 366 * 86_400;
+        assert_clean(dir, Some(a_year_on));
+        // Without the pin, a year on, the dates still hold; only the
+        // observations (which need a new month each month) are missing.
+        let unpinned: String = manifest
+            .lines()
+            .filter(|l| !l.contains("as-of"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        std::fs::write(dir.join("pmo.kdl"), unpinned).unwrap();
+        assert_clean(dir, Some(epoch(day)));
+        let o = pmoc(&["check", path(dir), "--format", "json"], Some(a_year_on));
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(report["error_count"], 0, "{day}");
+        for d in report["diagnostics"].as_array().unwrap() {
+            assert_eq!(d["code"], "insufficient-data", "{day}: {d}");
+        }
+    }
+}
+
+#[test]
+fn the_workflow_checks_pull_requests_and_publishes_main() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = pmoc(&["init", path(tmp.path())], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(tmp.path().join(".github/workflows/pmo.yml")).unwrap();
+    let workflow: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).expect("valid YAML");
+    let on = &workflow["on"];
+    assert!(on.get("pull_request").is_some(), "{on:?}");
+    assert_eq!(on["push"]["branches"][0], "main");
+    let jobs = workflow["jobs"].as_mapping().unwrap();
+    let names: Vec<&str> = jobs.keys().map(|k| k.as_str().unwrap()).collect();
+    assert_eq!(names, ["check", "publish"]);
+    let runs = |job: &str| -> Vec<String> {
+        workflow["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["run"].as_str().map(String::from))
+            .collect()
+    };
+    let uses = |job: &str| -> Vec<String> {
+        workflow["jobs"][job]["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s["uses"].as_str().map(String::from))
+            .collect()
+    };
+    let check = runs("check");
+    assert_eq!(
+        workflow["jobs"]["check"]["if"],
+        "github.event_name == 'pull_request'"
+    );
+    assert!(check.contains(&"cargo install pmoc --locked".to_string()));
+    assert!(check.contains(&"pmoc check --format github".to_string()));
+    assert!(
+        check.iter().any(|r| r
+            .contains("pmoc diff --git \"$BASE\" --format markdown >> \"$GITHUB_STEP_SUMMARY\"")),
+        "{check:?}"
+    );
+    let publish = runs("publish");
+    assert!(publish.contains(&"cargo install pmoc --locked".to_string()));
+    assert!(publish.contains(&"pmoc build".to_string()));
+    let publish_uses = uses("publish");
+    assert!(
+        publish_uses
+            .iter()
+            .any(|u| u.starts_with("actions/upload-pages-artifact@"))
+    );
+    assert!(
+        publish_uses
+            .iter()
+            .any(|u| u.starts_with("actions/deploy-pages@"))
+    );
+    assert_eq!(workflow["jobs"]["publish"]["permissions"]["pages"], "write");
+}
+
+#[test]
+fn init_never_writes_over_a_project_or_a_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    assert_eq!(pmoc(&["init", path(dir)], None).status.code(), Some(0));
+    let before = std::fs::read(dir.join("people.kdl")).unwrap();
+    std::fs::write(dir.join("people.kdl"), "// mine\n").unwrap();
+    let o = pmoc(&["init", path(dir)], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("already holds a `pmo.kdl`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(dir.join("people.kdl")).unwrap(), b"// mine\n");
+    assert_ne!(before, b"// mine\n");
+
+    // A file of the starter already there: nothing is written.
+    let other = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(other.path().join("services")).unwrap();
+    std::fs::write(other.path().join("services/reporting.kdl"), "// mine\n").unwrap();
+    let o = pmoc(&["init", path(other.path())], None);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`services/reporting.kdl`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!other.path().join("pmo.kdl").exists());
+
+    // An existing .gitignore is kept as it is.
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(repo.path().join(".gitignore"), "target/\n").unwrap();
+    let o = pmoc(&["init", path(repo.path())], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stderr(&o).contains("add `/site/` to it"), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(repo.path().join(".gitignore")).unwrap(),
+        "target/\n"
+    );
+    assert!(repo.path().join("pmo.kdl").is_file());
+}

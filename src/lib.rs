@@ -50,6 +50,7 @@ pub fn run() -> ExitCode {
         cli::Command::Watch(args) => commands::watch::run(args),
         cli::Command::Serve(args) => commands::serve::run(args),
         cli::Command::Review(args) => commands::review::run(args),
+        cli::Command::Export(args) => commands::export::run(args),
         cli::Command::Schema => {
             print!("{}", emit::catalog::schema());
             ExitCode::SUCCESS

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod check;
 pub mod explain;
+pub mod export;
 pub mod review;
 pub mod serve;
 pub mod watch;

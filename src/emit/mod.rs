@@ -4,6 +4,7 @@
 //! writes JSON, SARIF or HTML; checks produce plain data.
 
 pub mod catalog;
+pub mod export;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -8,8 +8,10 @@
 //! - UTF-8 with a byte-order mark (Excel reads a CSV without one in the
 //!   machine's legacy code page), CRLF line endings as RFC 4180 says, a
 //!   header row;
-//! - text cells always quoted, numbers bare, so a program that keeps quoted
-//!   fields as text still reads numbers as numbers (negative ones included);
+//! - every cell quoted but numbers (`QuoteStyle::NonNumeric`), so a program
+//!   that keeps quoted fields as text still reads numbers as numbers,
+//!   negative ones included (a text that reads as a number, an id such as
+//!   `2026`, is written bare too);
 //! - a text cell that a spreadsheet would run as a formula (it starts with
 //!   `=`, `+`, `-`, `@`, a tab or a carriage return) gets a leading `'`, as
 //!   the OWASP guidance on CSV injection says: the catalogue is edited by

@@ -498,6 +498,10 @@ fn the_site_carries_the_same_exports() {
     assert_eq!(read("catalog-info.yaml"), export("backstage", &acme()));
     assert_eq!(read("calendar.ics"), export("ics", &acme()));
     let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    // In the page's main content, under a heading of their own.
+    let main = &index[index.find("<main").expect("a main element")..];
+    assert!(main.contains("<h2 id=\"exports\">"), "{index}");
+    let index = main;
     for link in [
         "export/services.csv",
         "export/sla-targets.csv",

@@ -97,9 +97,14 @@ pub fn write_file(out: &Path, bytes: &[u8]) -> io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&format!(".{name}.new-"))
-        .tempfile_in(parent)?;
+    let prefix = format!(".{name}.new-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix);
+    // As any file written: readable by others where the umask says so
+    // (a temporary file alone would be private to its owner).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp = builder.tempfile_in(parent)?;
     io::Write::write_all(&mut tmp, bytes)?;
     tmp.persist(out).map_err(|e| e.error)?;
     Ok(())

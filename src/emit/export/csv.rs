@@ -330,7 +330,7 @@ fn condition(t: &TriggerEntry) -> String {
         words.push_str(&format!(" {c} {}", Cell::Number(v).written()));
     }
     match (w.periods, w.within_k, w.within_n) {
-        (Some(1), ..) => words.push_str(" for 1 period"),
+        (Some(1), ..) => words.push_str(" in the last period"),
         (Some(n), ..) => words.push_str(&format!(" for {n} periods")),
         (None, Some(k), Some(n)) => words.push_str(&format!(" in {k} of {n} periods")),
         _ => {}

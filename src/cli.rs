@@ -33,6 +33,9 @@ pub enum Command {
     Diff(DiffArgs),
     /// Write a starter catalogue (with a CI workflow) into a folder that has none.
     Init(InitArgs),
+    /// Export the catalogue for other tools: CSV tables for spreadsheets,
+    /// a Backstage catalog file, an iCalendar feed of its dates.
+    Export(ExportArgs),
     /// Print the JSON Schema of catalog.json.
     Schema,
     /// Explain a rule code: what it means, why it matters, a wrong and a right example.
@@ -186,4 +189,33 @@ pub struct InitArgs {
     /// `pmo.kdl`.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// What to export.
+    #[arg(value_enum)]
+    pub format: ExportFormat,
+    /// The project folder, or a file or folder inside it.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Where to write (relative to the working directory): a folder for
+    /// `csv` (required), a file for `backstage` and `ics` (default: stdout).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The folder of metrics CSVs (relative to the working directory);
+    /// default: `metrics/` in the project, when it exists.
+    #[arg(long, value_name = "DIR")]
+    pub metrics: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One CSV table per file (services, SLA targets, decisions, triggers,
+    /// customers), into the folder `--out`.
+    Csv,
+    /// Backstage catalog entities, one multi-document YAML file.
+    Backstage,
+    /// An iCalendar (RFC 5545) feed of the catalogue's dates.
+    Ics,
 }

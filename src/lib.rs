@@ -56,6 +56,7 @@ pub fn run() -> ExitCode {
         cli::Command::Review(args) => commands::review::run(args),
         cli::Command::Diff(args) => commands::diff::run(args),
         cli::Command::Init(args) => commands::init::run(args),
+        cli::Command::Export(args) => commands::export::run(args),
         cli::Command::Schema => {
             print!("{}", emit::catalog::schema());
             ExitCode::SUCCESS

@@ -37,7 +37,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         Err(e) => return super::fatal(e),
     };
     eprintln!(
-        "built {} pages and catalog.json into {} in {} ms",
+        "built {} pages, catalog.json and the exports into {} in {} ms",
         engine::page_count(&files),
         out.display(),
         started.elapsed().as_millis()

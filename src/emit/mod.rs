@@ -5,6 +5,7 @@
 //! comparison of two catalogs); checks produce plain data.
 
 pub mod catalog;
+pub mod export;
 pub mod github;
 pub mod human;
 pub mod json;

@@ -1,6 +1,8 @@
 //! The documentation site: one page per function, service, gate and
-//! customer group, the overview pages, the pictures, the search index and
-//! `catalog.json`, rendered from the [`Catalog`] with minijinja templates.
+//! customer group, the overview pages, the pictures, the search index,
+//! `catalog.json` and the exports (`export/`: the CSV tables, the Backstage
+//! file, the calendar), rendered from the [`Catalog`] with minijinja
+//! templates.
 //!
 //! Rendering is O(pages): the catalog, its lookup tables and the navigation
 //! are turned into template values once and shared by reference (minijinja
@@ -28,6 +30,7 @@ use minijinja::{Environment, UndefinedBehavior, context};
 use rayon::prelude::*;
 
 use super::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
+use super::export;
 pub use memo::Memo;
 use pages::{NAV, PageSpec};
 pub use theme::Theme;
@@ -152,14 +155,21 @@ pub fn render(
         (priority.ready)(&files);
         rendered.extend(done);
     }
-    // The catalog and the search index are written while the pages render.
-    let (others, (catalog_json, search)) = rayon::join(
+    // The catalog, the search index and the exports are written while the
+    // pages render.
+    let (others, (catalog_json, search, exports)) = rayon::join(
         || {
             rest.par_iter()
                 .map(render_page)
                 .collect::<Result<Vec<_>, _>>()
         },
-        || (catalog::to_json(catalog), search::script(catalog)),
+        || {
+            (
+                catalog::to_json(catalog),
+                search::script(catalog),
+                export::site_files(catalog),
+            )
+        },
     );
     rendered.extend(others?);
     memo.reused = rendered.iter().filter(|r| r.reused).count();
@@ -173,6 +183,9 @@ pub fn render(
     files.push(renderer.not_found()?);
     files.push(OutFile::new("catalog.json", catalog_json.into_bytes()));
     files.push(OutFile::new("search-index.js", search.into_bytes()));
+    for (path, bytes) in exports {
+        files.push(OutFile::new(&path, bytes));
+    }
     for (name, bytes) in &theme.assets {
         files.push(OutFile::new(name, bytes.as_slice()));
     }

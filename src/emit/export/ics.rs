@@ -1,0 +1,326 @@
+//! The catalogue's dates as an iCalendar feed (RFC 5545): one all-day
+//! event per date that someone must act on or attend to, for a calendar
+//! program to subscribe to.
+//!
+//! The dates: each SLA's `review-by` and `ends`; each pilot's `start` and
+//! `review`; each rollout phase that gives dates (a span from `start` to
+//! `end`, or the one day it gives) and the rollout's `adoption-target`
+//! `by`; a transform's `target-date`; a retirement's `date`; each gate
+//! decision's date, and the `revisit` date of each decision on hold.
+//!
+//! Every event's UID is built from ids and the field, never from a
+//! position (`sla-review-by.risk-log-sla@acme-pmo.pmoc`), so a subscribed
+//! calendar updates an event when its date moves instead of adding a
+//! second one. `DTSTAMP` is as-of at midnight UTC: the feed reads no clock,
+//! and the same catalogue gives the same bytes. Text is escaped as the RFC
+//! says (`\\`, `\;`, `\,`, `\n`), lines end in CRLF and are folded at 75
+//! octets, never inside a character.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use super::absolute_url;
+use crate::base::EntityKind;
+use crate::emit::catalog::{Catalog, DecisionEntry, ServiceEntry};
+use crate::model::Outcome;
+
+/// One all-day event, from `start` to `end` inclusive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    pub uid: String,
+    pub start: Date,
+    pub end: Date,
+    pub summary: String,
+    pub description: String,
+    /// The service's page, when the site has an absolute address.
+    pub url: Option<String>,
+}
+
+/// Every event of the catalogue, sorted by start date, then UID.
+pub fn events(catalog: &Catalog) -> Vec<Event> {
+    let gate_names: HashMap<&str, &str> = catalog
+        .gates
+        .iter()
+        .filter_map(|g| Some((g.id.as_str(), g.name.as_deref()?)))
+        .collect();
+    let mut events = Vec::new();
+    for svc in &catalog.services {
+        let mut add = Adder {
+            catalog,
+            svc,
+            events: &mut events,
+        };
+        add.slas();
+        add.stage_blocks();
+        add.decisions(&gate_names);
+    }
+    events.sort_by(|a, b| (a.start, &a.uid).cmp(&(b.start, &b.uid)));
+    events
+}
+
+/// Adds one service's events.
+struct Adder<'a> {
+    catalog: &'a Catalog,
+    svc: &'a ServiceEntry,
+    events: &'a mut Vec<Event>,
+}
+
+impl Adder<'_> {
+    /// The service as summaries name it: its name, else its id.
+    fn title(&self) -> &str {
+        self.svc.name.as_deref().unwrap_or(&self.svc.id)
+    }
+
+    /// Adds an event on `date` (and up to `end`), when the dates parse.
+    fn add(&mut self, uid: String, date: &Option<String>, end: &Option<String>, summary: String) {
+        let Some(start) = date.as_deref().and_then(|d| d.parse::<Date>().ok()) else {
+            return;
+        };
+        let end = end
+            .as_deref()
+            .and_then(|d| d.parse::<Date>().ok())
+            .filter(|e| *e >= start)
+            .unwrap_or(start);
+        let svc = self.svc;
+        let mut description = format!("Service {} ({})", svc.id, self.title());
+        for (what, value) in [("function", &svc.function), ("owner", &svc.owner)] {
+            if let Some(v) = value {
+                description.push_str(&format!("\n{what}: {v}"));
+            }
+        }
+        if let Some(stage) = svc.stage {
+            description.push_str(&format!("\nstage: {stage}"));
+        }
+        let page = EntityKind::Service.url(&svc.id);
+        self.events.push(Event {
+            uid: format!("{uid}@{}.pmoc", self.catalog.pmo.id),
+            start,
+            end,
+            summary,
+            description,
+            url: absolute_url(self.catalog, &page),
+        });
+    }
+
+    fn slas(&mut self) {
+        let title = self.title().to_string();
+        for sla in &self.svc.slas {
+            let (uid, summary) = (
+                format!("sla-review-by.{}", sla.id),
+                format!("SLA review due: {} ({title})", sla.id),
+            );
+            self.add(uid, &sla.review_by, &None, summary);
+            let (uid, summary) = (
+                format!("sla-ends.{}", sla.id),
+                format!("SLA ends: {} ({title})", sla.id),
+            );
+            self.add(uid, &sla.ends, &None, summary);
+        }
+    }
+
+    fn stage_blocks(&mut self) {
+        let (svc, title) = (self.svc, self.title().to_string());
+        let id = &svc.id;
+        if let Some(p) = &svc.pilot {
+            let start = format!("Pilot starts: {title}");
+            self.add(format!("pilot-start.{id}"), &p.start, &None, start);
+            let review = format!("Pilot review: {title}");
+            self.add(format!("pilot-review.{id}"), &p.review, &None, review);
+        }
+        if let Some(r) = &svc.rollout {
+            let mut seen: HashMap<&str, usize> = HashMap::new();
+            for phase in &r.phases {
+                // Two phases of one name are told apart by their order
+                // among phases of that name.
+                let n = seen.entry(phase.name.as_str()).or_default();
+                *n += 1;
+                let key = match *n {
+                    1 => uid_part(&phase.name),
+                    n => format!("{}.{n}", uid_part(&phase.name)),
+                };
+                let summary = format!("Rollout phase {}: {title}", phase.name);
+                let date = phase.start.clone().or_else(|| phase.end.clone());
+                self.add(
+                    format!("rollout-phase.{id}.{key}"),
+                    &date,
+                    &phase.end,
+                    summary,
+                );
+            }
+            if let Some(a) = &r.adoption_target {
+                let summary = format!("Adoption target due ({}): {title}", a.metric);
+                self.add(format!("adoption-target-by.{id}"), &a.by, &None, summary);
+            }
+        }
+        if let Some(t) = &svc.transform {
+            let summary = format!("Transform target date: {title}");
+            self.add(
+                format!("transform-target-date.{id}"),
+                &t.target_date,
+                &None,
+                summary,
+            );
+        }
+        if let Some(r) = &svc.retirement {
+            let summary = format!("Retirement: {title}");
+            self.add(format!("retirement-date.{id}"), &r.date, &None, summary);
+        }
+    }
+
+    fn decisions(&mut self, gate_names: &HashMap<&str, &str>) {
+        let title = self.title().to_string();
+        let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
+        for d in &self.svc.decisions {
+            let n = seen
+                .entry((d.gate.as_str(), d.date.as_deref().unwrap_or("")))
+                .or_default();
+            *n += 1;
+            let key = decision_key(d, *n);
+            let gate = match gate_names.get(d.gate.as_str()) {
+                Some(name) => format!("{name} ({})", d.gate),
+                None => d.gate.clone(),
+            };
+            let outcome = d.outcome.map(|o| o.as_str()).unwrap_or("decision");
+            let summary = format!("Gate {gate}: {outcome} for {title}");
+            self.add(format!("decision.{key}"), &d.date, &None, summary);
+            if d.outcome == Some(Outcome::Hold) {
+                let summary = format!("Revisit hold at {gate}: {title}");
+                self.add(
+                    format!("decision-revisit.{key}"),
+                    &d.revisit,
+                    &None,
+                    summary,
+                );
+            }
+        }
+    }
+}
+
+/// A decision's part of a UID: service, gate and date (the `n`th decision
+/// of one gate and date gets `.n`).
+fn decision_key(d: &DecisionEntry, n: usize) -> String {
+    let date = d.date.as_deref().unwrap_or("undated");
+    match n {
+        1 => format!("{}.{}.{date}", d.service, d.gate),
+        n => format!("{}.{}.{date}.{n}", d.service, d.gate),
+    }
+}
+
+/// Free text (a phase's name) in a UID: letters and digits kept, every
+/// other byte percent-encoded, so it holds no `.`, `@` or text escape.
+fn uid_part(text: &str) -> String {
+    let mut out = String::new();
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The feed: a VCALENDAR with every event, CRLF, folded.
+pub fn calendar(catalog: &Catalog) -> String {
+    let stamp = format!("{}T000000Z", compact(catalog.as_of.parse().ok()));
+    let name = catalog.pmo.name.as_deref().unwrap_or(&catalog.pmo.id);
+    let mut lines = vec![
+        "BEGIN:VCALENDAR".to_string(),
+        "VERSION:2.0".into(),
+        "PRODID:-//pmoc//PMO catalogue export//EN".into(),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!("X-WR-CALNAME:{}", escape(name)),
+    ];
+    for e in events(catalog) {
+        lines.push("BEGIN:VEVENT".into());
+        lines.push(format!("UID:{}", escape(&e.uid)));
+        lines.push(format!("DTSTAMP:{stamp}"));
+        lines.push(format!("DTSTART;VALUE=DATE:{}", compact(Some(e.start))));
+        let after = e.end.tomorrow().unwrap_or(e.end);
+        lines.push(format!("DTEND;VALUE=DATE:{}", compact(Some(after))));
+        lines.push(format!("SUMMARY:{}", escape(&e.summary)));
+        lines.push(format!("DESCRIPTION:{}", escape(&e.description)));
+        if let Some(url) = &e.url {
+            lines.push(format!("URL:{url}"));
+        }
+        lines.push("TRANSP:TRANSPARENT".into());
+        lines.push("END:VEVENT".into());
+    }
+    lines.push("END:VCALENDAR".into());
+    let mut out = String::new();
+    for line in &lines {
+        fold(&mut out, line);
+    }
+    out
+}
+
+/// A date as `YYYYMMDD` (as-of unparsable: the epoch's first day, never
+/// the clock).
+fn compact(date: Option<Date>) -> String {
+    let d = date.unwrap_or(Date::constant(1970, 1, 1));
+    format!("{:04}{:02}{:02}", d.year(), d.month(), d.day())
+}
+
+/// TEXT as RFC 5545 writes it: `\`, `;` and `,` escaped, line breaks as
+/// `\n`, other control characters left out.
+pub fn escape(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' | '\r' => out.push_str("\\n"),
+            '\t' => out.push('\t'),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Appends a content line folded at 75 octets (continuations begin with a
+/// space), never inside a UTF-8 character, ended by CRLF.
+pub fn fold(out: &mut String, line: &str) {
+    let mut width = 0;
+    for c in line.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape("a,b;c\\d\r\ne\nf"), "a\\,b\\;c\\\\d\\ne\\nf");
+    }
+
+    #[test]
+    fn lines_fold_at_75_octets_between_characters() {
+        let mut out = String::new();
+        let line = format!("SUMMARY:{}", "é".repeat(60));
+        fold(&mut out, &line);
+        for physical in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(physical.len() <= 75, "{physical:?}");
+        }
+        let unfolded = out.replace("\r\n ", "");
+        assert_eq!(unfolded, format!("{line}\r\n"));
+    }
+
+    #[test]
+    fn uid_parts_hold_no_separators() {
+        assert_eq!(uid_part("Retail, wave 1."), "Retail%2C%20wave%201%2E");
+    }
+}

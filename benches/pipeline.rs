@@ -10,71 +10,13 @@
 //! The harness is [`bench`]: a name, a run count and a closure in, [`Stats`]
 //! out. Add later benches (site build, rebuild latency) as more calls to it.
 
-use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+mod harness;
+use harness::{bench, ms, runs_from_env};
+
 use pmoc::compile::{Options, compile};
-
-/// The timings of one benchmark case.
-struct Stats {
-    name: String,
-    runs: usize,
-    median: Duration,
-    min: Duration,
-    max: Duration,
-}
-
-impl Stats {
-    /// Items (services, files…) processed per second, at the median.
-    fn per_second(&self, items: usize) -> f64 {
-        items as f64 / self.median.as_secs_f64()
-    }
-}
-
-/// Runs `f` once to warm up, then `runs` times (at least once) under the
-/// clock; whatever `f` returns is kept from the optimiser and dropped inside
-/// the timed region.
-fn bench<T>(name: &str, runs: usize, mut f: impl FnMut() -> T) -> Stats {
-    black_box(f());
-    let runs = runs.max(1);
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let start = Instant::now();
-            black_box(f());
-            start.elapsed()
-        })
-        .collect();
-    times.sort();
-    let mid = runs / 2;
-    let median = if runs % 2 == 1 {
-        times[mid]
-    } else {
-        (times[mid - 1] + times[mid]) / 2
-    };
-    Stats {
-        name: name.to_string(),
-        runs,
-        median,
-        min: times[0],
-        max: times[runs - 1],
-    }
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.2} ms", d.as_secs_f64() * 1e3)
-}
-
-/// `PMOC_BENCH_RUNS`, else 5.
-fn runs_from_env() -> usize {
-    match std::env::var("PMOC_BENCH_RUNS") {
-        Ok(v) => v.trim().parse().unwrap_or_else(|_| {
-            eprintln!("PMOC_BENCH_RUNS=`{v}` is not a number; using 5");
-            5
-        }),
-        Err(_) => 5,
-    }
-}
 
 /// Compiles the project at `dir`, insisting that it is clean (a synthetic
 /// project with diagnostics would time the wrong thing); returns its service count.

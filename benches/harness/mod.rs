@@ -1,0 +1,69 @@
+//! The benchmarks' harness: [`bench`] runs a closure (a warm-up, then
+//! timed runs) and gives its [`Stats`]; machines are noisy, so quote
+//! medians and ratios measured in one run.
+
+#![allow(dead_code)]
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+/// The timings of one benchmark case.
+pub(crate) struct Stats {
+    pub(crate) name: String,
+    pub(crate) runs: usize,
+    pub(crate) median: Duration,
+    pub(crate) min: Duration,
+    pub(crate) max: Duration,
+}
+
+impl Stats {
+    /// Items (services, files…) processed per second, at the median.
+    pub(crate) fn per_second(&self, items: usize) -> f64 {
+        items as f64 / self.median.as_secs_f64()
+    }
+}
+
+/// Runs `f` once to warm up, then `runs` times (at least once) under the
+/// clock; whatever `f` returns is kept from the optimiser and dropped inside
+/// the timed region.
+pub(crate) fn bench<T>(name: &str, runs: usize, mut f: impl FnMut() -> T) -> Stats {
+    black_box(f());
+    let runs = runs.max(1);
+    let mut times: Vec<Duration> = (0..runs)
+        .map(|_| {
+            let start = Instant::now();
+            black_box(f());
+            start.elapsed()
+        })
+        .collect();
+    times.sort();
+    let mid = runs / 2;
+    let median = if runs % 2 == 1 {
+        times[mid]
+    } else {
+        (times[mid - 1] + times[mid]) / 2
+    };
+    Stats {
+        name: name.to_string(),
+        runs,
+        median,
+        min: times[0],
+        max: times[runs - 1],
+    }
+}
+
+pub(crate) fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
+/// `PMOC_BENCH_RUNS`, else 5.
+pub(crate) fn runs_from_env() -> usize {
+    match std::env::var("PMOC_BENCH_RUNS") {
+        Ok(v) => v.trim().parse().unwrap_or_else(|_| {
+            eprintln!("PMOC_BENCH_RUNS=`{v}` is not a number; using 5");
+            5
+        }),
+        Err(_) => 5,
+    }
+}
+

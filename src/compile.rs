@@ -120,6 +120,9 @@ fn read(found: &Found) -> Result<Vec<u8>, Error> {
 #[derive(Default)]
 pub struct Cache {
     files: HashMap<String, (Vec<u8>, Arc<FileResult>)>,
+    /// A one-run cache (`compile`): it keeps nothing, so each file's model
+    /// is moved into the compilation instead of cloned.
+    one_shot: bool,
     /// Files parsed (not taken from the cache) in the last compilation.
     pub parsed: usize,
 }
@@ -232,7 +235,11 @@ pub fn compile(path: &Path, options: &Options) -> Result<Compiled, Error> {
     if let Some(dir) = options.metrics.as_deref() {
         metrics_folder_exists(dir)?;
     }
-    compile_root(root, options, &mut Cache::default())
+    let mut cache = Cache {
+        one_shot: true,
+        ..Cache::default()
+    };
+    compile_root(root, options, &mut cache)
 }
 
 /// Compiles the project at `root`, reusing what `cache` holds of unchanged
@@ -243,23 +250,24 @@ pub fn compile_root(
     cache: &mut Cache,
 ) -> Result<Compiled, Error> {
     let (filter, inputs, output_holds_sources) = read_sources(&root, options)?;
-    let results = cache.parse(inputs);
+    let mut results = cache.parse(inputs);
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut diagnostics = Vec::new();
     let mut syntax_errors = false;
-    // The cache keeps its copy; the round's model is cloned from it (in parallel).
-    let models: Vec<Model> = results.par_iter().map(|(_, r)| r.model.clone()).collect();
+    let models = models_of(&mut results, cache.one_shot);
     for ((_, result), file_model) in results.iter().zip(models) {
         sources.add(result.file.clone());
         model.append(file_model);
         diagnostics.extend(result.diagnostics.iter().cloned());
         syntax_errors |= result.syntax_error;
     }
-    cache.files = results
-        .into_iter()
-        .map(|(bytes, r)| (r.file.name.clone(), (bytes, r)))
-        .collect();
+    if !cache.one_shot {
+        cache.files = results
+            .into_iter()
+            .map(|(bytes, r)| (r.file.name.clone(), (bytes, r)))
+            .collect();
+    }
     if output_holds_sources {
         diagnostics.extend(output_with_sources(&model));
     }
@@ -293,6 +301,21 @@ pub fn compile_root(
         evaluation,
         metrics,
     })
+}
+
+/// Each file's model for this compilation: moved out of a one-shot cache's
+/// results, else cloned (in parallel) so the cache keeps its copy.
+fn models_of(results: &mut [(Vec<u8>, Arc<FileResult>)], one_shot: bool) -> Vec<Model> {
+    if one_shot {
+        return results
+            .iter_mut()
+            .map(|(_, r)| match Arc::get_mut(r) {
+                Some(r) => std::mem::take(&mut r.model),
+                None => r.model.clone(),
+            })
+            .collect();
+    }
+    results.par_iter().map(|(_, r)| r.model.clone()).collect()
 }
 
 /// The model rules, then the observations read and judged, with their

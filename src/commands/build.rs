@@ -42,5 +42,8 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         out.display(),
         started.elapsed().as_millis()
     );
+    // The process ends here: the OS frees the site and the compilation
+    // faster than their destructors would.
+    std::mem::forget((compiled, files));
     ExitCode::SUCCESS
 }

@@ -18,11 +18,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Err(e) => return super::fatal(e),
     };
     report(&compiled, args.format);
-    if compiled.error_count() > 0 {
+    let code = if compiled.error_count() > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    };
+    // The process ends here: the OS frees a large compilation faster than
+    // its destructors would.
+    std::mem::forget(compiled);
+    code
 }
 
 /// Prints the diagnostics in a format, then the closing summary on stderr.

@@ -3,7 +3,9 @@
 //! references the other way round, which triggers apply to which services,
 //! and what as-of means for SLAs that end.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use jiff::civil::Date;
 
@@ -30,20 +32,20 @@ pub struct Index<'m> {
 
 impl<'m> Index<'m> {
     pub fn new(model: &'m Model, as_of: Date) -> Index<'m> {
-        let mut declared = HashMap::new();
+        let mut declared = HashMap::default();
         for (kind, id) in model.declarations() {
             declared.entry((kind, id.value.as_str())).or_insert(id.span);
         }
         let position = model.positions();
-        let mut referrers: HashMap<(Field, &str), Vec<&Id>> = HashMap::new();
+        let mut referrers: HashMap<(Field, &str), Vec<&Id>> = HashMap::default();
         for r in model.references() {
             referrers
                 .entry((r.field, r.to.value.as_str()))
                 .or_default()
                 .push(r.holder);
         }
-        let mut applies = HashMap::new();
-        let mut triggers_of: HashMap<&str, Vec<&Trigger>> = HashMap::new();
+        let mut applies = HashMap::default();
+        let mut triggers_of: HashMap<&str, Vec<&Trigger>> = HashMap::default();
         for (trigger, services) in model.triggers.iter().zip(applicability(model)) {
             for s in &services {
                 triggers_of.entry(&s.id.value).or_default().push(trigger);
@@ -158,8 +160,8 @@ impl<'m> Index<'m> {
 /// naming a service or a function looks only at the services that can
 /// match, so this stays linear in the model for the usual selectors.
 fn applicability(model: &Model) -> Vec<Vec<&Service>> {
-    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut by_function: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut by_function: HashMap<&str, Vec<usize>> = HashMap::default();
     for (i, s) in model.services.iter().enumerate() {
         by_id.entry(&s.id.value).or_default().push(i);
         if let Some(f) = &s.function {

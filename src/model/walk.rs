@@ -5,7 +5,7 @@
 //! catalog and the site go through these walks and the tables of
 //! [`crate::base::kind`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::*;
 use crate::base::{EntityKind, Field};
@@ -50,7 +50,7 @@ macro_rules! entities {
             /// Each entity's position in its list, by kind and id (the first
             /// declaration of an id).
             pub(crate) fn positions(&self) -> HashMap<(EntityKind, &str), usize> {
-                let mut map = HashMap::new();
+                let mut map = HashMap::default();
                 $(for (i, x) in self.$list.iter().enumerate() {
                     map.entry((EntityKind::$kind, x.id.value.as_str())).or_insert(i);
                 })*

@@ -139,14 +139,32 @@ impl Builder<'_> {
                 Token::String(_) | Token::Number(_) | Token::Bool(_) | Token::Null
             )
         };
-        let value_span = if entry.name.is_some() || entry.r#type.is_some() {
-            self.span(last_token(self.text, range.clone(), is_value))
-        } else {
-            self.span(range.clone())
+        // The common `key=value`: a bare key, then `=` at once.
+        let bare_key = entry.name.as_ref().filter(|key| {
+            entry.r#type.is_none()
+                && self.text[range.clone()]
+                    .strip_prefix(key.as_str())
+                    .is_some_and(|rest| rest.starts_with('='))
+        });
+        let (key_span, value_span) = match (bare_key, &entry.name) {
+            (Some(key), _) => {
+                let eq = range.start + key.len();
+                (range.start..eq, eq + 1..range.end)
+            }
+            (None, Some(_)) => (
+                first_token(self.text, range.clone()),
+                last_token(self.text, range.clone(), is_value),
+            ),
+            (None, None) if entry.r#type.is_some() => (
+                range.clone(),
+                last_token(self.text, range.clone(), is_value),
+            ),
+            (None, None) => (range.clone(), range.clone()),
         };
+        let value_span = self.span(value_span);
         let name = entry.name.map(|key| Name {
             value: key,
-            span: self.span(first_token(self.text, range.clone())),
+            span: self.span(key_span),
         });
         Entry {
             name,

@@ -117,10 +117,23 @@ fn observations_are_judged_without_knowing_the_outputs() {
 
 #[test]
 fn only_emit_prints_diagnostics_with_miette() {
-    // `lower` reads the kdl crate's spans, which are miette's `SourceSpan`:
-    // it converts them to `Span` at once and prints nothing.
-    for dir in ["base", "model", "check", "metrics", "compile", "discover"] {
+    for dir in [
+        "base", "lower", "model", "check", "metrics", "compile", "discover",
+    ] {
         assert_none(dir, &["miette"], "only `emit` prints with miette");
+    }
+}
+
+#[test]
+fn only_the_syntax_layer_reads_kdl_crates() {
+    for dir in [
+        "lower", "model", "check", "metrics", "compile", "discover", "emit", "engine",
+    ] {
+        assert_none(
+            dir,
+            &["kdl::", "just_kdl"],
+            "the phases after `syntax` read its spanned `Document`",
+        );
     }
 }
 

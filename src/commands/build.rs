@@ -32,18 +32,18 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         super::check::report(&compiled, Format::Human);
     }
     let out = compiled.output_dir(args.out.as_deref());
-    let files = match engine::build(&compiled, &out) {
-        Ok(files) => files,
+    let pages = match engine::build(&compiled, &out) {
+        Ok(pages) => pages,
         Err(e) => return super::fatal(e),
     };
     eprintln!(
         "built {} pages, catalog.json and the exports into {} in {} ms",
-        engine::page_count(&files),
+        pages,
         out.display(),
         started.elapsed().as_millis()
     );
     // The process ends here: the OS frees the site and the compilation
     // faster than their destructors would.
-    std::mem::forget((compiled, files));
+    std::mem::forget(compiled);
     ExitCode::SUCCESS
 }

@@ -339,14 +339,35 @@ pub fn render(
     site::render(&catalog, &theme, memo, priority)
 }
 
-/// One build: renders a compiled project without errors and replaces the
-/// site at `out` with it at once (a failed build writes nothing). Returns
-/// the files written.
-pub fn build(compiled: &Compiled, out: &Path) -> Result<Vec<OutFile>, Error> {
-    let files = render(compiled, &mut Memo::default(), None)?;
+/// One build: renders a compiled project without errors into a fresh
+/// folder, each file written as soon as it is made (nothing is held), and
+/// replaces the site at `out` with it at once (a failed build leaves `out`
+/// as it was). Returns the number of pages written.
+pub fn build(compiled: &Compiled, out: &Path) -> Result<usize, Error> {
     guard(out, &compiled.root)?;
-    site::write::replace_atomically(out, &files).map_err(cannot_write(out))?;
-    Ok(files)
+    let catalog = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
+    let pages = std::sync::atomic::AtomicUsize::new(0);
+    let written = site::write::replace_atomically_with(out, |dir| {
+        let write = |file: &OutFile| {
+            if file.path.ends_with(".html") {
+                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+            site::write::write_file(dir, file)
+        };
+        site::render_to(
+            &catalog,
+            &theme,
+            &mut Memo::default(),
+            None,
+            site::Sink::Stream(&write),
+        )
+    });
+    match written {
+        Ok(_) => Ok(pages.into_inner()),
+        Err(RenderError::Write(e)) => Err(cannot_write(out)(e)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Whether `out` may receive a site: nothing there yet, an empty folder,

@@ -58,6 +58,8 @@ pub enum RenderError {
     Theme(theme::ThemeError),
     /// An id that is not valid cannot name a page.
     InvalidId(String),
+    /// A file streamed to the output folder could not be written.
+    Write(std::io::Error),
 }
 
 impl RenderError {
@@ -79,11 +81,41 @@ impl std::fmt::Display for RenderError {
             RenderError::InvalidId(id) => {
                 write!(f, "`{id}` is not a valid id; it cannot name a page")
             }
+            RenderError::Write(e) => write!(f, "cannot write the site: {e}"),
         }
     }
 }
 
 impl std::error::Error for RenderError {}
+
+impl From<std::io::Error> for RenderError {
+    fn from(e: std::io::Error) -> RenderError {
+        RenderError::Write(e)
+    }
+}
+
+/// Where a render's files go.
+#[derive(Clone, Copy)]
+pub enum Sink<'a> {
+    /// Kept, returned and remembered in the memo (watch and serve).
+    Keep,
+    /// Each file handed to the function as soon as it is made, then
+    /// dropped: a one-shot build holds no more than the pages in flight.
+    Stream(&'a (dyn Fn(&OutFile) -> std::io::Result<()> + Sync)),
+}
+
+impl Sink<'_> {
+    /// The file kept, or streamed and dropped.
+    fn take(self, file: OutFile) -> Result<Option<OutFile>, RenderError> {
+        match self {
+            Sink::Keep => Ok(Some(file)),
+            Sink::Stream(write) => {
+                write(&file)?;
+                Ok(None)
+            }
+        }
+    }
+}
 
 fn environment(
     theme: &Theme,
@@ -116,6 +148,18 @@ pub fn render(
     memo: &mut Memo,
     priority: Option<Priority>,
 ) -> Result<Vec<OutFile>, RenderError> {
+    render_to(catalog, theme, memo, priority, Sink::Keep)
+}
+
+/// Renders every file of the site into `sink`; returns the files kept (all
+/// of them with [`Sink::Keep`], none when streaming).
+pub fn render_to(
+    catalog: &Catalog,
+    theme: &Theme,
+    memo: &mut Memo,
+    priority: Option<Priority>,
+    sink: Sink,
+) -> Result<Vec<OutFile>, RenderError> {
     let (names, values) = rayon::join(
         || Arc::new(links::Names::of(catalog)),
         || Values::of(catalog, memo),
@@ -139,7 +183,15 @@ pub fn render(
     let specs = pages::plan(catalog, &values, &states, overview, &fingerprint)?;
 
     let previous = std::mem::take(&mut memo.pages);
-    let render_page = |spec: &&PageSpec| renderer.page(spec, &previous, &names);
+    let render_page = |spec: &&PageSpec| -> Result<Rendered, RenderError> {
+        let mut page = renderer.page(spec, &previous, &names)?;
+        if let Sink::Stream(_) = sink {
+            sink.take(page.file.clone())?;
+            page.memo = None;
+            page.file.bytes = Arc::from(&[][..]);
+        }
+        Ok(page)
+    };
     let (firsts, rest): (Vec<&PageSpec>, Vec<&PageSpec>) = specs
         .iter()
         .partition(|s| priority.as_ref().is_some_and(|p| p.pages.contains(&s.path)));
@@ -178,16 +230,28 @@ pub fn render(
         if let Some(page) = r.memo {
             memo.pages.insert(r.file.path.clone(), page);
         }
-        files.push(r.file);
+        if let Sink::Keep = sink {
+            files.push(r.file);
+        }
     }
-    files.push(renderer.not_found()?);
-    files.push(OutFile::new("catalog.json", catalog_json.into_bytes()));
-    files.push(OutFile::new("search-index.js", search.into_bytes()));
-    for (path, bytes) in exports {
-        files.push(OutFile::new(&path, bytes));
-    }
-    for (name, bytes) in &theme.assets {
-        files.push(OutFile::new(name, bytes.as_slice()));
+    let mut rest = vec![
+        renderer.not_found()?,
+        OutFile::new("catalog.json", catalog_json.into_bytes()),
+        OutFile::new("search-index.js", search.into_bytes()),
+    ];
+    rest.extend(
+        exports
+            .into_iter()
+            .map(|(path, bytes)| OutFile::new(&path, bytes)),
+    );
+    rest.extend(
+        theme
+            .assets
+            .iter()
+            .map(|(name, bytes)| OutFile::new(name, bytes.as_slice())),
+    );
+    for file in rest {
+        files.extend(sink.take(file)?);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

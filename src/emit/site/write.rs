@@ -1,4 +1,5 @@
-//! Writing a rendered site. [`replace_atomically`] renders into a temporary
+//! Writing a rendered site. [`replace_atomically`] (and
+//! [`replace_atomically_with`], into which a build streams) writes into a temporary
 //! folder beside the target and swaps it into place only when every file is
 //! written, so a failed build leaves the last good site whole.
 //! [`update_in_place`] writes only the files whose bytes changed (watch mode).
@@ -31,6 +32,8 @@ impl OutFile {
 
 /// A file in every site pmoc writes: a folder without it is not replaced.
 pub const MARKER: &str = ".pmoc-site";
+
+const MARKER_TEXT: &str = "This folder is written by pmoc build.\n";
 
 /// The relative path of a site file, refusing anything that could leave the
 /// output folder (absolute paths, `..`, empty components).
@@ -74,22 +77,29 @@ pub fn check_replaceable(out: &Path) -> io::Result<()> {
     )))
 }
 
-fn write_all(dir: &Path, files: &[OutFile]) -> io::Result<()> {
-    std::fs::create_dir_all(dir)?;
-    std::fs::write(dir.join(MARKER), "This folder is written by pmoc build.\n")?;
-    for file in files {
-        let path = dir.join(safe_relative(&file.path)?);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        std::fs::write(path, &file.bytes)?;
+/// Writes one file of the site into the folder `dir`.
+pub fn write_file(dir: &Path, file: &OutFile) -> io::Result<()> {
+    let path = dir.join(safe_relative(&file.path)?);
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
     }
-    Ok(())
+    std::fs::write(path, &file.bytes)
 }
 
 /// Writes the site into a fresh temporary folder beside `out`, then moves it
 /// into place. On any error the previous `out` is untouched.
 pub fn replace_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
+    replace_atomically_with(out, |dir| {
+        files.iter().try_for_each(|file| write_file(dir, file))
+    })
+}
+
+/// As [`replace_atomically`], with the files written by `fill` into the
+/// temporary folder it is given (a build streams its pages there).
+pub fn replace_atomically_with<T, E: From<io::Error>>(
+    out: &Path,
+    fill: impl FnOnce(&Path) -> Result<T, E>,
+) -> Result<T, E> {
     check_replaceable(out)?;
     let name = out
         .file_name()
@@ -103,7 +113,8 @@ pub fn replace_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
     let staging = tempfile::Builder::new()
         .prefix(&format!(".{name}.new-"))
         .tempdir_in(parent)?;
-    write_all(staging.path(), files)?;
+    std::fs::write(staging.path().join(MARKER), MARKER_TEXT)?;
+    let filled = fill(staging.path())?;
     let staged = staging.keep();
     if out.exists() {
         let old = tempfile::Builder::new()
@@ -115,13 +126,13 @@ pub fn replace_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {
         if let Err(e) = std::fs::rename(&staged, out) {
             let _ = std::fs::rename(&old_path, out);
             let _ = std::fs::remove_dir_all(&staged);
-            return Err(e);
+            return Err(e.into());
         }
         let _ = std::fs::remove_dir_all(&old_path);
     } else {
         std::fs::rename(&staged, out)?;
     }
-    Ok(())
+    Ok(filled)
 }
 
 /// Writes only the files whose bytes differ from what `out` holds
@@ -135,7 +146,11 @@ pub fn update_in_place<'f>(
 ) -> io::Result<Vec<&'f str>> {
     check_replaceable(out)?;
     if !out.join(MARKER).is_file() {
-        write_all(out, files)?;
+        std::fs::create_dir_all(out)?;
+        std::fs::write(out.join(MARKER), MARKER_TEXT)?;
+        for file in files {
+            write_file(out, file)?;
+        }
         return Ok(files.iter().map(|f| f.path.as_str()).collect());
     }
     let before: std::collections::HashMap<&str, &OutFile> =

@@ -166,14 +166,7 @@ pub fn render_to(
     );
     let states = observed::TriggerStates::of(catalog);
     let renderer = Renderer::new(catalog, theme, &states, names.clone(), &values)?;
-    // What every page shows: the templates, the PMO, the date.
-    let global = {
-        let mut h = DefaultHasher::new();
-        theme.templates.hash(&mut h);
-        (&catalog.schema_version, &catalog.as_of).hash(&mut h);
-        memo::hash_of(&catalog.pmo).hash(&mut h);
-        h.finish()
-    };
+    let global = global_fingerprint(catalog, theme);
     // With a project's own templates a page may show anything: none is reused.
     let fingerprint = |parts: &mut dyn Iterator<Item = u64>| -> Option<u64> {
         (!theme.custom_templates).then(|| memo::combine([global].into_iter().chain(parts)))
@@ -207,21 +200,15 @@ pub fn render_to(
         (priority.ready)(&files);
         rendered.extend(done);
     }
-    // The catalog, the search index and the exports are written while the
-    // pages render.
-    let (others, (catalog_json, search, exports)) = rayon::join(
+    // The catalog, the search index and the exports are made (and, when
+    // streaming, written) while the pages render.
+    let (others, whole) = rayon::join(
         || {
             rest.par_iter()
                 .map(render_page)
                 .collect::<Result<Vec<_>, _>>()
         },
-        || {
-            (
-                catalog::to_json(catalog),
-                search::script(catalog),
-                export::site_files(catalog),
-            )
-        },
+        || whole_catalogue_files(catalog, theme, &renderer, sink),
     );
     rendered.extend(others?);
     memo.reused = rendered.iter().filter(|r| r.reused).count();
@@ -234,27 +221,45 @@ pub fn render_to(
             files.push(r.file);
         }
     }
-    let mut rest = vec![
-        renderer.not_found()?,
-        OutFile::new("catalog.json", catalog_json.into_bytes()),
-        OutFile::new("search-index.js", search.into_bytes()),
-    ];
-    rest.extend(
-        exports
-            .into_iter()
-            .map(|(path, bytes)| OutFile::new(&path, bytes)),
-    );
-    rest.extend(
-        theme
-            .assets
-            .iter()
-            .map(|(name, bytes)| OutFile::new(name, bytes.as_slice())),
-    );
-    for file in rest {
-        files.extend(sink.take(file)?);
-    }
+    files.extend(whole?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// What every page shows: the templates, the PMO, the date.
+fn global_fingerprint(catalog: &Catalog, theme: &Theme) -> u64 {
+    let mut h = DefaultHasher::new();
+    theme.templates.hash(&mut h);
+    (&catalog.schema_version, &catalog.as_of).hash(&mut h);
+    memo::hash_of(&catalog.pmo).hash(&mut h);
+    h.finish()
+}
+
+/// The files made from the whole catalogue (the 404 page, `catalog.json`,
+/// the search index, the exports) and the theme's assets, into `sink`.
+fn whole_catalogue_files(
+    catalog: &Catalog,
+    theme: &Theme,
+    renderer: &Renderer,
+    sink: Sink,
+) -> Result<Vec<OutFile>, RenderError> {
+    let mut kept = Vec::new();
+    kept.extend(sink.take(renderer.not_found()?)?);
+    kept.extend(sink.take(OutFile::new(
+        "catalog.json",
+        catalog::to_json(catalog).into_bytes(),
+    ))?);
+    kept.extend(sink.take(OutFile::new(
+        "search-index.js",
+        search::script(catalog).into_bytes(),
+    ))?);
+    for (path, bytes) in export::site_files(catalog) {
+        kept.extend(sink.take(OutFile::new(&path, bytes))?);
+    }
+    for (name, bytes) in &theme.assets {
+        kept.extend(sink.take(OutFile::new(name, bytes.as_slice()))?);
+    }
+    Ok(kept)
 }
 
 /// A page rendered or taken from the memo, with what the memo keeps of it.

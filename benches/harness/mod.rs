@@ -66,4 +66,3 @@ pub(crate) fn runs_from_env() -> usize {
         Err(_) => 5,
     }
 }
-

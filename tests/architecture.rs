@@ -145,7 +145,7 @@ fn commands_hold_only_arguments_and_printing() {
 #[test]
 fn the_phases_below_the_engine_know_nothing_of_it() {
     for dir in [
-        "base", "model", "lower", "check", "emit", "compile", "discover", "diff",
+        "base", "model", "lower", "check", "emit", "compile", "discover", "diff", "format",
     ] {
         assert_none(
             dir,

@@ -62,7 +62,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
         }
         println!("{}", found.name);
     }
-    report(&diags, &sources, refused);
+    report(&diags, &sources);
     let verb = if args.check {
         "would be reformatted"
     } else {
@@ -74,13 +74,12 @@ pub fn run(args: &FmtArgs) -> ExitCode {
 }
 
 /// The syntax errors, as `pmoc check` prints them, and what was not done.
-fn report(diags: &[crate::base::Diagnostic], sources: &SourceMap, refused: usize) {
+fn report(diags: &[crate::base::Diagnostic], sources: &SourceMap) {
     if diags.is_empty() {
         return;
     }
     let colour = emit::human::use_colour(std::io::stderr().is_terminal());
     eprint!("{}", emit::human::render(diags, sources, colour));
-    let _ = refused;
     eprintln!(
         "error: {} with syntax errors left as {}",
         plural(diags.len(), "file"),

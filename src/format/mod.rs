@@ -51,17 +51,48 @@ pub fn format(file: FileId, text: &str) -> Outcome {
             Err(_) => return Outcome::Syntax(v2_error),
         },
     };
+    if let Err(why) = within_bounds(text) {
+        return Outcome::Refused(why);
+    }
+    let out = match rewrite(text, v1) {
+        Ok(out) => out,
+        Err(why) => return Outcome::Refused(why),
+    };
+    let unchanged = || "its rewrite would not read back as the same document";
+    match syntax::parse_v2(file, &out) {
+        Ok(again) if same_document(&again, &doc) => {}
+        _ => return Outcome::Refused(bug(unchanged())),
+    }
+    // A second pass must change nothing, or `--check` would never pass.
+    match rewrite(&out, false) {
+        Ok(again) if again == out => Outcome::Formatted(out),
+        _ => Outcome::Refused(bug("its rewrite is not stable")),
+    }
+}
+
+fn bug(what: &str) -> String {
+    format!("{what} (a pmoc bug: please report it)")
+}
+
+/// [`MAX_BYTES`] and [`MAX_DEPTH`].
+fn within_bounds(text: &str) -> Result<(), String> {
     if text.len() > MAX_BYTES {
-        return Outcome::Refused(format!(
+        return Err(format!(
             "the file is larger than {} MiB, the most pmoc fmt rewrites",
             MAX_BYTES / (1024 * 1024)
         ));
     }
     if trivia::scan(text).depth > MAX_DEPTH {
-        return Outcome::Refused(format!(
+        return Err(format!(
             "braces and block comments nest more than {MAX_DEPTH} deep, the most pmoc fmt rewrites"
         ));
     }
+    Ok(())
+}
+
+/// The text through the `kdl` crate and the printer (a byte-order mark
+/// kept first).
+fn rewrite(text: &str, v1: bool) -> Result<String, String> {
     let (bom, body) = match text.strip_prefix('\u{FEFF}') {
         Some(body) => ("\u{FEFF}", body),
         None => ("", text),
@@ -71,18 +102,8 @@ pub fn format(file: FileId, text: &str) -> Outcome {
     } else {
         KdlDocument::parse_v2(body)
     };
-    let kdl = match parsed {
-        Ok(kdl) => kdl,
-        Err(e) => return Outcome::Refused(format!("the `kdl` crate does not read it: {e}")),
-    };
-    let out = format!("{bom}{}", print::document(&kdl, v1));
-    match syntax::parse_v2(file, &out) {
-        Ok(again) if same_document(&again, &doc) => Outcome::Formatted(out),
-        _ => Outcome::Refused(
-            "its rewrite would not read back as the same document (a pmoc bug: please report it)"
-                .into(),
-        ),
-    }
+    let kdl = parsed.map_err(|e| format!("the `kdl` crate does not read it: {e}"))?;
+    Ok(format!("{bom}{}", print::document(&kdl, v1)))
 }
 
 /// A value as compared: floats by their bits.

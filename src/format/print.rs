@@ -299,10 +299,18 @@ impl Printer {
         }
     }
 
+    /// What ends a node's head: comments and `/-` items, without an
+    /// escaped line break that nothing follows.
     fn push_trimmed(&mut self, text: &str) {
-        if !only_blanks(text) {
+        let mut t = trim_blanks(text);
+        if let Some(rest) = t.strip_prefix('\\')
+            && !rest.trim().contains(is_newline)
+        {
+            t = rest.trim();
+        }
+        if !t.is_empty() {
             self.out.push(' ');
-            self.out.push_str(trim_blanks(text));
+            self.out.push_str(t);
         }
     }
 }
@@ -355,12 +363,14 @@ fn plain(s: &str) -> bool {
         [b'.', d, ..] => d.is_ascii_digit(),
         _ => false,
     };
+    let signed_number = matches!(b.first(), Some(b'-' | b'+')) && numberish(&b[1..]);
+    let keyword = matches!(s, "true" | "false" | "null" | "inf" | "-inf" | "nan");
     !s.is_empty()
         && b.iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
         && !numberish(b)
-        && !(matches!(b[0], b'-' | b'+') && numberish(&b[1..]))
-        && !matches!(s, "true" | "false" | "null" | "inf" | "-inf" | "nan")
+        && !signed_number
+        && !keyword
 }
 
 /// A KDL 2.0 quoted string.

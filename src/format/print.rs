@@ -211,7 +211,11 @@ impl Printer {
         if let Some(children) = node.children() {
             self.out.push_str(&spaced(&format.before_children));
             self.out.push('{');
-            if children.nodes().is_empty() && only_blanks(&children.to_string()) {
+            if children.nodes().is_empty()
+                && children
+                    .format()
+                    .is_none_or(|f| only_blanks(&f.leading) && only_blanks(&f.trailing))
+            {
                 self.out.push('}');
             } else {
                 self.block(children, level + 1);
@@ -429,8 +433,11 @@ fn multiline(s: &str, indent: &str) -> Option<String> {
 
 /// A multi-line string as written, its lines moved to `indent`: exact, since
 /// every line but blank ones starts with the closing line's whitespace,
-/// which is what is removed. Not for strings with escapes.
+/// which is what is removed, and CRLF reads as LF. Not for strings with
+/// escapes.
 fn reindent(repr: &str, indent: &str) -> Option<String> {
+    // KDL 2.0 reads every line break of a multi-line string as LF.
+    let repr = &repr.replace("\r\n", "\n");
     let hashes = repr.bytes().take_while(|&c| c == b'#').count();
     if !repr[hashes..].starts_with("\"\"\"")
         || (hashes == 0 && repr.contains('\\'))

@@ -58,6 +58,13 @@ pub fn format(file: FileId, text: &str) -> Outcome {
         Ok(out) => out,
         Err(why) => return Outcome::Refused(why),
     };
+    if out.len() > syntax::MAX_FILE_BYTES {
+        // Indentation can multiply a file of short, deeply nested nodes.
+        return Outcome::Refused(format!(
+            "its formatted text would be larger than {} MiB, the most pmoc reads",
+            syntax::MAX_FILE_BYTES / (1024 * 1024)
+        ));
+    }
     let unchanged = || "its rewrite would not read back as the same document";
     match syntax::parse_v2(file, &out) {
         Ok(again) if same_document(&again, &doc) => {}

@@ -45,6 +45,11 @@ pub(super) fn scan(text: &str) -> Scan {
                     i + hashes
                 };
             }
+            // KDL 1.0's raw strings (never valid outside a string in 2.0).
+            b'r' if raw_v1(b, i + 1).is_some() => {
+                let hashes = raw_v1(b, i + 1).unwrap_or(0);
+                i = raw_v1_end(b, i + 2 + hashes, hashes);
+            }
             b'/' if b.get(i + 1) == Some(&b'/') => i = line_end(text, i),
             b'/' if b.get(i + 1) == Some(&b'*') => {
                 let (end, depth) = block_comment_end(b, i);
@@ -107,6 +112,31 @@ fn string_end(b: &[u8], quote: usize, hashes: usize) -> usize {
                 == hashes
         {
             return i + quotes + hashes;
+        }
+        i += 1;
+    }
+    b.len()
+}
+
+/// The number of `#` of a KDL 1.0 raw string whose `r` is just before `at`.
+fn raw_v1(b: &[u8], at: usize) -> Option<usize> {
+    let hashes = b[at..].iter().take_while(|&&c| c == b'#').count();
+    (b.get(at + hashes) == Some(&b'"')).then_some(hashes)
+}
+
+/// Past a KDL 1.0 raw string's closing `"` and `hashes` `#`, from `from`.
+fn raw_v1_end(b: &[u8], from: usize, hashes: usize) -> usize {
+    let mut i = from;
+    while i < b.len() {
+        if b[i] == b'"'
+            && b[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&c| c == b'#')
+                .count()
+                == hashes
+        {
+            return i + 1 + hashes;
         }
         i += 1;
     }
@@ -185,6 +215,7 @@ mod tests {
             ]
         );
         assert_eq!(lines("a\r\nb"), ["a", "b"]);
+        assert_eq!(lines("/-n r#\"a\\\"#\nb"), ["/-n r#\"a\\\"#", "b"]);
         assert_eq!(lines(""), [""]);
     }
 

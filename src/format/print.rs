@@ -8,7 +8,8 @@
 //!   a comment after a node on its line stays after it; one on the line of a
 //!   block's `{` stays there; those after a block's last node stay last.
 //!   Blank lines are kept (runs of them become one), never first or last in
-//!   a block. A comment or `/-` entry inside a node's head stays where it is.
+//!   a block. A comment or `/-` entry inside a node's head stays before the entry
+//!   that follows it.
 //! - Values keep their spelling; multi-line strings are indented one level
 //!   below their node. A bare string is quoted. KDL 1.0 is written as 2.0:
 //!   `#true`, `#null`, strings in 2.0 quotes.

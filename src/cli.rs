@@ -36,6 +36,9 @@ pub enum Command {
     /// Export the catalogue for other tools: CSV tables for spreadsheets,
     /// a Backstage catalog file, an iCalendar feed of its dates.
     Export(ExportArgs),
+    /// Rewrite every source file in the canonical layout (KDL 2.0, four
+    /// spaces, fields in the order of the language reference).
+    Fmt(FmtArgs),
     /// Print the JSON Schema of catalog.json.
     Schema,
     /// Explain a rule code: what it means, why it matters, a wrong and a right example.
@@ -218,4 +221,15 @@ pub enum ExportFormat {
     Backstage,
     /// An iCalendar (RFC 5545) feed of the catalogue's dates.
     Ics,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct FmtArgs {
+    /// The project folder, a folder inside it (its files alone) or one of
+    /// its `.kdl` files.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Write nothing: list the files that would change, and exit 1 if any.
+    #[arg(long)]
+    pub check: bool,
 }

@@ -14,6 +14,9 @@
 //!    for `build` or round after round for `watch` and `serve` (with the file
 //!    watcher and the dev server), keeping what the next round can reuse.
 //!
+//! Beside the pipeline, [`format`] rewrites each file in its canonical
+//! layout for `pmoc fmt`, after [`syntax`] has read it.
+//!
 //! Beside the engine, [`diff`] compares two catalogs for the reviewer of a
 //! change (`pmoc diff`).
 //!
@@ -34,6 +37,7 @@ pub mod discover;
 pub mod emit;
 pub mod engine;
 mod error;
+pub mod format;
 pub mod lower;
 pub mod metrics;
 pub mod model;
@@ -57,6 +61,7 @@ pub fn run() -> ExitCode {
         cli::Command::Diff(args) => commands::diff::run(args),
         cli::Command::Init(args) => commands::init::run(args),
         cli::Command::Export(args) => commands::export::run(args),
+        cli::Command::Fmt(args) => commands::fmt::run(args),
         cli::Command::Schema => {
             print!("{}", emit::catalog::schema());
             ExitCode::SUCCESS

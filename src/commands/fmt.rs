@@ -1,0 +1,130 @@
+//! `pmoc fmt [PATH] [--check]`: the files `pmoc check` reads (all of the
+//! project's, or those inside PATH when it is a folder or a file of the
+//! project) rewritten in the canonical layout by [`crate::format`]. A file
+//! with a syntax error is reported as `check` reports it and left as it is;
+//! so is a file beyond `fmt`'s bounds. `--check` writes nothing and lists
+//! the files that would change. Exit 0 when nothing is left to do, 1 when
+//! `--check` found a file to change or a file could not be formatted, 2
+//! when it cannot run.
+
+use std::io::IsTerminal;
+use std::path::Path;
+use std::process::ExitCode;
+
+use crate::base::{FileId, SourceFile, SourceMap};
+use crate::cli::FmtArgs;
+use crate::discover::{self, Filter, Found, Skip};
+use crate::format::{self, Outcome};
+use crate::{Error, compile, emit};
+
+pub fn run(args: &FmtArgs) -> ExitCode {
+    let files = match targets(&args.path) {
+        Ok(files) => files,
+        Err(message) => return super::fatal(message),
+    };
+    let mut sources = SourceMap::default();
+    let mut diags = Vec::new();
+    let mut changed = Vec::new();
+    let mut refused = 0;
+    for found in &files {
+        let id = FileId(sources.len() as u32);
+        let (text, stop) = match format::read(id, &found.path) {
+            Ok(read) => read,
+            Err(source) => {
+                let name = found.name.clone();
+                return super::fatal(Error::Read { name, source });
+            }
+        };
+        let outcome = match stop {
+            Some(diag) => Outcome::Syntax(diag),
+            None => format::format(id, &text),
+        };
+        match outcome {
+            Outcome::Formatted(new) if new != text => changed.push((found, new)),
+            Outcome::Formatted(_) => {}
+            Outcome::Syntax(diag) => diags.push(diag),
+            Outcome::Refused(why) => {
+                eprintln!("error: `{}`: {why}; left as it is", found.name);
+                refused += 1;
+            }
+        }
+        sources.add(SourceFile::new(
+            found.name.clone(),
+            found.path.clone(),
+            text.into(),
+        ));
+    }
+    for (found, new) in &changed {
+        if !args.check
+            && let Err(e) = format::replace(&found.path, new)
+        {
+            return super::fatal(format!("cannot write `{}`: {e}", found.name));
+        }
+        println!("{}", found.name);
+    }
+    report(&diags, &sources);
+    let verb = if args.check {
+        "would be reformatted"
+    } else {
+        "reformatted"
+    };
+    eprintln!("{} of {} files {verb}", changed.len(), files.len());
+    let failed = !diags.is_empty() || refused > 0 || (args.check && !changed.is_empty());
+    ExitCode::from(u8::from(failed))
+}
+
+/// The syntax errors, as `pmoc check` prints them, and what was not done.
+fn report(diags: &[crate::base::Diagnostic], sources: &SourceMap) {
+    if diags.is_empty() {
+        return;
+    }
+    let colour = emit::human::use_colour(std::io::stderr().is_terminal());
+    eprint!("{}", emit::human::render(diags, sources, colour));
+    eprintln!(
+        "error: {} with syntax errors left as {}",
+        plural(diags.len(), "file"),
+        if diags.len() == 1 {
+            "it is"
+        } else {
+            "they are"
+        }
+    );
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The project's source files inside `path`: every one for the project
+/// folder, those below a folder inside it, or the one file named.
+fn targets(path: &Path) -> Result<Vec<Found>, String> {
+    let root = discover::find_root(path).map_err(|e| e.to_string())?;
+    let settings = compile::manifest_settings(&root).map_err(|e| e.to_string())?;
+    let filter = Filter::new(
+        &root,
+        &Skip {
+            output: Some(settings.output),
+            exclude: settings.exclude,
+        },
+    );
+    let all = discover::sources(&filter).map_err(|e| e.to_string())?;
+    let target = std::fs::canonicalize(path).map_err(|e| e.to_string())?;
+    if target.is_dir() {
+        return Ok(all
+            .into_iter()
+            .filter(|f| f.path.starts_with(&target))
+            .collect());
+    }
+    let file: Vec<Found> = all.into_iter().filter(|f| f.path == target).collect();
+    if file.is_empty() {
+        return Err(format!(
+            "`{}` is not a source file of the project: pmoc fmt formats the `.kdl` files pmoc check reads, and leaves excluded files alone",
+            path.display()
+        ));
+    }
+    Ok(file)
+}

@@ -1,0 +1,431 @@
+//! `pmoc fmt`: idempotent on every example file and every valid input of
+//! the KDL specification, the formatted text reading back as the same
+//! document; `pmoc check` gives the same codes and counts before and after;
+//! comments survive and move with their node; KDL 1.0 becomes 2.0; a file
+//! with a syntax error, an excluded file and a file beyond the bounds are
+//! left untouched; `--check` writes nothing.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use pmoc::base::FileId;
+use pmoc::format::{self, Outcome};
+use pmoc::syntax;
+
+/// Valid spec inputs the `kdl` crate (6.7) wrongly rejects: `fmt` refuses
+/// them (and says so) rather than rewrite them.
+const KDL_CRATE_REJECTS: &[&str] = &[
+    "zero_space_before_slashdash_arg.kdl",
+    "zero_space_before_slashdash_children.kdl",
+    "zero_space_before_slashdash_prop.kdl",
+];
+
+/// `_fail` spec inputs that are valid KDL 1.0 (the fallback reads them).
+const VALID_V1: &[&str] = &[
+    "legacy_raw_string_fail.kdl",
+    "legacy_raw_string_hash_fail.kdl",
+    "multiline_string_single_quote_err_fail.kdl",
+    "no_solidus_escape_fail.kdl",
+];
+
+fn pmoc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pmoc runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Formats `text`, then checks the result is a fixed point and reads as
+/// the same document. `Ok(None)` when the file does not read.
+fn try_format(name: &str, text: &str) -> Result<Option<String>, String> {
+    let out = match format::format(FileId(0), text) {
+        Outcome::Formatted(out) => out,
+        Outcome::Syntax(_) => return Ok(None),
+        Outcome::Refused(why) => return Err(format!("{name}: refused: {why}")),
+    };
+    let again = match format::format(FileId(0), &out) {
+        Outcome::Formatted(again) => again,
+        other => {
+            return Err(format!(
+                "{name}: the output does not format: {other:?}\n{out}"
+            ));
+        }
+    };
+    if again != out {
+        return Err(format!("{name}: not idempotent:\n{out:?}\n{again:?}"));
+    }
+    let before = syntax::parse(FileId(0), text).unwrap();
+    let after = syntax::parse_v2(FileId(0), &out).map_err(|e| format!("{name}: {e:?}"))?;
+    if !format::same_document(&before, &after) {
+        return Err(format!("{name}: changed"));
+    }
+    Ok(Some(out))
+}
+
+#[track_caller]
+fn format_checked(name: &str, text: &str) -> Option<String> {
+    try_format(name, text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn kdl_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|x| x == "kdl"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn every_example_file_is_a_fixed_point_of_its_format() {
+    let mut formatted = 0;
+    for example in ["examples/acme", "examples/broken"] {
+        for file in kdl_files(&root().join(example)) {
+            let source = std::fs::read_to_string(&file).unwrap();
+            if format_checked(&file.display().to_string(), &source).is_some() {
+                formatted += 1;
+            }
+        }
+    }
+    assert!(formatted > 15);
+}
+
+#[test]
+fn every_valid_spec_input_is_a_fixed_point_of_its_format() {
+    let dir = root().join("tests/kdl-spec/input");
+    let mut count = 0;
+    let mut wrong = Vec::new();
+    for file in kdl_files(&dir) {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let valid = !name.ends_with("_fail.kdl") || VALID_V1.contains(&name.as_str());
+        if !valid {
+            continue;
+        }
+        let source = std::fs::read_to_string(&file).unwrap();
+        if KDL_CRATE_REJECTS.contains(&name.as_str()) {
+            assert!(
+                matches!(format::format(FileId(0), &source), Outcome::Refused(_)),
+                "{name}"
+            );
+            continue;
+        }
+        match try_format(&name, &source) {
+            Ok(Some(_)) => count += 1,
+            Ok(None) => wrong.push(format!("{name}: does not read")),
+            Err(e) => wrong.push(e),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    assert!(count > 150, "{count}");
+}
+
+/// The codes of `pmoc check --format json`, counted.
+fn codes(project: &Path) -> BTreeMap<String, usize> {
+    let o = pmoc(&["check", path(project), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut codes = BTreeMap::new();
+    for d in json["diagnostics"].as_array().unwrap() {
+        *codes
+            .entry(d["code"].as_str().unwrap().to_string())
+            .or_default() += 1;
+    }
+    codes
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn check_gives_the_same_codes_and_counts_after_fmt() {
+    for example in ["acme", "broken"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let project = tmp.path().join(example);
+        copy_dir(&root().join("examples").join(example), &project);
+        let before = codes(&project);
+        assert!(!before.is_empty() || example == "acme");
+        let o = pmoc(&["fmt", path(&project)]);
+        assert_ne!(o.status.code(), Some(2), "{}", text(&o.stderr));
+        assert_eq!(codes(&project), before, "{example}");
+        let o = pmoc(&["fmt", path(&project), "--check"]);
+        assert!(text(&o.stdout).is_empty(), "{example}: {}", text(&o.stdout));
+    }
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for (name, body) in files {
+        let p = tmp.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, body).unwrap();
+    }
+    tmp
+}
+
+const PMO: &str = "pmo \"p\" {\n    name \"P\"\n    mandate \"M\"\n    sponsor \"jane\"\n}\n";
+
+#[test]
+fn fields_take_the_reference_order_and_comments_move_with_their_node() {
+    let source = r#"// The risk services.
+
+service "risk-log" {   // the brace line
+  // decisions keep their order
+  decision "g2" outcome="go" by="board" date="2026-01-02" {
+    rationale "second"
+    present "jane"
+  }
+  decision "g1" date="2026-01-01" outcome="go" by="board" { rationale "first"; }
+  stage "operation" // where it stands
+  offer level="mandated" "pms"
+
+  /* the name */
+  name "Risk log"
+  /- owner "ben"
+  custom-field 1
+  function "risk"
+  // at the end
+}
+person "jane" title="Head" name="Jane" // the head
+"#;
+    let expected = r#"// The risk services.
+
+service "risk-log" { // the brace line
+    /* the name */
+    name "Risk log"
+    function "risk"
+    stage "operation" // where it stands
+    offer "pms" level="mandated"
+    // decisions keep their order
+    decision "g2" outcome="go" date="2026-01-02" by="board" {
+        present "jane"
+        rationale "second"
+    }
+    decision "g1" outcome="go" date="2026-01-01" by="board" {
+        rationale "first"
+    }
+    /- owner "ben"
+    custom-field 1
+    // at the end
+}
+person "jane" name="Jane" title="Head" // the head
+"#;
+    assert_eq!(format_checked("order", source).unwrap(), expected);
+}
+
+#[test]
+fn lints_keep_their_order() {
+    let source = "pmo \"p\" {\n    lints {\n        warn \"a\"\n        deny \"a\"\n    }\n    name \"P\"\n}\n";
+    let out = format_checked("lints", source).unwrap();
+    assert_eq!(
+        out,
+        "pmo \"p\" {\n    name \"P\"\n    lints {\n        warn \"a\"\n        deny \"a\"\n    }\n}\n"
+    );
+}
+
+#[test]
+fn kdl_1_becomes_kdl_2() {
+    let source = "service \"x\" {\n  flag true\n  none null\n  raw r\"C:\\dir\"\n  text \"two\nlines\"\n  name \"X\" // kept\n}\n";
+    assert!(syntax::parse_v2(FileId(0), source).is_err(), "a 1.0 file");
+    let out = format_checked("v1", source).unwrap();
+    assert_eq!(
+        out,
+        "service \"x\" {\n    name \"X\" // kept\n    flag #true\n    none #null\n    raw \"C:\\\\dir\"\n    text \"\"\"\n        two\n        lines\n        \"\"\"\n}\n"
+    );
+}
+
+#[test]
+fn a_file_with_a_syntax_error_is_reported_and_untouched() {
+    let bad = "service \"x\" {\n  name \"X\"\n";
+    let tmp = project(&[
+        ("pmo.kdl", PMO),
+        ("bad.kdl", bad),
+        ("ok.kdl", "person \"jane\"   name=\"J\"\n"),
+    ]);
+    let o = pmoc(&["fmt", path(tmp.path())]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("kdl-syntax"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("bad.kdl")).unwrap(),
+        bad
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("ok.kdl")).unwrap(),
+        "person \"jane\" name=\"J\"\n"
+    );
+}
+
+#[test]
+fn check_lists_the_files_and_writes_nothing() {
+    let messy = "person \"jane\"   name=\"J\"\n";
+    let tmp = project(&[("pmo.kdl", PMO), ("people.kdl", messy)]);
+    let o = pmoc(&["fmt", path(tmp.path()), "--check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(text(&o.stdout), "people.kdl\n");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("people.kdl")).unwrap(),
+        messy
+    );
+    assert_eq!(pmoc(&["fmt", path(tmp.path())]).status.code(), Some(0));
+    let o = pmoc(&["fmt", path(tmp.path()), "--check"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(text(&o.stdout), "");
+}
+
+#[test]
+fn excluded_files_are_left_alone() {
+    let manifest = "pmo \"p\" {\n    name \"P\"\n    mandate \"M\"\n    sponsor \"jane\"\n    exclude \"drafts/**\"\n}\n";
+    let messy = "person \"jane\"   name=\"J\"\n";
+    let tmp = project(&[
+        ("pmo.kdl", manifest),
+        ("drafts/d.kdl", messy),
+        ("site/s.kdl", messy),
+        ("people/p.kdl", messy),
+    ]);
+    let o = pmoc(&["fmt", path(tmp.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stdout), "people/p.kdl\n");
+    for left in ["drafts/d.kdl", "site/s.kdl"] {
+        assert_eq!(
+            std::fs::read_to_string(tmp.path().join(left)).unwrap(),
+            messy
+        );
+    }
+    let o = pmoc(&["fmt", path(&tmp.path().join("drafts/d.kdl"))]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn a_path_inside_the_project_formats_only_what_it_holds() {
+    let messy = "person \"jane\"   name=\"J\"\n";
+    let tmp = project(&[("pmo.kdl", PMO), ("a/one.kdl", messy), ("b/two.kdl", messy)]);
+    let o = pmoc(&["fmt", path(&tmp.path().join("a"))]);
+    assert_eq!(text(&o.stdout), "a/one.kdl\n");
+    let o = pmoc(&["fmt", path(&tmp.path().join("b/two.kdl")), "--check"]);
+    assert_eq!(text(&o.stdout), "b/two.kdl\n");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("b/two.kdl")).unwrap(),
+        messy
+    );
+}
+
+#[test]
+fn files_beyond_the_bounds_are_refused_untouched() {
+    let big = "person \"jane\"   name=\"J\"\n".repeat(format::MAX_BYTES / 20);
+    let deep = format!("person \"jane\" {}x{}\n", "/*".repeat(70), "*/".repeat(70));
+    let tmp = project(&[("pmo.kdl", PMO), ("big.kdl", &big), ("deep.kdl", &deep)]);
+    let o = pmoc(&["fmt", path(tmp.path())]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("`big.kdl`: the file is larger than 1 MiB"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`deep.kdl`: braces and block comments nest"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("big.kdl")).unwrap(),
+        big
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("deep.kdl")).unwrap(),
+        deep
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rewritten_file_keeps_its_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = project(&[
+        ("pmo.kdl", PMO),
+        ("people.kdl", "person \"jane\"   name=\"J\"\n"),
+    ]);
+    let file = tmp.path().join("people.kdl");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    assert_eq!(pmoc(&["fmt", path(tmp.path())]).status.code(), Some(0));
+    let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o640);
+    let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
+    assert_eq!(names.len(), 2, "no temporary file is left");
+}
+
+/// Example files with bytes cut, doubled and inserted: `fmt` never panics,
+/// and what it writes is stable and reads as the same document.
+#[test]
+fn mutated_files_never_break_fmt() {
+    let pieces = [
+        "{", "}", "/*", "*/", "//", "/-", "\"", "#", "\\", "\n", ";", " ", "\"\"\"\n", "r\"",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    };
+    let mut bugs = Vec::new();
+    let files = kdl_files(&root().join("examples/acme"));
+    for round in 0..200 {
+        let file = &files[round % files.len()];
+        let mut text = std::fs::read_to_string(file).unwrap();
+        for _ in 0..1 + next(3) {
+            let mut at = next(text.len() + 1);
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            match next(3) {
+                0 => text.insert_str(at, pieces[next(pieces.len())]),
+                1 => {
+                    let mut end = (at + 1 + next(8)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    text.replace_range(at..end, "");
+                }
+                _ => {
+                    let mut end = (at + next(40)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    let copy = text[at..end].to_string();
+                    text.insert_str(at, &copy);
+                }
+            }
+        }
+        match try_format("mutant", &text) {
+            Ok(_) => {}
+            Err(e) if e.contains("the `kdl` crate does not read it") => {}
+            Err(e) => bugs.push(format!("{e}\n--- input:\n{text}")),
+        }
+    }
+    assert!(bugs.is_empty(), "{}\n{}", bugs.len(), bugs[0]);
+}

@@ -7,6 +7,7 @@ use std::fmt::Write;
 
 use super::shape::{Change, ChangeKind, Diff};
 use super::text::{others, summary_line};
+use crate::emit::escape_markdown as escape;
 
 /// The comparison as Markdown.
 pub fn markdown(diff: &Diff) -> String {
@@ -61,20 +62,4 @@ fn line(c: &Change) -> String {
             }
         })
         .collect()
-}
-
-/// Backslash-escapes what Markdown could read as syntax, on one line.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
-    out
 }

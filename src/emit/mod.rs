@@ -99,3 +99,21 @@ pub fn summary(errors: usize, warnings: usize, files: usize) -> String {
         plural(files, "file")
     )
 }
+
+/// Backslash-escapes the characters Markdown could read as syntax, and
+/// keeps the text on one line (a table cell cannot hold a line break): the
+/// review's and the diff's Markdown.
+pub fn escape_markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}

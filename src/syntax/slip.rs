@@ -256,6 +256,18 @@ impl Cx<'_> {
             .copied()
     }
 
+    /// Labels a block whose `}` is indented unlike its `{` line.
+    fn hint(&self, diag: Diagnostic, (open, close): (usize, usize)) -> Diagnostic {
+        diag.label(
+            self.span(open..open + 1),
+            "this `{` might not be properly closed…",
+        )
+        .label(
+            self.span(close..close + 1),
+            "…as it matches this `}`, indented differently",
+        )
+    }
+
     /// The first line after `open` that returns to its line's indentation.
     fn dedent(&self, open: usize) -> Option<usize> {
         let (_, indent) = self.line_of(open);
@@ -289,16 +301,8 @@ impl Cx<'_> {
         for &other in &failure.open[..failure.open.len() - 1] {
             diag = diag.label(self.span(other..other + 1), "this `{` is not closed either");
         }
-        if let Some((open, close)) = self.misindented(&failure.closed, outer) {
-            diag = diag
-                .label(
-                    self.span(open..open + 1),
-                    "this `{` might not be properly closed…",
-                )
-                .label(
-                    self.span(close..close + 1),
-                    "…as it matches this `}`, indented differently",
-                );
+        if let Some(pair) = self.misindented(&failure.closed, outer) {
+            diag = self.hint(diag, pair);
         } else if let Some(line) = self.dedent(last) {
             diag = diag.label(
                 self.span(self.char_at(line)),
@@ -309,24 +313,16 @@ impl Cx<'_> {
     }
 
     fn unmatched(&self, range: Range<usize>, failure: &Failure) -> Diagnostic {
-        let mut diag = self
+        let diag = self
             .diag(
                 range,
                 "unexpected closing delimiter: this `}` closes no `{`",
             )
             .help("remove this `}`, or add the `{` it was meant to close");
-        if let Some((open, close)) = self.misindented(&failure.closed, 0) {
-            diag = diag
-                .label(
-                    self.span(open..open + 1),
-                    "this `{` might not be properly closed…",
-                )
-                .label(
-                    self.span(close..close + 1),
-                    "…as it matches this `}`, indented differently",
-                );
+        match self.misindented(&failure.closed, 0) {
+            Some(pair) => self.hint(diag, pair),
+            None => diag,
         }
-        diag
     }
 }
 

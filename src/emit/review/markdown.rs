@@ -8,6 +8,7 @@ use std::fmt::Write;
 use super::shape::*;
 use super::text::{adoption_text, consequence, kind_label, target_words, unjudged_text};
 use super::{counted, no_sla_data, no_values, number, state_word};
+use crate::emit::escape_markdown as escape;
 
 /// The review as Markdown.
 pub fn markdown(review: &Review) -> String {
@@ -21,23 +22,6 @@ pub fn markdown(review: &Review) -> String {
         service_md(&mut out, service);
     }
     agenda(&mut out, &review.agenda);
-    out
-}
-
-/// Backslash-escapes the characters Markdown could read as syntax, and
-/// keeps the text on one line (a table cell cannot hold a line break).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '\n' | '\r' => out.push(' '),
-            _ => out.push(c),
-        }
-    }
     out
 }
 

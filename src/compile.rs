@@ -387,8 +387,9 @@ fn read_sources(root: &Path, options: &Options) -> Result<(Filter, Vec<Input>, b
         .out
         .as_ref()
         .map(|o| std::path::absolute(o).unwrap_or_else(|_| o.clone()));
+    // Read in parallel (the order is kept).
     let inputs = discover::sources(&filter)?
-        .into_iter()
+        .into_par_iter()
         .filter(|f| out.as_ref().is_none_or(|out| !f.path.starts_with(out)))
         .map(|f| {
             let bytes = read(&f)?;

@@ -105,6 +105,15 @@ fn every_example_file_is_a_fixed_point_of_its_format() {
     assert!(formatted > 15);
 }
 
+/// The example is written as `pmoc fmt` writes it, so `fmt --check` in a
+/// copied project's CI passes from the start.
+#[test]
+fn the_example_is_canonical() {
+    let acme = root().join("examples/acme");
+    let out = pmoc(&["fmt", "--check", path(&acme)]);
+    assert!(out.status.success(), "{}", text(&out.stdout));
+}
+
 #[test]
 fn every_valid_spec_input_is_a_fixed_point_of_its_format() {
     let dir = root().join("tests/kdl-spec/input");

@@ -462,3 +462,23 @@ fn markdown_escapes_free_text() {
         "{text}"
     );
 }
+
+/// The text review is for a terminal: a control character in a name is
+/// shown, never printed raw.
+#[test]
+fn the_text_review_shows_control_characters() {
+    let dir = project("");
+    let services = dir.path().join("services.kdl");
+    let text = std::fs::read_to_string(&services).unwrap();
+    let text = text.replacen(
+        "name \"risk-log service\"",
+        "name \"risk-log \\u{1b}[31m service\"",
+        1,
+    );
+    std::fs::write(&services, text).unwrap();
+    let o = pmoc(&["review", path(&dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(!out.contains('\u{1b}'), "{out}");
+    assert!(out.contains("risk-log \u{241b}[31m service"), "{out}");
+}

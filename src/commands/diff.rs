@@ -30,7 +30,7 @@ pub fn run(args: &DiffArgs) -> ExitCode {
     };
     let compared = diff::compare(&old, &new);
     let printed = match args.format {
-        DiffFormat::Text => diff::text(&compared),
+        DiffFormat::Text => crate::emit::human::for_terminal(&diff::text(&compared)).into_owned(),
         DiffFormat::Markdown => diff::markdown(&compared),
         DiffFormat::Json => diff::to_json(&compared),
     };

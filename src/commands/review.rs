@@ -21,7 +21,7 @@ pub fn run(args: &ReviewArgs) -> ExitCode {
     };
     let review = review::build(&compiled);
     let printed = match args.format {
-        ReviewFormat::Text => review::text(&review),
+        ReviewFormat::Text => crate::emit::human::for_terminal(&review::text(&review)).into_owned(),
         ReviewFormat::Markdown => review::markdown(&review),
         ReviewFormat::Json => review::to_json(&review),
     };

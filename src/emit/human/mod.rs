@@ -430,3 +430,10 @@ mod tests {
         assert_eq!(out, "a␛.kdl:1:1: error[kdl-syntax]: bad ␛]0;t␇␍ x\n");
     }
 }
+
+/// A report meant for a terminal (the review's and the diff's text) with
+/// the project's control characters and bidirectional overrides shown, as
+/// in diagnostics, never raw.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    visible::shown(text)
+}

@@ -193,6 +193,13 @@ pub fn render_short(diags: &[Diagnostic], sources: &SourceMap) -> String {
         .collect()
 }
 
+/// A report meant for a terminal (the review's and the diff's text) with
+/// the project's control characters and bidirectional overrides shown, as
+/// in diagnostics, never raw.
+pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
+    visible::shown(text)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,11 +436,4 @@ mod tests {
         let out = render_short(&[d], &sources);
         assert_eq!(out, "a␛.kdl:1:1: error[kdl-syntax]: bad ␛]0;t␇␍ x\n");
     }
-}
-
-/// A report meant for a terminal (the review's and the diff's text) with
-/// the project's control characters and bidirectional overrides shown, as
-/// in diagnostics, never raw.
-pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
-    visible::shown(text)
 }

@@ -32,8 +32,9 @@ pub(super) fn parse(file: FileId, text: &str) -> Option<Document> {
 }
 
 /// Small enough, free of the code points KDL 2.0 disallows (the fallback
-/// is for 1.0's syntax, not for characters 1.0 let through), and shallow
-/// enough for the parser's recursion ([`shallow`]).
+/// is for 1.0's syntax, not for characters 1.0 let through), shallow
+/// enough for the parser's recursion and free of what makes it panic
+/// ([`shallow`]).
 pub(super) fn fits(text: &str) -> bool {
     text.len() <= V1_MAX_BYTES
         && text.matches("/-").count() <= V1_MAX_SLASHDASH
@@ -53,8 +54,9 @@ pub(super) const V1_MAX_COMMENT_MARKS: usize = 256;
 /// `//` comment ends at any 1.0 line break, and `/*/` opens a comment
 /// without closing it. (Counting every brace let `"}"` or `/* } */` cancel
 /// a real `{`, and `/*/*` read as an open and a close, so deep files reached
-/// the recursive parser.) Past a point where the parser stops at an error,
-/// what the scan reads does not matter.
+/// the recursive parser.) An annotation holding a keyword is refused too
+/// ([`keyword_annotation`]). Past a point where the parser stops at an
+/// error, what the scan reads does not matter.
 fn shallow(text: &str) -> bool {
     let b = text.as_bytes();
     let (mut i, mut blocks, mut comments, mut marks) = (0, 0usize, 0usize, 0);
@@ -82,6 +84,7 @@ fn shallow(text: &str) -> bool {
                 blocks = blocks.saturating_sub(1);
                 1
             }
+            (false, [b'(', ..]) if keyword_annotation(&b[i + 1..]) => return false,
             (false, _) => 1,
         };
         if in_comment || comments > 0 {
@@ -98,6 +101,19 @@ fn shallow(text: &str) -> bool {
         i += step;
     }
     true
+}
+
+/// `true`, `false` or `null` as an annotation's name (after its `(`): a
+/// 1.0 syntax error, which the kdl crate (4.7.1, `plain_identifier`)
+/// reports with the rest of the input after the keyword and the keyword's
+/// length, and panics slicing it when fewer bytes follow (`a (true)`).
+fn keyword_annotation(rest: &[u8]) -> bool {
+    ["true", "false", "null"].iter().any(|k| {
+        rest.starts_with(k.as_bytes())
+            && rest
+                .get(k.len())
+                .is_none_or(|&c| !c.is_ascii_graphic() || b"\\/(){}<>;[]=,\"".contains(&c))
+    })
 }
 
 /// The length of a `//` comment: up to its line break (CR, LF, NEL, FF,

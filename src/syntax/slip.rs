@@ -218,8 +218,9 @@ impl Cx<'_> {
         }
     }
 
-    /// The error's token without the whitespace before it; at a line end,
-    /// the line end itself.
+    /// The error's token without the whitespace before it, on its line and
+    /// at most 80 bytes long (a long string is pointed at by its start); at
+    /// a line end, the line end itself.
     fn token_or_end(&self, range: Range<usize>) -> Range<usize> {
         let text = &self.text[range.clone()];
         let lead = text.len() - text.trim_start_matches([' ', '\t']).len();
@@ -229,7 +230,7 @@ impl Cx<'_> {
         }
         let token = &self.text[start..range.end];
         let len = token.find(['\n', '\r']).map_or(token.len(), |i| i.max(1));
-        start..start + len
+        clamp(self.text, start..start + len.min(80))
     }
 }
 

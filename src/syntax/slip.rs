@@ -26,6 +26,11 @@ pub(super) fn diagnose(file: FileId, text: &str, failure: &Failure) -> Diagnosti
             format!("nodes are nested more than {MAX_DEPTH} levels deep"),
         )
         .help("a catalogue needs a few levels; is a `}` missing above?"),
+        Slip::Panic => {
+            let at = cx.token_or_end(range);
+            cx.diag(at, "the KDL reader failed on what starts here")
+                .help("this is a bug of the KDL reader pmoc uses (just-kdl); a multi-line string whose lines are indented with other spaces than its closing `\"\"\"` line is one: indent them alike")
+        }
         Slip::Reader(ReaderError::Lexer(e)) => cx.lexer(e, range),
         Slip::Reader(ReaderError::UnclosedOpen) => cx.unclosed(failure),
         Slip::Reader(ReaderError::UnmatchedClose) => cx.unmatched(range, failure),

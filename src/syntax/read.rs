@@ -63,7 +63,8 @@ pub(super) fn read(file: FileId, text: &str) -> Result<Document, Failure> {
         depth: 0,
         closed: Vec::new(),
     };
-    let mut reader = Reader::new(text.as_bytes());
+    let input = spin_guard(text);
+    let mut reader = Reader::new(input.as_bytes());
     let mut at = 0;
     loop {
         let Some(next) = quietly(|| reader.next()) else {
@@ -82,6 +83,24 @@ pub(super) fn read(file: FileId, text: &str) -> Result<Document, Failure> {
         }
     }
     Ok(Document { nodes: b.top })
+}
+
+/// The text the reader reads: the file, or the file and `//` when
+/// just-kdl 0.3.0 could loop forever on it. Skipping a `/-`'d multi-line
+/// string that is never closed, it matches each line's indentation against
+/// the end of the input, and at the end after a line break it never stops
+/// (`/-a """⏎ c⏎`). A comment after that last line break ends that loop
+/// and changes nothing else: a line comment may end any file that ends
+/// with a line break, and whatever is unclosed there stays unclosed.
+fn spin_guard(text: &str) -> std::borrow::Cow<'_, str> {
+    let ends_a_line = text.ends_with([
+        '\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}',
+    ]);
+    if ends_a_line && text.contains("/-") && text.contains("\"\"\"") {
+        format!("{text}//").into()
+    } else {
+        text.into()
+    }
 }
 
 thread_local! {

@@ -163,8 +163,11 @@ impl Cx<'_> {
             let quote = rest.find('"').map_or(1, |i| i + 1).min(rest.len());
             let opening = &rest[..quote];
             let closing: String = opening.chars().rev().collect();
-            self.diag(at..at + quote, "this string is never closed")
-                .help(format!("close it with `{closing}`"))
+            self.diag(
+                clamp(self.text, at..at + quote.min(80)),
+                "this string is never closed",
+            )
+            .help(format!("close it with `{closing}`"))
         } else {
             self.diag(self.char_at(at), "the file ends in the middle of a node")
         }

@@ -88,15 +88,18 @@ pub(super) fn read(file: FileId, text: &str) -> Result<Document, Failure> {
 /// The text the reader reads: the file, or the file and `//` when
 /// just-kdl 0.3.0 could loop forever on it. Skipping a `/-`'d multi-line
 /// string that is never closed, it matches each line's indentation against
-/// the end of the input, and at the end after a line break it never stops
-/// (`/-a """⏎ c⏎`). A comment after that last line break ends that loop
-/// and changes nothing else: a line comment may end any file that ends
-/// with a line break, and whatever is unclosed there stays unclosed.
+/// the input, and when the input ends within a line's indentation (the last
+/// line blank or spaces only) it never stops (`/-a """⏎ c⏎`). A comment at
+/// the end of that last line ends the loop and changes nothing else: a line
+/// comment may end any file whose last line is blank, and whatever is
+/// unclosed there stays unclosed.
 fn spin_guard(text: &str) -> std::borrow::Cow<'_, str> {
-    let ends_a_line = text.ends_with([
+    let breaks = [
         '\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}',
-    ]);
-    if ends_a_line && text.contains("/-") && text.contains("\"\"\"") {
+    ];
+    let last = text.rsplit(breaks).next().unwrap_or_default();
+    let blank_last_line = last.len() < text.len() && last.chars().all(char::is_whitespace);
+    if blank_last_line && text.contains("/-") && text.contains("\"\"\"") {
         format!("{text}//").into()
     } else {
         text.into()

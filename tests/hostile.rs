@@ -174,6 +174,11 @@ const FOUND: &[(&str, &str, &str)] = &[
         "the KDL reader failed on what starts here",
     ),
     (
+        "slashdash-unclosed-multiline-spaces.kdl",
+        "the same loop when the last line holds fewer spaces than the indentation",
+        "this string is never closed",
+    ),
+    (
         "slashdash-unclosed-multiline.kdl",
         "just-kdl looped forever skipping an unclosed `/-`'d multi-line string",
         "this string is never closed",

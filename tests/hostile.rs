@@ -245,6 +245,16 @@ const DISAGREEMENTS: &[(&str, bool, &str)] = &[
         "no space is needed before `/-` (spec inputs zero_space_before_slashdash_*): the crate rejects it",
     ),
     (
+        "node 0o76543214444444444444444444444444444444444444444444444444\n",
+        true,
+        "KDL leaves the range of numbers to the application; pmoc reads an integer past i128 as the nearest float, the crate refuses it",
+    ),
+    (
+        "node1; /-de2; \r",
+        true,
+        "a slashdashed node after `;` on the same line: the crate rejects it",
+    ),
+    (
         "n/-\nk \n/-nano8",
         true,
         "the same, with a line break after `/-`: the crate rejects it",

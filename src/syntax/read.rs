@@ -27,11 +27,15 @@ pub(super) struct Failure {
     pub closed: Vec<(usize, usize)>,
 }
 
-/// The reader's error, or the depth bound.
+/// The reader's error, the depth bound, or a panic of the reader.
 #[derive(Debug)]
 pub(super) enum Slip {
     Reader(ReaderError),
     TooDeep,
+    /// `just-kdl` panicked reading on from the range's start (0.3.0 does on
+    /// a multi-line string indented with non-ASCII spaces unlike its
+    /// closing line: it slices the indentation at a byte count).
+    Panic,
 }
 
 /// A node being read, and the offset of its `{` once its block opens.
@@ -59,9 +63,19 @@ pub(super) fn read(file: FileId, text: &str) -> Result<Document, Failure> {
         depth: 0,
         closed: Vec::new(),
     };
-    for event in Reader::new(text.as_bytes()) {
+    let input = spin_guard(text);
+    let mut reader = Reader::new(input.as_bytes());
+    let mut at = 0;
+    loop {
+        let Some(next) = quietly(|| reader.next()) else {
+            return Err(b.fail(Slip::Panic, at..text.len()));
+        };
+        let Some(event) = next else { break };
         let step = match event {
-            Ok((event, range)) => b.event(event, range),
+            Ok((event, range)) => {
+                at = range.end;
+                b.event(event, range)
+            }
             Err((error, range)) => Err((Slip::Reader(error), range)),
         };
         if let Err((error, range)) = step {
@@ -69,6 +83,50 @@ pub(super) fn read(file: FileId, text: &str) -> Result<Document, Failure> {
         }
     }
     Ok(Document { nodes: b.top })
+}
+
+/// The text the reader reads: the file, or the file and `//` when
+/// just-kdl 0.3.0 could loop forever on it. Skipping a `/-`'d multi-line
+/// string that is never closed, it matches each line's indentation against
+/// the input, and when the input ends within a line's indentation (the last
+/// line blank or spaces only) it never stops (`/-a """⏎ c⏎`). A comment at
+/// the end of that last line ends the loop and changes nothing else: a line
+/// comment may end any file whose last line is blank, and whatever is
+/// unclosed there stays unclosed.
+fn spin_guard(text: &str) -> std::borrow::Cow<'_, str> {
+    let breaks = [
+        '\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}',
+    ];
+    let last = text.rsplit(breaks).next().unwrap_or_default();
+    let blank_last_line = last.len() < text.len() && last.chars().all(char::is_whitespace);
+    if blank_last_line && text.contains("/-") && text.contains("\"\"\"") {
+        format!("{text}//").into()
+    } else {
+        text.into()
+    }
+}
+
+thread_local! {
+    static QUIET: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a step of the reader), catching a panic without printing it:
+/// it becomes a `kdl-syntax` finding. Only this thread's panics inside `f`
+/// are kept quiet; every other panic reaches the hook there was before.
+fn quietly<T>(f: impl FnOnce() -> T) -> Option<T> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.get() {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.set(true);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.set(false);
+    result.ok()
 }
 
 impl Builder<'_> {

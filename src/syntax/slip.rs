@@ -26,6 +26,11 @@ pub(super) fn diagnose(file: FileId, text: &str, failure: &Failure) -> Diagnosti
             format!("nodes are nested more than {MAX_DEPTH} levels deep"),
         )
         .help("a catalogue needs a few levels; is a `}` missing above?"),
+        Slip::Panic => {
+            let at = cx.token_or_end(range);
+            cx.diag(at, "the KDL reader failed on what starts here")
+                .help("this is a bug of the KDL reader pmoc uses (just-kdl); a multi-line string whose lines are indented with other spaces than its closing `\"\"\"` line is one: indent them alike")
+        }
         Slip::Reader(ReaderError::Lexer(e)) => cx.lexer(e, range),
         Slip::Reader(ReaderError::UnclosedOpen) => cx.unclosed(failure),
         Slip::Reader(ReaderError::UnmatchedClose) => cx.unmatched(range, failure),
@@ -158,8 +163,11 @@ impl Cx<'_> {
             let quote = rest.find('"').map_or(1, |i| i + 1).min(rest.len());
             let opening = &rest[..quote];
             let closing: String = opening.chars().rev().collect();
-            self.diag(at..at + quote, "this string is never closed")
-                .help(format!("close it with `{closing}`"))
+            self.diag(
+                clamp(self.text, at..at + quote.min(80)),
+                "this string is never closed",
+            )
+            .help(format!("close it with `{closing}`"))
         } else {
             self.diag(self.char_at(at), "the file ends in the middle of a node")
         }
@@ -218,8 +226,9 @@ impl Cx<'_> {
         }
     }
 
-    /// The error's token without the whitespace before it; at a line end,
-    /// the line end itself.
+    /// The error's token without the whitespace before it, on its line and
+    /// at most 80 bytes long (a long string is pointed at by its start); at
+    /// a line end, the line end itself.
     fn token_or_end(&self, range: Range<usize>) -> Range<usize> {
         let text = &self.text[range.clone()];
         let lead = text.len() - text.trim_start_matches([' ', '\t']).len();
@@ -229,7 +238,7 @@ impl Cx<'_> {
         }
         let token = &self.text[start..range.end];
         let len = token.find(['\n', '\r']).map_or(token.len(), |i| i.max(1));
-        start..start + len
+        clamp(self.text, start..start + len.min(80))
     }
 }
 

@@ -1,0 +1,142 @@
+//! Differential: when pmoc's KDL 2.0 reader (`syntax::parse_v2`) and the
+//! `kdl` crate's `KdlDocument::parse_v2` both accept a text, they read the
+//! same document: names, entries (keys and values, in order) and children,
+//! compared as `tests/kdl_spec.rs` compares them.
+//!
+//! The `kdl` crate recurses on nesting and slows down sharply on `/-`
+//! chains (see `src/syntax/v1.rs`), so it only sees texts within the same
+//! kind of bounds as pmoc's 1.0 fallback; a timeout there would be the
+//! crate's, not pmoc's.
+//!
+//! With `PMOC_FUZZ_STRICT=1` in the environment, one accepting what the
+//! other rejects is a finding too (the known ones are listed in
+//! `tests/hostile.rs`, each with who is right).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use pmoc::base::FileId;
+use pmoc::syntax::{self, Document, Value};
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if !within_bounds(text) {
+        return;
+    }
+    let ours = syntax::parse_v2(FileId(0), text);
+    let theirs = kdl::KdlDocument::parse_v2(text);
+    match (ours, theirs) {
+        (Ok(ours), Ok(theirs)) => {
+            let (a, b) = (plain_ours(&ours), plain_theirs(&theirs));
+            assert!(a == b, "the documents differ:\npmoc: {a:?}\nkdl:  {b:?}");
+        }
+        (Ok(_), Err(e)) if strict() => panic!("pmoc accepts, the kdl crate rejects: {e}"),
+        (Err(d), Ok(_)) if strict() => {
+            panic!("the kdl crate accepts, pmoc rejects: {}", d.message)
+        }
+        _ => {}
+    }
+});
+
+fn strict() -> bool {
+    std::env::var_os("PMOC_FUZZ_STRICT").is_some_and(|v| v == "1")
+}
+
+/// Few `/-` and shallow braces and block comments (counted everywhere).
+fn within_bounds(text: &str) -> bool {
+    if text.matches("/-").count() > 8 {
+        return false;
+    }
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let bytes = text.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'{' => depth += 1,
+            b'/' if bytes.get(i + 1) == Some(&b'*') => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b'*' if bytes.get(i + 1) == Some(&b'/') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        deepest = deepest.max(depth);
+    }
+    deepest <= 64
+}
+
+#[derive(Debug, PartialEq)]
+struct Plain {
+    name: String,
+    entries: Vec<(Option<String>, Val)>,
+    children: Option<Vec<Plain>>,
+}
+
+#[derive(Debug)]
+enum Val {
+    Str(String),
+    Int(i128),
+    Float(f64),
+    Bool(bool),
+    Null,
+}
+
+impl PartialEq for Val {
+    fn eq(&self, other: &Val) -> bool {
+        match (self, other) {
+            (Val::Str(a), Val::Str(b)) => a == b,
+            (Val::Int(a), Val::Int(b)) => a == b,
+            (Val::Float(a), Val::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
+            (Val::Bool(a), Val::Bool(b)) => a == b,
+            (Val::Null, Val::Null) => true,
+            _ => false,
+        }
+    }
+}
+
+fn plain_ours(doc: &Document) -> Vec<Plain> {
+    fn node(n: &syntax::Node) -> Plain {
+        Plain {
+            name: n.name.value.to_string(),
+            entries: n
+                .entries
+                .iter()
+                .map(|e| {
+                    let v = match &e.value {
+                        Value::String(s) => Val::Str(s.to_string()),
+                        Value::Integer(i) => Val::Int(*i),
+                        Value::Float(f) => Val::Float(*f),
+                        Value::Bool(b) => Val::Bool(*b),
+                        Value::Null => Val::Null,
+                    };
+                    (e.name.as_ref().map(|k| k.value.to_string()), v)
+                })
+                .collect(),
+            children: n.children.as_ref().map(|c| c.iter().map(node).collect()),
+        }
+    }
+    doc.nodes.iter().map(node).collect()
+}
+
+fn plain_theirs(doc: &kdl::KdlDocument) -> Vec<Plain> {
+    fn node(n: &kdl::KdlNode) -> Plain {
+        Plain {
+            name: n.name().value().to_string(),
+            entries: n
+                .entries()
+                .iter()
+                .map(|e| {
+                    let v = match e.value() {
+                        kdl::KdlValue::String(s) => Val::Str(s.clone()),
+                        kdl::KdlValue::Integer(i) => Val::Int(*i),
+                        kdl::KdlValue::Float(f) => Val::Float(*f),
+                        kdl::KdlValue::Bool(b) => Val::Bool(*b),
+                        kdl::KdlValue::Null => Val::Null,
+                    };
+                    (e.name().map(|k| k.value().to_string()), v)
+                })
+                .collect(),
+            children: n.children().map(|d| d.nodes().iter().map(node).collect()),
+        }
+    }
+    doc.nodes().iter().map(node).collect()
+}

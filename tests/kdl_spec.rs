@@ -17,6 +17,10 @@ use pmoc::base::{Code, FileId};
 use pmoc::compile::{Options, compile};
 use pmoc::syntax::{self, Document, Value};
 
+#[path = "common/plain.rs"]
+mod plain;
+use plain::{ours, theirs};
+
 /// `_fail` files that are valid KDL 1.0, which the fallback accepts.
 const VALID_V1: &[(&str, &str)] = &[
     ("legacy_raw_string_fail.kdl", "`r\"…\"` is 1.0's raw string"),
@@ -107,84 +111,6 @@ fn through_the_pipeline_fail_inputs_are_kdl_syntax_unless_valid_kdl_1() {
         "the corpus has 95 `_fail` inputs"
     );
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-}
-
-/// A document as plain data, for comparing the two readers.
-#[derive(Debug, PartialEq)]
-struct Plain {
-    name: String,
-    entries: Vec<(Option<String>, Val)>,
-    children: Option<Vec<Plain>>,
-}
-
-#[derive(Debug)]
-enum Val {
-    Str(String),
-    Int(i128),
-    Float(f64),
-    Bool(bool),
-    Null,
-}
-
-impl PartialEq for Val {
-    fn eq(&self, other: &Val) -> bool {
-        match (self, other) {
-            (Val::Str(a), Val::Str(b)) => a == b,
-            (Val::Int(a), Val::Int(b)) => a == b,
-            (Val::Float(a), Val::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
-            (Val::Bool(a), Val::Bool(b)) => a == b,
-            (Val::Null, Val::Null) => true,
-            _ => false,
-        }
-    }
-}
-
-fn ours(doc: &Document) -> Vec<Plain> {
-    fn node(n: &syntax::Node) -> Plain {
-        Plain {
-            name: n.name.value.to_string(),
-            entries: n
-                .entries
-                .iter()
-                .map(|e| {
-                    let v = match &e.value {
-                        Value::String(s) => Val::Str(s.to_string()),
-                        Value::Integer(i) => Val::Int(*i),
-                        Value::Float(f) => Val::Float(*f),
-                        Value::Bool(b) => Val::Bool(*b),
-                        Value::Null => Val::Null,
-                    };
-                    (e.name.as_ref().map(|k| k.value.to_string()), v)
-                })
-                .collect(),
-            children: n.children.as_ref().map(|c| c.iter().map(node).collect()),
-        }
-    }
-    doc.nodes.iter().map(node).collect()
-}
-
-fn theirs(doc: &kdl::KdlDocument) -> Vec<Plain> {
-    fn node(n: &kdl::KdlNode) -> Plain {
-        Plain {
-            name: n.name().value().to_string(),
-            entries: n
-                .entries()
-                .iter()
-                .map(|e| {
-                    let v = match e.value() {
-                        kdl::KdlValue::String(s) => Val::Str(s.clone()),
-                        kdl::KdlValue::Integer(i) => Val::Int(*i),
-                        kdl::KdlValue::Float(f) => Val::Float(*f),
-                        kdl::KdlValue::Bool(b) => Val::Bool(*b),
-                        kdl::KdlValue::Null => Val::Null,
-                    };
-                    (e.name().map(|k| k.value().to_string()), v)
-                })
-                .collect(),
-            children: n.children().map(|d| d.nodes().iter().map(node).collect()),
-        }
-    }
-    doc.nodes().iter().map(node).collect()
 }
 
 /// Every name and value span covers its token: a bare name or value is

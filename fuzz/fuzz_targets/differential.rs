@@ -16,7 +16,10 @@
 
 use libfuzzer_sys::fuzz_target;
 use pmoc::base::FileId;
-use pmoc::syntax::{self, Document, Value};
+use pmoc::syntax;
+
+#[path = "../../tests/common/plain.rs"]
+mod plain;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -29,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     let theirs = kdl::KdlDocument::parse_v2(text);
     match (ours, theirs) {
         (Ok(ours), Ok(theirs)) => {
-            let (a, b) = (plain_ours(&ours), plain_theirs(&theirs));
+            let (a, b) = (plain::ours(&ours), plain::theirs(&theirs));
             assert!(a == b, "the documents differ:\npmoc: {a:?}\nkdl:  {b:?}");
         }
         (Ok(_), Err(e)) if strict() => panic!("pmoc accepts, the kdl crate rejects: {e}"),
@@ -64,79 +67,3 @@ fn within_bounds(text: &str) -> bool {
     deepest <= 64
 }
 
-#[derive(Debug, PartialEq)]
-struct Plain {
-    name: String,
-    entries: Vec<(Option<String>, Val)>,
-    children: Option<Vec<Plain>>,
-}
-
-#[derive(Debug)]
-enum Val {
-    Str(String),
-    Int(i128),
-    Float(f64),
-    Bool(bool),
-    Null,
-}
-
-impl PartialEq for Val {
-    fn eq(&self, other: &Val) -> bool {
-        match (self, other) {
-            (Val::Str(a), Val::Str(b)) => a == b,
-            (Val::Int(a), Val::Int(b)) => a == b,
-            (Val::Float(a), Val::Float(b)) => a == b || (a.is_nan() && b.is_nan()),
-            (Val::Bool(a), Val::Bool(b)) => a == b,
-            (Val::Null, Val::Null) => true,
-            _ => false,
-        }
-    }
-}
-
-fn plain_ours(doc: &Document) -> Vec<Plain> {
-    fn node(n: &syntax::Node) -> Plain {
-        Plain {
-            name: n.name.value.to_string(),
-            entries: n
-                .entries
-                .iter()
-                .map(|e| {
-                    let v = match &e.value {
-                        Value::String(s) => Val::Str(s.to_string()),
-                        Value::Integer(i) => Val::Int(*i),
-                        Value::Float(f) => Val::Float(*f),
-                        Value::Bool(b) => Val::Bool(*b),
-                        Value::Null => Val::Null,
-                    };
-                    (e.name.as_ref().map(|k| k.value.to_string()), v)
-                })
-                .collect(),
-            children: n.children.as_ref().map(|c| c.iter().map(node).collect()),
-        }
-    }
-    doc.nodes.iter().map(node).collect()
-}
-
-fn plain_theirs(doc: &kdl::KdlDocument) -> Vec<Plain> {
-    fn node(n: &kdl::KdlNode) -> Plain {
-        Plain {
-            name: n.name().value().to_string(),
-            entries: n
-                .entries()
-                .iter()
-                .map(|e| {
-                    let v = match e.value() {
-                        kdl::KdlValue::String(s) => Val::Str(s.clone()),
-                        kdl::KdlValue::Integer(i) => Val::Int(*i),
-                        kdl::KdlValue::Float(f) => Val::Float(*f),
-                        kdl::KdlValue::Bool(b) => Val::Bool(*b),
-                        kdl::KdlValue::Null => Val::Null,
-                    };
-                    (e.name().map(|k| k.value().to_string()), v)
-                })
-                .collect(),
-            children: n.children().map(|d| d.nodes().iter().map(node).collect()),
-        }
-    }
-    doc.nodes().iter().map(node).collect()
-}

@@ -97,8 +97,51 @@ struct FileResult {
     syntax_error: bool,
 }
 
-/// A file's bytes, at most one past [`syntax::MAX_FILE_BYTES`]: a larger
-/// file is refused without being read (or held) whole.
+/// Texts that stand in for files on disk, by absolute path: an editor's
+/// unsaved buffers (`pmoc lsp`). A compilation reads a source (or the
+/// manifest) from here when it is present, from disk otherwise; discovery
+/// still walks the disk, so an overlay text for a file that is not there,
+/// or not a source, is not read.
+#[derive(Debug, Default, Clone)]
+pub struct Overlay {
+    texts: HashMap<PathBuf, Arc<str>>,
+}
+
+impl Overlay {
+    /// Sets the text that stands in for the file at `path` (absolute, as
+    /// discovery spells it: below the canonical root).
+    pub fn set(&mut self, path: PathBuf, text: Arc<str>) {
+        self.texts.insert(path, text);
+    }
+
+    /// The file at `path` is read from disk again.
+    pub fn remove(&mut self, path: &Path) {
+        self.texts.remove(path);
+    }
+
+    pub fn get(&self, path: &Path) -> Option<&Arc<str>> {
+        self.texts.get(path)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty()
+    }
+}
+
+/// A file's bytes: its overlay text, else read from disk. At most one past
+/// [`syntax::MAX_FILE_BYTES`]: a larger file is refused without being read
+/// (or held) whole.
+fn read_overlaid(found: &Found, overlay: &Overlay) -> Result<Vec<u8>, Error> {
+    match overlay.get(&found.path) {
+        Some(text) => {
+            let len = text.len().min(syntax::MAX_FILE_BYTES + 1);
+            Ok(text.as_bytes()[..len].to_vec())
+        }
+        None => read(found),
+    }
+}
+
+/// A file's bytes from disk, at most one past [`syntax::MAX_FILE_BYTES`].
 fn read(found: &Found) -> Result<Vec<u8>, Error> {
     use std::io::Read;
     let error = |source| Error::Read {
@@ -192,11 +235,16 @@ pub struct ManifestSettings {
 /// Reads `output` and `exclude` from the manifest (a manifest that does not
 /// parse gives the defaults; its diagnostics come with the compilation).
 pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Error> {
+    manifest_settings_overlaid(root, &Overlay::default())
+}
+
+/// [`manifest_settings`], the manifest read through `overlay`.
+fn manifest_settings_overlaid(root: &Path, overlay: &Overlay) -> Result<ManifestSettings, Error> {
     let manifest = Found {
         name: discover::MANIFEST.into(),
         path: root.join(discover::MANIFEST),
     };
-    let bytes = read(&manifest)?;
+    let bytes = read_overlaid(&manifest, overlay)?;
     let mut settings = ManifestSettings {
         output: root.join("site"),
         exclude: Vec::new(),
@@ -249,7 +297,18 @@ pub fn compile_root(
     options: &Options,
     cache: &mut Cache,
 ) -> Result<Compiled, Error> {
-    let (filter, inputs, output_holds_sources) = read_sources(&root, options)?;
+    compile_overlaid(root, options, cache, &Overlay::default())
+}
+
+/// [`compile_root`] with the texts of `overlay` standing in for the files
+/// on disk (the cache compares those texts, so an edit re-parses its file).
+pub fn compile_overlaid(
+    root: PathBuf,
+    options: &Options,
+    cache: &mut Cache,
+    overlay: &Overlay,
+) -> Result<Compiled, Error> {
+    let (filter, inputs, output_holds_sources) = read_sources(&root, options, overlay)?;
     let mut results = cache.parse(inputs);
     let mut sources = SourceMap::default();
     let mut model = Model::default();
@@ -374,8 +433,12 @@ type Input = (Found, Vec<u8>);
 /// Discovery's filter (from the manifest, read first: it says what
 /// discovery leaves out), every source file's bytes, in order, and whether
 /// the manifest's `output` was refused for holding sources.
-fn read_sources(root: &Path, options: &Options) -> Result<(Filter, Vec<Input>, bool), Error> {
-    let manifest = manifest_settings(root)?;
+fn read_sources(
+    root: &Path,
+    options: &Options,
+    overlay: &Overlay,
+) -> Result<(Filter, Vec<Input>, bool), Error> {
+    let manifest = manifest_settings_overlaid(root, overlay)?;
     let filter = Filter::new(
         root,
         &Skip {
@@ -392,7 +455,7 @@ fn read_sources(root: &Path, options: &Options) -> Result<(Filter, Vec<Input>, b
         .into_par_iter()
         .filter(|f| out.as_ref().is_none_or(|out| !f.path.starts_with(out)))
         .map(|f| {
-            let bytes = read(&f)?;
+            let bytes = read_overlaid(&f, overlay)?;
             Ok((f, bytes))
         })
         .collect::<Result<Vec<_>, Error>>()?;
@@ -456,4 +519,88 @@ pub fn sort(diags: &mut [Diagnostic], sources: &SourceMap) {
             d.message.clone(),
         )
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pmo.kdl"),
+            "pmo \"p\" {\n    name \"P\"\n}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("people.kdl"),
+            "person \"ann\" name=\"Ann\"\n",
+        )
+        .unwrap();
+        let root = discover::find_root(dir.path()).unwrap();
+        (dir, root)
+    }
+
+    fn codes(compiled: &Compiled) -> Vec<&'static str> {
+        compiled
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect()
+    }
+
+    /// An overlay text is read instead of the file on disk, the cache
+    /// re-parses a file whose overlay text changed and reuses it otherwise.
+    #[test]
+    fn overlay_texts_stand_in_for_files_and_key_the_cache() {
+        let (_dir, root) = project();
+        let people = root.join("people.kdl");
+        let mut cache = Cache::default();
+        let options = Options::default();
+        let clean = compile_root(root.clone(), &options, &mut cache).unwrap();
+        assert!(!codes(&clean).contains(&"kdl-syntax"));
+
+        let mut overlay = Overlay::default();
+        overlay.set(people.clone(), "person \"ann\" name=\"Ann\" {\n".into());
+        let broken = compile_overlaid(root.clone(), &options, &mut cache, &overlay).unwrap();
+        assert!(codes(&broken).contains(&"kdl-syntax"));
+        assert_eq!(cache.parsed, 1, "only the overlaid file is parsed again");
+        assert!(broken.syntax_errors);
+
+        let again = compile_overlaid(root.clone(), &options, &mut cache, &overlay).unwrap();
+        assert_eq!(
+            cache.parsed, 0,
+            "the same overlay text is taken from the cache"
+        );
+        assert_eq!(codes(&again), codes(&broken));
+
+        overlay.remove(&people);
+        assert!(overlay.is_empty());
+        let back = compile_overlaid(root, &options, &mut cache, &overlay).unwrap();
+        assert_eq!(codes(&back), codes(&clean));
+        assert_eq!(
+            cache.parsed, 1,
+            "the file on disk differs from the overlay text"
+        );
+        assert!(
+            std::fs::read_to_string(people)
+                .unwrap()
+                .ends_with("\"Ann\"\n")
+        );
+    }
+
+    /// The manifest is read through the overlay too (its `exclude` decides
+    /// what discovery reads).
+    #[test]
+    fn the_manifest_is_read_through_the_overlay() {
+        let (_dir, root) = project();
+        let mut overlay = Overlay::default();
+        overlay.set(
+            root.join("pmo.kdl"),
+            "pmo \"p\" {\n    name \"P\"\n    exclude \"people.kdl\"\n}\n".into(),
+        );
+        let compiled =
+            compile_overlaid(root, &Options::default(), &mut Cache::default(), &overlay).unwrap();
+        assert_eq!(compiled.sources.len(), 1);
+    }
 }

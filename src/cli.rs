@@ -39,6 +39,9 @@ pub enum Command {
     /// Rewrite every source file in the canonical layout (KDL 2.0, four
     /// spaces, fields in the order of the language reference).
     Fmt(FmtArgs),
+    /// Speak the Language Server Protocol on stdin and stdout, for editors:
+    /// diagnostics as you type, go to definition, hover, the outline.
+    Lsp,
     /// Print the JSON Schema of catalog.json.
     Schema,
     /// Explain a rule code: what it means, why it matters, a wrong and a right example.

@@ -39,6 +39,7 @@ pub mod engine;
 mod error;
 pub mod format;
 pub mod lower;
+pub mod lsp;
 pub mod metrics;
 pub mod model;
 pub mod syntax;
@@ -62,6 +63,7 @@ pub fn run() -> ExitCode {
         cli::Command::Init(args) => commands::init::run(args),
         cli::Command::Export(args) => commands::export::run(args),
         cli::Command::Fmt(args) => commands::fmt::run(args),
+        cli::Command::Lsp => commands::lsp::run(),
         cli::Command::Schema => {
             print!("{}", emit::catalog::schema());
             ExitCode::SUCCESS

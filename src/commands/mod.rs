@@ -9,6 +9,7 @@ pub mod explain;
 pub mod export;
 pub mod fmt;
 pub mod init;
+pub mod lsp;
 pub mod review;
 pub mod serve;
 pub mod watch;

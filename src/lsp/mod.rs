@@ -1,0 +1,386 @@
+//! `pmoc lsp`: the Language Server Protocol over stdio, on `lsp-server`
+//! and `lsp-types` (rust-analyzer's crates: a synchronous loop on threads
+//! and channels, no async runtime).
+//!
+//! The loop: each message is handled as it comes (an open, change, close
+//! or save updates the [`Overlay`] of the editor's texts and marks the
+//! project of the file for compilation); once no message is waiting (a
+//! burst of changes is taken whole), every marked project is compiled with
+//! the overlay over the files on disk ([`project`], through the same
+//! `compile` as `pmoc check` and its per-file cache) and the findings of
+//! every file whose findings changed are published. A request first brings
+//! the projects up to date. A file in no project gets its syntax findings
+//! only. Positions are converted by [`convert`] (UTF-16 unless the client
+//! offers UTF-8); [`navigate`] answers definition, references, hover and
+//! the outline from the last compilation, or from the last one in which
+//! every file parsed.
+//!
+//! A panic while handling a message is caught: a request gets an error
+//! response, and the server goes on.
+
+pub mod convert;
+pub mod navigate;
+pub mod project;
+mod requests;
+
+use std::collections::{HashMap, HashSet};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use lsp_server::{Connection, ErrorCode, Message, Notification, Request, Response};
+use lsp_types::notification::{self as note, Notification as _};
+use lsp_types::{
+    HoverProviderCapability, InitializeParams, OneOf, PositionEncodingKind,
+    PublishDiagnosticsParams, SaveOptions, ServerCapabilities, TextDocumentContentChangeEvent,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, Uri,
+};
+
+use crate::base::{FileId, SourceFile, SourceMap};
+use crate::compile::Overlay;
+use crate::syntax;
+
+use convert::Encoding;
+use project::Projects;
+
+/// Serves one client on stdin and stdout until it says `exit`; an error
+/// is a broken connection. Returns whether `shutdown` came before `exit`.
+pub fn serve_stdio() -> Result<bool, String> {
+    let (connection, io) = Connection::stdio();
+    let clean = serve(&connection)?;
+    drop(connection);
+    io.join().map_err(|e| e.to_string())?;
+    Ok(clean)
+}
+
+/// Serves one client on a connection: the handshake, then the loop.
+pub fn serve(connection: &Connection) -> Result<bool, String> {
+    let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
+    let params: InitializeParams = serde_json::from_value(params).unwrap_or_default();
+    let encoding = negotiate(&params);
+    let result = serde_json::json!({
+        "capabilities": capabilities(encoding),
+        "serverInfo": { "name": "pmoc", "version": env!("CARGO_PKG_VERSION") },
+    });
+    connection
+        .initialize_finish(id, result)
+        .map_err(|e| e.to_string())?;
+    Ok(Server::new(connection, encoding).run())
+}
+
+/// UTF-8 when the client offers it, else the protocol's UTF-16.
+fn negotiate(params: &InitializeParams) -> Encoding {
+    let offered = params
+        .capabilities
+        .general
+        .as_ref()
+        .and_then(|g| g.position_encodings.as_ref());
+    match offered {
+        Some(kinds) if kinds.contains(&PositionEncodingKind::UTF8) => Encoding::Utf8,
+        _ => Encoding::Utf16,
+    }
+}
+
+fn capabilities(encoding: Encoding) -> ServerCapabilities {
+    ServerCapabilities {
+        position_encoding: Some(match encoding {
+            Encoding::Utf8 => PositionEncodingKind::UTF8,
+            Encoding::Utf16 => PositionEncodingKind::UTF16,
+        }),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                save: Some(SaveOptions::default().into()),
+                ..TextDocumentSyncOptions::default()
+            },
+        )),
+        definition_provider: Some(OneOf::Left(true)),
+        references_provider: Some(OneOf::Left(true)),
+        hover_provider: Some(HoverProviderCapability::Simple(true)),
+        document_symbol_provider: Some(OneOf::Left(true)),
+        ..ServerCapabilities::default()
+    }
+}
+
+/// An open document: the editor's text of it.
+struct Document {
+    text: String,
+    /// The root of its project, if it is in one.
+    root: Option<PathBuf>,
+}
+
+/// The server's state between messages.
+struct Server<'c> {
+    connection: &'c Connection,
+    encoding: Encoding,
+    /// Open documents, by canonical path.
+    documents: HashMap<PathBuf, Document>,
+    /// The URI the editor named each open document by.
+    uris: HashMap<PathBuf, Uri>,
+    /// The open documents' texts, for compilations.
+    overlay: Overlay,
+    projects: Projects,
+    /// Open documents in no project whose syntax is to be checked again.
+    loose: HashSet<PathBuf>,
+    /// `shutdown` was asked.
+    shutting_down: bool,
+}
+
+impl<'c> Server<'c> {
+    fn new(connection: &'c Connection, encoding: Encoding) -> Server<'c> {
+        Server {
+            connection,
+            encoding,
+            documents: HashMap::new(),
+            uris: HashMap::new(),
+            overlay: Overlay::default(),
+            projects: Projects::default(),
+            loose: HashSet::new(),
+            shutting_down: false,
+        }
+    }
+
+    /// Handles messages until `exit` (or the end of the input); compiles
+    /// when no message is waiting. Returns whether `shutdown` came first.
+    fn run(mut self) -> bool {
+        let receiver = &self.connection.receiver;
+        while let Ok(message) = receiver.recv() {
+            if self.handle(message) {
+                return self.shutting_down;
+            }
+            while let Ok(message) = receiver.try_recv() {
+                if self.handle(message) {
+                    return self.shutting_down;
+                }
+            }
+            self.refresh();
+        }
+        false
+    }
+
+    /// One message; `true` for `exit`. A panic is caught (a request gets an
+    /// error response).
+    fn handle(&mut self, message: Message) -> bool {
+        match message {
+            Message::Request(request) => {
+                let id = request.id.clone();
+                let response = catch_unwind(AssertUnwindSafe(|| self.request(request)))
+                    .unwrap_or_else(|_| {
+                        let message = "pmoc lsp failed on this request".to_string();
+                        Response::new_err(id, ErrorCode::InternalError as i32, message)
+                    });
+                self.send(response.into());
+                false
+            }
+            Message::Notification(n) if n.method == note::Exit::METHOD => true,
+            Message::Notification(n) => {
+                let _ = catch_unwind(AssertUnwindSafe(|| self.notification(n)));
+                false
+            }
+            Message::Response(_) => false,
+        }
+    }
+
+    fn send(&self, message: Message) {
+        // A closed output ends the loop when the input closes too.
+        let _ = self.connection.sender.send(message);
+    }
+
+    fn notification(&mut self, n: Notification) {
+        match n.method.clone().as_str() {
+            note::DidOpenTextDocument::METHOD => {
+                if let Ok(p) = n.extract::<lsp_types::DidOpenTextDocumentParams>(
+                    note::DidOpenTextDocument::METHOD,
+                ) {
+                    let doc = p.text_document;
+                    self.open(doc.uri, doc.text);
+                }
+            }
+            note::DidChangeTextDocument::METHOD => {
+                if let Ok(p) = n.extract::<lsp_types::DidChangeTextDocumentParams>(
+                    note::DidChangeTextDocument::METHOD,
+                ) {
+                    self.change(&p.text_document.uri, p.content_changes);
+                }
+            }
+            note::DidSaveTextDocument::METHOD => {
+                if let Ok(p) = n.extract::<lsp_types::DidSaveTextDocumentParams>(
+                    note::DidSaveTextDocument::METHOD,
+                ) {
+                    self.touch(&canonical(&p.text_document.uri));
+                }
+            }
+            note::DidCloseTextDocument::METHOD => {
+                if let Ok(p) = n.extract::<lsp_types::DidCloseTextDocumentParams>(
+                    note::DidCloseTextDocument::METHOD,
+                ) {
+                    self.close(&p.text_document.uri);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn open(&mut self, uri: Uri, text: String) {
+        let path = canonical(&uri);
+        let root = Projects::root_of(&path);
+        self.overlay.set(path.clone(), text.as_str().into());
+        self.documents.insert(path.clone(), Document { text, root });
+        self.uris.insert(path.clone(), uri);
+        self.touch(&path);
+    }
+
+    fn change(&mut self, uri: &Uri, changes: Vec<TextDocumentContentChangeEvent>) {
+        let path = canonical(uri);
+        let Some(doc) = self.documents.get_mut(&path) else {
+            return;
+        };
+        for change in changes {
+            match change.range {
+                None => doc.text = change.text,
+                Some(range) => {
+                    let file =
+                        SourceFile::new(String::new(), PathBuf::new(), doc.text.as_str().into());
+                    let start = convert::offset(&file, range.start, self.encoding);
+                    let end = convert::offset(&file, range.end, self.encoding).max(start);
+                    doc.text.replace_range(start..end, &change.text);
+                }
+            }
+        }
+        self.overlay.set(path.clone(), doc.text.as_str().into());
+        self.touch(&path);
+    }
+
+    fn close(&mut self, uri: &Uri) {
+        let path = canonical(uri);
+        self.overlay.remove(&path);
+        let root = self.documents.remove(&path).and_then(|d| d.root);
+        if root.is_none() {
+            self.loose.remove(&path);
+            self.publish(uri.clone(), Vec::new());
+        }
+        self.touch(&path);
+        self.uris.remove(&path);
+    }
+
+    /// Marks what holds `path` for checking again.
+    fn touch(&mut self, path: &Path) {
+        let root = match self.documents.get(path) {
+            Some(doc) => doc.root.clone(),
+            None => Projects::root_of(path),
+        };
+        match root {
+            Some(root) => self.projects.touch(&root),
+            None if self.documents.contains_key(path) => {
+                self.loose.insert(path.to_path_buf());
+            }
+            None => {}
+        }
+    }
+
+    /// Compiles every project edited since its last compilation and
+    /// publishes the findings that changed; checks the syntax of edited
+    /// files in no project.
+    fn refresh(&mut self) {
+        let open: HashSet<PathBuf> = self.documents.keys().cloned().collect();
+        let mut published = Vec::new();
+        let mut failures = Vec::new();
+        for project in self.projects.dirty() {
+            match project.compile(&self.overlay) {
+                Ok(compiled) => published.extend(project.changes(&compiled, self.encoding, &open)),
+                Err(e) => failures.push(format!("pmoc: {}: {e}", project.root.display())),
+            }
+        }
+        for path in std::mem::take(&mut self.loose) {
+            if let Some(doc) = self.documents.get(&path) {
+                published.push((path.clone(), syntax_only(&path, &doc.text, self.encoding)));
+            }
+        }
+        for (path, diagnostics) in published {
+            self.publish(project::uri_of(&path, &self.uris), diagnostics);
+        }
+        for message in failures {
+            self.log(message);
+        }
+    }
+
+    fn publish(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) {
+        let params = PublishDiagnosticsParams::new(uri, diagnostics, None);
+        let n = Notification::new(note::PublishDiagnostics::METHOD.into(), params);
+        self.send(n.into());
+    }
+
+    fn log(&self, message: String) {
+        let params = lsp_types::LogMessageParams {
+            typ: lsp_types::MessageType::ERROR,
+            message,
+        };
+        let n = Notification::new(note::LogMessage::METHOD.into(), params);
+        self.send(n.into());
+    }
+
+    /// The project of a file: its compilations, latest first.
+    fn compilations(&self, path: &Path) -> Vec<Arc<crate::compile::Compiled>> {
+        let root = match self.documents.get(path) {
+            Some(doc) => doc.root.clone(),
+            None => Projects::root_of(path),
+        };
+        let Some(project) = root.and_then(|r| self.projects.get(&r)) else {
+            return Vec::new();
+        };
+        let mut all: Vec<_> = project.current.iter().cloned().collect();
+        if let Some(good) = &project.last_good
+            && !all.iter().any(|c| Arc::ptr_eq(c, good))
+        {
+            all.push(good.clone());
+        }
+        all
+    }
+
+    /// Brings the project of `path` up to date before answering about it.
+    fn ensure(&mut self, path: &Path) {
+        let root = match self.documents.get(path) {
+            Some(doc) => doc.root.clone(),
+            None => Projects::root_of(path),
+        };
+        if let Some(root) = root
+            && self.projects.get(&root).is_none_or(|p| p.dirty)
+        {
+            self.projects.touch(&root);
+            self.refresh();
+        }
+    }
+
+    fn request(&mut self, request: Request) -> Response {
+        if self.shutting_down {
+            let message = "the server is shutting down".to_string();
+            return Response::new_err(request.id, ErrorCode::InvalidRequest as i32, message);
+        }
+        requests::answer(self, request)
+    }
+}
+
+/// The canonical path of a document (as discovery spells the files of a
+/// project), or its path as written when it is not on disk.
+fn canonical(uri: &Uri) -> PathBuf {
+    let path = convert::path(uri).unwrap_or_else(|| PathBuf::from(uri.as_str()));
+    std::fs::canonicalize(&path).unwrap_or(path)
+}
+
+/// The syntax findings of a file in no project.
+fn syntax_only(path: &Path, text: &str, encoding: Encoding) -> Vec<lsp_types::Diagnostic> {
+    let id = FileId(0);
+    let mut sources = SourceMap::default();
+    let name = path.display().to_string();
+    sources.add(SourceFile::new(name, path.to_path_buf(), text.into()));
+    let finding = if text.len() > syntax::MAX_FILE_BYTES {
+        Some(syntax::too_large(id))
+    } else {
+        syntax::parse(id, text).err()
+    };
+    finding
+        .iter()
+        .map(|d| project::diagnostic(d, &sources, encoding))
+        .collect()
+}

@@ -1,0 +1,372 @@
+//! `pmoc lsp` over stdio with the real binary: the handshake, diagnostics
+//! on open and as an edit in one file changes another's findings, go to
+//! definition, hover, the outline, UTF-16 columns on a line with accents
+//! and emoji, the UTF-8 columns a client may ask for, shutdown and exit.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A client of one `pmoc lsp` process.
+struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    messages: Receiver<Value>,
+    next_id: i64,
+    /// Notifications read while waiting for something else.
+    pending: Vec<Value>,
+}
+
+impl Client {
+    fn start(encodings: &[&str]) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (send, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if send.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            messages,
+            next_id: 0,
+            pending: Vec::new(),
+        };
+        let capabilities = json!({ "general": { "positionEncodings": encodings } });
+        let init = client.request("initialize", json!({ "capabilities": capabilities }));
+        assert!(init["capabilities"]["definitionProvider"] == json!(true), "{init}");
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and returns its result (panics on an error response).
+    fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self.messages.recv_timeout(left).expect("a response in time");
+            if message["id"] == json!(id) {
+                assert!(message.get("error").is_none(), "{message}");
+                return message["result"].clone();
+            }
+            self.pending.push(message);
+        }
+    }
+
+    /// The next diagnostics published for `uri` that `accept` takes.
+    fn diagnostics(&mut self, uri: &str, accept: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+        let matches = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && {
+                let list = m["params"]["diagnostics"].as_array().unwrap();
+                accept(list)
+            }
+        };
+        if let Some(i) = self.pending.iter().position(matches) {
+            let m = self.pending.remove(i);
+            return m["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self
+                .messages
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no accepted diagnostics for {uri}"));
+            if matches(&message) {
+                return message["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            self.pending.push(message);
+        }
+    }
+
+    fn open(&mut self, path: &Path) -> String {
+        let uri = uri(path);
+        let text = std::fs::read_to_string(path).unwrap();
+        let doc = json!({ "uri": uri, "languageId": "kdl", "version": 1, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+        uri
+    }
+
+    /// Replaces the whole text of an open document.
+    fn replace(&mut self, uri: &str, version: i64, text: &str) {
+        let params = json!({
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{ "text": text }],
+        });
+        self.notify("textDocument/didChange", params);
+    }
+
+    /// Shuts down and exits; the process ends with 0.
+    fn finish(mut self) {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "pmoc lsp did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            length = n.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+fn uri(path: &Path) -> String {
+    let text = path.to_str().unwrap();
+    assert!(text.is_ascii() && !text.contains(' '), "{text}");
+    format!("file://{text}")
+}
+
+/// A copy of examples/acme in a temporary folder (canonical path).
+fn acme() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let root = dir.path().canonicalize().unwrap();
+    (dir, root)
+}
+
+fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect()
+}
+
+/// The line (from 0) of the first line holding `needle`, and the byte
+/// offset of `needle` in it.
+fn find(text: &str, needle: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i, c)))
+        .unwrap_or_else(|| panic!("no `{needle}`"))
+}
+
+#[test]
+fn diagnostics_on_open_follow_edits_across_files() {
+    let (_dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let risk = client.open(&root.join("services/risk.kdl"));
+    // `pmoc check` reports warnings in services/risk.kdl on the example.
+    let found = client.diagnostics(&risk, |d| !d.is_empty());
+    assert!(codes(&found).contains(&"insufficient-data"), "{found:?}");
+    assert!(found.iter().all(|d| d["source"] == "pmoc"));
+
+    // Renaming a person in people.kdl leaves the services that name them
+    // with an unknown reference, in another file.
+    let people_path = root.join("people.kdl");
+    let people = client.open(&people_path);
+    let text = std::fs::read_to_string(&people_path).unwrap();
+    let renamed = text.replace("person \"kwame\"", "person \"kwame2\"");
+    assert_ne!(renamed, text);
+    client.replace(&people, 2, &renamed);
+    let broken = client.diagnostics(&risk, |d| codes(d).contains(&"unknown-reference"));
+    let risk_text = std::fs::read_to_string(root.join("services/risk.kdl")).unwrap();
+    let (line, column) = find(&risk_text, "owner \"kwame\"");
+    let unknown = broken
+        .iter()
+        .find(|d| d["code"] == "unknown-reference" && d["range"]["start"]["line"] == line)
+        .unwrap();
+    assert_eq!(unknown["range"]["start"]["character"], column + 6);
+    assert_eq!(unknown["severity"], 1);
+
+    // Back as it was: the unknown references go away.
+    client.replace(&people, 3, &text);
+    client.diagnostics(&risk, |d| !codes(d).contains(&"unknown-reference"));
+    client.finish();
+}
+
+#[test]
+fn a_syntax_error_is_reported_and_navigation_keeps_the_last_good_model() {
+    let (_dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let gates_path = root.join("gates.kdl");
+    let gates = client.open(&gates_path);
+    let text = std::fs::read_to_string(&gates_path).unwrap();
+    client.diagnostics(&gates, |_| true);
+    client.replace(&gates, 2, &format!("{text}\nnode {{\n"));
+    let found = client.diagnostics(&gates, |d| codes(d).contains(&"kdl-syntax"));
+    assert_eq!(codes(&found), ["kdl-syntax"]);
+
+    // In another file, a reference to a gate still leads to gates.kdl.
+    let portfolio_path = root.join("services/portfolio.kdl");
+    let portfolio = client.open(&portfolio_path);
+    let source = std::fs::read_to_string(&portfolio_path).unwrap();
+    let (line, column) = find(&source, "decision \"g4-service-acceptance\"");
+    let at = json!({ "line": line, "character": column + 12 });
+    let params = json!({ "textDocument": { "uri": portfolio }, "position": at });
+    let target = client.request("textDocument/definition", params);
+    assert_eq!(target["uri"], gates.as_str(), "{target}");
+    let (gate_line, _) = find(&text, "gate \"g4-service-acceptance\"");
+    assert_eq!(target["range"]["start"]["line"], gate_line);
+    client.finish();
+}
+
+#[test]
+fn definition_hover_and_outline() {
+    let (_dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let path = root.join("services/portfolio.kdl");
+    let portfolio = client.open(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (line, column) = find(&text, "owner \"amir\"");
+    let at = json!({ "line": line, "character": column + 8 });
+    let params = json!({ "textDocument": { "uri": portfolio }, "position": at });
+
+    let target = client.request("textDocument/definition", params.clone());
+    let people_text = std::fs::read_to_string(root.join("people.kdl")).unwrap();
+    let (people_line, people_column) = find(&people_text, "person \"amir\"");
+    assert_eq!(target["uri"], uri(&root.join("people.kdl")));
+    assert_eq!(
+        target["range"]["start"],
+        json!({ "line": people_line, "character": people_column + 7 })
+    );
+
+    let hover = client.request("textDocument/hover", params.clone());
+    let card = hover["contents"]["value"].as_str().unwrap();
+    assert!(card.starts_with("**person** `amir`: Amir Haddad"), "{card}");
+    assert!(card.contains("Portfolio Manager"), "{card}");
+    assert!(card.contains("people.kdl:"), "{card}");
+
+    let mut with_declaration = params;
+    with_declaration["context"] = json!({ "includeDeclaration": true });
+    let found = client.request("textDocument/references", with_declaration);
+    let found = found.as_array().unwrap();
+    assert!(found.len() > 3, "{found:?}");
+    assert_eq!(found[0]["uri"], uri(&root.join("people.kdl")));
+
+    let outline = client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": portfolio } }),
+    );
+    let names: Vec<&str> = outline
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names[..3], ["portfolio", "demand-intake", "demand-intake-sla"]);
+    client.finish();
+}
+
+/// A line with accents and emoji before a reference: columns in UTF-16
+/// code units by default, in bytes when the client offers UTF-8.
+#[test]
+fn columns_on_a_line_with_accents_and_emoji() {
+    // The opening quote of the reference: after 20 UTF-16 units or 23 bytes.
+    for (encodings, quote) in [(&[][..], 20), (&["utf-8", "utf-16"][..], 23)] {
+        let (_dir, root) = acme();
+        let mut client = Client::start(encodings);
+        let path = root.join("services/portfolio.kdl");
+        let portfolio = client.open(&path);
+        let text = std::fs::read_to_string(&path).unwrap();
+        // `/* Café 😀 */` is 13 UTF-16 units and 17 bytes.
+        let edited = text.replacen(
+            "    owner \"amir\"",
+            "/* Café 😀 */ owner \"nobody-here\"",
+            1,
+        );
+        client.replace(&portfolio, 2, &edited);
+        let found = client.diagnostics(&portfolio, |d| codes(d).contains(&"unknown-reference"));
+        let unknown = found
+            .iter()
+            .find(|d| d["code"] == "unknown-reference")
+            .unwrap();
+        let (line, _) = find(&edited, "nobody-here");
+        assert_eq!(
+            unknown["range"]["start"],
+            json!({ "line": line, "character": quote })
+        );
+        // Definition from the same line, at the column of `"amir"` once
+        // the reference is restored.
+        let restored = text.replacen("    owner \"amir\"", "/* Café 😀 */ owner \"amir\"", 1);
+        client.replace(&portfolio, 3, &restored);
+        client.diagnostics(&portfolio, |d| !codes(d).contains(&"unknown-reference"));
+        let at = json!({ "line": line, "character": quote + 2 });
+        let params = json!({ "textDocument": { "uri": portfolio }, "position": at });
+        let target = client.request("textDocument/definition", params);
+        assert_eq!(target["uri"], uri(&root.join("people.kdl")), "{encodings:?}");
+        client.finish();
+    }
+}
+
+#[test]
+fn a_file_in_no_project_gets_its_syntax_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().canonicalize().unwrap().join("loose.kdl");
+    std::fs::write(&path, "node {\n").unwrap();
+    let mut client = Client::start(&[]);
+    let loose = client.open(&path);
+    let found = client.diagnostics(&loose, |d| !d.is_empty());
+    assert_eq!(codes(&found), ["kdl-syntax"]);
+    client.replace(&loose, 2, "node {}\n");
+    client.diagnostics(&loose, <[Value]>::is_empty);
+    client.finish();
+}

@@ -17,6 +17,10 @@
 //! Beside the pipeline, [`format`] rewrites each file in its canonical
 //! layout for `pmoc fmt`, after [`syntax`] has read it.
 //!
+//! Beside the engine, [`lsp`] is the language server of `pmoc lsp`: it
+//! compiles the project of each edited file with the editor's unsaved texts
+//! and answers from the model.
+//!
 //! Beside the engine, [`diff`] compares two catalogs for the reviewer of a
 //! change (`pmoc diff`).
 //!

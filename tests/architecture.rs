@@ -162,8 +162,13 @@ fn the_phases_below_the_engine_know_nothing_of_it() {
     ] {
         assert_none(
             dir,
-            &["crate::engine", "crate::commands", "crate::cli"],
-            "the pipeline's phases serve the engine and the commands, not the reverse",
+            &[
+                "crate::engine",
+                "crate::commands",
+                "crate::cli",
+                "crate::lsp",
+            ],
+            "the pipeline's phases serve the engine, the language server and the commands, not the reverse",
         );
     }
 }
@@ -181,5 +186,22 @@ fn a_comparison_reads_catalogs_not_sources() {
             "crate::check",
         ],
         "`diff` compares two catalogs; it reaches the sources only through `compile`",
+    );
+}
+
+#[test]
+fn the_language_server_goes_through_compile() {
+    assert_none(
+        "lsp",
+        &[
+            "crate::engine",
+            "crate::commands",
+            "crate::cli",
+            "crate::check",
+            "crate::lower",
+            "miette",
+            "kdl::",
+        ],
+        "`lsp` compiles through `compile` (as `pmoc check` does) and reads the model; it knows nothing of the engine or the command line",
     );
 }

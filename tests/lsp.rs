@@ -3,7 +3,7 @@
 //! definition, hover, the outline, UTF-16 columns on a line with accents
 //! and emoji, the UTF-8 columns a client may ask for, shutdown and exit.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, channel};
@@ -52,7 +52,10 @@ impl Client {
         };
         let capabilities = json!({ "general": { "positionEncodings": encodings } });
         let init = client.request("initialize", json!({ "capabilities": capabilities }));
-        assert!(init["capabilities"]["definitionProvider"] == json!(true), "{init}");
+        assert!(
+            init["capabilities"]["definitionProvider"] == json!(true),
+            "{init}"
+        );
         client.notify("initialized", json!({}));
         client
     }
@@ -75,7 +78,10 @@ impl Client {
         let deadline = Instant::now() + WAIT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            let message = self.messages.recv_timeout(left).expect("a response in time");
+            let message = self
+                .messages
+                .recv_timeout(left)
+                .expect("a response in time");
             if message["id"] == json!(id) {
                 assert!(message.get("error").is_none(), "{message}");
                 return message["result"].clone();
@@ -312,7 +318,10 @@ fn definition_hover_and_outline() {
         .iter()
         .map(|s| s["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names[..3], ["portfolio", "demand-intake", "demand-intake-sla"]);
+    assert_eq!(
+        names[..3],
+        ["portfolio", "demand-intake", "demand-intake-sla"]
+    );
     client.finish();
 }
 
@@ -352,7 +361,11 @@ fn columns_on_a_line_with_accents_and_emoji() {
         let at = json!({ "line": line, "character": quote + 2 });
         let params = json!({ "textDocument": { "uri": portfolio }, "position": at });
         let target = client.request("textDocument/definition", params);
-        assert_eq!(target["uri"], uri(&root.join("people.kdl")), "{encodings:?}");
+        assert_eq!(
+            target["uri"],
+            uri(&root.join("people.kdl")),
+            "{encodings:?}"
+        );
         client.finish();
     }
 }
@@ -368,5 +381,67 @@ fn a_file_in_no_project_gets_its_syntax_findings() {
     assert_eq!(codes(&found), ["kdl-syntax"]);
     client.replace(&loose, 2, "node {}\n");
     client.diagnostics(&loose, <[Value]>::is_empty);
+    client.finish();
+}
+
+/// What the server publishes for the project is what `pmoc check` prints:
+/// the same findings, file by file, at the same places (the example is
+/// ASCII: a UTF-16 column is the character column less one).
+#[test]
+fn the_findings_are_those_of_pmoc_check() {
+    let (_dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let manifest = client.open(&root.join("pmo.kdl"));
+    // A request is answered after the round's diagnostics are published.
+    client.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": manifest } }),
+    );
+    let mut published: Vec<(String, u64, u64, String, String)> = Vec::new();
+    for m in &client.pending {
+        if m["method"] != "textDocument/publishDiagnostics" {
+            continue;
+        }
+        let file = m["params"]["uri"].as_str().unwrap();
+        let file = file
+            .strip_prefix(&format!("file://{}/", root.display()))
+            .unwrap();
+        for d in m["params"]["diagnostics"].as_array().unwrap() {
+            let message = d["message"].as_str().unwrap();
+            let message = message.split("\nhelp: ").next().unwrap();
+            let start = &d["range"]["start"];
+            published.push((
+                file.to_string(),
+                start["line"].as_u64().unwrap() + 1,
+                start["character"].as_u64().unwrap() + 1,
+                d["code"].as_str().unwrap().to_string(),
+                message.to_string(),
+            ));
+        }
+    }
+    let output = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(["check", "--format", "json"])
+        .arg(&root)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut checked: Vec<_> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(!checked.is_empty());
+    checked.sort();
+    published.sort();
+    assert_eq!(published, checked);
     client.finish();
 }

@@ -445,3 +445,58 @@ fn the_findings_are_those_of_pmoc_check() {
     assert_eq!(published, checked);
     client.finish();
 }
+
+/// Odd input is answered with errors or ignored, and the server goes on.
+#[test]
+fn odd_messages_do_not_end_the_server() {
+    let (_dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let path = root.join("people.kdl");
+    let people = client.open(&path);
+    client.diagnostics(&people, |_| true);
+    // Unknown method, bad parameters: error responses.
+    for (method, params) in [
+        ("pmoc/unknown", json!({})),
+        ("textDocument/definition", json!({ "nonsense": 1 })),
+    ] {
+        client.next_id += 1;
+        let id = client.next_id;
+        client.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let m = client.messages.recv_timeout(left).expect("an answer");
+            if m["id"] == json!(id) {
+                assert!(m.get("error").is_some(), "{m}");
+                break;
+            }
+        }
+    }
+    // A change to a document never opened, a range past the end, a
+    // position past the end.
+    let elsewhere = uri(&root.join("nowhere.kdl"));
+    client.replace(&elsewhere, 2, "x");
+    let far = json!({ "line": 9999, "character": 9999 });
+    let params = json!({
+        "textDocument": { "uri": people, "version": 2 },
+        "contentChanges": [{ "range": { "start": far, "end": far }, "text": "\n// é😀\n" }],
+    });
+    client.notify("textDocument/didChange", params);
+    let at = json!({ "textDocument": { "uri": people }, "position": far });
+    assert_eq!(client.request("textDocument/hover", at), Value::Null);
+    // Still serving.
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (line, column) = find(&text, "person \"amir\"");
+    let at = json!({ "line": line, "character": column + 9 });
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": people }, "position": at }),
+    );
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("Amir Haddad")
+    );
+    client.finish();
+}

@@ -1,0 +1,219 @@
+//! A client of `pmoc lsp` over stdio, shared by the language server's
+//! tests (`tests/lsp*.rs`, each `mod lsp_client;`).
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+pub(crate) const WAIT: Duration = Duration::from_secs(20);
+
+/// A client of one `pmoc lsp` process.
+pub(crate) struct Client {
+    pub(crate) child: Child,
+    pub(crate) stdin: ChildStdin,
+    pub(crate) messages: Receiver<Value>,
+    pub(crate) next_id: i64,
+    /// Notifications read while waiting for something else.
+    pub(crate) pending: Vec<Value>,
+}
+
+impl Client {
+    pub(crate) fn start(encodings: &[&str]) -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (send, messages) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if send.send(message).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut client = Client {
+            child,
+            stdin,
+            messages,
+            next_id: 0,
+            pending: Vec::new(),
+        };
+        let capabilities = json!({ "general": { "positionEncodings": encodings } });
+        let init = client.request("initialize", json!({ "capabilities": capabilities }));
+        assert!(
+            init["capabilities"]["definitionProvider"] == json!(true),
+            "{init}"
+        );
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    pub(crate) fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{body}", body.len()).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    pub(crate) fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+    }
+
+    /// Sends a request and returns its result (panics on an error response).
+    pub(crate) fn request(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self
+                .messages
+                .recv_timeout(left)
+                .expect("a response in time");
+            if message["id"] == json!(id) {
+                assert!(message.get("error").is_none(), "{message}");
+                return message["result"].clone();
+            }
+            self.pending.push(message);
+        }
+    }
+
+    /// The next diagnostics published for `uri` that `accept` takes.
+    pub(crate) fn diagnostics(
+        &mut self,
+        uri: &str,
+        accept: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let matches = |m: &Value| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && {
+                let list = m["params"]["diagnostics"].as_array().unwrap();
+                accept(list)
+            }
+        };
+        if let Some(i) = self.pending.iter().position(matches) {
+            let m = self.pending.remove(i);
+            return m["params"]["diagnostics"].as_array().unwrap().clone();
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self
+                .messages
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("no accepted diagnostics for {uri}"));
+            if matches(&message) {
+                return message["params"]["diagnostics"].as_array().unwrap().clone();
+            }
+            self.pending.push(message);
+        }
+    }
+
+    pub(crate) fn open(&mut self, path: &Path) -> String {
+        let uri = uri(path);
+        let text = std::fs::read_to_string(path).unwrap();
+        let doc = json!({ "uri": uri, "languageId": "kdl", "version": 1, "text": text });
+        self.notify("textDocument/didOpen", json!({ "textDocument": doc }));
+        uri
+    }
+
+    /// Replaces the whole text of an open document.
+    pub(crate) fn replace(&mut self, uri: &str, version: i64, text: &str) {
+        let params = json!({
+            "textDocument": { "uri": uri, "version": version },
+            "contentChanges": [{ "text": text }],
+        });
+        self.notify("textDocument/didChange", params);
+    }
+
+    /// Shuts down and exits; the process ends with 0.
+    pub(crate) fn finish(mut self) {
+        assert_eq!(self.request("shutdown", Value::Null), Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                assert!(status.success(), "{status}");
+                return;
+            }
+            assert!(Instant::now() < deadline, "pmoc lsp did not exit");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(n) = line.strip_prefix("Content-Length: ") {
+            length = n.parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+pub(crate) fn uri(path: &Path) -> String {
+    let text = path.to_str().unwrap();
+    assert!(text.is_ascii() && !text.contains(' '), "{text}");
+    format!("file://{text}")
+}
+
+/// A copy of examples/acme in a temporary folder (canonical path).
+pub(crate) fn acme() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    let root = dir.path().canonicalize().unwrap();
+    (dir, root)
+}
+
+pub(crate) fn codes(diagnostics: &[Value]) -> Vec<&str> {
+    diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect()
+}
+
+/// The line (from 0) of the first line holding `needle`, and the byte
+/// offset of `needle` in it.
+pub(crate) fn find(text: &str, needle: &str) -> (usize, usize) {
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find(needle).map(|c| (i, c)))
+        .unwrap_or_else(|| panic!("no `{needle}`"))
+}

@@ -11,6 +11,9 @@
 mod reader;
 pub mod values;
 
+#[cfg(test)]
+mod schema_tests;
+
 use crate::syntax::Document;
 
 use crate::base::diag::did_you_mean;
@@ -30,7 +33,7 @@ pub fn lower_file(file: FileId, doc: &Document, is_manifest: bool) -> (Model, Ve
     let mut seen_pmo = false;
     for kdl in &doc.nodes {
         let name = kdl.name.value.as_str();
-        let node = Node::new(&cx, kdl, format!("`{name}`"));
+        let node = Node::top(&cx, kdl, format!("`{name}`"));
         // SLAs are declared inside their service, not at the top.
         let kind = EntityKind::top_level().find(|k| k.keyword() == name);
         match kind {

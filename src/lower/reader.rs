@@ -1,9 +1,11 @@
 //! The one mechanism every declaration is read with: a [`Node`] hands out the
 //! arguments, properties and child nodes a lowering asks for, and when it is
-//! dropped reports everything that was written but never asked for
-//! (`unknown-property`, `unknown-node`, extra arguments), with the nearest
-//! name that was asked for as help. A field's schema is therefore the code
-//! that reads it: there is no second list of valid names to keep in step.
+//! dropped reports everything written that its block in the language's
+//! schema ([`crate::model::schema`]) does not name (`unknown-property`,
+//! `unknown-node`), with the nearest name the schema has as help, and the
+//! extra arguments nobody read. The lowering asks only for names the schema
+//! has (asserted in debug builds; the schema's tests check the converse), so
+//! the table and the code that reads it stay in step.
 //!
 //! This module reads KDL nodes and entries; the typed accessors built on
 //! it (`Node::field`, `Node::required`, …) live in `values` with the value
@@ -15,6 +17,7 @@ use crate::syntax::{Entry as KdlEntry, Node as KdlNode, Value as KdlValue};
 
 use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, FileId, Span};
+use crate::model::schema::{self, Block};
 
 /// The file being lowered and the diagnostics so far.
 pub struct Lowering {
@@ -60,20 +63,33 @@ pub(super) struct Node<'k, 'c> {
     pub cx: &'c Lowering,
     /// How messages name this node, e.g. "service `risk-log`" or "`sla`".
     pub what: String,
+    /// Its block in the schema; `None` for a node holding only values
+    /// (`name "…"`), which takes no properties and no children.
+    pub block: Option<&'static Block>,
     args_read: Cell<usize>,
-    props_known: RefCell<Vec<&'static str>>,
-    children_known: RefCell<Vec<&'static str>>,
+    /// Whatever it holds is accepted unread ([`Node::ignore_rest`]).
+    unread_accepted: Cell<bool>,
 }
 
 impl<'k, 'c> Node<'k, 'c> {
-    pub(super) fn new(cx: &'c Lowering, kdl: &'k KdlNode, what: String) -> Self {
+    /// A top-level node: its block is the declaration's, if any.
+    pub(super) fn top(cx: &'c Lowering, kdl: &'k KdlNode, what: String) -> Self {
+        Node::new(cx, kdl, what, schema::top(&kdl.name.value))
+    }
+
+    fn new(
+        cx: &'c Lowering,
+        kdl: &'k KdlNode,
+        what: String,
+        block: Option<&'static Block>,
+    ) -> Self {
         Node {
             kdl,
             cx,
             what,
+            block,
             args_read: Cell::new(0),
-            props_known: RefCell::new(Vec::new()),
-            children_known: RefCell::new(Vec::new()),
+            unread_accepted: Cell::new(false),
         }
     }
 
@@ -112,7 +128,7 @@ impl<'k, 'c> Node<'k, 'c> {
 
     /// A property; a repeated one is `duplicate-field` and the first counts.
     pub(super) fn prop(&self, key: &'static str) -> Option<&'k KdlEntry> {
-        self.props_known.borrow_mut().push(key);
+        self.read(key, self.block.and_then(|b| b.property(key)).is_some());
         let mut found = self
             .kdl
             .entries
@@ -133,7 +149,7 @@ impl<'k, 'c> Node<'k, 'c> {
     }
 
     fn child_nodes(&self, name: &'static str) -> impl Iterator<Item = &'k KdlNode> + use<'k> {
-        self.children_known.borrow_mut().push(name);
+        self.read(name, self.block.and_then(|b| b.child(name)).is_some());
         self.kdl
             .children()
             .iter()
@@ -159,14 +175,41 @@ impl<'k, 'c> Node<'k, 'c> {
                 .label(first.name.span, "first given here"),
             );
         }
-        Some(Node::new(self.cx, first, format!("`{name}`")))
+        Some(self.nested(first, name))
     }
 
     /// Every child of a list field, in source order.
     pub(super) fn children(&self, name: &'static str) -> Vec<Node<'k, 'c>> {
         self.child_nodes(name)
-            .map(|n| Node::new(self.cx, n, format!("`{name}`")))
+            .map(|n| self.nested(n, name))
             .collect()
+    }
+
+    fn nested(&self, kdl: &'k KdlNode, name: &str) -> Node<'k, 'c> {
+        let block = self.block.and_then(|b| b.block_of(name));
+        Node::new(self.cx, kdl, format!("`{name}`"), block)
+    }
+
+    /// Notes that the lowering asked for `name`, which the schema must have.
+    fn read(&self, name: &'static str, in_schema: bool) {
+        debug_assert!(
+            in_schema,
+            "the lowering reads `{name}` in {:?}, which the schema lacks",
+            self.block.map(|b| b.path)
+        );
+        #[cfg(test)]
+        if let Some(b) = self.block {
+            tests::READ.with(|r| r.borrow_mut().push((b.path, name)));
+        }
+    }
+
+    /// The names of properties and of child nodes this node takes.
+    fn known(&self) -> (Vec<&'static str>, Vec<&'static str>) {
+        let names = |items: &[schema::Item]| items.iter().map(|i| i.name).collect();
+        match self.block {
+            Some(b) => (names(b.properties), names(b.children)),
+            None => (Vec::new(), Vec::new()),
+        }
     }
 
     /// Reports `missing-field` at this node's head.
@@ -182,16 +225,16 @@ impl<'k, 'c> Node<'k, 'c> {
     /// declaration that is not lowered, such as a misplaced `pmo`).
     pub(super) fn ignore_rest(&self) {
         self.args_read.set(usize::MAX);
-        self.props_known.borrow_mut().push(ANY);
-        self.children_known.borrow_mut().push(ANY);
+        self.unread_accepted.set(true);
     }
 
     fn report_unread(&self) {
         let cx = self.cx;
-        let props = self.props_known.borrow();
+        let (props, children) = self.known();
+        let any = self.unread_accepted.get();
         for entry in &self.kdl.entries {
             match &entry.name {
-                Some(key) if !props.contains(&key.value.as_str()) && !props.contains(&ANY) => {
+                Some(key) if !props.contains(&key.value.as_str()) && !any => {
                     cx.report(
                         Diagnostic::new(
                             Code::UnknownProperty,
@@ -211,14 +254,13 @@ impl<'k, 'c> Node<'k, 'c> {
                 format!("{} takes one value; this one is extra", self.what),
             ));
         }
-        let known = self.children_known.borrow();
-        if known.contains(&ANY) {
+        if any {
             return;
         }
         for child in self.kdl.children() {
             let name = child.name.value.as_str();
-            if !known.contains(&name) {
-                let message = if known.is_empty() {
+            if !children.contains(&name) {
+                let message = if children.is_empty() {
                     format!(
                         "{} takes no child nodes; `{name}` does not belong here",
                         self.what
@@ -228,18 +270,26 @@ impl<'k, 'c> Node<'k, 'c> {
                 };
                 cx.report(
                     Diagnostic::new(Code::UnknownNode, child.name.span, message)
-                        .maybe_help(did_you_mean(name, known.iter().copied())),
+                        .maybe_help(did_you_mean(name, children.iter().copied())),
                 );
             }
         }
     }
 }
 
-/// Marks "anything" in the known lists.
-const ANY: &str = "\u{0}any";
-
 impl Drop for Node<'_, '_> {
     fn drop(&mut self) {
         self.report_unread();
+    }
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::cell::RefCell;
+
+    thread_local! {
+        /// Every (block path, name) the lowering asked for on this thread.
+        pub(in crate::lower) static READ: RefCell<Vec<(&'static [&'static str], &'static str)>> =
+            const { RefCell::new(Vec::new()) };
     }
 }

@@ -15,6 +15,7 @@ pub type Id = Spanned<String>;
 pub type Text = Spanned<String>;
 
 mod index;
+pub mod schema;
 mod values;
 mod walk;
 

@@ -1,0 +1,144 @@
+//! The schema ([`crate::model::schema`]) against the lowering that reads
+//! it: documents written from the table alone are lowered, and every name
+//! of the table must be read, every sample and every word accepted, and
+//! every required field reported missing when left out (and no optional
+//! one). With the debug assertion that the lowering reads no name the
+//! table lacks, the two cannot drift apart.
+
+use std::collections::HashSet;
+
+use crate::base::{Code, Diagnostic, FileId};
+use crate::model::schema::{BLOCKS, Block, Item, Value};
+
+use super::lower_file;
+use super::reader::tests::READ;
+
+/// What to write: the `k`th word of closed sets, and an item to leave
+/// out (block path, name; `"id"`-like argument names stand for the
+/// arguments).
+#[derive(Clone, Copy)]
+struct Writing<'a> {
+    k: usize,
+    omit: Option<(&'a [&'a str], &'a str)>,
+}
+
+fn sample(value: Value, k: usize) -> String {
+    let words = value.words();
+    if words.is_empty() {
+        value.sample()
+    } else {
+        format!("\"{}\"", words[k % words.len()])
+    }
+}
+
+/// The items to write: the first of each group of alternatives.
+fn written(items: &'static [Item]) -> impl Iterator<Item = &'static Item> {
+    items.iter().filter(|i| !i.or_previous)
+}
+
+fn write(block: &'static Block, how: Writing, depth: usize, out: &mut String) {
+    let omitted = |name: &str| how.omit == Some((block.path, name));
+    let indent = "    ".repeat(depth);
+    out.push_str(&indent);
+    out.push_str(block.path[block.path.len() - 1]);
+    if let Some(args) = &block.args
+        && !omitted(args.name)
+    {
+        let value = args.value.expect("arguments have a value");
+        out.push(' ');
+        out.push_str(&sample(value, how.k));
+    }
+    for p in written(block.properties) {
+        if !omitted(p.name) {
+            let value = p.value.expect("properties have a value");
+            out.push_str(&format!(" {}={}", p.name, sample(value, how.k)));
+        }
+    }
+    let children: Vec<_> = written(block.children)
+        .filter(|c| !omitted(c.name))
+        .collect();
+    if children.is_empty() {
+        out.push('\n');
+        return;
+    }
+    out.push_str(" {\n");
+    for c in children {
+        match (c.value, block.block_of(c.name)) {
+            (_, Some(nested)) => write(nested, how, depth + 1, out),
+            (Some(value), None) => {
+                out.push_str(&format!(
+                    "{indent}    {} {}\n",
+                    c.name,
+                    sample(value, how.k)
+                ));
+            }
+            (None, None) => unreachable!("a nested item without a block"),
+        }
+    }
+    out.push_str(&indent);
+    out.push_str("}\n");
+}
+
+/// Lowers the top-level declaration `top` written `how`.
+fn lower(top: &'static Block, how: Writing) -> (String, Vec<Diagnostic>) {
+    let mut text = String::new();
+    write(top, how, 0, &mut text);
+    let doc = crate::syntax::parse(FileId(0), &text).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
+    let (_, diags) = lower_file(FileId(0), &doc, top.path == ["pmo"]);
+    (text, diags)
+}
+
+fn tops() -> impl Iterator<Item = &'static Block> {
+    BLOCKS.iter().filter(|b| b.path.len() == 1)
+}
+
+#[test]
+fn every_name_of_the_schema_is_read_and_every_sample_accepted() {
+    READ.with(|r| r.borrow_mut().clear());
+    let most_words = BLOCKS
+        .iter()
+        .flat_map(|b| b.properties.iter().chain(b.children).chain(&b.args))
+        .filter_map(|i| i.value)
+        .map(|v| v.words().len())
+        .max()
+        .unwrap_or(1);
+    for top in tops() {
+        for k in 0..most_words {
+            let (text, diags) = lower(top, Writing { k, omit: None });
+            assert!(diags.is_empty(), "{text}\n{diags:#?}");
+        }
+    }
+    let read: HashSet<_> = READ.with(|r| r.borrow().iter().copied().collect());
+    for block in BLOCKS {
+        for item in block.properties.iter().chain(block.children) {
+            assert!(
+                read.contains(&(block.path, item.name)),
+                "the schema has `{}` in {:?}, which the lowering never reads",
+                item.name,
+                block.path
+            );
+        }
+    }
+}
+
+#[test]
+fn required_fields_are_missing_when_left_out_and_optional_ones_are_not() {
+    for top in tops() {
+        for block in BLOCKS.iter().filter(|b| b.path[0] == top.path[0]) {
+            let items = block.args.iter().chain(written(block.properties));
+            for item in items.chain(written(block.children)) {
+                let how = Writing {
+                    k: 0,
+                    omit: Some((block.path, item.name)),
+                };
+                let (text, diags) = lower(top, how);
+                let missing = diags.iter().any(|d| d.code == Code::MissingField);
+                assert_eq!(
+                    missing, item.required,
+                    "`{}` in {:?} left out:\n{text}\n{diags:#?}",
+                    item.name, block.path
+                );
+            }
+        }
+    }
+}

@@ -18,6 +18,7 @@
 //! A panic while handling a message is caught: a request gets an error
 //! response, and the server goes on.
 
+mod complete;
 pub mod convert;
 pub mod navigate;
 pub mod project;
@@ -99,6 +100,10 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
         references_provider: Some(OneOf::Left(true)),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        completion_provider: Some(lsp_types::CompletionOptions {
+            trigger_characters: Some(vec!["\"".into(), "=".into()]),
+            ..lsp_types::CompletionOptions::default()
+        }),
         ..ServerCapabilities::default()
     }
 }

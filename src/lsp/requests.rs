@@ -16,6 +16,7 @@ use serde::de::DeserializeOwned;
 use crate::base::{EntityKind, FileId};
 use crate::compile::Compiled;
 
+use super::complete;
 use super::navigate::{self, Target};
 use super::{Server, canonical, convert, project};
 
@@ -31,6 +32,7 @@ pub(super) fn answer(server: &mut Server, request: Request) -> Response {
         req::References::METHOD => params(request).map(|p| references(server, p)),
         req::HoverRequest::METHOD => params(request).map(|p| hover(server, p)),
         req::DocumentSymbolRequest::METHOD => params(request).map(|p| symbols(server, p)),
+        req::Completion::METHOD => params(request).map(|p| json(complete::complete(server, p))),
         _ => Err((
             ErrorCode::MethodNotFound,
             format!("unknown request `{}`", request.method),

@@ -10,6 +10,7 @@
 //!   files the 2.0 reader rejects and that are small and shallow enough for
 //!   that recursive parser.
 
+pub mod cursor;
 mod read;
 mod slip;
 mod v1;

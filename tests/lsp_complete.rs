@@ -67,7 +67,7 @@ fn labels(items: &[Value]) -> Vec<&str> {
 }
 
 #[test]
-fn ids_names_values_and_properties() {
+fn ids_and_values_of_the_expected_kind() {
     let (_dir, root) = acme();
     let mut client = Client::start(&[]);
     let path = root.join("services/risk.kdl");
@@ -124,6 +124,19 @@ fn ids_names_values_and_properties() {
         .collect();
     assert_eq!(values, stages);
     assert_eq!(items[0]["textEdit"]["newText"], json!("\"strategy\""));
+
+    client.finish();
+}
+
+#[test]
+fn node_names_properties_and_declarations() {
+    let (_dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let path = root.join("services/risk.kdl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = client.open(&path);
+    client.diagnostics(&uri, |_| true);
+    let (owner_line, _) = find(&text, "    owner \"kwame\"");
 
     // The node names of a service's block.
     let items = complete_after(&mut client, &uri, 5, &text, owner_line, "    re");

@@ -55,13 +55,13 @@ pub(super) fn complete(server: &mut Server, p: CompletionParams) -> CompletionRe
         }
         At::Value { key, start, quoted } => {
             let node = cursor.node.as_deref().unwrap_or_default();
-            let value = value_of(&path_names, node, key.as_deref());
             let end = if *quoted {
                 closing_quote(&text, offset)
             } else {
                 offset
             };
             let range = edit(*start, end);
+            let value = value_of(&path_names, node, key.as_deref());
             let values = value
                 .map(|v| candidates(server, &path, v))
                 .unwrap_or_default();
@@ -80,29 +80,10 @@ pub(super) fn complete(server: &mut Server, p: CompletionParams) -> CompletionRe
                     &insert,
                 ));
             }
+            // After a node's name, a bare word may also be a property's name.
             if key.is_none() && !*quoted {
                 items.extend(properties(&path_names, node, range, values.len()));
             }
-        }
-        At::Word { start } => {
-            let node = cursor.node.as_deref().unwrap_or_default();
-            let range = edit(*start, offset);
-            let value = value_of(&path_names, node, None);
-            let values = value
-                .map(|v| candidates(server, &path, v))
-                .unwrap_or_default();
-            for (rank, (word, detail)) in values.iter().enumerate() {
-                let insert = format!("\"{word}\"");
-                items.push(item(
-                    word,
-                    detail,
-                    CompletionItemKind::VALUE,
-                    rank,
-                    range,
-                    &insert,
-                ));
-            }
-            items.extend(properties(&path_names, node, range, values.len()));
         }
     }
     CompletionResponse::List(CompletionList {

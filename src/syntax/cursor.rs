@@ -22,17 +22,15 @@ pub struct Cursor {
 pub enum At {
     /// A node's name, from `start` (the cursor is at or after it).
     Name { start: usize },
-    /// A value: an argument (`key` is `None`) or the value of the property
-    /// `key`, from `start`; `quoted` when the cursor is inside its quotes
-    /// (`start` is then just after the opening quote).
+    /// A value: an argument (`key` is `None`: unquoted, it may also be a
+    /// property's name being written) or the value of the property `key`,
+    /// from `start`; `quoted` when the cursor is inside its quotes (`start`
+    /// is then just after the opening quote).
     Value {
         key: Option<String>,
         start: usize,
         quoted: bool,
     },
-    /// A bare word after the node's name, from `start`: a property's name
-    /// or an unquoted argument.
-    Word { start: usize },
     /// A comment, a raw string or an annotation: nothing to complete.
     Nothing,
 }
@@ -193,8 +191,12 @@ pub fn at(text: &str, offset: usize) -> Cursor {
             quoted: false,
         },
         Some(Token { start, .. }) if scan.node.is_none() => At::Name { start },
-        Some(Token { start, .. }) => At::Word { start },
         None if scan.node.is_none() => At::Name { start: offset },
+        Some(Token { start, .. }) => At::Value {
+            key: None,
+            start,
+            quoted: false,
+        },
         None => At::Value {
             key: None,
             start: offset,
@@ -301,7 +303,14 @@ mod tests {
         let c = cursor("service \"a\" {\n  offer \"x\" level=ma|");
         assert!(matches!(&c.at, At::Value { key: Some(k), quoted: false, .. } if k == "level"));
         let c = cursor("service \"a\" {\n  offer \"x\" le|");
-        assert!(matches!(c.at, At::Word { .. }));
+        assert!(matches!(
+            c.at,
+            At::Value {
+                key: None,
+                start: 26,
+                quoted: false
+            }
+        ));
     }
 
     #[test]

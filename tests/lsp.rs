@@ -296,3 +296,54 @@ fn odd_messages_do_not_end_the_server() {
     );
     client.finish();
 }
+
+/// Hover cards say what matters for each kind: a service's stage, owner
+/// and function, a gate's from and to, a metric's unit and cadence.
+#[test]
+fn hover_cards_by_kind() {
+    let (_dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let path = root.join("services/administration.kdl");
+    let admin = client.open(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut hover = |needle: &str, skip: usize| {
+        let (line, column) = find(&text, needle);
+        let at = json!({ "line": line, "character": column + skip });
+        let params = json!({ "textDocument": { "uri": admin }, "position": at });
+        let hover = client.request("textDocument/hover", params);
+        hover["contents"]["value"].as_str().unwrap().to_string()
+    };
+    let gate = hover("decision \"g4-service-acceptance\"", 12);
+    assert!(
+        gate.starts_with("**gate** `g4-service-acceptance`"),
+        "{gate}"
+    );
+    assert!(gate.contains("implementation → operation"), "{gate}");
+    assert!(gate.contains("`jane`"), "{gate}");
+    let (line, _) = find(&text, "service \"");
+    let service_line = text.lines().nth(line).unwrap();
+    let id = service_line.split('"').nth(1).unwrap();
+    let card = hover(&format!("service \"{id}\""), 10);
+    assert!(card.starts_with(&format!("**service** `{id}`")), "{card}");
+    for fact in ["function `", "stage ", "owner `"] {
+        assert!(card.contains(fact), "{fact} in {card}");
+    }
+    drop(hover);
+
+    let risk = root.join("services/risk.kdl");
+    let uri = client.open(&risk);
+    let text = std::fs::read_to_string(&risk).unwrap();
+    let (line, column) = find(&text, "kpis \"currency-pct\"");
+    let at = json!({ "line": line, "character": column + 7 });
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri }, "position": at }),
+    );
+    let card = hover["contents"]["value"].as_str().unwrap();
+    assert!(card.starts_with("**metric** `currency-pct`"), "{card}");
+    assert!(
+        card.contains("unit percent") && card.contains("every month"),
+        "{card}"
+    );
+    client.finish();
+}

@@ -203,10 +203,19 @@ fn work<'m>(index: &Index<'m>, kind: EntityKind, id: &str) -> Details<'m> {
         }
         EntityKind::Gate => get(index, id, |g: &crate::model::Gate| {
             let approvers = g.approvers.iter().map(|a| format!("`{}`", a.value));
-            let facts = vec![format!(
+            let to = g.to.iter().map(|s| s.value.to_string());
+            let mut facts = Vec::new();
+            if let Some(from) = g.from {
+                facts.push(format!(
+                    "{} → {}",
+                    from.value,
+                    to.collect::<Vec<_>>().join(" or ")
+                ));
+            }
+            facts.push(format!(
                 "approvers {}",
                 approvers.collect::<Vec<_>>().join(", ")
-            )];
+            ));
             (text(&g.name), facts, None)
         }),
         EntityKind::Trigger => get(index, id, |t: &crate::model::Trigger| {

@@ -328,7 +328,6 @@ fn hover_cards_by_kind() {
     for fact in ["function `", "stage ", "owner `"] {
         assert!(card.contains(fact), "{fact} in {card}");
     }
-    drop(hover);
 
     let risk = root.join("services/risk.kdl");
     let uri = client.open(&risk);

@@ -211,3 +211,23 @@ fn ids_of_a_file_with_a_syntax_error_and_utf16_ranges() {
     assert!(items.is_empty(), "{items:?}");
     client.finish();
 }
+
+/// A trigger's condition: the metrics, and the built-in `superseded`.
+#[test]
+fn a_condition_is_a_metric_or_superseded() {
+    let (_dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let path = root.join("triggers.kdl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = client.open(&path);
+    client.diagnostics(&uri, |_| true);
+    let (line, _) = find(&text, "    when \"");
+    let items = complete_after(&mut client, &uri, 2, &text, line, "    when \"");
+    let mut got: Vec<String> = labels(&items).iter().map(|s| s.to_string()).collect();
+    got.sort();
+    let mut expected = declared(&root, "metric");
+    expected.push("superseded".to_string());
+    expected.sort();
+    assert_eq!(got, expected);
+    client.finish();
+}

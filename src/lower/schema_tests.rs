@@ -24,7 +24,7 @@ struct Writing<'a> {
 
 fn sample(value: Value, k: usize) -> String {
     let words = value.words();
-    if words.is_empty() {
+    if words.is_empty() || value.refers_to().is_some() {
         value.sample()
     } else {
         format!("\"{}\"", words[k % words.len()])

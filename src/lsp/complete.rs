@@ -197,6 +197,7 @@ fn describe(block: &Block, item: &Item) -> String {
     let what = match item.value {
         None => "block".to_string(),
         Some(Value::Ref(expect)) => format!("reference to a {}", expect.noun()),
+        Some(Value::Condition) => "a metric or `superseded`".to_string(),
         Some(Value::Word(words)) => format!("one of {}", words.join(", ")),
         Some(Value::LintCode) => "rule codes".to_string(),
         Some(v) => format!("{v:?}").to_lowercase(),
@@ -226,25 +227,24 @@ fn describe(block: &Block, item: &Item) -> String {
 /// The words a value may be: the ids of the kinds a reference accepts
 /// (with their kind as detail), or a closed set's words.
 fn candidates(server: &Server, path: &Path, value: Value) -> Vec<(String, String)> {
-    match value {
-        Value::Ref(expect) => {
-            let mut ids: BTreeMap<String, String> = BTreeMap::new();
-            for compiled in server.compilations(path) {
-                for (kind, id) in compiled.model.declarations() {
-                    if expect.accepts(kind) && kind != EntityKind::Pmo {
-                        ids.entry(id.value.clone())
-                            .or_insert_with(|| kind.noun().to_string());
-                    }
+    let mut found: Vec<(String, String)> = value
+        .words()
+        .into_iter()
+        .map(|w| (w.to_string(), String::new()))
+        .collect();
+    if let Some(expect) = value.refers_to() {
+        let mut ids: BTreeMap<String, String> = BTreeMap::new();
+        for compiled in server.compilations(path) {
+            for (kind, id) in compiled.model.declarations() {
+                if expect.accepts(kind) && kind != EntityKind::Pmo {
+                    ids.entry(id.value.clone())
+                        .or_insert_with(|| kind.noun().to_string());
                 }
             }
-            ids.into_iter().collect()
         }
-        _ => value
-            .words()
-            .into_iter()
-            .map(|w| (w.to_string(), String::new()))
-            .collect(),
+        found.extend(ids);
     }
+    found
 }
 
 /// The end of the string the cursor is in, before its closing quote on

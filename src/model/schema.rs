@@ -25,6 +25,8 @@ pub enum Value {
     Id,
     /// A reference to a declared entity.
     Ref(Expect),
+    /// A trigger's condition: a metric, or the built-in `superseded`.
+    Condition,
     /// One of a closed set of words.
     Word(&'static [&'static str]),
     /// `YYYY-MM-DD`.
@@ -68,7 +70,7 @@ impl Value {
     fn plain_sample(self) -> &'static str {
         match self {
             Value::Text => "\"…\"",
-            Value::Id | Value::Ref(_) => "\"x\"",
+            Value::Id | Value::Ref(_) | Value::Condition => "\"x\"",
             Value::Word(_) | Value::LintCode => "\"\"",
             Value::Date => "\"2026-01-01\"",
             Value::Duration => "\"2 working days\"",
@@ -82,9 +84,20 @@ impl Value {
         }
     }
 
-    /// The words it may be, when it is a closed set (rule codes included).
+    /// What it refers to, if it refers to declared entities.
+    pub fn refers_to(self) -> Option<Expect> {
+        match self {
+            Value::Ref(expect) => Some(expect),
+            Value::Condition => Some(Expect::Kind(EntityKind::Metric)),
+            _ => None,
+        }
+    }
+
+    /// The words it may be, when it is a closed set (rule codes included),
+    /// or besides the ids it refers to.
     pub fn words(self) -> Vec<&'static str> {
         match self {
+            Value::Condition => vec![super::SUPERSEDED],
             Value::Word(words) => words.to_vec(),
             Value::LintCode => Code::ALL
                 .iter()
@@ -533,7 +546,7 @@ pub const BLOCKS: &[Block] = {
         ),
         at(
             &["trigger", "when"],
-            Some(item("metric", to(Metric)).required()),
+            Some(item("metric", Value::Condition).required()),
             &[
                 item("below", Number).required(),
                 item("above", Number).or_previous(),

@@ -42,7 +42,8 @@ pub(super) fn complete(server: &mut Server, p: CompletionParams) -> CompletionRe
         At::Nothing => {}
         At::Name { start } => {
             let range = edit(*start, offset);
-            for (rank, (name, detail)) in names(&path_names).into_iter().enumerate() {
+            let names = names(&path_names, &cursor.siblings);
+            for (rank, (name, detail)) in names.into_iter().enumerate() {
                 items.push(item(
                     name,
                     &detail,
@@ -82,7 +83,8 @@ pub(super) fn complete(server: &mut Server, p: CompletionParams) -> CompletionRe
             }
             // After a node's name, a bare word may also be a property's name.
             if key.is_none() && !*quoted {
-                items.extend(properties(&path_names, node, range, values.len()));
+                let written = &cursor.properties;
+                items.extend(properties(&path_names, node, written, range, values.len()));
             }
         }
     }
@@ -122,9 +124,9 @@ fn item(
     }
 }
 
-/// The node names a block takes, with what they hold: the declarations at
-/// the top of a file.
-fn names(path: &[&str]) -> Vec<(&'static str, String)> {
+/// The node names a block takes, with what they hold, but for the single
+/// ones already `written`: the declarations at the top of a file.
+fn names(path: &[&str], written: &[String]) -> Vec<(&'static str, String)> {
     if path.is_empty() {
         return BLOCKS
             .iter()
@@ -138,15 +140,17 @@ fn names(path: &[&str]) -> Vec<(&'static str, String)> {
     block
         .children
         .iter()
+        .filter(|i| i.many || !written.iter().any(|w| w == i.name))
         .map(|i| (i.name, describe(block, i)))
         .collect()
 }
 
-/// The property names of the node being written, as `key=` completions
-/// ranked after `after` other items.
+/// The property names of the node being written but for those `written`,
+/// as `key=` completions ranked after `after` other items.
 fn properties(
     path: &[&str],
     node: &str,
+    written: &[String],
     range: lsp_types::Range,
     after: usize,
 ) -> Vec<CompletionItem> {
@@ -156,6 +160,7 @@ fn properties(
     block
         .properties
         .iter()
+        .filter(|p| !written.iter().any(|w| w == p.name))
         .enumerate()
         .map(|(i, p)| {
             let insert = format!("{}=", p.name);

@@ -15,6 +15,11 @@ pub struct Cursor {
     /// The node being written, when its name is written before the cursor.
     pub node: Option<String>,
     pub at: At,
+    /// The names of the other nodes in the innermost block (before and
+    /// after the cursor's line), and the properties the node being written
+    /// gives before the cursor: what is written already.
+    pub siblings: Vec<String>,
+    pub properties: Vec<String>,
 }
 
 /// What is being written at the cursor.
@@ -42,22 +47,40 @@ struct Token {
     equals: Option<usize>,
 }
 
+/// Where a scan ended.
+struct Walked {
+    path: Vec<String>,
+    node: Option<String>,
+    properties: Vec<String>,
+    at: At,
+}
+
 /// The scan's state.
-struct Scan<'t> {
+struct Scan<'t, 'f> {
     text: &'t str,
     path: Vec<String>,
     node: Option<String>,
+    /// The properties the node gives so far.
+    properties: Vec<String>,
+    /// Told each node's name with its depth; `false` stops the scan.
+    named: &'f mut dyn FnMut(usize, &str) -> bool,
+    stopped: bool,
 }
 
-impl Scan<'_> {
+impl Scan<'_, '_> {
     fn end_node(&mut self) {
         self.node = None;
+        self.properties.clear();
     }
 
-    /// A bare token `[start, end)` is complete.
-    fn finish(&mut self, start: usize, end: usize) {
+    /// A token `[start, end)` is complete.
+    fn finish(&mut self, start: usize, end: usize, equals: Option<usize>) {
         if self.node.is_none() {
-            self.node = Some(self.text[start..end].to_string());
+            let name = &self.text[start..end];
+            self.stopped |= !(self.named)(self.path.len(), name);
+            self.node = Some(name.to_string());
+        } else if let Some(eq) = equals {
+            self.properties.push(self.text[start..eq - 1].to_string());
         }
     }
 }
@@ -69,20 +92,64 @@ pub fn at(text: &str, offset: usize) -> Cursor {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }
+    let mut siblings = Vec::new();
+    let scan = walk(text, 0, offset, &mut |depth, name| {
+        // A node at this depth closes every deeper block before it.
+        siblings.truncate(depth + 1);
+        siblings.resize(depth + 1, Vec::new());
+        siblings[depth].push(name.to_string());
+        true
+    });
+    let depth = scan.path.len();
+    siblings.resize(depth + 1, Vec::new());
+    let mut siblings = std::mem::take(&mut siblings[depth]);
+    // The block goes on after the cursor's line, until it closes.
+    let rest = &text[offset..];
+    if let Some(line_end) = rest.find('\n') {
+        let from = offset + line_end + 1;
+        walk(text, from, text.len(), &mut |depth, name| {
+            if depth == 0 {
+                siblings.push(name.to_string());
+            }
+            true
+        });
+    }
+    if scan.node.is_some() {
+        // The node at the cursor was counted among the ones before it.
+        siblings.pop();
+    }
+    Cursor {
+        path: scan.path,
+        node: scan.node,
+        at: scan.at,
+        siblings,
+        properties: scan.properties,
+    }
+}
+
+/// Scans `text[from..to]`, telling `named` each node's name and depth,
+/// until `to`, a `}` closing the block the scan began in, or `named`
+/// says stop. Returns the state there and what is being written.
+fn walk(text: &str, from: usize, to: usize, named: &mut dyn FnMut(usize, &str) -> bool) -> Walked {
+    let offset = to;
     let bytes = text.as_bytes();
     let mut scan = Scan {
         text,
         path: Vec::new(),
         node: None,
+        properties: Vec::new(),
+        named,
+        stopped: false,
     };
     let mut token: Option<Token> = None;
-    let mut i = 0;
-    let done = |scan: Scan, at: At| Cursor {
+    let mut i = from;
+    let done = |scan: Scan, at| Walked {
         path: scan.path,
         node: scan.node,
+        properties: scan.properties,
         at,
     };
-    while i < offset {
+    while i < offset && !scan.stopped {
         let b = bytes[i];
         // A token ends at whitespace and at the delimiters.
         let delimiter = matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b';' | b'{' | b'}' | b'(')
@@ -90,7 +157,7 @@ pub fn at(text: &str, offset: usize) -> Cursor {
             || text[i..].starts_with("/*")
             || text[i..].starts_with('\u{a0}');
         if delimiter && let Some(t) = token.take() {
-            scan.finish(t.start, i);
+            scan.finish(t.start, i, t.equals);
         }
         match b {
             b'\n' | b'\r' | b';' => {
@@ -110,7 +177,9 @@ pub fn at(text: &str, offset: usize) -> Cursor {
                 i += 1;
             }
             b'}' => {
-                scan.path.pop();
+                if scan.path.pop().is_none() {
+                    return done(scan, At::Nothing);
+                }
                 scan.end_node();
                 i += 1;
             }
@@ -128,17 +197,16 @@ pub fn at(text: &str, offset: usize) -> Cursor {
                 None => return done(scan, At::Nothing),
             },
             b'"' => {
-                let key = token.as_ref().and_then(|t| {
-                    let eq = t.equals?;
-                    Some(text[t.start..eq - 1].to_string())
-                });
-                let begun = token.take().map_or(i, |t| t.start);
+                let taken = token.take();
+                let equals = taken.as_ref().and_then(|t| t.equals);
+                let begun = taken.as_ref().map_or(i, |t| t.start);
+                let key = equals.map(|eq| text[begun..eq - 1].to_string());
                 let triple = text[i..].starts_with("\"\"\"");
                 let open = if triple { 3 } else { 1 };
                 match string_end(&text[i + open..offset], triple) {
                     Some(n) => {
                         i += open + n;
-                        scan.finish(begun, i);
+                        scan.finish(begun, i, equals);
                     }
                     None => {
                         let at = At::Value {
@@ -155,9 +223,10 @@ pub fn at(text: &str, offset: usize) -> Cursor {
                 let close = format!("\"{}", "#".repeat(hashes));
                 match text[i + hashes + 1..offset].find(&close) {
                     Some(n) => {
+                        let taken = token.take();
+                        let begun = taken.as_ref().map_or(i, |t| t.start);
                         i += hashes + 1 + n + close.len();
-                        let begun = token.take().map_or(i, |t| t.start);
-                        scan.finish(begun, i);
+                        scan.finish(begun, i, taken.and_then(|t| t.equals));
                     }
                     None => return done(scan, At::Nothing),
                 }
@@ -325,6 +394,19 @@ mod tests {
         assert!(matches!(c.at, At::Value { quoted: true, .. }));
         let c = cursor("a \"esc\\\"aped\" |");
         assert_eq!(c.node.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn what_is_written_already() {
+        let c = cursor(
+            "service \"a\" {\n  name \"x\"\n  sla \"s\" {\n    period \"month\"\n  }\n  |\n  stage \"pilot\"\n}\nservice \"b\" {\n  owner \"o\"\n}",
+        );
+        assert_eq!(c.siblings, ["name", "sla", "stage"]);
+        let c = cursor("service \"a\" {\n  name \"x\"\n}\nservice \"b\" {\n  |\n}");
+        assert!(c.siblings.is_empty(), "{:?}", c.siblings);
+        let c = cursor("service \"a\" {\n  offer \"x\" level=\"m\" |");
+        assert_eq!(c.properties, ["level"]);
+        assert!(c.siblings.is_empty(), "{:?}", c.siblings);
     }
 
     #[test]

@@ -234,3 +234,41 @@ fn a_condition_is_a_metric_or_superseded() {
     assert_eq!(got, expected);
     client.finish();
 }
+
+/// Hovering a node's or a property's name shows what the schema says of it.
+#[test]
+fn hover_on_names_shows_the_schema() {
+    let (_dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let path = root.join("services/risk.kdl");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = client.open(&path);
+    client.diagnostics(&uri, |_| true);
+    let mut hover = |needle: &str, skip: usize| {
+        let (line, column) = find(&text, needle);
+        let at = json!({ "line": line, "character": column + skip });
+        let hover = client.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": at }),
+        );
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let stage = hover("    stage \"", 6);
+    assert!(
+        stage.contains("`stage`") && stage.contains("required"),
+        "{stage}"
+    );
+    assert!(stage.contains("strategy, design, pilot"), "{stage}");
+    let level = hover("level=\"mandated\"", 2);
+    assert!(
+        level.contains("`level=`") && level.contains("`offer`"),
+        "{level}"
+    );
+    assert!(level.contains("mandated, additional"), "{level}");
+    let service = hover("service \"risk-log\"", 3);
+    assert!(service.contains("declares a service"), "{service}");
+    drop(client);
+}

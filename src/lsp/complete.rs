@@ -94,8 +94,52 @@ pub(super) fn complete(server: &mut Server, p: CompletionParams) -> CompletionRe
     })
 }
 
+/// The hover card of a node or property name at byte `offset` of `text`:
+/// what the schema says of it.
+pub(super) fn field_card(text: &str, offset: usize) -> Option<String> {
+    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
+    let offset = (0..=offset.min(text.len()))
+        .rev()
+        .find(|&i| text.is_char_boundary(i))?;
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| !is_word(*c))
+        .map_or(0, |(i, c)| i + c.len_utf8());
+    let end = offset
+        + text[offset..]
+            .find(|c| !is_word(c))
+            .unwrap_or(text.len() - offset);
+    let word = &text[start..end];
+    if word.is_empty() {
+        return None;
+    }
+    let cursor = cursor::at(text, start);
+    let path: Vec<&str> = cursor.path.iter().map(String::as_str).collect();
+    if text[end..].starts_with('=') {
+        let node = cursor.node.as_deref()?;
+        let block = node_block(&path, node)?;
+        let item = block.property(word)?;
+        let detail = describe(block, item);
+        return Some(format!("**`{word}=`**, a property of `{node}`\n\n{detail}"));
+    }
+    if !matches!(cursor.at, At::Name { .. }) {
+        return None;
+    }
+    if path.is_empty() {
+        let block = schema::top(word)?;
+        let kind = block.declares()?;
+        return Some(format!("**`{word}`** declares a {}", kind.noun()));
+    }
+    let block = schema::block(&path)?;
+    let item = block.child(word)?;
+    let parent = path.last().copied().unwrap_or_default();
+    let detail = describe(block, item);
+    Some(format!("**`{word}`**, in `{parent}`\n\n{detail}"))
+}
+
 /// The editor's text of an open document, else the file's text on disk.
-fn text_of(server: &Server, path: &Path) -> Option<String> {
+pub(super) fn text_of(server: &Server, path: &Path) -> Option<String> {
     match server.documents.get(path) {
         Some(doc) => Some(doc.text.clone()),
         None => std::fs::read_to_string(path).ok(),

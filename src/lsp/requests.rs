@@ -122,8 +122,17 @@ fn references(server: &mut Server, p: ReferenceParams) -> serde_json::Value {
 }
 
 fn hover(server: &mut Server, p: HoverParams) -> serde_json::Value {
-    let Some((compiled, target)) = locate(server, &p.text_document_position_params) else {
-        return serde_json::Value::Null;
+    let at = &p.text_document_position_params;
+    let Some((compiled, target)) = locate(server, at) else {
+        // Not an id: a node's or a property's name, which the schema knows.
+        let path = canonical(&at.text_document.uri);
+        let Some(text) = complete::text_of(server, &path) else {
+            return serde_json::Value::Null;
+        };
+        let file = crate::base::SourceFile::new(String::new(), path, text.as_str().into());
+        let offset = convert::offset(&file, at.position, server.encoding);
+        return complete::field_card(&text, offset)
+            .map_or(serde_json::Value::Null, |card| json(markdown(card)));
     };
     let Some((kind, id)) = navigate::declaration(&compiled.model, &target) else {
         let text = format!("`{}`: no {} declares it", target.id, target.expect.noun());

@@ -29,7 +29,7 @@ const DEADLINE: Duration = Duration::from_secs(60);
 type Test = fn() -> Result<(), Failed>;
 
 /// The Neovim tests, by name.
-const TESTS: [(&str, Test); 4] = [
+const TESTS: [(&str, Test); 5] = [
     (
         "an_open_file_gets_the_findings_of_pmoc_check",
         an_open_file_gets_the_findings_of_pmoc_check,
@@ -42,6 +42,10 @@ const TESTS: [(&str, Test); 4] = [
     (
         "an_edit_in_the_buffer_brings_a_finding_that_goes_when_undone",
         an_edit_in_the_buffer_brings_a_finding_that_goes_when_undone,
+    ),
+    (
+        "the_readme_setup_for_neovim_0_7_works",
+        the_readme_setup_for_neovim_0_7_works,
     ),
 ];
 
@@ -97,11 +101,17 @@ fn acme() -> (tempfile::TempDir, PathBuf) {
 /// temporary folder, which also holds Neovim's state) and returns what it
 /// recorded.
 fn nvim(root: &Path, case: &str, args: Value) -> Result<Value, Failed> {
+    let pmoc = Path::new(env!("CARGO_BIN_EXE_pmoc"));
+    // `pmoc` on the PATH, for a setup that names it so (the README's).
+    let mut path = vec![pmoc.parent().unwrap_or(pmoc).to_path_buf()];
+    path.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
     let dir = root.parent().ok_or("the project has no parent folder")?;
     let out = dir.join("nvim-out.json");
     let config = dir.join("nvim-test.json");
     let test = json!({
-        "pmoc": env!("CARGO_BIN_EXE_pmoc"),
+        "pmoc": pmoc,
         "root": root,
         "case": case,
         "args": args,
@@ -115,6 +125,7 @@ fn nvim(root: &Path, case: &str, args: Value) -> Result<Value, Failed> {
         .arg(&init)
         .current_dir(dir)
         .env("PMOC_NVIM_TEST", &config)
+        .env("PATH", std::env::join_paths(path)?)
         // Neovim's log, the LSP log and any state stay in the temporary folder.
         .env("XDG_CONFIG_HOME", dir.join("xdg/config"))
         .env("XDG_DATA_HOME", dir.join("xdg/data"))
@@ -324,4 +335,33 @@ fn an_edit_in_the_buffer_brings_a_finding_that_goes_when_undone() -> Result<(), 
         seen(&results["restored"])?,
         want,
     )
+}
+
+/// The first block of Lua after `heading` in README.md.
+fn readme_lua(heading: &str) -> Result<String, Failed> {
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))?;
+    let after = readme
+        .split_once(heading)
+        .ok_or_else(|| format!("README.md has no `{heading}`"))?
+        .1;
+    let block = after
+        .split_once("```lua\n")
+        .and_then(|(_, rest)| rest.split_once("\n```"))
+        .ok_or_else(|| format!("no Lua block after `{heading}` in README.md"))?
+        .0;
+    Ok(block.to_string())
+}
+
+/// README.md's setup for Neovim 0.7, as a user pastes it, with nothing else:
+/// a `.kdl` file opened after it gets its filetype, the server and the
+/// findings of `pmoc check`.
+fn the_readme_setup_for_neovim_0_7_works() -> Result<(), Failed> {
+    let (_dir, root) = acme();
+    let setup = root.parent().ok_or("no parent")?.join("setup.lua");
+    fs::write(&setup, readme_lua("**Neovim 0.7 and later**")?)?;
+    let want = checked(&root, FILE)?;
+    let results = nvim(&root, "setup", json!({ "file": FILE, "setup": setup }))?;
+    check_eq("the filetype", &results["filetype"], &json!("kdl"))?;
+    check_eq("the clients attached", &results["clients"], &json!(1))?;
+    check_eq("the diagnostics", seen(&results["diagnostics"])?, want)
 }

@@ -161,6 +161,18 @@ function cases.edit(args)
   record('restored', diagnostics(buf))
 end
 
+-- A user's setup, a file of Lua (the README's), instead of `open`: it must set
+-- the filetype, start the server and attach it to a `.kdl` file by itself.
+function cases.setup(args)
+  dofile(args.setup)
+  vim.cmd('edit ' .. vim.fn.fnameescape(root .. '/' .. args.file))
+  local buf = vim.api.nvim_get_current_buf()
+  wait_publication(buf, 0)
+  record('filetype', vim.bo[buf].filetype)
+  record('clients', #vim.lsp.buf_get_clients(buf))
+  record('diagnostics', diagnostics(buf))
+end
+
 local function run()
   local case = cases[config.case]
   local ok, err = xpcall(function()

@@ -159,6 +159,9 @@ fn nvim(root: &Path, case: &str, args: Value) -> Result<Value, Failed> {
     })?;
     let results: Value = serde_json::from_str(&text)?;
     if let Some(error) = results.get("error") {
+        let error = error
+            .as_str()
+            .map_or_else(|| error.to_string(), str::to_string);
         return Err(format!("the case `{case}` failed in nvim: {error}\nstderr:\n{stderr}").into());
     }
     if !results.is_object() {

@@ -29,7 +29,7 @@ const DEADLINE: Duration = Duration::from_secs(60);
 type Test = fn() -> Result<(), Failed>;
 
 /// The Neovim tests, by name.
-const TESTS: [(&str, Test); 5] = [
+const TESTS: [(&str, Test); 6] = [
     (
         "an_open_file_gets_the_findings_of_pmoc_check",
         an_open_file_gets_the_findings_of_pmoc_check,
@@ -46,6 +46,10 @@ const TESTS: [(&str, Test); 5] = [
     (
         "the_readme_setup_for_neovim_0_7_works",
         the_readme_setup_for_neovim_0_7_works,
+    ),
+    (
+        "completion_offers_the_people_for_an_owner",
+        completion_offers_the_people_for_an_owner,
     ),
 ];
 
@@ -367,4 +371,28 @@ fn the_readme_setup_for_neovim_0_7_works() -> Result<(), Failed> {
     check_eq("the filetype", &results["filetype"], &json!("kdl"))?;
     check_eq("the clients attached", &results["clients"], &json!(1))?;
     check_eq("the diagnostics", seen(&results["diagnostics"])?, want)
+}
+
+/// A half-written `owner "` completes with the people of `people.kdl`.
+fn completion_offers_the_people_for_an_owner() -> Result<(), Failed> {
+    let (_dir, root) = acme();
+    let (needle, _) = first_owner(&root)?;
+    let people = fs::read_to_string(root.join("people.kdl"))?;
+    let mut want: Vec<String> = people
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("person \""))
+        .filter_map(|rest| rest.split('"').next())
+        .map(str::to_string)
+        .collect();
+    want.sort();
+    let args = json!({ "file": FILE, "needle": needle, "replacement": "    owner \"" });
+    let results = nvim(&root, "completion", args)?;
+    let mut got: Vec<String> = results["labels"]
+        .as_array()
+        .ok_or("no labels")?
+        .iter()
+        .filter_map(|l| l.as_str().map(str::to_string))
+        .collect();
+    got.sort();
+    check_eq("completion of `owner \"`", got, want)
 }

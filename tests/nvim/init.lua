@@ -161,6 +161,26 @@ function cases.edit(args)
   record('restored', diagnostics(buf))
 end
 
+-- The line holding `needle` replaced with `replacement` (a half-written
+-- line), the cursor at its end: the labels of the completion there.
+function cases.completion(args)
+  local buf = open(args.file)
+  wait_publication(buf, 0)
+  local line = cursor_on(args.needle, 0)
+  vim.api.nvim_buf_set_lines(buf, line - 1, line, false, { args.replacement })
+  vim.api.nvim_win_set_cursor(0, { line, #args.replacement })
+  local params = vim.lsp.util.make_position_params()
+  local responses = vim.lsp.buf_request_sync(buf, 'textDocument/completion', params, WAIT_MS)
+  local labels = {}
+  for _, response in pairs(responses or {}) do
+    local result = response.result or {}
+    for _, item in ipairs(result.items or result) do
+      table.insert(labels, item.label)
+    end
+  end
+  record('labels', labels)
+end
+
 -- A user's setup, a file of Lua (the README's), instead of `open`: it must set
 -- the filetype, start the server and attach it to a `.kdl` file by itself.
 function cases.setup(args)

@@ -218,10 +218,11 @@ fn walk(text: &str, from: usize, to: usize, named: &mut dyn FnMut(usize, &str) -
                     }
                 }
             }
-            b'#' if text[i..].starts_with("#\"") || text[i..].starts_with("##") => {
+            b'#' if raw_string(&text[i..]) => {
                 let hashes = text[i..].bytes().take_while(|&c| c == b'#').count();
                 let close = format!("\"{}", "#".repeat(hashes));
-                match text[i + hashes + 1..offset].find(&close) {
+                let open = i + hashes + 1;
+                match text.get(open..offset).and_then(|rest| rest.find(&close)) {
                     Some(n) => {
                         let taken = token.take();
                         let begun = taken.as_ref().map_or(i, |t| t.start);
@@ -273,6 +274,12 @@ fn walk(text: &str, from: usize, to: usize, named: &mut dyn FnMut(usize, &str) -
         },
     };
     done(scan, at)
+}
+
+/// Whether `text` opens a raw string: hashes, then a quote.
+fn raw_string(text: &str) -> bool {
+    let hashes = text.bytes().take_while(|&c| c == b'#').count();
+    text[hashes..].starts_with('"')
 }
 
 /// The length of a nested block comment at the start of `text`, if it
@@ -422,6 +429,9 @@ mod tests {
             "\\",
             "(",
             "#",
+            // Found by fuzzing: hashes with no quote after them.
+            "#rnicks=vicr##ns=vicr##n",
+            "a ##\"raw\"## b=#\"x\"# |",
         ];
         for text in texts {
             for offset in 0..=text.len() + 2 {

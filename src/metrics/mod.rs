@@ -23,7 +23,7 @@ use crate::base::{Diagnostic, SourceMap};
 use crate::model::{Model, Period};
 pub use evaluate::Evaluation;
 pub use period::PeriodKey;
-pub use read::MAX_CSV_BYTES;
+pub use read::{IdCell, IdColumn, MAX_CSV_BYTES, id_cells};
 
 /// One observed value and its weight (`n`, 1 when the file gives none).
 #[derive(Debug, Clone, Copy, PartialEq)]

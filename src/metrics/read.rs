@@ -606,6 +606,75 @@ fn chunks(text: &[u8], body: usize) -> Vec<std::ops::Range<usize>> {
     cuts.windows(2).map(|w| w[0]..w[1]).collect()
 }
 
+/// The column of a metrics CSV that names an id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdColumn {
+    Service,
+    Metric,
+}
+
+/// A cell of the `service` or `metric` column: the id it names (trimmed,
+/// unquoted, as the reader takes it) and its byte range in the text
+/// (quotes included, blanks around it left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdCell {
+    pub column: IdColumn,
+    pub value: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every cell of a metrics CSV's text that names a service or a metric, in
+/// file order: the cells of the columns the header calls `service` and
+/// `metric` (as the reader finds them; the header's own cells name columns,
+/// not ids). Offsets are into `text` as given, a byte-order mark included.
+/// A file the reader would refuse whole (no such column, not CSV) has none.
+pub fn id_cells(text: &str) -> Vec<IdCell> {
+    let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bytes = text.as_bytes();
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&bytes[skip..]);
+    let mut record = csv::ByteRecord::new();
+    if !matches!(csv.read_byte_record(&mut record), Ok(true)) {
+        return Vec::new();
+    }
+    let names: Vec<String> = record
+        .iter()
+        .map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase())
+        .collect();
+    let at = |name: &str| names.iter().position(|n| n == name);
+    let mut columns: Vec<(usize, IdColumn)> = [
+        (at("service"), IdColumn::Service),
+        (at("metric"), IdColumn::Metric),
+    ]
+    .into_iter()
+    .filter_map(|(i, c)| Some((i?, c)))
+    .collect();
+    columns.sort_by_key(|&(i, _)| i);
+    let mut found = Vec::new();
+    while let Ok(true) = csv.read_byte_record(&mut record) {
+        let start = skip + record.position().map_or(0, |p| p.byte() as usize);
+        let spans = cell_spans(bytes, start, record.len());
+        for &(i, column) in &columns {
+            let (Some(raw), Some(&(start, end))) = (record.get(i), spans.get(i)) else {
+                continue;
+            };
+            let value = String::from_utf8_lossy(raw).trim().to_string();
+            if !value.is_empty() {
+                found.push(IdCell {
+                    column,
+                    value,
+                    start,
+                    end,
+                });
+            }
+        }
+    }
+    found
+}
+
 /// The byte ranges of a record's `count` cells, quotes included, found by
 /// scanning the text from the record's start (the `csv` crate gives a
 /// record's start, not its cells').
@@ -658,6 +727,26 @@ fn trimmed(text: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_cells_are_the_service_and_metric_cells() {
+        let text = "\u{feff}Metric, period ,service,value\n\"m1\",2026-01, s1 ,3\n\"a,\"\"b\"\"\",2026-02,s2,4\n";
+        let cells = id_cells(text);
+        let got: Vec<_> = cells
+            .iter()
+            .map(|c| (c.column, c.value.as_str(), &text[c.start..c.end]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (IdColumn::Metric, "m1", "\"m1\""),
+                (IdColumn::Service, "s1", "s1"),
+                (IdColumn::Metric, "a,\"b\"", "\"a,\"\"b\"\"\""),
+                (IdColumn::Service, "s2", "s2"),
+            ]
+        );
+        assert!(id_cells("period,value\n2026-01,3\n").is_empty());
+    }
 
     #[test]
     fn chunks_end_at_line_breaks_outside_quotes() {

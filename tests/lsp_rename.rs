@@ -1,6 +1,6 @@
 //! `pmoc lsp`'s rename over stdio with the real binary, on a copy of the
-//! example: a function and a metric renamed across files and the metrics
-//! CSVs, the edits applied and written, and `pmoc check` finding the same
+//! example: a function, a metric and a service (from a CSV cell) renamed
+//! across files and the metrics CSVs, the edits applied and written, and `pmoc check` finding the same
 //! as before; the renames it refuses; prepareRename's range in UTF-16 on a
 //! line with accents and emoji.
 
@@ -261,6 +261,19 @@ fn a_rename_keeps_the_catalogue_consistent() {
     );
     assert!(edits.contains_key(&root.join("metrics/2026-monthly.csv")));
     assert!(edits.len() > 3, "{:?}", edits.keys());
+    // The service `board-minutes`, from a cell of a metrics CSV: its
+    // declaration and the cells of every CSV.
+    let edits = rename(
+        &mut client,
+        &root,
+        "metrics/2026-monthly.csv",
+        ",board-minutes,",
+        3,
+        "board-notes",
+    );
+    assert!(edits.contains_key(&root.join("services/administration.kdl")));
+    assert!(edits.contains_key(&root.join("metrics/satisfaction-survey.csv")));
+    assert_eq!(edits[&root.join("metrics/2026-monthly.csv")].len(), 60);
     client.finish();
 
     let after = check(&root);
@@ -269,7 +282,8 @@ fn a_rename_keeps_the_catalogue_consistent() {
         .map(|(f, l, c, m)| {
             let m = m
                 .replace("`resourcing`", "`resource`")
-                .replace("punctual-pct", "on-time-pct");
+                .replace("punctual-pct", "on-time-pct")
+                .replace("board-notes", "board-minutes");
             (f.clone(), *l, c.clone(), m)
         })
         .collect();
@@ -278,12 +292,19 @@ fn a_rename_keeps_the_catalogue_consistent() {
     // The old ids appear nowhere as ids; everything else is as it was.
     for (path, text) in texts(&root) {
         let old = &original[&path];
-        for gone in ["\"on-time-pct\"", ",on-time-pct,", "\"resource\""] {
+        for gone in [
+            "\"on-time-pct\"",
+            ",on-time-pct,",
+            "\"resource\"",
+            "\"board-minutes\"",
+            ",board-minutes,",
+        ] {
             assert!(!text.contains(gone), "{}: {gone}", path.display());
         }
         let back = text
             .replace("\"resourcing\"", "\"resource\"")
-            .replace("punctual-pct", "on-time-pct");
+            .replace("punctual-pct", "on-time-pct")
+            .replace("board-notes", "board-minutes");
         assert_eq!(&back, old, "{}", path.display());
     }
 }

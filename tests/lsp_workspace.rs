@@ -225,6 +225,24 @@ fn files_changed_on_disk_are_compiled_again_when_announced() {
     client.notify("workspace/didChangeWatchedFiles", change);
     published(&mut client, &gates, |d| d.is_empty());
 
+    // A metrics CSV open in the editor is read from its text there.
+    let survey_path = root.join("metrics/executive-survey.csv");
+    let survey = client.open(&survey_path);
+    let survey_text = std::fs::read_to_string(&survey_path).unwrap();
+    let edited = survey_text.replacen(",board-minutes,", ",no-such-service,", 1);
+    assert_ne!(edited, survey_text);
+    client.replace(&survey, 2, &edited);
+    let found = published(&mut client, &survey, |d| codes(d).contains(&"metrics-csv"));
+    let (line, column) = find(&edited, "no-such-service");
+    let bad = &found.as_object().unwrap()["diagnostics"][0];
+    assert_eq!(
+        bad["range"]["start"],
+        json!({ "line": line, "character": column })
+    );
+    assert_eq!(found["version"], 2);
+    client.replace(&survey, 3, &survey_text);
+    published(&mut client, &survey, |d| !codes(d).contains(&"metrics-csv"));
+
     // An edit: the next publication has the new version.
     let risk_text = std::fs::read_to_string(root.join("services/risk.kdl")).unwrap();
     client.replace(&risk, 7, &format!("{risk_text}\n"));

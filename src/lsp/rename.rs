@@ -182,7 +182,7 @@ fn plan_fresh(server: &mut Server, at: &TextDocumentPositionParams) -> Result<Pl
         }
     }
     Err(refuse(
-        "the project's files keep changing on disk; try again".into(),
+        "a file of the project is not what was compiled (changing on disk, or a metrics CSV pmoc cannot read); try again".into(),
     ))
 }
 
@@ -331,28 +331,27 @@ fn is_csv(path: &Path) -> bool {
 }
 
 /// The text the editor shows of a source: its open document's, else the
-/// file on disk. A KDL file whose disk text is not the compiled one is
-/// [`Stop::Stale`]. (A metrics CSV is read from disk by the compilation
-/// even when open; its cells are found again in the text returned.)
+/// file on disk; [`Stop::Stale`] when it is not the compiled text (a
+/// metrics CSV's byte-order mark aside).
 fn text_of(server: &Server, compiled: &Compiled, file: FileId) -> Result<String, Stop> {
     let source = compiled.sources.get(file);
-    if let Some(doc) = server.documents.get(&source.path) {
-        if !is_csv(&source.path) && *doc.text != *source.text {
-            return Err(Stop::Stale);
-        }
-        return Ok(doc.text.clone());
-    }
-    let disk = std::fs::read_to_string(&source.path).map_err(|e| {
-        Stop::Refused(refuse(format!(
-            "cannot read `{}`: {e}",
-            source.path.display()
-        )))
-    })?;
-    let body = disk.strip_prefix('\u{feff}').unwrap_or(&disk);
+    let text = match server.documents.get(&source.path) {
+        Some(doc) => doc.text.clone(),
+        None => std::fs::read_to_string(&source.path).map_err(|e| {
+            Stop::Refused(refuse(format!(
+                "cannot read `{}`: {e}",
+                source.path.display()
+            )))
+        })?,
+    };
+    let body = match is_csv(&source.path) {
+        true => text.strip_prefix('\u{feff}').unwrap_or(&text),
+        false => &text,
+    };
     if body != &*source.text {
         return Err(Stop::Stale);
     }
-    Ok(disk)
+    Ok(text)
 }
 
 fn source(path: &Path, text: &str) -> SourceFile {

@@ -134,6 +134,7 @@ struct FileRead {
 pub(super) fn read(
     files: &[PathBuf],
     name: &(dyn Fn(&Path) -> String + Sync),
+    texts: &super::Texts,
     model: &Model,
     sources: &mut SourceMap,
 ) -> (Observations, Vec<Diagnostic>) {
@@ -142,7 +143,10 @@ pub(super) fn read(
     let read: Vec<FileRead> = files
         .par_iter()
         .enumerate()
-        .map(|(i, path)| read_file(FileId(base + i as u32), path, name(path), &declared))
+        .map(|(i, path)| {
+            let id = FileId(base + i as u32);
+            read_file(id, path, name(path), texts(path), &declared)
+        })
         .collect();
     let mut diagnostics = Vec::new();
     // Rows by service and metric, in file order.
@@ -200,14 +204,24 @@ fn duplicate(declared: &Declared, sources: &SourceMap, first: &Row, later: &Row)
     .help("keep one row per period, service and metric")
 }
 
-fn read_file(id: FileId, path: &Path, name: String, declared: &Declared) -> FileRead {
+/// One file read: `given` is its text when it stands in for the disk's.
+fn read_file(
+    id: FileId,
+    path: &Path,
+    name: String,
+    given: Option<Arc<str>>,
+    declared: &Declared,
+) -> FileRead {
     let at_start = Span::new(id, 0, 0);
     let fail = |name: String, text: &str, diag: Diagnostic| FileRead {
         file: SourceFile::new(name, path.to_path_buf(), Arc::from(text)),
         rows: Vec::new(),
         diagnostics: vec![diag],
     };
-    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES);
+    let too_big = match &given {
+        Some(text) => text.len() as u64 > MAX_CSV_BYTES,
+        None => std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES),
+    };
     if too_big {
         let message = format!(
             "the file is over {} MiB; pmoc reads metrics files of at most that size",
@@ -219,7 +233,11 @@ fn read_file(id: FileId, path: &Path, name: String, declared: &Declared) -> File
             Diagnostic::new(Code::MetricsCsv, at_start, message),
         );
     }
-    let bytes = match std::fs::read(path) {
+    let read = match given {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => std::fs::read(path),
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) => {
             let message = format!("cannot read the file: {e}");

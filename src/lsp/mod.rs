@@ -308,7 +308,10 @@ impl<'c> Server<'c> {
         };
         match root {
             Some(root) => self.projects.touch(&root),
-            None if self.documents.contains_key(path) => {
+            // A CSV in no project is no metrics file: nothing to check.
+            None if self.documents.contains_key(path)
+                && path.extension().is_none_or(|x| x != "csv") =>
+            {
                 self.loose.insert(path.to_path_buf());
             }
             None => {}

@@ -98,10 +98,10 @@ struct FileResult {
 }
 
 /// Texts that stand in for files on disk, by absolute path: an editor's
-/// unsaved buffers (`pmoc lsp`). A compilation reads a source (or the
-/// manifest) from here when it is present, from disk otherwise; discovery
-/// still walks the disk, so an overlay text for a file that is not there,
-/// or not a source, is not read.
+/// unsaved buffers (`pmoc lsp`). A compilation reads a source, the
+/// manifest or a metrics CSV from here when it is present, from disk
+/// otherwise; discovery still walks the disk, so an overlay text for a file
+/// that is not there, or not a source, is not read.
 #[derive(Debug, Default, Clone)]
 pub struct Overlay {
     texts: HashMap<PathBuf, Arc<str>>,

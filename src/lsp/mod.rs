@@ -13,7 +13,10 @@
 //! only. Positions are converted by [`convert`] (UTF-16 unless the client
 //! offers UTF-8); [`navigate`] answers definition, references, hover and
 //! the outline from the last compilation, or from the last one in which
-//! every file parsed.
+//! every file parsed. `symbols` (document and workspace symbols), `rename`,
+//! `format` and `watch` (files changed outside the editor) hold the other
+//! requests and notifications; a published finding carries its open
+//! document's version.
 //!
 //! A panic while handling a message is caught: a request gets an error
 //! response, and the server goes on.

@@ -6,7 +6,7 @@
 //! canonical. A file `pmoc fmt` would not rewrite (a syntax error, beyond
 //! its bounds, a rewrite that would not read back the same) gets no edits,
 //! not an error: formatting on save must not complain about a file being
-//! typed.
+//! typed. A metrics CSV gets no edits.
 
 use lsp_types::{DocumentFormattingParams, Range, TextEdit};
 
@@ -19,6 +19,10 @@ use super::{Server, canonical};
 
 pub(super) fn format(server: &mut Server, p: DocumentFormattingParams) -> serde_json::Value {
     let path = canonical(&p.text_document.uri);
+    if path.extension().is_some_and(|x| x == "csv") {
+        // A metrics CSV may read as KDL by chance; it has no layout here.
+        return json(Vec::<TextEdit>::new());
+    }
     let text = match server.documents.get(&path) {
         Some(doc) => doc.text.clone(),
         None => match std::fs::read_to_string(&path) {

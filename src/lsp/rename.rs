@@ -83,10 +83,11 @@ pub(super) fn rename(server: &mut Server, p: RenameParams) -> Result<serde_json:
     {
         let file = plan.compiled.sources.get(id.span.file);
         let line = file.line_col(id.span.start as usize).line;
+        // Two kinds in one namespace: people and teams (parties).
         let shared = if kind != plan.kind {
-            format!(" ({}s and {}s share ids)", plan.kind.noun(), kind.noun())
+            " (people and teams share ids)"
         } else {
-            String::new()
+            ""
         };
         return Err(refuse(format!(
             "`{new}` is already the id of {} {} `{new}` ({}:{line}){shared}",

@@ -65,7 +65,9 @@ fn main() {
     for run in 0..=runs {
         let start = Instant::now();
         let mut sources = SourceMap::default();
-        let (observations, diagnostics) = metrics::observe(dir.path(), &csv, model, &mut sources);
+        let on_disk = |_: &std::path::Path| None;
+        let (observations, diagnostics) =
+            metrics::observe(dir.path(), &csv, &on_disk, model, &mut sources);
         let read_at = start.elapsed();
         assert!(diagnostics.is_empty(), "{diagnostics:?}");
         let evaluation = Evaluation::of(&index, Some(&observations));

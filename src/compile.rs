@@ -98,10 +98,10 @@ struct FileResult {
 }
 
 /// Texts that stand in for files on disk, by absolute path: an editor's
-/// unsaved buffers (`pmoc lsp`). A compilation reads a source (or the
-/// manifest) from here when it is present, from disk otherwise; discovery
-/// still walks the disk, so an overlay text for a file that is not there,
-/// or not a source, is not read.
+/// unsaved buffers (`pmoc lsp`). A compilation reads a source, the
+/// manifest or a metrics CSV from here when it is present, from disk
+/// otherwise; discovery still walks the disk, so an overlay text for a file
+/// that is not there, or not a source, is not read.
 #[derive(Debug, Default, Clone)]
 pub struct Overlay {
     texts: HashMap<PathBuf, Arc<str>>,
@@ -338,7 +338,15 @@ pub fn compile_overlaid(
     let metrics = metrics::folder(&root, options.metrics.as_deref());
     let mut evaluation = Evaluation::default();
     if !syntax_errors {
-        let (judged, found) = judge(&root, metrics.as_deref(), &mut model, as_of, &mut sources);
+        let texts = |path: &Path| overlay.get(path).cloned();
+        let (judged, found) = judge(
+            &root,
+            metrics.as_deref(),
+            &texts,
+            &mut model,
+            as_of,
+            &mut sources,
+        );
         diagnostics.extend(found);
         evaluation = judged;
     }
@@ -377,11 +385,13 @@ fn models_of(results: &mut [(Vec<u8>, Arc<FileResult>)], one_shot: bool) -> Vec<
     results.par_iter().map(|(_, r)| r.model.clone()).collect()
 }
 
-/// The model rules, then the observations read and judged, with their
+/// The model rules, then the observations read and judged (a CSV's text
+/// from `texts` when it gives one, else from disk), with their
 /// diagnostics. Later duplicates leave the model first.
 fn judge(
     root: &Path,
     metrics: Option<&Path>,
+    texts: &metrics::Texts,
     model: &mut Model,
     as_of: Date,
     sources: &mut SourceMap,
@@ -390,7 +400,7 @@ fn judge(
     let index = Index::new(model, as_of);
     diagnostics.extend(check::rules(&index));
     let observations = metrics.map(|dir| {
-        let (observations, found) = metrics::observe(root, dir, model, sources);
+        let (observations, found) = metrics::observe(root, dir, texts, model, sources);
         diagnostics.extend(found);
         observations
     });

@@ -75,6 +75,18 @@ const KINDS: &[Row] = &[
     Row { kind: EntityKind::Trigger, keyword: "trigger", noun: "trigger", namespace: "trigger", list: "triggers", page: anchor("triggers.html", "") },
 ];
 
+/// Whether a string obeys the id rule of section 2: `[a-z0-9][a-z0-9-]*`,
+/// at most 63 characters (lowering reports `invalid-id` by it; the language
+/// server checks a new name by it).
+pub fn is_valid_id(id: &str) -> bool {
+    let b = id.as_bytes();
+    !b.is_empty()
+        && b.len() <= 63
+        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+        && b.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+}
+
 impl EntityKind {
     /// Every kind, in table order.
     pub const ALL: [EntityKind; 11] = [

@@ -42,15 +42,8 @@ pub fn reference(cx: &Lowering, entry: &KdlEntry) -> Option<Id> {
     text(cx, entry)
 }
 
-/// Whether a string obeys the id rule: `[a-z0-9][a-z0-9-]*`, at most 63.
-pub fn is_valid_id(id: &str) -> bool {
-    let b = id.as_bytes();
-    !b.is_empty()
-        && b.len() <= 63
-        && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
-        && b.iter()
-            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-}
+/// The id rule (section 2), kept in `base` for the phases beside lowering.
+pub use crate::base::kind::is_valid_id;
 
 /// An id being declared.
 pub fn id(cx: &Lowering, entry: &KdlEntry) -> Option<Id> {

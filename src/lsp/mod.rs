@@ -13,16 +13,23 @@
 //! only. Positions are converted by [`convert`] (UTF-16 unless the client
 //! offers UTF-8); [`navigate`] answers definition, references, hover and
 //! the outline from the last compilation, or from the last one in which
-//! every file parsed.
+//! every file parsed. `symbols` (document and workspace symbols), `rename`,
+//! `format` and `watch` (files changed outside the editor) hold the other
+//! requests and notifications; a published finding carries its open
+//! document's version.
 //!
 //! A panic while handling a message is caught: a request gets an error
 //! response, and the server goes on.
 
 mod complete;
 pub mod convert;
+mod format;
 pub mod navigate;
 pub mod project;
+mod rename;
 mod requests;
+mod symbols;
+mod watch;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -66,7 +73,11 @@ pub fn serve(connection: &Connection) -> Result<bool, String> {
     connection
         .initialize_finish(id, result)
         .map_err(|e| e.to_string())?;
-    Ok(Server::new(connection, encoding).run())
+    let mut server = Server::new(connection, encoding);
+    server.client = params.capabilities;
+    // `initialize_finish` has read the `initialized` notification.
+    watch::register(&mut server);
+    Ok(server.run())
 }
 
 /// UTF-8 when the client offers it, else the protocol's UTF-16.
@@ -104,6 +115,12 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
             trigger_characters: Some(vec!["\"".into(), "=".into()]),
             ..lsp_types::CompletionOptions::default()
         }),
+        rename_provider: Some(OneOf::Right(lsp_types::RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         ..ServerCapabilities::default()
     }
 }
@@ -111,6 +128,8 @@ fn capabilities(encoding: Encoding) -> ServerCapabilities {
 /// An open document: the editor's text of it.
 struct Document {
     text: String,
+    /// The editor's version of the text (published with its findings).
+    version: i32,
     /// The root of its project, if it is in one.
     root: Option<PathBuf>,
 }
@@ -130,6 +149,8 @@ struct Server<'c> {
     loose: HashSet<PathBuf>,
     /// `shutdown` was asked.
     shutting_down: bool,
+    /// What the client said it can do, at `initialize`.
+    client: lsp_types::ClientCapabilities,
 }
 
 impl<'c> Server<'c> {
@@ -143,6 +164,7 @@ impl<'c> Server<'c> {
             projects: Projects::default(),
             loose: HashSet::new(),
             shutting_down: false,
+            client: lsp_types::ClientCapabilities::default(),
         }
     }
 
@@ -199,14 +221,14 @@ impl<'c> Server<'c> {
                     note::DidOpenTextDocument::METHOD,
                 ) {
                     let doc = p.text_document;
-                    self.open(doc.uri, doc.text);
+                    self.open(doc.uri, doc.text, doc.version);
                 }
             }
             note::DidChangeTextDocument::METHOD => {
                 if let Ok(p) = n.extract::<lsp_types::DidChangeTextDocumentParams>(
                     note::DidChangeTextDocument::METHOD,
                 ) {
-                    self.change(&p.text_document.uri, p.content_changes);
+                    self.change(&p.text_document, p.content_changes);
                 }
             }
             note::DidSaveTextDocument::METHOD => {
@@ -223,24 +245,41 @@ impl<'c> Server<'c> {
                     self.close(&p.text_document.uri);
                 }
             }
+            note::DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = n.extract::<lsp_types::DidChangeWatchedFilesParams>(
+                    note::DidChangeWatchedFiles::METHOD,
+                ) {
+                    watch::changed(self, p);
+                }
+            }
             _ => {}
         }
     }
 
-    fn open(&mut self, uri: Uri, text: String) {
+    fn open(&mut self, uri: Uri, text: String, version: i32) {
         let path = canonical(&uri);
         let root = Projects::root_of(&path);
         self.overlay.set(path.clone(), text.as_str().into());
-        self.documents.insert(path.clone(), Document { text, root });
+        let doc = Document {
+            text,
+            version,
+            root,
+        };
+        self.documents.insert(path.clone(), doc);
         self.uris.insert(path.clone(), uri);
         self.touch(&path);
     }
 
-    fn change(&mut self, uri: &Uri, changes: Vec<TextDocumentContentChangeEvent>) {
-        let path = canonical(uri);
+    fn change(
+        &mut self,
+        id: &lsp_types::VersionedTextDocumentIdentifier,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) {
+        let path = canonical(&id.uri);
         let Some(doc) = self.documents.get_mut(&path) else {
             return;
         };
+        doc.version = id.version;
         for change in changes {
             match change.range {
                 None => doc.text = change.text,
@@ -263,7 +302,7 @@ impl<'c> Server<'c> {
         let root = self.documents.remove(&path).and_then(|d| d.root);
         if root.is_none() {
             self.loose.remove(&path);
-            self.publish(uri.clone(), Vec::new());
+            self.publish(uri.clone(), Vec::new(), None);
         }
         self.touch(&path);
         self.uris.remove(&path);
@@ -277,7 +316,10 @@ impl<'c> Server<'c> {
         };
         match root {
             Some(root) => self.projects.touch(&root),
-            None if self.documents.contains_key(path) => {
+            // A CSV in no project is no metrics file: nothing to check.
+            None if self.documents.contains_key(path)
+                && path.extension().is_none_or(|x| x != "csv") =>
+            {
                 self.loose.insert(path.to_path_buf());
             }
             None => {}
@@ -293,25 +335,31 @@ impl<'c> Server<'c> {
         let mut failures = Vec::new();
         for project in self.projects.dirty() {
             match project.compile(&self.overlay) {
-                Ok(compiled) => published.extend(project.changes(&compiled, self.encoding, &open)),
+                Ok(compiled) => {
+                    published.extend(project.changes(&compiled, self.encoding, &open, &self.uris))
+                }
                 Err(e) => failures.push(format!("pmoc: {}: {e}", project.root.display())),
             }
         }
         for path in std::mem::take(&mut self.loose) {
             if let Some(doc) = self.documents.get(&path) {
-                published.push((path.clone(), syntax_only(&path, &doc.text, self.encoding)));
+                let found = syntax_only(&path, &doc.text, self.encoding, &self.uris);
+                published.push((path.clone(), found));
             }
         }
         for (path, diagnostics) in published {
-            self.publish(project::uri_of(&path, &self.uris), diagnostics);
+            let version = self.documents.get(&path).map(|d| d.version);
+            self.publish(project::uri_of(&path, &self.uris), diagnostics, version);
         }
         for message in failures {
             self.log(message);
         }
     }
 
-    fn publish(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>) {
-        let params = PublishDiagnosticsParams::new(uri, diagnostics, None);
+    /// Publishes a file's findings, with the version of its text when it is
+    /// open.
+    fn publish(&self, uri: Uri, diagnostics: Vec<lsp_types::Diagnostic>, version: Option<i32>) {
+        let params = PublishDiagnosticsParams::new(uri, diagnostics, version);
         let n = Notification::new(note::PublishDiagnostics::METHOD.into(), params);
         self.send(n.into());
     }
@@ -374,7 +422,12 @@ fn canonical(uri: &Uri) -> PathBuf {
 }
 
 /// The syntax findings of a file in no project.
-fn syntax_only(path: &Path, text: &str, encoding: Encoding) -> Vec<lsp_types::Diagnostic> {
+fn syntax_only(
+    path: &Path,
+    text: &str,
+    encoding: Encoding,
+    uris: &HashMap<PathBuf, Uri>,
+) -> Vec<lsp_types::Diagnostic> {
     let id = FileId(0);
     let mut sources = SourceMap::default();
     let name = path.display().to_string();
@@ -386,6 +439,6 @@ fn syntax_only(path: &Path, text: &str, encoding: Encoding) -> Vec<lsp_types::Di
     };
     finding
         .iter()
-        .map(|d| project::diagnostic(d, &sources, encoding))
+        .map(|d| project::diagnostic(d, &sources, encoding, uris))
         .collect()
 }

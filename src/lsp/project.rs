@@ -71,8 +71,9 @@ impl Project {
         compiled: &Compiled,
         encoding: Encoding,
         open: &HashSet<PathBuf>,
+        uris: &HashMap<PathBuf, Uri>,
     ) -> Vec<(PathBuf, Vec<lsp_types::Diagnostic>)> {
-        let now = diagnostics(compiled, encoding);
+        let now = diagnostics(compiled, encoding, uris);
         let mut changed = Vec::new();
         for (path, new) in &now {
             let differs = match self.published.get(path) {
@@ -95,10 +96,12 @@ impl Project {
 }
 
 /// Every file's findings as the protocol's diagnostics, by path (every
-/// source of the compilation present, most with none).
+/// source of the compilation present, most with none); `uris` are the
+/// editor's URIs of the open documents.
 pub fn diagnostics(
     compiled: &Compiled,
     encoding: Encoding,
+    uris: &HashMap<PathBuf, Uri>,
 ) -> HashMap<PathBuf, Vec<lsp_types::Diagnostic>> {
     let sources = &compiled.sources;
     let mut all: HashMap<PathBuf, Vec<_>> = sources
@@ -109,17 +112,21 @@ pub fn diagnostics(
         let path = sources.get(d.span.file).path.clone();
         all.entry(path)
             .or_default()
-            .push(diagnostic(d, sources, encoding));
+            .push(diagnostic(d, sources, encoding, uris));
     }
     all
 }
 
 /// One finding as the protocol's diagnostic: the code, the message with its
-/// help, the labels as related places.
+/// help, the labels as related places (named by the editor's URI of an open
+/// document, in `uris`). No `codeDescription`: the rule pages
+/// (`docs/rules/`) have no stable web address yet (`pmoc explain CODE`
+/// prints them; SARIF gives no `helpUri` either).
 pub fn diagnostic(
     d: &Diagnostic,
     sources: &SourceMap,
     encoding: Encoding,
+    uris: &HashMap<PathBuf, Uri>,
 ) -> lsp_types::Diagnostic {
     let file = sources.get(d.span.file);
     let mut message = d.message.clone();
@@ -134,7 +141,7 @@ pub fn diagnostic(
             let at = sources.get(l.span.file);
             DiagnosticRelatedInformation {
                 location: Location::new(
-                    convert::uri(&at.path),
+                    uri_of(&at.path, uris),
                     convert::range(at, l.span, encoding),
                 ),
                 message: l.message.clone(),
@@ -183,6 +190,11 @@ impl Projects {
     /// Marks the project at `root` for compilation.
     pub fn touch(&mut self, root: &Path) {
         self.get_or_add(root).dirty = true;
+    }
+
+    /// Every known project.
+    pub fn all(&self) -> impl Iterator<Item = &Project> {
+        self.by_root.values()
     }
 
     /// The projects edited since their last compilation.

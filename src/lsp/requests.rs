@@ -1,5 +1,5 @@
-//! The requests `pmoc lsp` answers: shutdown, definition, references,
-//! hover and the outline of a file.
+//! The requests `pmoc lsp` answers: shutdown, definition, references and
+//! hover here; symbols, rename and formatting in their modules.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -7,18 +7,17 @@ use std::sync::Arc;
 use lsp_server::{ErrorCode, Request, Response};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    DocumentSymbol, DocumentSymbolParams, DocumentSymbolResponse, GotoDefinitionParams,
-    GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location, MarkupContent, MarkupKind,
-    ReferenceParams, SymbolKind, TextDocumentPositionParams,
+    GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverContents, HoverParams, Location,
+    MarkupContent, MarkupKind, ReferenceParams, TextDocumentPositionParams,
 };
 use serde::de::DeserializeOwned;
 
-use crate::base::{EntityKind, FileId};
+use crate::base::FileId;
 use crate::compile::Compiled;
 
 use super::complete;
 use super::navigate::{self, Target};
-use super::{Server, canonical, convert, project};
+use super::{Server, canonical, convert, format, project, rename, symbols};
 
 /// The answer to one request (after `shutdown`, the caller refuses them).
 pub(super) fn answer(server: &mut Server, request: Request) -> Response {
@@ -31,8 +30,16 @@ pub(super) fn answer(server: &mut Server, request: Request) -> Response {
         req::GotoDefinition::METHOD => params(request).map(|p| definition(server, p)),
         req::References::METHOD => params(request).map(|p| references(server, p)),
         req::HoverRequest::METHOD => params(request).map(|p| hover(server, p)),
-        req::DocumentSymbolRequest::METHOD => params(request).map(|p| symbols(server, p)),
         req::Completion::METHOD => params(request).map(|p| json(complete::complete(server, p))),
+        req::DocumentSymbolRequest::METHOD => params(request).map(|p| symbols::document(server, p)),
+        req::WorkspaceSymbolRequest::METHOD => {
+            params(request).map(|p| symbols::workspace(server, p))
+        }
+        req::PrepareRenameRequest::METHOD => {
+            params(request).and_then(|p| rename::prepare(server, p))
+        }
+        req::Rename::METHOD => params(request).and_then(|p| rename::rename(server, p)),
+        req::Formatting::METHOD => params(request).map(|p| format::format(server, p)),
         _ => Err((
             ErrorCode::MethodNotFound,
             format!("unknown request `{}`", request.method),
@@ -44,19 +51,22 @@ pub(super) fn answer(server: &mut Server, request: Request) -> Response {
     }
 }
 
-type Failure = (ErrorCode, String);
+pub(super) type Failure = (ErrorCode, String);
 
 fn params<P: DeserializeOwned>(request: Request) -> Result<P, Failure> {
     serde_json::from_value(request.params).map_err(|e| (ErrorCode::InvalidParams, e.to_string()))
 }
 
-fn json(value: impl serde::Serialize) -> serde_json::Value {
+pub(super) fn json(value: impl serde::Serialize) -> serde_json::Value {
     serde_json::to_value(value).unwrap_or(serde_json::Value::Null)
 }
 
 /// The id under the cursor, and the compilation it was found in (the
 /// latest, else the last one in which every file parsed).
-fn locate(server: &mut Server, at: &TextDocumentPositionParams) -> Option<(Arc<Compiled>, Target)> {
+pub(super) fn locate(
+    server: &mut Server,
+    at: &TextDocumentPositionParams,
+) -> Option<(Arc<Compiled>, Target)> {
     let path = canonical(&at.text_document.uri);
     server.ensure(&path);
     server.compilations(&path).into_iter().find_map(|compiled| {
@@ -67,7 +77,7 @@ fn locate(server: &mut Server, at: &TextDocumentPositionParams) -> Option<(Arc<C
     })
 }
 
-fn file_of(compiled: &Compiled, path: &Path) -> Option<FileId> {
+pub(super) fn file_of(compiled: &Compiled, path: &Path) -> Option<FileId> {
     compiled
         .sources
         .iter()
@@ -148,54 +158,5 @@ fn markdown(value: String) -> Hover {
             value,
         }),
         range: None,
-    }
-}
-
-fn symbols(server: &mut Server, p: DocumentSymbolParams) -> serde_json::Value {
-    let path = canonical(&p.text_document.uri);
-    server.ensure(&path);
-    let found = server.compilations(&path).into_iter().find_map(|compiled| {
-        let file = file_of(&compiled, &path)?;
-        let source = compiled.sources.get(file);
-        let symbols: Vec<DocumentSymbol> = navigate::symbols(&compiled.model, file)
-            .into_iter()
-            .map(|(kind, id)| {
-                symbol(
-                    kind,
-                    &id.value,
-                    convert::range(source, id.span, server.encoding),
-                )
-            })
-            .collect();
-        Some(symbols)
-    });
-    json(DocumentSymbolResponse::Nested(found.unwrap_or_default()))
-}
-
-#[allow(deprecated)] // `deprecated` is a field the type still requires.
-fn symbol(kind: EntityKind, id: &str, range: lsp_types::Range) -> DocumentSymbol {
-    DocumentSymbol {
-        name: id.to_string(),
-        detail: Some(kind.noun().to_string()),
-        kind: symbol_kind(kind),
-        tags: None,
-        deprecated: None,
-        range,
-        selection_range: range,
-        children: None,
-    }
-}
-
-fn symbol_kind(kind: EntityKind) -> SymbolKind {
-    match kind {
-        EntityKind::Pmo => SymbolKind::MODULE,
-        EntityKind::Person | EntityKind::Team | EntityKind::Customer => SymbolKind::OBJECT,
-        EntityKind::Objective => SymbolKind::EVENT,
-        EntityKind::Metric => SymbolKind::NUMBER,
-        EntityKind::Function => SymbolKind::NAMESPACE,
-        EntityKind::Service => SymbolKind::CLASS,
-        EntityKind::Sla => SymbolKind::INTERFACE,
-        EntityKind::Gate => SymbolKind::KEY,
-        EntityKind::Trigger => SymbolKind::FUNCTION,
     }
 }

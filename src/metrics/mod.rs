@@ -23,7 +23,7 @@ use crate::base::{Diagnostic, SourceMap};
 use crate::model::{Model, Period};
 pub use evaluate::Evaluation;
 pub use period::PeriodKey;
-pub use read::MAX_CSV_BYTES;
+pub use read::{IdCell, IdColumn, MAX_CSV_BYTES, id_cells};
 
 /// One observed value and its weight (`n`, 1 when the file gives none).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,12 +119,18 @@ pub fn folder(root: &Path, option: Option<&Path>) -> Option<PathBuf> {
     }
 }
 
-/// Reads every CSV of `dir` into `sources` and the observations. A file
-/// inside the project is named by its path from the root, as sources are;
-/// one outside it by its path as given.
+/// The texts that stand in for files on disk (the language server's open
+/// documents), by path as the walk finds them.
+pub type Texts<'a> = dyn Fn(&Path) -> Option<std::sync::Arc<str>> + Sync + 'a;
+
+/// Reads every CSV of `dir` into `sources` and the observations (a file's
+/// text from `texts` when it gives one). A file inside the project is
+/// named by its path from the root, as sources are; one outside it by its
+/// path as given.
 pub fn observe(
     root: &Path,
     dir: &Path,
+    texts: &Texts,
     model: &Model,
     sources: &mut SourceMap,
 ) -> (Observations, Vec<Diagnostic>) {
@@ -141,5 +147,5 @@ pub fn observe(
             Err(_) => path.display().to_string(),
         }
     };
-    read::read(&files, &name, model, sources)
+    read::read(&files, &name, texts, model, sources)
 }

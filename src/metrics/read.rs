@@ -134,6 +134,7 @@ struct FileRead {
 pub(super) fn read(
     files: &[PathBuf],
     name: &(dyn Fn(&Path) -> String + Sync),
+    texts: &super::Texts,
     model: &Model,
     sources: &mut SourceMap,
 ) -> (Observations, Vec<Diagnostic>) {
@@ -142,7 +143,10 @@ pub(super) fn read(
     let read: Vec<FileRead> = files
         .par_iter()
         .enumerate()
-        .map(|(i, path)| read_file(FileId(base + i as u32), path, name(path), &declared))
+        .map(|(i, path)| {
+            let id = FileId(base + i as u32);
+            read_file(id, path, name(path), texts(path), &declared)
+        })
         .collect();
     let mut diagnostics = Vec::new();
     // Rows by service and metric, in file order.
@@ -200,14 +204,24 @@ fn duplicate(declared: &Declared, sources: &SourceMap, first: &Row, later: &Row)
     .help("keep one row per period, service and metric")
 }
 
-fn read_file(id: FileId, path: &Path, name: String, declared: &Declared) -> FileRead {
+/// One file read: `given` is its text when it stands in for the disk's.
+fn read_file(
+    id: FileId,
+    path: &Path,
+    name: String,
+    given: Option<Arc<str>>,
+    declared: &Declared,
+) -> FileRead {
     let at_start = Span::new(id, 0, 0);
     let fail = |name: String, text: &str, diag: Diagnostic| FileRead {
         file: SourceFile::new(name, path.to_path_buf(), Arc::from(text)),
         rows: Vec::new(),
         diagnostics: vec![diag],
     };
-    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES);
+    let too_big = match &given {
+        Some(text) => text.len() as u64 > MAX_CSV_BYTES,
+        None => std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES),
+    };
     if too_big {
         let message = format!(
             "the file is over {} MiB; pmoc reads metrics files of at most that size",
@@ -219,7 +233,11 @@ fn read_file(id: FileId, path: &Path, name: String, declared: &Declared) -> File
             Diagnostic::new(Code::MetricsCsv, at_start, message),
         );
     }
-    let bytes = match std::fs::read(path) {
+    let read = match given {
+        Some(text) => Ok(text.as_bytes().to_vec()),
+        None => std::fs::read(path),
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(e) => {
             let message = format!("cannot read the file: {e}");
@@ -606,6 +624,75 @@ fn chunks(text: &[u8], body: usize) -> Vec<std::ops::Range<usize>> {
     cuts.windows(2).map(|w| w[0]..w[1]).collect()
 }
 
+/// The column of a metrics CSV that names an id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdColumn {
+    Service,
+    Metric,
+}
+
+/// A cell of the `service` or `metric` column: the id it names (trimmed,
+/// unquoted, as the reader takes it) and its byte range in the text
+/// (quotes included, blanks around it left out).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdCell {
+    pub column: IdColumn,
+    pub value: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+/// Every cell of a metrics CSV's text that names a service or a metric, in
+/// file order: the cells of the columns the header calls `service` and
+/// `metric` (as the reader finds them; the header's own cells name columns,
+/// not ids). Offsets are into `text` as given, a byte-order mark included.
+/// A file the reader would refuse whole (no such column, not CSV) has none.
+pub fn id_cells(text: &str) -> Vec<IdCell> {
+    let skip = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let bytes = text.as_bytes();
+    let mut csv = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(&bytes[skip..]);
+    let mut record = csv::ByteRecord::new();
+    if !matches!(csv.read_byte_record(&mut record), Ok(true)) {
+        return Vec::new();
+    }
+    let names: Vec<String> = record
+        .iter()
+        .map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase())
+        .collect();
+    let at = |name: &str| names.iter().position(|n| n == name);
+    let mut columns: Vec<(usize, IdColumn)> = [
+        (at("service"), IdColumn::Service),
+        (at("metric"), IdColumn::Metric),
+    ]
+    .into_iter()
+    .filter_map(|(i, c)| Some((i?, c)))
+    .collect();
+    columns.sort_by_key(|&(i, _)| i);
+    let mut found = Vec::new();
+    while let Ok(true) = csv.read_byte_record(&mut record) {
+        let start = skip + record.position().map_or(0, |p| p.byte() as usize);
+        let spans = cell_spans(bytes, start, record.len());
+        for &(i, column) in &columns {
+            let (Some(raw), Some(&(start, end))) = (record.get(i), spans.get(i)) else {
+                continue;
+            };
+            let value = String::from_utf8_lossy(raw).trim().to_string();
+            if !value.is_empty() {
+                found.push(IdCell {
+                    column,
+                    value,
+                    start,
+                    end,
+                });
+            }
+        }
+    }
+    found
+}
+
 /// The byte ranges of a record's `count` cells, quotes included, found by
 /// scanning the text from the record's start (the `csv` crate gives a
 /// record's start, not its cells').
@@ -658,6 +745,26 @@ fn trimmed(text: &[u8], mut start: usize, mut end: usize) -> (usize, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn id_cells_are_the_service_and_metric_cells() {
+        let text = "\u{feff}Metric, period ,service,value\n\"m1\",2026-01, s1 ,3\n\"a,\"\"b\"\"\",2026-02,s2,4\n";
+        let cells = id_cells(text);
+        let got: Vec<_> = cells
+            .iter()
+            .map(|c| (c.column, c.value.as_str(), &text[c.start..c.end]))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (IdColumn::Metric, "m1", "\"m1\""),
+                (IdColumn::Service, "s1", "s1"),
+                (IdColumn::Metric, "a,\"b\"", "\"a,\"\"b\"\"\""),
+                (IdColumn::Service, "s2", "s2"),
+            ]
+        );
+        assert!(id_cells("period,value\n2026-01,3\n").is_empty());
+    }
 
     #[test]
     fn chunks_end_at_line_breaks_outside_quotes() {

@@ -11,9 +11,11 @@
 mod reader;
 pub mod values;
 
+#[cfg(test)]
+mod fix_tests;
+
 use crate::syntax::Document;
 
-use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, EntityKind, FileId, Span, Spanned};
 use crate::model::*;
 use reader::{Lowering, Node};
@@ -22,10 +24,16 @@ use values::{
     reference, text, time_zone,
 };
 
-/// Lowers one parsed file. `is_manifest` is true for the root `pmo.kdl`, the
+/// Lowers one parsed file (`text` is the file's text, which fixes are
+/// written against). `is_manifest` is true for the root `pmo.kdl`, the
 /// one place a `pmo` may stand.
-pub fn lower_file(file: FileId, doc: &Document, is_manifest: bool) -> (Model, Vec<Diagnostic>) {
-    let cx = Lowering::new(file);
+pub fn lower_file(
+    file: FileId,
+    text: &str,
+    doc: &Document,
+    is_manifest: bool,
+) -> (Model, Vec<Diagnostic>) {
+    let cx = Lowering::new(file, text);
     let mut model = Model::default();
     let mut seen_pmo = false;
     for kdl in &doc.nodes {
@@ -63,10 +71,11 @@ pub fn lower_file(file: FileId, doc: &Document, is_manifest: bool) -> (Model, Ve
                         node.name_span(),
                         format!("`{name}` is not a declaration"),
                     )
-                    .maybe_help(did_you_mean(
+                    .suggest(
                         name,
+                        node.name_span(),
                         EntityKind::top_level().map(EntityKind::keyword),
-                    )),
+                    ),
                 );
                 node.ignore_rest();
             }
@@ -161,7 +170,7 @@ fn lints(node: &Node) -> Vec<(Code, Spanned<LintLevel>)> {
                             name.span,
                             format!("`{}` {why}", name.value),
                         )
-                        .maybe_help(did_you_mean(&name.value, lintable)),
+                        .suggest(&name.value, name.span, lintable),
                     );
                 }
             }

@@ -31,6 +31,9 @@ pub(super) fn answer(server: &mut Server, request: Request) -> Response {
         req::References::METHOD => params(request).map(|p| references(server, p)),
         req::HoverRequest::METHOD => params(request).map(|p| hover(server, p)),
         req::DocumentSymbolRequest::METHOD => params(request).map(|p| symbols(server, p)),
+        req::CodeActionRequest::METHOD => {
+            params(request).map(|p| super::actions::code_actions(server, p))
+        }
         _ => Err((
             ErrorCode::MethodNotFound,
             format!("unknown request `{}`", request.method),

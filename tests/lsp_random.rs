@@ -263,32 +263,7 @@ fn walk(seed: u64, steps: usize, encodings: &[&str]) {
         if rng.below(5) < 3 && d + 1 < docs.len() {
             // An edit (sometimes two in one notification, sometimes the
             // original text back, so navigation finds a model too).
-            let mut changes = Vec::new();
-            for _ in 0..1 + rng.below(2) {
-                let doc = &mut docs[d];
-                if rng.below(10) == 0 {
-                    doc.text = doc.original.clone();
-                    changes.push(json!({ "text": doc.text }));
-                    continue;
-                }
-                let start = place(&mut rng, &doc.text, utf16);
-                let end = match rng.below(3) {
-                    0 => start,
-                    1 => (start.0, start.1 + rng.below(12)),
-                    _ => place(&mut rng, &doc.text, utf16),
-                };
-                let insert: String = (0..rng.below(4)).map(|_| *rng.pick(PIECES)).collect();
-                let a = offset(&doc.text, start.0, start.1, utf16);
-                let b = offset(&doc.text, end.0, end.1, utf16).max(a);
-                doc.text.replace_range(a..b, &insert);
-                changes.push(json!({
-                    "range": {
-                        "start": { "line": start.0, "character": start.1 },
-                        "end": { "line": end.0, "character": end.1 },
-                    },
-                    "text": insert,
-                }));
-            }
+            let changes = changes(&mut rng, &mut docs[d], utf16);
             version += 1;
             let params = json!({
                 "textDocument": { "uri": docs[d].uri, "version": version },
@@ -297,46 +272,8 @@ fn walk(seed: u64, steps: usize, encodings: &[&str]) {
             walk.client.notify("textDocument/didChange", params);
         } else {
             let doc = &docs[d];
-            let (line, character) = place(&mut rng, &doc.text, utf16);
-            let at = json!({ "line": line, "character": character });
-            let document = json!({ "uri": doc.uri });
-            let (method, params) = match rng.below(7) {
-                0 => (
-                    "textDocument/definition",
-                    json!({ "textDocument": document, "position": at }),
-                ),
-                1 => (
-                    "textDocument/references",
-                    json!({ "textDocument": document, "position": at, "context": { "includeDeclaration": rng.below(2) == 0 } }),
-                ),
-                2 => (
-                    "textDocument/hover",
-                    json!({ "textDocument": document, "position": at }),
-                ),
-                3 => (
-                    "textDocument/documentSymbol",
-                    json!({ "textDocument": document }),
-                ),
-                4 => {
-                    // The findings last published for it, or one made up.
-                    let shown = walk.published.get(&doc.uri).cloned().unwrap_or_default();
-                    let context = if shown.is_empty() || rng.below(3) == 0 {
-                        json!([{ "range": { "start": at, "end": at }, "message": "?", "code": "unknown-node" }])
-                    } else {
-                        json!(shown)
-                    };
-                    let range = json!({ "start": at, "end": { "line": line + rng.below(3), "character": 0 } });
-                    (
-                        "textDocument/codeAction",
-                        json!({ "textDocument": document, "range": range, "context": { "diagnostics": context } }),
-                    )
-                }
-                5 => ("pmoc/unknown", json!({ "x": [1, 2] })),
-                _ => (
-                    "textDocument/hover",
-                    json!({ "textDocument": { "uri": "file:///nowhere/x.kdl" }, "position": at }),
-                ),
-            };
+            let shown = walk.published.get(&doc.uri).cloned().unwrap_or_default();
+            let (method, params) = request(&mut rng, doc, &shown, utf16);
             walk.ask(method, params);
         }
         assert!(
@@ -366,6 +303,82 @@ fn walk(seed: u64, steps: usize, encodings: &[&str]) {
     assert!(!checked.is_empty());
     assert_eq!(published, checked, "seed {seed}");
     walk.client.finish();
+}
+
+/// One to two random changes of `doc` (applied to its text), as the
+/// `contentChanges` of a `didChange`.
+fn changes(rng: &mut Rng, doc: &mut Doc, utf16: bool) -> Vec<Value> {
+    let mut changes = Vec::new();
+    for _ in 0..1 + rng.below(2) {
+        if rng.below(10) == 0 {
+            doc.text = doc.original.clone();
+            changes.push(json!({ "text": doc.text }));
+            continue;
+        }
+        let start = place(rng, &doc.text, utf16);
+        let end = match rng.below(3) {
+            0 => start,
+            1 => (start.0, start.1 + rng.below(12)),
+            _ => place(rng, &doc.text, utf16),
+        };
+        let insert: String = (0..rng.below(4)).map(|_| *rng.pick(PIECES)).collect();
+        let a = offset(&doc.text, start.0, start.1, utf16);
+        let b = offset(&doc.text, end.0, end.1, utf16).max(a);
+        doc.text.replace_range(a..b, &insert);
+        changes.push(json!({
+            "range": {
+                "start": { "line": start.0, "character": start.1 },
+                "end": { "line": end.0, "character": end.1 },
+            },
+            "text": insert,
+        }));
+    }
+    changes
+}
+
+/// A random request about `doc` (`shown`: its findings last published).
+fn request(rng: &mut Rng, doc: &Doc, shown: &[Value], utf16: bool) -> (&'static str, Value) {
+    let (line, character) = place(rng, &doc.text, utf16);
+    let at = json!({ "line": line, "character": character });
+    let document = json!({ "uri": doc.uri });
+    let (method, params) = match rng.below(7) {
+        0 => (
+            "textDocument/definition",
+            json!({ "textDocument": document, "position": at }),
+        ),
+        1 => (
+            "textDocument/references",
+            json!({ "textDocument": document, "position": at, "context": { "includeDeclaration": rng.below(2) == 0 } }),
+        ),
+        2 => (
+            "textDocument/hover",
+            json!({ "textDocument": document, "position": at }),
+        ),
+        3 => (
+            "textDocument/documentSymbol",
+            json!({ "textDocument": document }),
+        ),
+        4 => {
+            // The findings last published for it, or one made up.
+            let context = if shown.is_empty() || rng.below(3) == 0 {
+                json!([{ "range": { "start": at, "end": at }, "message": "?", "code": "unknown-node" }])
+            } else {
+                json!(shown)
+            };
+            let range =
+                json!({ "start": at, "end": { "line": line + rng.below(3), "character": 0 } });
+            (
+                "textDocument/codeAction",
+                json!({ "textDocument": document, "range": range, "context": { "diagnostics": context } }),
+            )
+        }
+        5 => ("pmoc/unknown", json!({ "x": [1, 2] })),
+        _ => (
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": "file:///nowhere/x.kdl" }, "position": at }),
+        ),
+    };
+    (method, params)
 }
 
 type Finding = (String, u64, u64, String, String);

@@ -732,4 +732,50 @@ mod tests {
         assert_eq!(cell_spans(text, 14, 2), [(14, 15), (16, 17)]);
         assert_eq!(cell_spans(text, 14, 3), [(14, 15), (16, 17), (17, 17)]);
     }
+
+    /// The fixes of this file's did-you-means: each applied gives the text
+    /// expected.
+    fn fixed(text: &str, declared: &Declared) -> Vec<String> {
+        let mut reader = FileReader {
+            id: FileId(0),
+            text,
+            declared,
+            rows: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        reader.read();
+        reader
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .map(|fix| {
+                let mut out = text.to_string();
+                for e in &fix.edits {
+                    out.replace_range(e.span.range(), &e.content);
+                }
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_undeclared_id_or_a_misspelt_column_is_fixed() {
+        let declared = Declared {
+            services: [("risk-log", 0)].into_iter().collect(),
+            metrics: FxHashMap::default(),
+            service_ids: vec!["risk-log"],
+            metric_ids: Vec::new(),
+        };
+        // Bare with spaces around, or quoted: the id alone is replaced.
+        let text =
+            "period,service,metric,value\n2026-01, risk-logs ,m,1\n2026-01,\"risk-lo\",m,1\n";
+        let expected = [
+            "period,service,metric,value\n2026-01, risk-log ,m,1\n2026-01,\"risk-lo\",m,1\n",
+            "period,service,metric,value\n2026-01, risk-logs ,m,1\n2026-01,\"risk-log\",m,1\n",
+        ];
+        assert_eq!(fixed(text, &declared), expected);
+        // The header's column nearest to a missing one is renamed.
+        let text = "period,servce,metric,value\n";
+        assert_eq!(fixed(text, &declared), ["period,service,metric,value\n"]);
+    }
 }

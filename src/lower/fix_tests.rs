@@ -119,7 +119,7 @@ fn a_missing_property_or_id_is_added_to_the_head() {
     let (fixed, again) = apply_to("person name=\"Ann\"\n", "`id`");
     assert_eq!(fixed, "person \"todo\" name=\"Ann\"\n");
     assert!(again.is_empty(), "{again:#?}");
-    // One of two: no fix.
+    // A child holding fields of its own, one of two: no fix.
     let found = lower(
         "metric \"m\" name=\"M\" unit=\"percent\" direction=\"higher\" cadence=\"monthly\"\nservice \"s\" { sla \"x\" { target \"m\" } }\n",
     );
@@ -129,4 +129,6 @@ fn a_missing_property_or_id_is_added_to_the_head() {
         .collect();
     assert_eq!(either.len(), 1, "{found:#?}");
     assert!(either[0].fix.is_none());
+    let sla = found.iter().find(|d| d.message.contains("`report`"));
+    assert!(sla.is_some_and(|d| d.fix.is_none()), "{found:#?}");
 }

@@ -299,14 +299,14 @@ fn sla(node: Node) -> Option<Sla> {
     declared(node, |node, id| {
         let hours_node = node.child("hours");
         if !node.has_child("target") {
-            node.missing("target");
+            node.missing_block("target");
         }
         if !node.has_child("escalate") {
-            node.missing("escalate");
+            node.missing_block("escalate");
         }
         let report = node.child("report");
         if report.is_none() {
-            node.missing("report");
+            node.missing_block("report");
         }
         Sla {
             id,
@@ -490,11 +490,11 @@ fn gate(node: Node) -> Option<Gate> {
 fn trigger(node: Node) -> Option<Trigger> {
     declared(node, |node, id| {
         if !node.has_child("applies-to") {
-            node.missing("applies-to");
+            node.missing_block("applies-to");
         }
         let when_node = node.child("when");
         if when_node.is_none() {
-            node.missing("when");
+            node.missing_block("when");
         }
         Trigger {
             id,

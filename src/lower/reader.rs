@@ -182,10 +182,11 @@ impl<'k, 'c> Node<'k, 'c> {
             .collect()
     }
 
-    /// Reports `missing-field` at this node's head. Its fix (the field
-    /// inserted with a placeholder value) is made when the node is
-    /// dropped: by then the node knows whether the field was asked for as
-    /// a child, a property or an argument ([`Node::insertion`]).
+    /// Reports `missing-field` at this node's head, for a field holding a
+    /// value. Its fix (the field inserted with a placeholder value) is
+    /// made when the node is dropped: by then the node knows whether the
+    /// field was asked for as a child, a property or an argument
+    /// ([`Node::insertion`]).
     pub(super) fn missing(&self, field: &str) {
         let mut diags = self.cx.diags.borrow_mut();
         self.cx.missing.borrow_mut().push(Missing {
@@ -194,6 +195,17 @@ impl<'k, 'c> Node<'k, 'c> {
             field: field.to_string(),
         });
         diags.push(Diagnostic::new(
+            Code::MissingField,
+            self.head_span(),
+            format!("{} has no `{field}`", self.what),
+        ));
+    }
+
+    /// Reports `missing-field` for a child holding fields of its own
+    /// (`report`, `when`, …): no fix, as what it holds is more than one
+    /// placeholder.
+    pub(super) fn missing_block(&self, field: &str) {
+        self.cx.report(Diagnostic::new(
             Code::MissingField,
             self.head_span(),
             format!("{} has no `{field}`", self.what),

@@ -68,7 +68,8 @@ fn reading(texts: &[String], bytes: usize, runs: usize) {
         .collect();
     let lower = bench("lower", runs, || {
         docs.iter()
-            .map(|d| pmoc::lower::lower_file(FileId(0), d, false))
+            .zip(texts.iter())
+            .map(|(d, t)| pmoc::lower::lower_file(FileId(0), t, d, false))
             .collect::<Vec<_>>()
     });
     let theirs = bench("read (kdl crate)", 1, || {

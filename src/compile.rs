@@ -202,7 +202,7 @@ fn process(id: FileId, found: Found, bytes: Vec<u8>, is_manifest: bool) -> FileR
     }
     match syntax::parse(id, &text) {
         Ok(doc) => {
-            let (model, diagnostics) = lower::lower_file(id, &doc, is_manifest);
+            let (model, diagnostics) = lower::lower_file(id, &text, &doc, is_manifest);
             FileResult {
                 id,
                 file,
@@ -252,7 +252,7 @@ fn manifest_settings_overlaid(root: &Path, overlay: &Overlay) -> Result<Manifest
     };
     if let Ok(text) = std::str::from_utf8(&bytes)
         && let Ok(doc) = syntax::parse(FileId(0), text)
-        && let Some(pmo) = lower::lower_file(FileId(0), &doc, true).0.pmo
+        && let Some(pmo) = lower::lower_file(FileId(0), text, &doc, true).0.pmo
     {
         settings.exclude = pmo.exclude.into_iter().map(|e| e.value).collect();
         // Lowering refused an `output` outside the project.

@@ -86,7 +86,7 @@ fn judge(files: &[&[u8]]) -> Judged {
         };
         match parsed {
             Ok(doc) => {
-                let (m, found) = lower::lower_file(id, &doc, i == 0);
+                let (m, found) = lower::lower_file(id, &text, &doc, i == 0);
                 model.append(m);
                 diags.extend(found);
             }

@@ -47,7 +47,7 @@ fn compile(files: &[&[u8]]) {
         }
         match syntax::parse(id, &text) {
             Ok(doc) => {
-                let (m, found) = lower::lower_file(id, &doc, i == 0);
+                let (m, found) = lower::lower_file(id, &text, &doc, i == 0);
                 model.append(m);
                 diags.extend(found);
             }

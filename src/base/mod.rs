@@ -9,7 +9,7 @@ pub mod number;
 pub mod rules;
 pub mod source;
 
-pub use diag::{Diagnostic, Label, Severity};
+pub use diag::{Diagnostic, Edit, Fix, Label, Severity};
 pub use kind::{EntityKind, Expect, Field};
 pub use rules::Code;
 pub use source::{FileId, SourceFile, SourceMap, Span, Spanned};

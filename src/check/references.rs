@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use super::at_declaration;
-use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, EntityKind, Span};
 use crate::model::*;
 
@@ -155,7 +154,6 @@ fn resolve(index: &Index, reference: &Reference) -> Option<Diagnostic> {
         return None;
     }
     let holder = Holder(reference);
-    let help = did_you_mean(name, index.ids(expect));
     let diag = match index.kind_of(name) {
         Some((actual, span)) => Diagnostic::new(
             Code::WrongReferenceKind,
@@ -179,5 +177,5 @@ fn resolve(index: &Index, reference: &Reference) -> Option<Diagnostic> {
             ),
         ),
     };
-    Some(diag.maybe_help(help))
+    Some(diag.suggest(name, reference.to.span, index.ids(expect)))
 }

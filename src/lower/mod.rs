@@ -12,11 +12,12 @@ mod reader;
 pub mod values;
 
 #[cfg(test)]
+mod fix_tests;
+#[cfg(test)]
 mod schema_tests;
 
 use crate::syntax::Document;
 
-use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, EntityKind, FileId, Span, Spanned};
 use crate::model::*;
 use reader::{Lowering, Node};
@@ -25,10 +26,16 @@ use values::{
     reference, text, time_zone,
 };
 
-/// Lowers one parsed file. `is_manifest` is true for the root `pmo.kdl`, the
+/// Lowers one parsed file (`text` is the file's text, which fixes are
+/// written against). `is_manifest` is true for the root `pmo.kdl`, the
 /// one place a `pmo` may stand.
-pub fn lower_file(file: FileId, doc: &Document, is_manifest: bool) -> (Model, Vec<Diagnostic>) {
-    let cx = Lowering::new(file);
+pub fn lower_file(
+    file: FileId,
+    text: &str,
+    doc: &Document,
+    is_manifest: bool,
+) -> (Model, Vec<Diagnostic>) {
+    let cx = Lowering::new(file, text);
     let mut model = Model::default();
     let mut seen_pmo = false;
     for kdl in &doc.nodes {
@@ -66,10 +73,11 @@ pub fn lower_file(file: FileId, doc: &Document, is_manifest: bool) -> (Model, Ve
                         node.name_span(),
                         format!("`{name}` is not a declaration"),
                     )
-                    .maybe_help(did_you_mean(
+                    .suggest(
                         name,
+                        node.name_span(),
                         EntityKind::top_level().map(EntityKind::keyword),
-                    )),
+                    ),
                 );
                 node.ignore_rest();
             }
@@ -164,7 +172,7 @@ fn lints(node: &Node) -> Vec<(Code, Spanned<LintLevel>)> {
                             name.span,
                             format!("`{}` {why}", name.value),
                         )
-                        .maybe_help(did_you_mean(&name.value, lintable)),
+                        .suggest(&name.value, name.span, lintable),
                     );
                 }
             }
@@ -293,14 +301,14 @@ fn sla(node: Node) -> Option<Sla> {
     declared(node, |node, id| {
         let hours_node = node.child("hours");
         if !node.has_child("target") {
-            node.missing("target");
+            node.missing_block("target");
         }
         if !node.has_child("escalate") {
-            node.missing("escalate");
+            node.missing_block("escalate");
         }
         let report = node.child("report");
         if report.is_none() {
-            node.missing("report");
+            node.missing_block("report");
         }
         Sla {
             id,
@@ -484,11 +492,11 @@ fn gate(node: Node) -> Option<Gate> {
 fn trigger(node: Node) -> Option<Trigger> {
     declared(node, |node, id| {
         if !node.has_child("applies-to") {
-            node.missing("applies-to");
+            node.missing_block("applies-to");
         }
         let when_node = node.child("when");
         if when_node.is_none() {
-            node.missing("when");
+            node.missing_block("when");
         }
         Trigger {
             id,

@@ -15,21 +15,34 @@ use std::cell::{Cell, RefCell};
 
 use crate::syntax::{Entry as KdlEntry, Node as KdlNode, Value as KdlValue};
 
-use crate::base::diag::did_you_mean;
-use crate::base::{Code, Diagnostic, FileId, Span};
+use crate::base::{Code, Diagnostic, Edit, FileId, Fix, Span};
 use crate::model::schema::{self, Block};
 
 /// The file being lowered and the diagnostics so far.
-pub struct Lowering {
+pub struct Lowering<'t> {
     pub file: FileId,
+    /// The file's text (where a fix inserts a line, and how it is indented).
+    text: &'t str,
     diags: RefCell<Vec<Diagnostic>>,
+    /// `missing-field` diagnostics whose fix is made once their node knows
+    /// whether the field is a property or a child (see [`Node::missing`]).
+    missing: RefCell<Vec<Missing>>,
 }
 
-impl Lowering {
-    pub fn new(file: FileId) -> Lowering {
+/// A field reported missing: the diagnostic's index, the node's head.
+struct Missing {
+    diag: usize,
+    head: Span,
+    field: String,
+}
+
+impl<'t> Lowering<'t> {
+    pub fn new(file: FileId, text: &'t str) -> Lowering<'t> {
         Lowering {
             file,
+            text,
             diags: RefCell::new(Vec::new()),
+            missing: RefCell::new(Vec::new()),
         }
     }
 
@@ -60,7 +73,7 @@ pub(super) fn type_name(value: &KdlValue) -> &'static str {
 /// A node being read. Dropping it reports what was not read.
 pub(super) struct Node<'k, 'c> {
     pub kdl: &'k KdlNode,
-    pub cx: &'c Lowering,
+    pub cx: &'c Lowering<'c>,
     /// How messages name this node, e.g. "service `risk-log`" or "`sla`".
     pub what: String,
     /// Its block in the schema; `None` for a node holding only values
@@ -73,12 +86,12 @@ pub(super) struct Node<'k, 'c> {
 
 impl<'k, 'c> Node<'k, 'c> {
     /// A top-level node: its block is the declaration's, if any.
-    pub(super) fn top(cx: &'c Lowering, kdl: &'k KdlNode, what: String) -> Self {
+    pub(super) fn top(cx: &'c Lowering<'c>, kdl: &'k KdlNode, what: String) -> Self {
         Node::new(cx, kdl, what, schema::top(&kdl.name.value))
     }
 
     fn new(
-        cx: &'c Lowering,
+        cx: &'c Lowering<'c>,
         kdl: &'k KdlNode,
         what: String,
         block: Option<&'static Block>,
@@ -212,13 +225,143 @@ impl<'k, 'c> Node<'k, 'c> {
         }
     }
 
-    /// Reports `missing-field` at this node's head.
+    /// Reports `missing-field` at this node's head, for a field holding a
+    /// value. Its fix (the field inserted with a placeholder value) is
+    /// made when the node is dropped: by then the node knows whether the
+    /// field was asked for as a child, a property or an argument
+    /// ([`Node::insertion`]).
     pub(super) fn missing(&self, field: &str) {
+        let mut diags = self.cx.diags.borrow_mut();
+        self.cx.missing.borrow_mut().push(Missing {
+            diag: diags.len(),
+            head: self.head_span(),
+            field: field.to_string(),
+        });
+        diags.push(Diagnostic::new(
+            Code::MissingField,
+            self.head_span(),
+            format!("{} has no `{field}`", self.what),
+        ));
+    }
+
+    /// Reports `missing-field` for a child holding fields of its own
+    /// (`report`, `when`, …): no fix, as what it holds is more than one
+    /// placeholder.
+    pub(super) fn missing_block(&self, field: &str) {
         self.cx.report(Diagnostic::new(
             Code::MissingField,
             self.head_span(),
             format!("{} has no `{field}`", self.what),
         ));
+    }
+
+    /// Gives this node's `missing-field` diagnostics their fixes.
+    fn fix_missing(&self) {
+        let head = self.head_span();
+        let mut pending = self.cx.missing.borrow_mut();
+        if pending.is_empty() {
+            return;
+        }
+        let mine: Vec<Missing> = pending.extract_if(.., |m| m.head == head).collect();
+        drop(pending);
+        for m in mine {
+            let fix = self.insertion(&m.field);
+            if let Some(d) = self.cx.diags.borrow_mut().get_mut(m.diag) {
+                d.fix = fix.map(Box::new);
+            }
+        }
+    }
+
+    /// The fix of a missing field: the field inserted with a placeholder
+    /// value (`"TODO"`; `"todo"` for an id, which must be lowercase). A
+    /// child goes on a line of its own before the first child, indented as
+    /// it is (a block written on one line gets `name "TODO"; `), or in a
+    /// new block after the head; a property after the head's last entry;
+    /// an argument after the node's name. `None` for a field that is one
+    /// of several (`at-least` or `at-most`) and where the text around is
+    /// not plain (a comment between the head and an empty block).
+    fn insertion(&self, field: &str) -> Option<Fix> {
+        let text = self.cx.text;
+        let head = self.head_span();
+        let value = if field == "id" { "todo" } else { "TODO" };
+        let child = self.block.is_some_and(|b| b.child(field).is_some());
+        let property = self.block.is_some_and(|b| b.property(field).is_some());
+        let (written, edit) = if child {
+            let line = format!("{field} \"{value}\"");
+            let edit = self.child_insertion(&line)?;
+            (line, edit)
+        } else if property {
+            let entry = format!("{field}=\"{value}\"");
+            let edit = Edit::insert(head, head.end as usize, format!(" {entry}"));
+            (entry, edit)
+        } else if self.args_read.get() > 0 && self.positional().next().is_none() {
+            let arg = format!("\"{value}\"");
+            let at = self.name_span().end as usize;
+            (arg.clone(), Edit::insert(head, at, format!(" {arg}")))
+        } else {
+            return None;
+        };
+        text.get(edit.span.range())?;
+        Some(Fix {
+            message: format!("add `{written}`"),
+            edits: vec![edit],
+        })
+    }
+
+    /// Where a child line goes, and the text inserted (see `insertion`).
+    fn child_insertion(&self, line: &str) -> Option<Edit> {
+        let text = self.cx.text;
+        let head = self.head_span();
+        let nl = if text.contains("\r\n") { "\r\n" } else { "\n" };
+        let line_start = |at: usize| {
+            text.get(..at)
+                .map_or(0, |t| t.rfind(['\n', '\r']).map_or(0, |i| i + 1))
+        };
+        let indent_of = |at: usize| {
+            let start = line_start(at);
+            let rest = text.get(start..at).unwrap_or("");
+            let blank = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+            &rest[..blank]
+        };
+        let own = indent_of(self.name_span().start as usize);
+        let inner = format!("{own}{}", if own.contains('\t') { "\t" } else { "    " });
+        match self.kdl.children.as_deref() {
+            Some([first, ..]) => {
+                let at = first.name.span.start as usize;
+                let start = line_start(at);
+                let before = text.get(start..at)?;
+                if before.chars().all(|c| c == ' ' || c == '\t') {
+                    Some(Edit::insert(head, start, format!("{before}{line}{nl}")))
+                } else {
+                    Some(Edit::insert(head, at, format!("{line}; ")))
+                }
+            }
+            Some([]) => {
+                // `{` and `}` with nothing but blanks around and between.
+                let end = head.end as usize;
+                let rest = text.get(end..)?;
+                let open = rest.find('{')?;
+                let close = open + 1 + rest[open + 1..].find('}')?;
+                if !rest[..open].trim().is_empty() || !rest[open + 1..close].trim().is_empty() {
+                    return None;
+                }
+                Some(Edit {
+                    span: Span::new(head.file, end + open, end + close + 1),
+                    content: format!("{{{nl}{inner}{line}{nl}{own}}}"),
+                })
+            }
+            None => {
+                // After the head, nothing but blanks, a `;` or a comment.
+                let end = head.end as usize;
+                let rest = text.get(end..)?;
+                let tail = rest.split(['\n', '\r']).next().unwrap_or("").trim_start();
+                if !(tail.is_empty() || tail.starts_with(';') || tail.starts_with("//")) {
+                    return None;
+                }
+                let block = format!(" {{{nl}{inner}{line}{nl}{own}}}");
+                Some(Edit::insert(head, end, block))
+            }
+        }
     }
 
     /// Accepts whatever else the node holds without reading it (a
@@ -229,6 +372,7 @@ impl<'k, 'c> Node<'k, 'c> {
     }
 
     fn report_unread(&self) {
+        self.fix_missing();
         let cx = self.cx;
         let (props, children) = self.known();
         let any = self.unread_accepted.get();
@@ -241,7 +385,11 @@ impl<'k, 'c> Node<'k, 'c> {
                             key.span,
                             format!("{} takes no property `{}`", self.what, key.value),
                         )
-                        .maybe_help(did_you_mean(&key.value, props.iter().copied())),
+                        .suggest(
+                            &key.value,
+                            key.span,
+                            props.iter().copied(),
+                        ),
                     );
                 }
                 _ => {}
@@ -269,8 +417,11 @@ impl<'k, 'c> Node<'k, 'c> {
                     format!("`{name}` does not belong in {}", self.what)
                 };
                 cx.report(
-                    Diagnostic::new(Code::UnknownNode, child.name.span, message)
-                        .maybe_help(did_you_mean(name, children.iter().copied())),
+                    Diagnostic::new(Code::UnknownNode, child.name.span, message).suggest(
+                        name,
+                        child.name.span,
+                        children.iter().copied(),
+                    ),
                 );
             }
         }

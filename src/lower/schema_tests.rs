@@ -84,7 +84,7 @@ fn lower(top: &'static Block, how: Writing) -> (String, Vec<Diagnostic>) {
     let mut text = String::new();
     write(top, how, 0, &mut text);
     let doc = crate::syntax::parse(FileId(0), &text).unwrap_or_else(|d| panic!("{text}\n{d:?}"));
-    let (_, diags) = lower_file(FileId(0), &doc, top.path == ["pmo"]);
+    let (_, diags) = lower_file(FileId(0), &text, &doc, top.path == ["pmo"]);
     (text, diags)
 }
 

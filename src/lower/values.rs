@@ -6,7 +6,6 @@ use crate::syntax::{Entry as KdlEntry, Value as KdlValue};
 use jiff::civil::Date;
 
 use super::reader::{Lowering, Node, type_name};
-use crate::base::diag::did_you_mean;
 use crate::base::{Code, Diagnostic, Spanned};
 use crate::model::{Duration, DurationUnit, Id, Keyword, Text};
 
@@ -89,11 +88,13 @@ pub fn keyword<K: Keyword>(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<K>
     match K::parse(&word.value) {
         Some(k) => Some(Spanned::new(k, word.span)),
         None => {
-            invalid(
-                cx,
-                entry,
-                format!("`{}` is not one of {}", word.value, list(K::WORDS)),
-                did_you_mean(&word.value, K::WORDS.iter().copied()),
+            let message = format!("`{}` is not one of {}", word.value, list(K::WORDS));
+            cx.report(
+                Diagnostic::new(Code::InvalidValue, word.span, message).suggest(
+                    &word.value,
+                    word.span,
+                    K::WORDS.iter().copied(),
+                ),
             );
             None
         }

@@ -40,6 +40,9 @@ pub(super) fn answer(server: &mut Server, request: Request) -> Response {
         }
         req::Rename::METHOD => params(request).and_then(|p| rename::rename(server, p)),
         req::Formatting::METHOD => params(request).map(|p| format::format(server, p)),
+        req::CodeActionRequest::METHOD => {
+            params(request).map(|p| super::actions::code_actions(server, p))
+        }
         _ => Err((
             ErrorCode::MethodNotFound,
             format!("unknown request `{}`", request.method),

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 
 use super::period::PeriodKey;
 use super::{Observations, Sample};
-use crate::base::diag::did_you_mean;
+use crate::base::diag::{Edit, Fix, nearest};
 use crate::base::{Code, Diagnostic, FileId, SourceFile, SourceMap, Span};
 use crate::model::{Metric, Model};
 
@@ -308,6 +308,27 @@ impl<'m> FileReader<'_, 'm> {
             .push(Diagnostic::new(Code::MetricsCsv, span, message).maybe_help(help));
     }
 
+    /// The token of a cell: its span without the spaces around it.
+    fn token(&self, cell: Span) -> Span {
+        let raw = self.text.get(cell.range()).unwrap_or("");
+        let start = cell.start as usize + (raw.len() - raw.trim_start().len());
+        Span::new(self.id, start, start + raw.trim().len())
+    }
+
+    /// A cell naming an id that is not declared, with the nearest declared
+    /// one as help and fix.
+    fn undeclared<'i>(
+        &mut self,
+        span: Span,
+        message: String,
+        id: &str,
+        ids: impl IntoIterator<Item = &'i str>,
+    ) {
+        let token = self.token(span);
+        self.diagnostics
+            .push(Diagnostic::new(Code::MetricsCsv, span, message).suggest(id, token, ids));
+    }
+
     /// Reads the header, then the rows: a large file in chunks side by
     /// side, each cut at a line break outside quotes, their rows and
     /// diagnostics joined in file order.
@@ -417,10 +438,28 @@ impl<'m> FileReader<'_, 'm> {
                     .iter()
                     .map(String::as_str)
                     .filter(|n| !REQUIRED.contains(n) && !OPTIONAL.contains(n));
-                let help = did_you_mean(col, others)
-                    .or_else(|| Some(format!("the header is `{},n,source`", REQUIRED.join(","))));
+                let near = nearest(col, others);
+                let help = near
+                    .map(|n| format!("did you mean `{n}`?"))
+                    .unwrap_or_else(|| format!("the header is `{},n,source`", REQUIRED.join(",")));
+                // The misspelt column, renamed.
+                let fix = near.and_then(|n| {
+                    let at = names.iter().position(|m| m == n)?;
+                    let edit = Edit::word(self.token(self.span(cells, at)), n, col)?;
+                    Some(Fix {
+                        message: format!("rename the column `{n}` to `{col}`"),
+                        edits: vec![edit],
+                    })
+                });
                 let span = self.whole(cells);
-                self.report(span, format!("the header has no `{col}` column"), help);
+                let mut diagnostic = Diagnostic::new(
+                    Code::MetricsCsv,
+                    span,
+                    format!("the header has no `{col}` column"),
+                )
+                .help(help);
+                diagnostic.fix = fix.map(Box::new);
+                self.diagnostics.push(diagnostic);
                 ok = false;
             }
         }
@@ -498,9 +537,10 @@ impl<'m> FileReader<'_, 'm> {
         if let Some(&found) = self.declared.services.get(id) {
             return Some(found);
         }
-        let help = did_you_mean(id, self.declared.service_ids.iter().copied());
         let span = self.span(cells, i);
-        self.report(span, format!("no service `{id}` is declared"), help);
+        let declared = self.declared;
+        let message = format!("no service `{id}` is declared");
+        self.undeclared(span, message, id, declared.service_ids.iter().copied());
         None
     }
 
@@ -508,9 +548,10 @@ impl<'m> FileReader<'_, 'm> {
         if let Some(&found) = self.declared.metrics.get(id) {
             return Some(found);
         }
-        let help = did_you_mean(id, self.declared.metric_ids.iter().copied());
         let span = self.span(cells, i);
-        self.report(span, format!("no metric `{id}` is declared"), help);
+        let declared = self.declared;
+        let message = format!("no metric `{id}` is declared");
+        self.undeclared(span, message, id, declared.metric_ids.iter().copied());
         None
     }
 
@@ -797,5 +838,51 @@ mod tests {
         assert_eq!(cell_spans(text, 0, 3), [(0, 1), (2, 9), (11, 12)]);
         assert_eq!(cell_spans(text, 14, 2), [(14, 15), (16, 17)]);
         assert_eq!(cell_spans(text, 14, 3), [(14, 15), (16, 17), (17, 17)]);
+    }
+
+    /// The fixes of this file's did-you-means: each applied gives the text
+    /// expected.
+    fn fixed(text: &str, declared: &Declared) -> Vec<String> {
+        let mut reader = FileReader {
+            id: FileId(0),
+            text,
+            declared,
+            rows: Vec::new(),
+            diagnostics: Vec::new(),
+        };
+        reader.read();
+        reader
+            .diagnostics
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .map(|fix| {
+                let mut out = text.to_string();
+                for e in &fix.edits {
+                    out.replace_range(e.span.range(), &e.content);
+                }
+                out
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_undeclared_id_or_a_misspelt_column_is_fixed() {
+        let declared = Declared {
+            services: [("risk-log", 0)].into_iter().collect(),
+            metrics: FxHashMap::default(),
+            service_ids: vec!["risk-log"],
+            metric_ids: Vec::new(),
+        };
+        // Bare with spaces around, or quoted: the id alone is replaced.
+        let text =
+            "period,service,metric,value\n2026-01, risk-logs ,m,1\n2026-01,\"risk-lo\",m,1\n";
+        let expected = [
+            "period,service,metric,value\n2026-01, risk-log ,m,1\n2026-01,\"risk-lo\",m,1\n",
+            "period,service,metric,value\n2026-01, risk-logs ,m,1\n2026-01,\"risk-log\",m,1\n",
+        ];
+        assert_eq!(fixed(text, &declared), expected);
+        // The header's column nearest to a missing one is renamed.
+        let text = "period,servce,metric,value\n";
+        assert_eq!(fixed(text, &declared), ["period,service,metric,value\n"]);
     }
 }

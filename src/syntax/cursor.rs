@@ -203,7 +203,11 @@ fn walk(text: &str, from: usize, to: usize, named: &mut dyn FnMut(usize, &str) -
                 let key = equals.map(|eq| text[begun..eq - 1].to_string());
                 let triple = text[i..].starts_with("\"\"\"");
                 let open = if triple { 3 } else { 1 };
-                match string_end(&text[i + open..offset], triple) {
+                // The cursor within the opening quotes: nothing to complete.
+                let Some(rest) = text.get(i + open..offset) else {
+                    return done(scan, At::Nothing);
+                };
+                match string_end(rest, triple) {
                     Some(n) => {
                         i += open + n;
                         scan.finish(begun, i, equals);
@@ -431,6 +435,7 @@ mod tests {
             "#",
             // Found by fuzzing: hashes with no quote after them.
             "#rnicks=vicr##ns=vicr##n",
+            "\"\"\"",
             "a ##\"raw\"## b=#\"x\"# |",
         ];
         for text in texts {

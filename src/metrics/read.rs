@@ -39,6 +39,29 @@ pub(super) fn csv_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// A CSV file as found on disk: its bytes, or why they were not read.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Content {
+    Bytes(Vec<u8>),
+    /// Over [`MAX_CSV_BYTES`] (not read).
+    TooBig,
+    /// The error reading it.
+    Unreadable(String),
+}
+
+impl Content {
+    /// The file at `path`, read unless it is too large.
+    pub(super) fn of(path: &Path) -> Content {
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES) {
+            return Content::TooBig;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => Content::Bytes(bytes),
+            Err(e) => Content::Unreadable(e.to_string()),
+        }
+    }
+}
+
 /// What the rows are checked against: the declared services and metrics.
 struct Declared<'m> {
     services: FxHashMap<&'m str, u32>,
@@ -132,7 +155,7 @@ struct FileRead {
 /// Reads every file into `sources` and returns the observations with the
 /// `metrics-csv` diagnostics. `name` gives each file's name in diagnostics.
 pub(super) fn read(
-    files: &[PathBuf],
+    files: &[(PathBuf, Content)],
     name: &(dyn Fn(&Path) -> String + Sync),
     model: &Model,
     sources: &mut SourceMap,
@@ -142,7 +165,15 @@ pub(super) fn read(
     let read: Vec<FileRead> = files
         .par_iter()
         .enumerate()
-        .map(|(i, path)| read_file(FileId(base + i as u32), path, name(path), &declared))
+        .map(|(i, (path, content))| {
+            read_file(
+                FileId(base + i as u32),
+                path,
+                content,
+                name(path),
+                &declared,
+            )
+        })
         .collect();
     let mut diagnostics = Vec::new();
     // Rows by service and metric, in file order.
@@ -200,28 +231,33 @@ fn duplicate(declared: &Declared, sources: &SourceMap, first: &Row, later: &Row)
     .help("keep one row per period, service and metric")
 }
 
-fn read_file(id: FileId, path: &Path, name: String, declared: &Declared) -> FileRead {
+fn read_file(
+    id: FileId,
+    path: &Path,
+    content: &Content,
+    name: String,
+    declared: &Declared,
+) -> FileRead {
     let at_start = Span::new(id, 0, 0);
     let fail = |name: String, text: &str, diag: Diagnostic| FileRead {
         file: SourceFile::new(name, path.to_path_buf(), Arc::from(text)),
         rows: Vec::new(),
         diagnostics: vec![diag],
     };
-    let too_big = std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES);
-    if too_big {
-        let message = format!(
-            "the file is over {} MiB; pmoc reads metrics files of at most that size",
-            MAX_CSV_BYTES / (1024 * 1024)
-        );
-        return fail(
-            name,
-            "",
-            Diagnostic::new(Code::MetricsCsv, at_start, message),
-        );
-    }
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) => {
+    let bytes = match content {
+        Content::Bytes(bytes) => bytes,
+        Content::TooBig => {
+            let message = format!(
+                "the file is over {} MiB; pmoc reads metrics files of at most that size",
+                MAX_CSV_BYTES / (1024 * 1024)
+            );
+            return fail(
+                name,
+                "",
+                Diagnostic::new(Code::MetricsCsv, at_start, message),
+            );
+        }
+        Content::Unreadable(e) => {
             let message = format!("cannot read the file: {e}");
             return fail(
                 name,
@@ -233,13 +269,12 @@ fn read_file(id: FileId, path: &Path, name: String, declared: &Declared) -> File
     // A byte-order mark (spreadsheets write one) is not part of the header.
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .map(<[u8]>::to_vec)
         .unwrap_or(bytes);
-    let text = match String::from_utf8(bytes) {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let at = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes);
             let diag = Diagnostic::new(
                 Code::MetricsCsv,
                 Span::new(id, at, at + 1),
@@ -251,7 +286,7 @@ fn read_file(id: FileId, path: &Path, name: String, declared: &Declared) -> File
     };
     let mut reader = FileReader {
         id,
-        text: &text,
+        text,
         declared,
         rows: Vec::new(),
         diagnostics: Vec::new(),

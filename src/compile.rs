@@ -168,6 +168,8 @@ pub struct Cache {
     one_shot: bool,
     /// Files parsed (not taken from the cache) in the last compilation.
     pub parsed: usize,
+    /// The last reading of the metrics CSVs (unused by a one-run cache).
+    metrics: metrics::Memo,
 }
 
 impl Cache {
@@ -339,13 +341,14 @@ pub fn compile_overlaid(
     let mut evaluation = Evaluation::default();
     if !syntax_errors {
         let texts = |path: &Path| overlay.get(path).cloned();
+        let memo = (!cache.one_shot).then_some(&mut cache.metrics);
         let (judged, found) = judge(
-            &root,
-            metrics.as_deref(),
+            (&root, metrics.as_deref()),
             &texts,
             &mut model,
             as_of,
             &mut sources,
+            memo,
         );
         diagnostics.extend(found);
         evaluation = judged;
@@ -385,26 +388,34 @@ fn models_of(results: &mut [(Vec<u8>, Arc<FileResult>)], one_shot: bool) -> Vec<
     results.par_iter().map(|(_, r)| r.model.clone()).collect()
 }
 
-/// The model rules, then the observations read and judged (a CSV's text
-/// from `texts` when it gives one, else from disk), with their
-/// diagnostics. Later duplicates leave the model first.
+/// The model rules, then the observations read (from `metrics`, the
+/// folder of the project at `root`; a CSV's text from `texts` when it gives
+/// one, else from disk; through `memo` when compilations follow one
+/// another) and judged, with their diagnostics. Later duplicates leave the
+/// model first.
 fn judge(
-    root: &Path,
-    metrics: Option<&Path>,
+    (root, metrics): (&Path, Option<&Path>),
     texts: &metrics::Texts,
     model: &mut Model,
     as_of: Date,
     sources: &mut SourceMap,
+    memo: Option<&mut metrics::Memo>,
 ) -> (Evaluation, Vec<Diagnostic>) {
     let mut diagnostics = check::dedupe(model);
     let index = Index::new(model, as_of);
     diagnostics.extend(check::rules(&index));
     let observations = metrics.map(|dir| {
-        let (observations, found) = metrics::observe(root, dir, texts, model, sources);
+        let (observations, found) = match memo {
+            Some(memo) => memo.observe(root, dir, texts, model, sources),
+            None => {
+                let (observations, found) = metrics::observe(root, dir, texts, model, sources);
+                (Arc::new(observations), found)
+            }
+        };
         diagnostics.extend(found);
         observations
     });
-    let evaluation = Evaluation::of(&index, observations.as_ref());
+    let evaluation = Evaluation::of(&index, observations.as_deref());
     diagnostics.extend(check::metrics::check(&index, &evaluation));
     (evaluation, diagnostics)
 }
@@ -597,6 +608,49 @@ mod tests {
                 .unwrap()
                 .ends_with("\"Ann\"\n")
         );
+    }
+
+    /// The reading of the metrics CSVs kept by a cache is taken again only
+    /// while the CSVs and the declared services and metrics are the same:
+    /// each compilation through the cache equals a fresh one.
+    #[test]
+    fn a_cache_reads_the_metrics_again_when_they_or_the_declarations_change() {
+        let (_dir, root) = project();
+        let csv = root.join("metrics/observed.csv");
+        std::fs::create_dir(root.join("metrics")).unwrap();
+        std::fs::write(&csv, "period,service,metric,value\n2026-01,ghost,m,1\n").unwrap();
+        let options = Options::default();
+        let mut cache = Cache::default();
+        let mut overlay = Overlay::default();
+        let mut check = |overlay: &Overlay| {
+            let kept = compile_overlaid(root.clone(), &options, &mut cache, overlay).unwrap();
+            let fresh =
+                compile_overlaid(root.clone(), &options, &mut Cache::default(), overlay).unwrap();
+            assert_eq!(kept.diagnostics, fresh.diagnostics);
+            assert_eq!(kept.sources.len(), fresh.sources.len());
+            kept.diagnostics
+                .iter()
+                .filter(|d| d.code == Code::MetricsCsv)
+                .map(|d| d.message.clone())
+                .collect::<Vec<_>>()
+        };
+        let ghost = "no service `ghost` is declared".to_string();
+        assert!(check(&overlay).contains(&ghost));
+        assert!(check(&overlay).contains(&ghost), "the same reading");
+
+        // `ghost` declared: the rows are checked again.
+        let people = root.join("people.kdl");
+        let text = "person \"ann\" name=\"Ann\"\nservice \"ghost\" {\n    name \"G\"\n}\n";
+        overlay.set(people.clone(), text.into());
+        assert!(!check(&overlay).contains(&ghost));
+        overlay.remove(&people);
+        assert!(check(&overlay).contains(&ghost));
+
+        // The file changed on disk: read again.
+        std::fs::write(&csv, "period,service,metric,value\n2026-01,phantom,m,1\n").unwrap();
+        let found = check(&overlay);
+        assert!(!found.contains(&ghost));
+        assert!(found.contains(&"no service `phantom` is declared".to_string()));
     }
 
     /// The manifest is read through the overlay too (its `exclude` decides

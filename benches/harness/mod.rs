@@ -29,14 +29,21 @@ impl Stats {
 pub(crate) fn bench<T>(name: &str, runs: usize, mut f: impl FnMut() -> T) -> Stats {
     black_box(f());
     let runs = runs.max(1);
-    let mut times: Vec<Duration> = (0..runs)
+    let times: Vec<Duration> = (0..runs)
         .map(|_| {
             let start = Instant::now();
             black_box(f());
             start.elapsed()
         })
         .collect();
+    stats(name, times)
+}
+
+/// The [`Stats`] of timings measured elsewhere (at least one).
+pub(crate) fn stats(name: &str, mut times: Vec<Duration>) -> Stats {
+    assert!(!times.is_empty(), "{name}: no timings");
     times.sort();
+    let runs = times.len();
     let mid = runs / 2;
     let median = if runs % 2 == 1 {
         times[mid]

@@ -30,6 +30,7 @@ pub mod project;
 mod rename;
 mod requests;
 mod symbols;
+mod transport;
 mod watch;
 
 use std::collections::{HashMap, HashSet};
@@ -56,10 +57,10 @@ use project::Projects;
 /// Serves one client on stdin and stdout until it says `exit`; an error
 /// is a broken connection. Returns whether `shutdown` came before `exit`.
 pub fn serve_stdio() -> Result<bool, String> {
-    let (connection, io) = Connection::stdio();
+    let (connection, io) = transport::stdio().map_err(|e| e.to_string())?;
     let clean = serve(&connection)?;
     drop(connection);
-    io.join().map_err(|e| e.to_string())?;
+    io.join()?;
     Ok(clean)
 }
 

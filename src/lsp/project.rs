@@ -25,7 +25,7 @@ pub struct Project {
     /// The last compilation in which every file parsed.
     pub last_good: Option<Arc<Compiled>>,
     /// What was last published for each file, by path.
-    published: HashMap<PathBuf, Vec<lsp_types::Diagnostic>>,
+    published: HashMap<PathBuf, Published>,
     /// An edit since the last compilation.
     pub dirty: bool,
 }
@@ -55,17 +55,21 @@ impl Project {
             overlay,
         )?;
         let compiled = Arc::new(compiled);
+        let mut replaced = Vec::new();
         if !compiled.syntax_errors {
-            self.last_good = Some(compiled.clone());
+            replaced.extend(self.last_good.replace(compiled.clone()));
         }
-        self.current = Some(compiled.clone());
+        replaced.extend(self.current.replace(compiled.clone()));
+        drop_later(replaced);
         Ok(compiled)
     }
 
     /// The files whose findings changed since the last publication, with
     /// their findings now (empty for a file whose findings went away or that
     /// left the project), and the files in `open` (an editor shows their
-    /// findings as soon as they are published).
+    /// findings as soon as they are published). A file's findings are
+    /// converted to the protocol's only when they, or the texts they point
+    /// into, changed since they were last converted.
     pub fn changes(
         &mut self,
         compiled: &Compiled,
@@ -73,48 +77,109 @@ impl Project {
         open: &HashSet<PathBuf>,
         uris: &HashMap<PathBuf, Uri>,
     ) -> Vec<(PathBuf, Vec<lsp_types::Diagnostic>)> {
-        let now = diagnostics(compiled, encoding, uris);
+        let sources = &compiled.sources;
+        let mut now: HashMap<&Path, Vec<&Diagnostic>> = sources
+            .iter()
+            .map(|(_, f)| (f.path.as_path(), Vec::new()))
+            .collect();
+        for d in &compiled.diagnostics {
+            now.entry(&sources.get(d.span.file).path)
+                .or_default()
+                .push(d);
+        }
         let mut changed = Vec::new();
-        for (path, new) in &now {
-            let differs = match self.published.get(path) {
-                Some(old) => old != new,
-                None => !new.is_empty(),
+        let mut next = HashMap::with_capacity(now.len());
+        for (path, findings) in now {
+            let texts = texts_of(&findings, sources);
+            let old = self.published.remove(path);
+            let (entry, differs) = match old {
+                Some(old) if old.same(&findings, &texts) => (old, false),
+                old => {
+                    let diagnostics: Vec<_> = findings
+                        .iter()
+                        .map(|d| diagnostic(d, sources, encoding, uris))
+                        .collect();
+                    let differs = match &old {
+                        Some(old) => old.diagnostics != diagnostics,
+                        None => !diagnostics.is_empty(),
+                    };
+                    let findings = findings.into_iter().cloned().collect();
+                    let entry = Published {
+                        findings,
+                        texts,
+                        diagnostics,
+                    };
+                    (entry, differs)
+                }
             };
             if differs || open.contains(path) {
-                changed.push((path.clone(), new.clone()));
+                changed.push((path.to_path_buf(), entry.diagnostics.clone()));
             }
+            next.insert(path.to_path_buf(), entry);
         }
-        for (path, old) in &self.published {
-            if !now.contains_key(path) && !old.is_empty() {
-                changed.push((path.clone(), Vec::new()));
+        for (path, old) in std::mem::replace(&mut self.published, next) {
+            if !old.diagnostics.is_empty() {
+                changed.push((path, Vec::new()));
             }
         }
         changed.sort_by(|a, b| a.0.cmp(&b.0));
-        self.published = now;
         changed
     }
 }
 
-/// Every file's findings as the protocol's diagnostics, by path (every
-/// source of the compilation present, most with none); `uris` are the
-/// editor's URIs of the open documents.
-pub fn diagnostics(
-    compiled: &Compiled,
-    encoding: Encoding,
-    uris: &HashMap<PathBuf, Uri>,
-) -> HashMap<PathBuf, Vec<lsp_types::Diagnostic>> {
-    let sources = &compiled.sources;
-    let mut all: HashMap<PathBuf, Vec<_>> = sources
-        .iter()
-        .map(|(_, f)| (f.path.clone(), Vec::new()))
-        .collect();
-    for d in &compiled.diagnostics {
-        let path = sources.get(d.span.file).path.clone();
-        all.entry(path)
-            .or_default()
-            .push(diagnostic(d, sources, encoding, uris));
+/// Drops the compilations a project no longer holds on a thread of its
+/// own: freeing a large model costs a good part of a compilation, and the
+/// publication of the new findings need not wait for it. (When no thread
+/// can be made, they are dropped here.)
+fn drop_later(replaced: Vec<Arc<Compiled>>) {
+    if replaced.is_empty() {
+        return;
     }
-    all
+    let _ = std::thread::Builder::new()
+        .name("pmoc-drop".into())
+        .spawn(move || drop(replaced));
+}
+
+/// What was last published for one file: its findings as compiled, the
+/// texts of the files they point into (by path, in order), and the
+/// protocol's diagnostics made of them. Findings equal to `findings` over
+/// the same texts convert to the same diagnostics.
+struct Published {
+    findings: Vec<Diagnostic>,
+    texts: Vec<(PathBuf, Arc<str>)>,
+    diagnostics: Vec<lsp_types::Diagnostic>,
+}
+
+impl Published {
+    fn same(&self, findings: &[&Diagnostic], texts: &[(PathBuf, Arc<str>)]) -> bool {
+        self.findings.len() == findings.len()
+            && self.findings.iter().zip(findings).all(|(a, b)| a == *b)
+            && self.texts.len() == texts.len()
+            && self
+                .texts
+                .iter()
+                .zip(texts)
+                .all(|((p, a), (q, b))| p == q && (Arc::ptr_eq(a, b) || a == b))
+    }
+}
+
+/// The files `findings` point into (their own and their labels'), each
+/// once, with their texts: what their conversion depends on.
+fn texts_of(findings: &[&Diagnostic], sources: &SourceMap) -> Vec<(PathBuf, Arc<str>)> {
+    let mut ids = Vec::new();
+    for d in findings {
+        for id in std::iter::once(d.span.file).chain(d.labels.iter().map(|l| l.span.file)) {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+    }
+    ids.into_iter()
+        .map(|id| {
+            let file = sources.get(id);
+            (file.path.clone(), file.text.clone())
+        })
+        .collect()
 }
 
 /// One finding as the protocol's diagnostic: the code, the message with its

@@ -19,10 +19,15 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::base::{Diagnostic, SourceMap};
-use crate::model::{Model, Period};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
+use crate::model::{Model, Period, Unit};
 pub use evaluate::Evaluation;
 pub use period::PeriodKey;
+use read::Content;
 pub use read::{IdCell, IdColumn, MAX_CSV_BYTES, id_cells};
 
 /// One observed value and its weight (`n`, 1 when the file gives none).
@@ -134,9 +139,26 @@ pub fn observe(
     model: &Model,
     sources: &mut SourceMap,
 ) -> (Observations, Vec<Diagnostic>) {
-    let files = read::csv_files(dir);
+    let files = contents(dir, texts);
+    read::read(&files, &names(root), model, sources)
+}
+
+/// Every CSV of `dir`, with its content.
+fn contents(dir: &Path, texts: &Texts) -> Vec<(PathBuf, Content)> {
+    read::csv_files(dir)
+        .into_par_iter()
+        .map(|path| {
+            let content = Content::of(&path, texts(&path));
+            (path, content)
+        })
+        .collect()
+}
+
+/// The name of a metrics file in diagnostics: its path from `root` when it
+/// is inside the project, else its path as given.
+fn names(root: &Path) -> impl Fn(&Path) -> String + Sync {
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
-    let name = |path: &Path| -> String {
+    move |path: &Path| -> String {
         let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         match real.strip_prefix(&root) {
             Ok(inside) => inside
@@ -146,6 +168,87 @@ pub fn observe(
                 .join("/"),
             Err(_) => path.display().to_string(),
         }
-    };
-    read::read(&files, &name, texts, model, sources)
+    }
+}
+
+/// The last reading of observations and what it was read from, for
+/// compilations that follow one another (`pmoc lsp`, `pmoc watch`): when no
+/// CSV changed (the same files, byte for byte) and the services and
+/// metrics the rows are checked against are the same, the reading is taken
+/// again instead of made anew: the same observations, diagnostics and
+/// files added to the sources.
+#[derive(Default)]
+pub struct Memo {
+    last: Option<Reading>,
+}
+
+/// One reading, kept.
+struct Reading {
+    key: Key,
+    observations: Arc<Observations>,
+    diagnostics: Vec<Diagnostic>,
+    files: Vec<SourceFile>,
+}
+
+/// What a reading depends on: where it happens (the root names the files;
+/// the first file id is `base`), the files and their contents, and what
+/// the rows are checked against (the ids of the services and metrics in
+/// model order, each metric's cadence and unit).
+#[derive(PartialEq)]
+struct Key {
+    root: PathBuf,
+    base: usize,
+    files: Vec<(PathBuf, Content)>,
+    services: Vec<String>,
+    metrics: Vec<(String, Option<Period>, Option<Unit>)>,
+}
+
+impl Memo {
+    /// [`observe`], or the last reading when it read the same files
+    /// against the same declarations.
+    pub fn observe(
+        &mut self,
+        root: &Path,
+        dir: &Path,
+        texts: &Texts,
+        model: &Model,
+        sources: &mut SourceMap,
+    ) -> (Arc<Observations>, Vec<Diagnostic>) {
+        let key = Key {
+            root: root.to_path_buf(),
+            base: sources.len(),
+            files: contents(dir, texts),
+            services: model.services.iter().map(|s| s.id.value.clone()).collect(),
+            metrics: model
+                .metrics
+                .iter()
+                .map(|m| {
+                    let cadence = m.cadence.map(|c| c.value);
+                    (m.id.value.clone(), cadence, m.unit.map(|u| u.value))
+                })
+                .collect(),
+        };
+        if let Some(last) = &self.last
+            && last.key == key
+        {
+            for file in &last.files {
+                sources.add(file.clone());
+            }
+            return (last.observations.clone(), last.diagnostics.clone());
+        }
+        self.last = None;
+        let base = sources.len();
+        let (observations, diagnostics) = read::read(&key.files, &names(root), model, sources);
+        let files = (base..sources.len())
+            .map(|i| sources.get(FileId(i as u32)).clone())
+            .collect();
+        let observations = Arc::new(observations);
+        self.last = Some(Reading {
+            key,
+            observations: observations.clone(),
+            diagnostics: diagnostics.clone(),
+            files,
+        });
+        (observations, diagnostics)
+    }
 }

@@ -39,6 +39,37 @@ pub(super) fn csv_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// A CSV file's content (from disk or the editor): its bytes, or why they
+/// were not read.
+#[derive(Debug, PartialEq, Eq)]
+pub(super) enum Content {
+    Bytes(Vec<u8>),
+    /// Over [`MAX_CSV_BYTES`] (not read).
+    TooBig,
+    /// The error reading it.
+    Unreadable(String),
+}
+
+impl Content {
+    /// The file at `path`, read unless it is too large; `given` is its text
+    /// when it stands in for the disk's (an open document).
+    pub(super) fn of(path: &Path, given: Option<std::sync::Arc<str>>) -> Content {
+        if let Some(text) = given {
+            return match text.len() as u64 > MAX_CSV_BYTES {
+                true => Content::TooBig,
+                false => Content::Bytes(text.as_bytes().to_vec()),
+            };
+        }
+        if std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES) {
+            return Content::TooBig;
+        }
+        match std::fs::read(path) {
+            Ok(bytes) => Content::Bytes(bytes),
+            Err(e) => Content::Unreadable(e.to_string()),
+        }
+    }
+}
+
 /// What the rows are checked against: the declared services and metrics.
 struct Declared<'m> {
     services: FxHashMap<&'m str, u32>,
@@ -132,9 +163,8 @@ struct FileRead {
 /// Reads every file into `sources` and returns the observations with the
 /// `metrics-csv` diagnostics. `name` gives each file's name in diagnostics.
 pub(super) fn read(
-    files: &[PathBuf],
+    files: &[(PathBuf, Content)],
     name: &(dyn Fn(&Path) -> String + Sync),
-    texts: &super::Texts,
     model: &Model,
     sources: &mut SourceMap,
 ) -> (Observations, Vec<Diagnostic>) {
@@ -143,9 +173,14 @@ pub(super) fn read(
     let read: Vec<FileRead> = files
         .par_iter()
         .enumerate()
-        .map(|(i, path)| {
-            let id = FileId(base + i as u32);
-            read_file(id, path, name(path), texts(path), &declared)
+        .map(|(i, (path, content))| {
+            read_file(
+                FileId(base + i as u32),
+                path,
+                content,
+                name(path),
+                &declared,
+            )
         })
         .collect();
     let mut diagnostics = Vec::new();
@@ -204,12 +239,11 @@ fn duplicate(declared: &Declared, sources: &SourceMap, first: &Row, later: &Row)
     .help("keep one row per period, service and metric")
 }
 
-/// One file read: `given` is its text when it stands in for the disk's.
 fn read_file(
     id: FileId,
     path: &Path,
+    content: &Content,
     name: String,
-    given: Option<Arc<str>>,
     declared: &Declared,
 ) -> FileRead {
     let at_start = Span::new(id, 0, 0);
@@ -218,28 +252,20 @@ fn read_file(
         rows: Vec::new(),
         diagnostics: vec![diag],
     };
-    let too_big = match &given {
-        Some(text) => text.len() as u64 > MAX_CSV_BYTES,
-        None => std::fs::metadata(path).is_ok_and(|m| m.len() > MAX_CSV_BYTES),
-    };
-    if too_big {
-        let message = format!(
-            "the file is over {} MiB; pmoc reads metrics files of at most that size",
-            MAX_CSV_BYTES / (1024 * 1024)
-        );
-        return fail(
-            name,
-            "",
-            Diagnostic::new(Code::MetricsCsv, at_start, message),
-        );
-    }
-    let read = match given {
-        Some(text) => Ok(text.as_bytes().to_vec()),
-        None => std::fs::read(path),
-    };
-    let bytes = match read {
-        Ok(bytes) => bytes,
-        Err(e) => {
+    let bytes = match content {
+        Content::Bytes(bytes) => bytes,
+        Content::TooBig => {
+            let message = format!(
+                "the file is over {} MiB; pmoc reads metrics files of at most that size",
+                MAX_CSV_BYTES / (1024 * 1024)
+            );
+            return fail(
+                name,
+                "",
+                Diagnostic::new(Code::MetricsCsv, at_start, message),
+            );
+        }
+        Content::Unreadable(e) => {
             let message = format!("cannot read the file: {e}");
             return fail(
                 name,
@@ -251,13 +277,12 @@ fn read_file(
     // A byte-order mark (spreadsheets write one) is not part of the header.
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF".as_slice())
-        .map(<[u8]>::to_vec)
         .unwrap_or(bytes);
-    let text = match String::from_utf8(bytes) {
+    let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let at = e.utf8_error().valid_up_to();
-            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let at = e.valid_up_to();
+            let text = String::from_utf8_lossy(bytes);
             let diag = Diagnostic::new(
                 Code::MetricsCsv,
                 Span::new(id, at, at + 1),
@@ -269,7 +294,7 @@ fn read_file(
     };
     let mut reader = FileReader {
         id,
-        text: &text,
+        text,
         declared,
         rows: Vec::new(),
         diagnostics: Vec::new(),

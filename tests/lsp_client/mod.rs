@@ -24,7 +24,12 @@ pub(crate) struct Client {
 
 impl Client {
     pub(crate) fn start(encodings: &[&str]) -> Client {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        Client::start_exe(Path::new(env!("CARGO_BIN_EXE_pmoc")), encodings)
+    }
+
+    /// [`Client::start`] with another `pmoc` binary (a bench's baseline).
+    pub(crate) fn start_exe(exe: &Path, encodings: &[&str]) -> Client {
+        let mut child = Command::new(exe)
             .arg("lsp")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())

@@ -1,0 +1,70 @@
+//! The server's stdio transport: `lsp-server`'s, except that the reader
+//! reads ahead. `lsp-server`'s reader hands over one message at a time (a
+//! channel of capacity zero), so the loop, which compiles once no message
+//! is waiting, saw a burst of changes one message at a time and compiled
+//! after each (a backlog of stale compilations while typing). This reader
+//! queues every message as soon as it is read: the loop takes a whole
+//! burst before compiling.
+
+use std::io;
+use std::thread::{Builder, JoinHandle};
+
+use crossbeam_channel::unbounded;
+use lsp_server::{Connection, Message};
+
+/// The reader and writer threads of a stdio connection.
+pub(crate) struct IoThreads {
+    reader: JoinHandle<io::Result<()>>,
+    writer: JoinHandle<io::Result<()>>,
+}
+
+impl IoThreads {
+    /// Waits for both threads (the reader ends with the input or after
+    /// `exit`, the writer once the connection is dropped).
+    pub(crate) fn join(self) -> Result<(), String> {
+        let reader = self.reader.join();
+        let writer = self.writer.join();
+        for result in [reader, writer] {
+            match result {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => return Err(e.to_string()),
+                Err(_) => return Err("an input or output thread failed".into()),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A connection on stdin and stdout, and its threads.
+pub(crate) fn stdio() -> io::Result<(Connection, IoThreads)> {
+    let (to_writer, outgoing) = unbounded::<Message>();
+    let writer = Builder::new()
+        .name("pmoc-lsp-writer".into())
+        .spawn(move || {
+            let stdout = io::stdout();
+            let mut stdout = stdout.lock();
+            for message in outgoing {
+                message.write(&mut stdout)?;
+            }
+            Ok(())
+        })?;
+    let (incoming, from_reader) = unbounded::<Message>();
+    let reader = Builder::new()
+        .name("pmoc-lsp-reader".into())
+        .spawn(move || {
+            let stdin = io::stdin();
+            let mut stdin = stdin.lock();
+            while let Some(message) = Message::read(&mut stdin)? {
+                let exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+                if incoming.send(message).is_err() || exit {
+                    break;
+                }
+            }
+            Ok(())
+        })?;
+    let connection = Connection {
+        sender: to_writer,
+        receiver: from_reader,
+    };
+    Ok((connection, IoThreads { reader, writer }))
+}

@@ -5,7 +5,7 @@
 //! The loop: each message is handled as it comes (an open, change, close
 //! or save updates the [`Overlay`] of the editor's texts and marks the
 //! project of the file for compilation); once no message is waiting (a
-//! burst of changes is taken whole), every marked project is compiled with
+//! burst of changes is taken whole: [`transport`] reads ahead), every marked project is compiled with
 //! the overlay over the files on disk ([`project`], through the same
 //! `compile` as `pmoc check` and its per-file cache) and the findings of
 //! every file whose findings changed are published. A request first brings
@@ -13,10 +13,12 @@
 //! only. Positions are converted by [`convert`] (UTF-16 unless the client
 //! offers UTF-8); [`navigate`] answers definition, references, hover and
 //! the outline from the last compilation, or from the last one in which
-//! every file parsed. `symbols` (document and workspace symbols), `rename`,
-//! `format` and `watch` (files changed outside the editor) hold the other
-//! requests and notifications; a published finding carries its open
-//! document's version.
+//! every file parsed. `complete` (completion, and the hover of names, from
+//! the language's schema), `actions` (quick fixes), `symbols` (document and
+//! workspace symbols), `rename`, `format` and `watch` (files changed
+//! outside the editor) hold the other requests and notifications; a
+//! published finding carries its open document's version. What the server
+//! does and why: `docs/lsp.md`.
 //!
 //! A panic while handling a message is caught: a request gets an error
 //! response, and the server goes on.

@@ -1,5 +1,6 @@
 //! The requests `pmoc lsp` answers: shutdown, definition, references and
-//! hover here; symbols, rename and formatting in their modules.
+//! hover here; completion, code actions, symbols, rename and formatting in
+//! their modules.
 
 use std::path::Path;
 use std::sync::Arc;

@@ -5,7 +5,6 @@
 
 mod lsp_client;
 
-use std::process::Command;
 use std::time::Instant;
 
 use lsp_client::*;
@@ -193,7 +192,7 @@ fn the_findings_are_those_of_pmoc_check() {
         "textDocument/documentSymbol",
         json!({ "textDocument": { "uri": manifest } }),
     );
-    let mut published: Vec<(String, u64, u64, String, String)> = Vec::new();
+    let mut published: Vec<Finding> = Vec::new();
     for m in &client.pending {
         if m["method"] != "textDocument/publishDiagnostics" {
             continue;
@@ -215,28 +214,8 @@ fn the_findings_are_those_of_pmoc_check() {
             ));
         }
     }
-    let output = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args(["check", "--format", "json"])
-        .arg(&root)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let mut checked: Vec<_> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-                d["code"].as_str().unwrap().to_string(),
-                d["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
+    let checked = checked(&root);
     assert!(!checked.is_empty());
-    checked.sort();
     published.sort();
     assert_eq!(published, checked);
     client.finish();

@@ -12,7 +12,6 @@ mod lsp_client;
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::process::Command;
 use std::time::{Duration, Instant};
 
 use lsp_client::*;
@@ -381,8 +380,6 @@ fn request(rng: &mut Rng, doc: &Doc, shown: &[Value], utf16: bool) -> (&'static 
     (method, params)
 }
 
-type Finding = (String, u64, u64, String, String);
-
 /// The last findings published, file by file, as `pmoc check` prints them.
 fn findings(published: &HashMap<String, Vec<Value>>, root: &Path) -> Vec<Finding> {
     let mut all = Vec::new();
@@ -403,31 +400,6 @@ fn findings(published: &HashMap<String, Vec<Value>>, root: &Path) -> Vec<Finding
             ));
         }
     }
-    all.sort();
-    all
-}
-
-fn checked(root: &Path) -> Vec<Finding> {
-    let output = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args(["check", "--format", "json"])
-        .arg(root)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    let mut all: Vec<Finding> = report["diagnostics"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| {
-            (
-                d["file"].as_str().unwrap().to_string(),
-                d["line"].as_u64().unwrap(),
-                d["column"].as_u64().unwrap(),
-                d["code"].as_str().unwrap().to_string(),
-                d["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
     all.sort();
     all
 }

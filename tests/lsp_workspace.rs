@@ -6,66 +6,20 @@
 
 mod lsp_client;
 
-use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::path::Path;
+use std::process::Command;
 
 use lsp_client::*;
 use serde_json::{Value, json};
 
 /// A client whose `initialize` says `capabilities`; `initialized` is sent.
 fn start(capabilities: Value) -> Client {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .arg("lsp")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .unwrap();
-    let stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (send, messages) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = std::io::BufReader::new(stdout);
-        while let Some(message) = read_message(&mut reader) {
-            if send.send(message).is_err() {
-                break;
-            }
-        }
-    });
-    let mut client = Client {
-        child,
-        stdin,
-        messages,
-        next_id: 0,
-        pending: Vec::new(),
-    };
-    client.request("initialize", json!({ "capabilities": capabilities }));
-    client.notify("initialized", json!({}));
-    client
-}
-
-/// The next message `accept` takes (from those already read, then new).
-fn next(client: &mut Client, what: &str, accept: impl Fn(&Value) -> bool) -> Value {
-    if let Some(i) = client.pending.iter().position(&accept) {
-        return client.pending.remove(i);
-    }
-    let deadline = Instant::now() + WAIT;
-    loop {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let message = client
-            .messages
-            .recv_timeout(left)
-            .unwrap_or_else(|_| panic!("no {what}"));
-        if accept(&message) {
-            return message;
-        }
-        client.pending.push(message);
-    }
+    Client::start_with(Path::new(env!("CARGO_BIN_EXE_pmoc")), capabilities)
 }
 
 /// The next publication for `uri` whose diagnostics `accept` takes.
 fn published(client: &mut Client, uri: &str, accept: impl Fn(&[Value]) -> bool) -> Value {
-    next(client, "publication", |m| {
+    client.next("publication", |m| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == uri
             && accept(m["params"]["diagnostics"].as_array().unwrap())
@@ -185,7 +139,7 @@ fn files_changed_on_disk_are_compiled_again_when_announced() {
     let capabilities =
         json!({ "workspace": { "didChangeWatchedFiles": { "dynamicRegistration": true } } });
     let mut client = start(capabilities);
-    let register = next(&mut client, "registration", |m| {
+    let register = client.next("registration", |m| {
         m["method"] == "client/registerCapability"
     });
     let registration = &register["params"]["registrations"][0];
@@ -246,7 +200,7 @@ fn files_changed_on_disk_are_compiled_again_when_announced() {
     // An edit: the next publication has the new version.
     let risk_text = std::fs::read_to_string(root.join("services/risk.kdl")).unwrap();
     client.replace(&risk, 7, &format!("{risk_text}\n"));
-    next(&mut client, "version 7", |m| {
+    client.next("version 7", |m| {
         m["method"] == "textDocument/publishDiagnostics"
             && m["params"]["uri"] == risk.as_str()
             && m["params"]["version"] == 7

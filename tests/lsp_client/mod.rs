@@ -20,6 +20,8 @@ pub(crate) struct Client {
     pub(crate) next_id: i64,
     /// Notifications read while waiting for something else.
     pub(crate) pending: Vec<Value>,
+    /// The server's capabilities, from its answer to `initialize`.
+    pub(crate) server: Value,
 }
 
 impl Client {
@@ -29,6 +31,19 @@ impl Client {
 
     /// [`Client::start`] with another `pmoc` binary (a bench's baseline).
     pub(crate) fn start_exe(exe: &Path, encodings: &[&str]) -> Client {
+        let capabilities = json!({ "general": { "positionEncodings": encodings } });
+        let client = Client::start_with(exe, capabilities);
+        assert!(
+            client.server["definitionProvider"] == json!(true),
+            "{}",
+            client.server
+        );
+        client
+    }
+
+    /// A client of `exe lsp` whose `initialize` says `capabilities`;
+    /// `initialized` is sent.
+    pub(crate) fn start_with(exe: &Path, capabilities: Value) -> Client {
         let mut child = Command::new(exe)
             .arg("lsp")
             .stdin(Stdio::piped())
@@ -53,13 +68,10 @@ impl Client {
             messages,
             next_id: 0,
             pending: Vec::new(),
+            server: Value::Null,
         };
-        let capabilities = json!({ "general": { "positionEncodings": encodings } });
         let init = client.request("initialize", json!({ "capabilities": capabilities }));
-        assert!(
-            init["capabilities"]["definitionProvider"] == json!(true),
-            "{init}"
-        );
+        client.server = init["capabilities"].clone();
         client.notify("initialized", json!({}));
         client
     }
@@ -76,19 +88,35 @@ impl Client {
 
     /// Sends a request and returns its result (panics on an error response).
     pub(crate) fn request(&mut self, method: &str, params: Value) -> Value {
+        let message = self.respond(method, params);
+        assert!(message.get("error").is_none(), "{message}");
+        message["result"].clone()
+    }
+
+    /// Sends a request and returns its whole response (result or error).
+    pub(crate) fn respond(&mut self, method: &str, params: Value) -> Value {
         self.next_id += 1;
         let id = self.next_id;
         self.send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        let what = format!("a response to {method}");
+        self.next(&what, |m| m["id"] == json!(id) && m.get("method").is_none())
+    }
+
+    /// The next message `accept` takes: from those already read, else the
+    /// new ones (the others are kept for later).
+    pub(crate) fn next(&mut self, what: &str, accept: impl Fn(&Value) -> bool) -> Value {
+        if let Some(i) = self.pending.iter().position(&accept) {
+            return self.pending.remove(i);
+        }
         let deadline = Instant::now() + WAIT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             let message = self
                 .messages
                 .recv_timeout(left)
-                .expect("a response in time");
-            if message["id"] == json!(id) {
-                assert!(message.get("error").is_none(), "{message}");
-                return message["result"].clone();
+                .unwrap_or_else(|_| panic!("no {what} in time"));
+            if accept(&message) {
+                return message;
             }
             self.pending.push(message);
         }
@@ -100,28 +128,14 @@ impl Client {
         uri: &str,
         accept: impl Fn(&[Value]) -> bool,
     ) -> Vec<Value> {
-        let matches = |m: &Value| {
+        let what = format!("accepted diagnostics for {uri}");
+        let message = self.next(&what, |m| {
             m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri && {
                 let list = m["params"]["diagnostics"].as_array().unwrap();
                 accept(list)
             }
-        };
-        if let Some(i) = self.pending.iter().position(matches) {
-            let m = self.pending.remove(i);
-            return m["params"]["diagnostics"].as_array().unwrap().clone();
-        }
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = self
-                .messages
-                .recv_timeout(left)
-                .unwrap_or_else(|_| panic!("no accepted diagnostics for {uri}"));
-            if matches(&message) {
-                return message["params"]["diagnostics"].as_array().unwrap().clone();
-            }
-            self.pending.push(message);
-        }
+        });
+        message["params"]["diagnostics"].as_array().unwrap().clone()
     }
 
     pub(crate) fn open(&mut self, path: &Path) -> String {
@@ -221,4 +235,34 @@ pub(crate) fn find(text: &str, needle: &str) -> (usize, usize) {
         .enumerate()
         .find_map(|(i, l)| l.find(needle).map(|c| (i, c)))
         .unwrap_or_else(|| panic!("no `{needle}`"))
+}
+
+/// A finding of `pmoc check --format json`: file, line, column, code and
+/// message.
+pub(crate) type Finding = (String, u64, u64, String, String);
+
+/// `pmoc check --format json`'s findings on `root`, sorted.
+pub(crate) fn checked(root: &Path) -> Vec<Finding> {
+    let output = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(["check", "--format", "json"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let mut all: Vec<Finding> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["code"].as_str().unwrap().to_string(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    all.sort();
+    all
 }

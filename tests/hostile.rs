@@ -8,6 +8,7 @@
 //! compile path gives them (64 MiB), as in `pmoc` itself.
 
 mod common;
+mod rng;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -18,6 +19,7 @@ use pmoc::base::{Code, Diagnostic, FileId, SourceFile, SourceMap};
 use pmoc::metrics::Evaluation;
 use pmoc::model::{Index, Model};
 use pmoc::{check, emit, lower, syntax};
+use rng::Rng;
 
 const MANIFEST: &str = "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"2026-11-01\" }\nperson \"ann\" name=\"Ann\"\n";
 
@@ -273,23 +275,6 @@ fn the_readers_disagreements_are_decided() {
 
 // ---------------------------------------------------------------------------
 // The seeded mutation loop.
-
-/// xorshift64*: a few lines, seeded, the same sequence on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number below `n` (`n` > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
 
 /// What the mutations insert: delimiters, comment and string syntax,
 /// escapes, controls, line breaks, multibyte and invisible characters.

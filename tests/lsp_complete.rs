@@ -62,18 +62,34 @@ fn complete_after(
     items.as_array().unwrap().clone()
 }
 
+/// A client with `file` of a copy of the example open, its first
+/// diagnostics received: the folder, its root, the client, the file's URI
+/// and text.
+fn opened(
+    file: &str,
+) -> (
+    tempfile::TempDir,
+    std::path::PathBuf,
+    Client,
+    String,
+    String,
+) {
+    let (dir, root) = acme();
+    let mut client = Client::start(&[]);
+    let path = root.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let uri = client.open(&path);
+    client.diagnostics(&uri, |_| true);
+    (dir, root, client, uri, text)
+}
+
 fn labels(items: &[Value]) -> Vec<&str> {
     items.iter().map(|i| i["label"].as_str().unwrap()).collect()
 }
 
 #[test]
 fn ids_and_values_of_the_expected_kind() {
-    let (_dir, root) = acme();
-    let mut client = Client::start(&[]);
-    let path = root.join("services/risk.kdl");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let uri = client.open(&path);
-    client.diagnostics(&uri, |_| true);
+    let (_dir, root, mut client, uri, text) = opened("services/risk.kdl");
     let (function_line, _) = find(&text, "    function \"risk\"");
 
     // Ids of the expected kind, the partial id replaced inside the quotes.
@@ -130,12 +146,7 @@ fn ids_and_values_of_the_expected_kind() {
 
 #[test]
 fn node_names_properties_and_declarations() {
-    let (_dir, root) = acme();
-    let mut client = Client::start(&[]);
-    let path = root.join("services/risk.kdl");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let uri = client.open(&path);
-    client.diagnostics(&uri, |_| true);
+    let (_dir, _root, mut client, uri, text) = opened("services/risk.kdl");
     let (owner_line, _) = find(&text, "    owner \"kwame\"");
 
     // The node names of a service's block.
@@ -218,12 +229,7 @@ fn ids_of_a_file_with_a_syntax_error_and_utf16_ranges() {
 /// A trigger's condition: the metrics, and the built-in `superseded`.
 #[test]
 fn a_condition_is_a_metric_or_superseded() {
-    let (_dir, root) = acme();
-    let mut client = Client::start(&[]);
-    let path = root.join("triggers.kdl");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let uri = client.open(&path);
-    client.diagnostics(&uri, |_| true);
+    let (_dir, root, mut client, uri, text) = opened("triggers.kdl");
     let (line, _) = find(&text, "    when \"");
     let items = complete_after(&mut client, &uri, 2, &text, line, "    when \"");
     let mut got: Vec<String> = labels(&items).iter().map(|s| s.to_string()).collect();
@@ -238,12 +244,7 @@ fn a_condition_is_a_metric_or_superseded() {
 /// Hovering a node's or a property's name shows what the schema says of it.
 #[test]
 fn hover_on_names_shows_the_schema() {
-    let (_dir, root) = acme();
-    let mut client = Client::start(&[]);
-    let path = root.join("services/risk.kdl");
-    let text = std::fs::read_to_string(&path).unwrap();
-    let uri = client.open(&path);
-    client.diagnostics(&uri, |_| true);
+    let (_dir, _root, mut client, uri, text) = opened("services/risk.kdl");
     let mut hover = |needle: &str, skip: usize| {
         let (line, column) = find(&text, needle);
         let at = json!({ "line": line, "character": column + skip });

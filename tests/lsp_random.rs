@@ -9,38 +9,19 @@
 //! findings published are those of `pmoc check` again.
 
 mod lsp_client;
+mod rng;
 
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use lsp_client::*;
+use rng::Rng;
 use serde_json::{Value, json};
 
 /// The most one request may wait for its answer (debug build, busy
 /// machine; answers take milliseconds).
 const ANSWER: Duration = Duration::from_secs(15);
-
-/// xorshift64*: seeded, the same walk on every machine.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    /// A number below `n` (`n` > 0).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn pick<'a, T>(&mut self, from: &'a [T]) -> &'a T {
-        &from[self.below(from.len())]
-    }
-}
 
 /// What the edits insert.
 const PIECES: &[&str] = &[

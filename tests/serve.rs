@@ -4,8 +4,10 @@
 //! it cleanly.
 
 mod common;
+mod rng;
 
 use common::{Served, project, service};
+use rng::Rng;
 
 #[test]
 fn edits_errors_fixes_and_deletions_show_up() {
@@ -347,32 +349,6 @@ fn no_request_body_ends_the_server() {
     assert_eq!(served.interrupt(), Some(0), "still running");
 }
 
-/// A small deterministic generator (xorshift64*), so that a failing case
-/// can be replayed: `PMOC_FUZZ_SEED` picks another sequence.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
-        items[self.below(items.len())]
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        (0..n).map(|_| self.next() as u8).collect()
-    }
-    fn bytes_below(&mut self, n: usize) -> Vec<u8> {
-        let n = self.below(n);
-        self.bytes(n)
-    }
-}
-
 /// Line endings, mostly right.
 const ENDS: [&str; 7] = ["\r\n", "\r\n", "\r\n", "\r\n", "\n", "\r", " \r\n"];
 
@@ -434,8 +410,8 @@ fn random_line(rng: &mut Rng) -> Vec<u8> {
         _ => rng.pick(&targets).to_string(),
     };
     let (method, version) = match rng.below(3) {
-        0 => (rng.pick(&methods), rng.pick(&versions)),
-        _ => (rng.pick(&methods[..3]), "HTTP/1.1"),
+        0 => (*rng.pick(&methods), *rng.pick(&versions)),
+        _ => (*rng.pick(&methods[..3]), "HTTP/1.1"),
     };
     format!("{method} {target} {version}{}", rng.pick(&ENDS)).into_bytes()
 }

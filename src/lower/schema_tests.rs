@@ -142,3 +142,15 @@ fn required_fields_are_missing_when_left_out_and_optional_ones_are_not() {
         }
     }
 }
+
+/// Unknown names come from the schema, not from what the lowering read
+/// before it gave up: a `when` without its metric is one `missing-field`,
+/// and its `for` is not taken for an unknown property (no cascade).
+#[test]
+fn a_node_that_stops_early_reports_no_unknown_names() {
+    let text = "trigger \"t\" {\n    applies-to stage=\"operation\"\n    when below=1 for=2\n    action \"review\"\n}\n";
+    let doc = crate::syntax::parse(FileId(0), text).unwrap();
+    let (_, diags) = lower_file(FileId(0), text, &doc, false);
+    let codes: Vec<_> = diags.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::MissingField], "{diags:#?}");
+}

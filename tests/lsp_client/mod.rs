@@ -204,11 +204,16 @@ pub(crate) fn uri(path: &Path) -> String {
     format!("file://{text}")
 }
 
-/// A copy of examples/acme in a temporary folder (canonical path).
+/// A copy of examples/acme's sources in a temporary folder (canonical
+/// path).
 pub(crate) fn acme() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-    for entry in walkdir::WalkDir::new(&from) {
+    // Not the site `pmoc build examples/acme` may have written there.
+    let sources = walkdir::WalkDir::new(&from)
+        .into_iter()
+        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == "site"));
+    for entry in sources {
         let entry = entry.unwrap();
         let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
         if entry.file_type().is_dir() {

@@ -235,4 +235,8 @@ pub struct FmtArgs {
     /// Write nothing: list the files that would change, and exit 1 if any.
     #[arg(long)]
     pub check: bool,
+    /// Write read-only files too (keeping their mode), and files with
+    /// several hard links in place (keeping the links).
+    #[arg(long)]
+    pub force: bool,
 }

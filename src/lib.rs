@@ -41,6 +41,7 @@ pub mod discover;
 pub mod emit;
 pub mod engine;
 mod error;
+pub mod files;
 pub mod format;
 pub mod lower;
 pub mod lsp;

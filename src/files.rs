@@ -132,18 +132,26 @@ fn place(path: &Path) -> Result<Place, Refusal> {
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Place::New),
         other => other?,
     };
-    let (path, meta) = if meta.file_type().is_symlink() {
+    let linked = meta.file_type().is_symlink();
+    let meta = if linked {
         match std::fs::metadata(path) {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 return Err(Refusal::NotAFile("a link to nothing"));
             }
-            other => (std::fs::canonicalize(path)?, other?),
+            other => other?,
         }
     } else {
-        (path.to_path_buf(), meta)
+        meta
     };
     let kind = meta.file_type();
     if kind.is_file() {
+        // The link's target is replaced, not the link. (Resolved only
+        // here: a link to a pipe, `/proc/self/fd/1`, resolves to no path.)
+        let path = if linked {
+            std::fs::canonicalize(path)?
+        } else {
+            path.to_path_buf()
+        };
         Ok(Place::File(path, meta))
     } else if kind.is_fifo() || kind.is_char_device() {
         Ok(Place::Stream)

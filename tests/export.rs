@@ -532,3 +532,77 @@ fn snapshots_of_each_format_on_the_example() {
     insta::assert_snapshot!("backstage", export("backstage", &acme()));
     insta::assert_snapshot!("ics", export("ics", &acme()));
 }
+
+/// `--out` at a FIFO, a character device or a link to standard output is
+/// written as a stream, the node kept; an existing file keeps its mode;
+/// a folder, a socket and a link to nothing are refused (exit 2).
+#[cfg(unix)]
+#[test]
+fn out_writes_into_files_and_streams_and_refuses_the_rest() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let expected = export("ics", &acme());
+    let run = |out: &Path| pmoc(&["export", "ics", &acme(), "--out", out.to_str().unwrap()]);
+    let kind = |p: &Path| std::fs::symlink_metadata(p).unwrap().file_type();
+
+    // A FIFO: a reader gets the feed; the FIFO stays.
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        let o = run(&fifo);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(reader.join().unwrap(), expected);
+        assert!(kind(&fifo).is_fifo());
+    }
+    // A character device of our own (root only): /dev/null's twin.
+    let null = dir.path().join("null");
+    let made = Command::new("mknod").arg(&null).args(["c", "1", "3"]).status();
+    if made.is_ok_and(|s| s.success()) {
+        let o = run(&null);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(kind(&null).is_char_device());
+    }
+    // A link to standard output: the feed goes there, the link stays.
+    let link = dir.path().join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+    let o = run(&link);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // (After the findings, which `check`'s report prints there too.)
+    assert!(stdout(&o).ends_with(&expected), "{}", stdout(&o));
+    assert!(kind(&link).is_symlink());
+
+    // An existing private file stays private.
+    let private = dir.path().join("private.ics");
+    std::fs::write(&private, "old").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(&private);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&private).unwrap(), expected);
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // Refused: a socket, a link to nothing, a folder.
+    let socket = dir.path().join("socket");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let dangling = dir.path().join("dangling");
+    std::os::unix::fs::symlink(dir.path().join("nothing"), &dangling).unwrap();
+    for (out, what) in [
+        (&socket, "a socket"),
+        (&dangling, "a link to nothing"),
+        (&dir.path().to_path_buf(), "a folder"),
+    ] {
+        let o = run(out);
+        assert_eq!(o.status.code(), Some(2), "{what}");
+        assert!(
+            stderr(&o).contains(&format!("it is {what};")),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(kind(&socket).is_socket());
+    assert!(!dir.path().join("nothing").exists());
+}

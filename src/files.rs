@@ -214,12 +214,20 @@ pub fn write_out(path: &Path, bytes: &[u8]) -> Result<(), Refusal> {
 
 /// Writes each `(name, bytes)` into the folder `dir` (made when missing)
 /// with [`write_out`], for `export csv --out DIR`; other files there are
-/// left alone. Stops at the first refusal, with the path refused.
+/// left alone. Every place is judged before the first file is written; a
+/// refusal comes with the path refused.
 pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), (PathBuf, Refusal)> {
     let fail = |why| (dir.to_path_buf(), why);
     match std::fs::metadata(dir) {
         Ok(meta) if !meta.is_dir() => return Err(fail(Refusal::NotAFolder(what(&meta)))),
-        Ok(_) => {}
+        Ok(_) => {
+            for (name, _) in files {
+                let path = dir.join(name);
+                if let Err(why) = place(&path).and_then(|p| writable(&p, false)) {
+                    return Err((path, why));
+                }
+            }
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
             if std::fs::symlink_metadata(dir).is_ok() {
                 return Err(fail(Refusal::NotAFolder("a link to nothing")));
@@ -233,6 +241,18 @@ pub fn write_folder(dir: &Path, files: &[(String, Vec<u8>)]) -> Result<(), (Path
         write_out(&path, bytes).map_err(|why| (path, why))?;
     }
     Ok(())
+}
+
+/// Whether a regular file may be replaced: not hard-linked, not read-only,
+/// unless forced.
+fn writable(place: &Place, force: bool) -> Result<(), Refusal> {
+    match place {
+        Place::File(_, meta) if meta.nlink() > 1 && !force => {
+            Err(Refusal::HardLinked(meta.nlink()))
+        }
+        Place::File(path, meta) if !force && read_only(path, meta) => Err(Refusal::ReadOnly),
+        _ => Ok(()),
+    }
 }
 
 /// A FIFO or character device, opened (never created or truncated) and
@@ -307,14 +327,9 @@ fn replace_file(
     {
         return Err(Refusal::Changed);
     }
+    writable(&Place::File(path.to_path_buf(), meta.clone()), force)?;
     if meta.nlink() > 1 {
-        if !force {
-            return Err(Refusal::HardLinked(meta.nlink()));
-        }
         return in_place(path, read, bytes);
-    }
-    if !force && read_only(path, meta) {
-        return Err(Refusal::ReadOnly);
     }
     let mut temp = temporary(path)?;
     temp.write_all(bytes)?;
@@ -360,7 +375,8 @@ pub enum Blocked {
     NotAFolder(&'static str),
     /// Paths that are in the way, each with why (relative to the folder).
     Taken(Vec<(String, &'static str)>),
-    /// A write failed; what this run had created was removed.
+    /// A write failed (what this run had created was removed), or the
+    /// folder could not be read.
     Failed(PathBuf, io::Error),
 }
 
@@ -380,7 +396,8 @@ pub fn create_all<'a>(
                 return Err(Blocked::NotAFolder("a link to nothing"));
             }
         }
-        _ => {}
+        Ok(_) => {}
+        Err(e) => return Err(Blocked::Failed(dir.to_path_buf(), e)),
     }
     let mut taken = Vec::new();
     let mut kept = Vec::new();
@@ -411,7 +428,7 @@ pub fn create_all<'a>(
 /// What is at `dir/rel` already (a file, a folder or a link, dangling or
 /// not), or what on the way stops a write there.
 fn in_the_way(dir: &Path, rel: &str) -> Result<Option<&'static str>, (String, &'static str)> {
-    const LINK: &str = "is a link (pmoc init writes nothing through a link)";
+    const LINK: &str = "is a link";
     let parts: Vec<_> = Path::new(rel)
         .components()
         .filter_map(|c| match c {

@@ -560,7 +560,10 @@ fn out_writes_into_files_and_streams_and_refuses_the_rest() {
     }
     // A character device of our own (root only): /dev/null's twin.
     let null = dir.path().join("null");
-    let made = Command::new("mknod").arg(&null).args(["c", "1", "3"]).status();
+    let made = Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .status();
     if made.is_ok_and(|s| s.success()) {
         let o = run(&null);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

@@ -223,7 +223,10 @@ fn init_writes_nothing_through_a_link_and_all_or_nothing() {
     let o = pmoc(&["init", path(tmp.path())], None);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("`.github` is a file where a folder is needed"), "{err}");
+    assert!(
+        err.contains("`.github` is a file where a folder is needed"),
+        "{err}"
+    );
     assert!(err.contains("`people.kdl` is a link"), "{err}");
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 2, "{err}");
     assert!(!tmp.path().join("nowhere").exists());

@@ -76,7 +76,7 @@ pub fn run(args: &InitArgs) -> ExitCode {
         }
         Err(Blocked::Failed(path, e)) => {
             return super::fatal(format!(
-                "cannot write `{}`: {e} (what pmoc init had written was removed)",
+                "cannot write `{}`: {e} (pmoc init leaves nothing written)",
                 path.display()
             ));
         }

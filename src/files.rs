@@ -198,6 +198,14 @@ pub fn replace(path: &Path, read: &Snapshot, bytes: &[u8], force: bool) -> Resul
 /// folders are made.
 pub fn write_out(path: &Path, bytes: &[u8]) -> Result<(), Refusal> {
     match place(path)? {
+        // `--out /dev/stdout >> log`: the file is open as standard output
+        // (in append mode, maybe); written there, as any stream.
+        Place::File(_, meta) if standard_output(&meta) => {
+            let mut out = io::stdout().lock();
+            out.write_all(bytes)?;
+            out.flush()?;
+            Ok(())
+        }
         Place::File(path, meta) => replace_file(&path, &meta, None, bytes, false),
         Place::Stream => stream(path, bytes),
         Place::New => {
@@ -253,6 +261,17 @@ fn writable(place: &Place, force: bool) -> Result<(), Refusal> {
         Place::File(path, meta) if !force && read_only(path, meta) => Err(Refusal::ReadOnly),
         _ => Ok(()),
     }
+}
+
+/// Whether `meta` is the file pmoc's standard output writes to.
+fn standard_output(meta: &Metadata) -> bool {
+    use std::os::fd::AsFd;
+    let Ok(fd) = io::stdout().as_fd().try_clone_to_owned() else {
+        return false;
+    };
+    File::from(fd)
+        .metadata()
+        .is_ok_and(|out| (out.dev(), out.ino()) == (meta.dev(), meta.ino()))
 }
 
 /// A FIFO or character device, opened (never created or truncated) and
@@ -417,7 +436,12 @@ pub fn create_all<'a>(
     let mut made = Made::default();
     for (rel, bytes) in files.iter().filter(|(rel, _)| !kept.contains(rel)) {
         let path = dir.join(rel);
-        if let Err(e) = made.file(&path, bytes) {
+        // Judged again as it is written: nothing may have come in the way.
+        let now = match in_the_way(dir, rel) {
+            Ok(None) => made.file(&path, bytes),
+            Ok(Some(why)) | Err((_, why)) => Err(io::Error::other(format!("something {why}"))),
+        };
+        if let Err(e) = now {
             made.undo();
             return Err(Blocked::Failed(path, e));
         }

@@ -609,3 +609,24 @@ fn out_writes_into_files_and_streams_and_refuses_the_rest() {
     assert!(kind(&socket).is_socket());
     assert!(!dir.path().join("nothing").exists());
 }
+
+/// `--out` at the file that standard output is appended to: the export is
+/// appended there (as a stream), not renamed over what was there.
+#[cfg(unix)]
+#[test]
+fn out_at_standard_output_appends_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log");
+    std::fs::write(&log, "before\n").unwrap();
+    let append = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(["export", "ics", &acme(), "--out", "/dev/stdout"])
+        .env("NO_COLOR", "1")
+        .stdout(append)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("before\n"), "{text}");
+    assert!(text.ends_with(&export("ics", &acme())), "{text}");
+}

@@ -295,14 +295,10 @@ fn parent(path: &Path) -> &Path {
 }
 
 /// A temporary file beside `path`, readable by others where the umask says
-/// so (as any new file).
+/// so (as any new file). Its name is short, whatever the file's length.
 fn temporary(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
     tempfile::Builder::new()
-        .prefix(&format!(".{name}.pmoc-"))
+        .prefix(".pmoc-")
         .permissions(std::fs::Permissions::from_mode(0o666))
         .tempfile_in(parent(path))
 }

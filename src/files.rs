@@ -682,6 +682,11 @@ mod tests {
         write_out(&file, b"new").unwrap();
         assert_eq!(std::fs::read(&file).unwrap(), b"new");
         assert_eq!(mode(&file), 0o600);
+        // The longest name a folder holds: the temporary name stays short.
+        let long = dir.path().join("a".repeat(255));
+        write_out(&long, b"x").unwrap();
+        write_out(&long, b"y").unwrap();
+        assert_eq!(std::fs::read(&long).unwrap(), b"y");
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! not ours (the `csv` crate's reader, `icalendar`'s parser, `yaml-rust2`),
 //! with the expected rows, events and entities; formula-like cells
 //! neutralised; hostile names round-tripping; UIDs stable; the command's
-//! exit codes; the site carrying the same bytes; insta snapshots of each
-//! format on the example. Backstage's own validator runs in
+//! exit codes; `--out` at streams, special files and private files; the
+//! site carrying the same bytes; insta snapshots of each format on the
+//! example. Backstage's own validator runs in
 //! `tests/backstage.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -3,7 +3,9 @@
 //! document; `pmoc check` gives the same codes and counts before and after;
 //! comments survive and move with their node; KDL 1.0 becomes 2.0; a file
 //! with a syntax error, an excluded file and a file beyond the bounds are
-//! left untouched; `--check` writes nothing.
+//! left untouched; `--check` writes nothing; a rewritten file keeps its
+//! owner, group and mode; read-only and hard-linked files are refused
+//! unless `--force` (a file edited while fmt runs: `src/files.rs`'s tests).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `pmoc init` end to end: the starter catalogue checks and builds with no
 //! error and no warning (today, on awkward days of the year, and a year on),
 //! its workflow is valid YAML with the expected jobs, and init never writes
-//! over a project or a file.
+//! over a project or a file, nor through a link, and writes all or nothing.
 
 use std::path::Path;
 use std::process::{Command, Output};

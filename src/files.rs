@@ -383,6 +383,45 @@ fn in_place(path: &Path, read: Option<&Snapshot>, bytes: &[u8]) -> Result<(), Re
     Ok(())
 }
 
+/// Checks that every folder between `dir` and the file `dir/rel` is a
+/// real folder, not a link nor a file (made when missing, with `make`): for
+/// what pmoc writes or removes in a folder of its own (a site), so that a
+/// link planted there sends nothing outside it.
+pub fn folders_below(dir: &Path, rel: &Path, make: bool) -> io::Result<()> {
+    let mut at = dir.to_path_buf();
+    let mut parts: Vec<_> = rel.components().collect();
+    parts.pop();
+    for part in parts {
+        at.push(part);
+        match std::fs::symlink_metadata(&at) {
+            Ok(meta) if meta.is_dir() => {}
+            Ok(meta) => {
+                return Err(io::Error::other(format!(
+                    "`{}` is {}, where a folder is needed (pmoc writes nothing through a link)",
+                    at.display(),
+                    what(&meta)
+                )));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound && make => std::fs::create_dir(&at)?,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` at `dir/rel` in a folder of pmoc's own (a site being
+/// updated): the folders made through no link ([`folders_below`]), the
+/// file written beside and renamed into place, so a reader never sees half
+/// of it and a link at its place is replaced, not followed.
+pub fn write_below(dir: &Path, rel: &Path, bytes: &[u8]) -> io::Result<()> {
+    folders_below(dir, rel, true)?;
+    let path = dir.join(rel);
+    let mut temp = temporary(&path)?;
+    temp.write_all(bytes)?;
+    temp.persist(&path).map_err(|e| e.error)?;
+    Ok(())
+}
+
 /// Why [`create_all`] wrote nothing.
 #[derive(Debug)]
 pub enum Blocked {

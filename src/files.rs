@@ -185,10 +185,11 @@ fn what(meta: &Metadata) -> &'static str {
 /// Replaces the file at `path` (a link's target, the link kept) with
 /// `bytes`, if it is still what `read` saw: see the module's comment.
 pub fn replace(path: &Path, read: &Snapshot, bytes: &[u8], force: bool) -> Result<(), Refusal> {
-    match place(path)? {
-        Place::File(path, meta) => replace_file(&path, &meta, Some(read), bytes, force),
-        Place::New => Err(Refusal::Changed),
-        Place::Stream => Err(Refusal::Changed),
+    // It was a file when it was read: anything else now is a change.
+    match place(path) {
+        Ok(Place::File(path, meta)) => replace_file(&path, &meta, Some(read), bytes, force),
+        Ok(Place::New | Place::Stream) | Err(Refusal::NotAFile(_)) => Err(Refusal::Changed),
+        Err(e) => Err(e),
     }
 }
 
@@ -615,6 +616,19 @@ mod tests {
             Err(Refusal::Changed)
         ));
         assert!(!file.exists());
+        // A folder, or a link to nothing, in its place.
+        std::fs::create_dir(&file).unwrap();
+        assert!(matches!(
+            replace(&file, &snap, b"x\n", false),
+            Err(Refusal::Changed)
+        ));
+        std::fs::remove_dir(&file).unwrap();
+        symlink("nowhere", &file).unwrap();
+        assert!(matches!(
+            replace(&file, &snap, b"x\n", false),
+            Err(Refusal::Changed)
+        ));
+        assert!(!dir.path().join("nowhere").exists());
     }
 
     #[test]

@@ -68,7 +68,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err((path, why)) => super::fatal(format!(
-            "cannot write the export to `{}`: {why}; nothing was written there",
+            "cannot write the export to `{}`: {why}",
             path.display()
         )),
     }

@@ -192,7 +192,8 @@ pub enum DiffFormat {
 #[derive(Debug, clap::Args)]
 pub struct InitArgs {
     /// The folder to write into (made when missing); it must hold no
-    /// `pmo.kdl`.
+    /// `pmo.kdl`. Nothing is written if any file of the starter is in the
+    /// way or a folder on the way is a link.
     #[arg(default_value = ".")]
     pub dir: PathBuf,
 }
@@ -207,6 +208,8 @@ pub struct ExportArgs {
     pub path: PathBuf,
     /// Where to write (relative to the working directory): a folder for
     /// `csv` (required), a file for `backstage` and `ics` (default: stdout).
+    /// A regular file is replaced whole (its mode and owner kept), a FIFO or
+    /// character device written as a stream; anything else is refused.
     #[arg(long)]
     pub out: Option<PathBuf>,
     /// The folder of metrics CSVs (relative to the working directory);
@@ -235,4 +238,8 @@ pub struct FmtArgs {
     /// Write nothing: list the files that would change, and exit 1 if any.
     #[arg(long)]
     pub check: bool,
+    /// Write read-only files too (keeping their mode), and files with
+    /// several hard links in place (keeping the links).
+    #[arg(long)]
+    pub force: bool,
 }

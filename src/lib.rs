@@ -15,7 +15,9 @@
 //!    watcher and the dev server), keeping what the next round can reuse.
 //!
 //! Beside the pipeline, [`format`] rewrites each file in its canonical
-//! layout for `pmoc fmt`, after [`syntax`] has read it.
+//! layout for `pmoc fmt`, after [`syntax`] has read it; [`files`] writes a
+//! user's files (`fmt`'s rewrites, `export --out`, `init`) without losing an
+//! edit, an owner, a mode, a link or a special file.
 //!
 //! Beside the engine, [`lsp`] is the language server of `pmoc lsp`: it
 //! compiles the project of each edited file with the editor's unsaved texts
@@ -41,6 +43,7 @@ pub mod discover;
 pub mod emit;
 pub mod engine;
 mod error;
+pub mod files;
 pub mod format;
 pub mod lower;
 pub mod lsp;

@@ -69,6 +69,27 @@ fn the_shared_vocabulary_depends_on_no_phase() {
 }
 
 #[test]
+fn the_writing_of_user_files_depends_on_no_phase() {
+    assert_none(
+        "files",
+        &[
+            "crate::base",
+            "crate::syntax",
+            "crate::format",
+            "crate::model",
+            "crate::lower",
+            "crate::check",
+            "crate::emit",
+            "crate::engine",
+            "crate::commands",
+            "crate::compile",
+            "crate::discover",
+        ],
+        "`files` writes a user's files for any command; it names none of the phases",
+    );
+}
+
+#[test]
 fn the_model_knows_nothing_of_kdl_or_of_outputs() {
     assert_none(
         "model",

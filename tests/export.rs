@@ -2,8 +2,9 @@
 //! not ours (the `csv` crate's reader, `icalendar`'s parser, `yaml-rust2`),
 //! with the expected rows, events and entities; formula-like cells
 //! neutralised; hostile names round-tripping; UIDs stable; the command's
-//! exit codes; the site carrying the same bytes; insta snapshots of each
-//! format on the example. Backstage's own validator runs in
+//! exit codes; `--out` at streams, special files and private files; the
+//! site carrying the same bytes; insta snapshots of each format on the
+//! example. Backstage's own validator runs in
 //! `tests/backstage.rs`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -531,4 +532,102 @@ fn snapshots_of_each_format_on_the_example() {
     }
     insta::assert_snapshot!("backstage", export("backstage", &acme()));
     insta::assert_snapshot!("ics", export("ics", &acme()));
+}
+
+/// `--out` at a FIFO, a character device or a link to standard output is
+/// written as a stream, the node kept; an existing file keeps its mode;
+/// a folder, a socket and a link to nothing are refused (exit 2).
+#[cfg(unix)]
+#[test]
+fn out_writes_into_files_and_streams_and_refuses_the_rest() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    let expected = export("ics", &acme());
+    let run = |out: &Path| pmoc(&["export", "ics", &acme(), "--out", out.to_str().unwrap()]);
+    let kind = |p: &Path| std::fs::symlink_metadata(p).unwrap().file_type();
+
+    // A FIFO: a reader gets the feed; the FIFO stays.
+    let fifo = dir.path().join("fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        let o = run(&fifo);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(reader.join().unwrap(), expected);
+        assert!(kind(&fifo).is_fifo());
+    }
+    // A character device of our own (root only): /dev/null's twin.
+    let null = dir.path().join("null");
+    let made = Command::new("mknod")
+        .arg(&null)
+        .args(["c", "1", "3"])
+        .status();
+    if made.is_ok_and(|s| s.success()) {
+        let o = run(&null);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert!(kind(&null).is_char_device());
+    }
+    // A link to standard output: the feed goes there, the link stays.
+    let link = dir.path().join("stdout");
+    std::os::unix::fs::symlink("/proc/self/fd/1", &link).unwrap();
+    let o = run(&link);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // (After the findings, which `check`'s report prints there too.)
+    assert!(stdout(&o).ends_with(&expected), "{}", stdout(&o));
+    assert!(kind(&link).is_symlink());
+
+    // An existing private file stays private.
+    let private = dir.path().join("private.ics");
+    std::fs::write(&private, "old").unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let o = run(&private);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&private).unwrap(), expected);
+    let mode = std::fs::metadata(&private).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600);
+
+    // Refused: a socket, a link to nothing, a folder.
+    let socket = dir.path().join("socket");
+    let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    let dangling = dir.path().join("dangling");
+    std::os::unix::fs::symlink(dir.path().join("nothing"), &dangling).unwrap();
+    for (out, what) in [
+        (&socket, "a socket"),
+        (&dangling, "a link to nothing"),
+        (&dir.path().to_path_buf(), "a folder"),
+    ] {
+        let o = run(out);
+        assert_eq!(o.status.code(), Some(2), "{what}");
+        assert!(
+            stderr(&o).contains(&format!("it is {what};")),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert!(kind(&socket).is_socket());
+    assert!(!dir.path().join("nothing").exists());
+}
+
+/// `--out` at the file that standard output is appended to: the export is
+/// appended there (as a stream), not renamed over what was there.
+#[cfg(unix)]
+#[test]
+fn out_at_standard_output_appends_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log");
+    std::fs::write(&log, "before\n").unwrap();
+    let append = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(["export", "ics", &acme(), "--out", "/dev/stdout"])
+        .env("NO_COLOR", "1")
+        .stdout(append)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.starts_with("before\n"), "{text}");
+    assert!(text.ends_with(&export("ics", &acme())), "{text}");
 }

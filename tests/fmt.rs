@@ -3,7 +3,9 @@
 //! document; `pmoc check` gives the same codes and counts before and after;
 //! comments survive and move with their node; KDL 1.0 becomes 2.0; a file
 //! with a syntax error, an excluded file and a file beyond the bounds are
-//! left untouched; `--check` writes nothing.
+//! left untouched; `--check` writes nothing; a rewritten file keeps its
+//! owner, group and mode; read-only and hard-linked files are refused
+//! unless `--force` (a file edited while fmt runs: `src/files.rs`'s tests).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -385,6 +387,80 @@ fn a_rewritten_file_keeps_its_permissions() {
     assert_eq!(mode & 0o777, 0o640);
     let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
     assert_eq!(names.len(), 2, "no temporary file is left");
+}
+
+/// Run by root (as CI containers are), a file of another owner comes back
+/// with its owner, group and mode.
+#[cfg(unix)]
+#[test]
+fn a_rewritten_file_keeps_its_owner_and_group() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tmp = project(&[
+        ("pmo.kdl", PMO),
+        ("people.kdl", "person \"jane\"   name=\"J\"\n"),
+    ]);
+    let file = tmp.path().join("people.kdl");
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    if std::os::unix::fs::chown(&file, Some(65534), Some(65534)).is_err() {
+        eprintln!("not root: ownership is kept trivially");
+    }
+    let before = std::fs::metadata(&file).unwrap();
+    let o = pmoc(&["fmt", path(tmp.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let after = std::fs::metadata(&file).unwrap();
+    assert_ne!(before.ino(), after.ino(), "rewritten");
+    assert_eq!(
+        (after.uid(), after.gid(), after.mode() & 0o7777),
+        (before.uid(), before.gid(), 0o640)
+    );
+}
+
+/// A read-only file and one with several hard links are refused (exit 2,
+/// untouched, the other files still formatted) unless `--force`: then the
+/// read-only one keeps its mode and the linked one its links.
+#[cfg(unix)]
+#[test]
+fn read_only_and_hard_linked_files_are_refused_unless_forced() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let messy = "person \"jane\"   name=\"J\"\n";
+    let tmp = project(&[
+        ("pmo.kdl", PMO),
+        ("people.kdl", messy),
+        ("more.kdl", "person \"ann\"   name=\"A\"\n"),
+        ("linked.kdl", "person \"bo\"   name=\"B\"\n"),
+    ]);
+    let people = tmp.path().join("people.kdl");
+    std::fs::set_permissions(&people, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    let other = outside.path().join("linked.kdl");
+    std::fs::hard_link(tmp.path().join("linked.kdl"), &other).unwrap();
+
+    let o = pmoc(&["fmt", path(tmp.path())]);
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("`people.kdl`: it is read-only"), "{err}");
+    assert!(err.contains("`linked.kdl`: it has 2 hard links"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(std::fs::read_to_string(&people).unwrap(), messy);
+    assert_eq!(text(&o.stdout), "more.kdl\n", "the others are formatted");
+
+    let o = pmoc(&["fmt", path(tmp.path()), "--force"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(
+        std::fs::read_to_string(&people).unwrap(),
+        "person \"jane\" name=\"J\"\n"
+    );
+    assert_eq!(
+        std::fs::metadata(&people).unwrap().mode() & 0o777,
+        0o444,
+        "a forced read-only file stays read-only"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "person \"bo\" name=\"B\"\n",
+        "written in place: the other link sees it"
+    );
+    assert_eq!(std::fs::metadata(&other).unwrap().nlink(), 2);
 }
 
 /// Example files with bytes cut, doubled and inserted: `fmt` never panics,

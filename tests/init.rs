@@ -1,7 +1,7 @@
 //! `pmoc init` end to end: the starter catalogue checks and builds with no
 //! error and no warning (today, on awkward days of the year, and a year on),
 //! its workflow is valid YAML with the expected jobs, and init never writes
-//! over a project or a file.
+//! over a project or a file, nor through a link, and writes all or nothing.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -193,4 +193,65 @@ fn init_never_writes_over_a_project_or_a_file() {
         "target/\n"
     );
     assert!(repo.path().join("pmo.kdl").is_file());
+}
+
+/// Folders of the starter linked elsewhere, a file where a folder goes, a
+/// link to nothing where a file goes: init writes nothing at all (so a
+/// re-run, once the way is clear, works), and nothing outside the folder.
+#[cfg(unix)]
+#[test]
+fn init_writes_nothing_through_a_link_and_all_or_nothing() {
+    use std::os::unix::fs::symlink;
+    let elsewhere = tempfile::tempdir().unwrap();
+    for linked in ["services", "metrics", ".github"] {
+        let tmp = tempfile::tempdir().unwrap();
+        symlink(elsewhere.path(), tmp.path().join(linked)).unwrap();
+        let o = pmoc(&["init", path(tmp.path())], None);
+        assert_eq!(o.status.code(), Some(2), "{linked}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("`{linked}` is a link")),
+            "{}",
+            stderr(&o)
+        );
+        assert!(!tmp.path().join("pmo.kdl").exists(), "{linked}");
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 0);
+    }
+
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join(".github"), "").unwrap();
+    symlink(tmp.path().join("nowhere"), tmp.path().join("people.kdl")).unwrap();
+    let o = pmoc(&["init", path(tmp.path())], None);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("`.github` is a file where a folder is needed"),
+        "{err}"
+    );
+    assert!(err.contains("`people.kdl` is a link"), "{err}");
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 2, "{err}");
+    assert!(!tmp.path().join("nowhere").exists());
+    // The way cleared, a re-run writes the starter.
+    std::fs::remove_file(tmp.path().join(".github")).unwrap();
+    std::fs::remove_file(tmp.path().join("people.kdl")).unwrap();
+    let o = pmoc(&["init", path(tmp.path())], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_clean(tmp.path(), None);
+}
+
+/// A file or a device where the folder goes: said in words, nothing written.
+#[test]
+fn init_into_a_file_says_a_folder_is_expected() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("file");
+    std::fs::write(&file, "mine").unwrap();
+    for (target, what) in [(path(&file), "a file"), ("/dev/null", "a character device")] {
+        let o = pmoc(&["init", target], None);
+        assert_eq!(o.status.code(), Some(2));
+        assert!(
+            stderr(&o).contains(&format!("is {what}: pmoc init writes into a folder")),
+            "{}",
+            stderr(&o)
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
 }

@@ -11,7 +11,8 @@ use std::process::ExitCode;
 use crate::cli::{ExportArgs, ExportFormat, Format};
 use crate::compile::Options;
 use crate::emit::catalog;
-use crate::emit::export::{self, backstage, csv, ics};
+use crate::emit::export::{backstage, csv, ics};
+use crate::files;
 
 pub fn run(args: &ExportArgs) -> ExitCode {
     if args.format == ExportFormat::Csv && args.out.is_none() {
@@ -37,7 +38,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 .into_iter()
                 .map(|(name, bytes)| (name.to_string(), bytes))
                 .collect();
-            export::write_folder(out, &tables).map(|()| {
+            files::write_folder(out, &tables).map(|()| {
                 let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
                 format!("{} into {}", names.join(", "), out.display())
             })
@@ -48,9 +49,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
                 _ => ics::calendar(&catalog),
             };
             match out {
-                Some(out) => {
-                    export::write_file(out, text.as_bytes()).map(|()| out.display().to_string())
-                }
+                Some(out) => files::write_out(out, text.as_bytes())
+                    .map(|()| out.display().to_string())
+                    .map_err(|why| (out.clone(), why)),
                 None => {
                     let mut stdout = std::io::stdout().lock();
                     return match stdout.write_all(text.as_bytes()) {
@@ -66,6 +67,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             eprintln!("exported {what}");
             ExitCode::SUCCESS
         }
-        Err(e) => super::fatal(format!("cannot write the export: {e}")),
+        Err((path, why)) => super::fatal(format!(
+            "cannot write the export to `{}`: {why}",
+            path.display()
+        )),
     }
 }

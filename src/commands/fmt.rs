@@ -1,11 +1,13 @@
-//! `pmoc fmt [PATH] [--check]`: the files `pmoc check` reads (all of the
-//! project's, or those inside PATH when it is a folder or a file of the
-//! project) rewritten in the canonical layout by [`crate::format`]. A file
-//! with a syntax error is reported as `check` reports it and left as it is;
-//! so is a file beyond `fmt`'s bounds. `--check` writes nothing and lists
-//! the files that would change. Exit 0 when nothing is left to do, 1 when
-//! `--check` found a file to change or a file could not be formatted, 2
-//! when it cannot run.
+//! `pmoc fmt [PATH] [--check] [--force]`: the files `pmoc check` reads (all
+//! of the project's, or those inside PATH when it is a folder or a file of
+//! the project) rewritten in the canonical layout by [`crate::format`] and
+//! written by [`crate::files::replace`]. A file with a syntax error is
+//! reported as `check` reports it and left as it is; so is a file beyond
+//! `fmt`'s bounds, and one that changed since it was read. `--check` writes
+//! nothing and lists the files that would change. A read-only or
+//! hard-linked file is refused unless `--force`. Exit 0 when nothing is left
+//! to do, 1 when `--check` found a file to change or a file could not be
+//! formatted, 2 when it cannot run or a file could not be written.
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -14,6 +16,7 @@ use std::process::ExitCode;
 use crate::base::{FileId, SourceFile, SourceMap};
 use crate::cli::FmtArgs;
 use crate::discover::{self, Filter, Found, Skip};
+use crate::files::{self, Refusal};
 use crate::format::{self, Outcome};
 use crate::{Error, compile, emit};
 
@@ -28,7 +31,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
     let mut refused = 0;
     for found in &files {
         let id = FileId(sources.len() as u32);
-        let (text, stop) = match format::read(id, &found.path) {
+        let (text, stop, snapshot) = match format::read(id, &found.path) {
             Ok(read) => read,
             Err(source) => {
                 let name = found.name.clone();
@@ -40,7 +43,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             None => format::format(id, &text),
         };
         match outcome {
-            Outcome::Formatted(new) if new != text => changed.push((found, new)),
+            Outcome::Formatted(new) if new != text => changed.push((found, new, snapshot)),
             Outcome::Formatted(_) => {}
             Outcome::Syntax(diag) => diags.push(diag),
             Outcome::Refused(why) => {
@@ -54,12 +57,36 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             text.into(),
         ));
     }
-    for (found, new) in &changed {
-        if !args.check
-            && let Err(e) = format::replace(&found.path, new)
-        {
-            return super::fatal(format!("cannot write `{}`: {e}", found.name));
+    let mut unwritable = 0;
+    let mut done = 0;
+    for (found, new, snapshot) in &changed {
+        if !args.check {
+            match files::replace(&found.path, snapshot, new.as_bytes(), args.force) {
+                Ok(()) => {}
+                Err(Refusal::Changed) => {
+                    eprintln!(
+                        "error: `{}`: it changed since pmoc fmt read it; left as it is (run pmoc fmt again)",
+                        found.name
+                    );
+                    refused += 1;
+                    continue;
+                }
+                Err(why) => {
+                    let hint = if why.forcible() {
+                        " (pmoc fmt --force writes it anyway)"
+                    } else {
+                        ""
+                    };
+                    eprintln!(
+                        "error: cannot write `{}`: {why}; left as it is{hint}",
+                        found.name
+                    );
+                    unwritable += 1;
+                    continue;
+                }
+            }
         }
+        done += 1;
         println!("{}", found.name);
     }
     report(&diags, &sources);
@@ -68,7 +95,10 @@ pub fn run(args: &FmtArgs) -> ExitCode {
     } else {
         "reformatted"
     };
-    eprintln!("{} of {} files {verb}", changed.len(), files.len());
+    eprintln!("{done} of {} files {verb}", files.len());
+    if unwritable > 0 {
+        return ExitCode::from(2);
+    }
     let failed = !diags.is_empty() || refused > 0 || (args.check && !changed.is_empty());
     ExitCode::from(u8::from(failed))
 }

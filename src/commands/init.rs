@@ -3,12 +3,12 @@
 //! services (one mandated, with an SLA), a gate with a decision, a trigger,
 //! a month-by-month metrics CSV, a `.gitignore` for the site and a GitHub
 //! Actions workflow. The files are templates in `init/`, their dates filled
-//! in relative to today (as-of). It refuses (exit 2) a folder that holds a
-//! `pmo.kdl`, and never overwrites a file: an existing `.gitignore` is
-//! left as it is, any other file already there stops it before it writes.
+//! in relative to today (as-of), and written all or nothing by
+//! [`files::create_all`]. It refuses (exit 2) a folder that holds a
+//! `pmo.kdl`, and never overwrites a file nor writes through a link: an
+//! existing `.gitignore` is left as it is, anything else in the way (a file,
+//! a link, a file where a folder is needed) stops it before it writes.
 
-use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use jiff::ToSpan;
@@ -17,6 +17,7 @@ use jiff::civil::Date;
 use crate::cli::InitArgs;
 use crate::compile::default_as_of;
 use crate::discover::MANIFEST;
+use crate::files::{self, Blocked};
 
 /// Each file written: its path in the project, its template.
 const FILES: &[(&str, &str)] = &[
@@ -43,46 +44,51 @@ const GITIGNORE: &str = ".gitignore";
 
 pub fn run(args: &InitArgs) -> ExitCode {
     let dir = &args.dir;
-    if dir.join(MANIFEST).exists() {
+    if dir.join(MANIFEST).is_file() {
         return super::fatal(format!(
             "`{}` already holds a `{MANIFEST}`; pmoc init starts a new catalogue only",
             dir.display()
         ));
     }
-    let taken: Vec<&str> = FILES
-        .iter()
-        .map(|(path, _)| *path)
-        .filter(|path| *path != GITIGNORE && dir.join(path).exists())
-        .collect();
-    if !taken.is_empty() {
-        return super::fatal(format!(
-            "`{}` already holds {}; pmoc init never overwrites a file (nothing was written)",
-            dir.display(),
-            taken
-                .iter()
-                .map(|p| format!("`{p}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-    }
     let dates = placeholders(default_as_of());
-    let mut written = Vec::new();
-    for (path, template) in FILES {
-        let target = dir.join(path);
-        if *path == GITIGNORE && target.exists() {
-            eprintln!(
-                "note: `{}` is left as it was; add `/site/` to it",
-                target.display()
-            );
-            continue;
+    let texts: Vec<(&str, Vec<u8>)> = FILES
+        .iter()
+        .map(|(path, template)| (*path, fill(template, &dates).into_bytes()))
+        .collect();
+    let kept = match files::create_all(dir, &texts, &[GITIGNORE]) {
+        Ok(kept) => kept,
+        Err(Blocked::NotAFolder(what)) => {
+            return super::fatal(format!(
+                "`{}` is {what}: pmoc init writes into a folder, new or without a `{MANIFEST}`",
+                dir.display()
+            ));
         }
-        if let Err(e) = write_new(&target, &fill(template, &dates)) {
-            return super::fatal(format!("cannot write `{}`: {e}", target.display()));
+        Err(Blocked::Taken(taken)) => {
+            return super::fatal(format!(
+                "in `{}`, {}; pmoc init never overwrites a file nor writes through a link (nothing was written)",
+                dir.display(),
+                taken
+                    .iter()
+                    .map(|(p, why)| format!("`{p}` {why}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
         }
-        written.push(*path);
-    }
-    for path in &written {
+        Err(Blocked::Failed(path, e)) => {
+            return super::fatal(format!(
+                "cannot write `{}`: {e} (pmoc init leaves nothing written)",
+                path.display()
+            ));
+        }
+    };
+    for (path, _) in FILES.iter().filter(|(p, _)| !kept.contains(p)) {
         println!("  wrote {}", dir.join(path).display());
+    }
+    for path in kept {
+        eprintln!(
+            "note: `{}` is left as it was; add `/site/` to it",
+            dir.join(path).display()
+        );
     }
     println!(
         "A starter catalogue is in `{0}`. Next: `pmoc check {0}`, then `pmoc serve {0}`.",
@@ -119,16 +125,4 @@ fn fill(template: &str, dates: &[(&str, String)]) -> String {
         .fold(template.to_string(), |text, (key, value)| {
             text.replace(key, value)
         })
-}
-
-/// Writes a file that must not exist yet, with its folders.
-fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?
-        .write_all(text.as_bytes())
 }

@@ -175,37 +175,19 @@ pub fn same_document(a: &Document, b: &Document) -> bool {
     shape(&a.nodes, false) == shape(&b.nodes, false)
 }
 
-/// Replaces the file at `path` with `text` atomically: written to a
-/// temporary file in the same folder, given the file's permissions, then
-/// renamed over it, so a crash leaves the old file or the new one.
-pub fn replace(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(std::path::Path::new("."));
-    let permissions = std::fs::metadata(path)?.permissions();
-    let mut temp = tempfile::Builder::new()
-        .prefix(".pmoc-fmt-")
-        .tempfile_in(dir)?;
-    temp.write_all(text.as_bytes())?;
-    temp.as_file().sync_all()?;
-    temp.as_file().set_permissions(permissions)?;
-    temp.persist(path).map_err(|e| e.error)?;
-    Ok(())
-}
-
 /// A source file's text, or the `kdl-syntax` diagnostic that stops it
 /// (over [`syntax::MAX_FILE_BYTES`], not UTF-8), as the compile path reads
-/// it: at most one byte past the bound is read.
-pub fn read(file: FileId, path: &std::path::Path) -> std::io::Result<(String, Option<Diagnostic>)> {
-    use std::io::Read;
-    let mut bytes = Vec::new();
-    std::fs::File::open(path)?
-        .take(syntax::MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)?;
+/// it: at most one byte past the bound is read. With it, the
+/// [`Snapshot`](crate::files::Snapshot) that [`crate::files::replace`]
+/// compares before it writes.
+pub fn read(
+    file: FileId,
+    path: &std::path::Path,
+) -> std::io::Result<(String, Option<Diagnostic>, crate::files::Snapshot)> {
+    let (bytes, snapshot) = crate::files::read(path, syntax::MAX_FILE_BYTES as u64)?;
     if bytes.len() > syntax::MAX_FILE_BYTES {
-        return Ok((String::new(), Some(syntax::too_large(file))));
+        return Ok((String::new(), Some(syntax::too_large(file)), snapshot));
     }
-    Ok(syntax::decode(file, bytes))
+    let (text, stop) = syntax::decode(file, bytes);
+    Ok((text, stop, snapshot))
 }

@@ -6,16 +6,12 @@
 //! disagree, and none reads a clock: the calendar's stamps come from as-of.
 //!
 //! This module holds what the three share: where an entity's page is, and
-//! the files the site carries ([`site_files`], under `export/`), and the
-//! writing of an export to disk for the command ([`write_file`],
-//! [`write_folder`]: beside, then renamed into place).
+//! the files the site carries ([`site_files`], under `export/`). The
+//! command writes them with [`crate::files`].
 
 pub mod backstage;
 pub mod csv;
 pub mod ics;
-
-use std::io;
-use std::path::Path;
 
 use crate::base::EntityKind;
 use crate::emit::catalog::Catalog;
@@ -77,52 +73,4 @@ pub fn site_files(catalog: &Catalog) -> Vec<(String, Vec<u8>)> {
         ics::calendar(catalog).into_bytes(),
     ));
     files
-}
-
-/// Writes one export file: beside `out`, then renamed over it, so a reader
-/// never sees half a file. A folder at `out` is refused.
-pub fn write_file(out: &Path, bytes: &[u8]) -> io::Result<()> {
-    if out.is_dir() {
-        return Err(io::Error::other(format!(
-            "`{}` is a folder; give the file to write",
-            out.display()
-        )));
-    }
-    let parent = out
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(parent)?;
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let prefix = format!(".{name}.new-");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix);
-    // As any file written: readable by others where the umask says so
-    // (a temporary file alone would be private to its owner).
-    #[cfg(unix)]
-    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
-    let mut tmp = builder.tempfile_in(parent)?;
-    io::Write::write_all(&mut tmp, bytes)?;
-    tmp.persist(out).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Writes export files into the folder `out` (made when missing), each
-/// beside its place, then renamed into it; other files there are left
-/// alone. A file at `out` is refused.
-pub fn write_folder(out: &Path, files: &[(String, Vec<u8>)]) -> io::Result<()> {
-    if out.exists() && !out.is_dir() {
-        return Err(io::Error::other(format!(
-            "`{}` is a file, not a folder; refusing to replace it",
-            out.display()
-        )));
-    }
-    std::fs::create_dir_all(out)?;
-    for (name, bytes) in files {
-        write_file(&out.join(name), bytes)?;
-    }
-    Ok(())
 }

@@ -2,11 +2,14 @@
 //! [`replace_atomically_with`], into which a build streams) writes into a temporary
 //! folder beside the target and swaps it into place only when every file is
 //! written, so a failed build leaves the last good site whole.
-//! [`update_in_place`] writes only the files whose bytes changed (watch mode).
+//! [`update_in_place`] writes only the files whose bytes changed (watch mode),
+//! through no link planted in the site ([`crate::files::write_below`]).
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
+
+use crate::files;
 
 /// A file of the site: a path relative to the output folder and its bytes
 /// (shared: watch mode keeps unchanged pages without copying them).
@@ -163,14 +166,9 @@ pub fn update_in_place<'f>(
         {
             continue;
         }
-        let path = out.join(safe_relative(&file.path)?);
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        // Write beside, then rename: a reader never sees half a page.
-        let tmp = path.with_extension("pmoc-tmp");
-        std::fs::write(&tmp, &file.bytes)?;
-        std::fs::rename(&tmp, &path)?;
+        // Beside, then renamed: a reader never sees half a page, and no
+        // link planted in the site sends it elsewhere.
+        files::write_below(out, &safe_relative(&file.path)?, &file.bytes)?;
         written.push(file.path.as_str());
     }
     if !remove_others {
@@ -178,7 +176,10 @@ pub fn update_in_place<'f>(
     }
     let now: std::collections::HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for gone in previous.iter().filter(|f| !now.contains(f.path.as_str())) {
-        let _ = std::fs::remove_file(out.join(safe_relative(&gone.path)?));
+        let rel = safe_relative(&gone.path)?;
+        if files::folders_below(out, &rel, false).is_ok() {
+            let _ = std::fs::remove_file(out.join(rel));
+        }
     }
     Ok(written)
 }
@@ -213,6 +214,40 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "nothing beside it");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_update_writes_and_removes_nothing_through_a_link_in_the_site() {
+        let site = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let first = [
+            OutFile::new("index.html", b"1".as_slice()),
+            OutFile::new("services/a.html", b"1".as_slice()),
+        ];
+        update_in_place(site.path(), &first, &[], true).unwrap();
+        // A folder of the site linked elsewhere, a page linked to a file.
+        let services = site.path().join("services");
+        std::fs::remove_dir_all(&services).unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), &services).unwrap();
+        std::fs::write(elsewhere.path().join("a.html"), "precious").unwrap();
+        let outside = elsewhere.path().join("notes.txt");
+        std::fs::write(&outside, "precious").unwrap();
+        std::fs::remove_file(site.path().join("index.html")).unwrap();
+        std::os::unix::fs::symlink(&outside, site.path().join("index.html")).unwrap();
+
+        let next = [OutFile::new("index.html", b"2".as_slice())];
+        update_in_place(site.path(), &next, &first, true).unwrap();
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "precious");
+        let index = site.path().join("index.html");
+        assert!(!std::fs::symlink_metadata(&index).unwrap().is_symlink());
+        assert_eq!(std::fs::read(&index).unwrap(), b"2");
+        // The page gone is not removed through the link.
+        assert!(elsewhere.path().join("a.html").exists());
+
+        let again = [OutFile::new("services/b.html", b"2".as_slice())];
+        assert!(update_in_place(site.path(), &again, &next, false).is_err());
+        assert_eq!(std::fs::read_dir(elsewhere.path()).unwrap().count(), 2);
     }
 
     #[test]

@@ -39,6 +39,7 @@ const MANIFEST: &str = r#"pmo "diff-pmo" { name "Diff PMO"; mandate "M"; sponsor
 const BASE: &str = r#"person "ann" name="Ann"
 person "bob" name="Bob"
 person "cy" name="Cy"
+person "dee" name="Dee"
 team "board" name="Board" {
     member "ann"
     member "bob"
@@ -208,9 +209,36 @@ fn service_cases() -> Vec<Case> {
     vec![
         ("nothing", vec![], vec![]),
         (
-            "a description changed",
+            "a name changed",
             vec![(r#"name "Alpha""#, r#"name "Alpha service""#)],
-            vec![],
+            vec![("field-changed", false, "alpha", Some("name"))],
+        ),
+        (
+            "a person added",
+            vec![(r#"person "dee""#, "person \"eve\" name=\"Eve\"\nperson \"dee\"")],
+            vec![("declaration-added", false, "eve", None)],
+        ),
+        (
+            "a person removed",
+            vec![("person \"dee\" name=\"Dee\"\n", "")],
+            vec![("declaration-removed", false, "dee", None)],
+        ),
+        (
+            "an escalation added",
+            vec![(
+                r#"escalate after="2 days" to="ann""#,
+                "escalate after=\"2 days\" to=\"ann\"\n        escalate after=\"5 days\" to=\"board\"",
+            )],
+            vec![("field-strengthened", false, "alpha-sla", Some("escalate#2"))],
+        ),
+        (
+            "the SLA period lengthened",
+            vec![(r#"period "month""#, r#"period "year""#)],
+            // Its report's cadence defaults to the period.
+            vec![
+                ("field-weakened", true, "alpha-sla", Some("period")),
+                ("field-weakened", true, "alpha-sla", Some("report.every")),
+            ],
         ),
         (
             "service added",
@@ -231,7 +259,10 @@ fn service_cases() -> Vec<Case> {
     owner "bob"
     retirement { date "2026-10-01"; reason "Not needed"; decided-at "g-review" }"#,
             )],
-            vec![("service-retired", false, "beta", None)],
+            vec![
+                ("service-retired", false, "beta", None),
+                ("field-changed", false, "beta", Some("retirement")),
+            ],
         ),
         (
             "service moved between stages",
@@ -388,7 +419,15 @@ fn offer_and_gate_cases() -> Vec<Case> {
                 (r#"approvers "board" "cy""#, r#"approvers "board""#),
                 (r#"present "ann" "bob" "cy""#, r#"present "ann" "bob""#),
             ],
-            vec![("approver-removed", false, "g-operate", Some("cy"))],
+            vec![
+                (
+                    "field-changed",
+                    false,
+                    "alpha",
+                    Some("decision[g-operate 2026-01-10].present"),
+                ),
+                ("approver-removed", false, "g-operate", Some("cy")),
+            ],
         ),
         (
             "quorum raised",
@@ -541,6 +580,117 @@ fn every_kind_of_change_is_classified() {
     }
 }
 
+/// Each promise the issue found passed by (issue 19, item 17): (what,
+/// the old side's edits, the new side's, the expected changes).
+type Weakened = (
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    Vec<(&'static str, &'static str)>,
+    Vec<(&'static str, bool, &'static str, Option<&'static str>)>,
+);
+
+const ESCALATE: &str = r#"escalate after="2 days" to="ann""#;
+const REPORT: &str = r#"report to="board""#;
+const ACTION: &str = r#"action "review""#;
+
+fn weakened_promises() -> Vec<Weakened> {
+    let w = |id, item| ("field-weakened", true, id, Some(item));
+    let two = "escalate after=\"2 days\" to=\"ann\"\n        escalate after=\"5 days\" to=\"board\"";
+    vec![
+        (
+            "an escalation slowed",
+            vec![],
+            vec![(ESCALATE, r#"escalate after="30 working days" to="ann""#)],
+            vec![w("alpha-sla", "escalate#1.after")],
+        ),
+        (
+            "an escalation removed",
+            vec![(ESCALATE, two)],
+            vec![],
+            vec![w("alpha-sla", "escalate#2")],
+        ),
+        (
+            "an escalation sent to someone else",
+            vec![],
+            vec![(ESCALATE, r#"escalate after="2 days" to="cy""#)],
+            vec![w("alpha-sla", "escalate#1.to")],
+        ),
+        (
+            "respond-within lengthened",
+            vec![(REPORT, "respond-within \"4 hours\"\n        report to=\"board\"")],
+            vec![(REPORT, "respond-within \"8 hours\"\n        report to=\"board\"")],
+            vec![w("alpha-sla", "respond-within")],
+        ),
+        (
+            "the report cadence moved from month to year",
+            vec![(REPORT, r#"report every="month" to="board""#)],
+            vec![(REPORT, r#"report every="year" to="board""#)],
+            vec![w("alpha-sla", "report.every")],
+        ),
+        (
+            "service hours narrowed",
+            vec![(REPORT, "hours \"24x7\"\n        report to=\"board\"")],
+            vec![(REPORT, "hours \"Mon-Fri 09:00-17:00\"\n        report to=\"board\"")],
+            vec![w("alpha-sla", "hours")],
+        ),
+        (
+            "the calendar changed",
+            vec![(REPORT, "calendar \"calendar\"\n        report to=\"board\"")],
+            vec![(REPORT, "calendar \"business\"\n        report to=\"board\"")],
+            vec![w("alpha-sla", "calendar")],
+        ),
+        (
+            "review-by moved later",
+            vec![],
+            vec![(r#"review-by "2027-06-30""#, r#"review-by "2027-12-31""#)],
+            vec![w("alpha-sla", "review-by")],
+        ),
+        (
+            "an end added to an SLA",
+            vec![],
+            vec![(r#"review-by "2027-06-30""#, "review-by \"2027-06-30\"\n        ends \"2027-09-30\"")],
+            vec![w("alpha-sla", "ends")],
+        ),
+        (
+            "a trigger moved off a service",
+            vec![(r#"applies-to stage="operation""#, r#"applies-to service="alpha""#)],
+            vec![(r#"applies-to stage="operation""#, r#"applies-to service="beta""#)],
+            vec![
+                w("low-adoption", "applies-to"),
+                ("field-strengthened", false, "low-adoption", Some("applies-to")),
+            ],
+        ),
+        (
+            "a trigger's action changed",
+            vec![],
+            vec![(ACTION, r#"action "transform""#)],
+            vec![w("low-adoption", "action")],
+        ),
+        (
+            "a trigger's gate removed",
+            vec![(ACTION, "action \"review\"\n    gate \"g-review\"")],
+            vec![],
+            vec![w("low-adoption", "gate")],
+        ),
+    ]
+}
+
+#[test]
+fn every_weakened_promise_is_flagged() {
+    for (name, old, new, expected) in weakened_promises() {
+        let (old, new) = (project(&old), project(&new));
+        let found = kinds(&diff_json(old.path(), new.path()));
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(k, w, id, item)| (k.to_string(), *w, id.to_string(), item.map(String::from)))
+            .collect();
+        assert_eq!(found, expected, "{name}");
+        let o = pmoc(&["diff", path(old.path()), path(new.path()), "--fail-on-weakened"]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stdout(&o));
+        assert!(!stdout(&o).contains("No change"), "{name}");
+    }
+}
+
 /// A base and a new side with several changes, some weakening.
 fn weakened() -> (tempfile::TempDir, tempfile::TempDir) {
     let new = project(&[
@@ -584,7 +734,7 @@ fn exit_codes_follow_the_weakening_changes() {
     assert_eq!(o.status.code(), Some(0));
     let o = pmoc(&["diff", path(old.path()), path(old.path())]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("No change to services, SLAs, mandates, gates or triggers."));
+    assert!(stdout(&o).contains("No change to the catalogue."));
 }
 
 #[test]

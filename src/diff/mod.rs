@@ -11,8 +11,10 @@
 //! [`Catalog`]: crate::emit::catalog::Catalog
 
 pub mod changes;
+mod fields;
 pub mod git;
 mod markdown;
+pub mod rules;
 pub mod shape;
 pub mod side;
 mod text;

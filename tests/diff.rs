@@ -754,7 +754,11 @@ fn a_side_with_errors_is_named_with_its_error_count() {
     let empty = tempfile::tempdir().unwrap();
     let o = pmoc(&["diff", path(empty.path()), path(good.path())]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no `pmo.kdl`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("neither a project folder (with `pmo.kdl`)"),
+        "{}",
+        stderr(&o)
+    );
     let o = pmoc(&["diff", path(good.path())]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -1024,4 +1028,188 @@ fn git_errors_are_clear() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn a_side_that_is_no_project_catalog_or_site_is_refused() {
+    let p = project(&[]);
+    // A built site whose marker was removed, inside the project.
+    let o = pmoc(&["build", path(p.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let site = p.path().join("site");
+    std::fs::remove_file(site.join(".pmoc-site")).unwrap();
+    let o = pmoc(&["diff", path(&site), path(p.path())]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("neither a project folder"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("no `.pmoc-site`"), "{}", stderr(&o));
+    // A plain folder inside the project.
+    std::fs::create_dir(p.path().join("empty")).unwrap();
+    let o = pmoc(&["diff", path(&p.path().join("empty")), path(p.path())]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn catalog_files_are_bounded_and_checked() {
+    let p = project(&[]);
+    let o = pmoc(&["build", path(p.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(p.path().join("site/catalog.json")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A byte order mark is skipped.
+    let bom = dir.path().join("bom.json");
+    std::fs::write(&bom, format!("\u{feff}{text}")).unwrap();
+    let o = pmoc(&["diff", path(&bom), path(p.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // An id declared twice.
+    let mut twice: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let first = twice["gates"][0].clone();
+    twice["gates"].as_array_mut().unwrap().push(first);
+    let dup = dir.path().join("dup.json");
+    std::fs::write(&dup, twice.to_string()).unwrap();
+    let o = pmoc(&["diff", path(&dup), path(p.path())]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("the id `g-operate` is declared twice"), "{}", stderr(&o));
+    // Over the bound: refused before it is read.
+    let big = dir.path().join("big.json");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(64 * 1024 * 1024 + 1).unwrap();
+    let o = pmoc(&["diff", path(&big), path(p.path())]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("over 64 MiB"), "{}", stderr(&o));
+    // A huge threshold is printed in a bounded form.
+    let mut huge: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let target = &mut huge["services"][0]["slas"][0]["targets"][0]["threshold"]["value"];
+    *target = serde_json::json!(1e308);
+    let huge_file = dir.path().join("huge.json");
+    std::fs::write(&huge_file, huge.to_string()).unwrap();
+    let o = pmoc(&["diff", path(&huge_file), path(p.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1e308"), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("100000000000000000000"), "{}", stdout(&o));
+}
+
+#[test]
+fn git_revisions_are_read_as_git_reads_them() {
+    let repo = repository();
+    let project_dir = repo.path().join("pmo");
+    let o = pmoc(&["diff", "--git", ":/base", path(&project_dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = pmoc(&["diff", "--git", "^HEAD", path(&project_dir)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`^HEAD` names no single commit"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn git_reads_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = repository();
+    let root = repo.path();
+    let name = std::ffi::OsStr::from_bytes(b"risk\xe9.kdl");
+    let file = root.join("pmo/sub").join(name);
+    let risk = SERVICE_BETA
+        .replace(r#""beta""#, r#""risk""#)
+        .replace(r#"level="additional""#, r#"level="mandated""#);
+    std::fs::write(&file, risk).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "risk"]);
+    std::fs::remove_file(&file).unwrap();
+    let o = pmoc(&["diff", "--git", "HEAD", path(&root.join("pmo")), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let diff: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found = kinds(&diff);
+    assert!(
+        found.contains(&("service-removed".into(), false, "risk".into(), None)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("mandate-lost".into(), true, "pms".into(), Some("risk".into()))),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn git_refuses_a_source_over_the_bound() {
+    let repo = repository();
+    let root = repo.path();
+    let big = format!("// {}\n", "x".repeat(8 * 1024 * 1024));
+    std::fs::write(root.join("pmo/sub/big.kdl"), big).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "big"]);
+    let o = pmoc(&["diff", "--git", "HEAD", path(&root.join("pmo"))]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`sub/big.kdl` is"), "{}", stderr(&o));
+}
+
+/// `git`, but slow to hand out files: a `git` first in PATH.
+#[cfg(unix)]
+fn slow_git(dir: &Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let real = String::from_utf8(
+        Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let script = dir.join("git");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = cat-file ] && sleep 3; done\nexec {} \"$@\"\n",
+            real.trim()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!("{}:{}", dir.display(), std::env::var("PATH").unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn git_temporary_folders_are_private_and_removed_on_ctrl_c() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = repository();
+    let bin = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path_var = slow_git(bin.path());
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_pmoc"))
+            .args(["diff", "--git", "HEAD", path(&repo.path().join("pmo"))])
+            .env("PATH", &path_var)
+            .env("TMPDIR", tmp.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let folders = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
+    };
+    // Finished: nothing left.
+    assert!(run().wait().unwrap().success());
+    assert!(folders().is_empty(), "{:?}", folders());
+    // Interrupted while the files are read.
+    let mut child = run();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let made = folders();
+    assert_eq!(made.len(), 1, "{made:?}");
+    let mode = std::fs::metadata(&made[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(folders().is_empty(), "{:?}", folders());
 }

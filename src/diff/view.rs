@@ -145,7 +145,43 @@ impl CatalogView {
                 bad.escape_debug()
             ));
         }
+        if let Some(id) = view.duplicate_id() {
+            return Err(format!(
+                "not a pmoc catalog: the id `{}` is declared twice",
+                id.escape_debug()
+            ));
+        }
         Ok(view)
+    }
+
+    /// An id declared twice in one list (or an SLA's twice among all SLAs).
+    fn duplicate_id(&self) -> Option<&str> {
+        let lists = ["persons", "teams", "customers", "objectives", "metrics", "functions"];
+        let ids = |key: &str| -> Vec<&str> {
+            self.json[key]
+                .as_array()
+                .map(|l| l.iter().filter_map(|e| e["id"].as_str()).collect())
+                .unwrap_or_default()
+        };
+        let slas = self
+            .services
+            .iter()
+            .flat_map(|s| &s.slas)
+            .map(|s| s.id.as_str())
+            .collect();
+        lists
+            .iter()
+            .map(|key| ids(key))
+            .chain([
+                self.services.iter().map(|s| s.id.as_str()).collect(),
+                slas,
+                self.gates.iter().map(|g| g.id.as_str()).collect(),
+                self.triggers.iter().map(|t| t.id.as_str()).collect(),
+            ])
+            .find_map(|list: Vec<&str>| {
+                let mut seen = std::collections::BTreeSet::new();
+                list.into_iter().find(|id| !seen.insert(*id))
+            })
     }
 
     /// Every id the comparison shows.

@@ -199,6 +199,7 @@ fn cases() -> Vec<Case> {
         sla_cases(),
         warn_cases(),
         offer_and_gate_cases(),
+        quorum_and_must_cases(),
         trigger_cases(),
         window_cases(),
     ]
@@ -215,7 +216,10 @@ fn service_cases() -> Vec<Case> {
         ),
         (
             "a person added",
-            vec![(r#"person "dee""#, "person \"eve\" name=\"Eve\"\nperson \"dee\"")],
+            vec![(
+                r#"person "dee""#,
+                "person \"eve\" name=\"Eve\"\nperson \"dee\"",
+            )],
             vec![("declaration-added", false, "eve", None)],
         ),
         (
@@ -429,6 +433,11 @@ fn offer_and_gate_cases() -> Vec<Case> {
                 ("approver-removed", false, "g-operate", Some("cy")),
             ],
         ),
+    ]
+}
+
+fn quorum_and_must_cases() -> Vec<Case> {
+    vec![
         (
             "quorum raised",
             vec![("quorum 2", "quorum 3")],
@@ -595,7 +604,8 @@ const ACTION: &str = r#"action "review""#;
 
 fn weakened_promises() -> Vec<Weakened> {
     let w = |id, item| ("field-weakened", true, id, Some(item));
-    let two = "escalate after=\"2 days\" to=\"ann\"\n        escalate after=\"5 days\" to=\"board\"";
+    let two =
+        "escalate after=\"2 days\" to=\"ann\"\n        escalate after=\"5 days\" to=\"board\"";
     vec![
         (
             "an escalation slowed",
@@ -617,8 +627,14 @@ fn weakened_promises() -> Vec<Weakened> {
         ),
         (
             "respond-within lengthened",
-            vec![(REPORT, "respond-within \"4 hours\"\n        report to=\"board\"")],
-            vec![(REPORT, "respond-within \"8 hours\"\n        report to=\"board\"")],
+            vec![(
+                REPORT,
+                "respond-within \"4 hours\"\n        report to=\"board\"",
+            )],
+            vec![(
+                REPORT,
+                "respond-within \"8 hours\"\n        report to=\"board\"",
+            )],
             vec![w("alpha-sla", "respond-within")],
         ),
         (
@@ -630,7 +646,10 @@ fn weakened_promises() -> Vec<Weakened> {
         (
             "service hours narrowed",
             vec![(REPORT, "hours \"24x7\"\n        report to=\"board\"")],
-            vec![(REPORT, "hours \"Mon-Fri 09:00-17:00\"\n        report to=\"board\"")],
+            vec![(
+                REPORT,
+                "hours \"Mon-Fri 09:00-17:00\"\n        report to=\"board\"",
+            )],
             vec![w("alpha-sla", "hours")],
         ),
         (
@@ -639,6 +658,12 @@ fn weakened_promises() -> Vec<Weakened> {
             vec![(REPORT, "calendar \"business\"\n        report to=\"board\"")],
             vec![w("alpha-sla", "calendar")],
         ),
+    ]
+}
+
+fn weakened_dates_and_triggers() -> Vec<Weakened> {
+    let w = |id, item| ("field-weakened", true, id, Some(item));
+    vec![
         (
             "review-by moved later",
             vec![],
@@ -648,16 +673,30 @@ fn weakened_promises() -> Vec<Weakened> {
         (
             "an end added to an SLA",
             vec![],
-            vec![(r#"review-by "2027-06-30""#, "review-by \"2027-06-30\"\n        ends \"2027-09-30\"")],
+            vec![(
+                r#"review-by "2027-06-30""#,
+                "review-by \"2027-06-30\"\n        ends \"2027-09-30\"",
+            )],
             vec![w("alpha-sla", "ends")],
         ),
         (
             "a trigger moved off a service",
-            vec![(r#"applies-to stage="operation""#, r#"applies-to service="alpha""#)],
-            vec![(r#"applies-to stage="operation""#, r#"applies-to service="beta""#)],
+            vec![(
+                r#"applies-to stage="operation""#,
+                r#"applies-to service="alpha""#,
+            )],
+            vec![(
+                r#"applies-to stage="operation""#,
+                r#"applies-to service="beta""#,
+            )],
             vec![
                 w("low-adoption", "applies-to"),
-                ("field-strengthened", false, "low-adoption", Some("applies-to")),
+                (
+                    "field-strengthened",
+                    false,
+                    "low-adoption",
+                    Some("applies-to"),
+                ),
             ],
         ),
         (
@@ -677,7 +716,8 @@ fn weakened_promises() -> Vec<Weakened> {
 
 #[test]
 fn every_weakened_promise_is_flagged() {
-    for (name, old, new, expected) in weakened_promises() {
+    for (name, old, new, expected) in [weakened_promises(), weakened_dates_and_triggers()].concat()
+    {
         let (old, new) = (project(&old), project(&new));
         let found = kinds(&diff_json(old.path(), new.path()));
         let expected: Vec<_> = expected
@@ -685,7 +725,12 @@ fn every_weakened_promise_is_flagged() {
             .map(|(k, w, id, item)| (k.to_string(), *w, id.to_string(), item.map(String::from)))
             .collect();
         assert_eq!(found, expected, "{name}");
-        let o = pmoc(&["diff", path(old.path()), path(new.path()), "--fail-on-weakened"]);
+        let o = pmoc(&[
+            "diff",
+            path(old.path()),
+            path(new.path()),
+            "--fail-on-weakened",
+        ]);
         assert_eq!(o.status.code(), Some(1), "{name}: {}", stdout(&o));
         assert!(!stdout(&o).contains("No change"), "{name}");
     }
@@ -1040,7 +1085,11 @@ fn a_side_that_is_no_project_catalog_or_site_is_refused() {
     std::fs::remove_file(site.join(".pmoc-site")).unwrap();
     let o = pmoc(&["diff", path(&site), path(p.path())]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
-    assert!(stderr(&o).contains("neither a project folder"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("neither a project folder"),
+        "{}",
+        stderr(&o)
+    );
     assert!(stderr(&o).contains("no `.pmoc-site`"), "{}", stderr(&o));
     // A plain folder inside the project.
     std::fs::create_dir(p.path().join("empty")).unwrap();
@@ -1068,7 +1117,11 @@ fn catalog_files_are_bounded_and_checked() {
     std::fs::write(&dup, twice.to_string()).unwrap();
     let o = pmoc(&["diff", path(&dup), path(p.path())]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("the id `g-operate` is declared twice"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("the id `g-operate` is declared twice"),
+        "{}",
+        stderr(&o)
+    );
     // Over the bound: refused before it is read.
     let big = dir.path().join("big.json");
     let f = std::fs::File::create(&big).unwrap();
@@ -1085,7 +1138,11 @@ fn catalog_files_are_bounded_and_checked() {
     let o = pmoc(&["diff", path(&huge_file), path(p.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("1e308"), "{}", stdout(&o));
-    assert!(!stdout(&o).contains("100000000000000000000"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("100000000000000000000"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
@@ -1118,7 +1175,14 @@ fn git_reads_names_that_are_not_utf8() {
     git(root, &["add", "."]);
     git(root, &["commit", "-q", "-m", "risk"]);
     std::fs::remove_file(&file).unwrap();
-    let o = pmoc(&["diff", "--git", "HEAD", path(&root.join("pmo")), "--format", "json"]);
+    let o = pmoc(&[
+        "diff",
+        "--git",
+        "HEAD",
+        path(&root.join("pmo")),
+        "--format",
+        "json",
+    ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let diff: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let found = kinds(&diff);
@@ -1127,7 +1191,12 @@ fn git_reads_names_that_are_not_utf8() {
         "{found:?}"
     );
     assert!(
-        found.contains(&("mandate-lost".into(), true, "pms".into(), Some("risk".into()))),
+        found.contains(&(
+            "mandate-lost".into(),
+            true,
+            "pms".into(),
+            Some("risk".into())
+        )),
         "{found:?}"
     );
 }

@@ -375,7 +375,12 @@ fn mandated(c: &CatalogView) -> BTreeMap<(&str, &str), Option<&str>> {
 
 fn mandates<'c>(out: &mut Vec<Change>, old: &'c CatalogView, new: &'c CatalogView) {
     let (o, n) = (mandated(old), mandated(new));
-    let ids = |c: &'c CatalogView| c.services.iter().map(|s| s.id.as_str()).collect::<BTreeSet<_>>();
+    let ids = |c: &'c CatalogView| {
+        c.services
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
     let both: BTreeSet<&str> = ids(old).intersection(&ids(new)).copied().collect();
     let keys: BTreeSet<&(&str, &str)> = o.keys().chain(n.keys()).collect();
     for &(group, service) in keys {

@@ -77,7 +77,14 @@ impl At {
         }
     }
 
-    fn change(&self, kind: ChangeKind, item: &str, old: &Value, new: &Value, what: String) -> Change {
+    fn change(
+        &self,
+        kind: ChangeKind,
+        item: &str,
+        old: &Value,
+        new: &Value,
+        what: String,
+    ) -> Change {
         Change {
             kind,
             weakens: kind.weakens(),
@@ -267,8 +274,18 @@ fn pair<'v>(
 }
 
 /// The fields of `block` in two entries.
-fn fields(out: &mut Vec<Change>, at: &At, block: &Block, o: &Map<String, Value>, n: &Map<String, Value>) {
-    let items = block.args.iter().chain(block.properties).chain(block.children);
+fn fields(
+    out: &mut Vec<Change>,
+    at: &At,
+    block: &Block,
+    o: &Map<String, Value>,
+    n: &Map<String, Value>,
+) {
+    let items = block
+        .args
+        .iter()
+        .chain(block.properties)
+        .chain(block.children);
     let mut compared: Vec<&str> = Vec::new();
     for item in items {
         let Some(rule) = rules::find(block.path, item.name) else {
@@ -410,7 +427,12 @@ fn ordered(o: std::cmp::Ordering) -> Way {
 /// A threshold (`{"kind": "at-least", "value": 50}`): moved towards its
 /// failing side is stronger.
 fn threshold(o: &Value, n: &Value) -> Way {
-    let read = |v: &Value| Some((v.get("kind")?.as_str()?.to_string(), v.get("value")?.as_f64()?));
+    let read = |v: &Value| {
+        Some((
+            v.get("kind")?.as_str()?.to_string(),
+            v.get("value")?.as_f64()?,
+        ))
+    };
     match (read(o), read(n)) {
         (Some((ka, a)), Some((kb, b))) if ka == kb => {
             let stronger = if ka == "at-most" { b < a } else { b > a };
@@ -508,24 +530,70 @@ mod tests {
     fn orders_judge_each_way() {
         use Way::*;
         let j = |o: Order, a: Value, b: Value| judge(o, &a, &b);
-        assert_eq!(j(Order::Shorter, json!("2 working days"), json!("30 working days")), Weaker);
-        assert_eq!(j(Order::Shorter, json!("1 day"), json!("4 hours")), Stronger);
+        assert_eq!(
+            j(
+                Order::Shorter,
+                json!("2 working days"),
+                json!("30 working days")
+            ),
+            Weaker
+        );
+        assert_eq!(
+            j(Order::Shorter, json!("1 day"), json!("4 hours")),
+            Stronger
+        );
         assert_eq!(j(Order::Shorter, json!("1 day"), Value::Null), Weaker);
         assert_eq!(j(Order::Shorter, Value::Null, json!("1 day")), Stronger);
         assert_eq!(j(Order::Period, json!("month"), json!("year")), Weaker);
         assert_eq!(j(Order::Period, json!("year"), json!("quarter")), Stronger);
-        assert_eq!(j(Order::Earlier, json!("2027-01-01"), json!("2027-06-30")), Weaker);
+        assert_eq!(
+            j(Order::Earlier, json!("2027-01-01"), json!("2027-06-30")),
+            Weaker
+        );
         assert_eq!(j(Order::Later, Value::Null, json!("2027-06-30")), Weaker);
         assert_eq!(j(Order::Later, json!("2027-06-30"), Value::Null), Stronger);
-        assert_eq!(j(Order::Hours, json!("24x7"), json!("Mon-Fri 09:00-17:00")), Weaker);
-        assert_eq!(j(Order::Hours, json!("Mon-Fri 09:00-17:00"), json!("Mon-Sat 08:00-18:00")), Stronger);
-        assert_eq!(j(Order::Hours, json!("Mon 09:00-17:00"), json!("Tue 09:00-17:00")), Weaker);
-        assert_eq!(j(Order::Hours, json!("Sat-Sun 00:00-24:00, Mon-Fri 00:00-24:00"), json!("24x7")), Neither);
+        assert_eq!(
+            j(Order::Hours, json!("24x7"), json!("Mon-Fri 09:00-17:00")),
+            Weaker
+        );
+        assert_eq!(
+            j(
+                Order::Hours,
+                json!("Mon-Fri 09:00-17:00"),
+                json!("Mon-Sat 08:00-18:00")
+            ),
+            Stronger
+        );
+        assert_eq!(
+            j(
+                Order::Hours,
+                json!("Mon 09:00-17:00"),
+                json!("Tue 09:00-17:00")
+            ),
+            Weaker
+        );
+        assert_eq!(
+            j(
+                Order::Hours,
+                json!("Sat-Sun 00:00-24:00, Mon-Fri 00:00-24:00"),
+                json!("24x7")
+            ),
+            Neither
+        );
         assert_eq!(j(Order::Present, json!("g"), Value::Null), Weaker);
         assert_eq!(j(Order::Present, json!("g"), json!("h")), Weaker);
         let t = |k: &str, v: f64| json!({"kind": k, "value": v});
-        assert_eq!(j(Order::Threshold, t("at-least", 50.0), t("at-least", 40.0)), Weaker);
-        assert_eq!(j(Order::Threshold, t("at-most", 5.0), t("at-most", 4.0)), Stronger);
-        assert_eq!(j(Order::Threshold, t("at-most", 5.0), t("at-least", 4.0)), Weaker);
+        assert_eq!(
+            j(Order::Threshold, t("at-least", 50.0), t("at-least", 40.0)),
+            Weaker
+        );
+        assert_eq!(
+            j(Order::Threshold, t("at-most", 5.0), t("at-most", 4.0)),
+            Stronger
+        );
+        assert_eq!(
+            j(Order::Threshold, t("at-most", 5.0), t("at-least", 4.0)),
+            Weaker
+        );
     }
 }

@@ -15,8 +15,7 @@ use std::sync::Mutex;
 
 use tempfile::TempDir;
 
-use crate::metrics::MAX_CSV_BYTES;
-use crate::syntax::MAX_FILE_BYTES;
+use crate::compile::{MAX_CSV_BYTES, MAX_FILE_BYTES};
 
 /// The temporary folders in use, removed by the signal handler.
 static IN_USE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
@@ -95,8 +94,11 @@ pub fn checkout(root: &Path, reference: &str) -> Result<(Checkout, String), Stri
 /// The commit `reference` names, as git reads it (`HEAD~1`, `:/message`,
 /// a tag), or git's own refusal.
 fn commit(top: &Path, reference: &str) -> Result<String, String> {
-    let object = git(top, &["rev-parse", "--verify", "--end-of-options", reference])
-        .map_err(|said| format!("`{reference}` is not a revision of the repository ({said})"))?;
+    let object = git(
+        top,
+        &["rev-parse", "--verify", "--end-of-options", reference],
+    )
+    .map_err(|said| format!("`{reference}` is not a revision of the repository ({said})"))?;
     let object = String::from_utf8_lossy(&object).trim().to_string();
     // `^HEAD` or `A..B` read as several revisions, or a negation.
     if object.is_empty() || !object.chars().all(|c| c.is_ascii_hexdigit()) {
@@ -106,8 +108,17 @@ fn commit(top: &Path, reference: &str) -> Result<String, String> {
         ));
     }
     let spec = format!("{object}^{{commit}}");
-    let commit = git(top, &["rev-parse", "--verify", "--quiet", "--end-of-options", &spec])
-        .map_err(|_| format!("`{reference}` names no commit"))?;
+    let commit = git(
+        top,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &spec,
+        ],
+    )
+    .map_err(|_| format!("`{reference}` names no commit"))?;
     Ok(String::from_utf8_lossy(&commit).trim().to_string())
 }
 
@@ -173,8 +184,8 @@ fn blobs(listing: &[u8], prefix: &[u8]) -> Result<Vec<Blob>, String> {
                 "`{shown}` is {size} bytes, over the {limit} bytes pmoc reads of such a file"
             ));
         }
-        let path = safe_path(relative)
-            .ok_or_else(|| format!("`{shown}` is not a plain path of names"))?;
+        let path =
+            safe_path(relative).ok_or_else(|| format!("`{shown}` is not a plain path of names"))?;
         out.push(Blob {
             oid: oid.to_string(),
             size,
@@ -325,6 +336,9 @@ mod tests {
     fn a_name_that_is_not_utf8_is_kept() {
         let found = blobs(b"100644 blob aa 1\tservices/risk\xe9.kdl\x00", b"").unwrap();
         assert_eq!(found.len(), 1);
-        assert_eq!(found[0].path.as_os_str().len(), "services/risk.kdl".len() + 1);
+        assert_eq!(
+            found[0].path.as_os_str().len(),
+            "services/risk.kdl".len() + 1
+        );
     }
 }

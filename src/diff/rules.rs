@@ -142,7 +142,12 @@ pub const RULES: &[Rule] = {
         rule(TOP, "person", "persons", Block(BY_ID, Removal::Neutral)),
         rule(TOP, "team", "teams", Block(BY_ID, Removal::Neutral)),
         rule(TOP, "customer", "customers", Block(BY_ID, Removal::Neutral)),
-        rule(TOP, "objective", "objectives", Block(BY_ID, Removal::Neutral)),
+        rule(
+            TOP,
+            "objective",
+            "objectives",
+            Block(BY_ID, Removal::Neutral),
+        ),
         rule(TOP, "metric", "metrics", Block(BY_ID, Removal::Neutral)),
         rule(TOP, "function", "functions", Block(BY_ID, Removal::Neutral)),
         rule(TOP, "service", "services", Block(BY_ID, Removal::Own)),
@@ -186,7 +191,12 @@ pub const RULES: &[Rule] = {
         rule(&["function"], "id", "id", Key),
         rule(&["function"], "name", "name", N),
         rule(&["function"], "description", "description", N),
-        rule(&["function"], "levels", "levels", Value(Set(Removal::Neutral))),
+        rule(
+            &["function"],
+            "levels",
+            "levels",
+            Value(Set(Removal::Neutral)),
+        ),
         rule(&["function"], "lead", "lead", N),
         rule(SERVICE, "id", "id", Key),
         rule(SERVICE, "name", "name", N),
@@ -196,16 +206,51 @@ pub const RULES: &[Rule] = {
         rule(SERVICE, "owner", "owner", Own),
         rule(SERVICE, "level", "level", N),
         rule(SERVICE, "offer", "offers", Own),
-        rule(SERVICE, "objectives", "objectives", Value(Set(Removal::Neutral))),
-        rule(SERVICE, "depends-on", "depends_on", Value(Set(Removal::Neutral))),
-        rule(SERVICE, "replaces", "replaces", Value(Set(Removal::Neutral))),
+        rule(
+            SERVICE,
+            "objectives",
+            "objectives",
+            Value(Set(Removal::Neutral)),
+        ),
+        rule(
+            SERVICE,
+            "depends-on",
+            "depends_on",
+            Value(Set(Removal::Neutral)),
+        ),
+        rule(
+            SERVICE,
+            "replaces",
+            "replaces",
+            Value(Set(Removal::Neutral)),
+        ),
         rule(SERVICE, "kpis", "kpis", Value(Set(Removal::Neutral))),
         rule(SERVICE, "channel", "channel", N),
         rule(SERVICE, "sla", "slas", Block(BY_ID, Removal::Own)),
-        rule(SERVICE, "pilot", "pilot", Block(Match::One, Removal::Neutral)),
-        rule(SERVICE, "rollout", "rollout", Block(Match::One, Removal::Neutral)),
-        rule(SERVICE, "transform", "transform", Block(Match::One, Removal::Neutral)),
-        rule(SERVICE, "retirement", "retirement", Block(Match::One, Removal::Neutral)),
+        rule(
+            SERVICE,
+            "pilot",
+            "pilot",
+            Block(Match::One, Removal::Neutral),
+        ),
+        rule(
+            SERVICE,
+            "rollout",
+            "rollout",
+            Block(Match::One, Removal::Neutral),
+        ),
+        rule(
+            SERVICE,
+            "transform",
+            "transform",
+            Block(Match::One, Removal::Neutral),
+        ),
+        rule(
+            SERVICE,
+            "retirement",
+            "retirement",
+            Block(Match::One, Removal::Neutral),
+        ),
         rule(
             SERVICE,
             "decision",
@@ -236,12 +281,27 @@ pub const RULES: &[Rule] = {
         rule(TARGET, "at-least", "threshold", Own),
         rule(TARGET, "at-most", "threshold", Own),
         rule(TARGET, "warn", "warn", Own),
-        rule(&["service", "sla", "report"], "every", "every", Value(Period)),
+        rule(
+            &["service", "sla", "report"],
+            "every",
+            "every",
+            Value(Period),
+        ),
         rule(&["service", "sla", "report"], "to", "to", Value(Unknown)),
-        rule(&["service", "sla", "escalate"], "after", "after", Value(Shorter)),
+        rule(
+            &["service", "sla", "escalate"],
+            "after",
+            "after",
+            Value(Shorter),
+        ),
         rule(&["service", "sla", "escalate"], "to", "to", Value(Unknown)),
         rule(&["service", "pilot"], "scope", "scope", N),
-        rule(&["service", "pilot"], "groups", "groups", Value(Set(Removal::Neutral))),
+        rule(
+            &["service", "pilot"],
+            "groups",
+            "groups",
+            Value(Set(Removal::Neutral)),
+        ),
         rule(&["service", "pilot"], "start", "start", N),
         rule(&["service", "pilot"], "review", "review", N),
         rule(&["service", "pilot"], "success", "success", N),
@@ -262,11 +322,36 @@ pub const RULES: &[Rule] = {
         rule(&["service", "rollout", "phase"], "name", "name", Key),
         rule(&["service", "rollout", "phase"], "start", "start", N),
         rule(&["service", "rollout", "phase"], "end", "end", N),
-        rule(&["service", "rollout", "phase"], "groups", "groups", Value(Set(Removal::Neutral))),
-        rule(&["service", "rollout", "adoption-target"], "metric", "metric", Value(Unknown)),
-        rule(&["service", "rollout", "adoption-target"], "at-least", "threshold", Value(Threshold)),
-        rule(&["service", "rollout", "adoption-target"], "at-most", "threshold", Value(Threshold)),
-        rule(&["service", "rollout", "adoption-target"], "by", "by", Value(Earlier)),
+        rule(
+            &["service", "rollout", "phase"],
+            "groups",
+            "groups",
+            Value(Set(Removal::Neutral)),
+        ),
+        rule(
+            &["service", "rollout", "adoption-target"],
+            "metric",
+            "metric",
+            Value(Unknown),
+        ),
+        rule(
+            &["service", "rollout", "adoption-target"],
+            "at-least",
+            "threshold",
+            Value(Threshold),
+        ),
+        rule(
+            &["service", "rollout", "adoption-target"],
+            "at-most",
+            "threshold",
+            Value(Threshold),
+        ),
+        rule(
+            &["service", "rollout", "adoption-target"],
+            "by",
+            "by",
+            Value(Earlier),
+        ),
         rule(&["service", "transform"], "changes", "changes", N),
         rule(&["service", "transform"], "target-date", "target_date", N),
         rule(&["service", "transform"], "successor", "successor", N),
@@ -294,7 +379,12 @@ pub const RULES: &[Rule] = {
             "should",
             Block(Match::By(&["text"]), Removal::Neutral),
         ),
-        rule(GATE, "deliverable", "deliverables", Value(Set(Removal::Weakens))),
+        rule(
+            GATE,
+            "deliverable",
+            "deliverables",
+            Value(Set(Removal::Weakens)),
+        ),
         rule(&["gate", "should"], "criterion", "text", Key),
         rule(&["gate", "should"], "weight", "weight", N),
         rule(TRIGGER, "id", "id", Key),
@@ -368,7 +458,11 @@ mod tests {
                 path => crate::model::schema::block(path)
                     .is_some_and(|b| items(b).any(|i| i.name == r.field)),
             };
-            assert!(known, "a rule for an unknown field {:?} {}", r.block, r.field);
+            assert!(
+                known,
+                "a rule for an unknown field {:?} {}",
+                r.block, r.field
+            );
         }
     }
 
@@ -432,7 +526,11 @@ mod tests {
                     })
                 })
                 .collect(),
-            Value::Null => vec![json!("x"), json!(1), json!({"kind": "at-least", "value": 1})],
+            Value::Null => vec![
+                json!("x"),
+                json!(1),
+                json!({"kind": "at-least", "value": 1}),
+            ],
         }
     }
 
@@ -440,11 +538,8 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
         let compiled =
             crate::compile::compile(&root, &crate::compile::Options::default()).expect("compiles");
-        let built = crate::emit::catalog::build(
-            &compiled.model,
-            compiled.as_of,
-            &compiled.evaluation,
-        );
+        let built =
+            crate::emit::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
         CatalogView::of(&built).json
     }
 
@@ -454,7 +549,10 @@ mod tests {
     fn a_change_of_every_field_is_reported() {
         let base = example();
         let old = CatalogView::from_json(&base.to_string()).expect("the example reads");
-        for r in RULES.iter().filter(|r| r.how != How::Setting && !r.block.is_empty()) {
+        for r in RULES
+            .iter()
+            .filter(|r| r.how != How::Setting && !r.block.is_empty())
+        {
             if matches!(r.how, How::Block(Match::Flat, _)) {
                 continue;
             }
@@ -472,7 +570,10 @@ mod tests {
                 let v = base.pointer(&at).cloned().unwrap_or(Value::Null);
                 for m in mutations(&v) {
                     let mut changed = base.clone();
-                    let object = changed.pointer_mut(p).and_then(Value::as_object_mut).unwrap();
+                    let object = changed
+                        .pointer_mut(p)
+                        .and_then(Value::as_object_mut)
+                        .unwrap();
                     object.insert(r.key.to_string(), m);
                     let Ok(new) = CatalogView::from_json(&changed.to_string()) else {
                         continue;

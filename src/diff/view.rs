@@ -118,8 +118,8 @@ impl CatalogView {
     /// The view of a catalog built in memory.
     pub fn of(catalog: &Catalog) -> CatalogView {
         let value = serde_json::to_value(catalog).expect("a catalog is JSON");
-        let mut view: CatalogView = serde_json::from_value(value.clone())
-            .expect("a catalog has the shape it describes");
+        let mut view: CatalogView =
+            serde_json::from_value(value.clone()).expect("a catalog has the shape it describes");
         view.json = value;
         view
     }
@@ -156,7 +156,14 @@ impl CatalogView {
 
     /// An id declared twice in one list (or an SLA's twice among all SLAs).
     fn duplicate_id(&self) -> Option<&str> {
-        let lists = ["persons", "teams", "customers", "objectives", "metrics", "functions"];
+        let lists = [
+            "persons",
+            "teams",
+            "customers",
+            "objectives",
+            "metrics",
+            "functions",
+        ];
         let ids = |key: &str| -> Vec<&str> {
             self.json[key]
                 .as_array()

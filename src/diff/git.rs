@@ -25,9 +25,13 @@ static IN_USE: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 /// handler cannot be set.
 pub fn remove_on_signal() -> Result<(), String> {
     ctrlc::set_handler(|| {
-        let dirs = IN_USE.lock().map(|d| d.clone()).unwrap_or_default();
-        for dir in dirs {
-            let _ = std::fs::remove_dir_all(dir);
+        // Held until the exit: no file is written beside the removal (a
+        // write takes the same lock), so none recreates a folder.
+        let dirs = IN_USE.lock();
+        if let Ok(dirs) = &dirs {
+            for dir in dirs.iter() {
+                let _ = std::fs::remove_dir_all(dir);
+            }
         }
         std::process::exit(130);
     })
@@ -62,7 +66,9 @@ impl Checkout {
 
 impl Drop for Checkout {
     fn drop(&mut self) {
+        // Removed under the lock, so a signal finds it either listed or gone.
         if let Ok(mut dirs) = IN_USE.lock() {
+            let _ = std::fs::remove_dir_all(self.dir.path());
             dirs.retain(|d| d != self.dir.path());
         }
     }
@@ -249,9 +255,11 @@ fn write_blobs(top: &Path, files: &[Blob], dir: &Path) -> Result<(), String> {
     // Written beside the reading, so neither pipe fills up.
     let writer = std::thread::spawn(move || stdin.write_all(requests.as_bytes()));
     let mut stdout = BufReader::new(child.stdout.take().expect("piped"));
-    let read = files
-        .iter()
-        .try_for_each(|b| read_one(&mut stdout, b, &dir.join(&b.path)));
+    let read = files.iter().try_for_each(|b| {
+        // Not beside the signal handler's removal.
+        let _writing = IN_USE.lock();
+        read_one(&mut stdout, b, &dir.join(&b.path))
+    });
     drop(stdout);
     let _ = writer.join();
     let _ = child.kill();

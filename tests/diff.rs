@@ -1125,10 +1125,10 @@ fn catalog_files_are_bounded_and_checked() {
     // Over the bound: refused before it is read.
     let big = dir.path().join("big.json");
     let f = std::fs::File::create(&big).unwrap();
-    f.set_len(64 * 1024 * 1024 + 1).unwrap();
+    f.set_len(32 * 1024 * 1024 + 1).unwrap();
     let o = pmoc(&["diff", path(&big), path(p.path())]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("over 64 MiB"), "{}", stderr(&o));
+    assert!(stderr(&o).contains("over 32 MiB"), "{}", stderr(&o));
     // A huge threshold is printed in a bounded form.
     let mut huge: serde_json::Value = serde_json::from_str(&text).unwrap();
     let target = &mut huge["services"][0]["slas"][0]["targets"][0]["threshold"]["value"];

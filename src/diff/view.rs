@@ -119,7 +119,7 @@ impl CatalogView {
     pub fn of(catalog: &Catalog) -> CatalogView {
         let value = serde_json::to_value(catalog).expect("a catalog is JSON");
         let mut view: CatalogView =
-            serde_json::from_value(value.clone()).expect("a catalog has the shape it describes");
+            CatalogView::deserialize(&value).expect("a catalog has the shape it describes");
         view.json = value;
         view
     }
@@ -136,8 +136,8 @@ impl CatalogView {
                 version.map_or_else(|| "missing".into(), |v| format!("\"{v}\""))
             ));
         }
-        let mut view: CatalogView = serde_json::from_value(value.clone())
-            .map_err(|e| format!("not a pmoc catalog: {e}"))?;
+        let mut view =
+            CatalogView::deserialize(&value).map_err(|e| format!("not a pmoc catalog: {e}"))?;
         view.json = value;
         if let Some(bad) = view.ids().find(|id| !is_id(id)) {
             return Err(format!(

@@ -462,6 +462,9 @@ fn coverage(hours: &str) -> Option<Vec<bool>> {
         };
         let minute = |t: &str| -> Option<usize> {
             let (h, m) = t.split_once(':')?;
+            if h.len() != 2 || m.len() != 2 {
+                return None;
+            }
             let minute = h.parse::<usize>().ok()? * 60 + m.parse::<usize>().ok()?;
             (minute <= DAY).then_some(minute)
         };
@@ -580,6 +583,20 @@ mod tests {
             ),
             Neither
         );
+        // Text no catalog pmoc wrote holds: its direction cannot be told.
+        for odd in [
+            "Mon 999999999999999999:00-10:00",
+            "Mon-Fri",
+            "Xyz 09:00-10:00",
+            "",
+        ] {
+            assert_eq!(j(Order::Hours, json!("24x7"), json!(odd)), Weaker, "{odd}");
+        }
+        assert_eq!(
+            j(Order::Shorter, json!("1 day"), json!("99999999999 years")),
+            Weaker
+        );
+        assert_eq!(j(Order::Shorter, json!("1 day"), json!(4)), Weaker);
         assert_eq!(j(Order::Present, json!("g"), Value::Null), Weaker);
         assert_eq!(j(Order::Present, json!("g"), json!("h")), Weaker);
         let t = |k: &str, v: f64| json!({"kind": k, "value": v});

@@ -412,6 +412,31 @@ pub const RULES: &[Rule] = {
     ]
 };
 
+/// The catalog's keys that no rule names, by block: what follows from the
+/// fields (a person's teams, a service's dependents), judgements of the
+/// observations, where an entry sits, and what a comparison of its own
+/// reads beside its rule's key (a condition's comparison and N). The
+/// tests hold every other key of the catalog to a rule.
+pub const DERIVED: &[(&[&str], &[&str])] = &[
+    (&[], &["schema_version", "as_of", "stages", "observed"]),
+    (&["person"], &["teams", "owns", "leads"]),
+    (&["team"], &["approves"]),
+    (&["customer"], &["entitlements"]),
+    (&["objective"], &["services"]),
+    (&["metric"], &["kpi_of", "slas", "triggers"]),
+    (&["function"], &["services"]),
+    (
+        &["service"],
+        &["dependents", "replaced_by", "triggers", "adoption"],
+    ),
+    (&["service", "sla"], &["ended"]),
+    (&["service", "sla", "target"], &["attainment"]),
+    (&["service", "decision"], &["service"]),
+    (&["gate"], &["decisions", "triggers"]),
+    (&["trigger"], &["services", "evaluation"]),
+    (&["trigger", "when"], &["comparison", "within_n"]),
+];
+
 #[cfg(test)]
 mod tests {
     use serde_json::{Value, json};
@@ -541,6 +566,63 @@ mod tests {
         let built =
             crate::emit::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
         CatalogView::of(&built).json
+    }
+
+    /// The keys of a block's objects that its rules read (a flat child's
+    /// included).
+    fn keys_read(path: &[&str]) -> Vec<&'static str> {
+        let mut keys = Vec::new();
+        for r in RULES.iter().filter(|r| r.block == path) {
+            match r.how {
+                How::Block(Match::Flat, _) => {
+                    let mut child = path.to_vec();
+                    child.push(r.field);
+                    keys.extend(keys_read(&child));
+                }
+                _ => keys.push(r.key),
+            }
+        }
+        keys.extend(
+            DERIVED
+                .iter()
+                .filter(|(p, _)| *p == path)
+                .flat_map(|(_, k)| k.iter().copied()),
+        );
+        keys
+    }
+
+    /// A key the catalog gains is read by a rule, or said to be derived.
+    #[test]
+    fn every_key_of_the_catalog_is_read_or_derived() {
+        let base = example();
+        let top: Vec<&str> = keys_read(&[]);
+        for key in base.as_object().unwrap().keys() {
+            assert!(
+                top.contains(&key.as_str()),
+                "the catalog's `{key}` has no rule"
+            );
+        }
+        for b in crate::model::schema::BLOCKS {
+            let flat = b.path.len() > 1
+                && find(&b.path[..b.path.len() - 1], b.path[b.path.len() - 1])
+                    .is_some_and(|r| matches!(r.how, How::Block(Match::Flat, _)));
+            if flat || matches!(b.path, ["pmo", "lints"]) {
+                continue;
+            }
+            let read = keys_read(b.path);
+            for p in instances(&base, b.path) {
+                let Some(object) = base.pointer(&p).and_then(Value::as_object) else {
+                    continue;
+                };
+                for key in object.keys() {
+                    assert!(
+                        read.contains(&key.as_str()),
+                        "`{key}` of {:?} at {p} has no rule",
+                        b.path
+                    );
+                }
+            }
+        }
     }
 
     /// Every field the catalog holds, changed alone in the example's

@@ -1230,7 +1230,7 @@ fn slow_git(dir: &Path) -> String {
     std::fs::write(
         &script,
         format!(
-            "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = cat-file ] && sleep 3; done\nexec {} \"$@\"\n",
+            "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = cat-file ] && sleep 4; done\nexec {} \"$@\"\n",
             real.trim()
         ),
     )
@@ -1268,7 +1268,12 @@ fn git_temporary_folders_are_private_and_removed_on_ctrl_c() {
     assert!(folders().is_empty(), "{:?}", folders());
     // Interrupted while the files are read.
     let mut child = run();
-    std::thread::sleep(std::time::Duration::from_millis(1500));
+    let start = std::time::Instant::now();
+    while folders().is_empty() && start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Its files are being read (git is slow to hand them out).
+    std::thread::sleep(std::time::Duration::from_millis(200));
     let made = folders();
     assert_eq!(made.len(), 1, "{made:?}");
     let mode = std::fs::metadata(&made[0]).unwrap().permissions().mode();

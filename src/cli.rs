@@ -162,8 +162,9 @@ pub enum ReviewFormat {
     override_usage = "pmoc diff OLD NEW [OPTIONS]\n       pmoc diff --git REF [PATH] [OPTIONS]"
 )]
 pub struct DiffArgs {
-    /// OLD and NEW: project folders (or files inside them), catalog.json
-    /// files or site folders pmoc wrote. With `--git`, the one PATH of the
+    /// OLD and NEW: project folders (holding pmo.kdl, or a .kdl file inside
+    /// one), catalog.json files (at most 32 MiB) or site folders pmoc wrote
+    /// (holding its .pmoc-site marker). With `--git`, the one PATH of the
     /// project (default `.`).
     #[arg(value_name = "PATHS", num_args = 0..=2)]
     pub paths: Vec<PathBuf>,

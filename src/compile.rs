@@ -15,9 +15,14 @@ use crate::base::{Code, Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
 use crate::discover::{self, Filter, Found, Skip};
 use crate::lower;
+
+/// The most bytes a compile reads of a source file (a larger one is
+/// refused), and of a metrics CSV.
+pub use crate::metrics::MAX_CSV_BYTES;
 use crate::metrics::{self, Evaluation};
 use crate::model::{Index, Model};
 use crate::syntax;
+pub use crate::syntax::MAX_FILE_BYTES;
 
 /// What a run was asked for beyond the project itself.
 #[derive(Debug, Default, Clone)]

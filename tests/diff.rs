@@ -39,6 +39,7 @@ const MANIFEST: &str = r#"pmo "diff-pmo" { name "Diff PMO"; mandate "M"; sponsor
 const BASE: &str = r#"person "ann" name="Ann"
 person "bob" name="Bob"
 person "cy" name="Cy"
+person "dee" name="Dee"
 team "board" name="Board" {
     member "ann"
     member "bob"
@@ -198,6 +199,7 @@ fn cases() -> Vec<Case> {
         sla_cases(),
         warn_cases(),
         offer_and_gate_cases(),
+        quorum_and_must_cases(),
         trigger_cases(),
         window_cases(),
     ]
@@ -208,9 +210,39 @@ fn service_cases() -> Vec<Case> {
     vec![
         ("nothing", vec![], vec![]),
         (
-            "a description changed",
+            "a name changed",
             vec![(r#"name "Alpha""#, r#"name "Alpha service""#)],
-            vec![],
+            vec![("field-changed", false, "alpha", Some("name"))],
+        ),
+        (
+            "a person added",
+            vec![(
+                r#"person "dee""#,
+                "person \"eve\" name=\"Eve\"\nperson \"dee\"",
+            )],
+            vec![("declaration-added", false, "eve", None)],
+        ),
+        (
+            "a person removed",
+            vec![("person \"dee\" name=\"Dee\"\n", "")],
+            vec![("declaration-removed", false, "dee", None)],
+        ),
+        (
+            "an escalation added",
+            vec![(
+                r#"escalate after="2 days" to="ann""#,
+                "escalate after=\"2 days\" to=\"ann\"\n        escalate after=\"5 days\" to=\"board\"",
+            )],
+            vec![("field-strengthened", false, "alpha-sla", Some("escalate#2"))],
+        ),
+        (
+            "the SLA period lengthened",
+            vec![(r#"period "month""#, r#"period "year""#)],
+            // Its report's cadence defaults to the period.
+            vec![
+                ("field-weakened", true, "alpha-sla", Some("period")),
+                ("field-weakened", true, "alpha-sla", Some("report.every")),
+            ],
         ),
         (
             "service added",
@@ -231,7 +263,10 @@ fn service_cases() -> Vec<Case> {
     owner "bob"
     retirement { date "2026-10-01"; reason "Not needed"; decided-at "g-review" }"#,
             )],
-            vec![("service-retired", false, "beta", None)],
+            vec![
+                ("service-retired", false, "beta", None),
+                ("field-changed", false, "beta", Some("retirement")),
+            ],
         ),
         (
             "service moved between stages",
@@ -388,8 +423,21 @@ fn offer_and_gate_cases() -> Vec<Case> {
                 (r#"approvers "board" "cy""#, r#"approvers "board""#),
                 (r#"present "ann" "bob" "cy""#, r#"present "ann" "bob""#),
             ],
-            vec![("approver-removed", false, "g-operate", Some("cy"))],
+            vec![
+                (
+                    "field-changed",
+                    false,
+                    "alpha",
+                    Some("decision[g-operate 2026-01-10].present"),
+                ),
+                ("approver-removed", false, "g-operate", Some("cy")),
+            ],
         ),
+    ]
+}
+
+fn quorum_and_must_cases() -> Vec<Case> {
+    vec![
         (
             "quorum raised",
             vec![("quorum 2", "quorum 3")],
@@ -541,6 +589,153 @@ fn every_kind_of_change_is_classified() {
     }
 }
 
+/// Each promise the issue found passed by (issue 19, item 17): (what,
+/// the old side's edits, the new side's, the expected changes).
+type Weakened = (
+    &'static str,
+    Vec<(&'static str, &'static str)>,
+    Vec<(&'static str, &'static str)>,
+    Vec<(&'static str, bool, &'static str, Option<&'static str>)>,
+);
+
+const ESCALATE: &str = r#"escalate after="2 days" to="ann""#;
+const REPORT: &str = r#"report to="board""#;
+const ACTION: &str = r#"action "review""#;
+
+fn weakened_promises() -> Vec<Weakened> {
+    let w = |id, item| ("field-weakened", true, id, Some(item));
+    let two =
+        "escalate after=\"2 days\" to=\"ann\"\n        escalate after=\"5 days\" to=\"board\"";
+    vec![
+        (
+            "an escalation slowed",
+            vec![],
+            vec![(ESCALATE, r#"escalate after="30 working days" to="ann""#)],
+            vec![w("alpha-sla", "escalate#1.after")],
+        ),
+        (
+            "an escalation removed",
+            vec![(ESCALATE, two)],
+            vec![],
+            vec![w("alpha-sla", "escalate#2")],
+        ),
+        (
+            "an escalation sent to someone else",
+            vec![],
+            vec![(ESCALATE, r#"escalate after="2 days" to="cy""#)],
+            vec![w("alpha-sla", "escalate#1.to")],
+        ),
+        (
+            "respond-within lengthened",
+            vec![(
+                REPORT,
+                "respond-within \"4 hours\"\n        report to=\"board\"",
+            )],
+            vec![(
+                REPORT,
+                "respond-within \"8 hours\"\n        report to=\"board\"",
+            )],
+            vec![w("alpha-sla", "respond-within")],
+        ),
+        (
+            "the report cadence moved from month to year",
+            vec![(REPORT, r#"report every="month" to="board""#)],
+            vec![(REPORT, r#"report every="year" to="board""#)],
+            vec![w("alpha-sla", "report.every")],
+        ),
+        (
+            "service hours narrowed",
+            vec![(REPORT, "hours \"24x7\"\n        report to=\"board\"")],
+            vec![(
+                REPORT,
+                "hours \"Mon-Fri 09:00-17:00\"\n        report to=\"board\"",
+            )],
+            vec![w("alpha-sla", "hours")],
+        ),
+        (
+            "the calendar changed",
+            vec![(REPORT, "calendar \"calendar\"\n        report to=\"board\"")],
+            vec![(REPORT, "calendar \"business\"\n        report to=\"board\"")],
+            vec![w("alpha-sla", "calendar")],
+        ),
+    ]
+}
+
+fn weakened_dates_and_triggers() -> Vec<Weakened> {
+    let w = |id, item| ("field-weakened", true, id, Some(item));
+    vec![
+        (
+            "review-by moved later",
+            vec![],
+            vec![(r#"review-by "2027-06-30""#, r#"review-by "2027-12-31""#)],
+            vec![w("alpha-sla", "review-by")],
+        ),
+        (
+            "an end added to an SLA",
+            vec![],
+            vec![(
+                r#"review-by "2027-06-30""#,
+                "review-by \"2027-06-30\"\n        ends \"2027-09-30\"",
+            )],
+            vec![w("alpha-sla", "ends")],
+        ),
+        (
+            "a trigger moved off a service",
+            vec![(
+                r#"applies-to stage="operation""#,
+                r#"applies-to service="alpha""#,
+            )],
+            vec![(
+                r#"applies-to stage="operation""#,
+                r#"applies-to service="beta""#,
+            )],
+            vec![
+                w("low-adoption", "applies-to"),
+                (
+                    "field-strengthened",
+                    false,
+                    "low-adoption",
+                    Some("applies-to"),
+                ),
+            ],
+        ),
+        (
+            "a trigger's action changed",
+            vec![],
+            vec![(ACTION, r#"action "transform""#)],
+            vec![w("low-adoption", "action")],
+        ),
+        (
+            "a trigger's gate removed",
+            vec![(ACTION, "action \"review\"\n    gate \"g-review\"")],
+            vec![],
+            vec![w("low-adoption", "gate")],
+        ),
+    ]
+}
+
+#[test]
+fn every_weakened_promise_is_flagged() {
+    for (name, old, new, expected) in [weakened_promises(), weakened_dates_and_triggers()].concat()
+    {
+        let (old, new) = (project(&old), project(&new));
+        let found = kinds(&diff_json(old.path(), new.path()));
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(k, w, id, item)| (k.to_string(), *w, id.to_string(), item.map(String::from)))
+            .collect();
+        assert_eq!(found, expected, "{name}");
+        let o = pmoc(&[
+            "diff",
+            path(old.path()),
+            path(new.path()),
+            "--fail-on-weakened",
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{name}: {}", stdout(&o));
+        assert!(!stdout(&o).contains("No change"), "{name}");
+    }
+}
+
 /// A base and a new side with several changes, some weakening.
 fn weakened() -> (tempfile::TempDir, tempfile::TempDir) {
     let new = project(&[
@@ -584,7 +779,7 @@ fn exit_codes_follow_the_weakening_changes() {
     assert_eq!(o.status.code(), Some(0));
     let o = pmoc(&["diff", path(old.path()), path(old.path())]);
     assert_eq!(o.status.code(), Some(0));
-    assert!(stdout(&o).contains("No change to services, SLAs, mandates, gates or triggers."));
+    assert!(stdout(&o).contains("No change to the catalogue."));
 }
 
 #[test]
@@ -604,7 +799,11 @@ fn a_side_with_errors_is_named_with_its_error_count() {
     let empty = tempfile::tempdir().unwrap();
     let o = pmoc(&["diff", path(empty.path()), path(good.path())]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no `pmo.kdl`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("neither a project folder (with `pmo.kdl`)"),
+        "{}",
+        stderr(&o)
+    );
     let o = pmoc(&["diff", path(good.path())]);
     assert_eq!(o.status.code(), Some(2));
 }
@@ -874,4 +1073,217 @@ fn git_errors_are_clear() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn a_side_that_is_no_project_catalog_or_site_is_refused() {
+    let p = project(&[]);
+    // A built site whose marker was removed, inside the project.
+    let o = pmoc(&["build", path(p.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let site = p.path().join("site");
+    std::fs::remove_file(site.join(".pmoc-site")).unwrap();
+    let o = pmoc(&["diff", path(&site), path(p.path())]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("neither a project folder"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("no `.pmoc-site`"), "{}", stderr(&o));
+    // A plain folder inside the project.
+    std::fs::create_dir(p.path().join("empty")).unwrap();
+    let o = pmoc(&["diff", path(&p.path().join("empty")), path(p.path())]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn catalog_files_are_bounded_and_checked() {
+    let p = project(&[]);
+    let o = pmoc(&["build", path(p.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(p.path().join("site/catalog.json")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    // A byte order mark is skipped.
+    let bom = dir.path().join("bom.json");
+    std::fs::write(&bom, format!("\u{feff}{text}")).unwrap();
+    let o = pmoc(&["diff", path(&bom), path(p.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // An id declared twice.
+    let mut twice: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let first = twice["gates"][0].clone();
+    twice["gates"].as_array_mut().unwrap().push(first);
+    let dup = dir.path().join("dup.json");
+    std::fs::write(&dup, twice.to_string()).unwrap();
+    let o = pmoc(&["diff", path(&dup), path(p.path())]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the id `g-operate` is declared twice"),
+        "{}",
+        stderr(&o)
+    );
+    // Over the bound: refused before it is read.
+    let big = dir.path().join("big.json");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(32 * 1024 * 1024 + 1).unwrap();
+    let o = pmoc(&["diff", path(&big), path(p.path())]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("over 32 MiB"), "{}", stderr(&o));
+    // A huge threshold is printed in a bounded form.
+    let mut huge: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let target = &mut huge["services"][0]["slas"][0]["targets"][0]["threshold"]["value"];
+    *target = serde_json::json!(1e308);
+    let huge_file = dir.path().join("huge.json");
+    std::fs::write(&huge_file, huge.to_string()).unwrap();
+    let o = pmoc(&["diff", path(&huge_file), path(p.path())]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("1e308"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("100000000000000000000"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn git_revisions_are_read_as_git_reads_them() {
+    let repo = repository();
+    let project_dir = repo.path().join("pmo");
+    let o = pmoc(&["diff", "--git", ":/base", path(&project_dir)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = pmoc(&["diff", "--git", "^HEAD", path(&project_dir)]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("`^HEAD` names no single commit"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn git_reads_names_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let repo = repository();
+    let root = repo.path();
+    let name = std::ffi::OsStr::from_bytes(b"risk\xe9.kdl");
+    let file = root.join("pmo/sub").join(name);
+    let risk = SERVICE_BETA
+        .replace(r#""beta""#, r#""risk""#)
+        .replace(r#"level="additional""#, r#"level="mandated""#);
+    std::fs::write(&file, risk).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "risk"]);
+    std::fs::remove_file(&file).unwrap();
+    let o = pmoc(&[
+        "diff",
+        "--git",
+        "HEAD",
+        path(&root.join("pmo")),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let diff: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found = kinds(&diff);
+    assert!(
+        found.contains(&("service-removed".into(), false, "risk".into(), None)),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "mandate-lost".into(),
+            true,
+            "pms".into(),
+            Some("risk".into())
+        )),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn git_refuses_a_source_over_the_bound() {
+    let repo = repository();
+    let root = repo.path();
+    let big = format!("// {}\n", "x".repeat(8 * 1024 * 1024));
+    std::fs::write(root.join("pmo/sub/big.kdl"), big).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "big"]);
+    let o = pmoc(&["diff", "--git", "HEAD", path(&root.join("pmo"))]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("`sub/big.kdl` is"), "{}", stderr(&o));
+}
+
+/// `git`, but slow to hand out files: a `git` first in PATH.
+#[cfg(unix)]
+fn slow_git(dir: &Path) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    let real = String::from_utf8(
+        Command::new("sh")
+            .args(["-c", "command -v git"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let script = dir.join("git");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nfor a in \"$@\"; do [ \"$a\" = cat-file ] && sleep 4; done\nexec {} \"$@\"\n",
+            real.trim()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    format!("{}:{}", dir.display(), std::env::var("PATH").unwrap())
+}
+
+#[cfg(unix)]
+#[test]
+fn git_temporary_folders_are_private_and_removed_on_ctrl_c() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = repository();
+    let bin = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path_var = slow_git(bin.path());
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_pmoc"))
+            .args(["diff", "--git", "HEAD", path(&repo.path().join("pmo"))])
+            .env("PATH", &path_var)
+            .env("TMPDIR", tmp.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap()
+    };
+    let folders = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect()
+    };
+    // Finished: nothing left.
+    assert!(run().wait().unwrap().success());
+    assert!(folders().is_empty(), "{:?}", folders());
+    // Interrupted while the files are read.
+    let mut child = run();
+    let start = std::time::Instant::now();
+    while folders().is_empty() && start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Its files are being read (git is slow to hand them out).
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let made = folders();
+    assert_eq!(made.len(), 1, "{made:?}");
+    let mode = std::fs::metadata(&made[0]).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o700);
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130));
+    assert!(folders().is_empty(), "{:?}", folders());
 }

@@ -18,9 +18,16 @@ pub fn run(args: &DiffArgs) -> ExitCode {
         )),
         (Some(reference), paths @ ([] | [_])) => {
             let path = paths.first().map_or(Path::new("."), |p| p.as_path());
+            if let Err(e) = diff::git::remove_on_signal() {
+                return super::fatal(e);
+            }
             diff::side::at_revision(path, reference)
                 .map_err(|e| side_error(&format!("OLD (`{reference}`)"), &e))
-                .and_then(|o| Ok((o, read("NEW", path)?)))
+                .and_then(|o| {
+                    let new = diff::side::working_tree(path)
+                        .map_err(|e| side_error(&format!("NEW (`{}`)", path.display()), &e))?;
+                    Ok((o, new))
+                })
         }
         (Some(_), _) => Err(super::fatal("with --git, give at most one PATH")),
     };

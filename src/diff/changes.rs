@@ -16,13 +16,24 @@ use super::shape::{Change, ChangeKind, Entity, Scalar};
 use super::view::*;
 use crate::model::{Duration, DurationUnit, Keyword};
 
-/// Every change from `old` to `new`.
+/// Every change from `old` to `new`: those of the comparisons below, then
+/// every other field's ([`super::fields`]), each listed under its
+/// entity (an SLA's under its service), in the order of [`Entity::ALL`].
 pub fn between(old: &CatalogView, new: &CatalogView) -> Vec<Change> {
     let mut out = Vec::new();
     services(&mut out, old, new);
     mandates(&mut out, old, new);
     gates(&mut out, old, new);
     triggers(&mut out, old, new);
+    out.extend(super::fields::between(&old.json, &new.json));
+    let rank = |e: Entity| Entity::ALL.iter().position(|x| *x == e);
+    out.sort_by(|a, b| {
+        let group = |c: &Change| match c.entity {
+            Entity::Sla => (rank(Entity::Service), c.service.clone().unwrap_or_default()),
+            e => (rank(e), c.id.clone()),
+        };
+        group(a).cmp(&group(b))
+    });
     out
 }
 
@@ -78,10 +89,13 @@ fn matched<'c, T>(
         .collect()
 }
 
-/// A number as people write it.
+/// A number as people write it, in a bounded form: a huge or tiny one in
+/// scientific notation (`1e308`), never hundreds of digits.
 pub(super) fn num(v: f64) -> String {
     if crate::base::number::is_whole(v) {
         format!("{}", v as i64)
+    } else if v != 0.0 && !(1e-6..1e15).contains(&v.abs()) {
+        format!("{v:e}")
     } else {
         format!("{v}")
     }
@@ -347,20 +361,27 @@ fn warn(sla: &str, key: &str, kind: Bound, b: Option<f64>, a: Option<f64>) -> Op
     )
 }
 
-/// Mandated (customer group, service) pairs and the level of every offer.
+/// Every offer, as (customer group, service), with its level.
 fn mandated(c: &CatalogView) -> BTreeMap<(&str, &str), Option<&str>> {
-    c.customers
+    c.services
         .iter()
-        .flat_map(|g| {
-            g.entitlements
+        .flat_map(|s| {
+            s.offers
                 .iter()
-                .map(move |e| ((g.id.as_str(), e.service.as_str()), e.level.as_deref()))
+                .map(move |o| ((o.customer.as_str(), s.id.as_str()), o.level.as_deref()))
         })
         .collect()
 }
 
-fn mandates(out: &mut Vec<Change>, old: &CatalogView, new: &CatalogView) {
+fn mandates<'c>(out: &mut Vec<Change>, old: &'c CatalogView, new: &'c CatalogView) {
     let (o, n) = (mandated(old), mandated(new));
+    let ids = |c: &'c CatalogView| {
+        c.services
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<BTreeSet<_>>()
+    };
+    let both: BTreeSet<&str> = ids(old).intersection(&ids(new)).copied().collect();
     let keys: BTreeSet<&(&str, &str)> = o.keys().chain(n.keys()).collect();
     for &(group, service) in keys {
         let before = o.get(&(group, service)).copied().flatten();
@@ -386,13 +407,40 @@ fn mandates(out: &mut Vec<Change>, old: &CatalogView, new: &CatalogView) {
                     level(after, n.contains_key(&(group, service)))
                 ),
             ),
-            _ => continue,
+            // An offer that comes or goes with its service is the service's change.
+            _ if !both.contains(service) => continue,
+            _ => match offer(
+                o.contains_key(&(group, service)),
+                n.contains_key(&(group, service)),
+                before != after,
+            ) {
+                Some((kind, word)) => (
+                    kind,
+                    format!(
+                        "customer group `{group}`: offer of `{service}` {word} ({} → {})",
+                        level(before, o.contains_key(&(group, service))),
+                        level(after, n.contains_key(&(group, service)))
+                    ),
+                ),
+                None => continue,
+            },
         };
         out.push(
             change(kind, Entity::Customer, group, message)
                 .item(service)
                 .values(text(before), text(after)),
         );
+    }
+}
+
+/// An offer that is not a mandate on either side: one withdrawn weakens a
+/// promise, one made strengthens it, a level changed is neither.
+fn offer(was: bool, is: bool, level_changed: bool) -> Option<(ChangeKind, &'static str)> {
+    match (was, is) {
+        (true, false) => Some((ChangeKind::FieldWeakened, "withdrawn")),
+        (false, true) => Some((ChangeKind::FieldStrengthened, "made")),
+        _ if level_changed => Some((ChangeKind::FieldChanged, "changed")),
+        _ => None,
     }
 }
 
@@ -558,12 +606,21 @@ fn plural(n: u64) -> &'static str {
 }
 
 /// A duration as the catalog writes it (`6 months`, `2 working days`),
-/// as the date it reaches from a fixed day, so that durations of different
-/// units compare.
-pub(super) fn duration_reach(text: &str) -> Option<jiff::civil::Date> {
+/// as the date it reaches from a fixed day and the hours left over (a
+/// duration in hours reaches its whole days, and keeps the rest), so that
+/// durations of different units compare.
+pub(super) fn duration_reach(text: &str) -> Option<(jiff::civil::Date, u32)> {
     let (count, unit) = text.trim().split_once(' ')?;
     let count: u32 = count.parse().ok()?;
     let unit =
         DurationUnit::parse(unit).or_else(|| DurationUnit::parse(unit.strip_suffix('s')?))?;
-    Some(Duration { count, unit }.after(jiff::civil::date(2001, 1, 1)))
+    let start = jiff::civil::date(2001, 1, 1);
+    if unit == DurationUnit::Hour {
+        let days = Duration {
+            count: count / 24,
+            unit: DurationUnit::Day,
+        };
+        return Some((days.after(start), count % 24));
+    }
+    Some((Duration { count, unit }.after(start), 0))
 }

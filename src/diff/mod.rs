@@ -4,15 +4,19 @@
 //! `catalog.json` read, or a project at a git revision: [`side`], [`git`]),
 //! read through one view of the catalog's JSON shape ([`view`]); the
 //! comparison ([`changes`], with `trigger`) matches entities by id and lists
-//! each [`Change`] with whether it weakens a promise; [`text`] and
+//! each [`Change`] with whether it weakens a promise, every field the
+//! dedicated comparisons leave judged by the rule table over the language's
+//! schema ([`rules`], walked by `fields`); [`text`] and
 //! [`markdown`] render it, [`shape::to_json`] prints it for tools (valid
 //! against `schemas/diff.schema.json`).
 //!
 //! [`Catalog`]: crate::emit::catalog::Catalog
 
 pub mod changes;
+mod fields;
 pub mod git;
 mod markdown;
+pub mod rules;
 pub mod shape;
 pub mod side;
 mod text;

@@ -23,7 +23,8 @@ pub struct Diff {
     pub new: SideInfo,
     pub summary: Summary,
     /// Services (each followed by the changes of its SLAs), then customer
-    /// groups, gates and triggers; each sorted by id.
+    /// groups, gates, triggers, the PMO, people, teams, objectives, metrics
+    /// and functions; each sorted by id.
     pub changes: Vec<Change>,
 }
 
@@ -66,8 +67,10 @@ pub struct Change {
     pub service: Option<String>,
     /// What inside the entity changed: an SLA target's metric, an approver,
     /// a must-meet criterion, the service a customer group is mandated to
-    /// use, or a part of a trigger (`threshold`, `for`, `within-k`,
-    /// `within-n`, `min-age`, `condition`).
+    /// use, a part of a trigger (`threshold`, `for`, `within-k`,
+    /// `within-n`, `min-age`, `condition`), or for the `field-…` kinds the
+    /// field's path as written (`respond-within`, `report.every`,
+    /// `escalate#2.after`, `phase[Pilot].end`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
     /// The value before (null when there was none).
@@ -95,6 +98,12 @@ pub enum Entity {
     Customer,
     Gate,
     Trigger,
+    Pmo,
+    Person,
+    Team,
+    Objective,
+    Metric,
+    Function,
 }
 
 /// What kind of change. Whether a kind weakens a promise is fixed by the
@@ -139,6 +148,21 @@ pub enum ChangeKind {
     TriggerHarder,
     /// The metric or the comparison changed: a different condition.
     TriggerConditionChanged,
+    /// A PMO, person, team, customer group, objective, metric or function
+    /// appears.
+    DeclarationAdded,
+    /// A PMO, person, team, customer group, objective, metric or function
+    /// goes.
+    DeclarationRemoved,
+    /// Any other field changed (or a value, or an entry of a block, came or
+    /// went) so that a promise is weaker, by the rules of
+    /// `docs/language.md`; `item` names the field.
+    FieldWeakened,
+    /// Any other field changed so that a promise is stronger.
+    FieldStrengthened,
+    /// Any other field changed, neither weaker nor stronger (a name, a
+    /// description, a plan).
+    FieldChanged,
 }
 
 impl ChangeKind {
@@ -158,6 +182,7 @@ impl ChangeKind {
                 | TriggerRemoved
                 | TriggerHarder
                 | TriggerConditionChanged
+                | FieldWeakened
         )
     }
 }
@@ -171,6 +196,45 @@ impl Entity {
             Entity::Customer => "Customer groups",
             Entity::Gate => "Gates",
             Entity::Trigger => "Triggers",
+            Entity::Pmo => "PMO",
+            Entity::Person => "People",
+            Entity::Team => "Teams",
+            Entity::Objective => "Objectives",
+            Entity::Metric => "Metrics",
+            Entity::Function => "Functions",
+        }
+    }
+
+    /// Every entity, in the order the changes are listed.
+    pub const ALL: [Entity; 11] = [
+        Entity::Service,
+        Entity::Sla,
+        Entity::Customer,
+        Entity::Gate,
+        Entity::Trigger,
+        Entity::Pmo,
+        Entity::Person,
+        Entity::Team,
+        Entity::Objective,
+        Entity::Metric,
+        Entity::Function,
+    ];
+
+    /// The entity of a kind of declaration.
+    pub fn of(kind: crate::base::EntityKind) -> Entity {
+        use crate::base::EntityKind as K;
+        match kind {
+            K::Pmo => Entity::Pmo,
+            K::Person => Entity::Person,
+            K::Team => Entity::Team,
+            K::Customer => Entity::Customer,
+            K::Objective => Entity::Objective,
+            K::Metric => Entity::Metric,
+            K::Function => Entity::Function,
+            K::Service => Entity::Service,
+            K::Sla => Entity::Sla,
+            K::Gate => Entity::Gate,
+            K::Trigger => Entity::Trigger,
         }
     }
 }

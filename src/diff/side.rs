@@ -42,8 +42,9 @@ impl std::fmt::Display for SideError {
 }
 
 /// Reads a side: a `.json` file is a catalog, and so is the
-/// `catalog.json` of a site folder that pmoc wrote; anything else is a
-/// project.
+/// `catalog.json` of a site folder that pmoc wrote (it holds its marker);
+/// a folder holding `pmo.kdl`, or a `.kdl` file of a project, is a
+/// project. Anything else is refused, naming what was expected.
 pub fn read(path: &Path) -> Result<Side, SideError> {
     let source = path.display().to_string();
     let is_json = path.is_file() && path.extension().is_some_and(|e| e == "json");
@@ -52,18 +53,56 @@ pub fn read(path: &Path) -> Result<Side, SideError> {
         catalog_file(path)?
     } else if site {
         catalog_file(&path.join(CATALOG))?
-    } else {
+    } else if path.join(discover::MANIFEST).is_file()
+        || (path.is_file() && path.extension().is_some_and(|e| e == "kdl"))
+    {
         project(path)?
+    } else {
+        let marker = if path.join(CATALOG).is_file() {
+            format!(" (it holds a `{CATALOG}` but no `{MARKER}`: not a site pmoc built)")
+        } else {
+            String::new()
+        };
+        return Err(SideError::Unreadable(format!(
+            "`{source}` is neither a project folder (with `{}`), a `{CATALOG}` file, nor a site folder pmoc built (with `{MARKER}`){marker}",
+            discover::MANIFEST
+        )));
     };
     Ok(Side { source, catalog })
 }
 
-/// Reads a `catalog.json`.
+/// The most bytes of a `catalog.json` a comparison reads: 32 MiB, about
+/// 16,000 services like the example's (5,000 make 10 MiB). Reading one
+/// takes about twelve times its size in memory.
+pub const MAX_CATALOG_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Reads a `catalog.json` (a UTF-8 byte order mark is skipped), refusing
+/// one over [`MAX_CATALOG_BYTES`] before reading it.
 fn catalog_file(path: &Path) -> Result<CatalogView, SideError> {
+    use std::io::Read;
     let name = path.display();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| SideError::Unreadable(format!("cannot read `{name}`: {e}")))?;
-    CatalogView::from_json(&text).map_err(|e| SideError::Unreadable(format!("`{name}` is {e}")))
+    let cannot = |e: std::io::Error| SideError::Unreadable(format!("cannot read `{name}`: {e}"));
+    let too_big = || {
+        SideError::Unreadable(format!(
+            "`{name}` is over {} MiB, the most pmoc reads of a catalog",
+            MAX_CATALOG_BYTES / (1024 * 1024)
+        ))
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    if file.metadata().map_err(cannot)?.len() > MAX_CATALOG_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CATALOG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_CATALOG_BYTES {
+        return Err(too_big());
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| SideError::Unreadable(format!("`{name}` is not UTF-8 text")))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    CatalogView::from_json(text).map_err(|e| SideError::Unreadable(format!("`{name}` is {e}")))
 }
 
 /// The catalog's file name in a site.
@@ -79,6 +118,16 @@ fn project(path: &Path) -> Result<CatalogView, SideError> {
     }
     let built = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
     Ok(CatalogView::of(&built))
+}
+
+/// The project that holds `path` (found upward), as it is in the working
+/// tree: the new side of `--git`.
+pub fn working_tree(path: &Path) -> Result<Side, SideError> {
+    let catalog = project(path)?;
+    Ok(Side {
+        source: path.display().to_string(),
+        catalog,
+    })
 }
 
 /// The project that holds `path`, as it was at the git revision

@@ -30,7 +30,7 @@ pub fn text(diff: &Diff) -> String {
 pub(super) fn summary_line(diff: &Diff) -> String {
     let s = &diff.summary;
     match (s.changes, s.weakening) {
-        (0, _) => "No change to services, SLAs, mandates, gates or triggers.".into(),
+        (0, _) => "No change to the catalogue.".into(),
         (n, 0) => format!("{n} change{}; none weakens a promise.", plural(n)),
         (1, 1) => "1 change; it weakens a promise.".into(),
         (n, w) => format!(
@@ -49,13 +49,7 @@ fn plural(n: usize) -> &'static str {
 /// comparison's order.
 pub(super) fn others(diff: &Diff) -> Vec<(Entity, Vec<&Change>)> {
     let mut groups: Vec<(Entity, Vec<&Change>)> = Vec::new();
-    for entity in [
-        Entity::Service,
-        Entity::Sla,
-        Entity::Customer,
-        Entity::Gate,
-        Entity::Trigger,
-    ] {
+    for entity in Entity::ALL {
         let changes: Vec<&Change> = diff
             .changes
             .iter()

@@ -35,27 +35,29 @@ fn harder_or_easier(
 pub(super) fn changes(b: &TriggerView, a: &TriggerView) -> Vec<Change> {
     let id = a.id.as_str();
     let mut out = Vec::new();
-    match (&b.when, &a.when) {
-        (Some(wb), Some(wa)) if wb.metric == wa.metric && wb.comparison == wa.comparison => {
-            threshold(&mut out, id, wb, wa);
-            window(&mut out, id, wb, wa);
-        }
-        (wb, wa) if wb != wa => {
-            let (old, new) = (condition_words(b), condition_words(a));
-            out.push(Change {
-                kind: ChangeKind::TriggerConditionChanged,
-                weakens: ChangeKind::TriggerConditionChanged.weakens(),
-                entity: Entity::Trigger,
-                id: id.to_string(),
-                service: None,
-                item: Some("condition".into()),
-                message: format!("trigger `{id}`: condition {old} → {new} (a different condition)"),
-                old: Some(Scalar::Text(old)),
-                new: Some(Scalar::Text(new)),
-            });
-            return out;
-        }
-        _ => {}
+    if let (Some(wb), Some(wa)) = (&b.when, &a.when)
+        && wb.metric == wa.metric
+        && wb.comparison == wa.comparison
+    {
+        threshold(&mut out, id, wb, wa);
+        window(&mut out, id, wb, wa);
+    }
+    // A difference that reads neither as a threshold nor as a window is a
+    // different condition.
+    if out.is_empty() && b.when != a.when {
+        let (old, new) = (condition_words(b), condition_words(a));
+        out.push(Change {
+            kind: ChangeKind::TriggerConditionChanged,
+            weakens: ChangeKind::TriggerConditionChanged.weakens(),
+            entity: Entity::Trigger,
+            id: id.to_string(),
+            service: None,
+            item: Some("condition".into()),
+            message: format!("trigger `{id}`: condition {old} → {new} (a different condition)"),
+            old: Some(Scalar::Text(old)),
+            new: Some(Scalar::Text(new)),
+        });
+        return out;
     }
     min_age(&mut out, id, b.min_age.as_deref(), a.min_age.as_deref());
     out

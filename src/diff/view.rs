@@ -17,6 +17,10 @@ pub struct CatalogView {
     pub services: Vec<ServiceView>,
     pub gates: Vec<GateView>,
     pub triggers: Vec<TriggerView>,
+    /// The whole catalog's JSON, for the field-by-field comparison
+    /// (`super::fields`).
+    #[serde(skip)]
+    pub json: serde_json::Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -27,13 +31,6 @@ pub struct PmoView {
 #[derive(Debug, Deserialize)]
 pub struct CustomerView {
     pub id: String,
-    pub entitlements: Vec<EntitlementView>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct EntitlementView {
-    pub service: String,
-    pub level: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -41,7 +38,14 @@ pub struct ServiceView {
     pub id: String,
     pub stage: Option<String>,
     pub owner: Option<String>,
+    pub offers: Vec<OfferView>,
     pub slas: Vec<SlaView>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OfferView {
+    pub customer: String,
+    pub level: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -114,7 +118,10 @@ impl CatalogView {
     /// The view of a catalog built in memory.
     pub fn of(catalog: &Catalog) -> CatalogView {
         let value = serde_json::to_value(catalog).expect("a catalog is JSON");
-        serde_json::from_value(value).expect("a catalog has the shape it describes")
+        let mut view: CatalogView =
+            CatalogView::deserialize(&value).expect("a catalog has the shape it describes");
+        view.json = value;
+        view
     }
 
     /// Reads the text of a `catalog.json` of this version of the shape.
@@ -129,15 +136,59 @@ impl CatalogView {
                 version.map_or_else(|| "missing".into(), |v| format!("\"{v}\""))
             ));
         }
-        let view: CatalogView =
-            serde_json::from_value(value).map_err(|e| format!("not a pmoc catalog: {e}"))?;
+        let mut view =
+            CatalogView::deserialize(&value).map_err(|e| format!("not a pmoc catalog: {e}"))?;
+        view.json = value;
         if let Some(bad) = view.ids().find(|id| !is_id(id)) {
             return Err(format!(
                 "not a pmoc catalog: `{}` breaks the id rule",
                 bad.escape_debug()
             ));
         }
+        if let Some(id) = view.duplicate_id() {
+            return Err(format!(
+                "not a pmoc catalog: the id `{}` is declared twice",
+                id.escape_debug()
+            ));
+        }
         Ok(view)
+    }
+
+    /// An id declared twice in one list (or an SLA's twice among all SLAs).
+    fn duplicate_id(&self) -> Option<&str> {
+        let lists = [
+            "persons",
+            "teams",
+            "customers",
+            "objectives",
+            "metrics",
+            "functions",
+        ];
+        let ids = |key: &str| -> Vec<&str> {
+            self.json[key]
+                .as_array()
+                .map(|l| l.iter().filter_map(|e| e["id"].as_str()).collect())
+                .unwrap_or_default()
+        };
+        let slas = self
+            .services
+            .iter()
+            .flat_map(|s| &s.slas)
+            .map(|s| s.id.as_str())
+            .collect();
+        lists
+            .iter()
+            .map(|key| ids(key))
+            .chain([
+                self.services.iter().map(|s| s.id.as_str()).collect(),
+                slas,
+                self.gates.iter().map(|g| g.id.as_str()).collect(),
+                self.triggers.iter().map(|t| t.id.as_str()).collect(),
+            ])
+            .find_map(|list: Vec<&str>| {
+                let mut seen = std::collections::BTreeSet::new();
+                list.into_iter().find(|id| !seen.insert(*id))
+            })
     }
 
     /// Every id the comparison shows.
@@ -150,11 +201,10 @@ impl CatalogView {
             [Some(s.id.as_str()), s.owner.as_deref()]
                 .into_iter()
                 .flatten()
+                .chain(s.offers.iter().map(|o| o.customer.as_str()))
                 .chain(slas)
         });
-        let customers = self.customers.iter().flat_map(|c| {
-            std::iter::once(c.id.as_str()).chain(c.entitlements.iter().map(|e| e.service.as_str()))
-        });
+        let customers = self.customers.iter().map(|c| c.id.as_str());
         let gates = self.gates.iter().flat_map(|g| {
             std::iter::once(g.id.as_str()).chain(g.approvers.iter().map(String::as_str))
         });

@@ -603,3 +603,239 @@ fn a_file_over_eight_mebibytes_is_refused_without_being_read() {
         assert!(kib < 200 * 1024, "{kib} KiB resident");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Symbolic links: followed only when they lead inside the project.
+
+/// `pmoc ARGS…` with colour off: its exit code, stdout and stderr.
+fn pmoc(args: &[&str]) -> (Option<i32>, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pmoc runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (o.status.code(), text(&o.stdout), text(&o.stderr))
+}
+
+/// A project with a service and a metric, and a folder outside it holding
+/// a "secret" CSV and a "secret" file.
+fn linked_project() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let top = tempfile::tempdir().unwrap();
+    let p = top.path().join("p");
+    let outside = top.path().join("outside");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(p.join("pmo.kdl"), MANIFEST).unwrap();
+    std::fs::write(
+        p.join("m.kdl"),
+        "metric \"m\" name=\"M\" unit=\"percent\" direction=\"higher\" cadence=\"month\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        outside.join("secret.csv"),
+        "root:x:0:0:SECRET-LINE:/root:/bin/bash\n",
+    )
+    .unwrap();
+    std::fs::write(outside.join("secret.css"), "SECRET-ASSET").unwrap();
+    std::fs::write(
+        outside.join("x.kdl"),
+        "person \"eve\" name=\"SECRET-KDL\"\n",
+    )
+    .unwrap();
+    (top, p, outside)
+}
+
+fn link(target: &Path, at: &Path) {
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+/// The `metrics-csv` findings of `pmoc check PROJECT --format json`.
+fn metrics_findings(p: &Path, extra: &[&str]) -> (String, Vec<serde_json::Value>) {
+    let mut args = vec!["check", p.to_str().unwrap(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let (_, stdout, stderr) = pmoc(&args);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let found = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "metrics-csv")
+        .cloned()
+        .collect();
+    (stdout + &stderr, found)
+}
+
+#[test]
+fn a_metrics_folder_or_file_linked_outside_the_project_is_refused_unread() {
+    let (_top, p, outside) = linked_project();
+    link(&outside, &p.join("metrics"));
+    let (printed, found) = metrics_findings(&p, &[]);
+    assert!(!printed.contains("SECRET"), "{printed}");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["file"], "metrics");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("outside the project"),
+        "{found:?}"
+    );
+    let (_, _, human) = pmoc(&["check", p.to_str().unwrap()]);
+    assert!(!human.contains("SECRET"), "{human}");
+
+    // A link to a file, or to a folder, below a real `metrics/`.
+    std::fs::remove_file(p.join("metrics")).unwrap();
+    link(&outside.join("secret.csv"), &p.join("metrics/x.csv"));
+    link(&outside, &p.join("metrics/sub"));
+    link(Path::new("/nonexistent/pmoc"), &p.join("metrics/gone.csv"));
+    let (printed, found) = metrics_findings(&p, &[]);
+    assert!(!printed.contains("SECRET"), "{printed}");
+    let files: Vec<&str> = found.iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["metrics/gone.csv", "metrics/sub", "metrics/x.csv"]);
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("leads nowhere")
+    );
+}
+
+#[test]
+fn a_metrics_link_inside_the_project_is_read_once() {
+    let (_top, p, _outside) = linked_project();
+    std::fs::create_dir_all(p.join("data")).unwrap();
+    std::fs::write(
+        p.join("data/a.csv"),
+        "period,service,metric,value\n2026-01,nobody,m,1\n",
+    )
+    .unwrap();
+    link(&p.join("data"), &p.join("metrics"));
+    link(&p.join("data/a.csv"), &p.join("data/b.csv"));
+    let (_, found) = metrics_findings(&p, &[]);
+    assert_eq!(found.len(), 1, "one file, one bad row: {found:?}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no service `nobody`")
+    );
+}
+
+#[test]
+fn a_metrics_folder_named_on_the_command_line_is_read_where_it_is() {
+    let (_top, p, outside) = linked_project();
+    let (printed, found) = metrics_findings(&p, &["--metrics", outside.to_str().unwrap()]);
+    assert_eq!(found.len(), 1, "{printed}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not valid CSV")
+            || found[0]["message"].as_str().unwrap().contains("header"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_theme_linked_outside_the_project_stops_the_build() {
+    let (top, p, outside) = linked_project();
+    let site = top.path().join("site");
+    let build = |p: &Path| {
+        pmoc(&[
+            "build",
+            p.to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap(),
+        ])
+    };
+    link(&outside, &p.join("theme"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`theme` is a symbolic link to a place outside the project"),
+        "{stderr}"
+    );
+    assert!(!site.exists());
+
+    std::fs::remove_file(p.join("theme")).unwrap();
+    link(&outside.join("secret.css"), &p.join("theme/assets/x.css"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`theme/assets/x.css` is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(!site.exists());
+
+    // Inside the project, a link is followed.
+    std::fs::remove_file(p.join("theme/assets/x.css")).unwrap();
+    std::fs::write(p.join("look.css"), "LOOK").unwrap();
+    link(&p.join("look.css"), &p.join("theme/assets/x.css"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(site.join("assets/x.css")).unwrap(),
+        "LOOK"
+    );
+}
+
+#[test]
+fn a_linked_manifest_is_read_inside_the_project_and_refused_outside() {
+    let (_top, p, outside) = linked_project();
+    // Inside: the target is read once, as the manifest.
+    std::fs::create_dir_all(p.join("config")).unwrap();
+    std::fs::rename(p.join("pmo.kdl"), p.join("config/pmo.kdl")).unwrap();
+    link(Path::new("config/pmo.kdl"), &p.join("pmo.kdl"));
+    let (code, stdout, stderr) = pmoc(&["check", p.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("in 2 files"), "{stderr}");
+    let (code, stdout, _) = pmoc(&["review", p.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, Some(0));
+    let review: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(review["pmo"]["id"], "p");
+
+    // Outside (or nowhere): every command stops, naming the link.
+    std::fs::remove_file(p.join("pmo.kdl")).unwrap();
+    std::fs::rename(p.join("config/pmo.kdl"), outside.join("pmo.kdl")).unwrap();
+    link(&outside.join("pmo.kdl"), &p.join("pmo.kdl"));
+    for verb in ["check", "build", "review", "fmt"] {
+        let (code, stdout, stderr) = pmoc(&[verb, p.to_str().unwrap()]);
+        assert_eq!(code, Some(2), "{verb}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("`pmo.kdl` is a symbolic link to a place outside the project"),
+            "{verb}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_linked_source_is_followed_inside_the_project_only() {
+    let (_top, p, outside) = linked_project();
+    link(&outside.join("x.kdl"), &p.join("people/x.kdl"));
+    let (code, stdout, stderr) = pmoc(&["check", p.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("`people/x.kdl` is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+
+    // A link to a file of the project formats that file, through the link
+    // or by the file's name, and stays a link.
+    std::fs::remove_file(p.join("people/x.kdl")).unwrap();
+    std::fs::write(p.join("team.kdl"), "person   \"bo\"   name=\"Bo\"\n").unwrap();
+    link(Path::new("../team.kdl"), &p.join("people/x.kdl"));
+    let (code, stdout, stderr) = pmoc(&["check", p.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let linked = p.join("people/x.kdl");
+    let (code, stdout, stderr) = pmoc(&["fmt", linked.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(linked.is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(p.join("team.kdl")).unwrap(),
+        "person \"bo\" name=\"Bo\"\n"
+    );
+}

@@ -14,6 +14,7 @@ use super::period::PeriodKey;
 use super::{Observations, Sample};
 use crate::base::diag::{Edit, Fix, nearest};
 use crate::base::{Code, Diagnostic, FileId, SourceFile, SourceMap, Span};
+use crate::discover::{self, Bounds};
 use crate::model::{Metric, Model};
 
 /// The columns pmoc reads; any other column is ignored.
@@ -24,16 +25,30 @@ const OPTIONAL: [&str; 2] = ["n", "source"];
 /// 20,000 services and three metrics is about 30 MiB).
 pub const MAX_CSV_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Every `*.csv` below `dir` (hidden entries skipped, links not followed),
-/// sorted by path.
-pub(super) fn csv_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .follow_links(false)
+/// Every `*.csv` below `dir` (hidden entries skipped), sorted by path, and
+/// the links that lead outside `bounds` or nowhere (a `.csv` file, a folder,
+/// or `dir` itself), each with why it was not read: links are followed only
+/// inside `bounds` ([`discover::walk`]).
+pub(super) fn csv_files(dir: &Path, bounds: &Bounds) -> Vec<(PathBuf, Option<String>)> {
+    let hidden = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().starts_with('.');
+    let is_csv = |path: &Path| path.extension().is_some_and(|x| x == "csv");
+    let (walked, refused) = match discover::walk(dir, bounds, |e| !hidden(e), |_| false) {
+        Ok(found) => found,
+        Err(e) => {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            return vec![(path, Some(format!("cannot be read: {e}")))];
+        }
+    };
+    let mut files: Vec<(PathBuf, Option<String>)> = walked
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .flatten()
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "csv"))
-        .map(walkdir::DirEntry::into_path)
+        .filter(|f| is_csv(&f.path))
+        .map(|f| (f.path, None))
+        .chain(
+            refused
+                .into_iter()
+                .filter(|r| r.path == dir || is_csv(&r.path) || r.path.is_dir())
+                .map(|r| (r.path, Some(r.why))),
+        )
         .collect();
     files.sort();
     files
@@ -48,6 +63,8 @@ pub(super) enum Content {
     TooBig,
     /// The error reading it.
     Unreadable(String),
+    /// A link not followed: why ([`crate::discover::Refused`]).
+    Refused(String),
 }
 
 impl Content {
@@ -263,6 +280,15 @@ fn read_file(
                 name,
                 "",
                 Diagnostic::new(Code::MetricsCsv, at_start, message),
+            );
+        }
+        Content::Refused(why) => {
+            let message = format!("the metrics file or folder {why}; it is not read");
+            let help = "put the CSV files themselves in the project's `metrics/` folder, or name the folder with `--metrics DIR`";
+            return fail(
+                name,
+                "",
+                Diagnostic::new(Code::MetricsCsv, at_start, message).help(help),
             );
         }
         Content::Unreadable(e) => {

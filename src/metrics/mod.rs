@@ -29,7 +29,7 @@ use crate::model::{Model, Period, Unit};
 pub use evaluate::Evaluation;
 pub use period::PeriodKey;
 use read::Content;
-pub use read::{IdCell, IdColumn, MAX_CSV_BYTES, id_cells};
+pub use read::{IdCell, IdColumn, MAX_CSV_BYTES, MAX_FINDINGS, id_cells};
 
 /// One observed value and its weight (`n`, 1 when the file gives none).
 #[derive(Debug, Clone, Copy, PartialEq)]

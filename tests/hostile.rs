@@ -947,3 +947,32 @@ fn a_header_of_a_hundred_thousand_columns_is_read_quickly() {
         .collect();
     assert_eq!(messages, ["the header names `c7` twice"]);
 }
+
+/// Year 0000 is no period, and a number past 2^64 − 1 is too large (not
+/// "not a whole number"), in a CSV's `n` as in a source's `size`.
+#[test]
+fn year_zero_and_numbers_past_two_to_the_64_are_named() {
+    let dir = metrics_project(
+        "period,service,metric,value,n\n0000-01,s,m,1,1\n2026-01,s,m,1,18446744073709551616\n",
+    );
+    std::fs::write(
+        dir.path().join("c.kdl"),
+        "customer \"big\" name=\"Big\" size=18446744073709551616\n",
+    )
+    .unwrap();
+    let (o, _) = check_project(dir.path(), "json");
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "`0000-01` is not a period: there is no year 0000 (years run from 0001)",
+        "`18446744073709551616` is too large a count of observations",
+        "the number is too large: at most 18446744073709551615",
+    ] {
+        assert!(messages.contains(&expected), "{expected}: {messages:?}");
+    }
+}

@@ -725,8 +725,16 @@ impl<'m> FileReader<'_, 'm> {
     ) -> Option<PeriodKey> {
         let Some(period) = PeriodKey::parse(text) else {
             let help = "write `2026-06` for a month, `2026-Q2` for a quarter, `2026` for a year";
+            let why = match text.starts_with("0000") {
+                true => ": there is no year 0000 (years run from 0001)",
+                false => "",
+            };
             let span = self.span(cells, i);
-            self.report(span, format!("`{text}` is not a period"), Some(help.into()));
+            self.report(
+                span,
+                format!("`{text}` is not a period{why}"),
+                Some(help.into()),
+            );
             return None;
         };
         let cadence = metric.and_then(|m| m.cadence.map(|c| (m, c.value)));
@@ -783,6 +791,13 @@ impl<'m> FileReader<'_, 'm> {
     fn weight(&mut self, (text, i): (&str, usize), cells: &Cells) -> Option<f64> {
         match text.parse::<u64>() {
             Ok(n) if n >= 1 => Some(n as f64),
+            Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+                let message = format!("`{text}` is too large a count of observations");
+                let help = format!("`n` is at most {}", u64::MAX);
+                let span = self.span(cells, i);
+                self.report(span, message, Some(help));
+                None
+            }
             _ => {
                 let message = format!("`{text}` is not a count of observations");
                 let help = "`n` is a whole number of 1 or more (respondents, projects)";

@@ -976,3 +976,85 @@ fn year_zero_and_numbers_past_two_to_the_64_are_named() {
         assert!(messages.contains(&expected), "{expected}: {messages:?}");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Output escaping: no name, criterion or path reaches a terminal or a CI
+// log raw, nor starts a line of its own.
+
+/// Whether an output holds a control character or a forged line.
+fn forged(out: &str) -> bool {
+    out.contains('\u{1b}')
+        || out.contains('\u{7}')
+        || out
+            .lines()
+            .any(|l| l.starts_with("::error file=pmo.kdl") || l.starts_with("FORGED"))
+}
+
+#[test]
+fn a_file_name_cannot_forge_a_line_in_any_format() {
+    let dir = common::project_of(&[("pmo.kdl", MANIFEST)]);
+    for name in [
+        "a\n::error file=pmo.kdl,line=1::FORGED\n.kdl",
+        "b\u{1b}]0;PWNED\u{7}.kdl",
+    ] {
+        std::fs::write(dir.path().join(name), "person \"x\" nmae=\"X\"\n").unwrap();
+    }
+    for format in ["human", "short", "github"] {
+        let (o, _) = check_project(dir.path(), format);
+        assert_eq!(o.status.code(), Some(1));
+        let out =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        assert!(!forged(&out), "{format}: {out}");
+        assert!(out.contains("␛]0;PWNED␇"), "{format}: {out}");
+        if format == "github" {
+            assert!(
+                out.contains("a%0A%3A%3Aerror file=pmo.kdl%2Cline=1%3A%3AFORGED%0A.kdl"),
+                "{out}"
+            );
+        } else {
+            assert!(
+                out.contains("a␊::error file=pmo.kdl,line=1::FORGED␊.kdl"),
+                "{format}: {out}"
+            );
+        }
+    }
+    // A path in an error: one line.
+    let (code, _, stderr) = pmoc(&[
+        "check",
+        dir.path()
+            .join("x\n::error file=pmo.kdl::FORGED")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(!forged(&stderr), "{stderr}");
+}
+
+#[test]
+fn the_diff_shows_control_characters_in_every_text_format() {
+    let gate = |must: &str| {
+        format!(
+            "gate \"g\" {{ name \"G\"; from \"pilot\"; to \"implementation\"; approvers \"ann\"; must \"M\"{must} }}\n"
+        )
+    };
+    let old = common::project_of(&[("pmo.kdl", MANIFEST), ("g.kdl", &gate(""))]);
+    let new = common::project_of(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "g.kdl",
+            &gate("; must \"\\u{1b}]0;PWNED\\u{7}\\nFORGED line\""),
+        ),
+    ]);
+    for format in ["text", "markdown"] {
+        let (code, stdout, stderr) = pmoc(&[
+            "diff",
+            old.path().to_str().unwrap(),
+            new.path().to_str().unwrap(),
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stdout.contains("PWNED"), "{format}: {stdout}");
+        assert!(!forged(&stdout), "{format}: {stdout}");
+    }
+}

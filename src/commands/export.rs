@@ -63,7 +63,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     };
     match written {
         Ok(what) => {
-            eprintln!("exported {what}");
+            eprintln!("exported {}", crate::emit::visible::line(&what));
             ExitCode::SUCCESS
         }
         Err(e) => super::fatal(format!("cannot write the export: {e}")),

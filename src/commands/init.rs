@@ -72,7 +72,7 @@ pub fn run(args: &InitArgs) -> ExitCode {
         if *path == GITIGNORE && target.exists() {
             eprintln!(
                 "note: `{}` is left as it was; add `/site/` to it",
-                target.display()
+                super::shown(&target)
             );
             continue;
         }
@@ -82,11 +82,11 @@ pub fn run(args: &InitArgs) -> ExitCode {
         written.push(*path);
     }
     for path in &written {
-        println!("  wrote {}", dir.join(path).display());
+        println!("  wrote {}", super::shown(&dir.join(path)));
     }
     println!(
         "A starter catalogue is in `{0}`. Next: `pmoc check {0}`, then `pmoc serve {0}`.",
-        dir.display()
+        super::shown(dir)
     );
     ExitCode::SUCCESS
 }

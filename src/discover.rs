@@ -167,7 +167,8 @@ fn name_in(root: &Path, path: &Path) -> String {
 
 /// The folders a symbolic link may lead into (the project's root; for
 /// `--metrics DIR`, that folder too): a walk follows a link only when its
-/// target lies inside one of them.
+/// target lies inside one of them, and not in a hidden file or folder
+/// there (a name starting with `.`, such as `.git/` or `.env`).
 #[derive(Debug, Clone)]
 pub struct Bounds(Vec<PathBuf>);
 
@@ -191,13 +192,26 @@ impl Bounds {
         };
         let real = std::fs::canonicalize(path)
             .map_err(|_| refused("is a symbolic link that leads nowhere"))?;
-        if self.0.iter().any(|bound| real.starts_with(bound)) {
-            Ok(real)
-        } else {
-            Err(refused(
+        let Some(inside) = self
+            .0
+            .iter()
+            .find_map(|bound| real.strip_prefix(bound).ok())
+        else {
+            return Err(refused(
                 "is a symbolic link to a place outside the project; pmoc reads nothing outside the project through a link",
-            ))
+            ));
+        };
+        // `.git/config` may hold a CI token: what a walk skips by name is
+        // not reached through a link either.
+        let hidden = inside
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        if hidden {
+            return Err(refused(
+                "is a symbolic link into a hidden file or folder (a name starting with `.`); pmoc reads none through a link",
+            ));
         }
+        Ok(real)
     }
 }
 

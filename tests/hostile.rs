@@ -768,8 +768,24 @@ fn a_theme_linked_outside_the_project_stops_the_build() {
     );
     assert!(!site.exists());
 
-    // Inside the project, a link is followed.
+    // Nor into a hidden folder or file of the project (`.git/config` may
+    // hold a CI token).
     std::fs::remove_file(p.join("theme/assets/x.css")).unwrap();
+    std::fs::create_dir_all(p.join(".git")).unwrap();
+    std::fs::write(p.join(".git/config"), "SECRET-TOKEN").unwrap();
+    std::fs::write(p.join(".env"), "SECRET-ENV").unwrap();
+    link(&p.join(".env"), &p.join("theme/assets/x.css"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("into a hidden file or folder"), "{stderr}");
+    std::fs::remove_dir_all(p.join("theme")).unwrap();
+    link(&p.join(".git"), &p.join("theme"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(!site.exists());
+    std::fs::remove_file(p.join("theme")).unwrap();
+
+    // Inside the project, a link is followed.
     std::fs::write(p.join("look.css"), "LOOK").unwrap();
     link(&p.join("look.css"), &p.join("theme/assets/x.css"));
     let (code, _, stderr) = build(&p);

@@ -234,23 +234,30 @@ pub struct Walked {
 /// links not followed. A symbolic link, `dir` itself included, is followed
 /// only when it leads inside `bounds` (a loop is not followed again); any
 /// other is refused, and nothing below it is read. Entries that `keep`
-/// rejects (below `dir`) are left out, with what is below them. A file
-/// reached by several paths is listed once: by the path `first` chooses,
-/// else by a path without links, else by the first path.
+/// rejects (below `dir`) are left out, with what is below them. A folder
+/// reached by several paths is walked once, by the first in name order; a
+/// file reached by several paths is listed once: by the path `first`
+/// chooses, else by a path without links, else by the first path.
 pub fn walk(
     dir: &Path,
     bounds: &Bounds,
     keep: impl Fn(&walkdir::DirEntry) -> bool,
     first: impl Fn(&Path) -> bool,
 ) -> Result<(Vec<Walked>, Vec<Refused>), walkdir::Error> {
+    if !dir.is_symlink() && !dir.exists() {
+        return Ok((Vec::new(), Vec::new()));
+    }
     let start = match bounds.real(dir) {
         Ok(start) => start,
         Err(refused) => return Ok((Vec::new(), vec![refused])),
     };
     let refused = std::cell::RefCell::new(Vec::new());
     let followed = std::cell::Cell::new(dir.is_symlink());
+    // The folders walked, as they really are: each is walked once.
+    let walked = std::cell::RefCell::new(std::collections::HashSet::new());
     let walker = WalkDir::new(dir)
         .follow_links(true)
+        .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
             if e.depth() > 0 && !keep(e) {
@@ -262,6 +269,13 @@ pub fn walk(
                     return false;
                 }
                 followed.set(true);
+            }
+            if e.file_type().is_dir() {
+                let real = match followed.get() {
+                    true => std::fs::canonicalize(e.path()).unwrap_or_else(|_| e.path().into()),
+                    false => start.join(e.path().strip_prefix(dir).unwrap_or(e.path())),
+                };
+                return walked.borrow_mut().insert(real);
             }
             true
         });
@@ -359,6 +373,46 @@ mod tests {
             .map(|f| f.name)
             .collect();
         assert_eq!(names, ["a-b.kdl", "a/z.kdl", "b.kdl", "pmo.kdl"]);
+    }
+
+    /// A walk follows links into its bounds only, lists each file once
+    /// (by its own path rather than a link's), and is not caught in loops.
+    #[test]
+    fn a_walk_follows_links_into_its_bounds_only() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let (root, outside) = (dir.path().join("p"), dir.path().join("o"));
+        for f in ["p/a/x.csv", "p/.git/config", "o/secret.csv"] {
+            let p = dir.path().join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        symlink(root.join("a/x.csv"), root.join("a/y.csv")).unwrap();
+        symlink(&root, root.join("a/loop")).unwrap();
+        symlink(&outside, root.join("a/out")).unwrap();
+        symlink(root.join(".git"), root.join("a/git")).unwrap();
+        symlink(root.join("gone"), root.join("a/gone.csv")).unwrap();
+        let bounds = Bounds::new([root.as_path()]);
+        // Every caller leaves dot-names out, as here.
+        let visible = |e: &walkdir::DirEntry| !e.file_name().to_string_lossy().starts_with('.');
+        let (files, refused) = walk(&root.join("a"), &bounds, visible, |_| false).unwrap();
+        let rel = |p: &Path| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        };
+        let files: Vec<String> = files.iter().map(|f| rel(&f.path)).collect();
+        assert_eq!(files, ["a/x.csv"]);
+        let mut refused: Vec<String> = refused.iter().map(|r| rel(&r.path)).collect();
+        refused.sort();
+        assert_eq!(refused, ["a/git", "a/gone.csv", "a/out"]);
+        // The starting folder itself, as a link out; a folder that is not there.
+        symlink(&outside, root.join("m")).unwrap();
+        let (files, refused) = walk(&root.join("m"), &bounds, |_| true, |_| false).unwrap();
+        assert!(files.is_empty() && refused.len() == 1);
+        let (files, refused) = walk(&root.join("none"), &bounds, |_| true, |_| false).unwrap();
+        assert!(files.is_empty() && refused.is_empty());
     }
 
     /// The filter alone, on paths that need not exist (as a watcher sees a

@@ -1034,6 +1034,18 @@ fn a_file_name_cannot_forge_a_line_in_any_format() {
             );
         }
     }
+    // A line feed in a cell, quoted in a message: shown in every format.
+    let dir = metrics_project(
+        "period,service,metric,value\n2026-01,\"s\n::error file=pmo.kdl,line=1::FORGED\",m,1\n",
+    );
+    for format in ["human", "short"] {
+        let (o, _) = check_project(dir.path(), format);
+        let out = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            out.contains("no service `s␊::error file=pmo.kdl,line=1::FORGED` is declared"),
+            "{format}: {out}"
+        );
+    }
     // A path in an error: one line.
     let (code, _, stderr) = pmoc(&[
         "check",

@@ -39,12 +39,13 @@ pub(crate) fn push_shown(out: &mut String, c: char) {
     }
 }
 
-/// A text with its [`hidden`] characters shown (line feeds and tabs kept),
-/// cut in the middle if longer than [`LONG_TEXT`] characters.
+/// A message, label or help as [`line`] shows it (pmoc writes none over
+/// several lines, so a line feed in one comes from the project), cut in
+/// the middle if longer than [`LONG_TEXT`] characters.
 pub(crate) fn visible(text: &str) -> Cow<'_, str> {
     match bounded(text) {
-        Cow::Borrowed(bounded) => self::text(bounded),
-        Cow::Owned(bounded) => Cow::Owned(self::text(&bounded).into_owned()),
+        Cow::Borrowed(bounded) => line(bounded),
+        Cow::Owned(bounded) => Cow::Owned(line(&bounded).into_owned()),
     }
 }
 
@@ -106,6 +107,10 @@ mod tests {
         );
         assert_eq!(
             visible("tab\tand\nline é😀\u{a0}\u{200f}"),
+            "tab\tand␊line é😀\u{a0}\u{200f}"
+        );
+        assert_eq!(
+            text("tab\tand\nline é😀\u{a0}\u{200f}"),
             "tab\tand\nline é😀\u{a0}\u{200f}"
         );
         assert!(matches!(visible("plain"), Cow::Borrowed(_)));

@@ -186,7 +186,7 @@ pub fn render_short(diags: &[Diagnostic], sources: &SourceMap) -> String {
                 loc.column,
                 d.severity.as_str(),
                 d.code,
-                visible(&d.message.replace('\n', " "))
+                visible(&d.message)
             )
         })
         .collect()
@@ -433,6 +433,6 @@ mod tests {
             "bad \x1b]0;t\x07\r\nx",
         );
         let out = render_short(&[d], &sources);
-        assert_eq!(out, "a␛.kdl:1:1: error[kdl-syntax]: bad ␛]0;t␇␍ x\n");
+        assert_eq!(out, "a␛.kdl:1:1: error[kdl-syntax]: bad ␛]0;t␇␍␊x\n");
     }
 }

@@ -57,15 +57,14 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// The errors, those an "and N more" finding stands for included.
     pub fn error_count(&self) -> usize {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == crate::base::Severity::Error)
-            .count()
+        crate::base::diag::count(&self.diagnostics, crate::base::Severity::Error)
     }
 
+    /// The warnings, those an "and N more" finding stands for included.
     pub fn warning_count(&self) -> usize {
-        self.diagnostics.len() - self.error_count()
+        crate::base::diag::count(&self.diagnostics, crate::base::Severity::Warning)
     }
 
     /// The build folder: `--out`, else the manifest's `output`, else `site`.

@@ -17,6 +17,9 @@ pub enum Error {
     Read { name: String, source: io::Error },
     /// Walking the project's folders failed.
     Walk(walkdir::Error),
+    /// A source (`name` from the root) is a symbolic link leading outside
+    /// the project or nowhere (`why`).
+    Link { name: String, why: String },
     /// No `pmo.kdl` in the given path or any parent folder.
     NoProject { path: PathBuf },
     /// The output folder would hold the project itself.
@@ -37,6 +40,10 @@ impl fmt::Display for Error {
         match self {
             Error::Read { name, source } => write!(f, "cannot read `{name}`: {source}"),
             Error::Walk(e) => write!(f, "cannot read the project: {e}"),
+            Error::Link { name, why } => write!(
+                f,
+                "`{name}` {why}; put the file itself in the project, or a link to a file inside it"
+            ),
             Error::NoProject { path } => write!(
                 f,
                 "no `{}` in `{}` or any parent folder",
@@ -66,7 +73,7 @@ impl std::error::Error for Error {
             Error::Walk(e) => Some(e),
             Error::Render(e) => Some(e),
             Error::Watch { source, .. } => Some(source),
-            Error::NoProject { .. } | Error::OutputHoldsProject { .. } => None,
+            Error::NoProject { .. } | Error::OutputHoldsProject { .. } | Error::Link { .. } => None,
         }
     }
 }

@@ -603,3 +603,486 @@ fn a_file_over_eight_mebibytes_is_refused_without_being_read() {
         assert!(kib < 200 * 1024, "{kib} KiB resident");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Symbolic links: followed only when they lead inside the project.
+
+/// `pmoc ARGS…` with colour off: its exit code, stdout and stderr.
+fn pmoc(args: &[&str]) -> (Option<i32>, String, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pmoc runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (o.status.code(), text(&o.stdout), text(&o.stderr))
+}
+
+/// A project with a service and a metric, and a folder outside it holding
+/// a "secret" CSV and a "secret" file.
+fn linked_project() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let top = tempfile::tempdir().unwrap();
+    let p = top.path().join("p");
+    let outside = top.path().join("outside");
+    std::fs::create_dir_all(&p).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::write(p.join("pmo.kdl"), MANIFEST).unwrap();
+    std::fs::write(
+        p.join("m.kdl"),
+        "metric \"m\" name=\"M\" unit=\"percent\" direction=\"higher\" cadence=\"month\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        outside.join("secret.csv"),
+        "root:x:0:0:SECRET-LINE:/root:/bin/bash\n",
+    )
+    .unwrap();
+    std::fs::write(outside.join("secret.css"), "SECRET-ASSET").unwrap();
+    std::fs::write(
+        outside.join("x.kdl"),
+        "person \"eve\" name=\"SECRET-KDL\"\n",
+    )
+    .unwrap();
+    (top, p, outside)
+}
+
+fn link(target: &Path, at: &Path) {
+    std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(target, at).unwrap();
+}
+
+/// The `metrics-csv` findings of `pmoc check PROJECT --format json`.
+fn metrics_findings(p: &Path, extra: &[&str]) -> (String, Vec<serde_json::Value>) {
+    let mut args = vec!["check", p.to_str().unwrap(), "--format", "json"];
+    args.extend_from_slice(extra);
+    let (_, stdout, stderr) = pmoc(&args);
+    let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
+    let found = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "metrics-csv")
+        .cloned()
+        .collect();
+    (stdout + &stderr, found)
+}
+
+#[test]
+fn a_metrics_folder_or_file_linked_outside_the_project_is_refused_unread() {
+    let (_top, p, outside) = linked_project();
+    link(&outside, &p.join("metrics"));
+    let (printed, found) = metrics_findings(&p, &[]);
+    assert!(!printed.contains("SECRET"), "{printed}");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["file"], "metrics");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("outside the project"),
+        "{found:?}"
+    );
+    let (_, _, human) = pmoc(&["check", p.to_str().unwrap()]);
+    assert!(!human.contains("SECRET"), "{human}");
+
+    // A link to a file, or to a folder, below a real `metrics/`.
+    std::fs::remove_file(p.join("metrics")).unwrap();
+    link(&outside.join("secret.csv"), &p.join("metrics/x.csv"));
+    link(&outside, &p.join("metrics/sub"));
+    link(Path::new("/nonexistent/pmoc"), &p.join("metrics/gone.csv"));
+    let (printed, found) = metrics_findings(&p, &[]);
+    assert!(!printed.contains("SECRET"), "{printed}");
+    let files: Vec<&str> = found.iter().map(|d| d["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["metrics/gone.csv", "metrics/sub", "metrics/x.csv"]);
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("leads nowhere")
+    );
+}
+
+#[test]
+fn a_metrics_link_inside_the_project_is_read_once() {
+    let (_top, p, _outside) = linked_project();
+    std::fs::create_dir_all(p.join("data")).unwrap();
+    std::fs::write(
+        p.join("data/a.csv"),
+        "period,service,metric,value\n2026-01,nobody,m,1\n",
+    )
+    .unwrap();
+    link(&p.join("data"), &p.join("metrics"));
+    link(&p.join("data/a.csv"), &p.join("data/b.csv"));
+    let (_, found) = metrics_findings(&p, &[]);
+    assert_eq!(found.len(), 1, "one file, one bad row: {found:?}");
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no service `nobody`")
+    );
+}
+
+#[test]
+fn a_metrics_folder_named_on_the_command_line_is_read_where_it_is() {
+    let (_top, p, outside) = linked_project();
+    let (printed, found) = metrics_findings(&p, &["--metrics", outside.to_str().unwrap()]);
+    // The user's choice: the file is read (its header is not a metrics header).
+    assert_eq!(found.len(), 4, "{printed}");
+    assert!(
+        found
+            .iter()
+            .all(|d| d["message"].as_str().unwrap().contains("the header has no"))
+    );
+}
+
+#[test]
+fn a_theme_linked_outside_the_project_stops_the_build() {
+    let (top, p, outside) = linked_project();
+    let site = top.path().join("site");
+    let build = |p: &Path| {
+        pmoc(&[
+            "build",
+            p.to_str().unwrap(),
+            "--out",
+            site.to_str().unwrap(),
+        ])
+    };
+    link(&outside, &p.join("theme"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`theme` is a symbolic link to a place outside the project"),
+        "{stderr}"
+    );
+    assert!(!site.exists());
+
+    std::fs::remove_file(p.join("theme")).unwrap();
+    link(&outside.join("secret.css"), &p.join("theme/assets/x.css"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`theme/assets/x.css` is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(!site.exists());
+
+    // Nor into a hidden folder or file of the project (`.git/config` may
+    // hold a CI token).
+    std::fs::remove_file(p.join("theme/assets/x.css")).unwrap();
+    std::fs::create_dir_all(p.join(".git")).unwrap();
+    std::fs::write(p.join(".git/config"), "SECRET-TOKEN").unwrap();
+    std::fs::write(p.join(".env"), "SECRET-ENV").unwrap();
+    link(&p.join(".env"), &p.join("theme/assets/x.css"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("into a hidden file or folder"), "{stderr}");
+    std::fs::remove_dir_all(p.join("theme")).unwrap();
+    link(&p.join(".git"), &p.join("theme"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(!site.exists());
+    std::fs::remove_file(p.join("theme")).unwrap();
+
+    // Inside the project, a link is followed.
+    std::fs::write(p.join("look.css"), "LOOK").unwrap();
+    link(&p.join("look.css"), &p.join("theme/assets/x.css"));
+    let (code, _, stderr) = build(&p);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(site.join("assets/x.css")).unwrap(),
+        "LOOK"
+    );
+}
+
+#[test]
+fn a_linked_manifest_is_read_inside_the_project_and_refused_outside() {
+    let (_top, p, outside) = linked_project();
+    // Inside: the target is read once, as the manifest.
+    std::fs::create_dir_all(p.join("config")).unwrap();
+    std::fs::rename(p.join("pmo.kdl"), p.join("config/pmo.kdl")).unwrap();
+    link(Path::new("config/pmo.kdl"), &p.join("pmo.kdl"));
+    let (code, stdout, stderr) = pmoc(&["check", p.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(stderr.contains("in 2 files"), "{stderr}");
+    let (code, stdout, _) = pmoc(&["review", p.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, Some(0));
+    let review: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(review["pmo"]["id"], "p");
+
+    // Outside (or nowhere): every command stops, naming the link.
+    std::fs::remove_file(p.join("pmo.kdl")).unwrap();
+    std::fs::rename(p.join("config/pmo.kdl"), outside.join("pmo.kdl")).unwrap();
+    link(&outside.join("pmo.kdl"), &p.join("pmo.kdl"));
+    for verb in ["check", "build", "review", "fmt"] {
+        let (code, stdout, stderr) = pmoc(&[verb, p.to_str().unwrap()]);
+        assert_eq!(code, Some(2), "{verb}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("`pmo.kdl` is a symbolic link to a place outside the project"),
+            "{verb}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_linked_source_is_followed_inside_the_project_only() {
+    let (_top, p, outside) = linked_project();
+    link(&outside.join("x.kdl"), &p.join("people/x.kdl"));
+    let (code, stdout, stderr) = pmoc(&["check", p.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("`people/x.kdl` is a symbolic link"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("SECRET"), "{stderr}");
+
+    // A link to a file of the project formats that file, through the link
+    // or by the file's name, and stays a link.
+    std::fs::remove_file(p.join("people/x.kdl")).unwrap();
+    std::fs::write(p.join("team.kdl"), "person   \"bo\"   name=\"Bo\"\n").unwrap();
+    link(Path::new("../team.kdl"), &p.join("people/x.kdl"));
+    let (code, stdout, stderr) = pmoc(&["check", p.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    let linked = p.join("people/x.kdl");
+    let (code, stdout, stderr) = pmoc(&["fmt", linked.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(linked.is_symlink());
+    assert_eq!(
+        std::fs::read_to_string(p.join("team.kdl")).unwrap(),
+        "person \"bo\" name=\"Bo\"\n"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Floods of metrics rows and columns.
+
+/// A project with service `s` and metric `m`, and `metrics/flood.csv`.
+fn metrics_project(csv: &str) -> tempfile::TempDir {
+    let services = "metric \"m\" name=\"M\" unit=\"percent\" direction=\"higher\" cadence=\"month\"\n\
+        customer \"pms\" name=\"PMs\"\n\
+        function \"fn\" { name \"Fn\"; levels \"project\" }\n\
+        service \"s\" { name \"S\"; function \"fn\"; description \"D\"; stage \"design\"; offer \"pms\" level=\"mandated\"; owner \"ann\" }\n";
+    common::project_of(&[
+        ("pmo.kdl", MANIFEST),
+        ("m.kdl", services),
+        ("metrics/flood.csv", csv),
+    ])
+}
+
+/// The findings of a file are capped at 100, in file order, then one "and
+/// N more" finding; the counts include those not shown.
+#[test]
+fn a_flood_of_bad_rows_is_capped_per_file_and_counted() {
+    let mut csv = String::from("period,service,metric,value\n");
+    for i in 0..300 {
+        // A bad value, then a second row for a period already given.
+        csv.push_str(&format!("2026-01,s,m,x{i}\n2026-01,s,m,1\n"));
+    }
+    let dir = metrics_project(&csv);
+    let (o, _) = check_project(dir.path(), "json");
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found: Vec<&serde_json::Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "metrics/flood.csv")
+        .collect();
+    assert_eq!(found.len(), 101, "{report}");
+    // 300 bad values and 299 second rows (the first row of 2026-01 stands).
+    assert_eq!(found[0]["line"], 2);
+    assert!(
+        found[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("`x0` is not a number")
+    );
+    assert!(
+        found[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("a second row")
+    );
+    assert_eq!(found[99]["line"], 102);
+    assert_eq!(
+        found[100]["message"],
+        "and 499 more findings in this file, not shown"
+    );
+    assert_eq!(found[100]["line"], 103);
+    let others = report["diagnostics"].as_array().unwrap().len() - found.len();
+    assert_eq!(
+        report["error_count"].as_u64().unwrap() as usize
+            + report["warning_count"].as_u64().unwrap() as usize,
+        599 + others
+    );
+    // Human output: the summary, and the closing count of every finding.
+    let (o, _) = check_project(dir.path(), "human");
+    let human = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        human.contains("and 499 more findings in this file, not shown"),
+        "{human}"
+    );
+    assert_eq!(human.matches("a second row").count(), 49, "{human}");
+}
+
+/// A million duplicate rows need memory for the file, not for a finding
+/// per row (1.5 GB and 40 s before the cap, debug build).
+#[test]
+fn a_million_duplicate_rows_keep_memory_flat() {
+    let mut csv = String::from("period,service,metric,value\n");
+    csv.push_str(&"2026-01,s,m,1\n".repeat(1_000_000));
+    let dir = metrics_project(&csv);
+    drop(csv);
+    if let Some((o, kib)) = peak_kib(dir.path()) {
+        assert_eq!(o.status.code(), Some(1));
+        let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(report["error_count"], 999_999, "{report:.300}");
+        assert!(kib < 200 * 1024, "{kib} KiB resident");
+    }
+}
+
+/// The duplicate-column scan of a header is linear: 100,000 columns are
+/// read in well under a second (8.8 s in release before).
+#[test]
+fn a_header_of_a_hundred_thousand_columns_is_read_quickly() {
+    let mut csv = String::from("period,service,metric,value");
+    for i in 0..100_000 {
+        csv.push_str(&format!(",c{i}"));
+    }
+    csv.push_str(",c7\n");
+    let dir = metrics_project(&csv);
+    let (o, took) = check_project(dir.path(), "json");
+    assert!(took < PER_RUN, "{took:?}");
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["file"] == "metrics/flood.csv")
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages, ["the header names `c7` twice"]);
+}
+
+/// Year 0000 is no period, and a number past 2^64 − 1 is too large (not
+/// "not a whole number"), in a CSV's `n` as in a source's `size`.
+#[test]
+fn year_zero_and_numbers_past_two_to_the_64_are_named() {
+    let dir = metrics_project(
+        "period,service,metric,value,n\n0000-01,s,m,1,1\n2026-01,s,m,1,18446744073709551616\n",
+    );
+    std::fs::write(
+        dir.path().join("c.kdl"),
+        "customer \"big\" name=\"Big\" size=18446744073709551616\n",
+    )
+    .unwrap();
+    let (o, _) = check_project(dir.path(), "json");
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let messages: Vec<&str> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["message"].as_str().unwrap())
+        .collect();
+    for expected in [
+        "`0000-01` is not a period: there is no year 0000 (years run from 0001)",
+        "`18446744073709551616` is too large a count of observations",
+        "the number is too large: at most 18446744073709551615",
+    ] {
+        assert!(messages.contains(&expected), "{expected}: {messages:?}");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Output escaping: no name, criterion or path reaches a terminal or a CI
+// log raw, nor starts a line of its own.
+
+/// Whether an output holds a control character or a forged line.
+fn forged(out: &str) -> bool {
+    out.contains('\u{1b}')
+        || out.contains('\u{7}')
+        || out
+            .lines()
+            .any(|l| l.starts_with("::error file=pmo.kdl") || l.starts_with("FORGED"))
+}
+
+#[test]
+fn a_file_name_cannot_forge_a_line_in_any_format() {
+    let dir = common::project_of(&[("pmo.kdl", MANIFEST)]);
+    for name in [
+        "a\n::error file=pmo.kdl,line=1::FORGED\n.kdl",
+        "b\u{1b}]0;PWNED\u{7}.kdl",
+    ] {
+        std::fs::write(dir.path().join(name), "person \"x\" nmae=\"X\"\n").unwrap();
+    }
+    for format in ["human", "short", "github"] {
+        let (o, _) = check_project(dir.path(), format);
+        assert_eq!(o.status.code(), Some(1));
+        let out =
+            String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+        assert!(!forged(&out), "{format}: {out}");
+        assert!(out.contains("␛]0;PWNED␇"), "{format}: {out}");
+        if format == "github" {
+            assert!(
+                out.contains("a%0A%3A%3Aerror file=pmo.kdl%2Cline=1%3A%3AFORGED%0A.kdl"),
+                "{out}"
+            );
+        } else {
+            assert!(
+                out.contains("a␊::error file=pmo.kdl,line=1::FORGED␊.kdl"),
+                "{format}: {out}"
+            );
+        }
+    }
+    // A line feed in a cell, quoted in a message: shown in every format.
+    let dir = metrics_project(
+        "period,service,metric,value\n2026-01,\"s\n::error file=pmo.kdl,line=1::FORGED\",m,1\n",
+    );
+    for format in ["human", "short"] {
+        let (o, _) = check_project(dir.path(), format);
+        let out = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            out.contains("no service `s␊::error file=pmo.kdl,line=1::FORGED` is declared"),
+            "{format}: {out}"
+        );
+    }
+    // A path in an error: one line.
+    let (code, _, stderr) = pmoc(&[
+        "check",
+        dir.path()
+            .join("x\n::error file=pmo.kdl::FORGED")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert_eq!(code, Some(2));
+    assert!(!forged(&stderr), "{stderr}");
+}
+
+#[test]
+fn the_diff_shows_control_characters_in_every_text_format() {
+    let gate = |must: &str| {
+        format!(
+            "gate \"g\" {{ name \"G\"; from \"pilot\"; to \"implementation\"; approvers \"ann\"; must \"M\"{must} }}\n"
+        )
+    };
+    let old = common::project_of(&[("pmo.kdl", MANIFEST), ("g.kdl", &gate(""))]);
+    let new = common::project_of(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "g.kdl",
+            &gate("; must \"\\u{1b}]0;PWNED\\u{7}\\nFORGED line\""),
+        ),
+    ]);
+    for format in ["text", "markdown"] {
+        let (code, stdout, stderr) = pmoc(&[
+            "diff",
+            old.path().to_str().unwrap(),
+            new.path().to_str().unwrap(),
+            "--format",
+            format,
+        ]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(stdout.contains("PWNED"), "{format}: {stdout}");
+        assert!(!forged(&stdout), "{format}: {stdout}");
+    }
+}

@@ -482,3 +482,45 @@ fn the_text_review_shows_control_characters() {
     assert!(!out.contains('\u{1b}'), "{out}");
     assert!(out.contains("risk-log \u{241b}[31m service"), "{out}");
 }
+
+/// Neither the text nor the Markdown review passes a control character,
+/// and a line break in a name cannot start a line of its own.
+#[test]
+fn no_format_passes_control_characters_or_forges_lines() {
+    let dir = project("");
+    let services = dir.path().join("services.kdl");
+    let text = std::fs::read_to_string(&services).unwrap();
+    let text = text.replacen(
+        "name \"risk-log service\"",
+        "name \"risk \\u{1b}]0;PWNED\\u{7}\\nFORGED line\"",
+        1,
+    );
+    std::fs::write(&services, text).unwrap();
+    let main = dir.path().join("main.kdl");
+    let text = std::fs::read_to_string(&main).unwrap();
+    std::fs::write(
+        &main,
+        text.replace(
+            "\"Transform or retire\"",
+            "\"Keep\\u{1b}]0;X\\u{7}\\nFORGED gate\"",
+        ),
+    )
+    .unwrap();
+    for format in ["text", "markdown"] {
+        let o = pmoc(&["review", path(&dir), "--format", format]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(
+            !out.contains('\u{1b}') && !out.contains('\u{7}'),
+            "{format}: {out}"
+        );
+        assert!(
+            !out.lines().any(|l| l.starts_with("FORGED")),
+            "{format}: {out}"
+        );
+        assert!(
+            out.contains("risk ␛") && out.contains("PWNED␇"),
+            "{format}: {out}"
+        );
+    }
+}

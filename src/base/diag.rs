@@ -42,6 +42,10 @@ pub struct Diagnostic {
     /// The change that resolves it, when one is known for certain (boxed:
     /// most diagnostics have none, and a diagnostic is moved often).
     pub fix: Option<Box<Fix>>,
+    /// For the "and N more" finding that closes a file's capped findings
+    /// (a metrics CSV's, [`Diagnostic::more`]): the N findings it stands
+    /// for; 0 for any other.
+    pub more: usize,
 }
 
 /// A change to the sources that resolves a diagnostic, as rustc's
@@ -137,7 +141,28 @@ impl Diagnostic {
             labels: Vec::new(),
             help: None,
             fix: None,
+            more: 0,
         }
+    }
+
+    /// The finding that stands for `count` findings of one file not shown
+    /// (past a cap), at the first of them.
+    pub fn more(code: Code, first: Span, count: usize) -> Diagnostic {
+        let plural = if count == 1 { "" } else { "s" };
+        Diagnostic {
+            more: count,
+            ..Diagnostic::new(
+                code,
+                first,
+                format!("and {count} more finding{plural} in this file, not shown"),
+            )
+        }
+    }
+
+    /// How many findings this one counts for: the findings an "and N
+    /// more" finding stands for, else 1.
+    pub fn weight(&self) -> usize {
+        self.more.max(1)
     }
 
     pub fn label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
@@ -189,6 +214,16 @@ impl Diagnostic {
             ..self
         }
     }
+}
+
+/// How many findings of `severity` the diagnostics hold, those an "and N
+/// more" finding stands for included.
+pub fn count(diagnostics: &[Diagnostic], severity: Severity) -> usize {
+    diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .map(Diagnostic::weight)
+        .sum()
 }
 
 /// The candidate nearest to `name`: within Levenshtein distance

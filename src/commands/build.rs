@@ -39,7 +39,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     eprintln!(
         "built {} pages, catalog.json and the exports into {} in {} ms",
         pages,
-        out.display(),
+        super::shown(&out),
         started.elapsed().as_millis()
     );
     // The process ends here: the OS frees the site and the compilation

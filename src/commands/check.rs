@@ -62,6 +62,7 @@ pub fn report(compiled: &Compiled, format: Format) {
                     .open(&path)
                     .and_then(|mut f| f.write_all(table.as_bytes()));
                 if let Err(e) = written {
+                    let e = crate::emit::visible::line(&e.to_string()).into_owned();
                     eprintln!("warning: cannot write the job summary: {e}");
                 }
             }

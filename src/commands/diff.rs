@@ -38,7 +38,9 @@ pub fn run(args: &DiffArgs) -> ExitCode {
     let compared = diff::compare(&old, &new);
     let printed = match args.format {
         DiffFormat::Text => crate::emit::human::for_terminal(&diff::text(&compared)).into_owned(),
-        DiffFormat::Markdown => diff::markdown(&compared),
+        DiffFormat::Markdown => {
+            crate::emit::human::for_terminal(&diff::markdown(&compared)).into_owned()
+        }
         DiffFormat::Json => diff::to_json(&compared),
     };
     print!("{printed}");

@@ -64,7 +64,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     };
     match written {
         Ok(what) => {
-            eprintln!("exported {what}");
+            eprintln!("exported {}", crate::emit::visible::line(&what));
             ExitCode::SUCCESS
         }
         Err((path, why)) => super::fatal(format!(

@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use crate::base::{FileId, SourceFile, SourceMap};
 use crate::cli::FmtArgs;
 use crate::discover::{self, Filter, Found, Skip};
+use crate::emit::visible;
 use crate::files::{self, Refusal};
 use crate::format::{self, Outcome};
 use crate::{Error, compile, emit};
@@ -47,7 +48,10 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             Outcome::Formatted(_) => {}
             Outcome::Syntax(diag) => diags.push(diag),
             Outcome::Refused(why) => {
-                eprintln!("error: `{}`: {why}; left as it is", found.name);
+                eprintln!(
+                    "error: `{}`: {why}; left as it is",
+                    visible::line(&found.name)
+                );
                 refused += 1;
             }
         }
@@ -66,7 +70,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
                 Err(Refusal::Changed) => {
                     eprintln!(
                         "error: `{}`: it changed since pmoc fmt read it; left as it is (run pmoc fmt again)",
-                        found.name
+                        visible::line(&found.name)
                     );
                     refused += 1;
                     continue;
@@ -79,7 +83,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
                     };
                     eprintln!(
                         "error: cannot write `{}`: {why}; left as it is{hint}",
-                        found.name
+                        visible::line(&found.name)
                     );
                     unwritable += 1;
                     continue;
@@ -87,7 +91,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             }
         }
         done += 1;
-        println!("{}", found.name);
+        println!("{}", visible::line(&found.name));
     }
     report(&diags, &sources);
     let verb = if args.check {

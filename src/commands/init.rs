@@ -47,7 +47,7 @@ pub fn run(args: &InitArgs) -> ExitCode {
     if dir.join(MANIFEST).is_file() {
         return super::fatal(format!(
             "`{}` already holds a `{MANIFEST}`; pmoc init starts a new catalogue only",
-            dir.display()
+            super::shown(dir)
         ));
     }
     let dates = placeholders(default_as_of());
@@ -60,13 +60,13 @@ pub fn run(args: &InitArgs) -> ExitCode {
         Err(Blocked::NotAFolder(what)) => {
             return super::fatal(format!(
                 "`{}` is {what}: pmoc init writes into a folder, new or without a `{MANIFEST}`",
-                dir.display()
+                super::shown(dir)
             ));
         }
         Err(Blocked::Taken(taken)) => {
             return super::fatal(format!(
                 "in `{}`, {}; pmoc init never overwrites a file nor writes through a link (nothing was written)",
-                dir.display(),
+                super::shown(dir),
                 taken
                     .iter()
                     .map(|(p, why)| format!("`{p}` {why}"))
@@ -77,22 +77,22 @@ pub fn run(args: &InitArgs) -> ExitCode {
         Err(Blocked::Failed(path, e)) => {
             return super::fatal(format!(
                 "cannot write `{}`: {e} (pmoc init leaves nothing written)",
-                path.display()
+                super::shown(&path)
             ));
         }
     };
     for (path, _) in FILES.iter().filter(|(p, _)| !kept.contains(p)) {
-        println!("  wrote {}", dir.join(path).display());
+        println!("  wrote {}", super::shown(&dir.join(path)));
     }
     for path in kept {
         eprintln!(
             "note: `{}` is left as it was; add `/site/` to it",
-            dir.join(path).display()
+            super::shown(&dir.join(path))
         );
     }
     println!(
         "A starter catalogue is in `{0}`. Next: `pmoc check {0}`, then `pmoc serve {0}`.",
-        dir.display()
+        super::shown(dir)
     );
     ExitCode::SUCCESS
 }

@@ -20,10 +20,21 @@ use std::process::ExitCode;
 use crate::cli::Format;
 use crate::compile::{self, Compiled, Options};
 
-/// The exit code of a command that could not run, with its reason on stderr.
+/// The exit code of a command that could not run, with its reason on
+/// stderr, on one line (a path or name in it shown by
+/// [`crate::emit::visible::line`]).
 pub fn fatal(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
+    eprintln!(
+        "error: {}",
+        crate::emit::visible::line(&message.to_string())
+    );
     ExitCode::from(2)
+}
+
+/// A path as a command prints it: on one line, control characters shown
+/// ([`crate::emit::visible::line`]).
+fn shown(path: &Path) -> String {
+    crate::emit::visible::line(&path.display().to_string()).into_owned()
 }
 
 /// Compiles the project at `path` for a command that needs it free of

@@ -22,7 +22,9 @@ pub fn run(args: &ReviewArgs) -> ExitCode {
     let review = review::build(&compiled);
     let printed = match args.format {
         ReviewFormat::Text => crate::emit::human::for_terminal(&review::text(&review)).into_owned(),
-        ReviewFormat::Markdown => review::markdown(&review),
+        ReviewFormat::Markdown => {
+            crate::emit::human::for_terminal(&review::markdown(&review)).into_owned()
+        }
         ReviewFormat::Json => review::to_json(&review),
     };
     print!("{printed}");

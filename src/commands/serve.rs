@@ -45,7 +45,7 @@ pub fn run(args: &ServeArgs) -> ExitCode {
         std::thread::spawn(move || {
             let result = watcher::watch_loop(engine, poll, debounce, live.clone(), stop);
             if let Err(e) = &result {
-                eprintln!("error: {e}");
+                eprintln!("error: {}", crate::emit::visible::line(&e.to_string()));
                 live.stop();
                 server.unblock();
             }

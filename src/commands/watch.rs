@@ -49,7 +49,7 @@ pub fn run(args: &WatchArgs) -> ExitCode {
     if let Err(e) = ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst)) {
         return super::fatal(format!("cannot handle Ctrl-C: {e}"));
     }
-    eprintln!("watching {} (Ctrl-C to stop)", engine.root().display());
+    eprintln!("watching {} (Ctrl-C to stop)", super::shown(engine.root()));
     match watcher::watch_loop(engine, poll, debounce, Arc::new(Live::default()), stop) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => super::fatal(e),

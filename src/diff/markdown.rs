@@ -8,6 +8,7 @@ use std::fmt::Write;
 use super::shape::{Change, ChangeKind, Diff};
 use super::text::{others, summary_line};
 use crate::emit::escape_markdown as escape;
+use crate::emit::visible::line as visible;
 
 /// The comparison as Markdown.
 pub fn markdown(diff: &Diff) -> String {
@@ -47,7 +48,7 @@ fn line(c: &Change) -> String {
         };
         return format!(
             "gate `{}`: must-meet criterion {word}: “{}”",
-            c.id,
+            visible(&c.id),
             escape(c.item.as_deref().unwrap_or(""))
         );
     }
@@ -56,7 +57,7 @@ fn line(c: &Change) -> String {
         .enumerate()
         .map(|(i, part)| {
             if i % 2 == 1 {
-                format!("`{part}`")
+                format!("`{}`", visible(part))
             } else {
                 escape(part)
             }

@@ -4,23 +4,29 @@
 use std::fmt::Write;
 
 use super::shape::{Change, Diff, Entity};
+use crate::emit::visible::line;
 
 /// The comparison as text.
 pub fn text(diff: &Diff) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "pmoc diff: {} → {}", diff.old.source, diff.new.source);
+    let _ = writeln!(
+        out,
+        "pmoc diff: {} → {}",
+        line(&diff.old.source),
+        line(&diff.new.source)
+    );
     let _ = writeln!(out, "{}", summary_line(diff));
     let weakening: Vec<&Change> = diff.changes.iter().filter(|c| c.weakens).collect();
     if !weakening.is_empty() {
         out.push_str("\nNeeds attention (weakens a promise):\n");
         for c in weakening {
-            let _ = writeln!(out, "  ! {}", c.message);
+            let _ = writeln!(out, "  ! {}", line(&c.message));
         }
     }
     for (entity, changes) in others(diff) {
         let _ = writeln!(out, "\n{}:", entity.heading());
         for c in changes {
-            let _ = writeln!(out, "    {}", c.message);
+            let _ = writeln!(out, "    {}", line(&c.message));
         }
     }
     out

@@ -3,14 +3,18 @@
 
 use std::path::Path;
 
-use super::Location;
+use super::{Location, visible};
 use crate::base::{Diagnostic, Severity, SourceMap};
 
-/// Escapes a command's message (`%`, CR, LF).
+/// Escapes a command's message: `%`, CR and LF as GitHub's workflow
+/// commands escape them, then any other control character shown
+/// ([`visible::text`]).
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
+    let escaped = s
+        .replace('%', "%25")
         .replace('\r', "%0D")
-        .replace('\n', "%0A")
+        .replace('\n', "%0A");
+    visible::text(&escaped).into_owned()
 }
 
 /// Escapes a command's property value (also `:` and `,`).
@@ -83,7 +87,7 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap) -> String {
 /// as blanks.
 fn cell_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
+    for c in visible::text(s).chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
@@ -171,5 +175,9 @@ mod tests {
     fn escapes() {
         assert_eq!(escape_data("50% done\r\nnext"), "50%25 done%0D%0Anext");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+        assert_eq!(
+            escape_property("a\n::error file=pmo.kdl,line=1::F\x1b.kdl"),
+            "a%0A%3A%3Aerror file=pmo.kdl%2Cline=1%3A%3AF␛.kdl"
+        );
     }
 }

@@ -16,15 +16,13 @@ struct Report {
 }
 
 pub fn render(diags: &[Diagnostic], sources: &SourceMap) -> String {
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == crate::base::Severity::Error)
-        .count();
+    use crate::base::{Severity, diag::count};
+    let errors = count(diags, Severity::Error);
     let report = Report {
         format_version: "1",
         valid: errors == 0,
         error_count: errors,
-        warning_count: diags.len() - errors,
+        warning_count: count(diags, Severity::Warning),
         diagnostics: diags
             .iter()
             .map(|d| LocatedDiagnostic::of(d, sources))

@@ -13,6 +13,7 @@ pub mod review;
 pub mod sarif;
 pub mod serial;
 pub mod site;
+pub mod visible;
 
 use crate::base::{Diagnostic, Severity, SourceMap, Span};
 
@@ -100,12 +101,13 @@ pub fn summary(errors: usize, warnings: usize, files: usize) -> String {
     )
 }
 
-/// Backslash-escapes the characters Markdown could read as syntax, and
-/// keeps the text on one line (a table cell cannot hold a line break): the
-/// review's and the diff's Markdown.
+/// Backslash-escapes the characters Markdown could read as syntax, shows
+/// control characters ([`visible::text`]), and keeps the text on one line
+/// (a table cell cannot hold a line break): the review's and the diff's
+/// Markdown.
 pub fn escape_markdown(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    for c in visible::text(text).chars() {
         match c {
             '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '|' | '#' | '~' | '&' | '!' => {
                 out.push('\\');

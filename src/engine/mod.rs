@@ -133,7 +133,7 @@ impl Engine {
             // A broken template of the project's theme: an error like any
             // other, shown until the template is fixed.
             Err(broken) => {
-                eprintln!("error: {broken}");
+                eprintln!("error: {}", emit::visible::line(&broken.to_string()));
                 return Ok(self.failed(live, vec![template_error(&broken)]));
             }
         };
@@ -151,7 +151,7 @@ impl Engine {
         let Err(error) = self.round(live) else {
             return true;
         };
-        eprintln!("error: {error}");
+        eprintln!("error: {}", emit::visible::line(&error.to_string()));
         let at = match &error {
             Error::Read { name, .. } => name.clone(),
             _ => String::new(),

@@ -4,6 +4,7 @@
 //! `.kdl` paths matter is discovery's call ([`Filter`], as the engine's last
 //! round read the manifest); editor droppings are the watcher's own.
 
+use crate::emit::visible::line;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -245,7 +246,7 @@ impl Rounds {
                 // a line per poll while it is away.
                 if !self.lost {
                     for e in errors {
-                        eprintln!("warning: watching: {e}");
+                        eprintln!("warning: watching: {}", line(&e.to_string()));
                     }
                 }
                 false
@@ -271,7 +272,7 @@ impl Rounds {
             self.lost = true;
             eprintln!(
                 "waiting for `{}` to come back",
-                root.join(crate::discover::MANIFEST).display()
+                line(&root.join(crate::discover::MANIFEST).display().to_string())
             );
         } else if identity(root) != self.identity {
             self.rearm();
@@ -302,7 +303,7 @@ impl Rounds {
             Err(e) => {
                 // Gone again: tried anew while waiting, said once.
                 if !self.lost {
-                    eprintln!("error: {e}");
+                    eprintln!("error: {}", line(&e.to_string()));
                 }
                 self.lost = true;
                 return;

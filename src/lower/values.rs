@@ -253,6 +253,11 @@ fn integer_at_least(cx: &Lowering, entry: &KdlEntry, min: i128) -> Option<Spanne
         KdlValue::Integer(i) if *i >= min && *i <= u64::MAX as i128 => {
             Some(Spanned::new(*i as u64, cx.value_span(entry)))
         }
+        KdlValue::Integer(i) if *i > u64::MAX as i128 => {
+            let message = format!("the number is too large: at most {}", u64::MAX);
+            invalid(cx, entry, message, None);
+            None
+        }
         KdlValue::Integer(_) | KdlValue::Float(_) => {
             let what = if min == 0 {
                 "zero or more"

@@ -24,11 +24,12 @@ use std::sync::Arc;
 use rayon::prelude::*;
 
 use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
+use crate::discover;
 use crate::model::{Model, Period, Unit};
 pub use evaluate::Evaluation;
 pub use period::PeriodKey;
 use read::Content;
-pub use read::{IdCell, IdColumn, MAX_CSV_BYTES, id_cells};
+pub use read::{IdCell, IdColumn, MAX_CSV_BYTES, MAX_FINDINGS, id_cells};
 
 /// One observed value and its weight (`n`, 1 when the file gives none).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -120,7 +121,8 @@ impl Observations {
 pub fn folder(root: &Path, option: Option<&Path>) -> Option<PathBuf> {
     match option {
         Some(dir) => Some(dir.to_path_buf()),
-        None => Some(root.join("metrics")).filter(|d| d.is_dir()),
+        // A link, even one leading nowhere, is read (and refused) by the walk.
+        None => Some(root.join("metrics")).filter(|d| d.is_dir() || d.is_symlink()),
     }
 }
 
@@ -139,19 +141,41 @@ pub fn observe(
     model: &Model,
     sources: &mut SourceMap,
 ) -> (Observations, Vec<Diagnostic>) {
-    let files = contents(dir, texts);
+    let files = contents(root, dir, texts);
     read::read(&files, &names(root), model, sources)
 }
 
-/// Every CSV of `dir`, with its content.
-fn contents(dir: &Path, texts: &Texts) -> Vec<(PathBuf, Content)> {
-    read::csv_files(dir)
+/// Every CSV of `dir`, with its content (a link not followed is
+/// [`Content::Refused`]).
+fn contents(root: &Path, dir: &Path, texts: &Texts) -> Vec<(PathBuf, Content)> {
+    read::csv_files(dir, &bounds(root, dir))
         .into_par_iter()
-        .map(|path| {
-            let content = Content::of(&path, texts(&path));
+        .map(|(path, refused)| {
+            let content = match refused {
+                Some(why) => Content::Refused(why),
+                None => Content::of(&path, texts(&path)),
+            };
             (path, content)
         })
         .collect()
+}
+
+/// Where a link met reading `dir` may lead: inside the project; for a
+/// folder named with `--metrics` (the user's choice, which may lie outside
+/// the project), inside that folder too. The project's own `metrics/`
+/// (by default or named) is read only when it lies inside the project.
+fn bounds(root: &Path, dir: &Path) -> discover::Bounds {
+    let canonical = |p: &Path| std::fs::canonicalize(p).ok();
+    let own = dir.file_name().is_some_and(|n| n == "metrics")
+        && dir
+            .parent()
+            .and_then(canonical)
+            .is_some_and(|parent| Some(parent) == canonical(root));
+    if own {
+        discover::Bounds::new([root])
+    } else {
+        discover::Bounds::new([root, dir])
+    }
 }
 
 /// The name of a metrics file in diagnostics: its path from `root` when it
@@ -166,7 +190,14 @@ fn names(root: &Path) -> impl Fn(&Path) -> String + Sync {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/"),
-            Err(_) => path.display().to_string(),
+            Err(_) => match path.strip_prefix(&root) {
+                Ok(inside) => inside
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                Err(_) => path.display().to_string(),
+            },
         }
     }
 }
@@ -217,7 +248,7 @@ impl Memo {
         let key = Key {
             root: root.to_path_buf(),
             base: sources.len(),
-            files: contents(dir, texts),
+            files: contents(root, dir, texts),
             services: model.services.iter().map(|s| s.id.value.clone()).collect(),
             metrics: model
                 .metrics

@@ -25,7 +25,7 @@ fn months(kind: Period) -> i32 {
 }
 
 impl PeriodKey {
-    /// Parses `2026-06`, `2026-Q2` or `2026` (four-digit years only).
+    /// Parses `2026-06`, `2026-Q2` or `2026` (four-digit years, from 0001).
     pub fn parse(s: &str) -> Option<PeriodKey> {
         let b = s.as_bytes();
         let digits = |r: std::ops::Range<usize>| -> Option<i32> {
@@ -34,7 +34,8 @@ impl PeriodKey {
                 .all(u8::is_ascii_digit)
                 .then(|| std::str::from_utf8(part).ok()?.parse().ok())?
         };
-        let year = digits(0..4)?;
+        // There is no year 0000: the calendar starts at 0001.
+        let year = digits(0..4).filter(|&y| y >= 1)?;
         let (kind, index) = match b.len() {
             4 => (Period::Year, 1),
             7 if b[4] == b'-' && b[5] != b'Q' => (Period::Month, digits(5..7)?),

@@ -14,6 +14,7 @@ use super::period::PeriodKey;
 use super::{Observations, Sample};
 use crate::base::diag::{Edit, Fix, nearest};
 use crate::base::{Code, Diagnostic, FileId, SourceFile, SourceMap, Span};
+use crate::discover::{self, Bounds};
 use crate::model::{Metric, Model};
 
 /// The columns pmoc reads; any other column is ignored.
@@ -24,16 +25,105 @@ const OPTIONAL: [&str; 2] = ["n", "source"];
 /// 20,000 services and three metrics is about 30 MiB).
 pub const MAX_CSV_BYTES: u64 = 256 * 1024 * 1024;
 
-/// Every `*.csv` below `dir` (hidden entries skipped, links not followed),
-/// sorted by path.
-pub(super) fn csv_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
-        .follow_links(false)
+/// The most findings shown for one file; the rest are counted in one "and
+/// N more" finding ([`Diagnostic::more`]), so a flood of bad rows costs no
+/// memory per row.
+pub const MAX_FINDINGS: usize = 100;
+
+/// One file's findings, in file order: the first [`MAX_FINDINGS`] kept,
+/// the rest counted, with where the first of them is.
+#[derive(Default)]
+struct Findings {
+    kept: Vec<Diagnostic>,
+    more: usize,
+    first_more: Option<Span>,
+}
+
+impl Findings {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        if self.kept.len() < MAX_FINDINGS {
+            self.kept.push(diagnostic);
+        } else {
+            self.more += 1;
+            self.first_more.get_or_insert(diagnostic.span);
+        }
+    }
+
+    /// Whether a finding pushed now would only be counted (so it need not
+    /// be written).
+    fn full(&self) -> bool {
+        self.kept.len() >= MAX_FINDINGS
+    }
+
+    /// Counts a finding that is not shown (at `span`, found only if it is
+    /// the first).
+    fn count(&mut self, span: impl FnOnce() -> Span) {
+        self.more += 1;
+        self.first_more.get_or_insert_with(span);
+    }
+
+    /// The findings of the part of the file after this one's.
+    fn append(&mut self, later: Findings) {
+        for diagnostic in later.kept {
+            self.push(diagnostic);
+        }
+        if let Some(span) = later.first_more {
+            self.more += later.more;
+            self.first_more.get_or_insert(span);
+        }
+    }
+
+    /// Two lists of findings of one file merged in file order, capped.
+    fn merge(self, other: Findings) -> Findings {
+        let mut kept = self.kept;
+        kept.extend(other.kept);
+        kept.sort_by_key(|d| d.span.start);
+        let mut merged = Findings::default();
+        for diagnostic in kept {
+            merged.push(diagnostic);
+        }
+        merged.more += self.more + other.more;
+        merged.first_more = [merged.first_more, self.first_more, other.first_more]
+            .into_iter()
+            .flatten()
+            .min_by_key(|span| span.start);
+        merged
+    }
+
+    /// The findings shown, then the one that counts the rest.
+    fn into_vec(self) -> Vec<Diagnostic> {
+        let mut all = self.kept;
+        if let Some(first) = self.first_more {
+            all.push(Diagnostic::more(Code::MetricsCsv, first, self.more));
+        }
+        all
+    }
+}
+
+/// Every `*.csv` below `dir` (hidden entries skipped), sorted by path, and
+/// the links that lead outside `bounds` or nowhere (a `.csv` file, a folder,
+/// or `dir` itself), each with why it was not read: links are followed only
+/// inside `bounds` ([`discover::walk`]).
+pub(super) fn csv_files(dir: &Path, bounds: &Bounds) -> Vec<(PathBuf, Option<String>)> {
+    let hidden = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().starts_with('.');
+    let is_csv = |path: &Path| path.extension().is_some_and(|x| x == "csv");
+    let (walked, refused) = match discover::walk(dir, bounds, |e| !hidden(e), |_| false) {
+        Ok(found) => found,
+        Err(e) => {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            return vec![(path, Some(format!("cannot be read: {e}")))];
+        }
+    };
+    let mut files: Vec<(PathBuf, Option<String>)> = walked
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
-        .flatten()
-        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "csv"))
-        .map(walkdir::DirEntry::into_path)
+        .filter(|f| is_csv(&f.path))
+        .map(|f| (f.path, None))
+        .chain(
+            refused
+                .into_iter()
+                .filter(|r| r.path == dir || is_csv(&r.path) || r.path.is_dir())
+                .map(|r| (r.path, Some(r.why))),
+        )
         .collect();
     files.sort();
     files
@@ -48,6 +138,8 @@ pub(super) enum Content {
     TooBig,
     /// The error reading it.
     Unreadable(String),
+    /// A link not followed: why ([`crate::discover::Refused`]).
+    Refused(String),
 }
 
 impl Content {
@@ -118,7 +210,11 @@ struct CellAt {
 
 impl CellAt {
     fn span(self, sources: &SourceMap) -> Span {
-        let text = sources.get(self.file).text.as_bytes();
+        self.span_in(sources.get(self.file).text.as_bytes())
+    }
+
+    /// Its span, `text` being its file's.
+    fn span_in(self, text: &[u8]) -> Span {
         let (start, end) = cell_spans(text, self.record, self.column + 1)[self.column];
         Span::new(self.file, start, end)
     }
@@ -157,7 +253,7 @@ impl<'t> Cells<'t> {
 struct FileRead {
     file: SourceFile,
     rows: Vec<Row>,
-    diagnostics: Vec<Diagnostic>,
+    findings: Findings,
 }
 
 /// Reads every file into `sources` and returns the observations with the
@@ -184,50 +280,50 @@ pub(super) fn read(
         })
         .collect();
     let mut diagnostics = Vec::new();
-    // Rows by service and metric, in file order.
-    let mut series: FxHashMap<(u32, u32), Vec<Row>> = FxHashMap::default();
+    // The first row of each period, service and metric, in file order: a
+    // later one is a duplicate, found in its file's order.
+    let mut first: FxHashMap<(u32, u32, PeriodKey), (CellAt, Sample)> = FxHashMap::default();
     for file in read {
-        sources.add(file.file);
-        diagnostics.extend(file.diagnostics);
+        let id = sources.add(file.file);
+        let mut repeated = Findings::default();
         for row in file.rows {
-            series
-                .entry((row.service, row.metric))
-                .or_default()
-                .push(row);
-        }
-    }
-    let mut grouped = Vec::with_capacity(series.len());
-    for ((s, m), mut rows) in series {
-        // By period, file order kept within one: the first row stands.
-        rows.sort_by_key(|r| r.period);
-        let mut samples: Vec<(PeriodKey, Sample)> = Vec::with_capacity(rows.len());
-        let mut first: Option<&Row> = None;
-        for row in &rows {
-            match first.filter(|f| f.period == row.period) {
-                Some(earlier) => diagnostics.push(duplicate(&declared, sources, earlier, row)),
-                None => {
-                    first = Some(row);
-                    samples.push((row.period, row.sample));
+            match first.entry((row.service, row.metric, row.period)) {
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert((row.at, row.sample));
+                }
+                std::collections::hash_map::Entry::Occupied(_) if repeated.full() => {
+                    repeated.count(|| row.at.span(sources));
+                }
+                std::collections::hash_map::Entry::Occupied(earlier) => {
+                    let earlier = earlier.get().0.span(sources);
+                    repeated.push(duplicate(&declared, earlier, &row, row.at.span(sources)));
                 }
             }
         }
+        debug_assert!(repeated.kept.iter().all(|d| d.span.file == id));
+        diagnostics.extend(file.findings.merge(repeated).into_vec());
+    }
+    // Samples by service and metric, each by period.
+    let mut series: FxHashMap<(u32, u32), Vec<(PeriodKey, Sample)>> = FxHashMap::default();
+    for ((s, m, period), (_, sample)) in first {
+        series.entry((s, m)).or_default().push((period, sample));
+    }
+    let grouped = series.into_iter().map(|((s, m), mut samples)| {
+        samples.sort_by_key(|(period, _)| *period);
         let ids = (
             declared.service_ids[s as usize],
             declared.metric_ids[m as usize],
         );
-        grouped.push((ids.0, ids.1, samples));
-    }
-    (
-        Observations::from_rows(grouped.into_iter(), files.len()),
-        diagnostics,
-    )
+        (ids.0, ids.1, samples)
+    });
+    (Observations::from_rows(grouped, files.len()), diagnostics)
 }
 
 /// The later of two rows for the same period, service and metric.
-fn duplicate(declared: &Declared, sources: &SourceMap, first: &Row, later: &Row) -> Diagnostic {
+fn duplicate(declared: &Declared, first: Span, later: &Row, at: Span) -> Diagnostic {
     Diagnostic::new(
         Code::MetricsCsv,
-        later.at.span(sources),
+        at,
         format!(
             "a second row for period `{}`, service `{}`, metric `{}`",
             later.period,
@@ -235,7 +331,7 @@ fn duplicate(declared: &Declared, sources: &SourceMap, first: &Row, later: &Row)
             declared.metric_ids[later.metric as usize]
         ),
     )
-    .label(first.at.span(sources), "first given here")
+    .label(first, "first given here")
     .help("keep one row per period, service and metric")
 }
 
@@ -250,7 +346,10 @@ fn read_file(
     let fail = |name: String, text: &str, diag: Diagnostic| FileRead {
         file: SourceFile::new(name, path.to_path_buf(), Arc::from(text)),
         rows: Vec::new(),
-        diagnostics: vec![diag],
+        findings: Findings {
+            kept: vec![diag],
+            ..Findings::default()
+        },
     };
     let bytes = match content {
         Content::Bytes(bytes) => bytes,
@@ -263,6 +362,15 @@ fn read_file(
                 name,
                 "",
                 Diagnostic::new(Code::MetricsCsv, at_start, message),
+            );
+        }
+        Content::Refused(why) => {
+            let message = format!("the metrics file or folder {why}; it is not read");
+            let help = "put the CSV files themselves in the project's `metrics/` folder, or name the folder with `--metrics DIR`";
+            return fail(
+                name,
+                "",
+                Diagnostic::new(Code::MetricsCsv, at_start, message).help(help),
             );
         }
         Content::Unreadable(e) => {
@@ -297,14 +405,15 @@ fn read_file(
         text,
         declared,
         rows: Vec::new(),
-        diagnostics: Vec::new(),
+        findings: Findings::default(),
+        seen: FxHashMap::default(),
     };
     reader.read();
-    let (rows, diagnostics) = (reader.rows, reader.diagnostics);
+    let (rows, findings) = (reader.rows, reader.findings);
     FileRead {
         file: SourceFile::new(name, path.to_path_buf(), Arc::from(text)),
         rows,
-        diagnostics,
+        findings,
     }
 }
 
@@ -324,12 +433,14 @@ struct FileReader<'a, 'm> {
     text: &'a str,
     declared: &'a Declared<'m>,
     rows: Vec<Row>,
-    diagnostics: Vec<Diagnostic>,
+    findings: Findings,
+    /// Where the first row of each period, service and metric is.
+    seen: FxHashMap<(u32, u32, PeriodKey), CellAt>,
 }
 
 impl<'m> FileReader<'_, 'm> {
     fn report(&mut self, span: Span, message: String, help: Option<String>) {
-        self.diagnostics
+        self.findings
             .push(Diagnostic::new(Code::MetricsCsv, span, message).maybe_help(help));
     }
 
@@ -350,7 +461,7 @@ impl<'m> FileReader<'_, 'm> {
         ids: impl IntoIterator<Item = &'i str>,
     ) {
         let token = self.token(span);
-        self.diagnostics
+        self.findings
             .push(Diagnostic::new(Code::MetricsCsv, span, message).suggest(id, token, ids));
     }
 
@@ -382,7 +493,7 @@ impl<'m> FileReader<'_, 'm> {
         };
         let body = csv.position().byte() as usize;
         let chunks = chunks(self.text.as_bytes(), body);
-        let read: Vec<(Vec<Row>, Vec<Diagnostic>)> = chunks
+        let read: Vec<(Vec<Row>, Findings)> = chunks
             .par_iter()
             .map(|range| {
                 let mut part = FileReader {
@@ -390,15 +501,16 @@ impl<'m> FileReader<'_, 'm> {
                     text: self.text,
                     declared: self.declared,
                     rows: Vec::new(),
-                    diagnostics: Vec::new(),
+                    findings: Findings::default(),
+                    seen: FxHashMap::default(),
                 };
                 part.rows_in(&columns, range.clone());
-                (part.rows, part.diagnostics)
+                (part.rows, part.findings)
             })
             .collect();
-        for (rows, diagnostics) in read {
+        for (rows, findings) in read {
             self.rows.extend(rows);
-            self.diagnostics.extend(diagnostics);
+            self.findings.append(findings);
         }
     }
 
@@ -449,8 +561,9 @@ impl<'m> FileReader<'_, 'm> {
             .map(|c| String::from_utf8_lossy(c).trim().to_ascii_lowercase())
             .collect();
         let mut ok = true;
+        let mut seen = rustc_hash::FxHashSet::default();
         for (i, name) in names.iter().enumerate() {
-            if names[..i].contains(name) && !name.is_empty() {
+            if !seen.insert(name.as_str()) && !name.is_empty() {
                 let span = self.span(cells, i);
                 self.report(span, format!("the header names `{name}` twice"), None);
                 ok = false;
@@ -484,7 +597,7 @@ impl<'m> FileReader<'_, 'm> {
                 )
                 .help(help);
                 diagnostic.fix = fix.map(Box::new);
-                self.diagnostics.push(diagnostic);
+                self.findings.push(diagnostic);
                 ok = false;
             }
         }
@@ -544,7 +657,7 @@ impl<'m> FileReader<'_, 'm> {
         if let (Some(service), Some((metric, _)), Some(period), Some(value), Some(weight)) =
             (service, metric, period, value, weight)
         {
-            self.rows.push(Row {
+            let row = Row {
                 service,
                 metric,
                 period,
@@ -554,7 +667,31 @@ impl<'m> FileReader<'_, 'm> {
                     record: cells.start,
                     column: c.period,
                 },
-            });
+            };
+            self.keep(row);
+        }
+    }
+
+    /// Keeps a valid row, unless an earlier row of this part of the file
+    /// gave its period, service and metric: that one is a duplicate,
+    /// reported, not kept (duplicates across parts are found by [`read`]).
+    fn keep(&mut self, row: Row) {
+        use std::collections::hash_map::Entry;
+        match self.seen.entry((row.service, row.metric, row.period)) {
+            Entry::Vacant(slot) => {
+                slot.insert(row.at);
+                self.rows.push(row);
+            }
+            Entry::Occupied(_) if self.findings.full() => {
+                let text = self.text.as_bytes();
+                self.findings.count(|| row.at.span_in(text));
+            }
+            Entry::Occupied(first) => {
+                let text = self.text.as_bytes();
+                let first = first.get().span_in(text);
+                let diagnostic = duplicate(self.declared, first, &row, row.at.span_in(text));
+                self.findings.push(diagnostic);
+            }
         }
     }
 
@@ -588,8 +725,16 @@ impl<'m> FileReader<'_, 'm> {
     ) -> Option<PeriodKey> {
         let Some(period) = PeriodKey::parse(text) else {
             let help = "write `2026-06` for a month, `2026-Q2` for a quarter, `2026` for a year";
+            let why = match text.starts_with("0000") {
+                true => ": there is no year 0000 (years run from 0001)",
+                false => "",
+            };
             let span = self.span(cells, i);
-            self.report(span, format!("`{text}` is not a period"), Some(help.into()));
+            self.report(
+                span,
+                format!("`{text}` is not a period{why}"),
+                Some(help.into()),
+            );
             return None;
         };
         let cadence = metric.and_then(|m| m.cadence.map(|c| (m, c.value)));
@@ -646,6 +791,13 @@ impl<'m> FileReader<'_, 'm> {
     fn weight(&mut self, (text, i): (&str, usize), cells: &Cells) -> Option<f64> {
         match text.parse::<u64>() {
             Ok(n) if n >= 1 => Some(n as f64),
+            Err(e) if *e.kind() == std::num::IntErrorKind::PosOverflow => {
+                let message = format!("`{text}` is too large a count of observations");
+                let help = format!("`n` is at most {}", u64::MAX);
+                let span = self.span(cells, i);
+                self.report(span, message, Some(help));
+                None
+            }
             _ => {
                 let message = format!("`{text}` is not a count of observations");
                 let help = "`n` is a whole number of 1 or more (respondents, projects)";
@@ -873,11 +1025,13 @@ mod tests {
             text,
             declared,
             rows: Vec::new(),
-            diagnostics: Vec::new(),
+            findings: Findings::default(),
+            seen: FxHashMap::default(),
         };
         reader.read();
         reader
-            .diagnostics
+            .findings
+            .kept
             .iter()
             .filter_map(|d| d.fix.as_ref())
             .map(|fix| {

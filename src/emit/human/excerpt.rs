@@ -1,7 +1,7 @@
 //! The part of a file that one diagnostic shows, made safe to print: the
 //! lines of its labels with [`CONTEXT_LINES`] around them, every line break
 //! (CRLF, LF, lone CR) written as `\n`, hidden characters shown
-//! ([`super::visible`]), and a line longer than [`LONG_LINE`] characters cut
+//! ([`crate::emit::visible`]), and a line longer than [`LONG_LINE`] characters cut
 //! to windows around the labels' ends, `…` standing for what is left out.
 //!
 //! [`Excerpt`] is the [`miette::SourceCode`] the snippets are drawn from.
@@ -15,8 +15,8 @@ use std::ops::Range;
 
 use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use super::visible::{hidden, push_shown};
 use crate::base::SourceFile;
+use crate::emit::visible::{hidden, push_shown};
 
 /// Lines shown around a label: miette's default, which `render` keeps.
 pub(super) const CONTEXT_LINES: usize = 1;

@@ -7,7 +7,6 @@
 //! lines cut to windows, every line break a `\n`), never from the file.
 
 mod excerpt;
-mod visible;
 
 use std::fmt;
 use std::ops::Range;
@@ -15,9 +14,9 @@ use std::ops::Range;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 
 use super::Location;
+use super::visible::{self, line, visible};
 use crate::base::{Diagnostic, FileId, Severity, SourceMap};
 use excerpt::{CONTEXT_LINES, Excerpt, folded};
-use visible::visible;
 
 /// Whether to colour: only on a terminal, and never with `NO_COLOR` set.
 pub fn use_colour(is_terminal: bool) -> bool {
@@ -96,7 +95,7 @@ fn excerpt(sources: &SourceMap, file: FileId, labels: Vec<Label>) -> (Excerpt, V
         }
     }
     let ranges: Vec<Range<usize>> = parts.iter().map(|p| p.0.clone()).collect();
-    let (excerpt, spans) = Excerpt::new(file, visible(&file.name).into_owned(), &ranges);
+    let (excerpt, spans) = Excerpt::new(file, line(&file.name).into_owned(), &ranges);
     let labels = parts
         .into_iter()
         .zip(spans)
@@ -182,12 +181,12 @@ pub fn render_short(diags: &[Diagnostic], sources: &SourceMap) -> String {
             let loc = Location::of(d.span, sources);
             format!(
                 "{}:{}:{}: {}[{}]: {}\n",
-                visible(&loc.file),
+                line(&loc.file),
                 loc.line,
                 loc.column,
                 d.severity.as_str(),
                 d.code,
-                visible(&d.message.replace('\n', " "))
+                visible(&d.message)
             )
         })
         .collect()
@@ -197,7 +196,7 @@ pub fn render_short(diags: &[Diagnostic], sources: &SourceMap) -> String {
 /// the project's control characters and bidirectional overrides shown, as
 /// in diagnostics, never raw.
 pub fn for_terminal(text: &str) -> std::borrow::Cow<'_, str> {
-    visible::shown(text)
+    visible::text(text)
 }
 
 #[cfg(test)]
@@ -434,6 +433,6 @@ mod tests {
             "bad \x1b]0;t\x07\r\nx",
         );
         let out = render_short(&[d], &sources);
-        assert_eq!(out, "a␛.kdl:1:1: error[kdl-syntax]: bad ␛]0;t␇␍ x\n");
+        assert_eq!(out, "a␛.kdl:1:1: error[kdl-syntax]: bad ␛]0;t␇␍␊x\n");
     }
 }

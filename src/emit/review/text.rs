@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::shape::*;
 use super::{bound, counted, listed, no_sla_data, no_values, number, state_word};
+use crate::emit::visible::line;
 
 const WIDTH: usize = 88;
 
@@ -24,12 +25,13 @@ pub fn text(review: &Review) -> String {
 }
 
 fn header(out: &mut String, review: &Review) {
-    let name = review.pmo.name.as_deref().unwrap_or(&review.pmo.id);
+    let name = line(review.pmo.name.as_deref().unwrap_or(&review.pmo.id));
     let s = &review.summary;
     let _ = writeln!(
         out,
         "Operations review of {name} ({}) as of {}",
-        review.pmo.id, review.as_of
+        line(&review.pmo.id),
+        review.as_of
     );
     let metrics = if review.observed {
         "observations read"
@@ -49,7 +51,7 @@ fn header(out: &mut String, review: &Review) {
 }
 
 fn service_text(out: &mut String, service: &ServiceReview) {
-    let name = service.name.as_deref().unwrap_or("");
+    let name = line(service.name.as_deref().unwrap_or(""));
     let stage = service.stage.map(|s| s.to_string()).unwrap_or_default();
     let owner = service
         .owner
@@ -186,7 +188,11 @@ fn fired_text(out: &mut String, fired: &FiredTrigger) {
     if let Some(successor) = &fired.successor {
         let _ = writeln!(out, "      replaced by `{successor}`, in operation");
     }
-    let _ = writeln!(out, "    -> {}", consequence(fired, str::to_string));
+    let _ = writeln!(
+        out,
+        "    -> {}",
+        consequence(fired, |n| line(n).into_owned())
+    );
 }
 
 /// "review at gate `g4` (Transform or retire); no decision since

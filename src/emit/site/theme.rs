@@ -1,12 +1,15 @@
 //! The theme: templates and assets embedded in the binary, each
 //! overridable by a file of the same name in the project's `theme/` folder
 //! (`theme/service.html`, `theme/assets/style.css`). Other files there are
-//! added: `.html` files at its top as templates, the rest as assets.
+//! added: `.html` files at its top as templates, the rest as assets. A
+//! symbolic link there (`theme/` itself included) is followed only when it
+//! leads inside the project; any other stops the build
+//! ([`ThemeError::Link`]), so nothing outside the project is published.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use walkdir::WalkDir;
+use crate::discover::{self, Bounds};
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -46,6 +49,12 @@ pub enum ThemeError {
         name: String,
         source: std::io::Error,
     },
+    /// A link (its name inside the project) leads outside the project or
+    /// nowhere (`why`).
+    Link {
+        name: String,
+        why: String,
+    },
     /// A template (its name inside `theme/`) is not UTF-8 text.
     NotUtf8 {
         name: String,
@@ -57,6 +66,10 @@ impl std::fmt::Display for ThemeError {
         match self {
             ThemeError::Walk(e) => write!(f, "cannot read the theme: {e}"),
             ThemeError::Read { name, source } => write!(f, "cannot read `theme/{name}`: {source}"),
+            ThemeError::Link { name, why } => write!(
+                f,
+                "cannot read the theme: `{name}` {why}; put the theme's files themselves in `theme/`"
+            ),
             ThemeError::NotUtf8 { name } => write!(f, "`theme/{name}` is not UTF-8 text"),
         }
     }
@@ -84,24 +97,29 @@ impl Theme {
             theme.assets.insert((*name).into(), bytes.to_vec());
         }
         let dir = project_root.join("theme");
-        if !dir.is_dir() {
+        if !dir.is_dir() && !dir.is_symlink() {
             return Ok(theme);
         }
-        for entry in WalkDir::new(&dir).follow_links(false).sort_by_file_name() {
-            let entry = entry.map_err(ThemeError::Walk)?;
-            if !entry.file_type().is_file() {
-                continue;
-            }
-            let rel = entry.path().strip_prefix(&dir).unwrap_or(entry.path());
+        let hidden = |e: &walkdir::DirEntry| e.file_name().to_string_lossy().starts_with('.');
+        let bounds = Bounds::new([project_root]);
+        let (mut files, refused) =
+            discover::walk(&dir, &bounds, |e| !hidden(e), |_| false).map_err(ThemeError::Walk)?;
+        if let Some(link) = refused.into_iter().next() {
+            let rel = link.path.strip_prefix(project_root).unwrap_or(&link.path);
+            return Err(ThemeError::Link {
+                name: rel.to_string_lossy().into_owned(),
+                why: link.why,
+            });
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        for entry in files {
+            let rel = entry.path.strip_prefix(&dir).unwrap_or(&entry.path);
             let name = rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            if name.split('/').any(|part| part.starts_with('.')) {
-                continue;
-            }
-            let bytes = match std::fs::read(entry.path()) {
+            let bytes = match std::fs::read(&entry.real) {
                 Ok(bytes) => bytes,
                 Err(source) => return Err(ThemeError::Read { name, source }),
             };

@@ -1,11 +1,17 @@
-//! What of the user's text may reach a terminal as it is. Every control
-//! character but tab and line feed (C0, DEL, C1) and every bidirectional
-//! override or isolate (U+202A–U+202E, U+2066–U+2069) is shown instead: a C0
-//! control or DEL as its Unicode Control Picture (ESC as `␛`, BEL as `␇`, DEL
-//! as `␡`), one column wide like the character it stands for; any other as
-//! its code in Rust's notation (`\u{85}`, `\u{202e}`). A message, label or
+//! What of the user's text may reach a terminal or a CI log as it is: the
+//! one escaping of every output people read (diagnostics in every format,
+//! the review's and the diff's text and Markdown, the commands' messages).
+//! Every control character but tab and line feed (C0, DEL, C1) and every
+//! bidirectional override or isolate (U+202A–U+202E, U+2066–U+2069) is
+//! shown instead: a C0 control or DEL as its Unicode Control Picture (ESC
+//! as `␛`, BEL as `␇`, DEL as `␡`), one column wide like the character it
+//! stands for; any other as its code in Rust's notation (`\u{85}`,
+//! `\u{202e}`). [`line`] shows a line feed too (`␊`): what it returns
+//! stays on its line, so a name or a path cannot start a line of its own
+//! (a forged finding, or a GitHub workflow command). [`text`] keeps line
+//! feeds, for a whole report whose lines are pmoc's. A message, label or
 //! help longer than [`LONG_TEXT`] characters (one quoting a huge name) is
-//! cut in the middle, `…` standing for what is left out.
+//! cut in the middle by [`visible`], `…` standing for what is left out.
 
 use std::borrow::Cow;
 
@@ -13,7 +19,7 @@ use std::borrow::Cow;
 const LONG_TEXT: usize = 1000;
 
 /// Whether a character is shown as something else.
-pub(super) fn hidden(c: char) -> bool {
+pub(crate) fn hidden(c: char) -> bool {
     matches!(
         c,
         '\0'..='\x08'
@@ -24,8 +30,8 @@ pub(super) fn hidden(c: char) -> bool {
     )
 }
 
-/// Appends how a [`hidden`] character is shown.
-pub(super) fn push_shown(out: &mut String, c: char) {
+/// Appends how a [`hidden`] character (or a line feed) is shown.
+pub(crate) fn push_shown(out: &mut String, c: char) {
     match c as u32 {
         code @ 0..=0x1f => out.push(char::from_u32(0x2400 + code).unwrap_or('\u{fffd}')),
         0x7f => out.push('\u{2421}'),
@@ -33,12 +39,13 @@ pub(super) fn push_shown(out: &mut String, c: char) {
     }
 }
 
-/// A text with its [`hidden`] characters shown (line feeds and tabs kept),
-/// cut in the middle if longer than [`LONG_TEXT`] characters.
-pub(super) fn visible(text: &str) -> Cow<'_, str> {
+/// A message, label or help as [`line`] shows it (pmoc writes none over
+/// several lines, so a line feed in one comes from the project), cut in
+/// the middle if longer than [`LONG_TEXT`] characters.
+pub(crate) fn visible(text: &str) -> Cow<'_, str> {
     match bounded(text) {
-        Cow::Borrowed(text) => shown(text),
-        Cow::Owned(text) => Cow::Owned(shown(&text).into_owned()),
+        Cow::Borrowed(bounded) => line(bounded),
+        Cow::Owned(bounded) => Cow::Owned(line(&bounded).into_owned()),
     }
 }
 
@@ -60,13 +67,25 @@ fn bounded(text: &str) -> Cow<'_, str> {
     Cow::Owned(format!("{}…{}", &text[..head], &text[tail..]))
 }
 
-pub(super) fn shown(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(hidden) {
+/// A text with its [`hidden`] characters shown, line feeds and tabs kept:
+/// a whole report, whose line breaks are pmoc's.
+pub fn text(text: &str) -> Cow<'_, str> {
+    shown_where(text, hidden)
+}
+
+/// A text that stays on one line: its [`hidden`] characters and line
+/// feeds shown. Every name, path or other user text placed within a line.
+pub fn line(text: &str) -> Cow<'_, str> {
+    shown_where(text, |c| c == '\n' || hidden(c))
+}
+
+fn shown_where(text: &str, show: impl Fn(char) -> bool) -> Cow<'_, str> {
+    if !text.chars().any(&show) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        if hidden(c) {
+        if show(c) {
             push_shown(&mut out, c);
         } else {
             out.push(c);
@@ -88,9 +107,18 @@ mod tests {
         );
         assert_eq!(
             visible("tab\tand\nline é😀\u{a0}\u{200f}"),
+            "tab\tand␊line é😀\u{a0}\u{200f}"
+        );
+        assert_eq!(
+            text("tab\tand\nline é😀\u{a0}\u{200f}"),
             "tab\tand\nline é😀\u{a0}\u{200f}"
         );
         assert!(matches!(visible("plain"), Cow::Borrowed(_)));
+        assert_eq!(
+            line("a\n::error file=x::FORGED\r\x1b]0;t\x07"),
+            "a␊::error file=x::FORGED␍␛]0;t␇"
+        );
+        assert!(matches!(line("plain\tpath"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod actions;
 mod complete;
 pub mod convert;
 mod format;
+pub mod frame;
 pub mod navigate;
 pub mod project;
 mod rename;

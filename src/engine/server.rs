@@ -11,9 +11,9 @@
 //! the connection closes), there are so many connections at once (503),
 //! and live-reload event streams have places of their own, so that open
 //! pages never starve requests (a stream beyond them: 503). A closed event
-//! stream is noticed within a second. Files are streamed from disk; only an
-//! HTML page small enough ([`Limits::inject_bytes`]) is read into memory,
-//! to carry the live-reload script. No request ends the server.
+//! stream is noticed within a second. Files are streamed from disk, HTML
+//! pages too: the script goes in before the last `</body>`, found by a scan
+//! of the file in fixed chunks. No request ends the server.
 //!
 //! Bound to a loopback address (the default), the server answers only
 //! requests whose `Host` names this machine (`localhost`, `127.0.0.1`,
@@ -23,7 +23,7 @@
 //! open to that network anyway, and any `Host` is answered.
 
 use std::fs::File;
-use std::io::{ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -65,9 +65,6 @@ pub struct Limits {
     /// Live-reload event streams open at once; one more is answered 503
     /// (with `Retry-After`) and closed.
     pub streams: usize,
-    /// The largest HTML page read into memory to carry the live-reload
-    /// script and the overlay; a larger one is streamed as it is.
-    pub inject_bytes: u64,
 }
 
 impl Default for Limits {
@@ -78,7 +75,6 @@ impl Default for Limits {
             write_time: Duration::from_secs(10),
             connections: 256,
             streams: 64,
-            inject_bytes: 4 * 1024 * 1024,
         }
     }
 }
@@ -230,17 +226,24 @@ struct Reply {
 }
 
 /// A response's body: in memory, or a file streamed from disk (its
-/// length read when it was opened).
+/// length read when it was opened), maybe with bytes inserted at an
+/// offset (the live-reload script).
 enum Body {
     Bytes(Vec<u8>),
-    File(File, u64),
+    File {
+        file: File,
+        len: u64,
+        insert: Option<(u64, Vec<u8>)>,
+    },
 }
 
 impl Body {
     fn len(&self) -> u64 {
         match self {
             Body::Bytes(bytes) => bytes.len() as u64,
-            Body::File(_, len) => *len,
+            Body::File { len, insert, .. } => {
+                len + insert.as_ref().map_or(0, |(_, bytes)| bytes.len() as u64)
+            }
         }
     }
 }
@@ -301,15 +304,54 @@ fn write_reply(
         _ => {}
     }
     stream.write_all(&bytes)?;
-    if let (Body::File(file, len), false) = (&reply.body, head_only) {
-        // A fixed buffer (or the kernel's own copy), whatever the size.
-        let sent = std::io::copy(&mut file.take(*len), stream)?;
-        if sent < *len {
-            // The file was cut short since: the length said is wrong.
-            return Err(ErrorKind::UnexpectedEof.into());
+    if let (Body::File { file, len, insert }, false) = (&reply.body, head_only) {
+        let at = insert.as_ref().map_or(*len, |(at, _)| *at);
+        copy(file, at, stream)?;
+        if let Some((_, bytes)) = insert {
+            stream.write_all(bytes)?;
         }
+        copy(file, len - at, stream)?;
     }
     stream.flush()
+}
+
+/// Copies the next `n` bytes of `file` into `stream` through a fixed
+/// buffer (or the kernel's own copy), whatever their number.
+fn copy(file: &File, n: u64, stream: &mut TcpStream) -> std::io::Result<()> {
+    let sent = std::io::copy(&mut file.take(n), stream)?;
+    if sent < n {
+        // The file was cut short since: the length said is wrong.
+        return Err(ErrorKind::UnexpectedEof.into());
+    }
+    Ok(())
+}
+
+/// The offset of the last `</body>` in the first `len` bytes of `file`
+/// (else `len`), read in fixed chunks; the file is left at its start.
+fn body_end(mut file: &File, len: u64) -> std::io::Result<u64> {
+    const TAG: &[u8] = b"</body>";
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bytes at the start of `buf` kept from the chunk before (a tag may
+    // straddle two), and the file offset of `buf[0]`.
+    let (mut kept, mut offset, mut found) = (0, 0u64, None);
+    let mut input = file.take(len);
+    loop {
+        let n = match input.read(&mut buf[kept..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let filled = kept + n;
+        if let Some(i) = memchr::memmem::rfind(&buf[..filled], TAG) {
+            found = Some(offset + i as u64);
+        }
+        kept = filled.min(TAG.len() - 1);
+        buf.copy_within(filled - kept..filled, 0);
+        offset += (filled - kept) as u64;
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(found.unwrap_or(len))
 }
 
 /// Serves the requests of one connection, which holds `slot`, until it
@@ -366,7 +408,7 @@ fn connection(mut stream: TcpStream, shared: &Shared, slot: Slot) {
             events(stream, &head.target, live);
             return;
         }
-        let reply = page(site, &head.target, live, &limits);
+        let reply = page(site, &head.target, live);
         let sent = write_reply(&mut stream, &reply, !get, !head.keep_alive);
         if sent.is_err() || !head.keep_alive {
             return;
@@ -559,9 +601,8 @@ pub fn resolve(site: &Path, url: &str) -> Resolved {
 
 /// The response to a `GET` of `url`: a file of the site (HTML with the
 /// reload script and the overlay), the site's 404 page, or a bare page.
-/// A file is streamed from disk, but for an HTML page of at most
-/// `limits.inject_bytes`, which is read to carry the script.
-fn page(site: &Path, url: &str, live: &Live, limits: &Limits) -> Reply {
+/// A file is streamed from disk, an HTML page with the script inserted.
+fn page(site: &Path, url: &str, live: &Live) -> Reply {
     let (status, path) = match resolve(site, url) {
         Resolved::File(path) => (200, path),
         Resolved::NotFound => (404, site.join("404.html")),
@@ -581,21 +622,18 @@ fn page(site: &Path, url: &str, live: &Live, limits: &Limits) -> Reply {
         };
     };
     let kind = content_type(&path);
-    if !kind.starts_with("text/html") || len > limits.inject_bytes {
-        return Reply {
-            status,
-            kind,
-            body: Body::File(file, len),
-        };
-    }
-    let mut html = Vec::new();
-    if file.take(len).read_to_end(&mut html).is_err() {
-        return Reply::text(500, "the page could not be read");
-    }
+    let insert = if kind.starts_with("text/html") {
+        match body_end(&file, len) {
+            Ok(at) => Some((at, snippet(live).into_bytes())),
+            Err(_) => return Reply::text(500, "the page could not be read"),
+        }
+    } else {
+        None
+    };
     Reply {
         status,
         kind,
-        body: Body::Bytes(inject(&html, live)),
+        body: Body::File { file, len, insert },
     }
 }
 
@@ -639,8 +677,14 @@ fn host_allowed(host: Option<&str>, loopback: Option<IpAddr>) -> bool {
     })
 }
 
-/// The live-reload script and, while the project has errors, the overlay.
+/// `html` with [`snippet`] before its last `</body>`.
 fn inject(html: &[u8], live: &Live) -> Vec<u8> {
+    let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
+    [&html[..at], snippet(live).as_bytes(), &html[at..]].concat()
+}
+
+/// The live-reload script and, while the project has errors, the overlay.
+fn snippet(live: &Live) -> String {
     let (generation, errors) = {
         let state = live.state.lock().expect("live state");
         (state.generation, state.errors.clone())
@@ -655,13 +699,7 @@ fn inject(html: &[u8], live: &Live) -> Vec<u8> {
          var es=new EventSource(\"{EVENTS}?since={generation}&page=\"+encodeURIComponent(location.pathname));\
          es.onmessage=function(e){{if(Number(e.data)!==seen){{es.close();location.reload();}}}};}})();</script>"
     ));
-    let text = String::from_utf8_lossy(html);
-    let at = text.rfind("</body>").unwrap_or(text.len());
-    let mut out = String::with_capacity(text.len() + snippet.len());
-    out.push_str(&text[..at]);
-    out.push_str(&snippet);
-    out.push_str(&text[at..]);
-    out.into_bytes()
+    snippet
 }
 
 fn overlay(errors: &[LocatedDiagnostic]) -> String {
@@ -1150,25 +1188,24 @@ mod tests {
     #[cfg(target_os = "linux")]
     #[test]
     fn files_are_streamed_not_read_whole() {
-        const SIZE: u64 = 512 * 1024 * 1024;
+        const SIZE: u64 = 256 * 1024 * 1024;
         let (addr, dir) = running(quick());
-        let file = File::create(dir.path().join("big.bin")).unwrap();
-        file.set_len(SIZE).unwrap();
-        let before = resident();
-        let mut stream = TcpStream::connect(addr).unwrap();
-        stream
-            .write_all(b"GET /big.bin HTTP/1.1\r\nHost: localhost\r\n\r\n")
-            .unwrap();
-        let head = read_head_of(&mut stream);
-        assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
-        assert!(
-            head.contains(&format!("Content-Length: {SIZE}\r\n")),
-            "{head}"
-        );
-        let mut first = vec![0u8; 1024 * 1024];
-        stream.read_exact(&mut first).unwrap();
-        let grown = resident().saturating_sub(before);
-        assert!(grown < SIZE / 4, "the server grew by {grown} bytes");
+        for name in ["big.bin", "big.html"] {
+            let mut file = File::create(dir.path().join(name)).unwrap();
+            file.set_len(SIZE - 7).unwrap();
+            file.seek(SeekFrom::End(0)).unwrap();
+            file.write_all(b"</body>").unwrap();
+            let before = resident();
+            let mut stream = TcpStream::connect(addr).unwrap();
+            let request = format!("GET /{name} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            stream.write_all(request.as_bytes()).unwrap();
+            let head = read_head_of(&mut stream);
+            assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+            let mut first = vec![0u8; 1024 * 1024];
+            stream.read_exact(&mut first).unwrap();
+            let grown = resident().saturating_sub(before);
+            assert!(grown < SIZE / 4, "{name}: the server grew by {grown} bytes");
+        }
         // A HEAD says the length, without a body.
         let answer = exchange(
             addr,
@@ -1178,26 +1215,43 @@ mod tests {
         assert!(answer.ends_with(&format!("Content-Length: {SIZE}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n")), "{answer}");
     }
 
-    /// An HTML page larger than `inject_bytes` is streamed as it is,
-    /// without the live-reload script; a smaller one carries it.
+    /// An HTML page is streamed too, the script inserted before its last
+    /// `</body>` (wherever the file's chunks cut it), its bytes as they
+    /// are (not UTF-8 here), the length said the length sent.
     #[test]
-    fn only_small_html_pages_are_read_for_the_script() {
-        let limits = Limits {
-            inject_bytes: 100,
-            ..quick()
-        };
-        let (addr, dir) = running(limits);
-        let big = format!("<html><body>{}</body></html>", "x".repeat(200));
-        std::fs::write(dir.path().join("big.html"), &big).unwrap();
+    fn html_pages_are_streamed_with_the_script() {
+        let (addr, dir) = running(quick());
         let get = |path: &str| {
             let request =
                 format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-            exchange(addr, request.as_bytes(), false)
+            let mut stream = TcpStream::connect(addr).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            let head = read_head_of(&mut stream);
+            let mut body = Vec::new();
+            stream.read_to_end(&mut body).unwrap();
+            (head, body)
         };
-        let answer = get("/big.html");
-        assert!(answer.ends_with(&format!("\r\n\r\n{big}")), "{answer}");
-        assert!(answer.contains(&format!("Content-Length: {}\r\n", big.len())));
-        assert!(get("/").contains("pmoc serve: live reload"));
+        for before in [10, 64 * 1024 - 3, 64 * 1024, 200_000] {
+            let mut page = vec![b'\xe9'; before];
+            page.extend_from_slice(b"</body>x</body></html>");
+            std::fs::write(dir.path().join("p.html"), &page).unwrap();
+            let (head, body) = get("/p.html");
+            assert!(
+                head.contains(&format!("Content-Length: {}\r\n", body.len())),
+                "{head}"
+            );
+            let script = body.len() - page.len();
+            assert_eq!(body[..before + 8], page[..before + 8]);
+            assert!(
+                String::from_utf8_lossy(&body[before + 8..before + 8 + script])
+                    .contains("live reload")
+            );
+            assert_eq!(body[before + 8 + script..], page[before + 8..]);
+        }
+        // No `</body>`: at the end.
+        std::fs::write(dir.path().join("p.html"), "<p>hi").unwrap();
+        let (_, body) = get("/p.html");
+        assert!(body.starts_with(b"<p>hi<") && body.ends_with(b"</script>"));
     }
 
     #[test]

@@ -610,7 +610,7 @@ fn page(site: &Path, url: &str, live: &Live) -> Reply {
     };
     let opened = File::open(&path).ok().and_then(|file| {
         let meta = file.metadata().ok()?;
-        meta.is_file().then(|| (file, meta.len()))
+        meta.is_file().then_some((file, meta.len()))
     });
     // Without a page (no good build yet) a bare one still carries the
     // overlay and the reload script, so the errors show and a fix reloads.

@@ -786,9 +786,10 @@ impl Drop for Viewer<'_> {
 
 /// Server-sent events for one page (`?page=` its URL path, `?since=` the
 /// generation it was served at): an event with the new generation whenever
-/// a publication touches that page, until the client goes or the server
-/// stops. Without `since`, the current generation is sent at once; without
-/// `page`, every publication counts.
+/// a publication touches that page, until the client goes (looked for
+/// every [`HEARTBEAT`]) or the server stops; a comment after each [`PING`]
+/// of silence. Without `since`, the current generation is sent at once;
+/// without `page`, every publication counts.
 fn events(mut out: TcpStream, url: &str, live: &Live) {
     let viewer = Viewer::new(live, query(url, "page").and_then(|p| page_of(&p)));
     let mut sent: Option<u64> = query(url, "since").and_then(|s| s.parse().ok());

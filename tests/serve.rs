@@ -436,6 +436,58 @@ fn open_pages_never_starve_requests() {
     }
 }
 
+/// The resident memory of process `pid`, in bytes.
+#[cfg(target_os = "linux")]
+fn resident(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb * 1024
+}
+
+/// Issue 19, item 12: slow clients of a large theme asset cost the server
+/// no memory per request (it used to read the whole file for each).
+#[cfg(target_os = "linux")]
+#[test]
+fn slow_clients_of_a_large_asset_cost_no_memory() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    const SIZE: u64 = 48 * 1024 * 1024;
+    let dir = project();
+    std::fs::create_dir_all(dir.path().join("theme/assets")).unwrap();
+    let asset = std::fs::File::create(dir.path().join("theme/assets/big.bin")).unwrap();
+    asset.set_len(SIZE).unwrap();
+    let served = Served::start(dir.path(), &[]);
+    served.wait_for("/index.html", "the first build", |s, _| s == 200);
+    let head = "HEAD /assets/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !raw_exchange(served.port, head.as_bytes()).starts_with("HTTP/1.1 200 ") {
+        assert!(Instant::now() < deadline, "the asset is never served");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pid = served.child.id();
+    let before = resident(pid);
+    let slow: Vec<_> = (0..8)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+            s.write_all(b"GET /assets/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut first = vec![0u8; 64 * 1024];
+            s.read_exact(&mut first).unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let grown = resident(pid).saturating_sub(before);
+    assert!(
+        grown < 2 * SIZE,
+        "8 slow clients of {SIZE} bytes grew the server by {grown}"
+    );
+    drop(slow);
+    assert_eq!(served.get("/index.html").0, 200);
+}
+
 /// Line endings, mostly right.
 const ENDS: [&str; 7] = ["\r\n", "\r\n", "\r\n", "\r\n", "\n", "\r", " \r\n"];
 

@@ -25,6 +25,12 @@ pub(crate) struct IoThreads {
 }
 
 impl IoThreads {
+    /// Waits for the writer alone (once the connection is dropped): what
+    /// was sent is written, while the reader may still wait for input.
+    pub(crate) fn finish_writing(self) {
+        let _ = self.writer.join();
+    }
+
     /// Waits for both threads (the reader ends with the input or after
     /// `exit`, the writer once the connection is dropped).
     pub(crate) fn join(self) -> Result<(), String> {

@@ -65,7 +65,7 @@ fn get(port: u16, path: &str) -> String {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(
         s,
-        "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut body = String::new();
@@ -89,7 +89,7 @@ fn measure(
     // As the live-reload script does: the page it shows is rendered first.
     write!(
         events,
-        "GET /__pmoc/events?page={page} HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /__pmoc/events?page={page} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     )
     .unwrap();
     let mut events = BufReader::new(events);

@@ -10,3 +10,12 @@ for target in reader pipeline differential; do
         cp "$f" "corpus/$target/example-$(echo "${f#../examples/}" | tr / -)"
     done
 done
+# The language server's message reader: a few well-formed and malformed
+# messages.
+mkdir -p corpus/messages
+msg() { printf 'Content-Length: %d\r\n\r\n%s' "${#1}" "$1"; }
+msg '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{}}' > corpus/messages/request
+{ msg '{"jsonrpc":"2.0","method":"initialized","params":{}}'; msg '{"jsonrpc":"2.0","id":"a","result":null}'; } > corpus/messages/two
+printf 'Content-Length: 99999999999999\r\n\r\n{}' > corpus/messages/huge
+{ printf 'Content-Type: application/vscode-jsonrpc\r\n\r\n{}'; msg '{"id":2,"method":4}'; } > corpus/messages/missing
+printf 'Content-Length: -1\n\n{"a":\xff}Content-Length: 2\r\n\r\n[]' > corpus/messages/negative

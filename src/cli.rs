@@ -125,7 +125,10 @@ pub struct ServeArgs {
     /// The port to serve on (0: any free port).
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
-    /// The address to bind; only this machine can connect by default.
+    /// The address to bind; only this machine can connect by default. On a
+    /// loopback address only requests for localhost, 127.0.0.1, [::1] or
+    /// the address itself are answered (others: 421, against DNS
+    /// rebinding); on any other address, requests for any host name are.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: std::net::IpAddr,
 }

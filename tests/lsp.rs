@@ -5,6 +5,7 @@
 
 mod lsp_client;
 
+use std::io::Write;
 use std::time::Instant;
 
 use lsp_client::*;
@@ -273,6 +274,66 @@ fn odd_messages_do_not_end_the_server() {
             .unwrap()
             .contains("Amir Haddad")
     );
+    client.finish();
+}
+
+/// A message the server cannot read is answered with a JSON-RPC parse
+/// error (id null), and the next one is read: a length too large to
+/// allocate or past `u64`, a negative or missing length, a body that is not
+/// JSON or not UTF-8 (issue 19, item 11).
+#[test]
+fn malformed_messages_are_answered_and_the_server_goes_on() {
+    let mut client = Client::start(&[]);
+    let framed = |body: &[u8]| {
+        let mut bytes = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+        bytes.extend_from_slice(body);
+        bytes
+    };
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        (
+            "a huge length",
+            b"Content-Length: 99999999999999\r\n\r\n{}".to_vec(),
+        ),
+        (
+            "2^64-1",
+            format!("Content-Length: {}\r\n\r\n{{}}", u64::MAX).into_bytes(),
+        ),
+        (
+            "past u64",
+            b"Content-Length: 99999999999999999999999\r\n\r\n{}".to_vec(),
+        ),
+        (
+            "a negative length",
+            b"Content-Length: -1\r\n\r\n{}".to_vec(),
+        ),
+        (
+            "no length",
+            b"Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}".to_vec(),
+        ),
+        ("bad JSON", framed(b"{\"jsonrpc\": \"2.0\", \"id\": ")),
+        (
+            "invalid UTF-8",
+            framed(b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\"}"),
+        ),
+    ];
+    for (what, bytes) in cases {
+        client.stdin.write_all(&bytes).unwrap();
+        client.stdin.flush().unwrap();
+        let refusal = client.next(&format!("a parse error for {what}"), |m| {
+            m.get("error").is_some() && m["id"].is_null()
+        });
+        assert_eq!(refusal["error"]["code"], json!(-32700), "{what}: {refusal}");
+        // Still serving: a request is answered.
+        let answer = client.respond("pmoc/unknown", json!({}));
+        assert_eq!(answer["error"]["code"], json!(-32601), "{what}: {answer}");
+    }
+    // JSON that is no message: an invalid request, with its id.
+    client
+        .stdin
+        .write_all(&framed(br#"{"id": 99, "method": 5}"#))
+        .unwrap();
+    let refusal = client.next("an invalid request", |m| m["id"] == json!(99));
+    assert_eq!(refusal["error"]["code"], json!(-32600), "{refusal}");
     client.finish();
 }
 

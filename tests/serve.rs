@@ -210,7 +210,7 @@ fn a_page_reloads_when_it_changed_and_only_then() {
     let mut stream = std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap();
     write!(
         stream,
-        "GET /__pmoc/events?since={seen}&page=%2Fservices%2Fkeep.html HTTP/1.1\r\nHost: x\r\n\r\n"
+        "GET /__pmoc/events?since={seen}&page=%2Fservices%2Fkeep.html HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
     )
     .unwrap();
     stream
@@ -312,11 +312,11 @@ fn no_request_body_ends_the_server() {
     served.wait_for("/index.html", "the first build", |s, _| s == 200);
     for (request, status) in [
         (
-            "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nx",
+            "POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999\r\n\r\nx",
             405,
         ),
         (
-            "GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\nx",
+            "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 99999999999\r\n\r\nx",
             413,
         ),
         (
@@ -349,6 +349,145 @@ fn no_request_body_ends_the_server() {
     assert_eq!(served.interrupt(), Some(0), "still running");
 }
 
+/// Issue 19, item 8: a request naming another host (a DNS-rebinding page)
+/// gets 421, pages and event stream alike; one naming this machine is
+/// answered; HTTP/1.1 without a Host is 400.
+#[test]
+fn only_requests_for_localhost_are_answered() {
+    let dir = project();
+    let served = Served::start(dir.path(), &[]);
+    served.wait_for("/index.html", "the first build", |s, _| s == 200);
+    let port = served.port;
+    let status = |request: String| {
+        let answer = raw_exchange(port, request.as_bytes());
+        answer.get(9..12).unwrap_or("").to_string()
+    };
+    for path in ["/index.html", "/catalog.json", "/__pmoc/events"] {
+        for host in [
+            "attacker.example",
+            "attacker.example:8000",
+            "localhost.evil",
+        ] {
+            let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n");
+            assert_eq!(status(request), "421", "{path} for {host}");
+        }
+    }
+    for host in [
+        format!("localhost:{port}"),
+        format!("LOCALHOST:{port}"),
+        "127.0.0.1".into(),
+        format!("[::1]:{port}"),
+    ] {
+        let request = format!("GET /catalog.json HTTP/1.1\r\nHost: {host}\r\n\r\n");
+        assert_eq!(status(request), "200", "{host}");
+    }
+    assert_eq!(status("GET / HTTP/1.1\r\n\r\n".into()), "400");
+}
+
+/// Issue 19, item 9: more open pages (event streams) than connection
+/// places do not starve page requests; streams beyond their own places are
+/// refused with Retry-After; closed streams give their places back within
+/// seconds.
+#[test]
+fn open_pages_never_starve_requests() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    let dir = project();
+    let served = Served::start(dir.path(), &[]);
+    served.wait_for("/index.html", "the first build", |s, _| s == 200);
+    let open = |n: usize| -> Vec<(std::net::TcpStream, String)> {
+        (0..n)
+            .map(|_| {
+                let mut s = std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+                s.write_all(b"GET /__pmoc/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                    .unwrap();
+                s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                let mut head = [0u8; 12];
+                let _ = s.read_exact(&mut head);
+                let status = String::from_utf8_lossy(&head[9..]).into_owned();
+                (s, status)
+            })
+            .collect()
+    };
+    let streams = open(300);
+    let refused: Vec<_> = streams.iter().filter(|(_, s)| s == "503").collect();
+    let accepted = streams.iter().filter(|(_, s)| s == "200").count();
+    assert!(accepted >= 1 && !refused.is_empty(), "{accepted} accepted");
+    assert_eq!(accepted + refused.len(), 300);
+    for _ in 0..20 {
+        assert_eq!(
+            served.get("/index.html").0,
+            200,
+            "beside {accepted} streams"
+        );
+    }
+    drop(streams);
+    let closed = Instant::now();
+    loop {
+        let again = open(1);
+        if again[0].1 == "200" {
+            break;
+        }
+        assert!(
+            closed.elapsed() < Duration::from_secs(4),
+            "closed streams still hold their places"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The resident memory of process `pid`, in bytes.
+#[cfg(target_os = "linux")]
+fn resident(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+    kb * 1024
+}
+
+/// Issue 19, item 12: slow clients of a large theme asset cost the server
+/// no memory per request (it used to read the whole file for each).
+#[cfg(target_os = "linux")]
+#[test]
+fn slow_clients_of_a_large_asset_cost_no_memory() {
+    use std::io::{Read, Write};
+    use std::time::{Duration, Instant};
+    const SIZE: u64 = 48 * 1024 * 1024;
+    let dir = project();
+    std::fs::create_dir_all(dir.path().join("theme/assets")).unwrap();
+    let asset = std::fs::File::create(dir.path().join("theme/assets/big.bin")).unwrap();
+    asset.set_len(SIZE).unwrap();
+    let served = Served::start(dir.path(), &[]);
+    served.wait_for("/index.html", "the first build", |s, _| s == 200);
+    let head = "HEAD /assets/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !raw_exchange(served.port, head.as_bytes()).starts_with("HTTP/1.1 200 ") {
+        assert!(Instant::now() < deadline, "the asset is never served");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let pid = served.child.id();
+    let before = resident(pid);
+    let slow: Vec<_> = (0..8)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(("127.0.0.1", served.port)).unwrap();
+            s.write_all(b"GET /assets/big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+                .unwrap();
+            s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let mut first = vec![0u8; 64 * 1024];
+            s.read_exact(&mut first).unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(500));
+    let grown = resident(pid).saturating_sub(before);
+    assert!(
+        grown < 2 * SIZE,
+        "8 slow clients of {SIZE} bytes grew the server by {grown}"
+    );
+    drop(slow);
+    assert_eq!(served.get("/index.html").0, 200);
+}
+
 /// Line endings, mostly right.
 const ENDS: [&str; 7] = ["\r\n", "\r\n", "\r\n", "\r\n", "\n", "\r", " \r\n"];
 
@@ -356,6 +495,12 @@ const ENDS: [&str; 7] = ["\r\n", "\r\n", "\r\n", "\r\n", "\n", "\r", " \r\n"];
 /// maybe well formed, maybe broken, maybe cut short.
 fn random_request(rng: &mut Rng) -> Vec<u8> {
     let mut out = random_line(rng);
+    // Mostly one right Host (HTTP/1.1 needs one), sometimes a foreign one.
+    match rng.below(8) {
+        0 => {}
+        1 => out.extend(b"Host: attacker.example\r\n"),
+        _ => out.extend(b"Host: 127.0.0.1\r\n"),
+    }
     for _ in 0..rng.below(6) {
         out.extend(random_field(rng).as_bytes());
         out.extend(rng.pick(&ENDS).as_bytes());
@@ -484,7 +629,7 @@ fn random_requests_never_stop_the_server() {
         statuses.insert(answer.get(9..12).unwrap_or("").to_string());
     }
     // The cases reach every way of answering.
-    for status in ["200", "400", "404", "405", "413", "431"] {
+    for status in ["200", "400", "404", "405", "413", "421", "431"] {
         assert!(statuses.contains(status), "no {status} in {statuses:?}");
     }
     assert!(

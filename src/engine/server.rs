@@ -8,10 +8,22 @@
 //! HTTP/1.1 on `std::net`, request heads parsed by `httparse`. What a
 //! client can take is bounded ([`Limits`]): a head is read into a bounded
 //! buffer within a deadline (431, 408), a body is never read (405, 413, and
-//! the connection closes), and there are so many connections at once (503).
-//! No request ends the server.
+//! the connection closes), there are so many connections at once (503),
+//! and live-reload event streams have places of their own, so that open
+//! pages never starve requests (a stream beyond them: 503). A closed event
+//! stream is noticed within a second. Files are streamed from disk, HTML
+//! pages too: the script goes in before the last `</body>`, found by a scan
+//! of the file in fixed chunks. No request ends the server.
+//!
+//! Bound to a loopback address (the default), the server answers only
+//! requests whose `Host` names this machine (`localhost`, `127.0.0.1`,
+//! `[::1]` or the bound address, with any port), so that a web page whose
+//! name an attacker points at 127.0.0.1 (DNS rebinding) cannot read the
+//! site: another `Host` gets 421. Bound to another address, the site is
+//! open to that network anyway, and any `Host` is answered.
 
-use std::io::{ErrorKind, Read, Write};
+use std::fs::File;
+use std::io::{ErrorKind, Read, Seek, SeekFrom, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
@@ -48,7 +60,11 @@ pub struct Limits {
     /// How long a write may wait for a client that does not read.
     pub write_time: Duration,
     /// Connections served at once; one more is answered 503 and closed.
+    /// An event stream leaves this count for [`Limits::streams`].
     pub connections: usize,
+    /// Live-reload event streams open at once; one more is answered 503
+    /// (with `Retry-After`) and closed.
+    pub streams: usize,
 }
 
 impl Default for Limits {
@@ -58,18 +74,37 @@ impl Default for Limits {
             head_time: Duration::from_secs(10),
             write_time: Duration::from_secs(10),
             connections: 256,
+            streams: 64,
         }
     }
 }
+
+/// How often an idle event stream checks that its client is still there.
+const HEARTBEAT: Duration = Duration::from_secs(1);
+
+/// How long an event stream may stay silent before a keep-alive comment.
+const PING: Duration = Duration::from_secs(15);
 
 /// The listening socket of `pmoc serve`, until [`Server::unblock`].
 pub struct Server {
     listener: TcpListener,
     local: SocketAddr,
     stopping: AtomicBool,
-    /// Connections being served now.
+    /// Connections being served now (event streams apart).
     open: Arc<AtomicUsize>,
+    /// Event streams open now.
+    streams: Arc<AtomicUsize>,
     limits: Limits,
+}
+
+/// What every connection's thread reads.
+struct Shared {
+    site: PathBuf,
+    live: Arc<Live>,
+    limits: Limits,
+    /// The address bound, when it is a loopback one: `Host` is checked.
+    loopback: Option<IpAddr>,
+    streams: Arc<AtomicUsize>,
 }
 
 /// Listens on `addr`: the server and the address it really has (port 0
@@ -87,6 +122,7 @@ impl Server {
             local,
             stopping: AtomicBool::new(false),
             open: Arc::new(AtomicUsize::new(0)),
+            streams: Arc::new(AtomicUsize::new(0)),
             limits,
         };
         Ok((Arc::new(server), local))
@@ -130,6 +166,13 @@ impl Drop for Slot {
 /// Answers connections, each on its own thread, with the files of `site`
 /// and the state of `live`, until the server is unblocked.
 pub fn serve(server: &Server, site: &Path, live: &Arc<Live>) {
+    let shared = Arc::new(Shared {
+        site: site.to_path_buf(),
+        live: live.clone(),
+        limits: server.limits,
+        loopback: Some(server.local.ip()).filter(IpAddr::is_loopback),
+        streams: server.streams.clone(),
+    });
     for stream in server.listener.incoming() {
         if server.stopping.load(Ordering::SeqCst) {
             break;
@@ -143,15 +186,12 @@ pub fn serve(server: &Server, site: &Path, live: &Arc<Live>) {
             refuse_busy(stream);
             continue;
         };
-        let (site, live, limits) = (site.to_path_buf(), live.clone(), server.limits);
+        let shared = shared.clone();
         // A thread that cannot start drops its closure: the slot is freed
         // and the connection closed.
         let _ = std::thread::Builder::new()
             .name("pmoc-http".into())
-            .spawn(move || {
-                let _slot = slot;
-                connection(stream, &site, &live, limits);
-            });
+            .spawn(move || connection(stream, &shared, slot));
     }
 }
 
@@ -167,6 +207,10 @@ fn refuse_busy(mut stream: TcpStream) {
 struct Head {
     method: String,
     target: String,
+    /// HTTP/1.1 (else 1.0).
+    http11: bool,
+    /// The `Host` fields' values.
+    hosts: Vec<String>,
     /// The connection stays open after the response.
     keep_alive: bool,
     /// The request announces a body (`Content-Length` above 0, or any
@@ -174,11 +218,34 @@ struct Head {
     body: bool,
 }
 
-/// A response with its whole body.
+/// A response.
 struct Reply {
     status: u16,
     kind: &'static str,
-    body: Vec<u8>,
+    body: Body,
+}
+
+/// A response's body: in memory, or a file streamed from disk (its
+/// length read when it was opened), maybe with bytes inserted at an
+/// offset (the live-reload script).
+enum Body {
+    Bytes(Vec<u8>),
+    File {
+        file: File,
+        len: u64,
+        insert: Option<(u64, Vec<u8>)>,
+    },
+}
+
+impl Body {
+    fn len(&self) -> u64 {
+        match self {
+            Body::Bytes(bytes) => bytes.len() as u64,
+            Body::File { len, insert, .. } => {
+                len + insert.as_ref().map_or(0, |(_, bytes)| bytes.len() as u64)
+            }
+        }
+    }
 }
 
 impl Reply {
@@ -186,7 +253,7 @@ impl Reply {
         Reply {
             status,
             kind: "text/plain; charset=utf-8",
-            body: text.as_bytes().to_vec(),
+            body: Body::Bytes(text.as_bytes().to_vec()),
         }
     }
 }
@@ -199,6 +266,7 @@ fn reason(status: u16) -> &'static str {
         405 => "Method Not Allowed",
         408 => "Request Timeout",
         413 => "Content Too Large",
+        421 => "Misdirected Request",
         431 => "Request Header Fields Too Large",
         503 => "Service Unavailable",
         _ => "Internal Server Error",
@@ -222,22 +290,75 @@ fn write_reply(
     if reply.status == 405 {
         out.push_str("Allow: GET, HEAD\r\n");
     }
+    if reply.status == 503 {
+        out.push_str("Retry-After: 5\r\n");
+    }
     out.push_str(if close {
         "Connection: close\r\n\r\n"
     } else {
         "Connection: keep-alive\r\n\r\n"
     });
     let mut bytes = out.into_bytes();
-    if !head_only {
-        bytes.extend_from_slice(&reply.body);
+    match &reply.body {
+        Body::Bytes(body) if !head_only => bytes.extend_from_slice(body),
+        _ => {}
     }
     stream.write_all(&bytes)?;
+    if let (Body::File { file, len, insert }, false) = (&reply.body, head_only) {
+        let at = insert.as_ref().map_or(*len, |(at, _)| *at);
+        copy(file, at, stream)?;
+        if let Some((_, bytes)) = insert {
+            stream.write_all(bytes)?;
+        }
+        copy(file, len - at, stream)?;
+    }
     stream.flush()
 }
 
-/// Serves the requests of one connection until it closes, idles, sends
-/// something the server refuses, or opens an event stream.
-fn connection(mut stream: TcpStream, site: &Path, live: &Live, limits: Limits) {
+/// Copies the next `n` bytes of `file` into `stream` through a fixed
+/// buffer (or the kernel's own copy), whatever their number.
+fn copy(file: &File, n: u64, stream: &mut TcpStream) -> std::io::Result<()> {
+    let sent = std::io::copy(&mut file.take(n), stream)?;
+    if sent < n {
+        // The file was cut short since: the length said is wrong.
+        return Err(ErrorKind::UnexpectedEof.into());
+    }
+    Ok(())
+}
+
+/// The offset of the last `</body>` in the first `len` bytes of `file`
+/// (else `len`), read in fixed chunks; the file is left at its start.
+fn body_end(mut file: &File, len: u64) -> std::io::Result<u64> {
+    const TAG: &[u8] = b"</body>";
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bytes at the start of `buf` kept from the chunk before (a tag may
+    // straddle two), and the file offset of `buf[0]`.
+    let (mut kept, mut offset, mut found) = (0, 0u64, None);
+    let mut input = file.take(len);
+    loop {
+        let n = match input.read(&mut buf[kept..]) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        let filled = kept + n;
+        if let Some(i) = memchr::memmem::rfind(&buf[..filled], TAG) {
+            found = Some(offset + i as u64);
+        }
+        kept = filled.min(TAG.len() - 1);
+        buf.copy_within(filled - kept..filled, 0);
+        offset += (filled - kept) as u64;
+    }
+    file.seek(SeekFrom::Start(0))?;
+    Ok(found.unwrap_or(len))
+}
+
+/// Serves the requests of one connection, which holds `slot`, until it
+/// closes, idles, sends something the server refuses, or opens an event
+/// stream (which gives the slot back for one of its own).
+fn connection(mut stream: TcpStream, shared: &Shared, slot: Slot) {
+    let (site, live, limits) = (&shared.site, &shared.live, shared.limits);
     let _ = stream.set_nodelay(true);
     let _ = stream.set_write_timeout(Some(limits.write_time));
     // Bytes read and not yet parsed (a pipelined next request).
@@ -254,13 +375,20 @@ fn connection(mut stream: TcpStream, site: &Path, live: &Live, limits: Limits) {
             }
         };
         let get = head.method == "GET";
-        if !(get || head.method == "HEAD") || head.body {
+        let refusal = if !(get || head.method == "HEAD") {
+            Some((405, "method not allowed"))
+        } else if head.body {
+            Some((413, "a request body is not accepted here"))
+        } else if head.hosts.len() > 1 || (head.http11 && head.hosts.is_empty()) {
+            // RFC 9112, 3.2.
+            Some((400, "one Host header field is required"))
+        } else if !host_allowed(head.hosts.first().map(String::as_str), shared.loopback) {
+            Some((421, "this server answers requests for localhost only"))
+        } else {
+            None
+        };
+        if let Some((status, what)) = refusal {
             // A body is never read: answer, then close.
-            let (status, what) = if get || head.method == "HEAD" {
-                (413, "a request body is not accepted here")
-            } else {
-                (405, "method not allowed")
-            };
             let close = head.body || !head.keep_alive;
             let _ = write_reply(&mut stream, &Reply::text(status, what), false, close);
             if close {
@@ -270,6 +398,13 @@ fn connection(mut stream: TcpStream, site: &Path, live: &Live, limits: Limits) {
             continue;
         }
         if get && head.target.split('?').next() == Some(EVENTS) {
+            let Some(place) = Slot::take(&shared.streams, limits.streams) else {
+                let reply = Reply::text(503, "busy: too many live-reload streams");
+                let _ = write_reply(&mut stream, &reply, false, true);
+                return;
+            };
+            drop(slot);
+            let _place = place;
             events(stream, &head.target, live);
             return;
         }
@@ -359,6 +494,7 @@ fn parse(bytes: &[u8]) -> Result<Option<(Head, usize)>, u16> {
     };
     let mut lengths = Vec::new();
     let (mut chunked, mut close, mut keep) = (false, false, false);
+    let mut hosts = Vec::new();
     for field in request.headers.iter() {
         // Other fields may hold any bytes: only these are read.
         let value = || {
@@ -368,6 +504,8 @@ fn parse(bytes: &[u8]) -> Result<Option<(Head, usize)>, u16> {
         };
         if field.name.eq_ignore_ascii_case("content-length") {
             lengths.extend(value()?.split(',').map(|v| v.trim().to_string()));
+        } else if field.name.eq_ignore_ascii_case("host") {
+            hosts.push(value()?.to_string());
         } else if field.name.eq_ignore_ascii_case("transfer-encoding") {
             chunked = true;
         } else if field.name.eq_ignore_ascii_case("connection") {
@@ -392,6 +530,8 @@ fn parse(bytes: &[u8]) -> Result<Option<(Head, usize)>, u16> {
     let head = Head {
         method: method.to_string(),
         target: target.to_string(),
+        http11: minor == 1,
+        hosts,
         keep_alive: !close && (minor == 1 || keep),
         body: chunked || length > 0,
     };
@@ -461,30 +601,90 @@ pub fn resolve(site: &Path, url: &str) -> Resolved {
 
 /// The response to a `GET` of `url`: a file of the site (HTML with the
 /// reload script and the overlay), the site's 404 page, or a bare page.
+/// A file is streamed from disk, an HTML page with the script inserted.
 fn page(site: &Path, url: &str, live: &Live) -> Reply {
     let (status, path) = match resolve(site, url) {
-        Resolved::File(path) => (200, Some(path)),
-        Resolved::NotFound => (404, Some(site.join("404.html")).filter(|p| p.is_file())),
+        Resolved::File(path) => (200, path),
+        Resolved::NotFound => (404, site.join("404.html")),
         Resolved::Refused => return Reply::text(400, "bad request"),
     };
+    let opened = File::open(&path).ok().and_then(|file| {
+        let meta = file.metadata().ok()?;
+        meta.is_file().then_some((file, meta.len()))
+    });
     // Without a page (no good build yet) a bare one still carries the
     // overlay and the reload script, so the errors show and a fix reloads.
-    let (mut body, kind) = match path.as_ref().and_then(|p| std::fs::read(p).ok()) {
-        Some(bytes) => (
-            bytes,
-            content_type(path.as_deref().unwrap_or(Path::new(""))),
-        ),
-        None => (BARE_PAGE.as_bytes().to_vec(), "text/html; charset=utf-8"),
+    let Some((file, len)) = opened else {
+        return Reply {
+            status: 404,
+            kind: "text/html; charset=utf-8",
+            body: Body::Bytes(inject(BARE_PAGE.as_bytes(), live)),
+        };
     };
-    let status = if path.is_some() { status } else { 404 };
-    if kind.starts_with("text/html") {
-        body = inject(&body, live);
+    let kind = content_type(&path);
+    let insert = if kind.starts_with("text/html") {
+        match body_end(&file, len) {
+            Ok(at) => Some((at, snippet(live).into_bytes())),
+            Err(_) => return Reply::text(500, "the page could not be read"),
+        }
+    } else {
+        None
+    };
+    Reply {
+        status,
+        kind,
+        body: Body::File { file, len, insert },
     }
-    Reply { status, kind, body }
+}
+
+/// Whether a request for `host` (a `Host` field's value, or none in
+/// HTTP/1.0) is answered by a server bound to `loopback` (`None`: bound to
+/// another address, where every host is).
+fn host_allowed(host: Option<&str>, loopback: Option<IpAddr>) -> bool {
+    let (Some(host), Some(bound)) = (host, loopback) else {
+        return true;
+    };
+    // The name, then maybe `:port`; an IPv6 address is in brackets.
+    let (name, port) = match host.strip_prefix('[') {
+        Some(rest) => match rest.split_once(']') {
+            Some((v6, port)) => (v6, port),
+            None => return false,
+        },
+        None => {
+            let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+            (name, &host[name.len()..])
+        }
+    };
+    let port_ok = port.is_empty()
+        || port.strip_prefix(':').is_some_and(|p| {
+            !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+        });
+    if !port_ok {
+        return false;
+    }
+    if name.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    let ip = if host.starts_with('[') {
+        name.parse::<Ipv6Addr>().ok().map(IpAddr::V6)
+    } else {
+        name.parse::<Ipv4Addr>().ok().map(IpAddr::V4)
+    };
+    ip.is_some_and(|ip| {
+        ip == IpAddr::V4(Ipv4Addr::LOCALHOST)
+            || ip == IpAddr::V6(Ipv6Addr::LOCALHOST)
+            || ip == bound
+    })
+}
+
+/// `html` with [`snippet`] before its last `</body>`.
+fn inject(html: &[u8], live: &Live) -> Vec<u8> {
+    let at = memchr::memmem::rfind(html, b"</body>").unwrap_or(html.len());
+    [&html[..at], snippet(live).as_bytes(), &html[at..]].concat()
 }
 
 /// The live-reload script and, while the project has errors, the overlay.
-fn inject(html: &[u8], live: &Live) -> Vec<u8> {
+fn snippet(live: &Live) -> String {
     let (generation, errors) = {
         let state = live.state.lock().expect("live state");
         (state.generation, state.errors.clone())
@@ -499,13 +699,7 @@ fn inject(html: &[u8], live: &Live) -> Vec<u8> {
          var es=new EventSource(\"{EVENTS}?since={generation}&page=\"+encodeURIComponent(location.pathname));\
          es.onmessage=function(e){{if(Number(e.data)!==seen){{es.close();location.reload();}}}};}})();</script>"
     ));
-    let text = String::from_utf8_lossy(html);
-    let at = text.rfind("</body>").unwrap_or(text.len());
-    let mut out = String::with_capacity(text.len() + snippet.len());
-    out.push_str(&text[..at]);
-    out.push_str(&snippet);
-    out.push_str(&text[at..]);
-    out.into_bytes()
+    snippet
 }
 
 fn overlay(errors: &[LocatedDiagnostic]) -> String {
@@ -592,9 +786,10 @@ impl Drop for Viewer<'_> {
 
 /// Server-sent events for one page (`?page=` its URL path, `?since=` the
 /// generation it was served at): an event with the new generation whenever
-/// a publication touches that page, until the client goes or the server
-/// stops. Without `since`, the current generation is sent at once; without
-/// `page`, every publication counts.
+/// a publication touches that page, until the client goes (looked for
+/// every [`HEARTBEAT`]) or the server stops; a comment after each [`PING`]
+/// of silence. Without `since`, the current generation is sent at once;
+/// without `page`, every publication counts.
 fn events(mut out: TcpStream, url: &str, live: &Live) {
     let viewer = Viewer::new(live, query(url, "page").and_then(|p| page_of(&p)));
     let mut sent: Option<u64> = query(url, "since").and_then(|s| s.parse().ok());
@@ -602,10 +797,12 @@ fn events(mut out: TcpStream, url: &str, live: &Live) {
     if out.write_all(head.as_bytes()).is_err() {
         return;
     }
+    let mut quiet = Instant::now();
     loop {
-        // The generation to announce, or `None` for a keep-alive.
+        // The generation to announce, if any, after a heartbeat at most.
         let news = {
             let mut state = live.state.lock().expect("live state");
+            let mut waited = false;
             loop {
                 if state.stopping {
                     return;
@@ -617,23 +814,26 @@ fn events(mut out: TcpStream, url: &str, live: &Live) {
                     }
                     _ => break Some(state.generation),
                 }
-                let (s, timeout) = live
-                    .changed
-                    .wait_timeout(state, Duration::from_secs(15))
-                    .expect("live state");
-                state = s;
-                if timeout.timed_out() {
+                if waited {
                     break None;
                 }
+                state = live
+                    .changed
+                    .wait_timeout(state, HEARTBEAT)
+                    .expect("live state")
+                    .0;
+                waited = true;
             }
         };
-        // A comment line keeps idle connections open and notices gone clients.
         let message = match news {
             Some(generation) => {
                 sent = Some(generation);
                 format!("data: {generation}\n\n")
             }
-            None => ": ping\n\n".to_string(),
+            // A comment line keeps idle connections open through proxies.
+            None if quiet.elapsed() >= PING => ": ping\n\n".to_string(),
+            None if closed(&out) => return,
+            None => continue,
         };
         if out
             .write_all(message.as_bytes())
@@ -642,7 +842,22 @@ fn events(mut out: TcpStream, url: &str, live: &Live) {
         {
             return;
         }
+        quiet = Instant::now();
     }
+}
+
+/// Whether the client of an event stream has gone: it closed its end (or
+/// sent something, which an event stream's client never does).
+fn closed(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return true;
+    }
+    let mut byte = [0u8; 1];
+    let waiting = matches!(
+        (&*stream).read(&mut byte),
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::Interrupted)
+    );
+    stream.set_nonblocking(false).is_err() || !waiting
 }
 
 #[cfg(test)]
@@ -771,7 +986,9 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(4));
         // An idle kept-alive connection is closed without a word.
         let mut stream = TcpStream::connect(addr).unwrap();
-        stream.write_all(b"GET / HTTP/1.1\r\n\r\n").unwrap();
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            .unwrap();
         let answer = read_all(&mut stream);
         assert!(answer.starts_with("HTTP/1.1 200 ") && answer.ends_with("</body>"));
     }
@@ -789,7 +1006,7 @@ mod tests {
         assert!(busy.starts_with("HTTP/1.1 503 "), "{busy}");
         // The idle ones time out and free their places.
         std::thread::sleep(Duration::from_millis(600));
-        let answer = exchange(addr, b"GET / HTTP/1.1\r\n\r\n", true);
+        let answer = exchange(addr, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", true);
         assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
         drop(idle);
     }
@@ -830,11 +1047,212 @@ mod tests {
         // Two requests in one go (no body): two answers.
         let two = exchange(
             addr,
-            b"GET / HTTP/1.1\r\n\r\nHEAD / HTTP/1.1\r\nConnection: close\r\n\r\n",
+            b"GET / HTTP/1.1\r\nHost: [::1]\r\n\r\nHEAD / HTTP/1.1\r\nHost: 127.0.0.1:80\r\nConnection: close\r\n\r\n",
             false,
         );
         assert_eq!(two.matches("HTTP/1.1 200 OK").count(), 2, "{two}");
         assert_eq!(two.matches("home").count(), 1, "HEAD sends no body: {two}");
+    }
+
+    /// The status line and fields of a response read from `stream` (up to
+    /// the blank line), within 5 s.
+    fn read_head_of(stream: &mut TcpStream) -> String {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(5)))
+            .unwrap();
+        let mut head = Vec::new();
+        let mut byte = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") && stream.read(&mut byte).unwrap_or(0) == 1 {
+            head.push(byte[0]);
+        }
+        String::from_utf8_lossy(&head).into_owned()
+    }
+
+    /// An event stream opened at `addr`, and the head of its response.
+    fn open_stream(addr: SocketAddr) -> (TcpStream, String) {
+        let mut stream = TcpStream::connect(addr).unwrap();
+        let request = format!("GET {EVENTS} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let head = read_head_of(&mut stream);
+        (stream, head)
+    }
+
+    /// Issue 19, item 8: a page whose name is pointed at 127.0.0.1 (DNS
+    /// rebinding) gets 421, whatever it asks for.
+    #[test]
+    fn only_requests_for_this_machine_are_answered() {
+        let (addr, _dir) = running(quick());
+        let get = |host: &str| {
+            let request = format!("GET / HTTP/1.1\r\n{host}Connection: close\r\n\r\n");
+            let answer = exchange(addr, request.as_bytes(), false);
+            answer.get(9..12).unwrap_or("").to_string()
+        };
+        let port = addr.port();
+        for host in [
+            "localhost".to_string(),
+            "LocalHost".into(),
+            format!("localhost:{port}"),
+            "127.0.0.1".into(),
+            format!("127.0.0.1:{port}"),
+            "[::1]".into(),
+            format!("[::1]:{port}"),
+            "[0:0:0:0:0:0:0:1]:9000".into(),
+        ] {
+            assert_eq!(get(&format!("Host: {host}\r\n")), "200", "{host}");
+        }
+        for host in [
+            "attacker.example",
+            "attacker.example:80",
+            "localhost.attacker.example",
+            "127.0.0.1.nip.io",
+            "127.0.0.2",
+            "[::2]",
+            "[::1",
+            "localhost:",
+            "localhost:http",
+            "localhost:8000:1",
+            "",
+            "0x7f000001",
+        ] {
+            assert_eq!(get(&format!("Host: {host}\r\n")), "421", "{host:?}");
+        }
+        // No Host in HTTP/1.1, or two: 400. HTTP/1.0 needs none.
+        assert_eq!(get(""), "400");
+        assert_eq!(get("Host: localhost\r\nHost: localhost\r\n"), "400");
+        let old = exchange(addr, b"GET / HTTP/1.0\r\n\r\n", false);
+        assert!(old.starts_with("HTTP/1.1 200 "), "{old}");
+        // The event stream too.
+        let request = format!("GET {EVENTS} HTTP/1.1\r\nHost: evil.example\r\n\r\n");
+        let mut stream = TcpStream::connect(addr).unwrap();
+        stream.write_all(request.as_bytes()).unwrap();
+        assert!(read_head_of(&mut stream).starts_with("HTTP/1.1 421 "));
+        // Bound to another address, any host is answered.
+        assert!(host_allowed(Some("attacker.example"), None));
+        assert!(host_allowed(None, None));
+        let bound = Some(IpAddr::V4(Ipv4Addr::new(127, 0, 0, 5)));
+        assert!(host_allowed(Some("127.0.0.5:1"), bound));
+        assert!(!host_allowed(Some("127.0.0.6"), bound));
+    }
+
+    /// Issue 19, item 9: open event streams never take the places of page
+    /// requests, streams beyond their own places are refused, and a closed
+    /// one gives its place back within a second or two.
+    #[test]
+    fn event_streams_have_places_of_their_own() {
+        let limits = Limits {
+            connections: 4,
+            streams: 2,
+            ..quick()
+        };
+        let (addr, _dir) = running(limits);
+        let (first, head) = open_stream(addr);
+        assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+        let (_second, head) = open_stream(addr);
+        assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+        let (_third, head) = open_stream(addr);
+        assert!(head.starts_with("HTTP/1.1 503 "), "{head}");
+        assert!(head.contains("Retry-After: "), "{head}");
+        // The connection places are still there for pages (the refused
+        // stream's may not be given back yet).
+        let idle: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(addr).unwrap()).collect();
+        let answer = exchange(addr, b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n", true);
+        assert!(answer.starts_with("HTTP/1.1 200 "), "{answer}");
+        drop(idle);
+        // A closed stream is noticed, and its place given back.
+        drop(first);
+        let closed_at = Instant::now();
+        loop {
+            let (_stream, head) = open_stream(addr);
+            if head.starts_with("HTTP/1.1 200 ") {
+                break;
+            }
+            assert!(
+                closed_at.elapsed() < Duration::from_millis(2500),
+                "a closed stream still holds its place: {head}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The resident memory of this process, in bytes.
+    #[cfg(target_os = "linux")]
+    fn resident() -> u64 {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap();
+        let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        let kb: u64 = line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        kb * 1024
+    }
+
+    /// Issue 19, item 12: a file is streamed from disk, not read whole into
+    /// memory first (a large sparse file: the first bytes arrive while the
+    /// server's memory has not grown by the file's size).
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn files_are_streamed_not_read_whole() {
+        const SIZE: u64 = 256 * 1024 * 1024;
+        let (addr, dir) = running(quick());
+        for name in ["big.bin", "big.html"] {
+            let mut file = File::create(dir.path().join(name)).unwrap();
+            file.set_len(SIZE - 7).unwrap();
+            file.seek(SeekFrom::End(0)).unwrap();
+            file.write_all(b"</body>").unwrap();
+            let before = resident();
+            let mut stream = TcpStream::connect(addr).unwrap();
+            let request = format!("GET /{name} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            stream.write_all(request.as_bytes()).unwrap();
+            let head = read_head_of(&mut stream);
+            assert!(head.starts_with("HTTP/1.1 200 "), "{head}");
+            let mut first = vec![0u8; 1024 * 1024];
+            stream.read_exact(&mut first).unwrap();
+            let grown = resident().saturating_sub(before);
+            assert!(grown < SIZE / 4, "{name}: the server grew by {grown} bytes");
+        }
+        // A HEAD says the length, without a body.
+        let answer = exchange(
+            addr,
+            b"HEAD /big.bin HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+            false,
+        );
+        assert!(answer.ends_with(&format!("Content-Length: {SIZE}\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n")), "{answer}");
+    }
+
+    /// An HTML page is streamed too, the script inserted before its last
+    /// `</body>` (wherever the file's chunks cut it), its bytes as they
+    /// are (not UTF-8 here), the length said the length sent.
+    #[test]
+    fn html_pages_are_streamed_with_the_script() {
+        let (addr, dir) = running(quick());
+        let get = |path: &str| {
+            let request =
+                format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+            let mut stream = TcpStream::connect(addr).unwrap();
+            stream.write_all(request.as_bytes()).unwrap();
+            let head = read_head_of(&mut stream);
+            let mut body = Vec::new();
+            stream.read_to_end(&mut body).unwrap();
+            (head, body)
+        };
+        for before in [10, 64 * 1024 - 3, 64 * 1024, 200_000] {
+            let mut page = vec![b'\xe9'; before];
+            page.extend_from_slice(b"</body>x</body></html>");
+            std::fs::write(dir.path().join("p.html"), &page).unwrap();
+            let (head, body) = get("/p.html");
+            assert!(
+                head.contains(&format!("Content-Length: {}\r\n", body.len())),
+                "{head}"
+            );
+            let script = body.len() - page.len();
+            assert_eq!(body[..before + 8], page[..before + 8]);
+            assert!(
+                String::from_utf8_lossy(&body[before + 8..before + 8 + script])
+                    .contains("live reload")
+            );
+            assert_eq!(body[before + 8 + script..], page[before + 8..]);
+        }
+        // No `</body>`: at the end.
+        std::fs::write(dir.path().join("p.html"), "<p>hi").unwrap();
+        let (_, body) = get("/p.html");
+        assert!(body.starts_with(b"<p>hi<") && body.ends_with(b"</script>"));
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod actions;
 mod complete;
 pub mod convert;
 mod format;
+pub mod frame;
 pub mod navigate;
 pub mod project;
 mod rename;
@@ -60,10 +61,16 @@ use project::Projects;
 /// is a broken connection. Returns whether `shutdown` came before `exit`.
 pub fn serve_stdio() -> Result<bool, String> {
     let (connection, io) = transport::stdio().map_err(|e| e.to_string())?;
-    let clean = serve(&connection)?;
+    let served = serve(&connection);
     drop(connection);
-    io.join()?;
-    Ok(clean)
+    match served {
+        Ok(clean) => io.join().map(|()| clean),
+        Err(e) => {
+            // The answers already sent (the reader's refusals) go out first.
+            io.finish_writing();
+            Err(e)
+        }
+    }
 }
 
 /// Serves one client on a connection: the handshake, then the loop.

@@ -196,21 +196,22 @@ impl Printer {
     fn node(&mut self, item: &Item<'_>, level: usize) {
         let node = item.node;
         let indent = INDENT.repeat(level);
+        let inner = format!("{indent}{INDENT}");
         self.out.push_str(&indent);
         let format = node.format().cloned().unwrap_or_default();
         if let Some(ty) = node.ty() {
             self.out.push('(');
-            self.out.push_str(&tight(&format.before_ty_name));
+            self.out.push_str(&tight(&format.before_ty_name, &inner));
             self.out.push_str(&self.ident(ty));
-            self.out.push_str(&tight(&format.after_ty_name));
+            self.out.push_str(&tight(&format.after_ty_name, &inner));
             self.out.push(')');
-            self.out.push_str(&tight(&format.after_ty));
+            self.out.push_str(&tight(&format.after_ty, &inner));
         }
         self.out.push_str(&self.ident(node.name()));
         self.path.push(node.name().value().to_string());
         self.entries(node, &indent);
         if let Some(children) = node.children() {
-            self.out.push_str(&spaced(&format.before_children));
+            self.out.push_str(&spaced(&format.before_children, &inner));
             self.out.push('{');
             if children.nodes().is_empty()
                 && children
@@ -224,10 +225,10 @@ impl Printer {
                 self.out.push('}');
             }
         } else {
-            self.push_trimmed(&format.before_children);
+            self.push_trimmed(&format.before_children, &inner);
         }
         self.path.pop();
-        self.push_trimmed(&format.before_terminator);
+        self.push_trimmed(&format.before_terminator, &inner);
         for comment in &item.after {
             self.out.push(' ');
             self.out.push_str(comment);
@@ -239,6 +240,7 @@ impl Printer {
     fn entries(&mut self, node: &KdlNode, indent: &str) {
         let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
         let table: Option<Table> = order::properties(&path);
+        let inner = format!("{indent}{INDENT}");
         let (args, mut props): (Vec<&KdlEntry>, Vec<&KdlEntry>) =
             node.entries().iter().partition(|e| e.name().is_none());
         if let Some(table) = table {
@@ -246,37 +248,37 @@ impl Printer {
         }
         for entry in args.into_iter().chain(props) {
             let leading = entry.format().map_or("", |f| f.leading.as_str());
-            self.out.push_str(&spaced(leading));
-            let text = self.entry(entry, indent);
+            self.out.push_str(&spaced(leading, &inner));
+            let text = self.entry(entry, &inner);
             self.out.push_str(&text);
         }
     }
 
-    fn entry(&self, entry: &KdlEntry, indent: &str) -> String {
+    /// An entry of a node whose continued lines are indented by `inner`.
+    fn entry(&self, entry: &KdlEntry, inner: &str) -> String {
         let format = entry.format().cloned().unwrap_or_default();
         let mut s = String::new();
         if let Some(name) = entry.name() {
             s.push_str(&self.ident(name));
-            s.push_str(&tight(&format.after_key));
+            s.push_str(&tight(&format.after_key, inner));
             s.push('=');
-            s.push_str(&tight(&format.after_eq));
+            s.push_str(&tight(&format.after_eq, inner));
         }
         if let Some(ty) = entry.ty() {
             s.push('(');
-            s.push_str(&tight(&format.before_ty_name));
+            s.push_str(&tight(&format.before_ty_name, inner));
             s.push_str(&self.ident(ty));
-            s.push_str(&tight(&format.after_ty_name));
+            s.push_str(&tight(&format.after_ty_name, inner));
             s.push(')');
-            s.push_str(&tight(&format.after_ty));
+            s.push_str(&tight(&format.after_ty, inner));
         }
         let repr = trim_blanks(&format.value_repr);
-        let inner = format!("{indent}{INDENT}");
         let value = match entry.value() {
             KdlValue::String(v) if self.v1 || repr.is_empty() => {
-                multiline(v, &inner).unwrap_or_else(|| quote(v))
+                multiline(v, inner).unwrap_or_else(|| quote(v))
             }
             KdlValue::String(v) if !repr.starts_with(['"', '#']) => quote(v),
-            KdlValue::String(_) => reindent(repr, &inner).unwrap_or_else(|| repr.to_string()),
+            KdlValue::String(_) => reindent(repr, inner).unwrap_or_else(|| repr.to_string()),
             KdlValue::Bool(_) | KdlValue::Null if self.v1 || repr.is_empty() => {
                 entry.value().to_string()
             }
@@ -286,7 +288,7 @@ impl Printer {
         s.push_str(&value);
         if !only_blanks(&format.trailing) {
             s.push(' ');
-            s.push_str(trim_blanks(&format.trailing));
+            s.push_str(&continued(&format.trailing, inner));
         }
         s
     }
@@ -306,7 +308,7 @@ impl Printer {
 
     /// What ends a node's head: comments and `/-` items, without an
     /// escaped line break that nothing follows.
-    fn push_trimmed(&mut self, text: &str) {
+    fn push_trimmed(&mut self, text: &str, inner: &str) {
         let mut t = trim_blanks(text);
         if let Some(rest) = t.strip_prefix('\\')
             && !rest.trim().contains(is_newline)
@@ -315,28 +317,54 @@ impl Printer {
         }
         if !t.is_empty() {
             self.out.push(' ');
-            self.out.push_str(t);
+            self.out.push_str(&continued(t, inner));
         }
     }
 }
 
 /// The text between two tokens of a node's head: one space, or the comments
-/// it holds between spaces.
-fn spaced(text: &str) -> String {
+/// and escaped line breaks it holds between spaces (see [`continued`]).
+fn spaced(text: &str, inner: &str) -> String {
     if only_blanks(text) {
         " ".into()
     } else {
-        format!(" {} ", trim_blanks(text))
+        around(text, inner)
     }
 }
 
-/// The text around `=` or a type: nothing, or the comments it holds.
-fn tight(text: &str) -> String {
+/// The text around `=` or a type: nothing, or the comments and escaped
+/// line breaks it holds.
+fn tight(text: &str, inner: &str) -> String {
     if only_blanks(text) {
         String::new()
     } else {
-        format!(" {} ", trim_blanks(text))
+        around(text, inner)
     }
+}
+
+/// Trivia of a node's head between spaces, no space after a line break.
+fn around(text: &str, inner: &str) -> String {
+    let t = continued(text, inner);
+    if t.ends_with(inner) && t[..t.len() - inner.len()].ends_with(is_newline) {
+        format!(" {t}")
+    } else {
+        format!(" {t} ")
+    }
+}
+
+/// Trivia of a node's head, trimmed, each line an escaped line break
+/// continues indented by `inner` (one level below the node).
+fn continued(text: &str, inner: &str) -> String {
+    let t = trim_blanks(text);
+    let mut out = String::with_capacity(t.len());
+    let mut at = 0;
+    for start in trivia::scan(t).continued {
+        out.push_str(&t[at..start]);
+        out.push_str(inner);
+        at = start + t[start..].len() - t[start..].trim_start_matches(is_blank).len();
+    }
+    out.push_str(&t[at..]);
+    out
 }
 
 fn is_newline(c: char) -> bool {

@@ -506,6 +506,10 @@ fn every_comment_survives() {
         "a { b } /- { c } /* x */ // y\n",
         "a {\n    b\n}\n\n// after\n",
         "a \"// not\" #\"/* not\"# \"\"\"\n  // not\n  \"\"\" // yes\n",
+        "a 1 \\ // c\n  // d\ne\n",
+        "a { b } \\ // c\n  /* d */ // e\n",
+        "a 1 \\ // c\n  \\ // d\n  ;\n",
+        "a { b } /* x */ \\\n ; c\n",
     ];
     for source in sources {
         format_checked(source, source);

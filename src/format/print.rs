@@ -225,12 +225,15 @@ impl Printer {
                 self.out.push('}');
             }
         } else {
-            self.push_trimmed(&format.before_children, &inner);
+            let followed = !item.after.is_empty() || !only_blanks(&format.before_terminator);
+            self.push_trimmed(&format.before_children, &inner, followed);
         }
         self.path.pop();
-        self.push_trimmed(&format.before_terminator, &inner);
+        self.push_trimmed(&format.before_terminator, &inner, !item.after.is_empty());
         for comment in &item.after {
-            self.out.push(' ');
+            if !self.out.ends_with(&inner) {
+                self.out.push(' ');
+            }
             self.out.push_str(comment);
         }
         self.out.push('\n');
@@ -306,18 +309,32 @@ impl Printer {
         }
     }
 
-    /// What ends a node's head: comments and `/-` items, without an
-    /// escaped line break that nothing follows.
-    fn push_trimmed(&mut self, text: &str, inner: &str) {
-        let mut t = trim_blanks(text);
-        if let Some(rest) = t.strip_prefix('\\')
-            && !rest.trim().contains(is_newline)
+    /// What ends a node's head: comments and `/-` items. An escaped line
+    /// break there continues nothing: a bare one goes; the last one's `\`
+    /// goes, its comment ending the line, unless comments are `followed` on
+    /// the line it continues (then they go there).
+    fn push_trimmed(&mut self, text: &str, inner: &str, followed: bool) {
+        let mut t = trim_blanks(text).to_string();
+        while let Some(&(start, end)) = trivia::scan(&t).esclines.last()
+            && end == t.len()
         {
-            t = rest.trim();
+            let comment = t[start + 1..].trim().to_string();
+            if !comment.is_empty() && followed {
+                break;
+            }
+            t = format!("{} {comment}", trim_blanks(&t[..start]))
+                .trim_matches(is_blank)
+                .to_string();
+            if !comment.is_empty() {
+                break;
+            }
         }
         if !t.is_empty() {
             self.out.push(' ');
-            self.out.push_str(&continued(t, inner));
+            self.out.push_str(&continued(&t, inner));
+            if t.ends_with(is_newline) {
+                self.out.push_str(inner);
+            }
         }
     }
 }
@@ -342,26 +359,30 @@ fn tight(text: &str, inner: &str) -> String {
     }
 }
 
-/// Trivia of a node's head between spaces, no space after a line break.
+/// Trivia of a node's head between spaces, the next token indented by
+/// `inner` after an escaped line break.
 fn around(text: &str, inner: &str) -> String {
     let t = continued(text, inner);
-    if t.ends_with(inner) && t[..t.len() - inner.len()].ends_with(is_newline) {
-        format!(" {t}")
+    if t.ends_with(is_newline) {
+        format!(" {t}{inner}")
     } else {
         format!(" {t} ")
     }
 }
 
 /// Trivia of a node's head, trimmed, each line an escaped line break
-/// continues indented by `inner` (one level below the node).
+/// continues (but at its end) indented by `inner`, one level below the node.
 fn continued(text: &str, inner: &str) -> String {
     let t = trim_blanks(text);
     let mut out = String::with_capacity(t.len());
     let mut at = 0;
-    for start in trivia::scan(t).continued {
-        out.push_str(&t[at..start]);
+    for (_, end) in trivia::scan(t).esclines {
+        if end == t.len() {
+            break;
+        }
+        out.push_str(&t[at..end]);
         out.push_str(inner);
-        at = start + t[start..].len() - t[start..].trim_start_matches(is_blank).len();
+        at = end + t[end..].len() - t[end..].trim_start_matches(is_blank).len();
     }
     out.push_str(&t[at..]);
     out

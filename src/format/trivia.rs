@@ -5,14 +5,14 @@
 //! deepest nesting of braces and block comments in a text. It walks the text
 //! once, with no recursion.
 
-/// The top-level line breaks of a text (byte ranges), where the lines
-/// that escaped line breaks continue start, the deepest nesting of `{` and
+/// The top-level line breaks of a text (byte ranges), its escaped line
+/// breaks (from the `\` to past the break), the deepest nesting of `{` and
 /// `/*` outside strings and line comments, and where the last top-level
 /// `}` ends.
 #[derive(Debug, Default)]
 pub(super) struct Scan {
     pub breaks: Vec<(usize, usize)>,
-    pub continued: Vec<usize>,
+    pub esclines: Vec<(usize, usize)>,
     pub depth: usize,
     pub last_close: Option<usize>,
 }
@@ -77,9 +77,10 @@ pub(super) fn scan(text: &str) -> Scan {
                 }
             }
             b'\\' => {
+                let start = i;
                 i = escline_end(text, i + 1);
-                if text[..i].ends_with(is_newline) {
-                    scan.continued.push(i);
+                if text[..i].ends_with(is_newline) || i == text.len() {
+                    scan.esclines.push((start, i));
                 }
             }
             _ => match newline_at(text, i) {

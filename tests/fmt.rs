@@ -564,3 +564,38 @@ fn an_integer_beyond_the_kdl_crates_range_is_kept_as_written() {
     );
     assert_eq!(codes(tmp.path()), before);
 }
+
+/// Inputs the `formatter` fuzz target found (`fuzz/README.md`), each
+/// formatted with its comments, its document and a stable result.
+const FUZZ_FINDINGS: &[&str] = &[
+    // An escaped line break between nodes, continuing nothing (unstable).
+    "\n\\ \r\r",
+    // A CRLF file with an escaped LF: written CRLF, the reader misread `\`
+    // before CRLF.
+    "node \\   // c)mme\r\n\n \r\n arg \\// comm,ent\n    arg4\n",
+    "n ,t\r\nnpe 3 \t\ny\t\nype\\ \t\nas-of\nnp-oowner11",
+    // Lone CRs (line breaks) before a CRLF in a `/-` block: unstable.
+    "nodggggggggg-.5gggggg foo /-{\n  nr\r\r\r\ta\r\r\r\nulles\n}\n\r\no0+23enulle\n",
+    // The same in a multi-line raw string (its value changed).
+    "no\u{85} ##\"\"\"\n\"@lrtp\"i\"e-quotid=\r\r\r\r\r\r\r\r\r\r\n#\"\"\"too few #\"-\"\\s\n\"\"\"##\n",
+];
+
+#[test]
+fn fuzz_findings_format_cleanly() {
+    for source in FUZZ_FINDINGS {
+        format_checked(source, source);
+    }
+}
+
+/// A KDL 1.0 file's `/-` parts are kept as written; one that is not KDL
+/// 2.0 (`n#true` is a 1.0 name) makes the rewrite unreadable, so the file
+/// is refused, not written (found by the `formatter` fuzz target).
+#[test]
+fn a_kdl_1_slashdash_that_is_not_kdl_2_is_refused() {
+    let source = "/- n#true /- 1.0\nnode2";
+    assert!(syntax::parse(FileId(0), source).is_ok());
+    assert!(
+        matches!(format::format(FileId(0), source), Outcome::Refused(_)),
+        "{source}"
+    );
+}

@@ -3,7 +3,7 @@
 //! found by a lexer of their own. It shares nothing with the printer (not
 //! [`trivia`](super::trivia), not the `kdl` crate), so a printer that drops
 //! or alters a comment is caught rather than trusted. A line comment's
-//! trailing blanks and a block comment's line endings (CRLF or LF) are
+//! trailing blanks and a block comment's line endings (CRLF, CR or LF) are
 //! layout, not text. It walks the text once, with no recursion.
 
 /// The comments of `text` in written order (a `/-` as `"/-"`).
@@ -21,7 +21,7 @@ pub fn of(text: &str) -> Vec<String> {
             }
             (b'/', Some(b'*')) => {
                 let end = block_end(b, i);
-                found.push(text[i..end].replace("\r\n", "\n"));
+                found.push(text[i..end].replace("\r\n", "\n").replace('\r', "\n"));
                 end
             }
             (b'/', Some(b'-')) => {

@@ -147,13 +147,25 @@ fn crlf(text: &str) -> bool {
     text.find('\n').is_some_and(|at| text[..at].ends_with('\r'))
 }
 
-/// Every CRLF and LF of `text` as CRLF when `crlf`, else as LF. (The
-/// printer writes LF; a comment or `/-` text it keeps may hold either. A
-/// line break inside a multi-line string reads as LF either way, and the
-/// result is read back and compared.)
+/// Every CRLF, CR and LF of `text` as CRLF when `crlf`, else as LF. (The
+/// printer writes LF; a comment or `/-` text it keeps may hold any. A line
+/// break inside a multi-line string reads as LF either way, and the result
+/// is read back and compared.) An escaped line break stays LF: the compile
+/// path's reader (just-kdl 0.3) reads `\` before CRLF as ending the node.
 fn line_endings(text: &str, crlf: bool) -> String {
-    let lf = text.replace("\r\n", "\n");
-    if crlf { lf.replace('\n', "\r\n") } else { lf }
+    let lf = text.replace("\r\n", "\n").replace('\r', "\n");
+    if !crlf {
+        return lf;
+    }
+    let escaped: Vec<usize> = trivia::scan(&lf).esclines.iter().map(|e| e.1).collect();
+    let mut out = String::with_capacity(lf.len() + lf.len() / 16);
+    for (at, c) in lf.char_indices() {
+        if c == '\n' && escaped.binary_search(&(at + 1)).is_err() {
+            out.push('\r');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A value as compared: floats by their bits.

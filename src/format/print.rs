@@ -124,7 +124,8 @@ fn split(text: &str, line_start: bool) -> (Option<String>, Vec<Unit>) {
     let mut tail = None;
     let mut units = Vec::new();
     for (k, piece) in pieces.iter().enumerate() {
-        let t = trim_blanks(piece);
+        let t = unescaped(piece, false);
+        let t = t.as_str();
         if k == 0 && !line_start && k != last {
             if t.is_empty() {
                 continue;
@@ -309,26 +310,11 @@ impl Printer {
         }
     }
 
-    /// What ends a node's head: comments and `/-` items. An escaped line
-    /// break there continues nothing: a bare one goes; the last one's `\`
-    /// goes, its comment ending the line, unless comments are `followed` on
-    /// the line it continues (then they go there).
+    /// What ends a node's head: comments and `/-` items, without a final
+    /// escaped line break ([`unescaped`]) unless comments are `followed`
+    /// on the line it continues (then they go there).
     fn push_trimmed(&mut self, text: &str, inner: &str, followed: bool) {
-        let mut t = trim_blanks(text).to_string();
-        while let Some(&(start, end)) = trivia::scan(&t).esclines.last()
-            && end == t.len()
-        {
-            let comment = t[start + 1..].trim().to_string();
-            if !comment.is_empty() && followed {
-                break;
-            }
-            t = format!("{} {comment}", trim_blanks(&t[..start]))
-                .trim_matches(is_blank)
-                .to_string();
-            if !comment.is_empty() {
-                break;
-            }
-        }
+        let t = unescaped(text, followed);
         if !t.is_empty() {
             self.out.push(' ');
             self.out.push_str(&continued(&t, inner));
@@ -337,6 +323,28 @@ impl Printer {
             }
         }
     }
+}
+
+/// Trivia, trimmed, without the escaped line breaks at its end, which
+/// continue nothing there: a bare one goes; the last one's `\` goes, its
+/// comment ending the line, unless `keep_commented`.
+fn unescaped(text: &str, keep_commented: bool) -> String {
+    let mut t = trim_blanks(text).to_string();
+    while let Some(&(start, end)) = trivia::scan(&t).esclines.last()
+        && end == t.len()
+    {
+        let comment = t[start + 1..].trim().to_string();
+        if !comment.is_empty() && keep_commented {
+            break;
+        }
+        t = format!("{} {comment}", trim_blanks(&t[..start]))
+            .trim_matches(is_blank)
+            .to_string();
+        if !comment.is_empty() {
+            break;
+        }
+    }
+    t
 }
 
 /// The text between two tokens of a node's head: one space, or the comments

@@ -576,8 +576,10 @@ const FUZZ_FINDINGS: &[&str] = &[
     "n ,t\r\nnpe 3 \t\ny\t\nype\\ \t\nas-of\nnp-oowner11",
     // Lone CRs (line breaks) before a CRLF in a `/-` block: unstable.
     "nodggggggggg-.5gggggg foo /-{\n  nr\r\r\r\ta\r\r\r\nulles\n}\n\r\no0+23enulle\n",
-    // The same in a multi-line raw string (its value changed).
+    // The same in a multi-line raw string (its value changed), and not
+    // indented until its CRs were LFs (unstable).
     "no\u{85} ##\"\"\"\n\"@lrtp\"i\"e-quotid=\r\r\r\r\r\r\r\r\r\r\n#\"\"\"too few #\"-\"\\s\n\"\"\"##\n",
+    "node ##\"\"\"\n\"\"\"triple-quote\"\"\"\n## \\\nbar\ntruez\n\\   \"\"too few quo\r\r\r\r\r\r\r\r\r\r\rtes\"##\n#\"\"\"too few #\"-\"\"#\n\"\"\"##\n",
 ];
 
 #[test]

@@ -491,11 +491,12 @@ fn multiline(s: &str, indent: &str) -> Option<String> {
 
 /// A multi-line string as written, its lines moved to `indent`: exact, since
 /// every line but blank ones starts with the closing line's whitespace,
-/// which is what is removed, and CRLF reads as LF. Not for strings with
+/// which is what is removed, and CRLF and CR read as LF. Not for strings with
 /// escapes.
 fn reindent(repr: &str, indent: &str) -> Option<String> {
-    // KDL 2.0 reads every line break of a multi-line string as LF.
-    let repr = &repr.replace("\r\n", "\n");
+    // KDL 2.0 reads every line break of a multi-line string as LF (and
+    // the file's line endings replace CRLF and CR afterwards).
+    let repr = &repr.replace("\r\n", "\n").replace('\r', "\n");
     let hashes = repr.bytes().take_while(|&c| c == b'#').count();
     if !repr[hashes..].starts_with("\"\"\"")
         || (hashes == 0 && repr.contains('\\'))

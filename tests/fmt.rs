@@ -579,6 +579,9 @@ const FUZZ_FINDINGS: &[&str] = &[
     // The same in a multi-line raw string (its value changed), and not
     // indented until its CRs were LFs (unstable).
     "no\u{85} ##\"\"\"\n\"@lrtp\"i\"e-quotid=\r\r\r\r\r\r\r\r\r\r\n#\"\"\"too few #\"-\"\\s\n\"\"\"##\n",
+    // A CRLF file whose first line break ends a `\\`: written LF there,
+    // the rewrite then read as an LF file (unstable).
+    "na 1 \\ // c\r\n // d\nna 0 \u{85}\\ // c\n  // ld\neJR{R 0 \\ // c\n  // RR\n k\n}",
     "node ##\"\"\"\n\"\"\"triple-quote\"\"\"\n## \\\nbar\ntruez\n\\   \"\"too few quo\r\r\r\r\r\r\r\r\r\r\rtes\"##\n#\"\"\"too few #\"-\"\"#\n\"\"\"##\n",
 ];
 

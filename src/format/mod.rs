@@ -142,9 +142,13 @@ fn crate_refuses(e: kdl::KdlError) -> String {
     format!("the `kdl` crate does not read it: {e}")
 }
 
-/// Whether a text's first line break is CRLF.
+/// Whether a text's first line break is CRLF (one that ends an escaped
+/// line break aside, as [`line_endings`] writes those LF).
 fn crlf(text: &str) -> bool {
-    text.find('\n').is_some_and(|at| text[..at].ends_with('\r'))
+    let escaped: Vec<usize> = trivia::scan(text).esclines.iter().map(|e| e.1).collect();
+    text.match_indices('\n')
+        .find(|&(at, _)| escaped.binary_search(&(at + 1)).is_err())
+        .is_some_and(|(at, _)| text[..at].ends_with('\r'))
 }
 
 /// Every CRLF, CR and LF of `text` as CRLF when `crlf`, else as LF. (The

@@ -604,3 +604,17 @@ fn a_kdl_1_slashdash_that_is_not_kdl_2_is_refused() {
         "{source}"
     );
 }
+
+/// `\` before CRLF: KDL 2.0 and the `kdl` crate continue the node on the
+/// next line, pmoc's reader (just-kdl 0.3.0) ends it there; the rewrite
+/// follows the crate, reads differently, and the file is refused, not
+/// written (found by the `formatter` fuzz target).
+#[test]
+fn a_continued_crlf_line_the_reader_misreads_is_refused() {
+    let source = "noltriggere\\// \"/- \r\n *{\n}\n";
+    assert!(syntax::parse_v2(FileId(0), source).is_ok());
+    match format::format(FileId(0), source) {
+        Outcome::Refused(why) => assert!(why.contains("same document"), "{why}"),
+        other => panic!("{other:?}"),
+    }
+}

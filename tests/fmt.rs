@@ -582,6 +582,10 @@ const FUZZ_FINDINGS: &[&str] = &[
     // A CRLF file whose first line break ends a `\\`: written LF there,
     // the rewrite then read as an LF file (unstable).
     "na 1 \\ // c\r\n // d\nna 0 \u{85}\\ // c\n  // ld\neJR{R 0 \\ // c\n  // RR\n k\n}",
+    // A `\\` followed by a block comment: not taken for an escaped line
+    // break (unstable).
+    "nod \\/*e * */",
+    "a 1 \\ /* x */ // y\n  2\n",
     "node ##\"\"\"\n\"\"\"triple-quote\"\"\"\n## \\\nbar\ntruez\n\\   \"\"too few quo\r\r\r\r\r\r\r\r\r\r\rtes\"##\n#\"\"\"too few #\"-\"\"#\n\"\"\"##\n",
 ];
 

@@ -194,13 +194,15 @@ fn block_comment_end(b: &[u8], at: usize) -> (usize, usize) {
     (b.len(), deepest)
 }
 
-/// Past an escaped line break (`\`, blanks, perhaps a line comment, the
-/// break), from just after the `\`.
+/// Past an escaped line break (`\`, blanks and block comments, perhaps a
+/// line comment, the break), from just after the `\`.
 fn escline_end(text: &str, from: usize) -> usize {
     let mut i = from;
     while i < text.len() {
         if text[i..].starts_with("//") {
             i = line_end(text, i);
+        } else if text[i..].starts_with("/*") {
+            i = block_comment_end(text.as_bytes(), i).0;
         } else if let Some(len) = newline_at(text, i) {
             return i + len;
         } else {

@@ -622,3 +622,17 @@ fn a_continued_crlf_line_the_reader_misreads_is_refused() {
         other => panic!("{other:?}"),
     }
 }
+
+/// `#inf/-` then `/-` at a line's end: the `kdl` crate reads these
+/// slashdashes otherwise than pmoc's reader; the rewrite does not read back
+/// as the same document and the file is refused, not written (found by the
+/// `formatter` fuzz target; not fixed).
+#[test]
+fn slashdashes_the_kdl_crate_reads_otherwise_are_refused() {
+    let source = "node1 2 #inf/-\ne1 2 /-\n-01\n";
+    assert!(syntax::parse_v2(FileId(0), source).is_ok());
+    assert!(
+        matches!(format::format(FileId(0), source), Outcome::Refused(_)),
+        "{source}"
+    );
+}

@@ -3,7 +3,7 @@
 # catalogues (copied at run time; the corpora are not committed).
 set -euo pipefail
 cd "$(dirname "$0")"
-for target in reader pipeline differential; do
+for target in reader pipeline differential formatter; do
     mkdir -p "corpus/$target"
     cp ../tests/kdl-spec/input/*.kdl "corpus/$target/"
     find ../examples -name '*.kdl' | while read -r f; do

@@ -80,13 +80,17 @@ fn formatting_gives_pmoc_fmt_s_text() {
     let (_dir, root) = acme();
     let path = root.join("services/risk.kdl");
     let text = std::fs::read_to_string(&path).unwrap();
-    // Out of order: `function` before `name`, and an odd indentation.
-    let messy = text.replacen(
-        "    name \"Update the risk log\"\n    function \"risk\"\n",
-        "    function \"risk\"\n        name \"Update the risk log\"\n",
-        1,
-    );
+    // Out of order: `function` before `name`, and an odd indentation; a
+    // comment after a closing `}` (once deleted, issue 19).
+    let messy = text
+        .replacen(
+            "    name \"Update the risk log\"\n    function \"risk\"\n",
+            "    function \"risk\"\n        name \"Update the risk log\"\n",
+            1,
+        )
+        .replacen("\n    }\n}\n", "\n    } // keep\n} /* and keep */\n", 1);
     assert_ne!(messy, text);
+    assert!(messy.contains("} // keep\n} /* and keep */\n"), "{messy}");
     std::fs::write(&path, &messy).unwrap();
 
     let mut client = Client::start(&[]);
@@ -123,6 +127,10 @@ fn formatting_gives_pmoc_fmt_s_text() {
     let by_fmt = std::fs::read_to_string(&path).unwrap();
     assert_ne!(by_fmt, messy);
     assert_eq!(formatted, by_fmt);
+    assert!(
+        formatted.contains("    } // keep\n} /* and keep */\n"),
+        "{formatted}"
+    );
 }
 
 /// The byte offset of a position (the example's text is ASCII).

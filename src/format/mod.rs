@@ -1,19 +1,27 @@
 //! Format: one file's text into its canonical layout (`pmoc fmt`). A stage
 //! of its own after [`syntax`](crate::syntax): the compile path's reader
 //! judges the file first (a syntax error is reported and nothing is
-//! rewritten), then the `kdl` crate, which keeps every comment, reads it
-//! within [`MAX_BYTES`] and [`MAX_DEPTH`], and [`print`] writes it again:
+//! rewritten), then the `kdl` crate, which keeps whitespace and comments
+//! ([`mend`] puts back the few it drops), reads it within [`MAX_BYTES`] and
+//! [`MAX_DEPTH`], and [`print`] writes it again:
 //! KDL 2.0, four spaces, each block's fields in the order of the language
 //! reference ([`order`]), comments moving with the node they stand before.
-//! The result is read back by the compile path's reader and compared with
-//! the original (values, and fields modulo that order): a rewrite that would
-//! change the document is refused, never written.
+//! Line breaks are the file's own (CRLF when its first one is). The result
+//! is checked ([`verify`]): read back by the compile path's reader and
+//! compared with the original (values, and fields modulo that order), its
+//! comments compared with the original's ([`comments`], a lexer of its own),
+//! and formatted again unchanged; a rewrite that fails is refused, never
+//! written.
 //!
+//! - [`mend`]: what the `kdl` crate drops or refuses, taken from the text;
+//! - [`comments`]: the comments of a text, for the check;
 //! - [`trivia`]: the line breaks between nodes, and nesting, found without
 //!   recursion;
 //! - [`order`]: the tables of field order;
 //! - [`print`]: the printer.
 
+pub mod comments;
+mod mend;
 mod order;
 mod print;
 mod trivia;
@@ -54,7 +62,7 @@ pub fn format(file: FileId, text: &str) -> Outcome {
     if let Err(why) = within_bounds(text) {
         return Outcome::Refused(why);
     }
-    let out = match rewrite(text, v1) {
+    let out = match rewrite(text, &doc, v1) {
         Ok(out) => out,
         Err(why) => return Outcome::Refused(why),
     };
@@ -65,15 +73,27 @@ pub fn format(file: FileId, text: &str) -> Outcome {
             syntax::MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
-    let unchanged = || "its rewrite would not read back as the same document";
-    match syntax::parse_v2(file, &out) {
-        Ok(again) if same_document(&again, &doc) => {}
-        _ => return Outcome::Refused(bug(unchanged())),
+    match verify(file, text, &doc, &out) {
+        Ok(()) => Outcome::Formatted(out),
+        Err(why) => Outcome::Refused(bug(why)),
+    }
+}
+
+/// `fmt`'s safety check on a rewrite `out` of `text` (read as `doc`): it
+/// reads back as the same document, holds the same comments (each found
+/// by [`comments`]' own lexer, not by the printer) and is stable.
+fn verify(file: FileId, text: &str, doc: &Document, out: &str) -> Result<(), &'static str> {
+    let again = match syntax::parse_v2(file, out) {
+        Ok(again) if same_document(&again, doc) => again,
+        _ => return Err("its rewrite would not read back as the same document"),
+    };
+    if !comments::same(text, out) {
+        return Err("its rewrite would lose or change a comment");
     }
     // A second pass must change nothing, or `--check` would never pass.
-    match rewrite(&out, false) {
-        Ok(again) if again == out => Outcome::Formatted(out),
-        _ => Outcome::Refused(bug("its rewrite is not stable")),
+    match rewrite(out, &again, false) {
+        Ok(second) if second == out => Ok(()),
+        _ => Err("its rewrite is not stable"),
     }
 }
 
@@ -97,20 +117,59 @@ fn within_bounds(text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// The text through the `kdl` crate and the printer (a byte-order mark
-/// kept first).
-fn rewrite(text: &str, v1: bool) -> Result<String, String> {
+/// The text (read by the compile path's reader as `doc`) through the `kdl`
+/// crate, [`mend`]ed, and the printer: a byte-order mark kept first, and
+/// every line break the file's own (CRLF when its first one is).
+fn rewrite(text: &str, doc: &Document, v1: bool) -> Result<String, String> {
     let (bom, body) = match text.strip_prefix('\u{FEFF}') {
         Some(body) => ("\u{FEFF}", body),
         None => ("", text),
     };
-    let parsed = if v1 {
-        KdlDocument::parse_v1(body)
+    let printed = if v1 {
+        let kdl = KdlDocument::parse_v1(body).map_err(crate_refuses)?;
+        print::document(&kdl, true)
     } else {
-        KdlDocument::parse_v2(body)
+        let (body, numbers) = mend::numbers(body, &doc.nodes, bom.len());
+        let mut kdl = KdlDocument::parse_v2(&body).map_err(crate_refuses)?;
+        mend::trivia(&mut kdl, &body);
+        numbers.restore(&mut kdl);
+        print::document(&kdl, false)
     };
-    let kdl = parsed.map_err(|e| format!("the `kdl` crate does not read it: {e}"))?;
-    Ok(format!("{bom}{}", print::document(&kdl, v1)))
+    Ok(line_endings(&format!("{bom}{printed}"), crlf(text)))
+}
+
+fn crate_refuses(e: kdl::KdlError) -> String {
+    format!("the `kdl` crate does not read it: {e}")
+}
+
+/// Whether a text's first line break is CRLF (one that ends an escaped
+/// line break aside, as [`line_endings`] writes those LF).
+fn crlf(text: &str) -> bool {
+    let escaped: Vec<usize> = trivia::scan(text).esclines.iter().map(|e| e.1).collect();
+    text.match_indices('\n')
+        .find(|&(at, _)| escaped.binary_search(&(at + 1)).is_err())
+        .is_some_and(|(at, _)| text[..at].ends_with('\r'))
+}
+
+/// Every CRLF, CR and LF of `text` as CRLF when `crlf`, else as LF. (The
+/// printer writes LF; a comment or `/-` text it keeps may hold any. A line
+/// break inside a multi-line string reads as LF either way, and the result
+/// is read back and compared.) An escaped line break stays LF: the compile
+/// path's reader (just-kdl 0.3) reads `\` before CRLF as ending the node.
+fn line_endings(text: &str, crlf: bool) -> String {
+    let lf = text.replace("\r\n", "\n").replace('\r', "\n");
+    if !crlf {
+        return lf;
+    }
+    let escaped: Vec<usize> = trivia::scan(&lf).esclines.iter().map(|e| e.1).collect();
+    let mut out = String::with_capacity(lf.len() + lf.len() / 16);
+    for (at, c) in lf.char_indices() {
+        if c == '\n' && escaped.binary_search(&(at + 1)).is_err() {
+            out.push('\r');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// A value as compared: floats by their bits.
@@ -190,4 +249,45 @@ pub fn read(
     }
     let (text, stop) = syntax::decode(file, bytes);
     Ok((text, stop, snapshot))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The check catches a printer that drops or alters a comment: it
+    /// reads the comments itself.
+    #[test]
+    fn a_rewrite_losing_or_changing_a_comment_is_refused() {
+        let text = "a { b } // keep\nc /* c */ 1\n/-d\n";
+        let doc = syntax::parse_v2(FileId(0), text).unwrap();
+        let good = "a {\n    b\n} // keep\nc /* c */ 1\n/-d\n";
+        assert_eq!(verify(FileId(0), text, &doc, good), Ok(()));
+        for bad in [
+            "a {\n    b\n}\nc /* c */ 1\n/-d\n",
+            "a {\n    b\n} // kept\nc /* c */ 1\n/-d\n",
+            "a {\n    b\n} // keep\nc 1\n/-d\n",
+            "a {\n    b\n} // keep\nc /* c */ 1\n",
+            "a {\n    b\n} // keep // keep\nc /* c */ 1\n/-d\n",
+        ] {
+            assert_eq!(
+                verify(FileId(0), text, &doc, bad),
+                Err("its rewrite would lose or change a comment"),
+                "{bad:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn line_endings_are_the_files_own() {
+        let Outcome::Formatted(out) = format(FileId(0), "a   1\r\n/* x\ny */\r\nb {\r\nc\r\n}")
+        else {
+            panic!()
+        };
+        assert_eq!(out, "a 1\r\n/* x\r\ny */\r\nb {\r\n    c\r\n}\r\n");
+        let Outcome::Formatted(out) = format(FileId(0), "a   1\n/* x\r\ny */\nb") else {
+            panic!()
+        };
+        assert_eq!(out, "a 1\n/* x\ny */\nb\n");
+    }
 }

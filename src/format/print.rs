@@ -124,7 +124,8 @@ fn split(text: &str, line_start: bool) -> (Option<String>, Vec<Unit>) {
     let mut tail = None;
     let mut units = Vec::new();
     for (k, piece) in pieces.iter().enumerate() {
-        let t = trim_blanks(piece);
+        let t = unescaped(piece, false);
+        let t = t.as_str();
         if k == 0 && !line_start && k != last {
             if t.is_empty() {
                 continue;
@@ -196,21 +197,22 @@ impl Printer {
     fn node(&mut self, item: &Item<'_>, level: usize) {
         let node = item.node;
         let indent = INDENT.repeat(level);
+        let inner = format!("{indent}{INDENT}");
         self.out.push_str(&indent);
         let format = node.format().cloned().unwrap_or_default();
         if let Some(ty) = node.ty() {
             self.out.push('(');
-            self.out.push_str(&tight(&format.before_ty_name));
+            self.out.push_str(&tight(&format.before_ty_name, &inner));
             self.out.push_str(&self.ident(ty));
-            self.out.push_str(&tight(&format.after_ty_name));
+            self.out.push_str(&tight(&format.after_ty_name, &inner));
             self.out.push(')');
-            self.out.push_str(&tight(&format.after_ty));
+            self.out.push_str(&tight(&format.after_ty, &inner));
         }
         self.out.push_str(&self.ident(node.name()));
         self.path.push(node.name().value().to_string());
         self.entries(node, &indent);
         if let Some(children) = node.children() {
-            self.out.push_str(&spaced(&format.before_children));
+            self.out.push_str(&spaced(&format.before_children, &inner));
             self.out.push('{');
             if children.nodes().is_empty()
                 && children
@@ -224,12 +226,15 @@ impl Printer {
                 self.out.push('}');
             }
         } else {
-            self.push_trimmed(&format.before_children);
+            let followed = !item.after.is_empty() || !only_blanks(&format.before_terminator);
+            self.push_trimmed(&format.before_children, &inner, followed);
         }
         self.path.pop();
-        self.push_trimmed(&format.before_terminator);
+        self.push_trimmed(&format.before_terminator, &inner, !item.after.is_empty());
         for comment in &item.after {
-            self.out.push(' ');
+            if !self.out.ends_with(&inner) {
+                self.out.push(' ');
+            }
             self.out.push_str(comment);
         }
         self.out.push('\n');
@@ -239,6 +244,7 @@ impl Printer {
     fn entries(&mut self, node: &KdlNode, indent: &str) {
         let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
         let table: Option<Table> = order::properties(&path);
+        let inner = format!("{indent}{INDENT}");
         let (args, mut props): (Vec<&KdlEntry>, Vec<&KdlEntry>) =
             node.entries().iter().partition(|e| e.name().is_none());
         if let Some(table) = table {
@@ -246,37 +252,37 @@ impl Printer {
         }
         for entry in args.into_iter().chain(props) {
             let leading = entry.format().map_or("", |f| f.leading.as_str());
-            self.out.push_str(&spaced(leading));
-            let text = self.entry(entry, indent);
+            self.out.push_str(&spaced(leading, &inner));
+            let text = self.entry(entry, &inner);
             self.out.push_str(&text);
         }
     }
 
-    fn entry(&self, entry: &KdlEntry, indent: &str) -> String {
+    /// An entry of a node whose continued lines are indented by `inner`.
+    fn entry(&self, entry: &KdlEntry, inner: &str) -> String {
         let format = entry.format().cloned().unwrap_or_default();
         let mut s = String::new();
         if let Some(name) = entry.name() {
             s.push_str(&self.ident(name));
-            s.push_str(&tight(&format.after_key));
+            s.push_str(&tight(&format.after_key, inner));
             s.push('=');
-            s.push_str(&tight(&format.after_eq));
+            s.push_str(&tight(&format.after_eq, inner));
         }
         if let Some(ty) = entry.ty() {
             s.push('(');
-            s.push_str(&tight(&format.before_ty_name));
+            s.push_str(&tight(&format.before_ty_name, inner));
             s.push_str(&self.ident(ty));
-            s.push_str(&tight(&format.after_ty_name));
+            s.push_str(&tight(&format.after_ty_name, inner));
             s.push(')');
-            s.push_str(&tight(&format.after_ty));
+            s.push_str(&tight(&format.after_ty, inner));
         }
         let repr = trim_blanks(&format.value_repr);
-        let inner = format!("{indent}{INDENT}");
         let value = match entry.value() {
             KdlValue::String(v) if self.v1 || repr.is_empty() => {
-                multiline(v, &inner).unwrap_or_else(|| quote(v))
+                multiline(v, inner).unwrap_or_else(|| quote(v))
             }
             KdlValue::String(v) if !repr.starts_with(['"', '#']) => quote(v),
-            KdlValue::String(_) => reindent(repr, &inner).unwrap_or_else(|| repr.to_string()),
+            KdlValue::String(_) => reindent(repr, inner).unwrap_or_else(|| repr.to_string()),
             KdlValue::Bool(_) | KdlValue::Null if self.v1 || repr.is_empty() => {
                 entry.value().to_string()
             }
@@ -286,7 +292,7 @@ impl Printer {
         s.push_str(&value);
         if !only_blanks(&format.trailing) {
             s.push(' ');
-            s.push_str(trim_blanks(&format.trailing));
+            s.push_str(&continued(&format.trailing, inner));
         }
         s
     }
@@ -304,39 +310,90 @@ impl Printer {
         }
     }
 
-    /// What ends a node's head: comments and `/-` items, without an
-    /// escaped line break that nothing follows.
-    fn push_trimmed(&mut self, text: &str) {
-        let mut t = trim_blanks(text);
-        if let Some(rest) = t.strip_prefix('\\')
-            && !rest.trim().contains(is_newline)
-        {
-            t = rest.trim();
-        }
+    /// What ends a node's head: comments and `/-` items, without a final
+    /// escaped line break ([`unescaped`]) unless comments are `followed`
+    /// on the line it continues (then they go there).
+    fn push_trimmed(&mut self, text: &str, inner: &str, followed: bool) {
+        let t = unescaped(text, followed);
         if !t.is_empty() {
             self.out.push(' ');
-            self.out.push_str(t);
+            self.out.push_str(&continued(&t, inner));
+            if t.ends_with(is_newline) {
+                self.out.push_str(inner);
+            }
         }
     }
+}
+
+/// Trivia, trimmed, without the escaped line breaks at its end, which
+/// continue nothing there: a bare one goes; the last one's `\` goes, its
+/// comment ending the line, unless `keep_commented`.
+fn unescaped(text: &str, keep_commented: bool) -> String {
+    let mut t = trim_blanks(text).to_string();
+    while let Some(&(start, end)) = trivia::scan(&t).esclines.last()
+        && end == t.len()
+    {
+        let comment = t[start + 1..].trim().to_string();
+        if !comment.is_empty() && keep_commented {
+            break;
+        }
+        t = format!("{} {comment}", trim_blanks(&t[..start]))
+            .trim_matches(is_blank)
+            .to_string();
+        if !comment.is_empty() {
+            break;
+        }
+    }
+    t
 }
 
 /// The text between two tokens of a node's head: one space, or the comments
-/// it holds between spaces.
-fn spaced(text: &str) -> String {
+/// and escaped line breaks it holds between spaces (see [`continued`]).
+fn spaced(text: &str, inner: &str) -> String {
     if only_blanks(text) {
         " ".into()
     } else {
-        format!(" {} ", trim_blanks(text))
+        around(text, inner)
     }
 }
 
-/// The text around `=` or a type: nothing, or the comments it holds.
-fn tight(text: &str) -> String {
+/// The text around `=` or a type: nothing, or the comments and escaped
+/// line breaks it holds.
+fn tight(text: &str, inner: &str) -> String {
     if only_blanks(text) {
         String::new()
     } else {
-        format!(" {} ", trim_blanks(text))
+        around(text, inner)
     }
+}
+
+/// Trivia of a node's head between spaces, the next token indented by
+/// `inner` after an escaped line break.
+fn around(text: &str, inner: &str) -> String {
+    let t = continued(text, inner);
+    if t.ends_with(is_newline) {
+        format!(" {t}{inner}")
+    } else {
+        format!(" {t} ")
+    }
+}
+
+/// Trivia of a node's head, trimmed, each line an escaped line break
+/// continues (but at its end) indented by `inner`, one level below the node.
+fn continued(text: &str, inner: &str) -> String {
+    let t = trim_blanks(text);
+    let mut out = String::with_capacity(t.len());
+    let mut at = 0;
+    for (_, end) in trivia::scan(t).esclines {
+        if end == t.len() {
+            break;
+        }
+        out.push_str(&t[at..end]);
+        out.push_str(inner);
+        at = end + t[end..].len() - t[end..].trim_start_matches(is_blank).len();
+    }
+    out.push_str(&t[at..]);
+    out
 }
 
 fn is_newline(c: char) -> bool {
@@ -434,11 +491,12 @@ fn multiline(s: &str, indent: &str) -> Option<String> {
 
 /// A multi-line string as written, its lines moved to `indent`: exact, since
 /// every line but blank ones starts with the closing line's whitespace,
-/// which is what is removed, and CRLF reads as LF. Not for strings with
+/// which is what is removed, and CRLF and CR read as LF. Not for strings with
 /// escapes.
 fn reindent(repr: &str, indent: &str) -> Option<String> {
-    // KDL 2.0 reads every line break of a multi-line string as LF.
-    let repr = &repr.replace("\r\n", "\n");
+    // KDL 2.0 reads every line break of a multi-line string as LF (and
+    // the file's line endings replace CRLF and CR afterwards).
+    let repr = &repr.replace("\r\n", "\n").replace('\r', "\n");
     let hashes = repr.bytes().take_while(|&c| c == b'#').count();
     if !repr[hashes..].starts_with("\"\"\"")
         || (hashes == 0 && repr.contains('\\'))

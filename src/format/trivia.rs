@@ -5,12 +5,20 @@
 //! deepest nesting of braces and block comments in a text. It walks the text
 //! once, with no recursion.
 
-/// The top-level line breaks of a text (byte ranges), and the deepest
-/// nesting of `{` and `/*` outside strings and line comments.
+/// The top-level line breaks of a text (byte ranges), its escaped line
+/// breaks (from the `\` to past the break), the deepest nesting of `{` and
+/// `/*` outside strings and line comments, and where the last top-level
+/// `}` ends.
 #[derive(Debug, Default)]
 pub(super) struct Scan {
     pub breaks: Vec<(usize, usize)>,
+    pub esclines: Vec<(usize, usize)>,
     pub depth: usize,
+    pub last_close: Option<usize>,
+}
+
+fn is_newline(c: char) -> bool {
+    newline_at(c.encode_utf8(&mut [0; 4]), 0).is_some()
 }
 
 /// The length of the line break at `at`, if one starts there (CRLF counts
@@ -64,8 +72,17 @@ pub(super) fn scan(text: &str) -> Scan {
             b'}' => {
                 braces = braces.saturating_sub(1);
                 i += 1;
+                if braces == 0 {
+                    scan.last_close = Some(i);
+                }
             }
-            b'\\' => i = escline_end(text, i + 1),
+            b'\\' => {
+                let start = i;
+                i = escline_end(text, i + 1);
+                if text[..i].ends_with(is_newline) || i == text.len() {
+                    scan.esclines.push((start, i));
+                }
+            }
             _ => match newline_at(text, i) {
                 Some(len) => {
                     if braces == 0 {
@@ -144,7 +161,7 @@ fn raw_v1_end(b: &[u8], from: usize, hashes: usize) -> usize {
 }
 
 /// The start of the line break that ends the line comment at `at`.
-fn line_end(text: &str, at: usize) -> usize {
+pub(super) fn line_end(text: &str, at: usize) -> usize {
     let mut i = at;
     while i < text.len() {
         if newline_at(text, i).is_some() {
@@ -177,13 +194,15 @@ fn block_comment_end(b: &[u8], at: usize) -> (usize, usize) {
     (b.len(), deepest)
 }
 
-/// Past an escaped line break (`\`, blanks, perhaps a line comment, the
-/// break), from just after the `\`.
+/// Past an escaped line break (`\`, blanks and block comments, perhaps a
+/// line comment, the break), from just after the `\`.
 fn escline_end(text: &str, from: usize) -> usize {
     let mut i = from;
     while i < text.len() {
         if text[i..].starts_with("//") {
             i = line_end(text, i);
+        } else if text[i..].starts_with("/*") {
+            i = block_comment_end(text.as_bytes(), i).0;
         } else if let Some(len) = newline_at(text, i) {
             return i + len;
         } else {

@@ -34,6 +34,7 @@
 //! table of rule codes and the tables of entity kinds and references.
 
 pub mod base;
+pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -49,6 +50,7 @@ pub mod lower;
 pub mod lsp;
 pub mod metrics;
 pub mod model;
+pub mod review;
 pub mod syntax;
 
 use std::process::ExitCode;
@@ -72,7 +74,7 @@ pub fn run() -> ExitCode {
         cli::Command::Fmt(args) => commands::fmt::run(args),
         cli::Command::Lsp => commands::lsp::run(),
         cli::Command::Schema => {
-            print!("{}", emit::catalog::schema());
+            print!("{}", catalog::schema());
             ExitCode::SUCCESS
         }
         cli::Command::Explain { code } => commands::explain::run(code.as_deref()),

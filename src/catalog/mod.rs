@@ -1,4 +1,6 @@
-//! `catalog.json`: the whole resolved model, every reference both ways
+//! The resolved catalogue, the phase after `compile`: what the site, the
+//! exports, `diff` and `review` read. `catalog.json` is its JSON form: the
+//! whole resolved model, every reference both ways
 //! (a function's services, a customer group's entitlements, a gate's
 //! decisions). Lists of entities are sorted by id; escalations, phases and
 //! criteria keep source order; decisions sort by date, then gate.
@@ -6,8 +8,10 @@
 //! [`shape`] holds the types (and so the JSON Schema); this module builds
 //! them from a checked model. The references the other way round come from
 //! the model's [`Index`] (one pass over [`Model::references`]), so the
-//! catalog is linear in the model.
+//! catalog is linear in the model. [`serial`] holds what the JSON outputs
+//! over the catalogue share (numbers, pretty JSON, derived schemas).
 
+pub mod serial;
 mod service;
 pub mod shape;
 

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use crate::cli::{ExportArgs, ExportFormat, Format};
 use crate::compile::Options;
-use crate::emit::catalog;
+use crate::catalog;
 use crate::emit::export::{backstage, csv, ics};
 use crate::files;
 

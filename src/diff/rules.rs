@@ -564,7 +564,7 @@ mod tests {
         let compiled =
             crate::compile::compile(&root, &crate::compile::Options::default()).expect("compiles");
         let built =
-            crate::emit::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+            crate::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
         CatalogView::of(&built).json
     }
 

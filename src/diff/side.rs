@@ -8,7 +8,7 @@ use std::path::Path;
 use super::view::CatalogView;
 use crate::compile::{self, Options};
 use crate::discover;
-use crate::emit::catalog;
+use crate::catalog;
 use crate::emit::site::write::MARKER;
 
 /// A side read: what it was read from, and its catalog.

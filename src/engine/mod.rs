@@ -23,7 +23,7 @@ use crate::Error;
 use crate::base::Severity;
 use crate::compile::{self, Cache, Compiled, Options};
 use crate::discover::{Filter, Skip};
-use crate::emit::catalog;
+use crate::catalog;
 use crate::emit::site::{self, Memo, OutFile, Priority, RenderError, Theme, write};
 use crate::emit::{self, LocatedDiagnostic, Location};
 

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use minijinja::value::Value;
 use minijinja::{Environment, State};
 
-use super::super::catalog::Catalog;
+use crate::catalog::Catalog;
 use super::html::escape;
 use crate::base::{EntityKind, Expect};
 

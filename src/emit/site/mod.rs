@@ -29,7 +29,7 @@ use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior, context};
 use rayon::prelude::*;
 
-use super::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
+use crate::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
 use super::export;
 pub use memo::Memo;
 use pages::{NAV, PageSpec};

@@ -10,10 +10,9 @@ use rayon::prelude::*;
 
 use std::collections::HashMap;
 
-use crate::Error;
 use crate::base::{Code, Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
-use crate::discover::{self, Filter, Found, Skip};
+use crate::discover::{self, Filter, Found, Skip, SourceError};
 use crate::lower;
 
 /// The most bytes a compile reads of a source file (a larger one is
@@ -135,7 +134,7 @@ impl Overlay {
 /// A file's bytes: its overlay text, else read from disk. At most one past
 /// [`syntax::MAX_FILE_BYTES`]: a larger file is refused without being read
 /// (or held) whole.
-fn read_overlaid(found: &Found, overlay: &Overlay) -> Result<Vec<u8>, Error> {
+fn read_overlaid(found: &Found, overlay: &Overlay) -> Result<Vec<u8>, SourceError> {
     match overlay.get(&found.path) {
         Some(text) => {
             let len = text.len().min(syntax::MAX_FILE_BYTES + 1);
@@ -146,9 +145,9 @@ fn read_overlaid(found: &Found, overlay: &Overlay) -> Result<Vec<u8>, Error> {
 }
 
 /// A file's bytes from disk, at most one past [`syntax::MAX_FILE_BYTES`].
-fn read(found: &Found) -> Result<Vec<u8>, Error> {
+fn read(found: &Found) -> Result<Vec<u8>, SourceError> {
     use std::io::Read;
-    let error = |source| Error::Read {
+    let error = |source| SourceError::Read {
         name: found.name.clone(),
         source,
     };
@@ -240,12 +239,15 @@ pub struct ManifestSettings {
 
 /// Reads `output` and `exclude` from the manifest (a manifest that does not
 /// parse gives the defaults; its diagnostics come with the compilation).
-pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Error> {
+pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, SourceError> {
     manifest_settings_overlaid(root, &Overlay::default())
 }
 
 /// [`manifest_settings`], the manifest read through `overlay`.
-fn manifest_settings_overlaid(root: &Path, overlay: &Overlay) -> Result<ManifestSettings, Error> {
+fn manifest_settings_overlaid(
+    root: &Path,
+    overlay: &Overlay,
+) -> Result<ManifestSettings, SourceError> {
     let manifest = Found {
         name: discover::MANIFEST.into(),
         path: root.join(discover::MANIFEST),
@@ -284,7 +286,7 @@ fn manifest_settings_overlaid(root: &Path, overlay: &Overlay) -> Result<Manifest
 /// Finds the project that holds `path` and compiles it. A `--metrics`
 /// folder that does not exist stops it (a watch round, which runs on, reads
 /// nothing from it instead).
-pub fn compile(path: &Path, options: &Options) -> Result<Compiled, Error> {
+pub fn compile(path: &Path, options: &Options) -> Result<Compiled, SourceError> {
     let root = discover::find_root(path)?;
     if let Some(dir) = options.metrics.as_deref() {
         metrics_folder_exists(dir)?;
@@ -302,7 +304,7 @@ pub fn compile_root(
     root: PathBuf,
     options: &Options,
     cache: &mut Cache,
-) -> Result<Compiled, Error> {
+) -> Result<Compiled, SourceError> {
     compile_overlaid(root, options, cache, &Overlay::default())
 }
 
@@ -313,7 +315,7 @@ pub fn compile_overlaid(
     options: &Options,
     cache: &mut Cache,
     overlay: &Overlay,
-) -> Result<Compiled, Error> {
+) -> Result<Compiled, SourceError> {
     let (filter, inputs, output_holds_sources) = read_sources(&root, options, overlay)?;
     let mut results = cache.parse(inputs);
     let mut sources = SourceMap::default();
@@ -442,11 +444,11 @@ fn output_with_sources(model: &Model) -> Option<Diagnostic> {
 }
 
 /// `--metrics DIR` names a folder that exists.
-pub fn metrics_folder_exists(dir: &Path) -> Result<(), Error> {
+pub fn metrics_folder_exists(dir: &Path) -> Result<(), SourceError> {
     if dir.is_dir() {
         return Ok(());
     }
-    Err(Error::Read {
+    Err(SourceError::Read {
         name: dir.display().to_string(),
         source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
     })
@@ -462,7 +464,7 @@ fn read_sources(
     root: &Path,
     options: &Options,
     overlay: &Overlay,
-) -> Result<(Filter, Vec<Input>, bool), Error> {
+) -> Result<(Filter, Vec<Input>, bool), SourceError> {
     let manifest = manifest_settings_overlaid(root, overlay)?;
     let filter = Filter::new(
         root,
@@ -483,7 +485,7 @@ fn read_sources(
             let bytes = read_overlaid(&f, overlay)?;
             Ok((f, bytes))
         })
-        .collect::<Result<Vec<_>, Error>>()?;
+        .collect::<Result<Vec<_>, SourceError>>()?;
     Ok((filter, inputs, manifest.output_holds_sources))
 }
 

@@ -43,7 +43,6 @@ pub mod diff;
 pub mod discover;
 pub mod emit;
 pub mod engine;
-mod error;
 pub mod files;
 pub mod format;
 pub mod lower;
@@ -57,7 +56,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-pub use error::Error;
+pub use engine::Error;
 
 /// Runs the command line and returns the process's exit code.
 pub fn run() -> ExitCode {

@@ -8,9 +8,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use crate::catalog;
 use crate::cli::{ExportArgs, ExportFormat, Format};
 use crate::compile::Options;
-use crate::catalog;
 use crate::emit::export::{backstage, csv, ics};
 use crate::files;
 

@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use super::view::CatalogView;
+use crate::catalog;
 use crate::compile::{self, Options};
 use crate::discover;
-use crate::catalog;
 use crate::emit::site::write::MARKER;
 
 /// A side read: what it was read from, and its catalog.

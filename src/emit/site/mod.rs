@@ -29,8 +29,8 @@ use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior, context};
 use rayon::prelude::*;
 
-use crate::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
 use super::export;
+use crate::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
 pub use memo::Memo;
 use pages::{NAV, PageSpec};
 pub use theme::Theme;

@@ -13,11 +13,11 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::html::escape;
+use crate::base::EntityKind;
 use crate::catalog::{
     Attainment, Catalog, FunctionEntry, MetricEntry, PeriodAttainment, ServiceEntry, TargetEntry,
 };
-use super::html::escape;
-use crate::base::EntityKind;
 use crate::model::{BoundKind, Stage, Unit};
 
 /// A generous estimate of the width of a label in pixels at a font size:

@@ -61,9 +61,32 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             text.into(),
         ));
     }
+    let (done, unwritable) = write(&changed, args, &mut refused);
+    report(&diags, &sources);
+    let verb = if args.check {
+        "would be reformatted"
+    } else {
+        "reformatted"
+    };
+    eprintln!("{done} of {} files {verb}", files.len());
+    if unwritable > 0 {
+        return ExitCode::from(2);
+    }
+    let failed = !diags.is_empty() || refused > 0 || (args.check && !changed.is_empty());
+    ExitCode::from(u8::from(failed))
+}
+
+/// Writes the reformatted files (none with `--check`, which only lists
+/// them): how many were done and how many could not be written; a file
+/// changed since it was read counts in `refused`.
+fn write(
+    changed: &[(&Found, String, files::Snapshot)],
+    args: &FmtArgs,
+    refused: &mut usize,
+) -> (usize, usize) {
     let mut unwritable = 0;
     let mut done = 0;
-    for (found, new, snapshot) in &changed {
+    for (found, new, snapshot) in changed {
         if !args.check {
             match files::replace(&found.path, snapshot, new.as_bytes(), args.force) {
                 Ok(()) => {}
@@ -72,7 +95,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
                         "error: `{}`: it changed since pmoc fmt read it; left as it is (run pmoc fmt again)",
                         visible::line(&found.name)
                     );
-                    refused += 1;
+                    *refused += 1;
                     continue;
                 }
                 Err(why) => {
@@ -93,18 +116,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
         done += 1;
         println!("{}", visible::line(&found.name));
     }
-    report(&diags, &sources);
-    let verb = if args.check {
-        "would be reformatted"
-    } else {
-        "reformatted"
-    };
-    eprintln!("{done} of {} files {verb}", files.len());
-    if unwritable > 0 {
-        return ExitCode::from(2);
-    }
-    let failed = !diags.is_empty() || refused > 0 || (args.check && !changed.is_empty());
-    ExitCode::from(u8::from(failed))
+    (done, unwritable)
 }
 
 /// The syntax errors, as `pmoc check` prints them, and what was not done.

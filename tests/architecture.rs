@@ -99,6 +99,7 @@ fn the_model_knows_nothing_of_kdl_or_of_outputs() {
             "miette",
             "crate::lower",
             "crate::check",
+            "crate::catalog",
             "crate::emit",
             "minijinja",
         ],
@@ -114,6 +115,7 @@ fn checks_know_nothing_of_syntax_or_output_formats() {
             "kdl::",
             "miette",
             "serde_json",
+            "crate::catalog",
             "crate::emit",
             "crate::lower",
             "crate::syntax",
@@ -127,6 +129,7 @@ fn observations_are_judged_without_knowing_the_outputs() {
     assert_none(
         "metrics",
         &[
+            "crate::catalog",
             "crate::emit",
             "crate::check",
             "kdl::",
@@ -140,7 +143,8 @@ fn observations_are_judged_without_knowing_the_outputs() {
 #[test]
 fn only_emit_prints_diagnostics_with_miette() {
     for dir in [
-        "base", "lower", "model", "check", "metrics", "compile", "discover",
+        "base", "lower", "model", "check", "metrics", "compile", "discover", "catalog", "review",
+        "diff",
     ] {
         assert_none(dir, &["miette"], "only `emit` prints with miette");
     }
@@ -149,7 +153,8 @@ fn only_emit_prints_diagnostics_with_miette() {
 #[test]
 fn only_the_syntax_layer_reads_kdl_crates() {
     for dir in [
-        "lower", "model", "check", "metrics", "compile", "discover", "emit", "engine",
+        "lower", "model", "check", "metrics", "compile", "discover", "catalog", "emit", "review",
+        "diff", "engine",
     ] {
         assert_none(
             dir,
@@ -180,7 +185,8 @@ fn commands_hold_only_arguments_and_printing() {
 #[test]
 fn the_phases_below_the_engine_know_nothing_of_it() {
     for dir in [
-        "base", "model", "lower", "check", "emit", "compile", "discover", "diff", "format",
+        "base", "model", "lower", "check", "compile", "discover", "catalog", "emit", "review",
+        "diff", "format",
     ] {
         assert_none(
             dir,
@@ -197,18 +203,20 @@ fn the_phases_below_the_engine_know_nothing_of_it() {
 
 #[test]
 fn a_comparison_reads_catalogs_not_sources() {
-    assert_none(
-        "diff",
-        &[
-            "kdl::",
-            "miette",
-            "minijinja",
-            "crate::lower",
-            "crate::syntax",
-            "crate::check",
-        ],
-        "`diff` compares two catalogs; it reaches the sources only through `compile`",
-    );
+    for dir in ["diff", "review"] {
+        assert_none(
+            dir,
+            &[
+                "kdl::",
+                "miette",
+                "minijinja",
+                "crate::lower",
+                "crate::syntax",
+                "crate::check",
+            ],
+            "`diff` and `review` are reports over catalogues and compilations; they reach the sources only through `compile`",
+        );
+    }
 }
 
 #[test]

@@ -5,8 +5,6 @@
 //! catalog and the site go through these walks and the tables of
 //! [`crate::base::kind`].
 
-use rustc_hash::FxHashMap as HashMap;
-
 use super::*;
 use crate::base::{EntityKind, Field};
 
@@ -45,16 +43,6 @@ macro_rules! entities {
                 for service in &mut self.services {
                     service.slas.retain(|x| keep(&x.id));
                 }
-            }
-
-            /// Each entity's position in its list, by kind and id (the first
-            /// declaration of an id).
-            pub(crate) fn positions(&self) -> HashMap<(EntityKind, &str), usize> {
-                let mut map = HashMap::default();
-                $(for (i, x) in self.$list.iter().enumerate() {
-                    map.entry((EntityKind::$kind, x.id.value.as_str())).or_insert(i);
-                })*
-                map
             }
 
             /// Every declaration's kind and id, SLAs included, kind by kind

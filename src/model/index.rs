@@ -196,6 +196,31 @@ impl<'m> Index<'m> {
         people
     }
 
+    /// The `review-by` date of an SLA overdue for review: in force (not
+    /// [`Index::ended`]) and due before as-of. The condition of the rule
+    /// `sla-review-overdue` and of the review's agenda.
+    pub fn review_overdue(&self, sla: &Sla) -> Option<Spanned<Date>> {
+        sla.review_by
+            .filter(|review| !self.ended(sla) && review.value < self.as_of)
+    }
+
+    /// The pilot `review` date of a service in pilot past its review: due
+    /// before as-of, with no decision (of any outcome, at any date) at the
+    /// pilot's `exit-gate`. The condition of the rule `pilot-overdue` and of
+    /// the review's agenda.
+    pub fn pilot_overdue(&self, service: &Service) -> Option<Spanned<Date>> {
+        if service.stage() != Some(Stage::Pilot) {
+            return None;
+        }
+        let pilot = service.pilot.as_ref()?;
+        let review = pilot.review.filter(|r| r.value < self.as_of)?;
+        let decided = pilot
+            .exit_gate
+            .as_ref()
+            .is_some_and(|g| service.decisions.iter().any(|d| d.gate.value == g.value));
+        (!decided).then_some(review)
+    }
+
     /// Whether an SLA has ended on or before as-of (it then covers nothing).
     pub fn ended(&self, sla: &Sla) -> bool {
         sla.ends.is_some_and(|e| e.value <= self.as_of)

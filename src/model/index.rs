@@ -20,14 +20,14 @@ use crate::base::{EntityKind, Expect, Field};
 /// The lookup tables of one model, owned: positions in the model's lists
 /// and ids, never references into it. Built by [`Lookups::new`]; read
 /// through an [`Index`] over the same model.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Lookups {
     /// Each id's declarations: per kind (in the entity table's order), the
     /// first declaration's id span and its position in its kind's list.
     declared: HashMap<Box<str>, Vec<(EntityKind, Span, usize)>>,
-    /// The ids of the declarations holding each reference, by field and the
-    /// id it names: sorted, without repeats.
-    referrers: HashMap<Field, HashMap<Box<str>, Vec<String>>>,
+    /// The declarations holding each reference, by field and the id it
+    /// names: sorted by id, without repeats.
+    referrers: HashMap<Field, HashMap<Box<str>, Vec<Holder>>>,
     /// The services each trigger applies to (positions, model order), by
     /// trigger id.
     applies: HashMap<Box<str>, Vec<usize>>,
@@ -46,33 +46,28 @@ impl Lookups {
             let count = counts.entry(kind).or_default();
             let position = *count;
             *count += 1;
-            let kinds = declared.entry(id.value.as_str().into()).or_default();
+            let kinds = slot(&mut declared, &id.value);
             if kinds.last().is_none_or(|(k, _, _)| *k != kind) {
                 kinds.push((kind, id.span, position));
             }
         }
-        let mut referrers: HashMap<Field, HashMap<Box<str>, Vec<String>>> = HashMap::default();
+        let places = Holder::places(model);
+        let mut referrers: HashMap<Field, HashMap<Box<str>, Vec<Holder>>> = HashMap::default();
         for r in model.references() {
-            referrers
-                .entry(r.field)
-                .or_default()
-                .entry(r.to.value.as_str().into())
-                .or_default()
-                .push(r.holder.value.clone());
+            let holder = places[&std::ptr::from_ref(r.holder)];
+            let by_id = referrers.entry(r.field).or_default();
+            slot(by_id, &r.to.value).push(holder);
         }
         for holders in referrers.values_mut().flat_map(|by_id| by_id.values_mut()) {
-            holders.sort();
-            holders.dedup();
+            holders.sort_by(|a, b| a.id(model).cmp(b.id(model)));
+            holders.dedup_by(|a, b| a.id(model) == b.id(model));
         }
         let mut applies = HashMap::default();
         let mut triggers_of: HashMap<Box<str>, Vec<usize>> = HashMap::default();
         for (t, (trigger, services)) in model.triggers.iter().zip(applicability(model)).enumerate()
         {
             for &s in &services {
-                triggers_of
-                    .entry(model.services[s].id.value.as_str().into())
-                    .or_default()
-                    .push(t);
+                slot(&mut triggers_of, &model.services[s].id.value).push(t);
             }
             applies
                 .entry(trigger.id.value.as_str().into())
@@ -85,6 +80,63 @@ impl Lookups {
             triggers_of,
         }
     }
+}
+
+/// Where a declaration is in the model: its kind and its place there
+/// ([`Model::id_at`]).
+#[derive(Debug, Clone, Copy)]
+struct Holder {
+    kind: EntityKind,
+    at: u32,
+    sla: u32,
+}
+
+impl Holder {
+    /// Every declaration's place, by the address of its id in `model`
+    /// (what a [`Reference`]'s holder points to).
+    fn places(model: &Model) -> HashMap<*const Id, Holder> {
+        let mut places = HashMap::default();
+        let mut counts: HashMap<EntityKind, u32> = HashMap::default();
+        let declarations = model.declarations().into_iter();
+        for (kind, id) in declarations.filter(|(kind, _)| *kind != EntityKind::Sla) {
+            let count = counts.entry(kind).or_default();
+            places.insert(
+                std::ptr::from_ref(id),
+                Holder {
+                    kind,
+                    at: *count,
+                    sla: 0,
+                },
+            );
+            *count += 1;
+        }
+        for (at, service) in model.services.iter().enumerate() {
+            for (sla, s) in service.slas.iter().enumerate() {
+                let place = Holder {
+                    kind: EntityKind::Sla,
+                    at: at as u32,
+                    sla: sla as u32,
+                };
+                places.insert(std::ptr::from_ref(&s.id), place);
+            }
+        }
+        places
+    }
+
+    /// The holder's id in `model`, the model its place was found in.
+    fn id(self, model: &Model) -> &str {
+        let id = model.id_at(self.kind, self.at as usize, self.sla as usize);
+        id.expect("a holder of this model").value.as_str()
+    }
+}
+
+/// The value at `key`, a default one put there first if there is none
+/// (the key is copied only then).
+fn slot<'a, V: Default>(map: &'a mut HashMap<Box<str>, V>, key: &str) -> &'a mut V {
+    if !map.contains_key(key) {
+        map.insert(key.into(), V::default());
+    }
+    map.get_mut(key).expect("just put there")
 }
 
 /// The model with its lookups: a view joining a model and the [`Lookups`]
@@ -147,12 +199,16 @@ impl<'m> Index<'m> {
     /// The ids of the declarations whose `field` names `id`, sorted, without
     /// repeats (a function's services, a metric's SLAs…).
     pub fn referrers(&self, field: Field, id: &str) -> Vec<String> {
-        self.lookups
+        let holders = self
+            .lookups
             .referrers
             .get(&field)
-            .and_then(|by_id| by_id.get(id))
-            .cloned()
-            .unwrap_or_default()
+            .and_then(|by_id| by_id.get(id));
+        let holders = holders.map_or(&[][..], Vec::as_slice);
+        holders
+            .iter()
+            .map(|h| h.id(self.model).to_string())
+            .collect()
     }
 
     /// The services a trigger applies to, in model order.

@@ -45,6 +45,17 @@ macro_rules! entities {
                 }
             }
 
+            /// The id of a declaration by its kind and place: its position
+            /// in its kind's list (an SLA: its service's position, then its
+            /// own among the service's SLAs).
+            pub(crate) fn id_at(&self, kind: EntityKind, at: usize, sla: usize) -> Option<&Id> {
+                match kind {
+                    EntityKind::Pmo => self.pmo.as_ref().map(|p| &p.id),
+                    EntityKind::Sla => self.services.get(at)?.slas.get(sla).map(|s| &s.id),
+                    $(EntityKind::$kind => self.$list.get(at).map(|x| &x.id),)*
+                }
+            }
+
             /// Every declaration's kind and id, SLAs included, kind by kind
             /// (in the order of the entity table), each in model order.
             pub fn declarations(&self) -> Vec<(EntityKind, &Id)> {

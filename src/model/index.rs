@@ -26,7 +26,7 @@ pub struct Lookups {
     /// first declaration's id span and its position in its kind's list.
     declared: HashMap<Box<str>, Vec<(EntityKind, Span, usize)>>,
     /// The declarations holding each reference, by field and the id it
-    /// names: sorted by id, without repeats.
+    /// names, in model order.
     referrers: HashMap<Field, HashMap<Box<str>, Vec<Holder>>>,
     /// The services each trigger applies to (positions, model order), by
     /// trigger id.
@@ -57,10 +57,6 @@ impl Lookups {
             let holder = places[&std::ptr::from_ref(r.holder)];
             let by_id = referrers.entry(r.field).or_default();
             slot(by_id, &r.to.value).push(holder);
-        }
-        for holders in referrers.values_mut().flat_map(|by_id| by_id.values_mut()) {
-            holders.sort_by(|a, b| a.id(model).cmp(b.id(model)));
-            holders.dedup_by(|a, b| a.id(model) == b.id(model));
         }
         let mut applies = HashMap::default();
         let mut triggers_of: HashMap<Box<str>, Vec<usize>> = HashMap::default();
@@ -205,10 +201,13 @@ impl<'m> Index<'m> {
             .get(&field)
             .and_then(|by_id| by_id.get(id));
         let holders = holders.map_or(&[][..], Vec::as_slice);
-        holders
+        let mut ids: Vec<String> = holders
             .iter()
             .map(|h| h.id(self.model).to_string())
-            .collect()
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
     }
 
     /// The services a trigger applies to, in model order.

@@ -37,8 +37,8 @@ pub struct Lookups {
 }
 
 impl Lookups {
-    /// The lookups of `model`, in one pass over its declarations and one
-    /// over its references.
+    /// The lookups of `model`: from its declarations, its references and
+    /// its triggers' selectors, each walked once.
     pub fn new(model: &Model) -> Lookups {
         let mut declared: HashMap<Box<str>, Vec<(EntityKind, Span, usize)>> = HashMap::default();
         let mut counts: HashMap<EntityKind, usize> = HashMap::default();

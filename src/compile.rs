@@ -3,7 +3,7 @@
 //! `build` and every round of `watch`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
@@ -19,7 +19,7 @@ use crate::lower;
 /// refused), and of a metrics CSV.
 pub use crate::metrics::MAX_CSV_BYTES;
 use crate::metrics::{self, Evaluation};
-use crate::model::{Index, Model};
+use crate::model::{Index, Lookups, Model};
 use crate::syntax;
 pub use crate::syntax::MAX_FILE_BYTES;
 
@@ -35,12 +35,17 @@ pub struct Options {
     pub metrics: Option<PathBuf>,
 }
 
-/// The result of a compilation: the model (after checks), every diagnostic, and
-/// the sources they point into.
+/// The result of a compilation: the model (after checks) with its index,
+/// every diagnostic, and the sources they point into.
 pub struct Compiled {
     pub root: PathBuf,
     pub sources: SourceMap,
+    /// The model as compiled; [`Compiled::index`] reads it with lookups
+    /// built from it once, so it is not to be changed afterwards.
     pub model: Model,
+    /// The model's lookups: built by the model rules, else (a syntax error
+    /// skipped them) at the first [`Compiled::index`].
+    lookups: OnceLock<Lookups>,
     /// Sorted as section 8 fixes: file, line, column, code, end, message.
     pub diagnostics: Vec<Diagnostic>,
     /// Some file had a syntax error, so the model rules were skipped.
@@ -56,6 +61,13 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// The model with its lookups, built once per compilation: what the
+    /// checks read, and the catalog, the review and the language server.
+    pub fn index(&self) -> Index<'_> {
+        let lookups = self.lookups.get_or_init(|| Lookups::new(&self.model));
+        Index::new(&self.model, lookups, self.as_of)
+    }
+
     /// The errors, those an "and N more" finding stands for included.
     pub fn error_count(&self) -> usize {
         crate::base::diag::count(&self.diagnostics, crate::base::Severity::Error)
@@ -345,10 +357,11 @@ pub fn compile_overlaid(
         .map_or_else(default_as_of, |d| d.value);
     let metrics = metrics::folder(&root, options.metrics.as_deref());
     let mut evaluation = Evaluation::default();
+    let lookups = OnceLock::new();
     if !syntax_errors {
         let texts = |path: &Path| overlay.get(path).cloned();
         let memo = (!cache.one_shot).then_some(&mut cache.metrics);
-        let (judged, found) = judge(
+        let (judged, built, found) = judge(
             (&root, metrics.as_deref()),
             &texts,
             &mut model,
@@ -358,6 +371,7 @@ pub fn compile_overlaid(
         );
         diagnostics.extend(found);
         evaluation = judged;
+        _ = lookups.set(built);
     }
     let lints = model
         .pmo
@@ -370,6 +384,7 @@ pub fn compile_overlaid(
         root,
         sources,
         model,
+        lookups,
         diagnostics,
         syntax_errors,
         as_of,
@@ -397,8 +412,8 @@ fn models_of(results: &mut [(Vec<u8>, Arc<FileResult>)], one_shot: bool) -> Vec<
 /// The model rules, then the observations read (from `metrics`, the
 /// folder of the project at `root`; a CSV's text from `texts` when it gives
 /// one, else from disk; through `memo` when compilations follow one
-/// another) and judged, with their diagnostics. Later duplicates leave the
-/// model first.
+/// another) and judged, with the model's lookups and the diagnostics.
+/// Later duplicates leave the model first.
 fn judge(
     (root, metrics): (&Path, Option<&Path>),
     texts: &metrics::Texts,
@@ -406,9 +421,11 @@ fn judge(
     as_of: Date,
     sources: &mut SourceMap,
     memo: Option<&mut metrics::Memo>,
-) -> (Evaluation, Vec<Diagnostic>) {
+) -> (Evaluation, Lookups, Vec<Diagnostic>) {
     let mut diagnostics = check::dedupe(model);
-    let index = Index::new(model, as_of);
+    let model = &*model;
+    let lookups = Lookups::new(model);
+    let index = Index::new(model, &lookups, as_of);
     diagnostics.extend(check::rules(&index));
     let observations = metrics.map(|dir| {
         let (observations, found) = match memo {
@@ -423,7 +440,7 @@ fn judge(
     });
     let evaluation = Evaluation::of(&index, observations.as_deref());
     diagnostics.extend(check::metrics::check(&index, &evaluation));
-    (evaluation, diagnostics)
+    (evaluation, lookups, diagnostics)
 }
 
 /// The manifest's `output` names a folder that holds sources: each build

@@ -140,6 +140,34 @@ fn observations_are_judged_without_knowing_the_outputs() {
     );
 }
 
+/// One index per compilation: only `compile` builds the model's lookups
+/// (`Compiled::index` hands them out); the checks, the catalog, the review
+/// and the language server read that one.
+#[test]
+fn the_index_is_built_once_per_compilation() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(&src).into_iter().flatten() {
+        let path = entry.path();
+        let owner = path.ends_with("compile.rs") || path.ends_with("model/index.rs");
+        if owner || path.extension().is_none_or(|x| x != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        for (i, line) in text.lines().enumerate() {
+            let code = line.split("//").next().unwrap_or("");
+            if code.contains("Lookups::new(") || code.contains("Index::new(") {
+                found.push(format!("{}:{}: {}", path.display(), i + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "an index built outside `compile` (read `Compiled::index` instead):\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn only_emit_prints_diagnostics_with_miette() {
     for dir in [

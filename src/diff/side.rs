@@ -116,7 +116,7 @@ fn project(path: &Path) -> Result<CatalogView, SideError> {
     if errors > 0 {
         return Err(SideError::Errors(errors));
     }
-    let built = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    let built = catalog::build(&compiled.index(), &compiled.evaluation);
     Ok(CatalogView::of(&built))
 }
 

@@ -335,7 +335,7 @@ pub fn render(
     memo: &mut Memo,
     priority: Option<Priority>,
 ) -> Result<Vec<OutFile>, RenderError> {
-    let catalog = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    let catalog = catalog::build(&compiled.index(), &compiled.evaluation);
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
     site::render(&catalog, &theme, memo, priority)
 }
@@ -346,7 +346,7 @@ pub fn render(
 /// as it was). Returns the number of pages written.
 pub fn build(compiled: &Compiled, out: &Path) -> Result<usize, Error> {
     guard(out, &compiled.root)?;
-    let catalog = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    let catalog = catalog::build(&compiled.index(), &compiled.evaluation);
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let written = site::write::replace_atomically_with(out, |dir| {

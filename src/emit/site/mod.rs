@@ -427,7 +427,7 @@ mod tests {
     fn acme() -> Catalog {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
         let compiled = crate::compile::compile(&root, &Default::default()).unwrap();
-        catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation)
+        catalog::build(&compiled.index(), &compiled.evaluation)
     }
 
     /// `catalog` in templates is assembled list by list; it must hold all

@@ -616,7 +616,7 @@ mod tests {
     fn acme() -> Catalog {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
         let compiled = crate::compile::compile(&root, &Default::default()).unwrap();
-        crate::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation)
+        crate::catalog::build(&compiled.index(), &compiled.evaluation)
     }
 
     /// A picture with links is a list, never an image, and every name is

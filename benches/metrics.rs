@@ -14,7 +14,6 @@ use std::time::{Duration, Instant};
 use pmoc::base::SourceMap;
 use pmoc::compile::{Options, compile};
 use pmoc::metrics::{self, Evaluation};
-use pmoc::model::Index;
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -59,7 +58,7 @@ fn main() {
     let compiled = compile(dir.path(), &options).expect("the project compiles");
     assert_eq!(compiled.error_count(), 0, "the generated project is clean");
     let model = &compiled.model;
-    let index = Index::new(model, compiled.as_of);
+    let index = compiled.index();
 
     let (mut read, mut judge, mut both) = (Vec::new(), Vec::new(), Vec::new());
     for run in 0..=runs {

@@ -113,9 +113,9 @@ fn after_compiling(largest: &Case) {
     let options = Options::default();
     let compiled = compile(&largest.dir, &options).expect("the project compiles");
     let catalog = bench("catalog", largest.runs, || {
-        pmoc::emit::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation)
+        pmoc::catalog::build(&compiled.index(), &compiled.evaluation)
     });
-    let built = pmoc::emit::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    let built = pmoc::catalog::build(&compiled.index(), &compiled.evaluation);
     let theme = pmoc::emit::site::Theme::load(&largest.dir).expect("the theme");
     let full = bench("render (every page)", largest.runs, || {
         pmoc::emit::site::render(&built, &theme, &mut pmoc::emit::site::Memo::default(), None)

@@ -3,24 +3,23 @@
 //! `build` and every round of `watch`.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use jiff::civil::Date;
 use rayon::prelude::*;
 
 use std::collections::HashMap;
 
-use crate::Error;
 use crate::base::{Code, Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
-use crate::discover::{self, Filter, Found, Skip};
+use crate::discover::{self, Filter, Found, Skip, SourceError};
 use crate::lower;
 
 /// The most bytes a compile reads of a source file (a larger one is
 /// refused), and of a metrics CSV.
 pub use crate::metrics::MAX_CSV_BYTES;
 use crate::metrics::{self, Evaluation};
-use crate::model::{Index, Model};
+use crate::model::{Index, Lookups, Model};
 use crate::syntax;
 pub use crate::syntax::MAX_FILE_BYTES;
 
@@ -36,12 +35,17 @@ pub struct Options {
     pub metrics: Option<PathBuf>,
 }
 
-/// The result of a compilation: the model (after checks), every diagnostic, and
-/// the sources they point into.
+/// The result of a compilation: the model (after checks) with its index,
+/// every diagnostic, and the sources they point into.
 pub struct Compiled {
     pub root: PathBuf,
     pub sources: SourceMap,
+    /// The model as compiled; [`Compiled::index`] reads it with lookups
+    /// built from it once, so it is not to be changed afterwards.
     pub model: Model,
+    /// The model's lookups: built by the model rules, else (a syntax error
+    /// skipped them) at the first [`Compiled::index`].
+    lookups: OnceLock<Lookups>,
     /// Sorted as section 8 fixes: file, line, column, code, end, message.
     pub diagnostics: Vec<Diagnostic>,
     /// Some file had a syntax error, so the model rules were skipped.
@@ -57,6 +61,13 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// The model with its lookups, built once per compilation: what the
+    /// checks read, and the catalog, the review and the language server.
+    pub fn index(&self) -> Index<'_> {
+        let lookups = self.lookups.get_or_init(|| Lookups::new(&self.model));
+        Index::new(&self.model, lookups, self.as_of)
+    }
+
     /// The errors, those an "and N more" finding stands for included.
     pub fn error_count(&self) -> usize {
         crate::base::diag::count(&self.diagnostics, crate::base::Severity::Error)
@@ -135,7 +146,7 @@ impl Overlay {
 /// A file's bytes: its overlay text, else read from disk. At most one past
 /// [`syntax::MAX_FILE_BYTES`]: a larger file is refused without being read
 /// (or held) whole.
-fn read_overlaid(found: &Found, overlay: &Overlay) -> Result<Vec<u8>, Error> {
+fn read_overlaid(found: &Found, overlay: &Overlay) -> Result<Vec<u8>, SourceError> {
     match overlay.get(&found.path) {
         Some(text) => {
             let len = text.len().min(syntax::MAX_FILE_BYTES + 1);
@@ -146,9 +157,9 @@ fn read_overlaid(found: &Found, overlay: &Overlay) -> Result<Vec<u8>, Error> {
 }
 
 /// A file's bytes from disk, at most one past [`syntax::MAX_FILE_BYTES`].
-fn read(found: &Found) -> Result<Vec<u8>, Error> {
+fn read(found: &Found) -> Result<Vec<u8>, SourceError> {
     use std::io::Read;
-    let error = |source| Error::Read {
+    let error = |source| SourceError::Read {
         name: found.name.clone(),
         source,
     };
@@ -240,12 +251,15 @@ pub struct ManifestSettings {
 
 /// Reads `output` and `exclude` from the manifest (a manifest that does not
 /// parse gives the defaults; its diagnostics come with the compilation).
-pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, Error> {
+pub fn manifest_settings(root: &Path) -> Result<ManifestSettings, SourceError> {
     manifest_settings_overlaid(root, &Overlay::default())
 }
 
 /// [`manifest_settings`], the manifest read through `overlay`.
-fn manifest_settings_overlaid(root: &Path, overlay: &Overlay) -> Result<ManifestSettings, Error> {
+fn manifest_settings_overlaid(
+    root: &Path,
+    overlay: &Overlay,
+) -> Result<ManifestSettings, SourceError> {
     let manifest = Found {
         name: discover::MANIFEST.into(),
         path: root.join(discover::MANIFEST),
@@ -284,7 +298,7 @@ fn manifest_settings_overlaid(root: &Path, overlay: &Overlay) -> Result<Manifest
 /// Finds the project that holds `path` and compiles it. A `--metrics`
 /// folder that does not exist stops it (a watch round, which runs on, reads
 /// nothing from it instead).
-pub fn compile(path: &Path, options: &Options) -> Result<Compiled, Error> {
+pub fn compile(path: &Path, options: &Options) -> Result<Compiled, SourceError> {
     let root = discover::find_root(path)?;
     if let Some(dir) = options.metrics.as_deref() {
         metrics_folder_exists(dir)?;
@@ -302,7 +316,7 @@ pub fn compile_root(
     root: PathBuf,
     options: &Options,
     cache: &mut Cache,
-) -> Result<Compiled, Error> {
+) -> Result<Compiled, SourceError> {
     compile_overlaid(root, options, cache, &Overlay::default())
 }
 
@@ -313,7 +327,7 @@ pub fn compile_overlaid(
     options: &Options,
     cache: &mut Cache,
     overlay: &Overlay,
-) -> Result<Compiled, Error> {
+) -> Result<Compiled, SourceError> {
     let (filter, inputs, output_holds_sources) = read_sources(&root, options, overlay)?;
     let mut results = cache.parse(inputs);
     let mut sources = SourceMap::default();
@@ -343,10 +357,11 @@ pub fn compile_overlaid(
         .map_or_else(default_as_of, |d| d.value);
     let metrics = metrics::folder(&root, options.metrics.as_deref());
     let mut evaluation = Evaluation::default();
+    let lookups = OnceLock::new();
     if !syntax_errors {
         let texts = |path: &Path| overlay.get(path).cloned();
         let memo = (!cache.one_shot).then_some(&mut cache.metrics);
-        let (judged, found) = judge(
+        let (judged, built, found) = judge(
             (&root, metrics.as_deref()),
             &texts,
             &mut model,
@@ -356,6 +371,7 @@ pub fn compile_overlaid(
         );
         diagnostics.extend(found);
         evaluation = judged;
+        _ = lookups.set(built);
     }
     let lints = model
         .pmo
@@ -368,6 +384,7 @@ pub fn compile_overlaid(
         root,
         sources,
         model,
+        lookups,
         diagnostics,
         syntax_errors,
         as_of,
@@ -395,8 +412,8 @@ fn models_of(results: &mut [(Vec<u8>, Arc<FileResult>)], one_shot: bool) -> Vec<
 /// The model rules, then the observations read (from `metrics`, the
 /// folder of the project at `root`; a CSV's text from `texts` when it gives
 /// one, else from disk; through `memo` when compilations follow one
-/// another) and judged, with their diagnostics. Later duplicates leave the
-/// model first.
+/// another) and judged, with the model's lookups and the diagnostics.
+/// Later duplicates leave the model first.
 fn judge(
     (root, metrics): (&Path, Option<&Path>),
     texts: &metrics::Texts,
@@ -404,9 +421,11 @@ fn judge(
     as_of: Date,
     sources: &mut SourceMap,
     memo: Option<&mut metrics::Memo>,
-) -> (Evaluation, Vec<Diagnostic>) {
+) -> (Evaluation, Lookups, Vec<Diagnostic>) {
     let mut diagnostics = check::dedupe(model);
-    let index = Index::new(model, as_of);
+    let model = &*model;
+    let lookups = Lookups::new(model);
+    let index = Index::new(model, &lookups, as_of);
     diagnostics.extend(check::rules(&index));
     let observations = metrics.map(|dir| {
         let (observations, found) = match memo {
@@ -421,7 +440,7 @@ fn judge(
     });
     let evaluation = Evaluation::of(&index, observations.as_deref());
     diagnostics.extend(check::metrics::check(&index, &evaluation));
-    (evaluation, diagnostics)
+    (evaluation, lookups, diagnostics)
 }
 
 /// The manifest's `output` names a folder that holds sources: each build
@@ -442,11 +461,11 @@ fn output_with_sources(model: &Model) -> Option<Diagnostic> {
 }
 
 /// `--metrics DIR` names a folder that exists.
-pub fn metrics_folder_exists(dir: &Path) -> Result<(), Error> {
+pub fn metrics_folder_exists(dir: &Path) -> Result<(), SourceError> {
     if dir.is_dir() {
         return Ok(());
     }
-    Err(Error::Read {
+    Err(SourceError::Read {
         name: dir.display().to_string(),
         source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such folder"),
     })
@@ -462,7 +481,7 @@ fn read_sources(
     root: &Path,
     options: &Options,
     overlay: &Overlay,
-) -> Result<(Filter, Vec<Input>, bool), Error> {
+) -> Result<(Filter, Vec<Input>, bool), SourceError> {
     let manifest = manifest_settings_overlaid(root, overlay)?;
     let filter = Filter::new(
         root,
@@ -483,7 +502,7 @@ fn read_sources(
             let bytes = read_overlaid(&f, overlay)?;
             Ok((f, bytes))
         })
-        .collect::<Result<Vec<_>, Error>>()?;
+        .collect::<Result<Vec<_>, SourceError>>()?;
     Ok((filter, inputs, manifest.output_holds_sources))
 }
 

@@ -10,16 +10,62 @@ use std::path::{Path, PathBuf};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use walkdir::WalkDir;
 
-use crate::Error;
-
 /// The manifest's file name.
 pub const MANIFEST: &str = "pmo.kdl";
+
+/// Why the project's sources cannot be found or read: discovery's error,
+/// and `compile`'s when it reads them (an exit-2 condition: the
+/// crate-wide `pmoc::Error` wraps it).
+#[derive(Debug)]
+pub enum SourceError {
+    /// A file or folder could not be read (`name` as the user wrote or
+    /// sees it).
+    Read {
+        name: String,
+        source: std::io::Error,
+    },
+    /// Walking the project's folders failed.
+    Walk(walkdir::Error),
+    /// A source (`name` from the root) is a symbolic link leading outside
+    /// the project or nowhere (`why`).
+    Link { name: String, why: String },
+    /// No `pmo.kdl` in the given path or any parent folder.
+    NoProject { path: PathBuf },
+}
+
+impl std::fmt::Display for SourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SourceError::Read { name, source } => write!(f, "cannot read `{name}`: {source}"),
+            SourceError::Walk(e) => write!(f, "cannot read the project: {e}"),
+            SourceError::Link { name, why } => write!(
+                f,
+                "`{name}` {why}; put the file itself in the project, or a link to a file inside it"
+            ),
+            SourceError::NoProject { path } => write!(
+                f,
+                "no `{MANIFEST}` in `{}` or any parent folder",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            SourceError::Read { source, .. } => Some(source),
+            SourceError::Walk(e) => Some(e),
+            SourceError::Link { .. } | SourceError::NoProject { .. } => None,
+        }
+    }
+}
 
 /// Finds the project root from a path inside it (a folder or a file). A
 /// file that is a symbolic link is judged where the link stands, not where
 /// it leads (its project is the link's).
-pub fn find_root(path: &Path) -> Result<PathBuf, Error> {
-    let read_error = |source| Error::Read {
+pub fn find_root(path: &Path) -> Result<PathBuf, SourceError> {
+    let read_error = |source| SourceError::Read {
         name: path.display().to_string(),
         source,
     };
@@ -44,7 +90,7 @@ pub fn find_root(path: &Path) -> Result<PathBuf, Error> {
         .ancestors()
         .find(|dir| dir.join(MANIFEST).is_file())
         .map(Path::to_path_buf)
-        .ok_or_else(|| Error::NoProject {
+        .ok_or_else(|| SourceError::NoProject {
             path: path.to_path_buf(),
         })
 }
@@ -122,9 +168,9 @@ impl Filter {
 /// Every `*.kdl` file below the filter's root that it does not skip, sorted
 /// by relative path as bytes. A symbolic link is followed when it leads
 /// inside the project ([`walk`]); a `.kdl` link leading outside it, or
-/// nowhere, stops discovery ([`Error::Link`]), and a folder linked outside
+/// nowhere, stops discovery ([`SourceError::Link`]), and a folder linked outside
 /// the project is not walked.
-pub fn sources(filter: &Filter) -> Result<Vec<Found>, Error> {
+pub fn sources(filter: &Filter) -> Result<Vec<Found>, SourceError> {
     let root = filter.root();
     let manifest = root.join(MANIFEST);
     let (files, refused) = walk(
@@ -133,9 +179,9 @@ pub fn sources(filter: &Filter) -> Result<Vec<Found>, Error> {
         |e| !filter.skips(e.path(), e.file_type().is_dir()),
         |path| path == manifest,
     )
-    .map_err(Error::Walk)?;
+    .map_err(SourceError::Walk)?;
     if let Some(link) = refused.into_iter().find(|r| is_kdl(&r.path)) {
-        return Err(Error::Link {
+        return Err(SourceError::Link {
             name: name_in(root, &link.path),
             why: link.why,
         });

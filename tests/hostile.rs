@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use pmoc::base::{Code, Diagnostic, FileId, SourceFile, SourceMap};
 use pmoc::metrics::Evaluation;
-use pmoc::model::{Index, Model};
+use pmoc::model::{Index, Lookups, Model};
 use pmoc::{check, emit, lower, syntax};
 use rng::Rng;
 
@@ -105,7 +105,8 @@ fn judge(files: &[&[u8]]) -> Judged {
             .and_then(|p| p.as_of)
             .map_or(jiff::civil::date(2026, 11, 1), |d| d.value);
         diags.extend(check::dedupe(&mut model));
-        let index = Index::new(&model, as_of);
+        let lookups = Lookups::new(&model);
+        let index = Index::new(&model, &lookups, as_of);
         diags.extend(check::rules(&index));
         let evaluation = Evaluation::of(&index, None);
         diags.extend(check::metrics::check(&index, &evaluation));

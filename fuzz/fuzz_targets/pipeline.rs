@@ -13,7 +13,7 @@ use libfuzzer_sys::fuzz_target;
 use pmoc::base::{Diagnostic, FileId, SourceFile, SourceMap};
 use pmoc::emit;
 use pmoc::metrics::Evaluation;
-use pmoc::model::{Index, Model};
+use pmoc::model::{Index, Lookups, Model};
 use pmoc::{check, lower, syntax};
 
 const MANIFEST: &str = "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"2026-11-01\" }\nperson \"ann\" name=\"Ann\"\n";
@@ -64,7 +64,8 @@ fn compile(files: &[&[u8]]) {
         .map_or(jiff::civil::date(2026, 11, 1), |d| d.value);
     if !syntax_error {
         diags.extend(check::dedupe(&mut model));
-        let index = Index::new(&model, as_of);
+        let lookups = Lookups::new(&model);
+        let index = Index::new(&model, &lookups, as_of);
         diags.extend(check::rules(&index));
         let evaluation = Evaluation::of(&index, None);
         diags.extend(check::metrics::check(&index, &evaluation));

@@ -156,31 +156,21 @@ fn pilot(index: &Index, service: &Service) -> Vec<Diagnostic> {
             )
         })
         .collect();
-    if let Some(p) = p
-        && let Some(review) = p.review
-        && review.value < index.as_of
-    {
-        let decided = p
-            .exit_gate
-            .as_ref()
-            .is_some_and(|g| service.decisions.iter().any(|d| d.gate.value == g.value));
-        if !decided {
-            let gate = p
-                .exit_gate
-                .as_ref()
-                .map_or("its exit gate".to_string(), |g| format!("`{}`", g.value));
-            diags.push(
-                Diagnostic::new(
-                    Code::PilotOverdue,
-                    review.span,
-                    format!(
-                        "the pilot of service `{}` was due for review on {}, and no decision at {gate} is recorded",
-                        service.id.value, review.value
-                    ),
-                )
-                .help(format!("record the `decision` taken at {gate}, or move the review date")),
-            );
-        }
+    if let Some(review) = index.pilot_overdue(service) {
+        let gate = p
+            .and_then(|p| p.exit_gate.as_ref())
+            .map_or("its exit gate".to_string(), |g| format!("`{}`", g.value));
+        diags.push(
+            Diagnostic::new(
+                Code::PilotOverdue,
+                review.span,
+                format!(
+                    "the pilot of service `{}` was due for review on {}, and no decision at {gate} is recorded",
+                    service.id.value, review.value
+                ),
+            )
+            .help(format!("record the `decision` taken at {gate}, or move the review date")),
+        );
     }
     diags
 }

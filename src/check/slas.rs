@@ -13,10 +13,7 @@ pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
                 diags.extend(targets(index, target));
             }
             diags.extend(foreign_customers(service, sla));
-            if let Some(review) = sla.review_by
-                && !index.ended(sla)
-                && review.value < index.as_of
-            {
+            if let Some(review) = index.review_overdue(sla) {
                 diags.push(
                     Diagnostic::new(
                         Code::SlaReviewOverdue,

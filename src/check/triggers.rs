@@ -12,7 +12,7 @@ pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let triggers = &index.model.triggers;
     for service in &index.model.services {
         if service.stage() == Some(Stage::Operation)
-            && index.triggers_of(&service.id.value).is_empty()
+            && index.triggers_of(&service.id.value).len() == 0
         {
             diags.push(
                 at_declaration(

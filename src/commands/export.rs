@@ -8,9 +8,9 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use crate::catalog;
 use crate::cli::{ExportArgs, ExportFormat, Format};
 use crate::compile::Options;
-use crate::emit::catalog;
 use crate::emit::export::{backstage, csv, ics};
 use crate::files;
 
@@ -31,7 +31,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     if !compiled.diagnostics.is_empty() {
         super::check::report(&compiled, Format::Human);
     }
-    let catalog = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    let catalog = catalog::build(&compiled.index(), &compiled.evaluation);
     let written = match (args.format, &args.out) {
         (ExportFormat::Csv, Some(out)) => {
             let tables: Vec<(String, Vec<u8>)> = csv::tables(&catalog)

@@ -15,11 +15,11 @@ use std::process::ExitCode;
 
 use crate::base::{FileId, SourceFile, SourceMap};
 use crate::cli::FmtArgs;
-use crate::discover::{self, Filter, Found, Skip};
+use crate::discover::{self, Filter, Found, Skip, SourceError};
 use crate::emit::visible;
 use crate::files::{self, Refusal};
 use crate::format::{self, Outcome};
-use crate::{Error, compile, emit};
+use crate::{compile, emit};
 
 pub fn run(args: &FmtArgs) -> ExitCode {
     let files = match targets(&args.path) {
@@ -36,7 +36,7 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             Ok(read) => read,
             Err(source) => {
                 let name = found.name.clone();
-                return super::fatal(Error::Read { name, source });
+                return super::fatal(SourceError::Read { name, source });
             }
         };
         let outcome = match stop {

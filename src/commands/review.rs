@@ -1,5 +1,5 @@
 //! `pmoc review`: compile, then print the operations review
-//! ([`crate::emit::review`]) as text, Markdown or JSON. A project with
+//! ([`crate::review`]) as text, Markdown or JSON. A project with
 //! errors gets its diagnostics (as `check` prints them) and no review.
 //! Exit 0; 1 on errors or, with `--fail-on-fired`, when a trigger fired;
 //! 2 when it cannot run.
@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use crate::cli::{ReviewArgs, ReviewFormat};
 use crate::compile::Options;
-use crate::emit::review;
+use crate::review;
 
 pub fn run(args: &ReviewArgs) -> ExitCode {
     let options = Options {

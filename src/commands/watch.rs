@@ -9,9 +9,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use crate::Error;
 use crate::cli::WatchArgs;
 use crate::discover;
+use crate::engine::Error;
 use crate::engine::{Engine, Live, watcher};
 
 /// The settings `watch` and `serve` share: the engine, the polling interval

@@ -10,7 +10,7 @@
 //! [`markdown`] render it, [`shape::to_json`] prints it for tools (valid
 //! against `schemas/diff.schema.json`).
 //!
-//! [`Catalog`]: crate::emit::catalog::Catalog
+//! [`Catalog`]: crate::catalog::Catalog
 
 pub mod changes;
 mod fields;

@@ -563,8 +563,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
         let compiled =
             crate::compile::compile(&root, &crate::compile::Options::default()).expect("compiles");
-        let built =
-            crate::emit::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+        let built = crate::catalog::build(&compiled.index(), &compiled.evaluation);
         CatalogView::of(&built).json
     }
 

@@ -5,7 +5,7 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-use crate::emit::serial;
+use crate::catalog::serial;
 
 /// The version of the comparison's shape.
 pub const FORMAT_VERSION: &str = "1";

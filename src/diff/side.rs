@@ -6,9 +6,9 @@
 use std::path::Path;
 
 use super::view::CatalogView;
+use crate::catalog;
 use crate::compile::{self, Options};
 use crate::discover;
-use crate::emit::catalog;
 use crate::emit::site::write::MARKER;
 
 /// A side read: what it was read from, and its catalog.
@@ -116,7 +116,7 @@ fn project(path: &Path) -> Result<CatalogView, SideError> {
     if errors > 0 {
         return Err(SideError::Errors(errors));
     }
-    let built = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    let built = catalog::build(&compiled.index(), &compiled.evaluation);
     Ok(CatalogView::of(&built))
 }
 

@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::emit::catalog::{self, Catalog};
+use crate::catalog::{self, Catalog};
 
 #[derive(Debug, Deserialize)]
 pub struct CatalogView {

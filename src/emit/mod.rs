@@ -1,17 +1,16 @@
-//! Outputs: diagnostics in every format of section 5 (`human` with miette,
-//! `short`, `json`, `github`, `sarif`), `catalog.json` ([`catalog`]), the
-//! site ([`site`]) and the operations review of `pmoc review` ([`review`]). This layer is the only one that prints with miette or
-//! writes JSON, SARIF or HTML (but for [`crate::diff`], which renders its own
-//! comparison of two catalogs); checks produce plain data.
+//! Renderers: diagnostics in every format of section 5 (`human` with miette,
+//! `short`, `json`, `github`, `sarif`), the site ([`site`]) and the exports
+//! ([`export`]), both rendered from the resolved [`crate::catalog`]. This
+//! layer is the only one that prints with miette or writes SARIF or HTML;
+//! the reports over catalogues ([`crate::review`], [`crate::diff`]) render
+//! their own text and Markdown with its escaping ([`visible`],
+//! [`escape_markdown`]); checks produce plain data.
 
-pub mod catalog;
 pub mod export;
 pub mod github;
 pub mod human;
 pub mod json;
-pub mod review;
 pub mod sarif;
-pub mod serial;
 pub mod site;
 pub mod visible;
 

@@ -8,10 +8,12 @@
 //! [`live`] is the publication log the server reads, [`watcher`] the loop
 //! of rounds on file changes, [`server`] the dev HTTP server.
 
+mod error;
 pub mod live;
 pub mod server;
 pub mod watcher;
 
+pub use error::Error;
 pub use live::{Changed, Live, LiveState};
 
 use std::collections::{HashMap, HashSet};
@@ -19,11 +21,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use crate::Error;
 use crate::base::Severity;
+use crate::catalog;
 use crate::compile::{self, Cache, Compiled, Options};
-use crate::discover::{Filter, Skip};
-use crate::emit::catalog;
+use crate::discover::{Filter, Skip, SourceError};
 use crate::emit::site::{self, Memo, OutFile, Priority, RenderError, Theme, write};
 use crate::emit::{self, LocatedDiagnostic, Location};
 
@@ -153,7 +154,7 @@ impl Engine {
         };
         eprintln!("error: {}", emit::visible::line(&error.to_string()));
         let at = match &error {
-            Error::Read { name, .. } => name.clone(),
+            Error::Source(SourceError::Read { name, .. }) => name.clone(),
             _ => String::new(),
         };
         self.failed(live, vec![stopping_error(at, &error)]);
@@ -334,7 +335,7 @@ pub fn render(
     memo: &mut Memo,
     priority: Option<Priority>,
 ) -> Result<Vec<OutFile>, RenderError> {
-    let catalog = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    let catalog = catalog::build(&compiled.index(), &compiled.evaluation);
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
     site::render(&catalog, &theme, memo, priority)
 }
@@ -345,7 +346,7 @@ pub fn render(
 /// as it was). Returns the number of pages written.
 pub fn build(compiled: &Compiled, out: &Path) -> Result<usize, Error> {
     guard(out, &compiled.root)?;
-    let catalog = catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation);
+    let catalog = catalog::build(&compiled.index(), &compiled.evaluation);
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let written = site::write::replace_atomically_with(out, |dir| {

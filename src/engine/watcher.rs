@@ -15,8 +15,8 @@ use notify::event::{AccessKind, AccessMode, EventKind, MetadataKind, ModifyKind}
 use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
 
+use super::Error;
 use super::{Engine, Live};
-use crate::Error;
 use crate::discover::Filter;
 
 /// Editor droppings and other paths that never trigger a rebuild. A hidden

@@ -83,7 +83,7 @@ pub fn symbols(model: &Model, file: FileId) -> Vec<(EntityKind, &Id)> {
 /// how often it is referenced.
 pub fn card(compiled: &Compiled, kind: EntityKind, id: &Id) -> String {
     let model = &compiled.model;
-    let index = Index::new(model, compiled.as_of);
+    let index = compiled.index();
     let (name, facts, description) = details(&index, kind, &id.value);
     let mut out = format!("**{}** `{}`", kind.noun(), id.value);
     if let Some(name) = name {

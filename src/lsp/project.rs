@@ -46,7 +46,10 @@ impl Project {
     /// exactly as `pmoc check` would (default options). What stops the
     /// compilation (the manifest gone, a folder unreadable) is returned and
     /// the last compilation kept.
-    pub fn compile(&mut self, overlay: &Overlay) -> Result<Arc<Compiled>, crate::Error> {
+    pub fn compile(
+        &mut self,
+        overlay: &Overlay,
+    ) -> Result<Arc<Compiled>, crate::discover::SourceError> {
         self.dirty = false;
         let compiled = compile::compile_overlaid(
             self.root.clone(),

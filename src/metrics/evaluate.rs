@@ -157,14 +157,10 @@ fn evaluated<'m>(
     trigger: &'m Trigger,
     observations: Option<&'m Observations>,
 ) -> impl Iterator<Item = &'m Service> + 'm {
-    index
-        .applies_to(&trigger.id.value)
-        .iter()
-        .copied()
-        .filter(move |s| {
-            matches!(s.stage(), Some(Stage::Operation | Stage::Transform))
-                && old_enough(index.as_of, trigger, s, observations)
-        })
+    index.applies_to(&trigger.id.value).filter(move |s| {
+        matches!(s.stage(), Some(Stage::Operation | Stage::Transform))
+            && old_enough(index.as_of, trigger, s, observations)
+    })
 }
 
 /// `min-age`, counted from the earliest `go` decision, else from the first

@@ -19,7 +19,7 @@ pub mod schema;
 mod values;
 mod walk;
 
-pub use index::Index;
+pub use index::{Index, Lookups};
 pub use values::*;
 pub use walk::{Entity, Reference};
 

@@ -5,8 +5,6 @@
 //! catalog and the site go through these walks and the tables of
 //! [`crate::base::kind`].
 
-use rustc_hash::FxHashMap as HashMap;
-
 use super::*;
 use crate::base::{EntityKind, Field};
 
@@ -47,14 +45,15 @@ macro_rules! entities {
                 }
             }
 
-            /// Each entity's position in its list, by kind and id (the first
-            /// declaration of an id).
-            pub(crate) fn positions(&self) -> HashMap<(EntityKind, &str), usize> {
-                let mut map = HashMap::default();
-                $(for (i, x) in self.$list.iter().enumerate() {
-                    map.entry((EntityKind::$kind, x.id.value.as_str())).or_insert(i);
-                })*
-                map
+            /// The id of a declaration by its kind and place: its position
+            /// in its kind's list (an SLA: its service's position, then its
+            /// own among the service's SLAs).
+            pub(crate) fn id_at(&self, kind: EntityKind, at: usize, sla: usize) -> Option<&Id> {
+                match kind {
+                    EntityKind::Pmo => self.pmo.as_ref().map(|p| &p.id),
+                    EntityKind::Sla => self.services.get(at)?.slas.get(sla).map(|s| &s.id),
+                    $(EntityKind::$kind => self.$list.get(at).map(|x| &x.id),)*
+                }
             }
 
             /// Every declaration's kind and id, SLAs included, kind by kind

@@ -13,7 +13,7 @@ use std::path::Path;
 
 use pmoc::compile::{Options, compile};
 use pmoc::metrics::PeriodKey;
-use pmoc::model::{Index, Metric, Period, SUPERSEDED, Stage, Unit};
+use pmoc::model::{Metric, Period, SUPERSEDED, Stage, Unit};
 
 use crate::rng::Lcg;
 
@@ -22,7 +22,7 @@ use crate::rng::Lcg;
 pub fn write_observations(dir: &Path, months: usize) -> io::Result<usize> {
     let compiled = compile(dir, &Options::default()).map_err(io::Error::other)?;
     let model = &compiled.model;
-    let index = Index::new(model, compiled.as_of);
+    let index = compiled.index();
     let mut rng = Lcg::new(months as u64);
     let mut csv = String::from("period,service,metric,value,n,source\n");
     let mut rows = 0;
@@ -32,7 +32,7 @@ pub fn write_observations(dir: &Path, months: usize) -> io::Result<usize> {
         .filter(|s| matches!(s.stage(), Some(Stage::Operation | Stage::Transform)));
     for service in judged {
         let slas = service.slas.iter().flat_map(|sla| &sla.targets);
-        let triggers = index.triggers_of(&service.id.value).iter();
+        let triggers = index.triggers_of(&service.id.value);
         let mut watched: Vec<&str> = slas
             .map(|t| t.metric.as_str())
             .chain(

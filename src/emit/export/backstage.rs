@@ -22,7 +22,7 @@
 
 use super::absolute_url;
 use crate::base::EntityKind;
-use crate::emit::catalog::{Catalog, FunctionEntry, ServiceEntry};
+use crate::catalog::{Catalog, FunctionEntry, ServiceEntry};
 use crate::model::Stage;
 
 const API_VERSION: &str = "backstage.io/v1alpha1";

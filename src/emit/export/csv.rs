@@ -23,7 +23,7 @@ use ::csv::{QuoteStyle, Terminator, WriterBuilder};
 use super::page_url;
 use crate::base::EntityKind;
 use crate::base::number::is_whole;
-use crate::emit::catalog::{Catalog, SelectorEntry, ServiceEntry, Threshold, TriggerEntry};
+use crate::catalog::{Catalog, SelectorEntry, ServiceEntry, Threshold, TriggerEntry};
 use crate::model::{BoundKind, OfferLevel};
 
 /// One cell of a table.

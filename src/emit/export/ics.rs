@@ -22,7 +22,7 @@ use jiff::civil::Date;
 
 use super::absolute_url;
 use crate::base::EntityKind;
-use crate::emit::catalog::{Catalog, DecisionEntry, ServiceEntry};
+use crate::catalog::{Catalog, DecisionEntry, ServiceEntry};
 use crate::model::Outcome;
 
 /// One all-day event, from `start` to `end` inclusive.

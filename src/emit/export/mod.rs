@@ -14,7 +14,7 @@ pub mod csv;
 pub mod ics;
 
 use crate::base::EntityKind;
-use crate::emit::catalog::Catalog;
+use crate::catalog::Catalog;
 
 /// The folder of the site that holds the exports.
 pub const SITE_FOLDER: &str = "export";

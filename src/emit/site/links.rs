@@ -17,9 +17,9 @@ use std::sync::Arc;
 use minijinja::value::Value;
 use minijinja::{Environment, State};
 
-use super::super::catalog::Catalog;
 use super::html::escape;
 use crate::base::{EntityKind, Expect};
+use crate::catalog::Catalog;
 
 /// What a link names: an entity of one kind, or a party (a person or a
 /// team, who share the people page).

@@ -29,8 +29,8 @@ use minijinja::value::Value;
 use minijinja::{Environment, UndefinedBehavior, context};
 use rayon::prelude::*;
 
-use super::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
 use super::export;
+use crate::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
 pub use memo::Memo;
 use pages::{NAV, PageSpec};
 pub use theme::Theme;
@@ -427,7 +427,7 @@ mod tests {
     fn acme() -> Catalog {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
         let compiled = crate::compile::compile(&root, &Default::default()).unwrap();
-        catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation)
+        catalog::build(&compiled.index(), &compiled.evaluation)
     }
 
     /// `catalog` in templates is assembled list by list; it must hold all

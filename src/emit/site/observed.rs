@@ -14,7 +14,7 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use super::{Renderer, memo, svg};
-use crate::emit::catalog::{
+use crate::catalog::{
     Attainment, Catalog, ConditionEntry, Firing, MetricEntry, PeriodAttainment, PeriodValue,
     ServiceEntry, SlaEntry, TargetEntry, TriggerEntry,
 };

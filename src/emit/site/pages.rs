@@ -11,7 +11,7 @@ use super::RenderError;
 use super::observed::TriggerStates;
 use super::values::Values;
 use crate::base::EntityKind;
-use crate::emit::catalog::{Catalog, ServiceEntry};
+use crate::catalog::{Catalog, ServiceEntry};
 use crate::lower::values::is_valid_id;
 use crate::model::OfferLevel;
 

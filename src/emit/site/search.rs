@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::markdown;
 use crate::base::EntityKind;
-use crate::emit::catalog::Catalog;
+use crate::catalog::Catalog;
 
 /// One entry of the search index.
 #[derive(Serialize)]

@@ -13,11 +13,11 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use super::super::catalog::{
-    Attainment, Catalog, FunctionEntry, MetricEntry, PeriodAttainment, ServiceEntry, TargetEntry,
-};
 use super::html::escape;
 use crate::base::EntityKind;
+use crate::catalog::{
+    Attainment, Catalog, FunctionEntry, MetricEntry, PeriodAttainment, ServiceEntry, TargetEntry,
+};
 use crate::model::{BoundKind, Stage, Unit};
 
 /// A generous estimate of the width of a label in pixels at a font size:
@@ -273,7 +273,7 @@ pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
 
 /// How a value reads with its unit: "97%", "4.5 days", "2 h", "4.2".
 pub fn with_unit(value: f64, unit: Option<Unit>) -> String {
-    let n = crate::emit::review::number(value);
+    let n = crate::base::number::show(value);
     match unit {
         Some(Unit::Percent) => format!("{n}%"),
         Some(Unit::Days) => format!("{n} days"),
@@ -576,7 +576,7 @@ fn labels(
             r#"<text class="axis level" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
             left - 6.0,
             yt + 4.0,
-            escape(&crate::emit::review::number(t.value))
+            escape(&crate::base::number::show(t.value))
         );
         if let (Some(y), Some(w)) = (yw, target.warn) {
             let _ = write!(
@@ -584,7 +584,7 @@ fn labels(
                 r#"<text class="axis level warn" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
                 left - 6.0,
                 y + 4.0,
-                escape(&crate::emit::review::number(w))
+                escape(&crate::base::number::show(w))
             );
         }
     }
@@ -616,7 +616,7 @@ mod tests {
     fn acme() -> Catalog {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
         let compiled = crate::compile::compile(&root, &Default::default()).unwrap();
-        crate::emit::catalog::build(&compiled.model, compiled.as_of, &compiled.evaluation)
+        crate::catalog::build(&compiled.index(), &compiled.evaluation)
     }
 
     /// A picture with links is a list, never an image, and every name is
@@ -643,7 +643,7 @@ mod tests {
     }
 
     fn target(periods: &[(&str, Option<f64>, Attainment)]) -> TargetEntry {
-        use crate::emit::catalog::Threshold;
+        use crate::catalog::Threshold;
         TargetEntry {
             metric: "turnaround-days".into(),
             threshold: Some(Threshold {

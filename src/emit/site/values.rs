@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use minijinja::value::{Serde, Value};
 
 use super::memo::{self, Memo};
-use crate::emit::catalog::Catalog;
+use crate::catalog::Catalog;
 
 /// The catalogue as template values: `catalog` (the same shape as
 /// `catalog.json`) and `ix` (`ix.services[id]` and so on), built from

@@ -27,13 +27,14 @@ pub(super) fn items(index: &Index, services: &[ServiceReview]) -> Vec<AgendaItem
 
 /// **SLA review overdue**: an SLA in force (no `ends` on or before as-of),
 /// of a service in any stage, whose `review-by` date is before as-of; due
-/// since its `review-by` date. The same condition as `sla-review-overdue`,
-/// whatever the manifest's `lints` say of that rule.
+/// since its `review-by` date. The condition of `sla-review-overdue`
+/// ([`Index::review_overdue`]), whatever the manifest's `lints` say of
+/// that rule.
 fn sla_reviews(index: &Index) -> Vec<AgendaItem> {
     let mut items = Vec::new();
     for service in &index.model.services {
-        for sla in service.slas.iter().filter(|sla| !index.ended(sla)) {
-            let Some(review) = sla.review_by.filter(|r| r.value < index.as_of) else {
+        for sla in &service.slas {
+            let Some(review) = index.review_overdue(sla) else {
                 continue;
             };
             items.push(AgendaItem {
@@ -55,29 +56,18 @@ fn sla_reviews(index: &Index) -> Vec<AgendaItem> {
 
 /// **Pilot past its review**: a service in pilot whose pilot `review` date
 /// is before as-of and which has no decision (of any outcome, at any date)
-/// at the pilot's `exit-gate`; due since the review date. The same
-/// condition as `pilot-overdue`.
+/// at the pilot's `exit-gate`; due since the review date. The condition of
+/// `pilot-overdue` ([`Index::pilot_overdue`]).
 fn pilot_reviews(index: &Index) -> Vec<AgendaItem> {
     let mut items = Vec::new();
-    let pilots = index
-        .model
-        .services
-        .iter()
-        .filter(|s| s.stage() == Some(Stage::Pilot));
-    for service in pilots {
-        let Some(pilot) = &service.pilot else {
+    for service in &index.model.services {
+        let Some(review) = index.pilot_overdue(service) else {
             continue;
         };
-        let Some(review) = pilot.review.filter(|r| r.value < index.as_of) else {
-            continue;
-        };
-        let gate = pilot.exit_gate.as_ref().map(|g| g.value.clone());
-        let decided = gate
-            .as_ref()
-            .is_some_and(|g| service.decisions.iter().any(|d| &d.gate.value == g));
-        if decided {
-            continue;
-        }
+        let pilot = service.pilot.as_ref();
+        let gate = pilot
+            .and_then(|p| p.exit_gate.as_ref())
+            .map(|g| g.value.clone());
         let at = gate
             .as_ref()
             .map_or("its exit gate".to_string(), |g| format!("gate `{g}`"));

@@ -29,7 +29,7 @@ pub use text::text;
 /// Builds the review of a compilation (meant for one without errors).
 pub fn build(compiled: &Compiled) -> Review {
     let model = &compiled.model;
-    let index = Index::new(model, compiled.as_of);
+    let index = compiled.index();
     let evaluation = &compiled.evaluation;
     let judged = judged_by_service(model, evaluation);
     let mut services: Vec<ServiceReview> = model

@@ -7,7 +7,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::base::EntityKind;
-use crate::emit::serial::{self, optional_number};
+use crate::catalog::serial::{self, optional_number};
 pub use crate::metrics::evaluate::{Attainment, Firing};
 
 use crate::model::{

@@ -6,8 +6,8 @@
 use schemars::JsonSchema;
 use serde::Serialize;
 
-pub use crate::emit::catalog::PeriodValue;
-use crate::emit::serial::{self, optional_number};
+pub use crate::catalog::PeriodValue;
+use crate::catalog::serial::{self, optional_number};
 pub use crate::metrics::evaluate::Attainment;
 use crate::model::{Action, BoundKind, Period, Stage};
 

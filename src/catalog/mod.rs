@@ -1,4 +1,6 @@
-//! `catalog.json`: the whole resolved model, every reference both ways
+//! The resolved catalogue, the phase after `compile`: what the site, the
+//! exports, `diff` and `review` read. `catalog.json` is its JSON form: the
+//! whole resolved model, every reference both ways
 //! (a function's services, a customer group's entitlements, a gate's
 //! decisions). Lists of entities are sorted by id; escalations, phases and
 //! criteria keep source order; decisions sort by date, then gate.
@@ -6,8 +8,10 @@
 //! [`shape`] holds the types (and so the JSON Schema); this module builds
 //! them from a checked model. The references the other way round come from
 //! the model's [`Index`] (one pass over [`Model::references`]), so the
-//! catalog is linear in the model.
+//! catalog is linear in the model. [`serial`] holds what the JSON outputs
+//! over the catalogue share (numbers, pretty JSON, derived schemas).
 
+pub mod serial;
 mod service;
 pub mod shape;
 
@@ -20,14 +24,15 @@ use crate::metrics::Evaluation;
 use crate::model::{self, *};
 pub use shape::*;
 
-/// Builds the catalog from a checked model and its evaluation.
-pub fn build(model: &Model, as_of: jiff::civil::Date, evaluation: &Evaluation) -> Catalog {
-    let index = Index::new(model, as_of);
+/// Builds the catalog from a checked model (through its index) and its
+/// evaluation.
+pub fn build(index: &Index, evaluation: &Evaluation) -> Catalog {
+    let (model, as_of) = (index.model, index.as_of);
     let services = || -> Vec<ServiceEntry> {
         model
             .services
             .par_iter()
-            .map(|svc| service::entry(&index, evaluation, svc))
+            .map(|svc| service::entry(index, evaluation, svc))
             .collect()
     };
     // The services (most of the work) are built beside everything else.
@@ -36,26 +41,22 @@ pub fn build(model: &Model, as_of: jiff::civil::Date, evaluation: &Evaluation) -
         as_of: as_of.to_string(),
         pmo: pmo(model.pmo.as_ref()),
         stages: stages(model),
-        persons: model.persons.iter().map(|p| person(&index, p)).collect(),
-        teams: model.teams.iter().map(|t| team(&index, t)).collect(),
-        customers: customers(&index),
+        persons: model.persons.iter().map(|p| person(index, p)).collect(),
+        teams: model.teams.iter().map(|t| team(index, t)).collect(),
+        customers: customers(index),
         objectives: model
             .objectives
             .iter()
-            .map(|o| objective(&index, o))
+            .map(|o| objective(index, o))
             .collect(),
-        metrics: model.metrics.iter().map(|m| metric(&index, m)).collect(),
-        functions: model
-            .functions
-            .iter()
-            .map(|f| function(&index, f))
-            .collect(),
+        metrics: model.metrics.iter().map(|m| metric(index, m)).collect(),
+        functions: model.functions.iter().map(|f| function(index, f)).collect(),
         services: Vec::new(),
-        gates: gates(&index),
+        gates: gates(index),
         triggers: model
             .triggers
             .iter()
-            .map(|t| trigger(&index, evaluation, t))
+            .map(|t| trigger(index, evaluation, t))
             .collect(),
         observed: evaluation.observed,
     };
@@ -300,7 +301,6 @@ fn trigger(index: &Index, evaluation: &Evaluation, t: &Trigger) -> TriggerEntry 
         services: sorted(
             index
                 .applies_to(&t.id.value)
-                .iter()
                 .map(|s| s.id.value.clone())
                 .collect(),
         ),

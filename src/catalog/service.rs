@@ -54,13 +54,7 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
             replaced_by: s(&r.replaced_by),
         }),
         decisions,
-        triggers: sorted(
-            index
-                .triggers_of(id)
-                .iter()
-                .map(|t| t.id.value.clone())
-                .collect(),
-        ),
+        triggers: sorted(index.triggers_of(id).map(|t| t.id.value.clone()).collect()),
         adoption: adoption(evaluation, svc),
     }
 }

@@ -126,7 +126,7 @@ pub struct ServeArgs {
     #[arg(long, default_value_t = 8000)]
     pub port: u16,
     /// The address to bind; only this machine can connect by default. On a
-    /// loopback address only requests for localhost, 127.0.0.1, [::1] or
+    /// loopback address only requests for localhost, 127.0.0.1, `[::1]` or
     /// the address itself are answered (others: 421, against DNS
     /// rebinding); on any other address, requests for any host name are.
     #[arg(long, default_value = "127.0.0.1")]

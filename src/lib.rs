@@ -16,7 +16,7 @@
 //!    for `build` or round after round for `watch` and `serve` (with the file
 //!    watcher and the dev server), keeping what the next round can reuse.
 //!
-//! Beside the pipeline, [`format`] rewrites each file in its canonical
+//! Beside the pipeline, [`format`](mod@format) rewrites each file in its canonical
 //! layout for `pmoc fmt`, after [`syntax`] has read it; [`files`] writes a
 //! user's files (`fmt`'s rewrites, `export --out`, `init`) without losing an
 //! edit, an owner, a mode, a link or a special file.

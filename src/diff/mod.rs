@@ -6,8 +6,8 @@
 //! comparison ([`changes`], with `trigger`) matches entities by id and lists
 //! each [`Change`] with whether it weakens a promise, every field the
 //! dedicated comparisons leave judged by the rule table over the language's
-//! schema ([`rules`], walked by `fields`); [`text`] and
-//! [`markdown`] render it, [`shape::to_json`] prints it for tools (valid
+//! schema ([`rules`], walked by `fields`); [`text`](fn@text) and
+//! [`markdown`](fn@markdown) render it, [`shape::to_json`] prints it for tools (valid
 //! against `schemas/diff.schema.json`).
 //!
 //! [`Catalog`]: crate::catalog::Catalog

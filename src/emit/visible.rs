@@ -6,7 +6,7 @@
 //! shown instead: a C0 control or DEL as its Unicode Control Picture (ESC
 //! as `␛`, BEL as `␇`, DEL as `␡`), one column wide like the character it
 //! stands for; any other as its code in Rust's notation (`\u{85}`,
-//! `\u{202e}`). [`line`] shows a line feed too (`␊`): what it returns
+//! `\u{202e}`). [`line`](fn@line) shows a line feed too (`␊`): what it returns
 //! stays on its line, so a name or a path cannot start a line of its own
 //! (a forged finding, or a GitHub workflow command). [`text`] keeps line
 //! feeds, for a whole report whose lines are pmoc's. A message, label or
@@ -39,7 +39,7 @@ pub(crate) fn push_shown(out: &mut String, c: char) {
     }
 }
 
-/// A message, label or help as [`line`] shows it (pmoc writes none over
+/// A message, label or help as [`line`](fn@line) shows it (pmoc writes none over
 /// several lines, so a line feed in one comes from the project), cut in
 /// the middle if longer than [`LONG_TEXT`] characters.
 pub(crate) fn visible(text: &str) -> Cow<'_, str> {

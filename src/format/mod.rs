@@ -1,9 +1,9 @@
 //! Format: one file's text into its canonical layout (`pmoc fmt`). A stage
-//! of its own after [`syntax`](crate::syntax): the compile path's reader
+//! of its own after [`crate::syntax`]: the compile path's reader
 //! judges the file first (a syntax error is reported and nothing is
 //! rewritten), then the `kdl` crate, which keeps whitespace and comments
 //! ([`mend`] puts back the few it drops), reads it within [`MAX_BYTES`] and
-//! [`MAX_DEPTH`], and [`print`] writes it again:
+//! [`MAX_DEPTH`], and [`print`](mod@print) writes it again:
 //! KDL 2.0, four spaces, each block's fields in the order of the language
 //! reference ([`order`]), comments moving with the node they stand before.
 //! Line breaks are the file's own (CRLF when its first one is). The result
@@ -18,7 +18,7 @@
 //! - [`trivia`]: the line breaks between nodes, and nesting, found without
 //!   recursion;
 //! - [`order`]: the tables of field order;
-//! - [`print`]: the printer.
+//! - [`print`](mod@print): the printer.
 
 pub mod comments;
 mod mend;

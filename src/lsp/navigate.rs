@@ -1,5 +1,5 @@
 //! Navigation in a compiled model: what id the cursor is on (a reference,
-//! through the table of [`Field`]s that [`Model::references`] walks, or a
+//! through the table of [`Field`](crate::base::Field)s that [`Model::references`] walks, or a
 //! declaration), where it is declared, where it is referenced, its hover
 //! card, and the outline of a file.
 

@@ -1,7 +1,7 @@
 //! `pmoc review`: the operations review a PMO lead takes to the portfolio
 //! board, built from a compilation without errors as plain data
 //! ([`Review`], whose types are in [`shape`]) and rendered three ways:
-//! [`text`] for a terminal, [`markdown`] for an issue or a board pack,
+//! [`text`](fn@text) for a terminal, [`markdown`](fn@markdown) for an issue or a board pack,
 //! [`shape::to_json`] for tools (valid against `schemas/review.schema.json`).
 //!
 //! For each service in operation or transform (sorted by id): each SLA in

@@ -2,7 +2,7 @@
 //! short` (one line per diagnostic).
 //!
 //! Nothing of the user's text reaches the terminal unshown: messages, labels,
-//! help and file names go through [`visible`], and miette draws its snippets
+//! help and file names go through [`visible`](fn@visible), and miette draws its snippets
 //! from an [`Excerpt`] (the labelled lines with hidden characters shown, long
 //! lines cut to windows, every line break a `\n`), never from the file.
 

@@ -6,19 +6,20 @@
 //! without `--out`, or a place that cannot be written, is exit 2.
 
 use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::catalog;
+use crate::catalog::{self, Catalog};
 use crate::cli::{ExportArgs, ExportFormat, Format};
 use crate::compile::Options;
 use crate::emit::export::{backstage, csv, ics};
-use crate::files;
+use crate::files::{self, Refusal};
+
+const CSV_NEEDS_OUT: &str = "`pmoc export csv` writes a folder of tables: give it with `--out DIR`";
 
 pub fn run(args: &ExportArgs) -> ExitCode {
     if args.format == ExportFormat::Csv && args.out.is_none() {
-        return super::fatal(
-            "`pmoc export csv` writes a folder of tables: give it with `--out DIR`",
-        );
+        return super::fatal(CSV_NEEDS_OUT);
     }
     let options = Options {
         metrics: args.metrics.clone(),
@@ -32,36 +33,46 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         super::check::report(&compiled, Format::Human);
     }
     let catalog = catalog::build(&compiled.index(), &compiled.evaluation);
-    let written = match (args.format, &args.out) {
-        (ExportFormat::Csv, Some(out)) => {
-            let tables: Vec<(String, Vec<u8>)> = csv::tables(&catalog)
-                .into_iter()
-                .map(|(name, bytes)| (name.to_string(), bytes))
-                .collect();
-            files::write_folder(out, &tables).map(|()| {
-                let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
-                format!("{} into {}", names.join(", "), out.display())
-            })
-        }
-        (format, out) => {
-            let text = match format {
-                ExportFormat::Backstage => backstage::yaml(&catalog),
-                _ => ics::calendar(&catalog),
+    let text = match args.format {
+        ExportFormat::Csv => {
+            // Refused before compiling when missing: CSV tables go into a folder.
+            let Some(out) = &args.out else {
+                return super::fatal(CSV_NEEDS_OUT);
             };
-            match out {
-                Some(out) => files::write_out(out, text.as_bytes())
-                    .map(|()| out.display().to_string())
-                    .map_err(|why| (out.clone(), why)),
-                None => {
-                    let mut stdout = std::io::stdout().lock();
-                    return match stdout.write_all(text.as_bytes()) {
-                        Ok(()) => ExitCode::SUCCESS,
-                        Err(e) => super::fatal(e),
-                    };
-                }
-            }
+            return finish(tables(&catalog, out));
         }
+        ExportFormat::Backstage => backstage::yaml(&catalog),
+        ExportFormat::Ics => ics::calendar(&catalog),
     };
+    let Some(out) = &args.out else {
+        let mut stdout = std::io::stdout().lock();
+        return match stdout.write_all(text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => super::fatal(e),
+        };
+    };
+    finish(
+        files::write_out(out, text.as_bytes())
+            .map(|()| out.display().to_string())
+            .map_err(|why| (out.clone(), why)),
+    )
+}
+
+/// The CSV tables written into the folder `out`: what was written, or the
+/// path refused and why.
+fn tables(catalog: &Catalog, out: &Path) -> Result<String, (PathBuf, Refusal)> {
+    let tables: Vec<(String, Vec<u8>)> = csv::tables(catalog)
+        .into_iter()
+        .map(|(name, bytes)| (name.to_string(), bytes))
+        .collect();
+    files::write_folder(out, &tables).map(|()| {
+        let names: Vec<&str> = tables.iter().map(|(n, _)| n.as_str()).collect();
+        format!("{} into {}", names.join(", "), out.display())
+    })
+}
+
+/// What was exported, on stderr, or why it could not be written.
+fn finish(written: Result<String, (PathBuf, Refusal)>) -> ExitCode {
     match written {
         Ok(what) => {
             eprintln!("exported {}", crate::emit::visible::line(&what));

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 
 use std::collections::HashMap;
 
-use crate::base::{Code, Diagnostic, FileId, SourceFile, SourceMap};
+use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
 use crate::discover::{self, Filter, Found, Skip, SourceError};
 use crate::lower;
@@ -348,7 +348,7 @@ pub fn compile_overlaid(
             .collect();
     }
     if output_holds_sources {
-        diagnostics.extend(output_with_sources(&model));
+        diagnostics.extend(check::manifest::output_with_sources(&model));
     }
     let as_of = model
         .pmo
@@ -441,23 +441,6 @@ fn judge(
     let evaluation = Evaluation::of(&index, observations.as_deref());
     diagnostics.extend(check::metrics::check(&index, &evaluation));
     (evaluation, lookups, diagnostics)
-}
-
-/// The manifest's `output` names a folder that holds sources: each build
-/// would replace them, and discovery would leave them out.
-fn output_with_sources(model: &Model) -> Option<Diagnostic> {
-    let output = model.pmo.as_ref()?.output.as_ref()?;
-    Some(
-        Diagnostic::new(
-            Code::InvalidValue,
-            output.span,
-            format!(
-                "`{}` cannot be the output folder: it holds `.kdl` sources, which each build would replace",
-                output.value
-            ),
-        )
-        .help("name a folder of its own for the site, such as `site`"),
-    )
 }
 
 /// `--metrics DIR` names a folder that exists.
@@ -653,7 +636,7 @@ mod tests {
             assert_eq!(kept.sources.len(), fresh.sources.len());
             kept.diagnostics
                 .iter()
-                .filter(|d| d.code == Code::MetricsCsv)
+                .filter(|d| d.code == crate::base::Code::MetricsCsv)
                 .map(|d| d.message.clone())
                 .collect::<Vec<_>>()
         };

@@ -92,3 +92,22 @@ fn every_rule_has_a_fixture() {
         "codes without a failing fixture: {missing:?}"
     );
 }
+
+/// A quorum no attendance can reach says how many people approve, in
+/// words that agree with the count.
+#[test]
+fn the_quorum_message_counts_its_people() {
+    let case = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/rules/invalid-value-quorum/fail");
+    let compiled = compile(&case, &Options::default()).expect("the fixture compiles");
+    let messages: Vec<&str> = compiled
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::InvalidValue)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(
+        messages,
+        ["gate `g` needs a quorum of 2, but only 1 person approves at it"]
+    );
+}

@@ -64,10 +64,14 @@ fn gate_rules(index: &Index, gate: &Gate) -> Vec<Diagnostic> {
                 Code::InvalidValue,
                 quorum.span,
                 format!(
-                    "gate `{}` needs a quorum of {}, but only {people} {} approve at it",
+                    "gate `{}` needs a quorum of {}, but only {people} {} at it",
                     gate.id.value,
                     quorum.value,
-                    if people == 1 { "person" } else { "people" }
+                    if people == 1 {
+                        "person approves"
+                    } else {
+                        "people approve"
+                    }
                 ),
             ));
         }

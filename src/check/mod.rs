@@ -5,6 +5,7 @@
 mod dependencies;
 mod gates;
 mod lifecycle;
+pub mod manifest;
 pub mod metrics;
 mod references;
 mod slas;

@@ -66,6 +66,11 @@ pub struct CheckArgs {
     /// default: `metrics/` in the project, when it exists.
     #[arg(long, value_name = "DIR")]
     pub metrics: Option<PathBuf>,
+    /// Judge the project as of this date (`YYYY-MM-DD`), over the
+    /// manifest's `as-of`; default: the manifest's, else
+    /// `SOURCE_DATE_EPOCH`'s UTC date, else today (UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -95,6 +100,11 @@ pub struct BuildArgs {
     /// default: `metrics/` in the project, when it exists.
     #[arg(long, value_name = "DIR")]
     pub metrics: Option<PathBuf>,
+    /// Judge the project as of this date (`YYYY-MM-DD`), over the
+    /// manifest's `as-of`; default: the manifest's, else
+    /// `SOURCE_DATE_EPOCH`'s UTC date, else today (UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -109,6 +119,11 @@ pub struct WatchArgs {
     /// default: `metrics/` in the project, when it exists.
     #[arg(long, value_name = "DIR")]
     pub metrics: Option<PathBuf>,
+    /// Judge the project as of this date (`YYYY-MM-DD`), over the
+    /// manifest's `as-of`; default: the manifest's, else
+    /// `SOURCE_DATE_EPOCH`'s UTC date, else today (UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
     /// Poll for changes every MS milliseconds instead of relying on native
     /// events (Docker, WSL `/mnt/c`, network drives).
     #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "500", require_equals = true)]
@@ -142,9 +157,23 @@ pub struct ReviewArgs {
     /// default: `metrics/` in the project, when it exists.
     #[arg(long, value_name = "DIR")]
     pub metrics: Option<PathBuf>,
+    /// Judge the project as of this date (`YYYY-MM-DD`), over the
+    /// manifest's `as-of`; default: the manifest's, else
+    /// `SOURCE_DATE_EPOCH`'s UTC date, else today (UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
     /// How to print the review.
     #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
     pub format: ReviewFormat,
+    /// How far ahead the agenda looks: SLA reviews and holds to revisit
+    /// due up to as-of plus this long are on it (a duration of the
+    /// language: `90 days`, `3 months`, `6w`).
+    #[arg(long, value_name = "DURATION", default_value = "90 days", value_parser = parse_duration)]
+    pub horizon: crate::model::Duration,
+    /// What changed since the last review: the decisions taken after DATE
+    /// (YYYY-MM-DD) and the triggers that started firing after it.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<jiff::civil::Date>,
     /// Exit with 1 when a trigger fired.
     #[arg(long)]
     pub fail_on_fired: bool,
@@ -181,6 +210,11 @@ pub struct DiffArgs {
     /// Exit with 1 when a change weakens a promise.
     #[arg(long)]
     pub fail_on_weakened: bool,
+    /// Compile both sides as of this date (`YYYY-MM-DD`), over their
+    /// manifests' `as-of`; a `catalog.json` side keeps the as-of it was
+    /// built with.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -220,12 +254,18 @@ pub struct ExportArgs {
     /// default: `metrics/` in the project, when it exists.
     #[arg(long, value_name = "DIR")]
     pub metrics: Option<PathBuf>,
+    /// Judge the project as of this date (`YYYY-MM-DD`), over the
+    /// manifest's `as-of`; default: the manifest's, else
+    /// `SOURCE_DATE_EPOCH`'s UTC date, else today (UTC).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub as_of: Option<jiff::civil::Date>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
     /// One CSV table per file (services, SLA targets, decisions, triggers,
-    /// customers), into the folder `--out`.
+    /// customers, plans, capacity, change load, improvements, adoption),
+    /// into the folder `--out`.
     Csv,
     /// Backstage catalog entities, one multi-document YAML file.
     Backstage,
@@ -246,4 +286,15 @@ pub struct FmtArgs {
     /// several hard links in place (keeping the links).
     #[arg(long)]
     pub force: bool,
+}
+
+/// A duration of the language (section 8 of the reference).
+fn parse_duration(s: &str) -> Result<crate::model::Duration, String> {
+    crate::lower::values::parse_duration(s)
+        .ok_or_else(|| format!("`{s}` is not a duration: write `90 days`, `3 months` or `6w`"))
+}
+
+/// A real calendar date, written `YYYY-MM-DD` (`--as-of`, `--since`).
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    crate::lower::values::parse_date(s).map_err(|e| format!("`{s}` is not a date: {e}"))
 }

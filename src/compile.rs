@@ -12,6 +12,7 @@ use std::collections::HashMap;
 
 use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
+pub use crate::check::decisions::{DecisionDue, Hold};
 use crate::discover::{self, Filter, Found, Skip, SourceError};
 use crate::lower;
 
@@ -33,6 +34,60 @@ pub struct Options {
     /// `--metrics`: the folder of metrics CSVs (default: `metrics/` at the
     /// root, when it exists).
     pub metrics: Option<PathBuf>,
+    /// `--as-of`: the date to judge the project as of, over the manifest's
+    /// `as-of` (see [`AsOfSource`]).
+    pub as_of: Option<Date>,
+}
+
+/// Where a compilation's as-of came from, in order of precedence: the
+/// `--as-of` flag, the manifest's `as-of`, `SOURCE_DATE_EPOCH`'s UTC date,
+/// today's UTC date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AsOfSource {
+    Flag,
+    Manifest,
+    SourceDateEpoch,
+    Today,
+}
+
+impl AsOfSource {
+    /// As-of and where it came from: the flag, else the manifest's, else
+    /// [`source_date_epoch`], else `today`.
+    pub fn resolve(flag: Option<Date>, manifest: Option<Date>, today: Date) -> (Date, AsOfSource) {
+        if let Some(d) = flag {
+            (d, AsOfSource::Flag)
+        } else if let Some(d) = manifest {
+            (d, AsOfSource::Manifest)
+        } else if let Some(d) = source_date_epoch() {
+            (d, AsOfSource::SourceDateEpoch)
+        } else {
+            (today, AsOfSource::Today)
+        }
+    }
+}
+
+/// Whether a compilation judged as of `as_of`, taken from `source`, is out
+/// of date on `today` (UTC): only one whose as-of is today's date (no flag,
+/// no manifest `as-of`, no `SOURCE_DATE_EPOCH`), once the date has changed.
+/// `watch`, `serve` and `lsp` judge again then (a round at midnight UTC).
+pub fn stale(as_of: Date, source: AsOfSource, today: Date) -> bool {
+    source == AsOfSource::Today && as_of != today
+}
+
+/// Today's date in UTC.
+pub fn today_utc() -> Date {
+    jiff::Timestamp::now()
+        .to_zoned(jiff::tz::TimeZone::UTC)
+        .date()
+}
+
+/// `SOURCE_DATE_EPOCH`'s UTC date, when it is set to a number of seconds.
+pub fn source_date_epoch() -> Option<Date> {
+    std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
+        .map(|t| t.to_zoned(jiff::tz::TimeZone::UTC).date())
 }
 
 /// The result of a compilation: the model (after checks) with its index,
@@ -51,6 +106,8 @@ pub struct Compiled {
     /// Some file had a syntax error, so the model rules were skipped.
     pub syntax_errors: bool,
     pub as_of: Date,
+    /// Where [`Compiled::as_of`] came from.
+    pub as_of_source: AsOfSource,
     /// What discovery left out, as this compilation's manifest said it.
     pub filter: Filter,
     /// What the observations say (only `superseded` without metrics; empty
@@ -61,11 +118,30 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// Whether this compilation is out of date on `today` (UTC): see
+    /// [`stale`].
+    pub fn stale(&self, today: Date) -> bool {
+        stale(self.as_of, self.as_of_source, today)
+    }
+
     /// The model with its lookups, built once per compilation: what the
     /// checks read, and the catalog, the review and the language server.
     pub fn index(&self) -> Index<'_> {
         let lookups = self.lookups.get_or_init(|| Lookups::new(&self.model));
         Index::new(&self.model, lookups, self.as_of)
+    }
+
+    /// The decisions due at gates with `decide-within`: the judgement of
+    /// `decision-overdue` ([`check::decisions::decisions_due`]), for the
+    /// reports that read a compilation (the review's agenda).
+    pub fn decisions_due(&self) -> Vec<DecisionDue<'_>> {
+        check::decisions::decisions_due(&self.index(), &self.evaluation)
+    }
+
+    /// The holds services wait on: the judgement of `hold-expired`
+    /// ([`check::decisions::holds`]), for the review's agenda.
+    pub fn holds(&self) -> Vec<Hold<'_>> {
+        check::decisions::holds(&self.index())
     }
 
     /// The errors, those an "and N more" finding stands for included.
@@ -95,12 +171,7 @@ impl Compiled {
 
 /// The date "today" means: `SOURCE_DATE_EPOCH`'s UTC date when set, else today (UTC).
 pub fn default_as_of() -> Date {
-    let now = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        .and_then(|secs| jiff::Timestamp::from_second(secs).ok())
-        .unwrap_or_else(jiff::Timestamp::now);
-    now.to_zoned(jiff::tz::TimeZone::UTC).date()
+    source_date_epoch().unwrap_or_else(today_utc)
 }
 
 /// A file read and lowered on its own.
@@ -350,11 +421,8 @@ pub fn compile_overlaid(
     if output_holds_sources {
         diagnostics.extend(check::manifest::output_with_sources(&model));
     }
-    let as_of = model
-        .pmo
-        .as_ref()
-        .and_then(|p| p.as_of)
-        .map_or_else(default_as_of, |d| d.value);
+    let manifest = model.pmo.as_ref().and_then(|p| p.as_of).map(|d| d.value);
+    let (as_of, as_of_source) = AsOfSource::resolve(options.as_of, manifest, today_utc());
     let metrics = metrics::folder(&root, options.metrics.as_deref());
     let mut evaluation = Evaluation::default();
     let lookups = OnceLock::new();
@@ -388,6 +456,7 @@ pub fn compile_overlaid(
         diagnostics,
         syntax_errors,
         as_of,
+        as_of_source,
         filter,
         evaluation,
         metrics,
@@ -440,6 +509,10 @@ fn judge(
     });
     let evaluation = Evaluation::of(&index, observations.as_deref());
     diagnostics.extend(check::metrics::check(&index, &evaluation));
+    diagnostics.extend(check::decisions::overdue(&index, &evaluation));
+    diagnostics.extend(check::allowance::check(&index, &evaluation));
+    diagnostics.extend(check::improvements::no_effect(&index, &evaluation));
+    diagnostics.extend(check::adoption::check(&index, &evaluation));
     (evaluation, lookups, diagnostics)
 }
 
@@ -551,6 +624,68 @@ pub fn sort(diags: &mut [Diagnostic], sources: &SourceMap) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn the_flag_wins_over_the_manifest_and_the_manifest_over_today() {
+        let (flag, manifest, today) = (date(2027, 1, 4), date(2026, 11, 1), date(2026, 12, 7));
+        assert_eq!(
+            AsOfSource::resolve(Some(flag), Some(manifest), today),
+            (flag, AsOfSource::Flag)
+        );
+        assert_eq!(
+            AsOfSource::resolve(None, Some(manifest), today),
+            (manifest, AsOfSource::Manifest)
+        );
+        // Without either: SOURCE_DATE_EPOCH when set (the test runner's
+        // environment decides), else today.
+        let (_, source) = AsOfSource::resolve(None, None, today);
+        let expected = if source_date_epoch().is_some() {
+            AsOfSource::SourceDateEpoch
+        } else {
+            AsOfSource::Today
+        };
+        assert_eq!(source, expected);
+    }
+
+    #[test]
+    fn only_an_unpinned_as_of_goes_stale_when_the_date_changes() {
+        let (monday, tuesday) = (date(2026, 12, 7), date(2026, 12, 8));
+        // Judged as of today: stale the next UTC day, not the same day.
+        assert!(!stale(monday, AsOfSource::Today, monday));
+        assert!(stale(monday, AsOfSource::Today, tuesday));
+        // A clock set back is a change too.
+        assert!(stale(tuesday, AsOfSource::Today, monday));
+        // Pinned by the flag, the manifest or SOURCE_DATE_EPOCH: never.
+        for pinned in [
+            AsOfSource::Flag,
+            AsOfSource::Manifest,
+            AsOfSource::SourceDateEpoch,
+        ] {
+            assert!(!stale(monday, pinned, tuesday));
+        }
+    }
+
+    #[test]
+    fn the_as_of_option_overrides_the_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pmo.kdl"),
+            "pmo \"p\" {\n    name \"P\"\n    as-of \"2026-11-01\"\n}\n",
+        )
+        .unwrap();
+        let compiled = compile(dir.path(), &Options::default()).unwrap();
+        assert_eq!(compiled.as_of, date(2026, 11, 1));
+        assert_eq!(compiled.as_of_source, AsOfSource::Manifest);
+        let options = Options {
+            as_of: Some(date(2027, 2, 28)),
+            ..Options::default()
+        };
+        let compiled = compile(dir.path(), &options).unwrap();
+        assert_eq!(compiled.as_of, date(2027, 2, 28));
+        assert_eq!(compiled.as_of_source, AsOfSource::Flag);
+        assert!(!compiled.stale(date(2099, 1, 1)));
+    }
 
     fn project() -> (tempfile::TempDir, PathBuf) {
         let dir = tempfile::tempdir().unwrap();

@@ -27,7 +27,7 @@ use libtest_mimic::{Arguments, Trial};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The browser tests, by name.
-const TESTS: [(&str, fn()); 7] = [
+const TESTS: [(&str, fn()); 8] = [
     (
         "search_from_file_url_leads_to_the_sla_table",
         search_from_file_url_leads_to_the_sla_table,
@@ -43,6 +43,10 @@ const TESTS: [(&str, fn()); 7] = [
     (
         "the_current_stage_is_in_view_at_phone_width",
         the_current_stage_is_in_view_at_phone_width,
+    ),
+    (
+        "the_change_load_map_scrolls_in_its_box_at_phone_width",
+        the_change_load_map_scrolls_in_its_box_at_phone_width,
     ),
     (
         "axe_finds_nothing_serious_or_critical",
@@ -300,6 +304,7 @@ fn picture_text_has_contrast_in_light_and_dark() {
         "index.html".to_string(),
         "dependencies.html".to_string(),
         "health.html".to_string(),
+        "roadmap.html".to_string(),
         "services/change-control.html".to_string(),
     ];
     pages.extend(A_SERVICE_IN_EACH_STAGE.map(|id| format!("services/{id}.html")));
@@ -356,6 +361,53 @@ fn the_current_stage_is_in_view_at_phone_width() {
             px(&b["page"]) <= visible,
             "{id}: the page scrolls sideways: {b}"
         );
+    }
+}
+
+/// The change-load heat map's box and table, the viewport and the page's
+/// scroll width, in CSS pixels, as JSON.
+const HEAT_BOXES: &str = r#"(() => {
+  const wrap = document.querySelector('.heat-wrap');
+  return JSON.stringify({
+    wrap: wrap.getBoundingClientRect().right,
+    wrap_scroll: wrap.scrollWidth,
+    wrap_width: wrap.clientWidth,
+    visible: document.documentElement.clientWidth,
+    page: document.documentElement.scrollWidth,
+    wider: Array.from(document.querySelectorAll('body *'))
+      .filter(e => !e.closest('.heat-wrap, nav.main-nav') && e.getBoundingClientRect().right > document.documentElement.clientWidth)
+      .map(e => e.tagName + '.' + e.className).slice(0, 5),
+  });
+})()"#;
+
+/// At phone width (390 px) the change-load map scrolls sideways inside its
+/// box, never the page; at 1280 px, in light and dark, it fits.
+fn the_change_load_map_scrolls_in_its_box_at_phone_width() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    for (width, scheme) in [
+        (390, "light"),
+        (390, "dark"),
+        (1280, "light"),
+        (1280, "dark"),
+    ] {
+        emulate(&tab, width, scheme);
+        open(&tab, &site, "change-load.html");
+        let b = evaluate_json(&tab, HEAT_BOXES);
+        let px = |v: &serde_json::Value| v.as_f64().unwrap();
+        assert!(
+            px(&b["page"]) <= px(&b["visible"]),
+            "{width} px: the page scrolls sideways: {b}"
+        );
+        assert!(px(&b["wrap"]) <= px(&b["visible"]), "{width} px: {b}");
+        if width == 390 {
+            assert!(
+                px(&b["wrap_scroll"]) > px(&b["wrap_width"]),
+                "the map scrolls in its box: {b}"
+            );
+        }
     }
 }
 
@@ -547,8 +599,19 @@ fn axe_finds_nothing_serious_or_critical() {
         "health.html",
         "slas.html",
         "services/change-control.html",
+        "services/stage-gate-reviews.html",
         "customers/project-managers.html",
         "triggers.html",
+        "roadmap.html",
+        "capacity.html",
+        "change-load.html",
+        "improvements.html",
+        "improvements/tl-refresh.html",
+        "services/benefits-tracking.html",
+        "gates/g5-transform-or-retire.html",
+        // The adoption chart against its plan, and KPIs charted.
+        "services/estimating-support.html",
+        "services/meeting-booking.html",
     ];
     let mut violations = Vec::new();
     for (width, scheme) in [(1280, "light"), (1280, "dark"), (390, "light")] {

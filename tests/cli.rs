@@ -49,31 +49,66 @@ fn codes(o: &Output) -> Vec<String> {
 
 #[test]
 fn the_example_catalogue_checks_clean() {
-    // Its declarations are clean: without observations nothing is reported.
+    // Its declarations are clean but for the governing-ahead warnings it
+    // shows on purpose (README): without observations only the roadmap's
+    // slipped plan, the over-committed reporting analysts, the saturated
+    // project managers, the expired hold and the overdue improvement are
+    // reported.
     let empty = tempfile::tempdir().unwrap();
     let no_metrics = ["--metrics", empty.path().to_str().unwrap()];
-    let o = pmoc(&[&["check", &example("acme")][..], &no_metrics].concat());
+    let o = pmoc(
+        &[
+            &["check", &example("acme")][..],
+            &no_metrics,
+            &["--format", "json"],
+        ]
+        .concat(),
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert!(
-        stderr(&o).ends_with("0 errors, 0 warnings in 15 files\n"),
-        "{}",
-        stderr(&o)
+    assert_eq!(
+        codes(&o),
+        // In file order: customers.kdl, improvements.kdl, people.kdl, services/….
+        [
+            "change-saturation",
+            "improvement-overdue",
+            "capacity-overcommitted",
+            "hold-expired",
+            "plan-slipped"
+        ]
     );
     // Its observations make triggers fire and show a service without data,
-    // as a PMO's review would: warnings of the metrics rules only.
+    // as a PMO's review would: warnings of the metrics rules besides those.
     let o = pmoc(&["check", &example("acme"), "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mut found = codes(&o);
     found.sort();
     found.dedup();
-    assert_eq!(found, ["insufficient-data", "trigger-fired"]);
+    assert_eq!(
+        found,
+        [
+            "adoption-behind-plan",
+            "budget-burning",
+            "budget-exhausted",
+            "capacity-overcommitted",
+            "change-saturation",
+            "decision-overdue",
+            "hold-expired",
+            "improvement-overdue",
+            "insufficient-data",
+            "plan-slipped",
+            "trigger-fired"
+        ]
+    );
     let fired = json(&o)["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|d| d["code"] == "trigger-fired")
         .count();
-    assert_eq!(fired, 3, "low adoption, low satisfaction, slow turnaround");
+    assert_eq!(
+        fired, 6,
+        "low adoption, low satisfaction, slow turnaround, an SLA breached twice, adoption sliding, change backlog"
+    );
 }
 
 #[test]
@@ -238,7 +273,8 @@ fn github_annotations_and_job_summary() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
-    assert_eq!(out.lines().count(), 10);
+    // The annotations, and the note that no observations were read.
+    assert_eq!(out.lines().count(), 10 + 1);
     assert!(
         out.lines().any(|l| l.starts_with("::error file=")
             && l.contains(
@@ -495,4 +531,89 @@ fn underlined(line: &str, underline: &str) -> String {
             (from..from + width).contains(&here)
         })
         .collect()
+}
+
+/// `--as-of` overrides the manifest's `as-of`: on both sides of `diff`,
+/// and on `check` (a later date ages the example's observations); a date
+/// that is not one is refused before anything runs.
+#[test]
+fn as_of_overrides_the_manifest() {
+    let acme = example("acme");
+    let o = pmoc(&[
+        "diff",
+        &acme,
+        &acme,
+        "--format",
+        "json",
+        "--as-of",
+        "2027-01-04",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let diff = json(&o);
+    assert_eq!(diff["old"]["as_of"], "2027-01-04");
+    assert_eq!(diff["new"]["as_of"], "2027-01-04");
+    let later = pmoc(&["check", &acme, "--format", "json", "--as-of", "2028-06-01"]);
+    assert!(
+        codes(&later).iter().any(|c| c == "insufficient-data"),
+        "{}",
+        stdout(&later)
+    );
+    for verb in [
+        &["check"][..],
+        &["build"],
+        &["review"],
+        &["export", "ics"],
+        &["watch"],
+        &["serve"],
+    ] {
+        let args: Vec<&str> = [verb, &[acme.as_str(), "--as-of", "2027-02-30"]].concat();
+        let o = pmoc(&args);
+        assert_eq!(o.status.code(), Some(2), "{verb:?}");
+        let said = stderr(&o);
+        assert!(
+            said.contains("month 2 of 2027 has no day 30"),
+            "{verb:?}: {said}"
+        );
+    }
+}
+
+/// No observations is not "all clear": with SLAs in force of services in
+/// operation and no CSV read, `check` says so in a note (on stderr in
+/// every format, and as a `::notice` for GitHub), never as a diagnostic;
+/// with observations there is no note.
+#[test]
+fn no_observations_is_a_note_not_all_clear() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/insufficient-data/pass");
+    for file in ["pmo.kdl", "main.kdl"] {
+        std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+    }
+    let path = dir.path().display().to_string();
+    let said = "note: no observations were read (no `metrics/` folder): 1 SLA in force of 1 service in operation or transform cannot be judged";
+    for format in ["human", "short", "json", "sarif", "github"] {
+        let o = pmoc(&["check", &path, "--format", format, "--deny-warnings"]);
+        assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
+        assert!(stderr(&o).contains(said), "{format}: {}", stderr(&o));
+    }
+    let json_out = pmoc(&["check", &path, "--format", "json"]);
+    assert!(codes(&json_out).is_empty());
+    let github = pmoc(&["check", &path, "--format", "github"]);
+    assert!(stdout(&github).starts_with("::notice title=pmoc::no observations were read"));
+    // An empty metrics folder reads no CSV either.
+    std::fs::create_dir(dir.path().join("metrics")).unwrap();
+    let o = pmoc(&["check", &path]);
+    assert!(
+        stderr(&o).contains("(no CSV file in `metrics`)"),
+        "{}",
+        stderr(&o)
+    );
+    // With observations: no note.
+    std::fs::copy(
+        fixture.join("metrics/adoption.csv"),
+        dir.path().join("metrics/adoption.csv"),
+    )
+    .unwrap();
+    let o = pmoc(&["check", &path]);
+    assert!(!stderr(&o).contains("note:"), "{}", stderr(&o));
 }

@@ -535,6 +535,16 @@ fn window_cases() -> Vec<Case> {
             vec![("trigger-easier", false, "slow", Some("within-n"))],
         ),
         (
+            "a threshold became a trend",
+            vec![("below=30 for=3", "falling=3")],
+            vec![(
+                "trigger-condition-changed",
+                true,
+                "low-adoption",
+                Some("condition"),
+            )],
+        ),
+        (
             "for=3 became within 3 of 4",
             vec![("for=3", r#"within="3 of 4""#)],
             vec![("trigger-easier", false, "low-adoption", Some("within-n"))],
@@ -714,9 +724,196 @@ fn weakened_dates_and_triggers() -> Vec<Weakened> {
     ]
 }
 
+const BETA_STAGE: &str = r#"stage "design""#;
+const OBJECTIVE: &str = r#"objective "delivery" title="Predictable delivery""#;
+
+/// The roadmap (language 1.1): plans and objectives' ends.
+fn weakened_roadmap() -> Vec<Weakened> {
+    let w = |id, item| ("field-weakened", true, id, Some(item));
+    vec![
+        (
+            "a plan moved later",
+            vec![(
+                BETA_STAGE,
+                "stage \"design\"\n    plan \"pilot\" by=\"2027-01-15\"",
+            )],
+            vec![(
+                BETA_STAGE,
+                "stage \"design\"\n    plan \"pilot\" by=\"2027-03-01\"",
+            )],
+            vec![w("beta", "plan[pilot].by")],
+        ),
+        (
+            "a plan removed",
+            vec![(
+                BETA_STAGE,
+                "stage \"design\"\n    plan \"pilot\" by=\"2027-01-15\"",
+            )],
+            vec![],
+            vec![w("beta", "plan[pilot]")],
+        ),
+        (
+            "an objective's until extended",
+            vec![(
+                OBJECTIVE,
+                r#"objective "delivery" title="Predictable delivery" until="2027-06-30""#,
+            )],
+            vec![(
+                OBJECTIVE,
+                r#"objective "delivery" title="Predictable delivery" until="2027-12-31""#,
+            )],
+            vec![w("delivery", "until")],
+        ),
+        (
+            "an objective's until removed",
+            vec![(
+                OBJECTIVE,
+                r#"objective "delivery" title="Predictable delivery" until="2027-06-30""#,
+            )],
+            vec![],
+            vec![w("delivery", "until")],
+        ),
+    ]
+}
+
+/// LANGUAGE-1.1 section 11: an SLA's breach allowance raised or removed, a
+/// group's change capacity raised, a gate's
+/// `decide-within` lengthened or removed, a hold's `revisit` moved later.
+fn weakened_governance() -> Vec<Weakened> {
+    let w = |id, item| ("field-weakened", true, id, Some(item));
+    const PMS: &str = r#"customer "pms" name="Project managers""#;
+    const GATE: &str = r#"approvers "board"; must "M" }"#;
+    const HOLD: &str = "        rationale \"R\"\n    }\n}";
+    let hold = |revisit: &str| {
+        format!(
+            "        rationale \"R\"\n    }}\n    decision \"g-review\" outcome=\"hold\" date=\"2026-09-01\" by=\"board\" {{\n        present \"ann\" \"bob\"\n        rationale \"Later\"\n        revisit \"{revisit}\"\n    }}\n}}"
+        )
+    };
+    const EXTRA: &str = "target \"on-time\" at-least=80\n";
+    const ONE: &str = "target \"on-time\" at-least=80\n        budget breaches=1\n";
+    const TWO: &str = "target \"on-time\" at-least=80\n        budget breaches=2\n";
+    vec![
+        (
+            "a breach allowance raised",
+            vec![(EXTRA, ONE)],
+            vec![(EXTRA, TWO)],
+            vec![w("alpha-extra", "budget.breaches")],
+        ),
+        (
+            "a breach allowance removed",
+            vec![(EXTRA, ONE)],
+            vec![],
+            vec![w("alpha-extra", "budget")],
+        ),
+        (
+            "change-capacity raised",
+            vec![(
+                PMS,
+                r#"customer "pms" name="Project managers" change-capacity=2"#,
+            )],
+            vec![(
+                PMS,
+                r#"customer "pms" name="Project managers" change-capacity=3"#,
+            )],
+            vec![w("pms", "change-capacity")],
+        ),
+        (
+            "change-capacity removed",
+            vec![(
+                PMS,
+                r#"customer "pms" name="Project managers" change-capacity=2"#,
+            )],
+            vec![],
+            vec![w("pms", "change-capacity")],
+        ),
+        (
+            "decide-within lengthened",
+            vec![(
+                GATE,
+                r#"approvers "board"; must "M"; decide-within "10 working days" }"#,
+            )],
+            vec![(
+                GATE,
+                r#"approvers "board"; must "M"; decide-within "20 working days" }"#,
+            )],
+            vec![w("g-review", "decide-within")],
+        ),
+        (
+            "decide-within removed",
+            vec![(
+                GATE,
+                r#"approvers "board"; must "M"; decide-within "10 working days" }"#,
+            )],
+            vec![],
+            vec![w("g-review", "decide-within")],
+        ),
+        (
+            "a hold's revisit moved later",
+            vec![(HOLD, Box::leak(hold("2027-01-15").into_boxed_str()))],
+            vec![(HOLD, Box::leak(hold("2027-03-15").into_boxed_str()))],
+            vec![w("alpha", "decision[g-review 2026-09-01].revisit")],
+        ),
+    ]
+}
+
+/// LANGUAGE-1.1 section 11: an improvement's `due` moved later or
+/// removed, its expectation lowered, or a `dropped` added.
+fn weakened_improvements() -> Vec<Weakened> {
+    let w = |id, item| ("field-weakened", true, id, Some(item));
+    const PMS: &str = r#"customer "pms" name="Project managers""#;
+    let with = |fields: &str| -> &'static str {
+        Box::leak(
+            format!(
+                "{PMS}\nimprovement \"faster\" {{\n    title \"Faster\"\n    service \"alpha\"\n    answers \"slow\"\n    owner \"ann\"\n{fields}}}"
+            )
+            .into_boxed_str(),
+        )
+    };
+    let expect = |v: &str| format!("    expect \"adoption\" at-least={v} by=\"2027-06-30\"\n");
+    let base = format!("    due \"2027-01-31\"\n{}", expect("40"));
+    vec![
+        (
+            "an improvement's due moved later",
+            vec![(PMS, with(&base))],
+            vec![(
+                PMS,
+                with(&format!("    due \"2027-03-31\"\n{}", expect("40"))),
+            )],
+            vec![w("faster", "due")],
+        ),
+        (
+            "an improvement's expectation lowered",
+            vec![(PMS, with(&base))],
+            vec![(
+                PMS,
+                with(&format!("    due \"2027-01-31\"\n{}", expect("30"))),
+            )],
+            vec![w("faster", "expect.at-least")],
+        ),
+        (
+            "an improvement dropped",
+            vec![(PMS, with(&base))],
+            vec![(
+                PMS,
+                with(&format!(
+                    "{base}    dropped \"2026-10-01\" reason=\"Not needed\"\n"
+                )),
+            )],
+            vec![w("faster", "dropped")],
+        ),
+    ]
+}
+
 #[test]
 fn every_weakened_promise_is_flagged() {
-    for (name, old, new, expected) in [weakened_promises(), weakened_dates_and_triggers()].concat()
+    for (name, old, new, expected) in [
+        weakened_promises(),
+        weakened_dates_and_triggers(),
+        weakened_roadmap(),
+        weakened_governance(),
+        weakened_improvements(),
+    ]
+    .concat()
     {
         let (old, new) = (project(&old), project(&new));
         let found = kinds(&diff_json(old.path(), new.path()));
@@ -830,6 +1027,46 @@ fn catalog_files_and_project_folders_compare_alike() {
     // around them).
     let sites = diff_json(&built.path().join("old"), &built.path().join("new"));
     assert_eq!(sites["changes"], from_folders["changes"]);
+}
+
+/// A catalog of schema version "1" (no plans, no objective dates) read
+/// against a 1.1 project: the fields it lacks are unknown there, never
+/// removed or added.
+#[test]
+fn a_version_1_catalog_lacks_the_new_fields_without_changing_them() {
+    let side = project(&[
+        (
+            BETA_STAGE,
+            "stage \"design\"\n    plan \"pilot\" by=\"2027-01-15\"",
+        ),
+        (
+            OBJECTIVE,
+            r#"objective "delivery" title="Predictable delivery" priority=1 from="2026-07-01" until="2027-06-30""#,
+        ),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("site");
+    let o = pmoc(&["build", path(side.path()), "--out", path(&out)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut catalog: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("catalog.json")).unwrap()).unwrap();
+    assert_eq!(catalog["schema_version"], "1.1");
+    catalog["schema_version"] = "1".into();
+    for service in catalog["services"].as_array_mut().unwrap() {
+        service.as_object_mut().unwrap().remove("plans");
+    }
+    for objective in catalog["objectives"].as_array_mut().unwrap() {
+        let objective = objective.as_object_mut().unwrap();
+        for key in ["priority", "from", "until"] {
+            objective.remove(key);
+        }
+    }
+    let old = dir.path().join("catalog-1.json");
+    std::fs::write(&old, catalog.to_string()).unwrap();
+    for (a, b) in [(old.as_path(), side.path()), (side.path(), old.as_path())] {
+        let diff = diff_json(a, b);
+        assert_eq!(diff["changes"], serde_json::json!([]), "{a:?} → {b:?}");
+    }
 }
 
 #[test]

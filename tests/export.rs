@@ -96,20 +96,61 @@ fn column<'r>(header: &[String], row: &'r [String], name: &str) -> &'r str {
     &row[i]
 }
 
+/// The tables of `pmoc export --format csv`, by file name.
+const TABLES: [&str; 10] = [
+    "adoption.csv",
+    "capacity.csv",
+    "change-load.csv",
+    "customers.csv",
+    "decisions.csv",
+    "improvements.csv",
+    "plans.csv",
+    "services.csv",
+    "sla-targets.csv",
+    "triggers.csv",
+];
+
+/// The Backstage components carry what closing the loop judged: breach
+/// allowances, adoption against its plan, improvements with their effect.
+#[test]
+fn backstage_components_carry_allowances_adoption_and_improvements() {
+    let o = pmoc(&["export", "backstage", &acme()]);
+    assert_eq!(o.status.code(), Some(0));
+    let yaml = String::from_utf8(o.stdout).unwrap();
+    for line in [
+        r#"pmoc/breach-allowances: "change-control-sla 3 of 2 used in 2026 (exhausted)""#,
+        r#"pmoc/breach-allowances: "gate-review-sla 1 of 1 used in 2026 (burning)""#,
+        r#"pmoc/adoption: "adoption-pct 6 in 2026-10 (behind-plan)""#,
+        r#"pmoc/improvements: "tl-refresh (done, met)""#,
+    ] {
+        assert!(yaml.contains(line), "{line}");
+    }
+}
+
+/// One row per improvement, its state and effect as the catalog has them.
+#[test]
+fn the_improvements_table_has_each_improvement_with_its_effect() {
+    let tables = csv_tables(&acme());
+    let (header, rows) = read_table(&tables["improvements.csv"]);
+    assert_eq!(header[0], "improvement");
+    let catalog = catalog(&acme());
+    assert_eq!(
+        rows.len(),
+        catalog["improvements"].as_array().unwrap().len()
+    );
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let met = rows.iter().find(|r| r[0] == "tl-refresh").unwrap();
+    assert_eq!(met[col("effect")], "met");
+    assert_eq!(met[col("observed")], "4.7");
+    let late = rows.iter().find(|r| r[0] == "bt-simpler-capture").unwrap();
+    assert_eq!(late[col("state")], "overdue");
+}
+
 #[test]
 fn csv_tables_parse_back_with_the_expected_rows() {
     let tables = csv_tables(&acme());
     let names: Vec<&str> = tables.keys().map(String::as_str).collect();
-    assert_eq!(
-        names,
-        [
-            "customers.csv",
-            "decisions.csv",
-            "services.csv",
-            "sla-targets.csv",
-            "triggers.csv"
-        ]
-    );
+    assert_eq!(names, TABLES);
     let catalog = catalog(&acme());
     let services = catalog["services"].as_array().unwrap();
 
@@ -149,6 +190,47 @@ fn csv_tables_parse_back_with_the_expected_rows() {
         .map(|c| c["entitlements"].as_array().unwrap().len().max(1))
         .sum();
     assert_eq!(read_table(&tables["customers.csv"]).1.len(), entitlements);
+}
+
+/// The tables of looking ahead (language 1.1): the plans and the change
+/// load, row for row as the catalog has them.
+#[test]
+fn the_plan_and_change_load_tables_match_the_catalog() {
+    let tables = csv_tables(&acme());
+    let catalog = catalog(&acme());
+    let services = catalog["services"].as_array().unwrap();
+    let plans: usize = services
+        .iter()
+        .map(|s| s["plans"].as_array().unwrap().len())
+        .sum();
+    let (header, rows) = read_table(&tables["plans.csv"]);
+    assert_eq!(rows.len(), plans);
+    let slipped: Vec<_> = rows
+        .iter()
+        .filter(|r| column(&header, r, "state") == "slipped")
+        .collect();
+    assert_eq!(slipped.len(), 1);
+    assert_eq!(column(&header, slipped[0], "service"), "quantitative-risk");
+    assert_eq!(column(&header, slipped[0], "stage"), "implementation");
+    assert_eq!(column(&header, slipped[0], "by"), "2026-10-30");
+    // Twelve months per group, with the catalog's counts.
+    let customers = catalog["customers"].as_array().unwrap();
+    let (header, rows) = read_table(&tables["change-load.csv"]);
+    assert_eq!(rows.len(), customers.len() * 12);
+    for (row, month) in rows.iter().zip(
+        customers
+            .iter()
+            .flat_map(|c| c["change_load"].as_array().unwrap()),
+    ) {
+        assert_eq!(
+            column(&header, row, "month"),
+            month["month"].as_str().unwrap()
+        );
+        assert_eq!(
+            column(&header, row, "services_changing"),
+            month["count"].to_string()
+        );
+    }
 }
 
 #[test]
@@ -233,6 +315,7 @@ fn the_calendar_parses_back_with_the_expected_events() {
         for d in svc["decisions"].as_array().unwrap() {
             expected += 1 + usize::from(d["outcome"] == "hold");
         }
+        expected += svc["plans"].as_array().unwrap().len();
         expected += ["pilot", "rollout", "transform", "retirement"]
             .iter()
             .map(|block| match (*block, &svc[block]) {
@@ -246,6 +329,13 @@ fn the_calendar_parses_back_with_the_expected_events() {
             })
             .sum::<usize>();
     }
+    // Each improvement's due date, with its service's events.
+    expected += catalog["improvements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["due"].is_string())
+        .count();
     assert_eq!(events.len(), expected);
 
     let review = events
@@ -257,6 +347,16 @@ fn the_calendar_parses_back_with_the_expected_events() {
         ("2027-06-30", "2027-07-01")
     );
     assert!(review.3.contains("Update the risk log"), "{}", review.3);
+    let slipped = events
+        .iter()
+        .find(|e| e.0 == "plan.quantitative-risk.implementation@acme-pmo.pmoc")
+        .expect("the slipped plan");
+    assert_eq!(slipped.1, "2026-10-30");
+    assert!(
+        slipped.3.ends_with("reaches implementation (slipped)"),
+        "{}",
+        slipped.3
+    );
 }
 
 #[test]
@@ -509,6 +609,8 @@ fn the_site_carries_the_same_exports() {
         "export/decisions.csv",
         "export/triggers.csv",
         "export/customers.csv",
+        "export/capacity.csv",
+        "export/change-load.csv",
         "export/catalog-info.yaml",
         "export/calendar.ics",
     ] {

@@ -226,7 +226,8 @@ fn ids_of_a_file_with_a_syntax_error_and_utf16_ranges() {
     client.finish();
 }
 
-/// A trigger's condition: the metrics, and the built-in `superseded`.
+/// A trigger's condition: the metrics, and the built-in `superseded` and
+/// `sla-breached`.
 #[test]
 fn a_condition_is_a_metric_or_superseded() {
     let (_dir, root, mut client, uri, text) = opened("triggers.kdl");
@@ -236,6 +237,7 @@ fn a_condition_is_a_metric_or_superseded() {
     got.sort();
     let mut expected = declared(&root, "metric");
     expected.push("superseded".to_string());
+    expected.push("sla-breached".to_string());
     expected.sort();
     assert_eq!(got, expected);
     client.finish();

@@ -459,3 +459,271 @@ fn a_large_file_reads_as_a_small_one() {
         ]
     );
 }
+
+/// The firing run of the one trigger for the service: (onset, start).
+fn run(when: &str, as_of: &str, rows: &[&str]) -> Option<(String, String)> {
+    let dir = tempfile::tempdir().unwrap();
+    let compiled = project(dir.path(), as_of, &trigger(when, ""), "", rows);
+    assert_eq!(compiled.error_count(), 0, "{:?}", compiled.diagnostics);
+    let run = compiled.evaluation.run("t", "svc")?;
+    Some((run.onset.to_string(), run.start.to_string()))
+}
+
+#[test]
+fn a_firing_run_goes_back_to_the_first_window_that_held() {
+    // Below 30 from June on (May is fine): the windows ending August,
+    // September and October all held. The first is June-August: the run
+    // starts on 1 June and was known on 1 September.
+    let data = months(&[
+        ("2026-05", "40"),
+        ("2026-06", "20"),
+        ("2026-07", "20"),
+        ("2026-08", "20"),
+        ("2026-09", "25"),
+        ("2026-10", "28"),
+    ]);
+    assert_eq!(
+        run(BELOW_3, "2026-11-01", &rows(&data)),
+        Some(("2026-09-01".into(), "2026-06-01".into()))
+    );
+    // Only the latest window held: the run is that window.
+    let data = months(&[
+        ("2026-07", "40"),
+        ("2026-08", "20"),
+        ("2026-09", "25"),
+        ("2026-10", "28"),
+    ]);
+    assert_eq!(
+        run(BELOW_3, "2026-11-01", &rows(&data)),
+        Some(("2026-11-01".into(), "2026-08-01".into()))
+    );
+    // Not fired: no run.
+    let data = months(&[("2026-08", "20"), ("2026-09", "35"), ("2026-10", "28")]);
+    assert_eq!(run(BELOW_3, "2026-11-01", &rows(&data)), None);
+}
+
+#[test]
+fn a_k_of_n_run_counts_windows_that_held_with_gaps() {
+    // 2 of 3 below 30. Windows ending: Jul (May-Jul: 20,40,20 = 2) held;
+    // Aug (Jun-Aug: 40,20,40 = 1) did not; Sep (Jul-Sep: 20,40,20) held;
+    // Oct (Aug-Oct: 40,20,20) held. The run is Sep..Oct; its first window
+    // is July-September.
+    let data = months(&[
+        ("2026-05", "20"),
+        ("2026-06", "40"),
+        ("2026-07", "20"),
+        ("2026-08", "40"),
+        ("2026-09", "20"),
+        ("2026-10", "20"),
+    ]);
+    assert_eq!(
+        run(
+            r#""adoption" below=30 within="2 of 3""#,
+            "2026-11-01",
+            &rows(&data)
+        ),
+        Some(("2026-10-01".into(), "2026-07-01".into()))
+    );
+    // A window with a missing period that still has K held is in the run;
+    // the walk back stops before the first observation.
+    let data = months(&[("2026-08", "20"), ("2026-10", "20")]);
+    assert_eq!(
+        run(
+            r#""adoption" below=30 within="1 of 2""#,
+            "2026-11-01",
+            &rows(&data)
+        ),
+        Some(("2026-09-01".into(), "2026-07-01".into()))
+    );
+}
+
+/// The trigger's outcome for `when`, with `extra` inside the service.
+fn judged(when: &str, extra: &str, as_of: &str, rows: &[&str]) -> Outcome {
+    let dir = tempfile::tempdir().unwrap();
+    let compiled = project(dir.path(), as_of, &trigger(when, ""), extra, rows);
+    assert_eq!(compiled.error_count(), 0, "{:?}", compiled.diagnostics);
+    outcome(&compiled).expect("evaluated")
+}
+
+fn periods(ps: &[pmoc::metrics::PeriodKey]) -> Vec<String> {
+    ps.iter().map(|p| p.to_string()).collect()
+}
+
+#[test]
+fn sla_breached_counts_the_sla_s_own_periods() {
+    // The SLA is quarterly (adoption at least 95): Q2 averages 90 and Q3
+    // 94, both breached. As of 1 November the last complete quarter is Q3.
+    let data = months(&[
+        ("2026-04", "90"),
+        ("2026-05", "90"),
+        ("2026-06", "90"),
+        ("2026-07", "94"),
+        ("2026-08", "94"),
+        ("2026-09", "94"),
+    ]);
+    let o = judged(r#""sla-breached" for=2"#, "", "2026-11-01", &rows(&data));
+    assert_eq!(o.state, Firing::Fired);
+    assert_eq!(o.sla.as_deref(), Some("svc-sla"));
+    assert_eq!(periods(&o.held), ["2026-Q2", "2026-Q3"]);
+    // The run's first window is Q2-Q3 (Q1 has no data).
+    let run = o.run.unwrap();
+    assert_eq!(run.start.to_string(), "2026-04-01");
+    assert_eq!(run.onset.to_string(), "2026-10-01");
+    // Q3 met (96): not fired. Q3's September missing: no data, and the
+    // row to add is September's.
+    let met = months(&[
+        ("2026-04", "90"),
+        ("2026-05", "90"),
+        ("2026-06", "90"),
+        ("2026-07", "96"),
+        ("2026-08", "96"),
+        ("2026-09", "96"),
+    ]);
+    let o = judged(r#""sla-breached" for=2"#, "", "2026-11-01", &rows(&met));
+    assert_eq!(o.state, Firing::Fine);
+    let gap = &rows(&met)[..5].to_vec();
+    let o = judged(r#""sla-breached" for=2"#, "", "2026-11-01", gap);
+    assert_eq!(o.state, Firing::NoData);
+    let gaps: Vec<(String, String)> = o
+        .gaps
+        .iter()
+        .map(|g| (g.metric.clone(), g.period.to_string()))
+        .collect();
+    assert_eq!(gaps, [("adoption".to_string(), "2026-09".to_string())]);
+}
+
+#[test]
+fn sla_breached_holds_when_any_sla_is_breached() {
+    // A monthly SLA (at least 50) met in October; the quarterly one
+    // breached in Q3: the service is breached, by the quarterly SLA.
+    let monthly = r#"sla "svc-monthly" {
+        target "adoption" at-least=50
+        period "month"
+        report to="ann"
+        escalate after="2 days" to="ann"
+        review-by "2027-06-30"
+    }"#;
+    let data = months(&[
+        ("2026-07", "60"),
+        ("2026-08", "60"),
+        ("2026-09", "60"),
+        ("2026-10", "60"),
+    ]);
+    let o = judged(r#""sla-breached""#, monthly, "2026-11-01", &rows(&data));
+    assert_eq!(o.state, Firing::Fired);
+    assert_eq!(o.sla.as_deref(), Some("svc-sla"));
+    assert_eq!(periods(&o.held), ["2026-Q3"]);
+    // Both met: fine.
+    let data = months(&[
+        ("2026-07", "99"),
+        ("2026-08", "99"),
+        ("2026-09", "99"),
+        ("2026-10", "99"),
+    ]);
+    let o = judged(r#""sla-breached""#, monthly, "2026-11-01", &rows(&data));
+    assert_eq!(o.state, Firing::Fine);
+}
+
+#[test]
+fn a_trend_needs_n_strict_moves_over_n_plus_one_observed_periods() {
+    let falling = r#""adoption" falling=2"#;
+    let data = months(&[("2026-08", "50"), ("2026-09", "40"), ("2026-10", "30")]);
+    let o = judged(falling, "", "2026-11-01", &rows(&data));
+    assert_eq!(o.state, Firing::Fired);
+    assert_eq!(o.window.len(), 3);
+    // Level is not falling.
+    let flat = months(&[("2026-08", "50"), ("2026-09", "40"), ("2026-10", "40")]);
+    assert_eq!(state(falling, "2026-11-01", &rows(&flat)), Firing::Fine);
+    // A missing period is never a pass, even between two falls.
+    let gap = months(&[("2026-08", "50"), ("2026-10", "30")]);
+    assert_eq!(state(falling, "2026-11-01", &rows(&gap)), Firing::NoData);
+    // Rising is the mirror.
+    let up = months(&[("2026-08", "30"), ("2026-09", "40"), ("2026-10", "50")]);
+    assert_eq!(
+        state(r#""adoption" rising=2"#, "2026-11-01", &rows(&up)),
+        Firing::Fired
+    );
+    assert_eq!(state(falling, "2026-11-01", &rows(&up)), Firing::Fine);
+    // falling=1: the last period below the one before.
+    let one = months(&[("2026-09", "40"), ("2026-10", "39.9")]);
+    assert_eq!(
+        state(r#""adoption" falling=1"#, "2026-11-01", &rows(&one)),
+        Firing::Fired
+    );
+}
+
+#[test]
+fn a_trend_s_run_starts_at_its_first_falling_window() {
+    // 55, 60, 50, 40, 30 (June-October), falling=2: the windows ending
+    // September (60, 50, 40) and October (50, 40, 30) hold; the one ending
+    // August (55, 60, 50) does not. First window July-September.
+    let data = months(&[
+        ("2026-06", "55"),
+        ("2026-07", "60"),
+        ("2026-08", "50"),
+        ("2026-09", "40"),
+        ("2026-10", "30"),
+    ]);
+    assert_eq!(
+        run(r#""adoption" falling=2"#, "2026-11-01", &rows(&data)),
+        Some(("2026-10-01".into(), "2026-07-01".into()))
+    );
+}
+
+#[test]
+fn superseded_runs_from_the_successor_s_go_into_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let compiled = project(
+        dir.path(),
+        "2026-11-01",
+        &trigger(r#""superseded""#, ""),
+        "",
+        &[],
+    );
+    // Without a successor: not fired, no run.
+    assert_eq!(outcome(&compiled).unwrap().state, Firing::Fine);
+    assert!(compiled.evaluation.run("t", "svc").is_none());
+}
+
+#[test]
+fn a_huge_window_s_run_is_cheap_and_bounded() {
+    // One period below 30 in a window of 1,000 months: fired, and its run
+    // reaches back to the window ending with that period (August), whose
+    // first day is 999 months earlier (May 1943).
+    let data = months(&[("2026-08", "20")]);
+    let when = r#""adoption" below=30 within="1 of 1000""#;
+    assert_eq!(
+        run(when, "2026-11-01", &rows(&data)),
+        Some(("2026-09-01".into(), "1943-05-01".into()))
+    );
+    // A trend of a million moves cannot be proven by a year of data.
+    let data = months(&[("2026-09", "20"), ("2026-10", "10")]);
+    assert_eq!(
+        state(r#""adoption" falling=1000000"#, "2026-11-01", &rows(&data)),
+        Firing::NoData
+    );
+}
+
+#[test]
+fn superseded_runs_from_the_successor_s_latest_go_into_operation() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/trigger-fired/fail");
+    std::fs::copy(fixture.join("pmo.kdl"), dir.path().join("pmo.kdl")).unwrap();
+    let main = std::fs::read_to_string(fixture.join("main.kdl")).unwrap();
+    // The successor went live by two `go` decisions at a gate into
+    // operation (the latest counts), and one elsewhere (not counted).
+    let main = main.replace(
+        "    replaces \"old\"\n",
+        "    replaces \"old\"\n    decision \"live\" outcome=\"go\" date=\"2026-03-02\" by=\"ann\" { rationale \"R\" }\n    decision \"live\" outcome=\"go\" date=\"2026-06-15\" by=\"ann\" { rationale \"R\" }\n    decision \"early\" outcome=\"go\" date=\"2026-09-01\" by=\"ann\" { rationale \"R\" }\n",
+    ) + "gate \"live\" { name \"Live\"; from \"implementation\"; to \"operation\"; approvers \"ann\"; must \"M\" }\ngate \"early\" { name \"Early\"; from \"strategy\"; to \"design\"; approvers \"ann\"; must \"M\" }\n";
+    std::fs::write(dir.path().join("main.kdl"), main).unwrap();
+    let compiled = compile(dir.path(), &Options::default()).expect("compiles");
+    let run = compiled
+        .evaluation
+        .run("superseded-review", "old")
+        .expect("fired, with a run");
+    assert_eq!(run.onset.to_string(), "2026-06-15");
+    assert_eq!(run.start.to_string(), "2026-06-15");
+    assert_eq!(run.first_end, None);
+}

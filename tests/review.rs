@@ -231,6 +231,49 @@ fn the_agenda_holds_each_rule_once() {
     );
 }
 
+/// The summary rates each service and flags each agenda item.
+#[test]
+fn the_summary_rates_each_service_and_flags_each_item() {
+    let dir = project("");
+    let review = review_json(&dir, &[]);
+    let summary = &review["summary"];
+    assert_eq!(summary["targets"], 2);
+    assert_eq!(summary["targets_met"], 0);
+    assert_eq!(
+        (&summary["red"], &summary["amber"], &summary["green"]),
+        (&1.into(), &1.into(), &0.into())
+    );
+    let flags: Vec<(bool, bool)> = review["agenda"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["overdue"].as_bool().unwrap(),
+                i["unanswered"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(flags, [(true, false), (true, false), (false, true)]);
+    assert_eq!(review["agenda"][2]["service_name"], "risk-log service");
+    assert_eq!(review["agenda"][2]["gate_name"], "Transform or retire");
+    let risk = &review["services"][0];
+    assert_eq!(risk["status"], "red");
+    assert_eq!(risk["standing"], "breached");
+    assert_eq!(risk["owner_name"], "Ann");
+    // 98 then 90.5 on an at-least target: worse; 11 of 12 periods attained.
+    assert_eq!(risk["trend"], "worse");
+    assert_eq!(
+        risk["attainment"],
+        serde_json::json!({"attained": 11, "of": 12})
+    );
+    assert_eq!(risk["fired"][0]["since"], "2026-08-01");
+    assert_eq!(risk["fired"][0]["onset"], "2026-11-01");
+    assert_eq!(review["services"][1]["status"], "amber");
+    assert_eq!(review["services"][1]["standing"], "no-data");
+    assert_eq!(review["services"][1]["trend"], serde_json::Value::Null);
+}
+
 #[test]
 fn a_decision_since_the_window_took_it_off_the_agenda() {
     let kinds = |dir: &tempfile::TempDir| -> Vec<String> {
@@ -245,8 +288,18 @@ fn a_decision_since_the_window_took_it_off_the_agenda() {
     let text = std::fs::read_to_string(dir.path().join("services.kdl")).unwrap();
     let decided = text.replacen("    rollout {", &format!("    {hold}\n    rollout {{"), 1);
     std::fs::write(dir.path().join("services.kdl"), &decided).unwrap();
-    assert_eq!(kinds(&dir), ["sla-review", "pilot-review"]);
+    // (still on the agenda, answered, and the hold to revisit with it).
+    assert_eq!(
+        kinds(&dir),
+        [
+            "sla-review",
+            "pilot-review",
+            "trigger-fired",
+            "hold-revisit"
+        ]
+    );
     let review = review_json(&dir, &[]);
+    assert_eq!(review["agenda"][2]["unanswered"], false);
     assert_eq!(
         review["services"][0]["fired"][0]["decision"]["outcome"],
         "hold"
@@ -257,7 +310,15 @@ fn a_decision_since_the_window_took_it_off_the_agenda() {
         r#"date="2026-07-31" by="board" { rationale "R"; revisit"#,
     );
     std::fs::write(dir.path().join("services.kdl"), earlier).unwrap();
-    assert_eq!(kinds(&dir), ["sla-review", "pilot-review", "gate-decision"]);
+    assert_eq!(
+        kinds(&dir),
+        [
+            "sla-review",
+            "pilot-review",
+            "gate-decision",
+            "hold-revisit"
+        ]
+    );
     // A decision at the pilot's exit gate, of any outcome, clears the pilot.
     let dir = project("");
     let text = std::fs::read_to_string(dir.path().join("services.kdl")).unwrap();
@@ -278,7 +339,7 @@ fn exit_codes() {
     assert_eq!(stderr(&o), "");
     let o = pmoc(&["review", path(&dir), "--fail-on-fired"]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(stdout(&o).starts_with("Operations review of Review PMO"));
+    assert!(stdout(&o).starts_with("Portfolio board pack of Review PMO"));
     // Errors: the diagnostics as `check` prints them, and no review.
     let broken = project("service \"x\" { name \"X\"; function \"nope\" }\n");
     let o = pmoc(&["review", path(&broken), "--format", "json"]);
@@ -430,8 +491,143 @@ fn without_metrics_superseded_still_fires() {
         text.contains("SLA data: no observations were read"),
         "{text}"
     );
+    // No observations is not "all clear" (language 1.1, section 10): every
+    // target in force counts as without data, none as met.
+    let summary = &review["summary"];
+    assert_eq!(summary["targets"], 2);
+    assert_eq!(summary["targets_without_data"], 2);
+    assert_eq!(summary["targets_met"], 0);
+    assert_eq!(review["services"][1]["status"], "amber");
     let o = pmoc(&["review", path(&dir), "--fail-on-fired"]);
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// `--metrics` naming an empty folder: nothing read, nothing met.
+#[test]
+fn an_empty_metrics_folder_is_without_data_not_all_clear() {
+    let dir = project("");
+    let empty = tempfile::tempdir().unwrap();
+    let review = review_json(&dir, &["--metrics", path(&empty)]);
+    assert_eq!(review["observed"], false);
+    let summary = &review["summary"];
+    assert_eq!(summary["targets_breached"], 0);
+    assert_eq!(summary["targets_without_data"], 2);
+    assert_eq!(summary["green"], 0);
+    let text = stdout(&pmoc(&["review", path(&dir), "--metrics", path(&empty)]));
+    assert!(
+        text.contains("every SLA target counts as without data"),
+        "{text}"
+    );
+}
+
+/// `--horizon`: an SLA review due within it is on the agenda (not
+/// overdue); one after it is not. The default is 90 days.
+#[test]
+fn the_horizon_brings_coming_sla_reviews() {
+    let dir = project("");
+    let text = std::fs::read_to_string(dir.path().join("services.kdl")).unwrap();
+    // risk-log's review moves to 2027-01-20: 80 days after as-of.
+    let text = text.replacen("2027-06-30\"\n", "2027-01-20\"\n", 1);
+    std::fs::write(dir.path().join("services.kdl"), text).unwrap();
+    let review = review_json(&dir, &[]);
+    assert_eq!(review["horizon"], "2027-01-30");
+    let coming = |review: &serde_json::Value| -> Vec<(String, bool)> {
+        review["agenda"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "sla-review")
+            .map(|i| {
+                (
+                    i["sla"].as_str().unwrap().to_string(),
+                    i["overdue"].as_bool().unwrap(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        coming(&review),
+        [
+            ("status-report-sla".to_string(), true),
+            ("risk-log-sla".to_string(), false)
+        ]
+    );
+    // 79 days is one short of it; 80 days reaches it.
+    let short = review_json(&dir, &["--horizon", "79 days"]);
+    assert_eq!(coming(&short), [("status-report-sla".to_string(), true)]);
+    let exact = review_json(&dir, &["--horizon", "80 days"]);
+    assert_eq!(coming(&exact).len(), 2);
+    assert_eq!(exact["horizon"], "2027-01-20");
+    let o = pmoc(&["review", path(&dir), "--horizon", "soon"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a duration"), "{}", stderr(&o));
+}
+
+/// `--since DATE`: decisions taken after it, triggers whose firing run
+/// started after it; nothing on or before the date.
+#[test]
+fn since_lists_what_changed() {
+    let dir = project("");
+    // The run's window began on 2026-08-01, its condition first held at
+    // the end of 2026-10: its onset, 2026-11-01, is what is new.
+    let review = review_json(&dir, &["--since", "2026-10-31"]);
+    let since = &review["since"];
+    assert_eq!(since["date"], "2026-10-31");
+    assert_eq!(since["decisions"], serde_json::json!([]));
+    assert_eq!(since["triggers"][0]["trigger"], "low-adoption");
+    assert_eq!(since["triggers"][0]["start"], "2026-08-01");
+    assert_eq!(since["triggers"][0]["onset"], "2026-11-01");
+    assert_valid(&review);
+    // Not after itself.
+    let review = review_json(&dir, &["--since", "2026-11-01"]);
+    assert_eq!(review["since"]["triggers"], serde_json::json!([]));
+    // The decisions of 2025-06-01 are after 2025-05-31 (one per service).
+    let review = review_json(&dir, &["--since", "2025-05-31"]);
+    let decisions = review["since"]["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(decisions[0]["gate_name"], "Operate");
+    assert_eq!(decisions[0]["service_name"], "risk-log service");
+    // Without the flag, no `since` at all.
+    assert!(review_json(&dir, &[]).get("since").is_none());
+    let md = stdout(&pmoc(&[
+        "review",
+        path(&dir),
+        "--format",
+        "markdown",
+        "--since",
+        "2026-10-31",
+    ]));
+    assert!(md.contains("## Since 2026-10-31"), "{md}");
+    assert!(
+        md.contains("- 2026-11-01: `low-adoption` for risk-log service (its run from 2026-08-01)"),
+        "{md}"
+    );
+    let o = pmoc(&["review", path(&dir), "--since", "2026-13-01"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+/// The summary lists services exceptions first, and the first screen of
+/// the Markdown (before the agenda) holds every item due within 30 days.
+#[test]
+fn the_board_pack_opens_with_exceptions_and_what_is_due() {
+    let dir = project("");
+    let md = stdout(&pmoc(&["review", path(&dir), "--format", "markdown"]));
+    let first = md.split("## Agenda").next().unwrap();
+    assert!(first.contains("## Due within 30 days"), "{md}");
+    for date in ["2026-09-30", "2026-10-15", "2026-08-01"] {
+        assert!(first.contains(date), "{date}: {first}");
+    }
+    let glance = first.split("## Services at a glance").nth(1).unwrap();
+    let red = glance.find("risk-log service (`risk-log`)").unwrap();
+    let amber = glance
+        .find("status-report service (`status-report`)")
+        .unwrap();
+    assert!(red < amber, "{first}");
+    assert!(
+        first.contains("| ■ **red** |") && first.contains("| ▲ amber |"),
+        "{first}"
+    );
+    assert!(first.contains("90.5%"), "{first}");
 }
 
 /// Free text cannot break the Markdown: a name's pipes and stars are
@@ -452,13 +648,15 @@ fn markdown_escapes_free_text() {
     .unwrap();
     let md = stdout(&pmoc(&["review", path(&dir), "--format", "markdown"]));
     assert!(
-        md.contains("### `risk-log`: Risk \\| log \\*now\\*\n"),
+        md.contains("### Risk \\| log \\*now\\* (`risk-log`)\n"),
         "{md}"
     );
     assert!(md.contains("(Keep \\| kill)"), "{md}");
+    // In the agenda's sentences too.
+    assert!(md.contains("at gate Keep \\| kill (`"), "{md}");
     let text = stdout(&pmoc(&["review", path(&dir)]));
     assert!(
-        text.contains("risk-log: Risk | log *now* (operation"),
+        text.contains("Risk | log *now* (`risk-log`) (operation"),
         "{text}"
     );
 }
@@ -523,4 +721,160 @@ fn no_format_passes_control_characters_or_forges_lines() {
             "{format}: {out}"
         );
     }
+}
+
+/// The example's review in JSON with `--horizon`.
+fn example_json(horizon: &str) -> serde_json::Value {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let o = pmoc(&[
+        "review",
+        example.to_str().unwrap(),
+        "--format",
+        "json",
+        "--horizon",
+        horizon,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
+/// The agenda items of one kind.
+fn of_kind(review: &serde_json::Value, kind: &str) -> Vec<serde_json::Value> {
+    review["agenda"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["kind"] == kind)
+        .cloned()
+        .collect()
+}
+
+/// The agenda of the example holds the judgements of language 1.1, each
+/// from the rule's own judgement: the overdue decision at the gate with
+/// `decide-within`, the expired hold, the slipped plan and the plans due,
+/// the saturated group (this month).
+#[test]
+fn the_agenda_holds_decisions_holds_plans_and_change_load() {
+    let review = example_json("90 days");
+    let decision = of_kind(&review, "decision-due");
+    assert_eq!(decision.len(), 1, "{decision:?}");
+    assert_eq!(decision[0]["service"], "change-control");
+    assert_eq!(decision[0]["gate"], "g5-transform-or-retire");
+    assert_eq!(decision[0]["date"], "2026-09-29");
+    assert_eq!(decision[0]["overdue"], true);
+    let text = decision[0]["text"].as_str().unwrap();
+    assert!(text.contains("Transform or retire"), "{text}");
+    assert!(text.contains("since 2026-08-01"), "{text}");
+    assert!(text.contains("`change-backlog` (fired 2026-09-01, due 2026-09-29)"));
+
+    let holds = of_kind(&review, "hold-revisit");
+    assert!(holds.iter().any(|h| h["service"] == "health-checks"
+        && h["date"] == "2026-10-13"
+        && h["overdue"] == true));
+
+    let plans = of_kind(&review, "plan-due");
+    let slipped = plans
+        .iter()
+        .find(|p| p["service"] == "quantitative-risk")
+        .unwrap();
+    assert_eq!(slipped["date"], "2026-10-30");
+    assert_eq!(slipped["overdue"], true);
+    assert!(
+        plans
+            .iter()
+            .all(|p| p["date"].as_str().unwrap() <= "2027-01-30")
+    );
+    assert!(plans.iter().any(|p| p["overdue"] == false));
+
+    let saturated = of_kind(&review, "change-saturation");
+    assert_eq!(saturated.len(), 1);
+    assert_eq!(saturated[0]["customer"], "project-managers");
+    assert_eq!(saturated[0]["customer_name"], "Project managers");
+    assert_eq!(saturated[0]["service"], serde_json::Value::Null);
+    let text = saturated[0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("has 4 changes in 2026-11, capacity 2"),
+        "{text}"
+    );
+}
+
+/// Each item is on the agenda within `--horizon` and not beyond it: the
+/// team over-committed from 2027-04-01 only with a longer horizon, and a
+/// one-day horizon keeps only the plans already slipped.
+#[test]
+fn the_horizon_bounds_plans_and_capacity() {
+    let review = example_json("90 days");
+    assert!(of_kind(&review, "capacity-over").is_empty());
+    let longer = example_json("180 days");
+    let over = of_kind(&longer, "capacity-over");
+    assert_eq!(over.len(), 1, "{over:?}");
+    assert_eq!(over[0]["party"], "reporting-analysts");
+    assert_eq!(over[0]["party_name"], "Reporting analysts");
+    assert_eq!(over[0]["date"], "2027-04-01");
+    assert_eq!(over[0]["overdue"], false);
+    let text = over[0]["text"].as_str().unwrap();
+    assert!(text.contains("2.2 FTE of 2 FTE"), "{text}");
+    assert!(of_kind(&longer, "plan-due").len() > of_kind(&review, "plan-due").len());
+    assert_valid(&longer);
+    let short = example_json("1 day");
+    let plans = of_kind(&short, "plan-due");
+    assert!(!plans.is_empty() && plans.iter().all(|p| p["overdue"] == true));
+}
+
+/// The first screen lists, exceptions first, the example's overdue
+/// decision, expired hold and slipped plan, by name, before what is not
+/// overdue.
+#[test]
+fn the_first_screen_lists_the_overdue_first() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let md = stdout(&pmoc(&[
+        "review",
+        example.to_str().unwrap(),
+        "--format",
+        "markdown",
+    ]));
+    let first = md.split("## Services at a glance").next().unwrap();
+    let at = |words: &str| {
+        first
+            .find(words)
+            .unwrap_or_else(|| panic!("{words}: {first}"))
+    };
+    let overdue = [
+        at("| **overdue** | Decision due | Change control | 2026-09-29 |"),
+        at("| **overdue** | Hold to revisit | Project health checks | 2026-10-13 |"),
+        at("| **overdue** | Plan due | Quantitative schedule risk analysis | 2026-10-30 |"),
+    ];
+    let calm = at("| Change saturation | Project managers | 2026-11-01 |");
+    assert!(overdue.iter().all(|&o| o < calm), "{first}");
+}
+
+/// Every service with an adoption target is in the review's `adoption`,
+/// pipeline services in implementation included, judged against its plan
+/// by the judgement the rules read: the example's estimating support is
+/// behind its line (`adoption-behind-plan`), lessons learned on it.
+#[test]
+fn the_review_has_adoption_for_every_service_with_a_target() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let o = pmoc(&["review", example.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let review: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let adoption = review["adoption"].as_array().unwrap();
+    let row = |id: &str| {
+        adoption
+            .iter()
+            .find(|a| a["service"] == id)
+            .unwrap_or_else(|| panic!("{id} in {adoption:#?}"))
+    };
+    let behind = row("estimating-support");
+    assert_eq!(behind["stage"], "implementation");
+    assert_eq!(behind["adoption"]["judgement"]["standing"], "behind-plan");
+    assert_eq!(behind["adoption"]["judgement"]["value"], 6);
+    assert_eq!(behind["adoption"]["judgement"]["planned"], 9.1);
+    assert_eq!(behind["adoption"]["plan_start"], "2026-09-07");
+    assert_eq!(behind["adoption"]["baseline"], 0);
+    assert_eq!(
+        row("lessons-learned")["adoption"]["judgement"]["standing"],
+        "on-plan"
+    );
+    assert_eq!(adoption.len(), 3, "{adoption:#?}");
 }

@@ -111,3 +111,46 @@ fn the_quorum_message_counts_its_people() {
         ["gate `g` needs a quorum of 2, but only 1 person approves at it"]
     );
 }
+
+/// The one judgement of where plans stand (`Index::plans_due`,
+/// `Service::stage_at`) on the `plan-slipped` fixture (as-of 2026-11-01;
+/// in design; plans for strategy 2026-01-01, pilot 2026-10-31,
+/// implementation 2026-11-01).
+#[test]
+fn plans_due_and_the_stage_at_a_date() {
+    use jiff::civil::date;
+    use pmoc::model::{PlanState, Stage};
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules/plan-slipped/fail");
+    let compiled = compile(&case, &Options::default()).expect("the fixture compiles");
+    let ix = compiled.index();
+    let due = |through| -> Vec<(Stage, bool)> {
+        ix.plans_due(through)
+            .iter()
+            .map(|d| (d.plan.stage.value, d.slipped))
+            .collect()
+    };
+    // The plan for strategy is history; the one due on as-of has not slipped.
+    assert_eq!(
+        due(date(2026, 11, 1)),
+        [(Stage::Pilot, true), (Stage::Implementation, false)]
+    );
+    assert_eq!(due(date(2026, 10, 31)), [(Stage::Pilot, true)]);
+    let svc = &ix.model.services[0];
+    let states: Vec<_> = svc.plans.iter().map(|p| ix.plan_state(svc, p)).collect();
+    assert_eq!(
+        states,
+        [
+            Some(PlanState::Reached),
+            Some(PlanState::Slipped),
+            Some(PlanState::Ahead)
+        ]
+    );
+    // Slipped plans count in the stage at a date: their work is ahead.
+    assert_eq!(svc.stage_at(date(2026, 10, 30)), Some(Stage::Design));
+    assert_eq!(svc.stage_at(date(2026, 10, 31)), Some(Stage::Pilot));
+    assert_eq!(svc.stage_at(date(2027, 1, 1)), Some(Stage::Implementation));
+    assert_eq!(
+        pmoc::model::checkpoints(date(2026, 11, 1))[1],
+        date(2027, 1, 1)
+    );
+}

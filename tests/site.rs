@@ -85,7 +85,7 @@ fn the_catalog_is_valid_against_its_schema() {
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(catalog["schema_version"], "1");
+    assert_eq!(catalog["schema_version"], "1.1");
     // every list of entities is sorted by id
     for list in [
         "persons",
@@ -174,6 +174,10 @@ fn pages_the_language_names(catalog: &serde_json::Value) -> Vec<String> {
         "lifecycle.html",
         "triggers.html",
         "health.html",
+        "roadmap.html",
+        "capacity.html",
+        "change-load.html",
+        "improvements.html",
         "catalog.json",
         "search-index.js",
     ]
@@ -184,6 +188,7 @@ fn pages_the_language_names(catalog: &serde_json::Value) -> Vec<String> {
         ("services", "services"),
         ("gates", "gates"),
         ("customers", "customers"),
+        ("improvements", "improvements"),
     ] {
         for e in catalog[list].as_array().unwrap() {
             expected.push(format!("{folder}/{}.html", e["id"].as_str().unwrap()));
@@ -279,10 +284,17 @@ fn user_strings_are_escaped() {
         ("pmo.kdl", MANIFEST),
         (
             "s.kdl",
-            "service \"x\" {\n    name \"<script>alert(1)</script>\"\n    function \"f\"\n    description \"Raw <b onclick=\\\"evil()\\\">html</b> and <img src=x onerror=alert(2)>\\n\\n<iframe src=\\\"https://example.com\\\"></iframe>\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}\n",
+            "service \"x\" {\n    name \"<script>alert(1)</script>\"\n    function \"f\"\n    description \"Raw <b onclick=\\\"evil()\\\">html</b> and <img src=x onerror=alert(2)>\\n\\n<iframe src=\\\"https://example.com\\\"></iframe>\"\n    stage \"strategy\"\n    plan \"design\" by=\"2027-01-04\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}\n",
         ),
     ]);
     let (_tmp, out) = build(dir.path());
+    let roadmap = std::fs::read_to_string(out.join("roadmap.html")).unwrap();
+    assert!(
+        roadmap.contains(
+            r#"<text class="name" x="12" y="66">&lt;script&gt;alert(1)&lt;/script&gt;</text>"#
+        ),
+        "the timeline shows the name, escaped"
+    );
     for (path, bytes) in files(&out) {
         if !path.ends_with(".html") {
             continue;
@@ -302,6 +314,35 @@ fn user_strings_are_escaped() {
         !index.contains("</script>"),
         "the search index cannot close a script"
     );
+}
+
+/// The roadmap: under *Plan*, with the Plan pages' sub-navigation; the
+/// objectives by priority; the plans not reached on the timeline, the
+/// slipped one a diamond (shape as well as colour) and labelled so.
+#[test]
+fn the_roadmap_lists_objectives_by_priority_and_marks_the_slipped_plan() {
+    let (_tmp, out) = build(&acme());
+    let html = std::fs::read_to_string(out.join("roadmap.html")).unwrap();
+    assert!(html.contains(r#"<li><a href="roadmap.html" aria-current="page">Plan</a></li>"#));
+    assert!(html.contains(r#"<nav class="sub-nav" aria-label="Plan">"#));
+    let at = |s: &str| html.find(s).unwrap_or_else(|| panic!("no {s}"));
+    assert!(at("Priority 1: ") < at("Priority 2: "));
+    assert!(at("Priority 4: ") < at("Priority 5: "));
+    let svg = &html[at(r#"<svg class="roadmap""#)..];
+    let svg = &svg[..svg.find("</svg>").unwrap()];
+    let slipped: Vec<&str> = svg
+        .match_indices(r#"<g class="plan slipped"#)
+        .map(|(i, _)| &svg[i..i + 300])
+        .collect();
+    assert_eq!(slipped.len(), 1, "{svg}");
+    assert!(
+        slipped[0].contains("<rect") && slipped[0].contains("implementation 2026-10-30, slipped")
+    );
+    assert!(svg.contains(r#"<g class="plan ahead stage-operation"><circle"#));
+    // A plan already reached is history: in the tables, not on the timeline.
+    assert!(!svg.contains("2026-09-01"));
+    assert!(html.contains("by 2026-09-01"));
+    assert!(html.contains(r#"<span aria-hidden="true">◆ </span>slipped"#));
 }
 
 #[test]
@@ -527,7 +568,13 @@ fn the_health_page_charts_each_target_in_force_and_lists_what_fired() {
     let (_dir, out) = build(&acme());
     let catalog = catalog_of(&out);
     let mut expected = BTreeMap::new();
-    for s in catalog["services"].as_array().unwrap() {
+    let counted = |s: &&serde_json::Value| s["stage"] == "operation" || s["stage"] == "transform";
+    for s in catalog["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(counted)
+    {
         for sla in s["slas"].as_array().unwrap() {
             for (i, t) in sla["targets"].as_array().unwrap().iter().enumerate() {
                 let periods = t["attainment"].as_array().unwrap();
@@ -556,7 +603,7 @@ fn the_health_page_charts_each_target_in_force_and_lists_what_fired() {
             }
         }
     }
-    assert_eq!(fired.len(), 3, "{fired:?}");
+    assert_eq!(fired.len(), 6, "{fired:?}");
     assert_eq!(watch.matches("<li>").count(), fired.len());
     for (trigger, service) in fired {
         assert!(
@@ -567,6 +614,139 @@ fn the_health_page_charts_each_target_in_force_and_lists_what_fired() {
     }
     let unobserved = &health[health.find(r#"id="unobserved""#).unwrap()..];
     assert!(unobserved.contains(r#"href="services/risk-workshops.html""#));
+}
+
+/// The change-load page: a row per customer group, twelve months from
+/// as-of's, each cell the catalog's count, the months over capacity
+/// marked in words as well as by class; it is a Plan page, reached from
+/// the navigation. A gate page shows its `decide-within` and what it owes.
+#[test]
+fn the_change_load_page_shows_each_group_and_month_and_marks_saturation() {
+    let (_dir, out) = build(&acme());
+    let catalog = catalog_of(&out);
+    let page = std::fs::read_to_string(out.join("change-load.html")).unwrap();
+    let body = &page[page.find("<tbody>").unwrap()..page.find("</tbody>").unwrap()];
+    let customers = catalog["customers"].as_array().unwrap();
+    assert_eq!(body.matches("<tr>").count(), customers.len());
+    let head = &page[page.find("<thead>").unwrap()..page.find("</thead>").unwrap()];
+    assert_eq!(head.matches(r#"<span class="month">"#).count(), 12);
+    assert!(
+        head.contains("Nov 2026") && head.contains("Oct 2027"),
+        "{head}"
+    );
+    let mut over = 0;
+    for c in customers {
+        let row = &body[body
+            .find(&format!(
+                r#"href="customers/{}.html""#,
+                c["id"].as_str().unwrap()
+            ))
+            .unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        let cells: Vec<&str> = row.split("<td class=\"heat-cell").skip(1).collect();
+        assert_eq!(cells.len(), 12, "{row}");
+        for (cell, month) in cells.iter().zip(c["change_load"].as_array().unwrap()) {
+            let count = month["count"].to_string();
+            assert!(cell.contains(&format!(">{count}")), "{cell} {month}");
+            let marked = cell.contains(" over\"") && cell.contains("over capacity");
+            assert_eq!(marked, month["over"] == true, "{cell}");
+            over += usize::from(marked);
+        }
+    }
+    assert!(over >= 1, "the example saturates a group");
+    assert!(page.contains(r#"<a href="roadmap.html" aria-current="page">Plan</a>"#));
+    assert!(
+        page.contains(r#"aria-label="Plan""#),
+        "the Plan sub-navigation"
+    );
+    let gate = std::fs::read_to_string(out.join("gates/g5-transform-or-retire.html")).unwrap();
+    assert!(
+        gate.contains("20 working days"),
+        "decide-within on the gate page"
+    );
+    assert!(gate.contains("overdue") && gate.contains(r#"href="../services/change-control.html""#));
+}
+
+/// The health page and `pmoc review` count the same targets the same way
+/// (those in force of the services in operation or transform, by their
+/// latest period): a service in implementation with an SLA counts in
+/// neither.
+#[test]
+fn the_health_page_counts_as_the_review_does() {
+    let (_dir, out) = build(&acme());
+    let health = std::fs::read_to_string(out.join("health.html")).unwrap();
+    let o = pmoc(&["review", acme().to_str().unwrap(), "--format", "json"]);
+    let review: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let s = &review["summary"];
+    let tally = format!(
+        "Of {} SLA targets in force for the services in operation or transform, in their latest period: {} met, {} warned, {} breached, {} without data.",
+        s["targets"],
+        s["targets_met"],
+        s["targets_warned"],
+        s["targets_breached"],
+        s["targets_without_data"]
+    );
+    assert!(health.contains(&tally), "{tally}");
+    assert_eq!(s["targets_breached"], 1);
+}
+
+/// A banner on the index page lists what needs attention on every service
+/// (a breached target, a fired trigger), each linking to its detail; a
+/// service's page shows its own; a service needing none has no banner.
+#[test]
+fn banners_point_at_what_needs_attention() {
+    let (_dir, out) = build(&acme());
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    let banner = &index[index.find(r#"<aside class="banner""#).unwrap()..];
+    let banner = &banner[..banner.find("</aside>").unwrap()];
+    for (href, words) in [
+        (
+            "services/change-control.html#slas",
+            "SLA <code>change-control-sla</code> breached",
+        ),
+        (
+            "services/change-control.html#watched",
+            "trigger <code>slow-turnaround</code> fired",
+        ),
+        (
+            "services/meeting-booking.html#watched",
+            "trigger <code>low-adoption</code> fired",
+        ),
+        (
+            "services/benefits-tracking.html#watched",
+            "trigger <code>low-satisfaction</code> fired",
+        ),
+        // An overdue decision points at the service page's decisions, a
+        // slipped plan at the roadmap (a service in pilot: any stage counts).
+        (
+            "services/change-control.html#decisions",
+            "Change control: a decision at Transform or retire is overdue",
+        ),
+        (
+            "roadmap.html",
+            "Quantitative schedule risk analysis: the plan to reach implementation slipped",
+        ),
+    ] {
+        assert!(
+            banner.contains(&format!(r#"<a href="{href}">"#)),
+            "{href}: {banner}"
+        );
+        assert!(banner.contains(words), "{words}: {banner}");
+    }
+    // One breached SLA, six fired triggers, one overdue decision, one slipped plan.
+    assert_eq!(banner.matches("<li>").count(), 9, "{banner}");
+    let page = std::fs::read_to_string(out.join("services/change-control.html")).unwrap();
+    let own = &page[page.find(r#"<aside class="banner""#).unwrap()..];
+    assert!(own.contains(r##"<a href="#watched">"##) && own.contains(r##"<a href="#slas">"##));
+    assert!(own.contains(r##"<a href="#decisions">a decision at Transform or retire is overdue"##));
+    let held = std::fs::read_to_string(out.join("services/quantitative-risk.html")).unwrap();
+    let own = &held[held.find(r#"<aside class="banner""#).unwrap()..];
+    assert!(
+        own.contains(r#"<a href="../roadmap.html">the plan to reach implementation slipped"#),
+        "{own}"
+    );
+    let calm = std::fs::read_to_string(out.join("services/board-minutes.html")).unwrap();
+    assert!(!calm.contains(r#"class="banner""#));
 }
 
 /// A service page charts each target of its SLAs (an ended one too) and
@@ -582,9 +762,11 @@ fn a_service_page_charts_its_targets_and_shows_its_triggers() {
     assert_eq!(drawn["chart-change-control-sla-2024-0"], (2, 0), "ended");
     let states = &change[change.find(r#"<ul class="trigger-states">"#).unwrap()..];
     let states = &states[..states.find("</ul>").unwrap()];
-    assert_eq!(states.matches("<li>").count(), 6, "{states}");
+    assert_eq!(states.matches("<li>").count(), 9, "{states}");
     assert!(states.contains(r#"<span class="badge state-fired">fired</span> <a href="../triggers.html#slow-turnaround">slow-turnaround</a>"#));
-    assert_eq!(states.matches(r#"state-fine">fine</span>"#).count(), 5);
+    // Its SLA was breached two months running (`sla-breached for=2`).
+    assert!(states.contains(r#"<span class="badge state-fired">fired</span> <a href="../triggers.html#sla-breached-twice">sla-breached-twice</a>"#));
+    assert_eq!(states.matches(r#"state-fine">fine</span>"#).count(), 6);
 }
 
 /// A customer group's page tallies its mandated services' targets in their
@@ -838,4 +1020,112 @@ fn the_manifests_output_stays_inside_the_project() {
         );
         assert!(!project.join("services/index.html").exists());
     }
+}
+
+/// The capacity page: every party with `fte` in the table at the four
+/// checkpoints, in FTE; the one over-committed party (the example's
+/// reporting analysts, from April 2027) marked by shape and words as well
+/// as colour, in the cells the catalog says; a party named in efforts
+/// without `fte` listed as capacity unknown.
+#[test]
+fn the_capacity_page_shows_demand_against_capacity() {
+    let (_tmp, out) = build(&acme());
+    let catalog: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("catalog.json")).unwrap()).unwrap();
+    let page = std::fs::read_to_string(out.join("capacity.html")).unwrap();
+    let capacity = catalog["capacity"].as_array().unwrap();
+    let over: Vec<&str> = capacity
+        .iter()
+        .filter(|p| !p["overcommitted"].is_null())
+        .map(|p| p["party"].as_str().unwrap())
+        .collect();
+    assert_eq!(over, ["reporting-analysts"]);
+    for p in capacity.iter().filter(|p| !p["fte"].is_null()) {
+        let id = p["party"].as_str().unwrap();
+        let row = &page[page.find(&format!(r#"<tr id="capacity-{id}">"#)).unwrap()..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        assert_eq!(
+            row.matches("<td").count(),
+            5,
+            "{id}: capacity and 4 checkpoints"
+        );
+        let marked = row.matches("▲ </span>over</span>").count();
+        let judged = p["checkpoints"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| c["over"] == true)
+            .count();
+        assert_eq!(marked, judged, "{id}");
+        assert!(row.contains(" FTE"), "{id}: units");
+    }
+    assert!(page.contains("from 2027-04-01: 2.2 FTE asked of 2 FTE"));
+    let unknown = &page[page.find(r#"<h2 id="unknown">"#).unwrap()..];
+    assert!(unknown.contains("people.html#coe"), "the CoE has no fte");
+}
+
+/// The triggers page says each kind of condition in words: a trend and
+/// `sla-breached` as well as thresholds and `superseded`.
+#[test]
+fn the_triggers_page_words_every_kind_of_condition() {
+    let (_dir, out) = build(&acme());
+    let page = std::fs::read_to_string(out.join("triggers.html")).unwrap();
+    assert!(page.contains("is falling over the last 3 periods"), "trend");
+    assert!(
+        page.contains("when an SLA in force is breached for 2 periods in a row (its own periods)"),
+        "sla-breached"
+    );
+    assert!(page.contains("when a service that replaces it is in operation"));
+    assert!(
+        !page.contains(" is none "),
+        "no condition reads as a missing comparison"
+    );
+}
+
+/// A fired trend and a fired `sla-breached` are said in words with their
+/// values on the triggers page and on the service page (issue 21, item 5);
+/// a trigger that did not fire shows its window only.
+#[test]
+fn fired_trends_and_breaches_are_said_in_words() {
+    let (_dir, out) = build(&acme());
+    let triggers = std::fs::read_to_string(out.join("triggers.html")).unwrap();
+    let fell = "fell in each of the last 3 months: 32% → 27% → 24% → 22% (2026-07 to 2026-10)";
+    assert!(triggers.contains(fell), "trend on the triggers page");
+    let breached =
+        "SLA <code>change-control-sla</code> was breached in each of the last 2 months: ";
+    assert!(
+        triggers.contains(breached),
+        "sla-breached on the triggers page"
+    );
+    let booking = std::fs::read_to_string(out.join("services/meeting-booking.html")).unwrap();
+    assert!(booking.contains(fell), "trend on the service page");
+    assert!(
+        !booking.contains("SLA <code>meeting-booking-sla</code> was breached"),
+        "a trigger that did not fire is not said to have"
+    );
+    let control = std::fs::read_to_string(out.join("services/change-control.html")).unwrap();
+    assert!(
+        control.contains(breached),
+        "sla-breached on the service page"
+    );
+    assert!(!control.contains("fell in each"), "its trend did not fire");
+}
+
+/// The improvements register lists overdue, open, done (with its effect)
+/// and dropped improvements; each has its page; each service shows its own.
+#[test]
+fn the_improvements_register_shows_state_and_effect() {
+    let (_dir, out) = build(&acme());
+    let page = std::fs::read_to_string(out.join("improvements.html")).unwrap();
+    for id in ["overdue", "open", "done", "dropped"] {
+        assert!(page.contains(&format!(r#"<h2 id="{id}">"#)), "{id}");
+    }
+    assert!(page.contains("▲ </span>overdue"));
+    assert!(page.contains("✓ </span>met</span> 4.7 in 2026-Q3 (baseline 4 in 2026-Q2)"));
+    assert!(page.contains(r#"href="improvements/tl-refresh.html""#));
+    let own = std::fs::read_to_string(out.join("improvements/bt-benefits-dashboard.html")).unwrap();
+    assert!(own.contains("Sponsors asked for less to fill in, not more to read"));
+    let service = std::fs::read_to_string(out.join("services/benefits-tracking.html")).unwrap();
+    assert!(service.contains(r#"<h2 id="improvements">"#));
+    assert!(service.contains("../improvements/bt-simpler-capture.html"));
 }

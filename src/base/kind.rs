@@ -23,6 +23,7 @@ pub enum EntityKind {
     Sla,
     Gate,
     Trigger,
+    Improvement,
 }
 
 /// Where an entity is shown on the site.
@@ -73,6 +74,7 @@ const KINDS: &[Row] = &[
     Row { kind: EntityKind::Sla, keyword: "sla", noun: "SLA", namespace: "SLA", list: "slas", page: anchor("slas.html", "") },
     Row { kind: EntityKind::Gate, keyword: "gate", noun: "gate", namespace: "gate", list: "gates", page: own("gates") },
     Row { kind: EntityKind::Trigger, keyword: "trigger", noun: "trigger", namespace: "trigger", list: "triggers", page: anchor("triggers.html", "") },
+    Row { kind: EntityKind::Improvement, keyword: "improvement", noun: "improvement", namespace: "improvement", list: "improvements", page: own("improvements") },
 ];
 
 /// Whether a string obeys the id rule of section 2: `[a-z0-9][a-z0-9-]*`,
@@ -89,7 +91,7 @@ pub fn is_valid_id(id: &str) -> bool {
 
 impl EntityKind {
     /// Every kind, in table order.
-    pub const ALL: [EntityKind; 11] = [
+    pub const ALL: [EntityKind; 12] = [
         EntityKind::Pmo,
         EntityKind::Person,
         EntityKind::Team,
@@ -101,6 +103,7 @@ impl EntityKind {
         EntityKind::Sla,
         EntityKind::Gate,
         EntityKind::Trigger,
+        EntityKind::Improvement,
     ];
 
     fn row(self) -> &'static Row {
@@ -222,12 +225,17 @@ pub enum Field {
     DecisionGate,
     DecisionBy,
     DecisionPresent,
+    ServiceEffort,
     GateApprovers,
     AppliesToFunction,
     AppliesToService,
     TriggerWhen,
     TriggerGate,
     TriggerNotify,
+    ImprovementService,
+    ImprovementAnswers,
+    ImprovementOwner,
+    ImprovementExpect,
 }
 
 /// One row of [`FIELDS`].
@@ -279,12 +287,17 @@ pub const FIELDS: &[FieldRow] = {
         FieldRow { field: DecisionGate, from: Service, path: "decision", to: kind(Gate) },
         FieldRow { field: DecisionBy, from: Service, path: "decision by=", to: PARTY },
         FieldRow { field: DecisionPresent, from: Service, path: "decision present", to: kind(Person) },
+        FieldRow { field: ServiceEffort, from: Service, path: "effort", to: PARTY },
         FieldRow { field: GateApprovers, from: Gate, path: "approvers", to: PARTY },
         FieldRow { field: AppliesToFunction, from: Trigger, path: "applies-to function=", to: kind(Function) },
         FieldRow { field: AppliesToService, from: Trigger, path: "applies-to service=", to: kind(Service) },
         FieldRow { field: TriggerWhen, from: Trigger, path: "when", to: kind(Metric) },
         FieldRow { field: TriggerGate, from: Trigger, path: "gate", to: kind(Gate) },
         FieldRow { field: TriggerNotify, from: Trigger, path: "notify", to: PARTY },
+        FieldRow { field: ImprovementService, from: Improvement, path: "service", to: kind(Service) },
+        FieldRow { field: ImprovementAnswers, from: Improvement, path: "answers", to: kind(Trigger) },
+        FieldRow { field: ImprovementOwner, from: Improvement, path: "owner", to: kind(Person) },
+        FieldRow { field: ImprovementExpect, from: Improvement, path: "expect", to: kind(Metric) },
     ]
 };
 

@@ -17,6 +17,13 @@ pub enum Family {
     Gates,
     Triggers,
     Metrics,
+    Capacity,
+    Roadmap,
+    Change,
+    Decisions,
+    Allowance,
+    Improvements,
+    Adoption,
 }
 
 macro_rules! codes {
@@ -94,7 +101,23 @@ codes! {
     TriggerMetricCadence "trigger-metric-cadence" Error Triggers;
     TriggerFired "trigger-fired" Warning Metrics;
     InsufficientData "insufficient-data" Warning Metrics;
+    ObservationsAfterAsOf "observations-after-as-of" Warning Metrics;
     MetricsCsv "metrics-csv" Error Metrics;
+    CapacityOvercommitted "capacity-overcommitted" Warning Capacity;
+    EffortMissing "effort-missing" Warning Capacity;
+    PlanSlipped "plan-slipped" Warning Roadmap;
+    PlanOrder "plan-order" Warning Roadmap;
+    PlanBeforeDependency "plan-before-dependency" Warning Roadmap;
+    ObjectiveExpired "objective-expired" Warning Roadmap;
+    ChangeSaturation "change-saturation" Warning Change;
+    DecisionOverdue "decision-overdue" Warning Decisions;
+    HoldExpired "hold-expired" Warning Decisions;
+    BudgetExhausted "budget-exhausted" Warning Allowance;
+    BudgetBurning "budget-burning" Warning Allowance;
+    ImprovementOverdue "improvement-overdue" Warning Improvements;
+    ImprovementNoEffect "improvement-no-effect" Warning Improvements;
+    AdoptionBehindPlan "adoption-behind-plan" Warning Adoption;
+    AdoptionMissed "adoption-missed" Warning Adoption;
 }
 
 impl Code {

@@ -11,6 +11,7 @@
 //! catalog is linear in the model. [`serial`] holds what the JSON outputs
 //! over the catalogue share (numbers, pretty JSON, derived schemas).
 
+pub mod health;
 pub mod serial;
 mod service;
 pub mod shape;
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::base::{Field, Spanned};
+use crate::check::decisions::decisions_due;
 use crate::metrics::Evaluation;
 use crate::model::{self, *};
 pub use shape::*;
@@ -52,12 +54,18 @@ pub fn build(index: &Index, evaluation: &Evaluation) -> Catalog {
         metrics: model.metrics.iter().map(|m| metric(index, m)).collect(),
         functions: model.functions.iter().map(|f| function(index, f)).collect(),
         services: Vec::new(),
-        gates: gates(index),
+        gates: gates(index, evaluation),
         triggers: model
             .triggers
             .iter()
             .map(|t| trigger(index, evaluation, t))
             .collect(),
+        improvements: model
+            .improvements
+            .iter()
+            .map(|i| improvement(index, evaluation, i))
+            .collect(),
+        capacity: capacity(index),
         observed: evaluation.observed,
     };
     let (services, mut catalog) = rayon::join(services, rest);
@@ -130,6 +138,40 @@ fn stages(model: &Model) -> Vec<StageCount> {
         .collect()
 }
 
+/// The demand on each party at each checkpoint: [`Index::capacity`], the
+/// judgement `capacity-overcommitted` makes.
+fn capacity(index: &Index) -> Vec<CapacityEntry> {
+    let mut out: Vec<CapacityEntry> = index
+        .capacity()
+        .iter()
+        .map(|party| CapacityEntry {
+            party: party.party.value.clone(),
+            kind: party.kind.keyword().to_string(),
+            fte: party.fte.map(|f| f.value.as_f64()),
+            overcommitted: party.first_over().map(|l| l.date.to_string()),
+            checkpoints: party
+                .checkpoints
+                .iter()
+                .map(|load| CheckpointDemand {
+                    date: load.date.to_string(),
+                    demand: load.demand.as_f64(),
+                    over: party.is_over(load),
+                    efforts: load
+                        .efforts
+                        .iter()
+                        .map(|(service, effort)| ServiceDemand {
+                            service: service.id.value.clone(),
+                            fte: effort.fte.value.as_f64(),
+                        })
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.party.cmp(&b.party));
+    out
+}
+
 fn person(index: &Index, p: &Person) -> PersonEntry {
     let id = &p.id.value;
     PersonEntry {
@@ -140,6 +182,7 @@ fn person(index: &Index, p: &Person) -> PersonEntry {
         teams: index.referrers(Field::TeamMember, id),
         owns: index.referrers(Field::ServiceOwner, id),
         leads: index.referrers(Field::FunctionLead, id),
+        fte: p.fte.map(|f| f.value.as_f64()),
     }
 }
 
@@ -149,6 +192,7 @@ fn team(index: &Index, t: &Team) -> TeamEntry {
         name: s(&t.name),
         members: ids(&t.members),
         approves: index.referrers(Field::GateApprovers, &t.id.value),
+        fte: t.fte.map(|f| f.value.as_f64()),
     }
 }
 
@@ -156,6 +200,11 @@ fn team(index: &Index, t: &Team) -> TeamEntry {
 /// offers in one pass.
 fn customers(index: &Index) -> Vec<CustomerEntry> {
     let model = index.model;
+    let now = Month::of(index.as_of);
+    let mut loads: HashMap<&str, GroupLoad> = change_load(index)
+        .into_iter()
+        .map(|g| (g.customer.id.as_str(), g))
+        .collect();
     let mut entitled: HashMap<&str, Vec<Entitlement>> = HashMap::new();
     for svc in &model.services {
         let covered: Vec<Vec<&str>> = svc.slas.iter().map(|sla| index.covered(svc, sla)).collect();
@@ -181,14 +230,36 @@ fn customers(index: &Index) -> Vec<CustomerEntry> {
         .map(|c| {
             let mut entitlements = entitled.remove(c.id.value.as_str()).unwrap_or_default();
             entitlements.sort_by(|a, b| a.service.cmp(&b.service));
+            let load = loads.remove(c.id.as_str());
+            let capacity = c.change_capacity.map(|c| c.value);
+            let month = |m: &MonthLoad| change_month(m, capacity);
             CustomerEntry {
                 id: c.id.value.clone(),
                 name: s(&c.name),
                 size: c.size.map(|s| s.value),
                 entitlements,
+                change_capacity: capacity,
+                change_load: load
+                    .as_ref()
+                    .map(|l| l.months(now, 12).iter().map(month).collect())
+                    .unwrap_or_default(),
+                change_saturated: load
+                    .as_ref()
+                    .and_then(|l| l.first_saturated(now))
+                    .map(|m| month(&m)),
             }
         })
         .collect()
+}
+
+/// A month of a group's change load, against its capacity.
+fn change_month(m: &MonthLoad, capacity: Option<u64>) -> ChangeMonth {
+    ChangeMonth {
+        month: m.month.to_string(),
+        count: m.count(),
+        services: m.services.iter().map(|s| s.to_string()).collect(),
+        over: capacity.is_some_and(|c| m.count() as u64 > c),
+    }
 }
 
 fn objective(index: &Index, o: &Objective) -> ObjectiveEntry {
@@ -197,6 +268,9 @@ fn objective(index: &Index, o: &Objective) -> ObjectiveEntry {
         title: s(&o.title),
         owner: s(&o.owner),
         period: s(&o.period),
+        priority: o.priority.map(|p| p.value),
+        from: date(&o.from),
+        until: date(&o.until),
         services: index.referrers(Field::ServiceObjectives, &o.id.value),
     }
 }
@@ -240,8 +314,27 @@ fn decision(svc: &model::Service, d: &Decision) -> DecisionEntry {
 }
 
 /// Every gate with the decisions taken at it (by date, then service).
-fn gates(index: &Index) -> Vec<GateEntry> {
+fn gates(index: &Index, evaluation: &Evaluation) -> Vec<GateEntry> {
     let model = index.model;
+    let mut due: HashMap<&str, Vec<DecisionDueEntry>> = HashMap::new();
+    for d in decisions_due(index, evaluation) {
+        due.entry(d.gate.id.as_str())
+            .or_default()
+            .push(DecisionDueEntry {
+                service: d.service.id.value.clone(),
+                due: d.due().to_string(),
+                overdue: d.due() < index.as_of,
+                triggers: d
+                    .triggers
+                    .iter()
+                    .map(|t| WaitingTrigger {
+                        trigger: t.trigger.id.value.clone(),
+                        onset: t.onset.to_string(),
+                        due: t.due.to_string(),
+                    })
+                    .collect(),
+            });
+    }
     let mut at_gate: HashMap<&str, Vec<DecisionEntry>> = HashMap::new();
     for svc in &model.services {
         for d in &svc.decisions {
@@ -274,6 +367,8 @@ fn gates(index: &Index) -> Vec<GateEntry> {
                     })
                     .collect(),
                 deliverables: g.deliverables.iter().map(|d| d.value.clone()).collect(),
+                decide_within: g.decide_within.map(|d| d.value.to_string()),
+                decisions_due: due.remove(g.id.as_str()).unwrap_or_default(),
                 decisions,
                 triggers: index.referrers(Field::TriggerGate, &g.id.value),
             }
@@ -319,6 +414,7 @@ fn trigger_states(evaluation: &Evaluation, trigger: &str) -> Option<Vec<TriggerS
             state: o.state,
             window: PeriodValue::window(&o.window),
             successor: o.successor.clone(),
+            sla: o.sla.clone(),
         })
         .collect();
     states.sort_by(|a, b| a.service.cmp(&b.service));
@@ -330,13 +426,71 @@ fn condition(w: &When) -> ConditionEntry {
         Window::For(n) => (Some(n.value), None, None),
         Window::Within { k, n, .. } => (None, Some(k), Some(n)),
     };
+    let kind = if w.is_superseded() {
+        ConditionKind::Superseded
+    } else if w.is_sla_breached() {
+        ConditionKind::SlaBreached
+    } else if w.trend.is_some() {
+        ConditionKind::Trend
+    } else {
+        ConditionKind::Threshold
+    };
+    let (periods, within_k, within_n) = if w.trend.is_some() {
+        (None, None, None)
+    } else {
+        (periods, within_k, within_n)
+    };
     ConditionEntry {
         metric: w.metric.value.clone(),
+        kind,
         comparison: w.comparison.map(|c| c.0),
         value: w.comparison.map(|c| c.1.value),
+        trend: w.trend.map(|t| t.0),
+        trend_periods: w.trend.map(|t| t.1.value),
         periods,
         within_k,
         within_n,
+    }
+}
+
+fn improvement(index: &Index, evaluation: &Evaluation, i: &Improvement) -> ImprovementEntry {
+    let state = if i.done.is_some() {
+        ImprovementState::Done
+    } else if i.dropped.is_some() {
+        ImprovementState::Dropped
+    } else {
+        ImprovementState::Open
+    };
+    let seen = |o: Option<(crate::metrics::PeriodKey, f64)>| {
+        o.map(|(p, v)| PeriodValue {
+            period: p.to_string(),
+            value: Some(v),
+        })
+    };
+    ImprovementEntry {
+        id: i.id.value.clone(),
+        title: s(&i.title),
+        service: s(&i.service),
+        answers: ids(&i.answers),
+        owner: s(&i.owner),
+        due: date(&i.due),
+        done: date(&i.done),
+        dropped: i.dropped.as_ref().map(|d| DroppedEntry {
+            date: d.date.value.to_string(),
+            reason: s(&d.reason),
+        }),
+        expect: i.expect.as_ref().map(|e| ExpectEntry {
+            metric: e.metric.value.clone(),
+            threshold: threshold(&e.bound),
+            by: date(&e.by),
+        }),
+        state,
+        overdue: i.is_overdue(index.as_of),
+        effect: evaluation.effect(&i.id.value).map(|e| EffectEntry {
+            verdict: e.verdict,
+            baseline: seen(e.baseline),
+            observed: seen(e.observed),
+        }),
     }
 }
 
@@ -351,4 +505,5 @@ fn sort_lists(c: &mut Catalog) {
     c.services.sort_by(|a, b| a.id.cmp(&b.id));
     c.gates.sort_by(|a, b| a.id.cmp(&b.id));
     c.triggers.sort_by(|a, b| a.id.cmp(&b.id));
+    c.improvements.sort_by(|a, b| a.id.cmp(&b.id));
 }

@@ -29,6 +29,7 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
         function: s(&svc.function),
         description: s(&svc.description),
         stage: svc.stage(),
+        plans: plans(index, svc),
         owner: s(&svc.owner),
         level: kw(&svc.level),
         offers,
@@ -54,9 +55,61 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
             replaced_by: s(&r.replaced_by),
         }),
         decisions,
+        efforts: efforts(svc),
         triggers: sorted(index.triggers_of(id).map(|t| t.id.value.clone()).collect()),
         adoption: adoption(evaluation, svc),
+        kpi_values: evaluation
+            .kpis
+            .get(&svc.id.value)
+            .into_iter()
+            .flatten()
+            .map(|k| KpiEntry {
+                metric: k.metric.clone(),
+                values: k
+                    .values
+                    .iter()
+                    .map(|(p, v)| PeriodValue {
+                        period: p.to_string(),
+                        value: *v,
+                    })
+                    .collect(),
+            })
+            .collect(),
     }
+}
+
+fn efforts(svc: &model::Service) -> Vec<EffortEntry> {
+    let mut out: Vec<EffortEntry> = svc
+        .efforts
+        .iter()
+        .map(|e| EffortEntry {
+            party: e.party.value.clone(),
+            fte: e.fte.value.as_f64(),
+            stage: kw(&e.stage),
+        })
+        .collect();
+    out.sort_by(|a, b| (&a.party, a.stage).cmp(&(&b.party, b.stage)));
+    out
+}
+
+/// The plans in lifecycle order, each with where it stands
+/// ([`Index::plan_state`], the judgement of `plan-slipped`).
+fn plans(index: &Index, svc: &model::Service) -> Vec<PlanEntry> {
+    let mut plans: Vec<PlanEntry> = svc
+        .plans
+        .iter()
+        .map(|p| {
+            let state = index.plan_state(svc, p);
+            PlanEntry {
+                stage: p.stage.value,
+                by: date(&p.by),
+                reached: state == Some(PlanState::Reached),
+                slipped: state == Some(PlanState::Slipped),
+            }
+        })
+        .collect();
+    plans.sort_by_key(|p| p.stage);
+    plans
 }
 
 fn adoption(evaluation: &Evaluation, svc: &model::Service) -> Option<AdoptionEntry> {
@@ -69,6 +122,17 @@ fn adoption(evaluation: &Evaluation, svc: &model::Service) -> Option<AdoptionEnt
         threshold: threshold(&target.bound),
         by: date(&target.by),
         met: found.met,
+        judgement: found.judgement.as_ref().map(AdoptionJudgement::from),
+        series: found
+            .columns
+            .iter()
+            .map(|c| AdoptionPoint {
+                period: c.period.to_string(),
+                value: c.value,
+                planned: c.planned,
+                behind: c.behind,
+            })
+            .collect(),
     })
 }
 
@@ -123,8 +187,17 @@ fn sla(index: &Index, evaluation: &Evaluation, svc: &model::Service, sla: &Sla) 
             })
             .collect(),
         review_by: date(&sla.review_by),
+        starts: date(&sla.starts),
         ends: date(&sla.ends),
         ended: index.ended(sla),
+        budget: sla.budget.as_ref().map(|b| BudgetEntry {
+            breaches: b.breaches.value,
+            per: "year".into(),
+        }),
+        allowance: evaluation
+            .allowances
+            .get(&sla.id.value)
+            .map(AllowanceEntry::from),
     }
 }
 
@@ -155,6 +228,11 @@ fn rollout(r: &Rollout) -> RolloutEntry {
             metric: a.metric.value.clone(),
             threshold: threshold(&a.bound),
             by: date(&a.by),
+            baseline: a.bound.zip(a.baseline()).map(|(b, v)| Threshold {
+                kind: b.kind,
+                value: v,
+            }),
+            plan_start: crate::metrics::adoption::start(r).map(|d| d.to_string()),
         }),
         champion: s(&r.champion),
     }

@@ -92,20 +92,13 @@ fn stage_decision(index: &Index, service: &Service) -> Option<Diagnostic> {
         return None;
     }
     let leads_here = |d: &&Decision| gates.iter().any(|g| g.id.value == d.gate.value);
-    // The latest by date; ties go to the one written last.
-    let latest = service
-        .decisions
-        .iter()
-        .filter(leads_here)
-        .enumerate()
-        .max_by_key(|(i, d)| (d.date.map(|d| d.value), *i))
-        .map(|(_, d)| d);
+    let latest = latest(service.decisions.iter().filter(leads_here));
     let names = gates
         .iter()
         .map(|g| format!("`{}`", g.id.value))
         .collect::<Vec<_>>()
         .join(", ");
-    let Some(latest) = latest else {
+    if latest.is_none() {
         return Some(
             at_declaration(
                 Code::StageWithoutGo,
@@ -119,10 +112,9 @@ fn stage_decision(index: &Index, service: &Service) -> Option<Diagnostic> {
             .help(format!("record the `go` decision taken at {names}")),
         );
     };
+    let latest = contradicting(index, service)?;
     let outcome = latest.outcome?;
-    let passes = outcome.value == Outcome::Go
-        || (stage.value == Stage::Retired && outcome.value == Outcome::Kill);
-    (!passes).then(|| {
+    Some({
         Diagnostic::new(
             Code::DecisionContradictsStage,
             outcome.span,
@@ -133,6 +125,32 @@ fn stage_decision(index: &Index, service: &Service) -> Option<Diagnostic> {
         )
         .label(stage.span, format!("in {}", stage.value))
     })
+}
+
+/// The latest of some decisions by date; ties go to the one written last.
+pub(super) fn latest<'m>(decisions: impl Iterator<Item = &'m Decision>) -> Option<&'m Decision> {
+    decisions
+        .enumerate()
+        .max_by_key(|(i, d)| (d.date.map(|d| d.value), *i))
+        .map(|(_, d)| d)
+}
+
+/// The decision `decision-contradicts-stage` reports on a service: the
+/// latest at the gates leading to its stage, when it is not `go` (nor a
+/// `kill` that retired it).
+pub(super) fn contradicting<'m>(index: &Index<'m>, service: &'m Service) -> Option<&'m Decision> {
+    let stage = service.stage?.value;
+    let gates: Vec<&Gate> = index
+        .model
+        .gates
+        .iter()
+        .filter(|g| g.leads_to(stage))
+        .collect();
+    let leads_here = |d: &&Decision| gates.iter().any(|g| g.id.value == d.gate.value);
+    let latest = latest(service.decisions.iter().filter(leads_here))?;
+    let outcome = latest.outcome?.value;
+    let passes = outcome == Outcome::Go || (stage == Stage::Retired && outcome == Outcome::Kill);
+    (!passes).then_some(latest)
 }
 
 /// How messages name a decision.

@@ -2,12 +2,19 @@
 //! family is a function from the model's [`Index`] to diagnostics at their codes' default
 //! severity; [`apply_lints`] then applies the manifest's `lints`.
 
+pub mod adoption;
+pub mod allowance;
+mod capacity;
+mod change;
+pub mod decisions;
 mod dependencies;
 mod gates;
+pub mod improvements;
 mod lifecycle;
 pub mod manifest;
 pub mod metrics;
 mod references;
+mod roadmap;
 mod slas;
 mod triggers;
 
@@ -42,13 +49,18 @@ pub fn dedupe(model: &mut Model) -> Vec<Diagnostic> {
 /// which need the evaluation, are [`metrics::check`].)
 pub fn rules(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let families: [fn(&Index) -> Vec<Diagnostic>; 6] = [
+    let families: [fn(&Index) -> Vec<Diagnostic>; 11] = [
         references::check,
         dependencies::check,
         slas::check,
         lifecycle::check,
         gates::check,
         triggers::check,
+        capacity::check,
+        roadmap::check,
+        change::check,
+        decisions::check,
+        improvements::check,
     ];
     // The families are independent: they run side by side (the diagnostics
     // are sorted later, so their order here does not matter).

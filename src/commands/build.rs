@@ -22,6 +22,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     let options = Options {
         out: args.out.clone(),
         metrics: args.metrics.clone(),
+        as_of: args.as_of,
         ..Options::default()
     };
     let compiled = match super::compile_clean(&args.path, &options, "nothing was written") {

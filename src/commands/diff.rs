@@ -12,7 +12,9 @@ use crate::diff::{self, Side, SideError};
 
 pub fn run(args: &DiffArgs) -> ExitCode {
     let sides = match (&args.git, args.paths.as_slice()) {
-        (None, [old, new]) => read("OLD", old).and_then(|o| Ok((o, read("NEW", new)?))),
+        (None, [old, new]) => {
+            read("OLD", old, args.as_of).and_then(|o| Ok((o, read("NEW", new, args.as_of)?)))
+        }
         (None, _) => Err(super::fatal(
             "give OLD and NEW (project folders or catalog.json files), or --git REF [PATH]",
         )),
@@ -21,10 +23,10 @@ pub fn run(args: &DiffArgs) -> ExitCode {
             if let Err(e) = diff::git::remove_on_signal() {
                 return super::fatal(e);
             }
-            diff::side::at_revision(path, reference)
+            diff::side::at_revision(path, reference, args.as_of)
                 .map_err(|e| side_error(&format!("OLD (`{reference}`)"), &e))
                 .and_then(|o| {
-                    let new = diff::side::working_tree(path)
+                    let new = diff::side::working_tree(path, args.as_of)
                         .map_err(|e| side_error(&format!("NEW (`{}`)", path.display()), &e))?;
                     Ok((o, new))
                 })
@@ -51,8 +53,9 @@ pub fn run(args: &DiffArgs) -> ExitCode {
     }
 }
 
-fn read(name: &str, path: &Path) -> Result<Side, ExitCode> {
-    diff::side::read(path).map_err(|e| side_error(&format!("{name} (`{}`)", path.display()), &e))
+fn read(name: &str, path: &Path, as_of: Option<jiff::civil::Date>) -> Result<Side, ExitCode> {
+    diff::side::read(path, as_of)
+        .map_err(|e| side_error(&format!("{name} (`{}`)", path.display()), &e))
 }
 
 fn side_error(side: &str, e: &SideError) -> ExitCode {

@@ -23,6 +23,7 @@ pub fn run(args: &ExportArgs) -> ExitCode {
     }
     let options = Options {
         metrics: args.metrics.clone(),
+        as_of: args.as_of,
         ..Options::default()
     };
     let compiled = match super::compile_clean(&args.path, &options, "nothing was exported") {

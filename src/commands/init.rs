@@ -3,7 +3,8 @@
 //! services (one mandated, with an SLA), a gate with a decision, a trigger,
 //! a month-by-month metrics CSV, a `.gitignore` for the site and a GitHub
 //! Actions workflow. The files are templates in `init/`, their dates filled
-//! in relative to today (as-of), and written all or nothing by
+//! in relative to today (`SOURCE_DATE_EPOCH`'s date when set), and written
+//! all or nothing by
 //! [`files::create_all`]. It refuses (exit 2) a folder that holds a
 //! `pmo.kdl`, and never overwrites a file nor writes through a link: an
 //! existing `.gitignore` is left as it is, anything else in the way (a file,
@@ -97,14 +98,14 @@ pub fn run(args: &InitArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// The dates of the templates, relative to `today`.
+/// The dates of the templates, relative to `today`. The manifest pins no
+/// `as-of`: the starter is judged as of each run's day.
 fn placeholders(today: Date) -> Vec<(&'static str, String)> {
     let month = |back: i64| {
         let d = today.first_of_month().saturating_sub(back.months());
         format!("{:04}-{:02}", d.year(), d.month())
     };
     vec![
-        ("{{AS_OF}}", today.to_string()),
         ("{{YEAR}}", today.year().to_string()),
         // A year of reviews to come, and a month to spare.
         (

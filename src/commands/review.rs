@@ -13,13 +13,18 @@ use crate::review;
 pub fn run(args: &ReviewArgs) -> ExitCode {
     let options = Options {
         metrics: args.metrics.clone(),
+        as_of: args.as_of,
         ..Options::default()
     };
     let compiled = match super::compile_clean(&args.path, &options, "no review was made") {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let review = review::build(&compiled);
+    let settings = review::Settings {
+        horizon: args.horizon,
+        since: args.since,
+    };
+    let review = review::build_with(&compiled, &settings);
     let printed = match args.format {
         ReviewFormat::Text => crate::emit::human::for_terminal(&review::text(&review)).into_owned(),
         ReviewFormat::Markdown => {

@@ -33,7 +33,9 @@ pub fn settings(
     }
     let poll = args.poll.map(Duration::from_millis);
     Ok((
-        Engine::new(root, out, serving)?.with_metrics(args.metrics.clone()),
+        Engine::new(root, out, serving)?
+            .with_metrics(args.metrics.clone())
+            .with_as_of(args.as_of),
         poll,
         Duration::from_millis(args.debounce),
     ))

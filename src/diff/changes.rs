@@ -25,6 +25,7 @@ pub fn between(old: &CatalogView, new: &CatalogView) -> Vec<Change> {
     mandates(&mut out, old, new);
     gates(&mut out, old, new);
     triggers(&mut out, old, new);
+    capacity(&mut out, &old.json, &new.json);
     out.extend(super::fields::between(&old.json, &new.json));
     let rank = |e: Entity| Entity::ALL.iter().position(|x| *x == e);
     out.sort_by(|a, b| {
@@ -103,6 +104,51 @@ pub(super) fn num(v: f64) -> String {
 
 fn or_none(v: Option<&str>) -> String {
     v.map_or_else(|| "none".into(), |v| format!("`{v}`"))
+}
+
+/// A party over-committed on one side and not on the other (the
+/// catalog's `capacity` judgement): an effort raised, or a plan moved
+/// earlier, past its capacity weakens a promise (a capacity lowered is
+/// its field's own change too). A side without `capacity` (a catalog of
+/// version "1") is unknown: nothing is said.
+fn capacity(out: &mut Vec<Change>, old: &serde_json::Value, new: &serde_json::Value) {
+    let parties =
+        |side: &'_ serde_json::Value| -> Option<BTreeMap<String, (String, Option<String>)>> {
+            let list = side.get("capacity")?.as_array()?;
+            Some(
+                list.iter()
+                    .filter_map(|p| {
+                        let id = p.get("party")?.as_str()?.to_string();
+                        let kind = p.get("kind")?.as_str()?.to_string();
+                        let over = p.get("overcommitted")?.as_str().map(String::from);
+                        Some((id, (kind, over)))
+                    })
+                    .collect(),
+            )
+        };
+    let (Some(o), Some(n)) = (parties(old), parties(new)) else {
+        return;
+    };
+    for (id, (kind, over)) in &n {
+        let was = o.get(id).and_then(|(_, w)| w.as_ref());
+        let entity = if kind == "team" {
+            Entity::Team
+        } else {
+            Entity::Person
+        };
+        let (change_kind, message) = match (was, over) {
+            (None, Some(date)) => (
+                ChangeKind::FieldWeakened,
+                format!("`{id}` is now over-committed, from {date}"),
+            ),
+            (Some(date), None) => (
+                ChangeKind::FieldStrengthened,
+                format!("`{id}` is no longer over-committed (it was from {date})"),
+            ),
+            _ => continue,
+        };
+        out.push(change(change_kind, entity, id, message).item("capacity"));
+    }
 }
 
 fn services(out: &mut Vec<Change>, old: &CatalogView, new: &CatalogView) {
@@ -590,6 +636,9 @@ pub(super) fn condition_words(t: &TriggerView) -> String {
     if let (Some(c), Some(v)) = (&w.comparison, w.value) {
         s.push_str(&format!(" {} {}", c.replace('-', " "), num(v)));
     }
+    if let (Some(t), Some(n)) = (&w.trend, w.trend_periods) {
+        s.push_str(&format!(" {t} over the last {n} period{}", plural(n)));
+    }
     match (w.periods, w.within_k, w.within_n) {
         (Some(p), _, _) => s.push_str(&format!(" for {p} period{}", plural(p))),
         (None, Some(k), Some(n)) => s.push_str(&format!(" in {k} of {n} periods")),
@@ -623,4 +672,36 @@ pub(super) fn duration_reach(text: &str) -> Option<(jiff::civil::Date, u32)> {
         return Some((days.after(start), count % 24));
     }
     Some((Duration { count, unit }.after(start), 0))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn side(over: Option<&str>) -> serde_json::Value {
+        json!({ "capacity": [
+            { "party": "ops", "kind": "team", "fte": 2, "overcommitted": over, "checkpoints": [] }
+        ] })
+    }
+
+    /// A party newly over-committed weakens; no longer, strengthens; a
+    /// side without `capacity` (a catalog of version "1") says nothing.
+    #[test]
+    fn over_commitment_is_judged_on_the_catalogs_capacity() {
+        let run = |old: serde_json::Value, new: serde_json::Value| {
+            let mut out = Vec::new();
+            capacity(&mut out, &old, &new);
+            out
+        };
+        let found = run(side(None), side(Some("2027-04-01")));
+        assert_eq!(found.len(), 1);
+        assert!(found[0].weakens && found[0].entity == Entity::Team);
+        assert_eq!(found[0].item.as_deref(), Some("capacity"));
+        let found = run(side(Some("2027-04-01")), side(None));
+        assert!(found.len() == 1 && !found[0].weakens);
+        assert!(run(side(Some("2027-01-01")), side(Some("2027-04-01"))).is_empty());
+        assert!(run(json!({}), side(Some("2027-04-01"))).is_empty());
+    }
 }

@@ -109,6 +109,7 @@ fn heading_noun(e: Entity) -> &'static str {
         Entity::Objective => "objective",
         Entity::Metric => "metric",
         Entity::Function => "function",
+        Entity::Improvement => "improvement",
         _ => "entity",
     }
 }
@@ -153,6 +154,8 @@ impl Way {
             (Removal::Neutral, _) => Some(Way::Neither),
             (Removal::Weakens, false) => Some(Way::Weaker),
             (Removal::Weakens, true) => Some(Way::Stronger),
+            (Removal::Strengthens, false) => Some(Way::Stronger),
+            (Removal::Strengthens, true) => Some(Way::Weaker),
         }
     }
 }
@@ -287,11 +290,16 @@ fn fields(
         .chain(block.properties)
         .chain(block.children);
     let mut compared: Vec<&str> = Vec::new();
+    let unknown = |key: &str| !(o.contains_key(key) && n.contains_key(key));
     for item in items {
         let Some(rule) = rules::find(block.path, item.name) else {
             continue;
         };
         match rule.how {
+            // A key one side lacks is a field of a later version of the
+            // catalog than that side's: unknown there, never removed.
+            // (A flat child's fields sit in this object: its key is empty.)
+            _ if !rule.key.is_empty() && unknown(rule.key) => {}
             How::Value(order) => {
                 if compared.contains(&rule.key) {
                     continue;
@@ -403,6 +411,19 @@ pub(super) fn judge(order: Order, o: &Value, n: &Value) -> Way {
         Order::Later => match (os, ns) {
             (Some(a), Some(b)) => ordered(a.cmp(b)),
             (Some(_), None) if n.is_null() => Stronger,
+            _ => Weaker,
+        },
+        Order::Larger => {
+            let hundredths = |v: &Value| v.as_f64().map(|f| (f * 100.0).round() as i64);
+            match (hundredths(o), hundredths(n)) {
+                (Some(a), Some(b)) => ordered(a.cmp(&b)),
+                (None, Some(_)) if o.is_null() => Stronger,
+                _ => Weaker,
+            }
+        }
+        Order::Fewer => match (o.as_u64(), n.as_u64()) {
+            (Some(a), Some(b)) => ordered(b.cmp(&a)),
+            (None, Some(_)) if o.is_null() => Stronger,
             _ => Weaker,
         },
         Order::Hours => match (os.and_then(coverage), ns.and_then(coverage)) {
@@ -528,6 +549,26 @@ fn scalar(v: &Value) -> Option<Scalar> {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// A capacity (`fte`): lowered or removed weakens, raised or added
+    /// strengthens, compared in hundredths.
+    #[test]
+    fn capacity_larger_is_stronger() {
+        let j = |order, o: Value, n: Value| judge(order, &o, &n);
+        assert_eq!(j(Order::Larger, json!(4.5), json!(4)), Way::Weaker);
+        assert_eq!(j(Order::Larger, json!(0.8), json!(1)), Way::Stronger);
+        assert_eq!(j(Order::Larger, json!(0.8), Value::Null), Way::Weaker);
+        assert_eq!(j(Order::Larger, Value::Null, json!(0.8)), Way::Stronger);
+    }
+
+    #[test]
+    fn a_count_judges_fewer_as_stronger() {
+        let j = judge;
+        assert_eq!(j(Order::Fewer, &json!(2), &json!(3)), Way::Weaker);
+        assert_eq!(j(Order::Fewer, &json!(3), &json!(2)), Way::Stronger);
+        assert_eq!(j(Order::Fewer, &json!(2), &Value::Null), Way::Weaker);
+        assert_eq!(j(Order::Fewer, &Value::Null, &json!(2)), Way::Stronger);
+    }
 
     #[test]
     fn orders_judge_each_way() {

@@ -56,6 +56,9 @@ pub enum Removal {
     Weakens,
     /// Neither weakens nor strengthens.
     Neutral,
+    /// Strengthens a promise: its addition weakens one (an improvement's
+    /// `dropped`).
+    Strengthens,
 }
 
 /// How a value's change is judged.
@@ -76,6 +79,12 @@ pub enum Order {
     /// A date a promise ends on: later is stronger, none at all strongest
     /// (`ends`).
     Later,
+    /// A capacity (`fte`): larger is stronger; none at all (capacity
+    /// unknown) is the weakest.
+    Larger,
+    /// A count a promise stays within: fewer is stronger; none at all is
+    /// the weakest (`change-capacity`).
+    Fewer,
     /// Service hours: wider is stronger; neither wider nor narrower needs
     /// attention.
     Hours,
@@ -135,6 +144,8 @@ pub const RULES: &[Rule] = {
     const GATE: &[&str] = &["gate"];
     const TRIGGER: &[&str] = &["trigger"];
     const WHEN: &[&str] = &["trigger", "when"];
+    const IMPROVEMENT: &[&str] = &["improvement"];
+    const EXPECT: &[&str] = &["improvement", "expect"];
     const N: How = Value(Neutral);
     &[
         // The declarations of a file, by id.
@@ -153,6 +164,12 @@ pub const RULES: &[Rule] = {
         rule(TOP, "service", "services", Block(BY_ID, Removal::Own)),
         rule(TOP, "gate", "gates", Block(BY_ID, Removal::Own)),
         rule(TOP, "trigger", "triggers", Block(BY_ID, Removal::Own)),
+        rule(
+            TOP,
+            "improvement",
+            "improvements",
+            Block(BY_ID, Removal::Weakens),
+        ),
         rule(PMO, "id", "id", Key),
         rule(PMO, "name", "name", N),
         rule(PMO, "mandate", "mandate", N),
@@ -173,16 +190,28 @@ pub const RULES: &[Rule] = {
         rule(&["person"], "name", "name", N),
         rule(&["person"], "email", "email", N),
         rule(&["person"], "title", "title", N),
+        rule(&["person"], "fte", "fte", Value(Larger)),
         rule(&["team"], "id", "id", Key),
         rule(&["team"], "name", "name", N),
         rule(&["team"], "member", "members", Value(Set(Removal::Neutral))),
+        rule(&["team"], "fte", "fte", Value(Larger)),
         rule(&["customer"], "id", "id", Key),
         rule(&["customer"], "name", "name", N),
         rule(&["customer"], "size", "size", N),
+        rule(
+            &["customer"],
+            "change-capacity",
+            "change_capacity",
+            Value(Fewer),
+        ),
         rule(&["objective"], "id", "id", Key),
         rule(&["objective"], "title", "title", N),
         rule(&["objective"], "owner", "owner", N),
         rule(&["objective"], "period", "period", N),
+        rule(&["objective"], "priority", "priority", N),
+        rule(&["objective"], "from", "from", N),
+        // Extended (or removed: open-ended) is weaker.
+        rule(&["objective"], "until", "until", Value(Earlier)),
         rule(&["metric"], "id", "id", Key),
         rule(&["metric"], "name", "name", N),
         rule(&["metric"], "unit", "unit", Value(Unknown)),
@@ -203,6 +232,12 @@ pub const RULES: &[Rule] = {
         rule(SERVICE, "function", "function", N),
         rule(SERVICE, "description", "description", N),
         rule(SERVICE, "stage", "stage", Own),
+        rule(
+            SERVICE,
+            "plan",
+            "plans",
+            Block(Match::By(&["stage"]), Removal::Weakens),
+        ),
         rule(SERVICE, "owner", "owner", Own),
         rule(SERVICE, "level", "level", N),
         rule(SERVICE, "offer", "offers", Own),
@@ -257,6 +292,20 @@ pub const RULES: &[Rule] = {
             "decisions",
             Block(Match::By(&["gate", "date"]), Removal::Neutral),
         ),
+        rule(
+            SERVICE,
+            "effort",
+            "efforts",
+            Block(Match::By(&["party", "stage"]), Removal::Neutral),
+        ),
+        rule(&["service", "effort"], "party", "party", Key),
+        rule(&["service", "effort"], "stage", "stage", Key),
+        // Raised past capacity is weaker: judged on the catalog's
+        // `capacity` (`changes::capacity`), not on the number alone.
+        rule(&["service", "effort"], "fte", "fte", N),
+        rule(&["service", "plan"], "stage", "stage", Key),
+        // Moved later (or removed) is weaker.
+        rule(&["service", "plan"], "by", "by", Value(Earlier)),
         rule(&["service", "offer"], "customers", "customer", Own),
         rule(&["service", "offer"], "level", "level", Own),
         rule(SLA, "id", "id", Key),
@@ -273,8 +322,20 @@ pub const RULES: &[Rule] = {
             "escalations",
             Block(Match::Position, Removal::Weakens),
         ),
+        // An allowance raised, or removed, is weaker.
+        rule(SLA, "budget", "budget", Block(Match::One, Removal::Weakens)),
         rule(SLA, "review-by", "review_by", Value(Earlier)),
+        // Moved later the promise holds from later; its direction as a
+        // whole (earlier periods judged) needs attention.
+        rule(SLA, "starts", "starts", Value(Unknown)),
         rule(SLA, "ends", "ends", Value(Later)),
+        rule(
+            &["service", "sla", "budget"],
+            "breaches",
+            "breaches",
+            Value(Fewer),
+        ),
+        rule(&["service", "sla", "budget"], "per", "per", Value(Neutral)),
         rule(&["service", "sla", "hours"], "hours", "hours", Value(Hours)),
         rule(&["service", "sla", "hours"], "tz", "tz", Value(Unknown)),
         rule(TARGET, "metric", "metric", Own),
@@ -352,6 +413,16 @@ pub const RULES: &[Rule] = {
             "by",
             Value(Earlier),
         ),
+        // The baseline carries the target's side in the catalog: raised
+        // for `at-least` (lowered for `at-most`) the plan's line asks more
+        // at every date before `by`, so it is stronger; the other way, or
+        // removed back to the default 0, weaker.
+        rule(
+            &["service", "rollout", "adoption-target"],
+            "from",
+            "baseline",
+            Value(Threshold),
+        ),
         rule(&["service", "transform"], "changes", "changes", N),
         rule(&["service", "transform"], "target-date", "target_date", N),
         rule(&["service", "transform"], "successor", "successor", N),
@@ -365,7 +436,7 @@ pub const RULES: &[Rule] = {
         rule(DECISION, "by", "by", N),
         rule(DECISION, "present", "present", Value(Set(Removal::Neutral))),
         rule(DECISION, "rationale", "rationale", N),
-        rule(DECISION, "revisit", "revisit", N),
+        rule(DECISION, "revisit", "revisit", Value(Earlier)),
         rule(GATE, "id", "id", Key),
         rule(GATE, "name", "name", N),
         rule(GATE, "from", "from", N),
@@ -385,6 +456,7 @@ pub const RULES: &[Rule] = {
             "deliverables",
             Value(Set(Removal::Weakens)),
         ),
+        rule(GATE, "decide-within", "decide_within", Value(Shorter)),
         rule(&["gate", "should"], "criterion", "text", Key),
         rule(&["gate", "should"], "weight", "weight", N),
         rule(TRIGGER, "id", "id", Key),
@@ -407,8 +479,40 @@ pub const RULES: &[Rule] = {
         rule(WHEN, "above", "value", Own),
         rule(WHEN, "at-most", "value", Own),
         rule(WHEN, "at-least", "value", Own),
+        rule(WHEN, "falling", "trend_periods", Own),
+        rule(WHEN, "rising", "trend_periods", Own),
         rule(WHEN, "for", "periods", Own),
         rule(WHEN, "within", "within_k", Own),
+        rule(IMPROVEMENT, "id", "id", Key),
+        rule(IMPROVEMENT, "title", "title", N),
+        rule(IMPROVEMENT, "service", "service", N),
+        rule(
+            IMPROVEMENT,
+            "answers",
+            "answers",
+            Value(Set(Removal::Neutral)),
+        ),
+        rule(IMPROVEMENT, "owner", "owner", N),
+        rule(IMPROVEMENT, "due", "due", Value(Earlier)),
+        rule(IMPROVEMENT, "done", "done", N),
+        rule(
+            IMPROVEMENT,
+            "dropped",
+            "dropped",
+            Block(Match::One, Removal::Strengthens),
+        ),
+        rule(
+            IMPROVEMENT,
+            "expect",
+            "expect",
+            Block(Match::One, Removal::Weakens),
+        ),
+        rule(&["improvement", "dropped"], "date", "date", N),
+        rule(&["improvement", "dropped"], "reason", "reason", N),
+        rule(EXPECT, "metric", "metric", Value(Unknown)),
+        rule(EXPECT, "at-least", "threshold", Value(Threshold)),
+        rule(EXPECT, "at-most", "threshold", Value(Threshold)),
+        rule(EXPECT, "by", "by", Value(Earlier)),
     ]
 };
 
@@ -418,23 +522,41 @@ pub const RULES: &[Rule] = {
 /// reads beside its rule's key (a condition's comparison and N). The
 /// tests hold every other key of the catalog to a rule.
 pub const DERIVED: &[(&[&str], &[&str])] = &[
-    (&[], &["schema_version", "as_of", "stages", "observed"]),
+    (
+        &[],
+        &["schema_version", "as_of", "stages", "capacity", "observed"],
+    ),
     (&["person"], &["teams", "owns", "leads"]),
     (&["team"], &["approves"]),
-    (&["customer"], &["entitlements"]),
+    (
+        &["customer"],
+        &["entitlements", "change_load", "change_saturated"],
+    ),
     (&["objective"], &["services"]),
     (&["metric"], &["kpi_of", "slas", "triggers"]),
     (&["function"], &["services"]),
     (
         &["service"],
-        &["dependents", "replaced_by", "triggers", "adoption"],
+        &[
+            "dependents",
+            "replaced_by",
+            "triggers",
+            "adoption",
+            "kpi_values",
+        ],
     ),
-    (&["service", "sla"], &["ended"]),
+    (&["service", "plan"], &["reached", "slipped"]),
+    (&["service", "rollout", "adoption-target"], &["plan_start"]),
+    (&["service", "sla"], &["ended", "allowance"]),
     (&["service", "sla", "target"], &["attainment"]),
     (&["service", "decision"], &["service"]),
-    (&["gate"], &["decisions", "triggers"]),
+    (&["gate"], &["decisions", "triggers", "decisions_due"]),
     (&["trigger"], &["services", "evaluation"]),
-    (&["trigger", "when"], &["comparison", "within_n"]),
+    (&["improvement"], &["state", "overdue", "effect"]),
+    (
+        &["trigger", "when"],
+        &["comparison", "within_n", "kind", "trend"],
+    ),
 ];
 
 #[cfg(test)]

@@ -104,6 +104,7 @@ pub enum Entity {
     Objective,
     Metric,
     Function,
+    Improvement,
 }
 
 /// What kind of change. Whether a kind weakens a promise is fixed by the
@@ -196,6 +197,7 @@ impl Entity {
             Entity::Customer => "Customer groups",
             Entity::Gate => "Gates",
             Entity::Trigger => "Triggers",
+            Entity::Improvement => "Improvements",
             Entity::Pmo => "PMO",
             Entity::Person => "People",
             Entity::Team => "Teams",
@@ -206,7 +208,7 @@ impl Entity {
     }
 
     /// Every entity, in the order the changes are listed.
-    pub const ALL: [Entity; 11] = [
+    pub const ALL: [Entity; 12] = [
         Entity::Service,
         Entity::Sla,
         Entity::Customer,
@@ -218,6 +220,7 @@ impl Entity {
         Entity::Objective,
         Entity::Metric,
         Entity::Function,
+        Entity::Improvement,
     ];
 
     /// The entity of a kind of declaration.
@@ -235,6 +238,7 @@ impl Entity {
             K::Sla => Entity::Sla,
             K::Gate => Entity::Gate,
             K::Trigger => Entity::Trigger,
+            K::Improvement => Entity::Improvement,
         }
     }
 }

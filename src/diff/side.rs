@@ -7,6 +7,8 @@ use std::path::Path;
 
 use super::view::CatalogView;
 use crate::catalog;
+use jiff::civil::Date;
+
 use crate::compile::{self, Options};
 use crate::discover;
 use crate::emit::site::write::MARKER;
@@ -44,8 +46,9 @@ impl std::fmt::Display for SideError {
 /// Reads a side: a `.json` file is a catalog, and so is the
 /// `catalog.json` of a site folder that pmoc wrote (it holds its marker);
 /// a folder holding `pmo.kdl`, or a `.kdl` file of a project, is a
-/// project. Anything else is refused, naming what was expected.
-pub fn read(path: &Path) -> Result<Side, SideError> {
+/// project, compiled as of `as_of` when given (`--as-of`; a catalog keeps
+/// its own). Anything else is refused, naming what was expected.
+pub fn read(path: &Path, as_of: Option<Date>) -> Result<Side, SideError> {
     let source = path.display().to_string();
     let is_json = path.is_file() && path.extension().is_some_and(|e| e == "json");
     let site = path.join(MARKER).is_file() && path.join(CATALOG).is_file();
@@ -56,7 +59,7 @@ pub fn read(path: &Path) -> Result<Side, SideError> {
     } else if path.join(discover::MANIFEST).is_file()
         || (path.is_file() && path.extension().is_some_and(|e| e == "kdl"))
     {
-        project(path)?
+        project(path, as_of)?
     } else {
         let marker = if path.join(CATALOG).is_file() {
             format!(" (it holds a `{CATALOG}` but no `{MARKER}`: not a site pmoc built)")
@@ -108,10 +111,15 @@ fn catalog_file(path: &Path) -> Result<CatalogView, SideError> {
 /// The catalog's file name in a site.
 const CATALOG: &str = "catalog.json";
 
-/// Compiles the project at `path` (searched upward) to its catalog.
-fn project(path: &Path) -> Result<CatalogView, SideError> {
-    let compiled = compile::compile(path, &Options::default())
-        .map_err(|e| SideError::Unreadable(e.to_string()))?;
+/// Compiles the project at `path` (searched upward) to its catalog, as of
+/// `as_of` when given.
+fn project(path: &Path, as_of: Option<Date>) -> Result<CatalogView, SideError> {
+    let options = Options {
+        as_of,
+        ..Options::default()
+    };
+    let compiled =
+        compile::compile(path, &options).map_err(|e| SideError::Unreadable(e.to_string()))?;
     let errors = compiled.error_count();
     if errors > 0 {
         return Err(SideError::Errors(errors));
@@ -122,8 +130,8 @@ fn project(path: &Path) -> Result<CatalogView, SideError> {
 
 /// The project that holds `path` (found upward), as it is in the working
 /// tree: the new side of `--git`.
-pub fn working_tree(path: &Path) -> Result<Side, SideError> {
-    let catalog = project(path)?;
+pub fn working_tree(path: &Path, as_of: Option<Date>) -> Result<Side, SideError> {
+    let catalog = project(path, as_of)?;
     Ok(Side {
         source: path.display().to_string(),
         catalog,
@@ -132,7 +140,7 @@ pub fn working_tree(path: &Path) -> Result<Side, SideError> {
 
 /// The project that holds `path`, as it was at the git revision
 /// `reference`.
-pub fn at_revision(path: &Path, reference: &str) -> Result<Side, SideError> {
+pub fn at_revision(path: &Path, reference: &str, as_of: Option<Date>) -> Result<Side, SideError> {
     let root = discover::find_root(path).map_err(|e| SideError::Unreadable(e.to_string()))?;
     let (dir, prefix) = super::git::checkout(&root, reference).map_err(SideError::Unreadable)?;
     let folder = prefix.trim_end_matches('/');
@@ -151,6 +159,6 @@ pub fn at_revision(path: &Path, reference: &str) -> Result<Side, SideError> {
             "the revision `{reference}` has no `{at}`"
         )));
     }
-    let catalog = project(dir.path())?;
+    let catalog = project(dir.path(), as_of)?;
     Ok(Side { source, catalog })
 }

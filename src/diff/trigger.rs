@@ -41,6 +41,7 @@ pub(super) fn changes(b: &TriggerView, a: &TriggerView) -> Vec<Change> {
     {
         threshold(&mut out, id, wb, wa);
         window(&mut out, id, wb, wa);
+        trend(&mut out, id, wb, wa);
     }
     // A difference that reads neither as a threshold nor as a window is a
     // different condition.
@@ -89,6 +90,23 @@ fn threshold(out: &mut Vec<Change>, id: &str, b: &ConditionView, a: &ConditionVi
         Some(Scalar::Number(vb)),
         Some(Scalar::Number(va)),
     ));
+}
+
+/// A trend's N changed: more moves are harder to fire.
+fn trend(out: &mut Vec<Change>, id: &str, b: &ConditionView, a: &ConditionView) {
+    let (Some(nb), Some(na), Some(t)) = (b.trend_periods, a.trend_periods, a.trend.as_deref())
+    else {
+        return;
+    };
+    if b.trend != a.trend || nb == na {
+        return;
+    }
+    let what = format!(
+        "`{t}` over the last N periods of `{}`: {nb} → {na}",
+        a.metric
+    );
+    let n = |v: u64| Some(Scalar::Number(v as f64));
+    out.push(harder_or_easier(id, "trend", na > nb, what, n(nb), n(na)));
 }
 
 /// `for=F` or `within="K of N"` as (K, N, consecutive).
@@ -172,4 +190,52 @@ fn min_age(out: &mut Vec<Change>, id: &str, b: Option<&str>, a: Option<&str>) {
         text(b),
         text(a),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn falling(n: u64) -> ConditionView {
+        ConditionView {
+            metric: "adoption".into(),
+            comparison: None,
+            value: None,
+            trend: Some("falling".into()),
+            trend_periods: Some(n),
+            periods: None,
+            within_k: None,
+            within_n: None,
+        }
+    }
+
+    fn trigger(when: ConditionView) -> TriggerView {
+        TriggerView {
+            id: "sliding".into(),
+            when: Some(when),
+            min_age: None,
+        }
+    }
+
+    /// More moves are harder to fire; fewer easier; a different direction
+    /// is a different condition.
+    #[test]
+    fn a_trend_s_n_raised_is_harder_to_fire() {
+        let kinds = |b: u64, a: u64| -> Vec<ChangeKind> {
+            changes(&trigger(falling(b)), &trigger(falling(a)))
+                .iter()
+                .map(|c| c.kind)
+                .collect()
+        };
+        assert_eq!(kinds(3, 4), [ChangeKind::TriggerHarder]);
+        assert_eq!(kinds(3, 2), [ChangeKind::TriggerEasier]);
+        assert!(kinds(3, 3).is_empty());
+        let mut rising = falling(3);
+        rising.trend = Some("rising".into());
+        let changed: Vec<ChangeKind> = changes(&trigger(falling(3)), &trigger(rising))
+            .iter()
+            .map(|c| c.kind)
+            .collect();
+        assert_eq!(changed, [ChangeKind::TriggerConditionChanged]);
+    }
 }

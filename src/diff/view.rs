@@ -93,11 +93,14 @@ pub struct TriggerView {
 
 #[derive(Debug, Deserialize, PartialEq)]
 pub struct ConditionView {
-    /// A metric id, or `superseded`.
+    /// A metric id, or a built-in condition.
     pub metric: String,
     /// `below`, `above`, `at-most` or `at-least`.
     pub comparison: Option<String>,
     pub value: Option<f64>,
+    /// `falling` or `rising` (absent from a catalog of schema "1").
+    pub trend: Option<String>,
+    pub trend_periods: Option<u64>,
     pub periods: Option<u64>,
     pub within_k: Option<u64>,
     pub within_n: Option<u64>,
@@ -124,15 +127,16 @@ impl CatalogView {
         view
     }
 
-    /// Reads the text of a `catalog.json` of this version of the shape.
+    /// Reads the text of a `catalog.json` of a version of the shape pmoc
+    /// reads ([`catalog::READ_VERSIONS`]).
     pub fn from_json(text: &str) -> Result<CatalogView, String> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| format!("not JSON: {e}"))?;
         let version = value.get("schema_version").and_then(|v| v.as_str());
-        if version != Some(catalog::SCHEMA_VERSION) {
+        if !version.is_some_and(|v| catalog::READ_VERSIONS.contains(&v)) {
             return Err(format!(
                 "not a pmoc catalog of schema version {} (`schema_version` is {})",
-                catalog::SCHEMA_VERSION,
+                catalog::READ_VERSIONS.join(" or "),
                 version.map_or_else(|| "missing".into(), |v| format!("\"{v}\""))
             ));
         }

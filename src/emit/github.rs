@@ -81,6 +81,12 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap) -> String {
     out
 }
 
+/// A note that points at no file (no observations read), as a `::notice`
+/// workflow command.
+pub fn notice(message: &str) -> String {
+    format!("::notice title=pmoc::{}\n", escape_data(message))
+}
+
 /// Text for a cell of the job summary's Markdown table: HTML's special
 /// characters as entities (raw HTML in a message shows as text), Markdown's
 /// as backslash escapes, `|` so that it does not end the cell, line breaks

@@ -44,6 +44,9 @@ pub struct Engine {
     had_errors: bool,
     /// What discovery leaves out, as the manifest said at the last round.
     filter: Filter,
+    /// The last round's as-of and where it came from (none before the
+    /// first compilation, or when the last one could not run).
+    judged: Option<(jiff::civil::Date, compile::AsOfSource)>,
 }
 
 impl Engine {
@@ -71,6 +74,7 @@ impl Engine {
             memo: Memo::default(),
             keeping,
             had_errors: false,
+            judged: None,
         })
     }
 
@@ -78,6 +82,20 @@ impl Engine {
     /// directory) instead of `metrics/` at the root.
     pub fn with_metrics(mut self, dir: Option<PathBuf>) -> Engine {
         self.options.metrics = dir.map(|d| std::path::absolute(&d).unwrap_or(d));
+        self
+    }
+
+    /// Whether the last round is out of date on `today` (UTC): it judged as
+    /// of today's date, unpinned, and the date has changed since
+    /// ([`compile::stale`]). The watch loop runs a round then.
+    pub fn stale(&self, today: jiff::civil::Date) -> bool {
+        self.judged
+            .is_some_and(|(as_of, source)| compile::stale(as_of, source, today))
+    }
+
+    /// Judges as of `date` (`--as-of`) instead of the manifest's `as-of`.
+    pub fn with_as_of(mut self, date: Option<jiff::civil::Date>) -> Engine {
+        self.options.as_of = date;
         self
     }
 
@@ -110,7 +128,9 @@ impl Engine {
     /// diagnostics and one status line; returns the errors.
     pub fn round(&mut self, live: &Live) -> Result<Vec<LocatedDiagnostic>, Error> {
         let started = Instant::now();
+        self.judged = None;
         let compiled = compile::compile_root(self.root.clone(), &self.options, &mut self.cache)?;
+        self.judged = Some((compiled.as_of, compiled.as_of_source));
         self.filter = compiled.filter.clone();
         if !compiled.diagnostics.is_empty() {
             let colour =

@@ -147,7 +147,7 @@ pub fn watch_loop(
         }
         if rounds.lost {
             rounds.come_back();
-        } else if rebuild || rounds.retry_due() {
+        } else if rebuild || rounds.retry_due() || rounds.new_day() {
             rounds.round();
         }
     }
@@ -277,6 +277,12 @@ impl Rounds {
         } else if identity(root) != self.identity {
             self.rearm();
         }
+    }
+
+    /// The UTC date changed since the last round, which judged as of
+    /// today (no as-of pinned): a round at midnight UTC.
+    fn new_day(&self) -> bool {
+        self.engine.stale(crate::compile::today_utc())
     }
 
     fn retry_due(&self) -> bool {

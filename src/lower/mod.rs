@@ -17,13 +17,14 @@ mod fix_tests;
 mod schema_tests;
 
 use crate::syntax::Document;
+use jiff::civil::Date;
 
 use crate::base::{Code, Diagnostic, EntityKind, FileId, Span, Spanned};
 use crate::model::*;
 use reader::{Lowering, Node};
 use values::{
-    base_url, count, date, duration, glob, hours, id, keyword, number, output_folder, positive,
-    reference, text, time_zone,
+    base_url, count, date, duration, fte, glob, hours, id, keyword, number, output_folder,
+    person_fte, positive, reference, text, time_zone,
 };
 
 /// Lowers one parsed file (`text` is the file's text, which fixes are
@@ -66,6 +67,7 @@ pub fn lower_file(
             Some(EntityKind::Service) => model.services.extend(service(node)),
             Some(EntityKind::Gate) => model.gates.extend(gate(node)),
             Some(EntityKind::Trigger) => model.triggers.extend(trigger(node)),
+            Some(EntityKind::Improvement) => model.improvements.extend(improvement(node)),
             Some(EntityKind::Sla) | None => {
                 cx.report(
                     Diagnostic::new(
@@ -187,6 +189,7 @@ fn person(node: Node) -> Option<Person> {
         name: node.required_property("name", text),
         email: node.property("email", text),
         title: node.property("title", text),
+        fte: node.property("fte", person_fte),
     })
 }
 
@@ -195,6 +198,7 @@ fn team(node: Node) -> Option<Team> {
         id,
         name: node.required_property("name", text),
         members: node.list("member", reference),
+        fte: node.property("fte", fte),
     })
 }
 
@@ -203,25 +207,58 @@ fn customer(node: Node) -> Option<Customer> {
         id,
         name: node.required_property("name", text),
         size: node.property("size", count),
+        change_capacity: node.property("change-capacity", positive),
     })
 }
 
 fn objective(node: Node) -> Option<Objective> {
-    declared(node, |node, id| Objective {
-        id,
-        title: node.required_property("title", text),
-        owner: node.property("owner", reference),
-        period: node.property("period", text),
+    declared(node, |node, id| {
+        let from = node.property("from", date);
+        Objective {
+            id,
+            title: node.required_property("title", text),
+            owner: node.property("owner", reference),
+            period: node.property("period", text),
+            priority: node.property("priority", positive),
+            until: until(node, from),
+            from,
+        }
     })
+}
+
+/// An objective's `until`: before its `from` is `invalid-value` (and
+/// then absent, so no rule judges the objective by it).
+fn until(node: &Node, from: Option<Spanned<Date>>) -> Option<Spanned<Date>> {
+    let until = node.property("until", date)?;
+    match from {
+        Some(from) if until.value < from.value => {
+            node.cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    until.span,
+                    format!(
+                        "{} ends on {} before it starts on {}",
+                        node.what, until.value, from.value
+                    ),
+                )
+                .label(from.span, "`from` given here"),
+            );
+            None
+        }
+        _ => Some(until),
+    }
 }
 
 fn metric(node: Node) -> Option<Metric> {
     declared(node, |node, id| {
-        if id.value == SUPERSEDED {
+        if BUILT_IN_CONDITIONS.contains(&id.value.as_str()) {
             node.cx.report(Diagnostic::new(
                 Code::InvalidValue,
                 id.span,
-                "`superseded` is the built-in trigger condition and cannot name a metric",
+                format!(
+                    "`{}` is a built-in trigger condition and cannot name a metric",
+                    id.value
+                ),
             ));
         }
         Metric {
@@ -255,6 +292,7 @@ fn service(node: Node) -> Option<Service> {
         function: node.required("function", reference),
         description: node.required("description", text),
         stage: node.required("stage", keyword),
+        plans: plans(node),
         owner: node.field("owner", reference),
         level: node.field("level", keyword),
         offers: node.children("offer").iter().flat_map(offers).collect(),
@@ -284,8 +322,97 @@ fn service(node: Node) -> Option<Service> {
             .into_iter()
             .filter_map(decision)
             .collect(),
+        efforts: efforts(node),
         id,
     })
+}
+
+/// `effort PARTY fte=N [stage=S]`, repeatable: a stage of `retired` is
+/// `invalid-value`; a second entry for the same party and stage (or both
+/// without one) is `duplicate-field` and left out.
+fn efforts(node: &Node) -> Vec<Effort> {
+    let mut out: Vec<Effort> = Vec::new();
+    for n in node.children("effort") {
+        let party = n.value(reference);
+        let fte = n.required_property("fte", fte);
+        let stage_entry = n.prop("stage");
+        let stage = n.property("stage", keyword::<Stage>);
+        if let (Some(s), Some(entry)) = (stage, stage_entry)
+            && s.value == Stage::Retired
+        {
+            n.cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    n.cx.value_span(entry),
+                    "a retired service asks no effort: `stage` is any stage but `retired`",
+                )
+                .help("leave `stage` out for an effort that applies while the service delivers"),
+            );
+            continue;
+        }
+        // An invalid stage must not turn into "every stage".
+        let (Some(party), Some(fte)) = (party, fte) else {
+            continue;
+        };
+        if stage_entry.is_some() && stage.is_none() {
+            continue;
+        }
+        let same = out.iter().find(|e| {
+            e.party.value == party.value && e.stage.map(|s| s.value) == stage.map(|s| s.value)
+        });
+        if let Some(first) = same {
+            let when = match stage {
+                Some(s) => format!("in stage `{}`", s.value),
+                None => "without a stage".to_string(),
+            };
+            n.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    party.span,
+                    format!(
+                        "{} gives a second effort of `{}` {when}; add them up in one",
+                        node.what, party.value
+                    ),
+                )
+                .label(first.party.span, "the first one"),
+            );
+            continue;
+        }
+        out.push(Effort { party, fte, stage });
+    }
+    out
+}
+
+/// `plan STAGE by=DATE`, one per stage: a second plan for a stage is
+/// `duplicate-field` (the first counts).
+fn plans(node: &Node) -> Vec<Plan> {
+    let mut plans: Vec<Plan> = Vec::new();
+    for p in node.children("plan") {
+        let by = p.required_property("by", date);
+        let stage = match p.arg(0) {
+            Some(entry) => keyword::<Stage>(p.cx, entry),
+            None => {
+                p.missing("stage");
+                None
+            }
+        };
+        let Some(stage) = stage else {
+            continue;
+        };
+        if let Some(first) = plans.iter().find(|q| q.stage.value == stage.value) {
+            node.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    stage.span,
+                    format!("{} plans `{}` twice", node.what, stage.value),
+                )
+                .label(first.stage.span, "first planned here"),
+            );
+            continue;
+        }
+        plans.push(Plan { stage, by });
+    }
+    plans
 }
 
 /// `offer "a" "b" level="mandated"`: one offer per customer group.
@@ -334,7 +461,16 @@ fn sla(node: Node) -> Option<Sla> {
                 })
                 .collect(),
             review_by: node.required("review-by", date),
+            starts: node.field("starts", date),
             ends: node.field("ends", date),
+            budget: node.child("budget").and_then(|b| {
+                let per = b.property("per", keyword);
+                Some(Budget {
+                    span: b.name_span(),
+                    breaches: b.required_property("breaches", count)?,
+                    per,
+                })
+            }),
         }
     })
 }
@@ -418,15 +554,53 @@ fn rollout(node: &Node) -> Rollout {
                 })
             })
             .collect(),
-        adoption_target: node.child("adoption-target").and_then(|a| {
-            Some(AdoptionTarget {
-                bound: bound(&a),
-                by: a.property("by", date),
-                metric: a.value(reference)?,
-            })
-        }),
+        adoption_target: node
+            .child("adoption-target")
+            .and_then(|a| adoption_target(&a)),
         champion: node.field("champion", reference),
     }
+}
+
+/// An `adoption-target`: `from` is required with `at-most` (an `at-least`
+/// target starts from 0), and a baseline already past the threshold is
+/// `invalid-value` (one equal to it is a flat plan, allowed).
+fn adoption_target(node: &Node) -> Option<AdoptionTarget> {
+    let bound = bound(node);
+    let by = node.property("by", date);
+    let from = node.property("from", number);
+    match (bound, from) {
+        (Some(b), None) if b.kind == BoundKind::AtMost => node.missing("from"),
+        (Some(b), Some(f)) if b.passes(f.value) && f.value != b.value.value => {
+            node.cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    f.span,
+                    format!(
+                        "{} starts from {}, already past its threshold ({} {})",
+                        node.what,
+                        crate::base::number::show(f.value),
+                        b.kind,
+                        crate::base::number::show(b.value.value)
+                    ),
+                )
+                .label(b.value.span, "the threshold"),
+            );
+            // No plan is drawn from a baseline that is wrong: no cascade.
+            return Some(AdoptionTarget {
+                bound,
+                by: None,
+                from: None,
+                metric: node.value(reference)?,
+            });
+        }
+        _ => {}
+    }
+    Some(AdoptionTarget {
+        bound,
+        by,
+        from,
+        metric: node.value(reference)?,
+    })
 }
 
 fn decision(mut node: Node) -> Option<Decision> {
@@ -485,6 +659,7 @@ fn gate(node: Node) -> Option<Gate> {
                 })
                 .collect(),
             deliverables: node.list("deliverable", text),
+            decide_within: node.field("decide-within", duration),
         }
     })
 }
@@ -514,6 +689,63 @@ fn trigger(node: Node) -> Option<Trigger> {
     })
 }
 
+/// An improvement (language 1.1, section 7). `done` and `dropped` are
+/// exclusive: the second written of them is `invalid-value` and left out.
+fn improvement(node: Node) -> Option<Improvement> {
+    declared(node, |node, id| {
+        let mut done = node.field("done", date);
+        let mut dropped = node.child("dropped").and_then(|d| {
+            let reason = d.required_property("reason", text);
+            Some(Dropped {
+                date: d.value(date)?,
+                reason,
+            })
+        });
+        if let (Some(d), Some(x)) = (done, &dropped) {
+            let (later, first, what) = if d.span.start < x.date.span.start {
+                (x.date.span, d.span, "`dropped`")
+            } else {
+                (d.span, x.date.span, "`done`")
+            };
+            node.cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    later,
+                    format!(
+                        "{} is already {}: an improvement is done or dropped, not both; {what} is ignored",
+                        node.what,
+                        if what == "`done`" { "dropped" } else { "done" }
+                    ),
+                )
+                .label(first, "first given here"),
+            );
+            if what == "`done`" {
+                done = None;
+            } else {
+                dropped = None;
+            }
+        }
+        Improvement {
+            id,
+            title: node.required("title", text),
+            service: node.required("service", reference),
+            answers: node.list("answers", reference),
+            owner: node.required("owner", reference),
+            due: node.required("due", date),
+            done,
+            dropped,
+            expect: node.child("expect").and_then(|e| {
+                Some(Expectation {
+                    span: e.name_span(),
+                    bound: bound(&e),
+                    by: e.required_property("by", date),
+                    metric: e.value(reference)?,
+                })
+            }),
+        }
+    })
+}
+
 fn applies_to(node: &Node) -> Option<AppliesTo> {
     let selector = AppliesTo {
         stage: node.property("stage", keyword),
@@ -539,34 +771,56 @@ fn applies_to(node: &Node) -> Option<AppliesTo> {
     all_valid.then_some(selector)
 }
 
+/// A trigger's condition: a metric with exactly one threshold
+/// (`below=` …) or trend (`falling=N`, `rising=N`), and a window (not with
+/// a trend); or a built-in condition, which takes no threshold or trend.
 fn when(node: &Node) -> Option<When> {
     let metric = node.value(reference);
-    let mut comparison = None;
-    let mut first: Option<&crate::syntax::Entry> = None;
-    for word in Comparison::WORDS {
-        let Some(entry) = node.prop(word) else {
-            continue;
-        };
-        if let Some(first) = first {
+    let (mut comparison, mut trend, first) = condition(node);
+    let metric = metric?;
+    let built_in = BUILT_IN_CONDITIONS.contains(&metric.value.as_str());
+    match first {
+        None if !built_in => {
+            node.missing("below`, `above`, `at-most`, `at-least`, `falling` or `rising")
+        }
+        Some(entry) if built_in => {
             node.cx.report(
                 Diagnostic::new(
-                    Code::DuplicateField,
+                    Code::InvalidValue,
                     node.cx.value_span(entry),
-                    "a trigger condition takes one comparison",
+                    format!(
+                        "`{}` is a built-in condition: it takes no threshold or trend",
+                        metric.value
+                    ),
                 )
-                .label(node.cx.value_span(first), "the other comparison"),
+                .label(metric.span, "the built-in condition"),
             );
-            continue;
+            comparison = None;
+            trend = None;
         }
-        first = Some(entry);
-        comparison = Comparison::parse(word).zip(number(node.cx, entry));
-    }
-    let metric = metric?;
-    if first.is_none() && metric.value != SUPERSEDED {
-        node.missing("below`, `above`, `at-most` or `at-least");
+        _ => {}
     }
     let for_ = node.prop("for");
     let within = node.prop("within");
+    if let Some(written) = first.filter(|_| trend.is_some()) {
+        // A trend is its own window: the last N periods.
+        for entry in [for_, within].into_iter().flatten() {
+            node.cx.report(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    node.cx.value_span(entry),
+                    "a trend condition (`falling`, `rising`) takes no `for` or `within`: it counts its own periods",
+                )
+                .label(node.cx.value_span(written), "the trend"),
+            );
+        }
+        return Some(When {
+            metric,
+            comparison,
+            trend,
+            window: Window::For(Spanned::new(1, node.name_span())),
+        });
+    }
     let window = match (for_, within) {
         (Some(f), Some(w)) => {
             node.cx.report(
@@ -586,8 +840,46 @@ fn when(node: &Node) -> Option<When> {
     Some(When {
         metric,
         comparison,
+        trend,
         window,
     })
+}
+
+/// The one threshold or trend of a condition, and the entry that wrote
+/// it; a second is `duplicate-field`.
+type Written<'n> = (
+    Option<(Comparison, Spanned<f64>)>,
+    Option<(Trend, Spanned<u64>)>,
+    Option<&'n crate::syntax::Entry>,
+);
+
+fn condition<'n>(node: &'n Node) -> Written<'n> {
+    let (mut comparison, mut trend) = (None, None);
+    let mut first: Option<&crate::syntax::Entry> = None;
+    let words = Comparison::WORDS.iter().chain(Trend::WORDS);
+    for word in words {
+        let Some(entry) = node.prop(word) else {
+            continue;
+        };
+        if let Some(first) = first {
+            node.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    node.cx.value_span(entry),
+                    "a trigger condition takes one comparison or trend",
+                )
+                .label(node.cx.value_span(first), "the other condition"),
+            );
+            continue;
+        }
+        first = Some(entry);
+        if let Some(c) = Comparison::parse(word) {
+            comparison = number(node.cx, entry).map(|n| (c, n));
+        } else if let Some(t) = Trend::parse(word) {
+            trend = positive(node.cx, entry).map(|n| (t, n));
+        }
+    }
+    (comparison, trend, first)
 }
 
 /// `within="K of N"`, K and N whole numbers ≥ 1 (K > N is a model rule).

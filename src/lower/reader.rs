@@ -58,6 +58,13 @@ impl<'t> Lowering<'t> {
     pub fn value_span(&self, entry: &KdlEntry) -> Span {
         entry.value_span
     }
+
+    /// The value token of an entry as written (`0.80`, `1_000`), for the
+    /// values read exactly from their digits; empty if the span is not in
+    /// this file's text.
+    pub fn value_text(&self, entry: &KdlEntry) -> &'t str {
+        self.text.get(entry.value_span.range()).unwrap_or_default()
+    }
 }
 
 /// Describes a KDL value's type for `wrong-type` messages.

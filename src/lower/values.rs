@@ -7,7 +7,7 @@ use jiff::civil::Date;
 
 use super::reader::{Lowering, Node, type_name};
 use crate::base::{Code, Diagnostic, Spanned};
-use crate::model::{Duration, DurationUnit, Id, Keyword, Text};
+use crate::model::{Duration, DurationUnit, Fte, Id, Keyword, Text};
 
 /// Every converter has this shape, so fields can be read generically.
 pub type Convert<T> = fn(&Lowering, &KdlEntry) -> Option<T>;
@@ -246,6 +246,49 @@ pub fn number(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<f64>> {
         }
     };
     Some(Spanned::new(value, cx.value_span(entry)))
+}
+
+/// Full-time equivalents: a number > 0 with at most two decimals, read
+/// from its digits as written (never through floating point).
+pub fn fte(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Fte>> {
+    if !matches!(entry.value, KdlValue::Integer(_) | KdlValue::Float(_)) {
+        wrong_type(cx, entry, "a number");
+        return None;
+    }
+    let written = cx.value_text(entry);
+    match Fte::parse(written).filter(|f| f.hundredths() > 0) {
+        Some(f) => Some(Spanned::new(f, cx.value_span(entry))),
+        None => {
+            invalid(
+                cx,
+                entry,
+                format!("`{written}` is not a number of full-time equivalents"),
+                Some(
+                    "write a number above 0 with at most two decimals, such as `0.8` or `4.5`"
+                        .into(),
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// A person's `fte`: as [`fte`], and at most 1.
+pub fn person_fte(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Fte>> {
+    let f = fte(cx, entry)?;
+    if f.value > Fte::ONE {
+        invalid(
+            cx,
+            entry,
+            format!(
+                "a person gives at most 1 full-time equivalent, not {}",
+                f.value
+            ),
+            Some("a team's `fte` may be larger".into()),
+        );
+        return None;
+    }
+    Some(f)
 }
 
 fn integer_at_least(cx: &Lowering, entry: &KdlEntry, min: i128) -> Option<Spanned<u64>> {

@@ -246,7 +246,7 @@ fn describe(block: &Block, item: &Item) -> String {
     let what = match item.value {
         None => "block".to_string(),
         Some(Value::Ref(expect)) => format!("reference to a {}", expect.noun()),
-        Some(Value::Condition) => "a metric or `superseded`".to_string(),
+        Some(Value::Condition) => "a metric, `superseded` or `sla-breached`".to_string(),
         Some(Value::Word(words)) => format!("one of {}", words.join(", ")),
         Some(Value::LintCode) => "rule codes".to_string(),
         Some(v) => format!("{v:?}").to_lowercase(),

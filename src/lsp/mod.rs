@@ -73,6 +73,11 @@ pub fn serve_stdio() -> Result<bool, String> {
     }
 }
 
+/// How long the loop waits for a message before it looks at the date: a
+/// project judged as of today (no as-of pinned) is judged again once the
+/// UTC date changes.
+const DAY_CHECK: std::time::Duration = std::time::Duration::from_secs(60);
+
 /// Serves one client on a connection: the handshake, then the loop.
 pub fn serve(connection: &Connection) -> Result<bool, String> {
     let (id, params) = connection.initialize_start().map_err(|e| e.to_string())?;
@@ -188,7 +193,19 @@ impl<'c> Server<'c> {
     /// when no message is waiting. Returns whether `shutdown` came first.
     fn run(mut self) -> bool {
         let receiver = &self.connection.receiver;
-        while let Ok(message) = receiver.recv() {
+        loop {
+            let message = match receiver.recv_timeout(DAY_CHECK) {
+                Ok(message) => message,
+                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
+                    // A quiet minute: judge again the projects whose as-of
+                    // is today's date once the UTC date has changed.
+                    if self.projects.new_day(crate::compile::today_utc()) {
+                        self.refresh();
+                    }
+                    continue;
+                }
+                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return false,
+            };
             if self.handle(message) {
                 return self.shutting_down;
             }
@@ -199,7 +216,6 @@ impl<'c> Server<'c> {
             }
             self.refresh();
         }
-        false
     }
 
     /// One message; `true` for `exit`. A panic is caught (a request gets an

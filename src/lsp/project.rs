@@ -265,6 +265,20 @@ impl Projects {
         self.by_root.values()
     }
 
+    /// Marks for compilation every project whose last compilation is out
+    /// of date on `today` (UTC: it judged as of an earlier today, with no
+    /// as-of pinned); whether there was one.
+    pub fn new_day(&mut self, today: jiff::civil::Date) -> bool {
+        let mut any = false;
+        for project in self.by_root.values_mut() {
+            if project.current.as_ref().is_some_and(|c| c.stale(today)) {
+                project.dirty = true;
+                any = true;
+            }
+        }
+        any
+    }
+
     /// The projects edited since their last compilation.
     pub fn dirty(&mut self) -> impl Iterator<Item = &mut Project> {
         self.by_root.values_mut().filter(|p| p.dirty)

@@ -114,6 +114,7 @@ fn symbol_kind(kind: EntityKind) -> SymbolKind {
         EntityKind::Sla => SymbolKind::INTERFACE,
         EntityKind::Gate => SymbolKind::KEY,
         EntityKind::Trigger => SymbolKind::FUNCTION,
+        EntityKind::Improvement => SymbolKind::EVENT,
     }
 }
 

@@ -8,6 +8,9 @@
 //! services and metrics, deduplicated) and before the outputs, which
 //! publish the [`Evaluation`].
 
+pub mod adoption;
+pub mod allowance;
+pub mod effect;
 pub mod evaluate;
 pub mod period;
 mod read;
@@ -26,10 +29,11 @@ use rayon::prelude::*;
 use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
 use crate::discover;
 use crate::model::{Model, Period, Unit};
+pub use effect::{Effect, Verdict};
 pub use evaluate::Evaluation;
 pub use period::PeriodKey;
 use read::Content;
-pub use read::{IdCell, IdColumn, MAX_CSV_BYTES, MAX_FINDINGS, id_cells};
+pub use read::{FilePeriods, IdCell, IdColumn, MAX_CSV_BYTES, MAX_FINDINGS, id_cells};
 
 /// One observed value and its weight (`n`, 1 when the file gives none).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -46,6 +50,8 @@ pub struct Observations {
     first: FxHashMap<String, Date>,
     /// How many CSV files were read.
     pub files: usize,
+    /// The periods of each file's rows, in the order the files were read.
+    pub periods: Vec<FilePeriods>,
 }
 
 impl Observations {

@@ -73,6 +73,11 @@ impl PeriodKey {
         self.back(1)
     }
 
+    /// The period after this one.
+    pub fn next(self) -> PeriodKey {
+        self.back(-1)
+    }
+
     /// The period `n` periods before this one.
     pub fn back(self, n: i32) -> PeriodKey {
         PeriodKey {

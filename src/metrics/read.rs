@@ -283,8 +283,10 @@ pub(super) fn read(
     // The first row of each period, service and metric, in file order: a
     // later one is a duplicate, found in its file's order.
     let mut first: FxHashMap<(u32, u32, PeriodKey), (CellAt, Sample)> = FxHashMap::default();
+    let mut periods = Vec::new();
     for file in read {
         let id = sources.add(file.file);
+        periods.push(FilePeriods::of(id, &file.rows, sources));
         let mut repeated = Findings::default();
         for row in file.rows {
             match first.entry((row.service, row.metric, row.period)) {
@@ -316,7 +318,58 @@ pub(super) fn read(
         );
         (ids.0, ids.1, samples)
     });
-    (Observations::from_rows(grouped, files.len()), diagnostics)
+    let mut observations = Observations::from_rows(grouped, files.len());
+    observations.periods = periods;
+    (observations, diagnostics)
+}
+
+/// The periods a file's valid rows are for: by period, how many rows and
+/// where the first of them (in file order) has its period cell. What
+/// `observations-after-as-of` counts, whatever as-of a compilation takes.
+#[derive(Debug, Clone)]
+pub struct FilePeriods {
+    pub file: FileId,
+    pub periods: std::collections::BTreeMap<PeriodKey, (usize, Span)>,
+}
+
+impl FilePeriods {
+    fn of(file: FileId, rows: &[Row], sources: &SourceMap) -> FilePeriods {
+        // The first row of each period, by its record's offset.
+        let mut first: std::collections::BTreeMap<PeriodKey, (usize, CellAt)> =
+            std::collections::BTreeMap::new();
+        for row in rows {
+            let entry = first.entry(row.period).or_insert((0, row.at));
+            entry.0 += 1;
+            if row.at.record < entry.1.record {
+                entry.1 = row.at;
+            }
+        }
+        FilePeriods {
+            file,
+            periods: first
+                .into_iter()
+                .map(|(p, (n, at))| (p, (n, at.span(sources))))
+                .collect(),
+        }
+    }
+
+    /// The rows for periods that start after `as_of`: how many, and the
+    /// period cell of the first in file order, with the latest such
+    /// period.
+    pub fn after(&self, as_of: jiff::civil::Date) -> Option<(usize, Span, PeriodKey)> {
+        let later: Vec<(&PeriodKey, &(usize, Span))> = self
+            .periods
+            .iter()
+            .filter(|(p, _)| p.first_day() > as_of)
+            .collect();
+        let rows = later.iter().map(|(_, (n, _))| n).sum();
+        let first = later
+            .iter()
+            .map(|(_, (_, span))| *span)
+            .min_by_key(|s| s.start)?;
+        let latest = *later.last()?.0;
+        Some((rows, first, latest))
+    }
 }
 
 /// The later of two rows for the same period, service and metric.

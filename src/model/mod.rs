@@ -14,12 +14,18 @@ pub type Id = Spanned<String>;
 /// Free text (CommonMark where it is a description).
 pub type Text = Spanned<String>;
 
+mod capacity;
+mod change;
 mod index;
+mod roadmap;
 pub mod schema;
 mod values;
 mod walk;
 
+pub use capacity::{Load, PartyLoad};
+pub use change::{Change, ChangeKind, GroupLoad, Month, MonthLoad, change_load, saturations};
 pub use index::{Index, Lookups};
+pub use roadmap::{DuePlan, PlanState, checkpoints};
 pub use values::*;
 pub use walk::{Entity, Reference};
 
@@ -36,6 +42,7 @@ pub struct Model {
     pub services: Vec<Service>,
     pub gates: Vec<Gate>,
     pub triggers: Vec<Trigger>,
+    pub improvements: Vec<Improvement>,
 }
 
 #[derive(Debug, Clone)]
@@ -62,6 +69,8 @@ pub struct Person {
     pub name: Option<Text>,
     pub email: Option<Text>,
     pub title: Option<Text>,
+    /// The full-time equivalents the person gives to PMO services (at most 1).
+    pub fte: Option<Spanned<Fte>>,
 }
 
 #[derive(Debug, Clone)]
@@ -69,6 +78,8 @@ pub struct Team {
     pub id: Id,
     pub name: Option<Text>,
     pub members: Vec<Id>,
+    /// The full-time equivalents the team gives to PMO services.
+    pub fte: Option<Spanned<Fte>>,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +87,8 @@ pub struct Customer {
     pub id: Id,
     pub name: Option<Text>,
     pub size: Option<Spanned<u64>>,
+    /// How many changes the group can absorb in one month (`change-capacity`).
+    pub change_capacity: Option<Spanned<u64>>,
 }
 
 #[derive(Debug, Clone)]
@@ -84,6 +97,12 @@ pub struct Objective {
     pub title: Option<Text>,
     pub owner: Option<Id>,
     pub period: Option<Text>,
+    /// `priority=`: 1 is the highest.
+    pub priority: Option<Spanned<u64>>,
+    /// `from=` and `until=`: the dates the objective is pursued between
+    /// (`until` before `from` is refused by lowering).
+    pub from: Option<Spanned<Date>>,
+    pub until: Option<Spanned<Date>>,
 }
 
 #[derive(Debug, Clone)]
@@ -111,6 +130,9 @@ pub struct Service {
     pub function: Option<Id>,
     pub description: Option<Text>,
     pub stage: Option<Spanned<Stage>>,
+    /// `plan STAGE by=DATE`, one per stage (a second is refused by
+    /// lowering), in source order.
+    pub plans: Vec<Plan>,
     pub owner: Option<Id>,
     pub level: Option<Spanned<Level>>,
     pub offers: Vec<Offer>,
@@ -125,12 +147,50 @@ pub struct Service {
     pub transform: Option<Transform>,
     pub retirement: Option<Retirement>,
     pub decisions: Vec<Decision>,
+    /// `effort PARTY fte=N [stage=S]`, in source order, a duplicate (same
+    /// party and stage) left out after being reported.
+    pub efforts: Vec<Effort>,
+}
+
+/// What a service asks of a party: `effort "pmo-analysts" fte=0.8`.
+#[derive(Debug, Clone)]
+pub struct Effort {
+    /// The party (person or team).
+    pub party: Id,
+    pub fte: Spanned<Fte>,
+    /// Only while the service is in this stage (never `retired`); without
+    /// it, while the service is in pilot, implementation, operation or
+    /// transform.
+    pub stage: Option<Spanned<Stage>>,
+}
+
+impl Effort {
+    /// Whether the effort applies while its service is in `stage`.
+    pub fn applies_in(&self, stage: Stage) -> bool {
+        match self.stage {
+            Some(s) => s.value == stage,
+            None => matches!(
+                stage,
+                Stage::Pilot | Stage::Implementation | Stage::Operation | Stage::Transform
+            ),
+        }
+    }
 }
 
 impl Service {
     pub fn stage(&self) -> Option<Stage> {
         self.stage.map(|s| s.value)
     }
+}
+
+/// `plan STAGE by=DATE`: the date by which a service is planned to reach
+/// a stage.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    /// The stage (the node's argument): where its duplicate points.
+    pub stage: Spanned<Stage>,
+    /// Required; absent only in a project with a `missing-field`.
+    pub by: Option<Spanned<Date>>,
 }
 
 #[derive(Debug, Clone)]
@@ -169,7 +229,21 @@ pub struct Sla {
     pub report: Option<Report>,
     pub escalations: Vec<Escalation>,
     pub review_by: Option<Spanned<Date>>,
+    /// `starts`: periods before the one holding it do not exist for the SLA.
+    pub starts: Option<Spanned<Date>>,
     pub ends: Option<Spanned<Date>>,
+    /// `budget breaches=N per="year"`: the breach allowance.
+    pub budget: Option<Budget>,
+}
+
+/// An SLA's breach allowance (`budget breaches=N per="year"`): at most
+/// `breaches` breached periods per calendar year.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    /// The `budget` node's name.
+    pub span: Span,
+    pub breaches: Spanned<u64>,
+    pub per: Option<Spanned<AllowancePer>>,
 }
 
 #[derive(Debug, Clone)]
@@ -224,6 +298,20 @@ pub struct AdoptionTarget {
     pub metric: Id,
     pub bound: Option<Bound>,
     pub by: Option<Spanned<Date>>,
+    /// `from`: the baseline at the start of the rollout's earliest phase
+    /// (absent: 0 for `at-least`; required for `at-most`).
+    pub from: Option<Spanned<f64>>,
+}
+
+impl AdoptionTarget {
+    /// The baseline of the plan: `from`, or 0 for an `at-least` target.
+    pub fn baseline(&self) -> Option<f64> {
+        match (self.from, self.bound) {
+            (Some(from), _) => Some(from.value),
+            (None, Some(b)) if b.kind == BoundKind::AtLeast => Some(0.0),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -266,6 +354,8 @@ pub struct Gate {
     pub must: Vec<Text>,
     pub should: Vec<Criterion>,
     pub deliverables: Vec<Text>,
+    /// How long a fired trigger naming the gate may wait for a decision.
+    pub decide_within: Option<Spanned<Duration>>,
 }
 
 impl Gate {
@@ -289,6 +379,64 @@ pub struct Trigger {
     pub action: Option<Spanned<Action>>,
     pub gate: Option<Id>,
     pub notify: Vec<Id>,
+}
+
+/// An improvement made to answer a trigger (language 1.1, section 7).
+#[derive(Debug, Clone)]
+pub struct Improvement {
+    pub id: Id,
+    pub title: Option<Text>,
+    pub service: Option<Id>,
+    /// The triggers it answers.
+    pub answers: Vec<Id>,
+    pub owner: Option<Id>,
+    pub due: Option<Spanned<Date>>,
+    /// `done DATE`: lowering keeps at most one of `done` and `dropped`.
+    pub done: Option<Spanned<Date>>,
+    pub dropped: Option<Dropped>,
+    pub expect: Option<Expectation>,
+}
+
+/// `dropped DATE reason=…`.
+#[derive(Debug, Clone)]
+pub struct Dropped {
+    pub date: Spanned<Date>,
+    pub reason: Option<Text>,
+}
+
+/// `expect METRIC at-least|at-most=V by=DATE`: the effect the improvement
+/// should have.
+#[derive(Debug, Clone)]
+pub struct Expectation {
+    /// The `expect` node's name: where `improvement-no-effect` points.
+    pub span: Span,
+    pub metric: Id,
+    pub bound: Option<Bound>,
+    pub by: Option<Spanned<Date>>,
+}
+
+impl Improvement {
+    /// Open: neither done nor dropped.
+    pub fn is_open(&self) -> bool {
+        self.done.is_none() && self.dropped.is_none()
+    }
+
+    /// Whether it answers `trigger`'s firing run that started on `start`
+    /// (language 1.1, section 7): it names the trigger and is open, or
+    /// done on or after the run's start (any done date without a start).
+    /// A dropped improvement answers nothing.
+    pub fn answers_run(&self, trigger: &str, start: Option<Date>) -> bool {
+        self.answers.iter().any(|a| a.value == trigger)
+            && self.dropped.is_none()
+            && self
+                .done
+                .is_none_or(|d| start.is_none_or(|start| d.value >= start))
+    }
+
+    /// Overdue: open, with `due` before `as_of` (`improvement-overdue`).
+    pub fn is_overdue(&self, as_of: Date) -> bool {
+        self.is_open() && self.due.is_some_and(|d| d.value < as_of)
+    }
 }
 
 /// One `applies-to` node: its properties combine by AND.
@@ -325,9 +473,13 @@ impl Trigger {
 /// The condition of a trigger.
 #[derive(Debug, Clone)]
 pub struct When {
-    /// The metric, or `superseded` for the built-in condition.
+    /// The metric, or a built-in condition (`superseded`, `sla-breached`).
     pub metric: Id,
+    /// A threshold (`below=` …): exactly one of it and `trend` on a metric.
     pub comparison: Option<(Comparison, Spanned<f64>)>,
+    /// A trend (`falling=N`, `rising=N`): the metric moved strictly so over
+    /// the last N periods.
+    pub trend: Option<(Trend, Spanned<u64>)>,
     pub window: Window,
 }
 
@@ -335,10 +487,23 @@ impl When {
     pub fn is_superseded(&self) -> bool {
         self.metric.value == SUPERSEDED
     }
+
+    pub fn is_sla_breached(&self) -> bool {
+        self.metric.value == SLA_BREACHED
+    }
+
+    /// Whether it names a built-in condition rather than a metric.
+    pub fn is_built_in(&self) -> bool {
+        BUILT_IN_CONDITIONS.contains(&self.metric.value.as_str())
+    }
 }
 
-/// The built-in trigger condition.
+/// The built-in trigger condition that holds when a successor is live.
 pub const SUPERSEDED: &str = "superseded";
+/// The built-in trigger condition that holds when an SLA is breached.
+pub const SLA_BREACHED: &str = "sla-breached";
+/// The built-in trigger conditions: no metric may take their ids.
+pub const BUILT_IN_CONDITIONS: [&str; 2] = [SUPERSEDED, SLA_BREACHED];
 
 /// How many periods a trigger condition must hold for.
 #[derive(Debug, Clone, Copy)]

@@ -25,7 +25,8 @@ pub enum Value {
     Id,
     /// A reference to a declared entity.
     Ref(Expect),
-    /// A trigger's condition: a metric, or the built-in `superseded`.
+    /// A trigger's condition: a metric, or a built-in condition
+    /// (`superseded`, `sla-breached`).
     Condition,
     /// One of a closed set of words.
     Word(&'static [&'static str]),
@@ -39,6 +40,8 @@ pub enum Value {
     Positive,
     /// A whole number of 0 or more.
     Count,
+    /// Full-time equivalents: a number > 0 with at most two decimals.
+    Fte,
     /// Service hours: `24x7` or `Mon-Fri 09:00-17:30`.
     Hours,
     /// An IANA time zone.
@@ -75,6 +78,7 @@ impl Value {
             Value::Date => "\"2026-01-01\"",
             Value::Duration => "\"2 working days\"",
             Value::Number | Value::Positive | Value::Count => "1",
+            Value::Fte => "0.5",
             Value::Hours => "\"Mon-Fri 09:00-17:30\"",
             Value::TimeZone => "\"Europe/London\"",
             Value::Glob => "\"drafts/**\"",
@@ -97,7 +101,7 @@ impl Value {
     /// or besides the ids it refers to.
     pub fn words(self) -> Vec<&'static str> {
         match self {
-            Value::Condition => vec![super::SUPERSEDED],
+            Value::Condition => super::BUILT_IN_CONDITIONS.to_vec(),
             Value::Word(words) => words.to_vec(),
             Value::LintCode => Code::ALL
                 .iter()
@@ -226,6 +230,9 @@ const fn to(kind: EntityKind) -> Value {
     Value::Ref(Expect::Kind(kind))
 }
 
+/// The stages an effort may name: every one but `retired` (the last).
+const EFFORT_STAGES: &[&str] = Stage::WORDS.split_at(Stage::WORDS.len() - 1).0;
+
 /// The id every declaration takes as its first argument.
 const DECLARES: Option<Item> = Some(item("id", Value::Id).required());
 
@@ -292,19 +299,24 @@ pub const BLOCKS: &[Block] = {
                 item("name", Text).required(),
                 item("email", Text),
                 item("title", Text),
+                item("fte", Value::Fte),
             ],
             &[],
         ),
         at(
             &["team"],
             DECLARES,
-            &[item("name", Text).required()],
+            &[item("name", Text).required(), item("fte", Value::Fte)],
             &[item("member", to(Person)).many()],
         ),
         at(
             &["customer"],
             DECLARES,
-            &[item("name", Text).required(), item("size", Value::Count)],
+            &[
+                item("name", Text).required(),
+                item("size", Value::Count),
+                item("change-capacity", Positive),
+            ],
             &[],
         ),
         at(
@@ -314,6 +326,9 @@ pub const BLOCKS: &[Block] = {
                 item("title", Text).required(),
                 item("owner", PARTY),
                 item("period", Text),
+                item("priority", Positive),
+                item("from", Date),
+                item("until", Date),
             ],
             &[],
         ),
@@ -348,7 +363,9 @@ pub const BLOCKS: &[Block] = {
                 item("function", to(Function)).required(),
                 item("description", Text).required(),
                 item("stage", Value::Word(Stage::WORDS)).required(),
+                nested("plan").many(),
                 item("owner", to(Person)),
+                nested("effort").many(),
                 item("level", Value::Word(Level::WORDS)),
                 nested("offer").many(),
                 item("objectives", to(Objective)).many(),
@@ -363,6 +380,21 @@ pub const BLOCKS: &[Block] = {
                 nested("retirement"),
                 nested("decision").many(),
             ],
+        ),
+        at(
+            &["service", "effort"],
+            Some(item("party", PARTY).required()),
+            &[
+                item("fte", Value::Fte).required(),
+                item("stage", Value::Word(EFFORT_STAGES)),
+            ],
+            &[],
+        ),
+        at(
+            &["service", "plan"],
+            Some(item("stage", Value::Word(Stage::WORDS)).required()),
+            &[item("by", Date).required()],
+            &[],
         ),
         at(
             &["service", "offer"],
@@ -380,12 +412,23 @@ pub const BLOCKS: &[Block] = {
                 item("calendar", Value::Word(Calendar::WORDS)),
                 nested("hours"),
                 nested("target").required().many(),
+                nested("budget"),
                 item("respond-within", Duration),
                 nested("report").required(),
                 nested("escalate").required().many(),
                 item("review-by", Date).required(),
+                item("starts", Date),
                 item("ends", Date),
             ],
+        ),
+        at(
+            &["service", "sla", "budget"],
+            None,
+            &[
+                item("breaches", Value::Count).required(),
+                item("per", Value::Word(AllowancePer::WORDS)),
+            ],
+            &[],
         ),
         at(
             &["service", "sla", "hours"],
@@ -461,6 +504,7 @@ pub const BLOCKS: &[Block] = {
                 item("at-least", Number).required(),
                 item("at-most", Number).or_previous(),
                 item("by", Date),
+                item("from", Number),
             ],
             &[],
         ),
@@ -512,6 +556,7 @@ pub const BLOCKS: &[Block] = {
                 item("must", Text).many(),
                 nested("should").many(),
                 item("deliverable", Text).many(),
+                item("decide-within", Duration),
             ],
         ),
         at(
@@ -552,8 +597,42 @@ pub const BLOCKS: &[Block] = {
                 item("above", Number).or_previous(),
                 item("at-most", Number).or_previous(),
                 item("at-least", Number).or_previous(),
+                item("falling", Positive).or_previous(),
+                item("rising", Positive).or_previous(),
                 item("for", Positive),
                 item("within", Value::Window).or_previous(),
+            ],
+            &[],
+        ),
+        at(
+            &["improvement"],
+            DECLARES,
+            &[],
+            &[
+                item("title", Text).required(),
+                item("service", to(Service)).required(),
+                item("answers", to(Trigger)).many(),
+                item("owner", to(Person)).required(),
+                item("due", Date).required(),
+                // How an improvement ends: one of the two.
+                nested("dropped"),
+                item("done", Date).or_previous(),
+                nested("expect"),
+            ],
+        ),
+        at(
+            &["improvement", "dropped"],
+            Some(item("date", Date).required()),
+            &[item("reason", Text).required()],
+            &[],
+        ),
+        at(
+            &["improvement", "expect"],
+            Some(item("metric", to(Metric)).required()),
+            &[
+                item("at-least", Number).required(),
+                item("at-most", Number).or_previous(),
+                item("by", Date).required(),
             ],
             &[],
         ),

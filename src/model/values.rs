@@ -117,6 +117,11 @@ keywords! {
     Period { Month = "month", Quarter = "quarter", Year = "year" }
 }
 keywords! {
+    /// What an SLA's breach allowance (`budget … per=`) counts over: the
+    /// calendar year, the only value.
+    AllowancePer { Year = "year" }
+}
+keywords! {
     /// The calendar an SLA counts time in.
     Calendar { Business = "business", Calendar = "calendar" }
 }
@@ -131,6 +136,10 @@ keywords! {
 keywords! {
     /// The comparison of a trigger condition.
     Comparison { Below = "below", Above = "above", AtMost = "at-most", AtLeast = "at-least" }
+}
+keywords! {
+    /// The direction of a trend condition.
+    Trend { Falling = "falling", Rising = "rising" }
 }
 keywords! {
     /// The side of a target that passes.
@@ -172,7 +181,7 @@ impl Duration {
         let d = self;
         let n = i64::from(d.count);
         let span = match d.unit {
-            DurationUnit::Hour => ((n + 23) / 24).days(),
+            DurationUnit::Hour => jiff::Span::new().try_days((n + 23) / 24),
             DurationUnit::WorkingDay => {
                 let weeks = (n / 5).min(100_000);
                 let mut at = date
@@ -187,13 +196,85 @@ impl Duration {
                 }
                 return at;
             }
-            DurationUnit::Day => n.days(),
-            DurationUnit::Week => n.weeks(),
-            DurationUnit::Month => n.months(),
-            DurationUnit::Quarter => (3 * n).months(),
-            DurationUnit::Year => n.years(),
+            DurationUnit::Day => jiff::Span::new().try_days(n),
+            DurationUnit::Week => jiff::Span::new().try_weeks(n),
+            DurationUnit::Month => jiff::Span::new().try_months(n),
+            DurationUnit::Quarter => jiff::Span::new().try_months(3 * n),
+            DurationUnit::Year => jiff::Span::new().try_years(n),
         };
-        date.checked_add(span).unwrap_or(jiff::civil::Date::MAX)
+        // A span past jiff's range (`4000000000 years`) ends at the last date.
+        span.and_then(|span| date.checked_add(span))
+            .unwrap_or(jiff::civil::Date::MAX)
+    }
+}
+
+/// Full-time equivalents, exact in hundredths (`fte=0.8` is `Fte(80)`):
+/// sums and comparisons are integer ones, never floating point.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Fte(pub u32);
+
+impl Fte {
+    /// One full-time person: a person's `fte` is at most this.
+    pub const ONE: Fte = Fte(100);
+
+    /// The sum, saturating (a sum beyond `u32` hundredths is beyond any
+    /// capacity anyway).
+    pub fn plus(self, other: Fte) -> Fte {
+        Fte(self.0.saturating_add(other.0))
+    }
+
+    /// The hundredths.
+    pub fn hundredths(self) -> u32 {
+        self.0
+    }
+
+    /// The value as a JSON number would carry it (`0.8`): for outputs
+    /// only, never for arithmetic.
+    pub fn as_f64(self) -> f64 {
+        f64::from(self.0) / 100.0
+    }
+}
+
+/// As a person writes it: `4.5`, `0.8`, `1`, `0.05`.
+impl std::fmt::Display for Fte {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (whole, cents) = (self.0 / 100, self.0 % 100);
+        match cents {
+            0 => write!(f, "{whole}"),
+            c if c % 10 == 0 => write!(f, "{whole}.{}", c / 10),
+            c => write!(f, "{whole}.{c:02}"),
+        }
+    }
+}
+
+impl Trend {
+    /// Whether `later` moved this way, strictly, from `earlier`.
+    pub fn moved(self, earlier: f64, later: f64) -> bool {
+        match self {
+            Trend::Falling => later < earlier,
+            Trend::Rising => later > earlier,
+        }
+    }
+}
+
+impl Fte {
+    /// Reads a decimal number as written (`0.8`, `4.50`, `1_000`, `+2`):
+    /// digits, at most two of them after the point. `None` for anything
+    /// else (an exponent, a sign, more decimals, a value beyond the type),
+    /// so `0.1 + 0.2` is exactly `0.3`.
+    pub fn parse(text: &str) -> Option<Fte> {
+        let text = text.strip_prefix('+').unwrap_or(text).replace('_', "");
+        let (whole, frac) = text.split_once('.').unwrap_or((&text, ""));
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 2 {
+            return None;
+        }
+        if text.contains('.') && frac.is_empty() {
+            return None;
+        }
+        let whole: u32 = whole.parse().ok()?;
+        let cents: u32 = format!("{frac:0<2}").parse().ok()?;
+        whole.checked_mul(100)?.checked_add(cents).map(Fte)
     }
 }
 
@@ -225,8 +306,59 @@ mod tests {
     use super::*;
     use jiff::civil::date;
 
+    #[test]
+    fn fte_is_exact_in_hundredths() {
+        let f = |s| Fte::parse(s).map(|f| f.to_string());
+        assert_eq!(f("0.8").as_deref(), Some("0.8"));
+        assert_eq!(f("4.50").as_deref(), Some("4.5"));
+        assert_eq!(f("0.05").as_deref(), Some("0.05"));
+        assert_eq!(f("1").as_deref(), Some("1"));
+        assert_eq!(f("1_000.25").as_deref(), Some("1000.25"));
+        for bad in [
+            "0.001",
+            "-1",
+            "1e2",
+            "0x10",
+            ".5",
+            "5.",
+            "#inf",
+            "99999999999",
+        ] {
+            assert_eq!(Fte::parse(bad), None, "{bad}");
+        }
+        let tenth = Fte::parse("0.1").unwrap();
+        let fifth = Fte::parse("0.2").unwrap();
+        assert_eq!(tenth.plus(fifth), Fte::parse("0.3").unwrap());
+    }
+
     fn after(count: u32, unit: DurationUnit, from: jiff::civil::Date) -> jiff::civil::Date {
         Duration { count, unit }.after(from)
+    }
+
+    /// A duration past the calendar's range (`--horizon "4000000000
+    /// years"`, a huge `min-age`) ends at its last day, never a panic.
+    #[test]
+    fn durations_too_long_for_the_calendar_end_at_its_last_day() {
+        let date = jiff::civil::date(2026, 11, 1);
+        for unit in [
+            DurationUnit::Hour,
+            DurationUnit::WorkingDay,
+            DurationUnit::Day,
+            DurationUnit::Week,
+            DurationUnit::Month,
+            DurationUnit::Quarter,
+            DurationUnit::Year,
+        ] {
+            let d = Duration {
+                count: u32::MAX,
+                unit,
+            };
+            // Working days are counted in at most 100 000 weeks.
+            if unit != DurationUnit::WorkingDay {
+                assert_eq!(d.after(date), jiff::civil::Date::MAX, "{unit}");
+            }
+            assert!(d.after(date) > date, "{unit}");
+        }
     }
 
     /// `min-age` arithmetic: calendar months (clamped to the month's end),

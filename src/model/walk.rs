@@ -87,6 +87,7 @@ entities! {
     Service: Service => services,
     Gate: Gate => gates,
     Trigger: Trigger => triggers,
+    Improvement: Improvement => improvements,
 }
 
 /// A reference as written: the field, the id it names, and the declaration
@@ -131,7 +132,7 @@ impl<'m> Refs<'m, '_> {
 
 impl Model {
     /// Every reference of the model, declaration by declaration in model
-    /// order (the built-in `superseded` condition is not a reference).
+    /// order (a built-in condition is not a reference).
     pub fn references(&self) -> Vec<Reference<'_>> {
         let mut out = Vec::new();
         self.walk_references(&mut out);
@@ -166,10 +167,17 @@ impl Model {
                 r.one(AppliesToFunction, a.function.as_ref());
                 r.one(AppliesToService, a.service.as_ref());
             }
-            let when = t.when.as_ref().filter(|w| !w.is_superseded());
+            let when = t.when.as_ref().filter(|w| !w.is_built_in());
             r.one(TriggerWhen, when.map(|w| &w.metric));
             r.one(TriggerGate, t.gate.as_ref());
             r.all(TriggerNotify, &t.notify);
+        }
+        for i in &self.improvements {
+            let mut r = refs(out, &i.id);
+            r.one(ImprovementService, i.service.as_ref());
+            r.all(ImprovementAnswers, &i.answers);
+            r.one(ImprovementOwner, i.owner.as_ref());
+            r.one(ImprovementExpect, i.expect.as_ref().map(|e| &e.metric));
         }
     }
 }
@@ -222,6 +230,7 @@ impl Service {
             r.one(DecisionBy, d.by.as_ref());
             r.all(DecisionPresent, &d.present);
         }
+        r.all(ServiceEffort, self.efforts.iter().map(|e| &e.party));
         for sla in &self.slas {
             let mut r = refs(&mut *r.out, &sla.id);
             r.all(SlaCustomers, &sla.customers);

@@ -4,8 +4,12 @@
 use std::fmt::Write;
 
 use super::shape::*;
-use super::{bound, counted, listed, no_sla_data, no_values, number, state_word};
+use super::{
+    bound_in, counted, due_soon, exact, listed, measure, no_sla_data, no_values, reasons,
+    service_named, share_words, state_word, trend_words,
+};
 use crate::emit::visible::line;
+use crate::model::BoundKind;
 
 const WIDTH: usize = 88;
 
@@ -13,6 +17,13 @@ const WIDTH: usize = 88;
 pub fn text(review: &Review) -> String {
     let mut out = String::new();
     header(&mut out, review);
+    due(&mut out, review);
+    glance(&mut out, review);
+    agenda(&mut out, review);
+    since(&mut out, review);
+    super::improvements::text(&mut out, review);
+    adoption(&mut out, review);
+    out.push_str("\nServices in detail\n");
     if review.services.is_empty() {
         out.push_str("\nNo service is in operation or transform.\n");
     }
@@ -20,7 +31,6 @@ pub fn text(review: &Review) -> String {
         out.push('\n');
         service_text(&mut out, service);
     }
-    agenda(&mut out, &review.agenda);
     out
 }
 
@@ -29,36 +39,50 @@ fn header(out: &mut String, review: &Review) {
     let s = &review.summary;
     let _ = writeln!(
         out,
-        "Operations review of {name} ({}) as of {}",
+        "Portfolio board pack of {name} ({}) as of {}",
         line(&review.pmo.id),
         review.as_of
     );
     let metrics = if review.observed {
         "observations read"
     } else {
-        "no observations were read"
+        "no observations were read: every SLA target counts as without data"
     };
-    let _ = writeln!(out, "Metrics: {metrics}");
     let _ = writeln!(
         out,
-        "{} in operation or transform; {} fired; {} breached and {} without data in their last period; {} on the agenda",
+        "Metrics: {metrics}; the agenda looks ahead to {}",
+        review.horizon
+    );
+    let _ = writeln!(
+        out,
+        "{} in operation or transform ({} red, {} amber, {} green); {} fired; of {} in force, in their latest period: {} met, {} warned, {} breached, {} without data; {} on the agenda",
         plural(s.services, "service"),
+        s.red,
+        s.amber,
+        s.green,
         plural(s.triggers_fired, "trigger"),
-        plural(s.targets_breached, "SLA target"),
+        plural(s.targets, "SLA target"),
+        s.targets_met,
+        s.targets_warned,
+        s.targets_breached,
         s.targets_without_data,
         plural(s.agenda_items, "item"),
     );
 }
 
 fn service_text(out: &mut String, service: &ServiceReview) {
-    let name = line(service.name.as_deref().unwrap_or(""));
     let stage = service.stage.map(|s| s.to_string()).unwrap_or_default();
     let owner = service
-        .owner
-        .as_ref()
-        .map(|o| format!(", owner {o}"))
+        .owner_name
+        .as_deref()
+        .or(service.owner.as_deref())
+        .map(|o| format!(", owner {}", line(o)))
         .unwrap_or_default();
-    let _ = writeln!(out, "{}: {name} ({stage}{owner})", service.id);
+    let _ = writeln!(
+        out,
+        "{} ({stage}{owner})",
+        super::service_named(service, |n| line(n).into_owned())
+    );
     if service.slas.is_empty() {
         out.push_str("  SLA: none in force\n");
     } else if service.sla_data != Data::Observed {
@@ -108,18 +132,28 @@ fn sla_text(out: &mut String, sla: &SlaReview, any_data: bool) {
         format!(", for {}", sla.customers.join(", "))
     };
     let _ = writeln!(out, "  SLA {} ({period}{customers}{review})", sla.id);
+    if let Some(a) = &sla.allowance {
+        let _ = writeln!(out, "    {}", super::allowance_words(a));
+    }
     for target in &sla.targets {
         let judged = match target.data {
             Data::Observed => format!(": {}", counted(&target.counts)),
             data if any_data => format!(": {}", no_values(data)),
             _ => String::new(),
         };
-        let _ = writeln!(out, "    {}{judged}", target_words(target));
+        let _ = writeln!(
+            out,
+            "    {}{judged}",
+            target_words(target, |n| line(n).into_owned())
+        );
         let cells: Vec<String> = target
             .periods
             .iter()
             .map(|p| {
-                let value = p.value.map(number).unwrap_or_else(|| "-".into());
+                let value = p
+                    .value
+                    .map(|v| measure(v, target.unit))
+                    .unwrap_or_else(|| "-".into());
                 format!("{} {value} {}", p.period, state_word(p.state))
             })
             .collect();
@@ -127,18 +161,29 @@ fn sla_text(out: &mut String, sla: &SlaReview, any_data: bool) {
     }
 }
 
-/// "`on-time-pct` at least 95, warn 97".
-pub(super) fn target_words(target: &TargetReview) -> String {
+/// "On time (`on-time-pct`) at least 95%, warned short of 97%", the
+/// metric's name written by `name`.
+pub(super) fn target_words(target: &TargetReview, name: impl Fn(&str) -> String) -> String {
     let threshold = target
         .threshold
         .as_ref()
-        .map(|t| format!(" {}", bound(t)))
+        .map(|t| format!(" {}", bound_in(t, target.unit)))
         .unwrap_or_default();
     let warn = target
         .warn
-        .map(|w| format!(", warn {}", number(w)))
+        .map(|w| {
+            let side = match target.threshold.as_ref().map(|t| t.kind) {
+                Some(BoundKind::AtLeast) => "below",
+                Some(BoundKind::AtMost) => "above",
+                None => "at",
+            };
+            format!(", warned {side} {}", exact(w, target.unit))
+        })
         .unwrap_or_default();
-    format!("`{}`{threshold}{warn}", target.metric)
+    match &target.metric_name {
+        Some(n) => format!("{} (`{}`){threshold}{warn}", name(n), target.metric),
+        None => format!("`{}`{threshold}{warn}", target.metric),
+    }
 }
 
 /// "`adoption-pct` 42 in 2026-10 against at least 60 by 2027-06-30: not
@@ -147,13 +192,13 @@ pub(super) fn adoption_text(a: &AdoptionReview) -> String {
     let target = a
         .threshold
         .as_ref()
-        .map(|t| format!("target {}", bound(t)))
+        .map(|t| format!("target {}", bound_in(t, a.unit)))
         .unwrap_or_else(|| "target".into());
     let by =
         a.by.as_ref()
             .map(|d| format!(" by {d}"))
             .unwrap_or_default();
-    match (a.value, &a.period) {
+    let said = match (a.value, &a.period) {
         (Some(value), Some(period)) => {
             let verdict = match a.met {
                 Some(true) => "met",
@@ -163,10 +208,46 @@ pub(super) fn adoption_text(a: &AdoptionReview) -> String {
             format!(
                 "`{}` {} in {period}, {target}{by}: {verdict}",
                 a.metric,
-                number(value)
+                measure(value, a.unit)
             )
         }
         _ => format!("`{}`, {target}{by}: {}", a.metric, no_values(a.data)),
+    };
+    match &a.judgement {
+        Some(j) => format!("{said}; {}", plan_words(j, a.unit)),
+        None => said,
+    }
+}
+
+/// "behind plan (20% in 2027-03 against 34.7% planned)".
+pub(super) fn plan_words(j: &AdoptionJudgement, unit: Option<crate::model::Unit>) -> String {
+    let (v, p) = (exact(j.value, unit), exact(j.planned, unit));
+    match j.standing {
+        AdoptionStanding::OnPlan => format!("on plan ({v} in {} against {p} planned)", j.period),
+        AdoptionStanding::BehindPlan => {
+            format!("behind plan ({v} in {} against {p} planned)", j.period)
+        }
+        AdoptionStanding::Met => format!("met ({v} in {})", j.period),
+        AdoptionStanding::Missed => format!("missed ({v} in {}, none met it since)", j.period),
+    }
+}
+
+/// Every rollout's adoption against its target and plan, pipeline
+/// services included.
+fn adoption(out: &mut String, review: &Review) {
+    if review.adoption.is_empty() {
+        return;
+    }
+    out.push_str("\nAdoption (every service with an adoption target)\n");
+    for a in &review.adoption {
+        let stage = a.stage.map(|s| format!(", {s}")).unwrap_or_default();
+        let name = line(a.name.as_deref().unwrap_or(&a.service));
+        let _ = writeln!(
+            out,
+            "  {name} ({}{stage}): {}",
+            line(&a.service),
+            adoption_text(&a.adoption)
+        );
     }
 }
 
@@ -180,7 +261,10 @@ fn fired_text(out: &mut String, fired: &FiredTrigger) {
         .window
         .iter()
         .map(|p| {
-            let value = p.value.map(number).unwrap_or_else(|| "-".into());
+            let value = p
+                .value
+                .map(|v| measure(v, fired.unit))
+                .unwrap_or_else(|| "-".into());
             format!("{} {value}", p.period)
         })
         .collect();
@@ -249,37 +333,103 @@ fn wrap(out: &mut String, cells: &[String], indent: usize) {
     }
 }
 
-/// The heading of each kind of agenda item.
-fn kind_heading(kind: AgendaKind) -> &'static str {
-    match kind {
-        AgendaKind::SlaReview => "SLA reviews overdue",
-        AgendaKind::PilotReview => "Pilots past their review",
-        AgendaKind::GateDecision => "Gate decisions due",
-    }
-}
-
-/// One agenda item's kind in words.
-pub(super) fn kind_label(kind: AgendaKind) -> &'static str {
-    match kind {
-        AgendaKind::SlaReview => "SLA review overdue",
-        AgendaKind::PilotReview => "Pilot past its review",
-        AgendaKind::GateDecision => "Gate decision due",
-    }
-}
-
-fn agenda(out: &mut String, items: &[AgendaItem]) {
-    out.push_str("\nAgenda\n");
-    if items.is_empty() {
+fn agenda(out: &mut String, review: &Review) {
+    let _ = writeln!(out, "\nAgenda, to {}", review.horizon);
+    if review.agenda.is_empty() {
         out.push_str("  Nothing is due.\n");
         return;
     }
     let mut kind = None;
-    for item in items {
+    for item in &review.agenda {
         if kind != Some(item.kind) {
             kind = Some(item.kind);
-            let _ = writeln!(out, "  {}", kind_heading(item.kind));
+            let _ = writeln!(out, "  {}", item.kind.heading());
         }
         let date = item.date.as_deref().unwrap_or("(no date)");
-        let _ = writeln!(out, "    - {date}  {}", item.text);
+        let _ = writeln!(out, "    - {date}  {}{}", flag(item), line(&item.text));
+    }
+}
+
+/// "OVERDUE: ", "UNANSWERED: " or nothing.
+fn flag(item: &AgendaItem) -> &'static str {
+    if item.overdue {
+        "OVERDUE: "
+    } else if item.unanswered {
+        "UNANSWERED: "
+    } else {
+        ""
+    }
+}
+
+/// Every agenda item due within 30 days, exceptions first.
+fn due(out: &mut String, review: &Review) {
+    out.push_str("\nDue within 30 days\n");
+    let items = due_soon(review, 30);
+    if items.is_empty() {
+        out.push_str("  Nothing is due within 30 days.\n");
+    }
+    for item in items {
+        let date = item.date.as_deref().unwrap_or("(no date)");
+        let _ = writeln!(out, "  - {date}  {}{}", flag(item), line(&item.text));
+    }
+}
+
+/// One line per service, exceptions first.
+fn glance(out: &mut String, review: &Review) {
+    out.push_str("\nServices at a glance (status, service, owner, trend, attainment over the last 12 periods)\n");
+    let mut rows: Vec<&ServiceReview> = review.services.iter().collect();
+    rows.sort_by_key(|s| s.standing);
+    for s in rows {
+        let status = match s.status {
+            Status::Red => "RED  ",
+            Status::Amber => "AMBER",
+            Status::Green => "green",
+        };
+        let owner = s
+            .owner_name
+            .as_deref()
+            .or(s.owner.as_deref())
+            .map(|o| format!(", {}", line(o)))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  {status} {}{owner}: {}, {}",
+            service_named(s, |n| line(n).into_owned()),
+            trend_words(s.trend),
+            share_words(s.attainment)
+        );
+        let why = reasons(s, |n| line(n).into_owned());
+        if !why.is_empty() {
+            let _ = writeln!(out, "        {}", why.join("; "));
+        }
+    }
+}
+
+fn since(out: &mut String, review: &Review) {
+    let Some(since) = &review.since else { return };
+    let _ = writeln!(out, "\nSince {}", since.date);
+    if since.decisions.is_empty() {
+        out.push_str("  No decision was taken.\n");
+    }
+    for d in &since.decisions {
+        let service = line(d.service_name.as_deref().unwrap_or(&d.service)).into_owned();
+        let gate = line(d.gate_name.as_deref().unwrap_or(&d.gate)).into_owned();
+        let outcome = d.outcome.map(|o| o.to_string()).unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  - {}  decided: {service}, {outcome} at {gate}",
+            d.date
+        );
+    }
+    if since.triggers.is_empty() {
+        out.push_str("  No trigger started firing.\n");
+    }
+    for t in &since.triggers {
+        let service = line(t.service_name.as_deref().unwrap_or(&t.service)).into_owned();
+        let _ = writeln!(
+            out,
+            "  - {}  started firing: `{}` for {service} (its run from {})",
+            t.onset, t.trigger, t.start
+        );
     }
 }

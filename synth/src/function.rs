@@ -95,10 +95,37 @@ fn write_head(s: &mut String, f: &FunctionPlan, sv: &ServicePlan, owner: &str, r
         sv.kind.does.replace("{topic}", topic)
     );
     out!(s, "    stage \"{}\"", stage.as_str());
+    write_plans(s, stage, rng);
     if stage != Strategy || rng.chance(50) {
         out!(s, "    owner \"{owner}\"");
     }
+    // A tenth of its owner's time: a function's 25 services over its three
+    // people ask at most 0.9 of each one's `fte=1` (`capacity-overcommitted`
+    // stays quiet, `effort-missing` too).
+    if stage != Retired {
+        out!(s, "    effort \"{owner}\" fte=0.1");
+    }
     out!(s, "    level \"{}\"", rng.pick(f.theme.levels));
+}
+
+/// The roadmap of a service in the pipeline: a plan for its next stage
+/// within six months of as-of, and sometimes one for operation six to
+/// eleven months after that (never out of order, never slipped).
+fn write_plans(s: &mut String, stage: Stage, rng: &mut Lcg) {
+    if !stage.in_pipeline() {
+        return;
+    }
+    let next = Stage::ALL[stage.index() + 1];
+    let soon = rng.range(1, 6);
+    out!(
+        s,
+        "    plan \"{next}\" by=\"{}\"",
+        date(soon, rng.range(1, 28))
+    );
+    if next != Operation && rng.chance(50) {
+        let later = soon + rng.range(6, 11);
+        out!(s, "    plan \"operation\" by=\"{}\"", date(later, 15));
+    }
 }
 
 /// Offers: one to three groups; the first is usually mandated. Returns the
@@ -245,6 +272,14 @@ pub(crate) fn write_sla(s: &mut String, sla: &Sla, f: &FunctionPlan, owner: &str
             s,
             "        target \"{metric}\" {bound}={target} warn={warn}"
         );
+    }
+    // A breach allowance as wide as the year (every period may be
+    // breached): the observations the generator writes breach some SLAs,
+    // and a generated project stays clean.
+    if rng.chance(40) {
+        let per = if rng.chance(50) { " per=\"year\"" } else { "" };
+        let periods = if period == "month" { 12 } else { 4 };
+        out!(s, "        budget breaches={periods}{per}");
     }
     if rng.chance(60) {
         out!(

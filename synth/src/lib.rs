@@ -12,7 +12,11 @@
 //! taken by one of the gate's approvers with a quorum present, SLAs in force
 //! and reviewed after as-of that cover every group of a service in operation
 //! or transform, ended SLAs once retired, trigger coverage, and dependencies
-//! only on earlier services in operation or transform (so no cycles). A
+//! only on earlier services in operation or transform (so no cycles), in
+//! the pipeline, plans for the next stages ahead of as-of and in order, and
+//! capacity: every generated person gives `fte=1` and every service that is
+//! not retired asks 0.1 of its owner (at most 0.9 per person), the spoke
+//! leads declare a capacity and are asked nothing. A
 //! generated project therefore checks with no diagnostics at all: a diagnostic is a
 //! bug in the generator or in the checks.
 //!
@@ -64,11 +68,12 @@ pub fn write_project(dir: &Path, services: usize) -> io::Result<()> {
     std::fs::write(dir.join("pmo.kdl"), shared::manifest(services))?;
     std::fs::write(dir.join("people.kdl"), shared::people(&plan))?;
     std::fs::write(dir.join("teams.kdl"), shared::TEAMS)?;
-    std::fs::write(dir.join("customers.kdl"), shared::customers())?;
+    std::fs::write(dir.join("customers.kdl"), shared::customers(services))?;
     std::fs::write(dir.join("objectives.kdl"), shared::objectives())?;
     std::fs::write(dir.join("metrics.kdl"), shared::metrics())?;
     std::fs::write(dir.join("gates.kdl"), shared::GATES)?;
     std::fs::write(dir.join("triggers.kdl"), shared::triggers(&plan))?;
+    std::fs::write(dir.join("improvements.kdl"), shared::improvements(&plan))?;
     for function in &plan.functions {
         std::fs::write(
             services_dir.join(format!("{}.kdl", function.id)),

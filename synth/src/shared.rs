@@ -53,7 +53,7 @@ pub(crate) fn people(plan: &Plan) -> String {
     for p in &plan.people {
         out!(
             s,
-            "person \"{}\" name=\"{}\" email=\"{}@synth.example\" title=\"{}\"",
+            "person \"{}\" name=\"{}\" email=\"{}@synth.example\" title=\"{}\" fte=1",
             p.id,
             p.name,
             p.id,
@@ -79,15 +79,25 @@ team "design-authority" name="Service Design Authority" {
     member "cio" "governance-lead" "coe-lead" "reporting-lead"
 }
 
-team "spoke-leads" name="Spoke PMO Leads" {
+team "spoke-leads" name="Spoke PMO Leads" fte=1.5 {
     member "spoke-lead-north" "spoke-lead-south" "spoke-lead-west"
 }
 "#;
 
-pub(crate) fn customers() -> String {
-    let mut s = String::from("// Customer groups; `size` is the head count.\n");
+/// The customer groups, each with a `change-capacity` as large as the
+/// portfolio (a service counts once per group and month, so no month can
+/// exceed it): `change-saturation` judges every pilot, rollout phase and
+/// transform and stays silent, as a clean project must.
+pub(crate) fn customers(services: usize) -> String {
+    let mut s = String::from(
+        "// Customer groups; `size` is the head count, `change-capacity` the changes a month.\n",
+    );
+    let capacity = services.max(1);
     for (id, name, size) in CUSTOMERS {
-        out!(s, "customer \"{id}\" name=\"{name}\" size={size}");
+        out!(
+            s,
+            "customer \"{id}\" name=\"{name}\" size={size} change-capacity={capacity}"
+        );
     }
     s
 }
@@ -242,6 +252,39 @@ pub(crate) fn triggers(plan: &Plan) -> String {
     let mut s = String::from(STAGE_TRIGGERS);
     for f in &plan.functions {
         function_triggers(&mut s, f);
+    }
+    s
+}
+
+/// Improvements (language 1.1, section 7): for each function's first
+/// service in operation, one done before as-of whose expectation is judged
+/// after it (not yet measurable) and one open, due after as-of, both
+/// answering the function's no-demand trigger: the project stays clean.
+pub(crate) fn improvements(plan: &Plan) -> String {
+    let mut s = String::new();
+    for f in &plan.functions {
+        let Some(sv) = f.services.iter().find(|sv| sv.stage == Stage::Operation) else {
+            continue;
+        };
+        for (n, (due, done)) in [("2026-09-30", Some("2026-09-15")), ("2027-02-26", None)]
+            .into_iter()
+            .enumerate()
+        {
+            out!(s, "\nimprovement \"{}-improvement-{}\" {{", f.id, n + 1);
+            out!(s, "    title \"Make {} easier to ask for\"", sv.id);
+            out!(s, "    service \"{}\"", sv.id);
+            out!(s, "    answers \"{}-no-demand\"", f.id);
+            out!(s, "    owner \"{}\"", f.people[0]);
+            out!(s, "    due \"{due}\"");
+            if let Some(done) = done {
+                out!(s, "    done \"{done}\"");
+            }
+            out!(
+                s,
+                "    expect \"requests-count\" at-least=1 by=\"2027-03-31\""
+            );
+            out!(s, "}}");
+        }
     }
     s
 }

@@ -124,7 +124,7 @@ fn implementation(s: &mut String, c: &Service, day: i32, rng: &mut Lcg) {
     }
     out!(
         s,
-        "        adoption-target \"adoption-pct\" at-least={} by=\"{}\"",
+        "        adoption-target \"adoption-pct\" at-least={} by=\"{}\" from=5",
         10 * rng.range(4, 8),
         date(9, 28)
     );

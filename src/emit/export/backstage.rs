@@ -6,11 +6,19 @@
 //! - a `System` per function, in that domain, tagged with its levels;
 //! - a `Component` of type `service` per service, in its function's
 //!   system, with `spec.lifecycle` from its stage ([`lifecycle`]), its
-//!   `dependsOn`, its level as a tag, its stage as the label `pmoc/stage`,
+//!   `dependsOn`, its level as a tag, its stage as the label `pmoc/stage`
+//!   (and its next planned move, the first plan not yet reached, as
+//!   `pmoc/next-stage` and `pmoc/next-stage-by`),
 //!   and a link to its page when the manifest's `base-url` is an absolute
 //!   `http(s)` URL;
+//!   and as annotations its efforts (`pmoc/efforts`: `party fte`, `;`
+//!   between, a stage in brackets: `reporting-analysts 0.8; raj 0.2
+//!   (pilot)`), its judged breach allowances (`pmoc/breach-allowances`:
+//!   `change-control-sla 3 of 2 used in 2026 (exhausted)`), its adoption
+//!   (`pmoc/adoption`: `adoption-pct 6 in 2026-10 (behind-plan)`) and its
+//!   improvements (`pmoc/improvements`: `tl-refresh (done, met)`);
 //! - a `Group` of type `team` per team and a `User` per person, with the
-//!   memberships both ways.
+//!   memberships both ways, and a party's `fte` as the label `pmoc/fte`.
 //!
 //! Every Component, System and Domain has an owner, as Backstage requires
 //! ([`owner`]); pmoc ids become Backstage names by [`name`].
@@ -22,6 +30,7 @@
 
 use super::absolute_url;
 use crate::base::EntityKind;
+use crate::base::number::show;
 use crate::catalog::{Catalog, FunctionEntry, ServiceEntry};
 use crate::model::Stage;
 
@@ -174,11 +183,35 @@ fn system(catalog: &Catalog, f: &FunctionEntry) -> Yaml {
 
 fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
     let mut metadata = identity(&svc.id, &svc.name, &svc.description);
+    let mut labels = Vec::new();
     if let Some(stage) = svc.stage {
-        metadata.push(("labels", Yaml::Map(vec![("pmoc/stage", s(stage.as_str()))])));
+        labels.push(("pmoc/stage", s(stage.as_str())));
+    }
+    // The next move on the roadmap: the first plan not yet reached.
+    if let Some(next) = svc.plans.iter().find(|p| !p.reached) {
+        labels.push(("pmoc/next-stage", s(next.stage.as_str())));
+        if let Some(by) = &next.by {
+            labels.push(("pmoc/next-stage-by", s(by)));
+        }
+    }
+    if !labels.is_empty() {
+        metadata.push(("labels", Yaml::Map(labels)));
     }
     if let Some(level) = svc.level {
         metadata.push(("tags", Yaml::Seq(vec![s(level.as_str())])));
+    }
+    let annotations: Vec<(&str, Yaml)> = [
+        ("pmoc/efforts", efforts(svc)),
+        ("pmoc/breach-allowances", allowances(svc)),
+        ("pmoc/adoption", adoption(svc)),
+        ("pmoc/improvements", improvements(catalog, svc)),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.is_empty())
+    .map(|(k, v)| (k, s(v)))
+    .collect();
+    if !annotations.is_empty() {
+        metadata.push(("annotations", Yaml::Map(annotations)));
     }
     let page = EntityKind::Service.url(&svc.id);
     metadata.extend(link(catalog, &page, "Service page"));
@@ -205,6 +238,94 @@ fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
         spec.push(("dependsOn", Yaml::Seq(depends)));
     }
     entity("Component", metadata, spec)
+}
+
+/// The service's efforts: `party fte`, `; ` between, a stage in brackets.
+fn efforts(svc: &ServiceEntry) -> String {
+    let efforts: Vec<String> = svc
+        .efforts
+        .iter()
+        .map(|e| match e.stage {
+            Some(stage) => format!("{} {} ({stage})", e.party, show(e.fte)),
+            None => format!("{} {}", e.party, show(e.fte)),
+        })
+        .collect();
+    efforts.join("; ")
+}
+
+/// Each judged breach allowance: `change-control-sla 3 of 2 used in 2026
+/// (exhausted)`.
+fn allowances(svc: &ServiceEntry) -> String {
+    let judged: Vec<String> = svc
+        .slas
+        .iter()
+        .filter_map(|sla| {
+            let a = sla.allowance.as_ref()?;
+            Some(format!(
+                "{} {} of {} used in {} ({})",
+                sla.id,
+                a.used,
+                a.allowed,
+                a.year,
+                word(&a.state)
+            ))
+        })
+        .collect();
+    judged.join("; ")
+}
+
+/// Adoption against its plan: `6 in 2026-10 (behind-plan)`.
+fn adoption(svc: &ServiceEntry) -> String {
+    let Some(a) = &svc.adoption else {
+        return String::new();
+    };
+    match (&a.period, a.value) {
+        (Some(period), Some(value)) => {
+            let standing = a
+                .judgement
+                .as_ref()
+                .map(|j| format!(" ({})", word(&j.standing)))
+                .unwrap_or_default();
+            format!("{} {} in {period}{standing}", a.metric, show(value))
+        }
+        _ => String::new(),
+    }
+}
+
+/// The service's improvements with their state: `tl-refresh (done, met);
+/// bt-simpler-capture (overdue)`.
+fn improvements(catalog: &Catalog, svc: &ServiceEntry) -> String {
+    let listed: Vec<String> = catalog
+        .improvements
+        .iter()
+        .filter(|i| i.service.as_deref() == Some(svc.id.as_str()))
+        .map(|i| {
+            let state = if i.overdue {
+                "overdue".to_string()
+            } else {
+                word(&i.state)
+            };
+            match &i.effect {
+                Some(e) => format!("{} ({state}, {})", i.id, word(&e.verdict)),
+                None => format!("{} ({state})", i.id),
+            }
+        })
+        .collect();
+    listed.join("; ")
+}
+
+/// A catalog word as catalog.json spells it (`behind-plan`, `exhausted`).
+fn word(value: &impl serde::Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(w)) => w,
+        _ => String::new(),
+    }
+}
+
+/// A party's `fte` as the label `pmoc/fte` (`0.8`, `4.5`: a valid label
+/// value).
+fn fte_label(fte: Option<f64>) -> Option<(&'static str, Yaml)> {
+    fte.map(|f| ("labels", Yaml::Map(vec![("pmoc/fte", s(show(f)))])))
 }
 
 /// A profile with a display name and, for a person, an email.
@@ -234,7 +355,9 @@ fn groups(catalog: &Catalog) -> Vec<Yaml> {
             spec.extend(profile(&t.name, &None));
             spec.push(("children", Yaml::Seq(Vec::new())));
             spec.push(("members", Yaml::Seq(members)));
-            entity("Group", identity(&t.id, &t.name, &None), spec)
+            let mut metadata = identity(&t.id, &t.name, &None);
+            metadata.extend(fte_label(t.fte));
+            entity("Group", metadata, spec)
         })
         .collect()
 }
@@ -253,7 +376,9 @@ fn users(catalog: &Catalog) -> Vec<Yaml> {
             spec.extend(profile(&p.name, &p.email));
             spec.push(("memberOf", Yaml::Seq(member_of)));
             let description = p.title.clone();
-            entity("User", identity(&p.id, &p.name, &description), spec)
+            let mut metadata = identity(&p.id, &p.name, &description);
+            metadata.extend(fte_label(p.fte));
+            entity("User", metadata, spec)
         })
         .collect()
 }

@@ -1,7 +1,12 @@
 //! The catalogue as spreadsheet tables, one CSV file each, written with
 //! the `csv` crate: `services.csv`, `sla-targets.csv`, `decisions.csv`,
-//! `triggers.csv` and `customers.csv` (each customer group with its
-//! entitlements).
+//! `triggers.csv`, `customers.csv` (each customer group with its
+//! entitlements), `capacity.csv` (each party's demand against its
+//! capacity at each checkpoint), `plans.csv` (the roadmap),
+//! `change-load.csv` (the services changing each group in each of the
+//! twelve months from as-of's), `improvements.csv` (each improvement
+//! with its state and effect) and `adoption.csv` (each rollout's
+//! observed adoption against its plan, period by period).
 //!
 //! Made to open cleanly in a spreadsheet program:
 //!
@@ -22,8 +27,8 @@ use ::csv::{QuoteStyle, Terminator, WriterBuilder};
 
 use super::page_url;
 use crate::base::EntityKind;
-use crate::base::number::is_whole;
-use crate::catalog::{Catalog, SelectorEntry, ServiceEntry, Threshold, TriggerEntry};
+use crate::base::number::{is_whole, show};
+use crate::catalog::{Catalog, PlanEntry, SelectorEntry, ServiceEntry, Threshold, TriggerEntry};
 use crate::model::{BoundKind, OfferLevel};
 
 /// One cell of a table.
@@ -110,10 +115,71 @@ pub fn tables(catalog: &Catalog) -> Vec<(&'static str, Vec<u8>)> {
         decisions(catalog),
         triggers(catalog),
         customers(catalog),
+        capacity(catalog),
+        plans(catalog),
+        change_load(catalog),
+        improvements(catalog),
+        adoption(catalog),
     ]
     .iter()
     .map(|t| (t.name, t.to_bytes()))
     .collect()
+}
+
+/// One row per service with an adoption target and period of its chart:
+/// the observation, the plan's value at the period's last day, whether
+/// the observation is behind it; then the target and the service's
+/// standing (the judgement of `adoption-behind-plan` and `adoption-missed`).
+pub fn adoption(catalog: &Catalog) -> Table {
+    let rows = catalog
+        .services
+        .iter()
+        .filter_map(|s| Some((s, s.adoption.as_ref()?)))
+        .flat_map(|(s, a)| {
+            let standing = a.judgement.as_ref().map(|j| j.standing);
+            a.series.iter().map(move |p| {
+                vec![
+                    Cell::text(&s.id),
+                    Cell::text(&a.metric),
+                    Cell::text(&p.period),
+                    Cell::opt_number(p.value),
+                    Cell::opt_number(p.planned),
+                    Cell::keyword(p.behind),
+                    Cell::keyword(a.threshold.as_ref().map(|t| t.kind)),
+                    Cell::opt_number(a.threshold.as_ref().map(|t| t.value)),
+                    Cell::opt(&a.by),
+                    Cell::keyword(standing.map(standing_word)),
+                ]
+            })
+        })
+        .collect();
+    Table {
+        name: "adoption.csv",
+        header: &[
+            "service",
+            "metric",
+            "period",
+            "value",
+            "planned",
+            "behind",
+            "side",
+            "threshold",
+            "by",
+            "standing",
+        ],
+        rows,
+    }
+}
+
+/// A standing as the catalog spells it.
+fn standing_word(s: crate::metrics::adoption::Standing) -> &'static str {
+    use crate::metrics::adoption::Standing::*;
+    match s {
+        OnPlan => "on-plan",
+        BehindPlan => "behind-plan",
+        Met => "met",
+        Missed => "missed",
+    }
 }
 
 /// One row per service.
@@ -137,6 +203,8 @@ pub fn services(catalog: &Catalog) -> Table {
                 Cell::list(&offered(OfferLevel::Additional)),
                 Cell::list(&sla_words(s)),
                 Cell::text(page_url(catalog, EntityKind::Service, &s.id)),
+                Cell::list(&efforts(s)),
+                Cell::list(&plan_words(s)),
             ]
         })
         .collect();
@@ -153,6 +221,64 @@ pub fn services(catalog: &Catalog) -> Table {
             "offered_to",
             "sla_targets",
             "page",
+            "efforts",
+            "plans",
+        ],
+        rows,
+    }
+}
+
+/// A service's efforts, in words: "reporting-analysts 0.8", "raj 0.2
+/// (pilot)".
+fn efforts(s: &ServiceEntry) -> Vec<String> {
+    s.efforts
+        .iter()
+        .map(|e| match e.stage {
+            Some(stage) => format!("{} {} ({stage})", e.party, show(e.fte)),
+            None => format!("{} {}", e.party, show(e.fte)),
+        })
+        .collect()
+}
+
+/// One row per party and checkpoint: the capacity (empty when unknown),
+/// the demand, whether it is over, and the efforts counted.
+pub fn capacity(catalog: &Catalog) -> Table {
+    let rows = catalog
+        .capacity
+        .iter()
+        .flat_map(|p| {
+            p.checkpoints.iter().map(move |c| {
+                let efforts: Vec<String> = c
+                    .efforts
+                    .iter()
+                    .map(|e| format!("{} {}", e.service, show(e.fte)))
+                    .collect();
+                vec![
+                    Cell::text(&p.party),
+                    Cell::text(&p.kind),
+                    Cell::opt_number(p.fte),
+                    Cell::text(&c.date),
+                    Cell::Number(c.demand),
+                    Cell::text(match (p.fte, c.over) {
+                        (None, _) => "unknown",
+                        (_, true) => "yes",
+                        _ => "no",
+                    }),
+                    Cell::list(&efforts),
+                ]
+            })
+        })
+        .collect();
+    Table {
+        name: "capacity.csv",
+        header: &[
+            "party",
+            "kind",
+            "fte",
+            "checkpoint",
+            "demand_fte",
+            "over",
+            "efforts",
         ],
         rows,
     }
@@ -193,7 +319,8 @@ fn bound(t: &Threshold) -> String {
     format!("{} {}", bound_word(t.kind), Cell::Number(t.value).written())
 }
 
-/// One row per SLA target.
+/// One row per SLA target; its SLA's `starts` and breach allowance (N, and
+/// as judged: used, left, projected, state) repeat on each of its rows.
 pub fn sla_targets(catalog: &Catalog) -> Table {
     let mut rows = Vec::new();
     for s in &catalog.services {
@@ -215,6 +342,12 @@ pub fn sla_targets(catalog: &Catalog) -> Table {
                     Cell::list(&sla.customers),
                     Cell::opt(&sla.review_by),
                     Cell::opt(&sla.ends),
+                    Cell::opt(&sla.starts),
+                    Cell::opt_number(sla.budget.as_ref().map(|b| b.breaches as f64)),
+                    Cell::opt_number(sla.allowance.as_ref().map(|a| a.used as f64)),
+                    Cell::opt_number(sla.allowance.as_ref().map(|a| a.left as f64)),
+                    Cell::opt_number(sla.allowance.as_ref().map(|a| a.projected as f64)),
+                    Cell::text(sla.allowance.as_ref().map_or("", |a| a.state.as_str())),
                 ]);
             }
         }
@@ -232,6 +365,132 @@ pub fn sla_targets(catalog: &Catalog) -> Table {
             "customers",
             "review_by",
             "ends",
+            "starts",
+            "breach_allowance",
+            "allowance_used",
+            "allowance_left",
+            "allowance_projected",
+            "allowance_state",
+        ],
+        rows,
+    }
+}
+
+/// A service's plans in words: "pilot by 2027-01-11", "implementation by
+/// 2026-10-30 (slipped)".
+fn plan_words(s: &ServiceEntry) -> Vec<String> {
+    s.plans
+        .iter()
+        .map(|p| {
+            let by = p.by.as_deref().unwrap_or("");
+            format!("{} by {by}{}", p.stage, plan_note(p))
+        })
+        .collect()
+}
+
+/// " (slipped)", " (reached)" or nothing.
+fn plan_note(p: &PlanEntry) -> &'static str {
+    if p.slipped {
+        " (slipped)"
+    } else if p.reached {
+        " (reached)"
+    } else {
+        ""
+    }
+}
+
+/// Where a plan stands, as `plans.csv` says it.
+fn plan_state(p: &PlanEntry) -> &'static str {
+    if p.reached {
+        "reached"
+    } else if p.slipped {
+        "slipped"
+    } else {
+        "planned"
+    }
+}
+
+/// One row per plan, by service, then stage in lifecycle order.
+pub fn plans(catalog: &Catalog) -> Table {
+    let rows = catalog
+        .services
+        .iter()
+        .flat_map(|s| s.plans.iter().map(move |p| (s, p)))
+        .map(|(s, p)| {
+            vec![
+                Cell::text(&s.id),
+                Cell::keyword(s.stage),
+                Cell::text(p.stage.as_str()),
+                Cell::opt(&p.by),
+                Cell::text(plan_state(p)),
+            ]
+        })
+        .collect();
+    Table {
+        name: "plans.csv",
+        header: &["service", "stage_now", "stage", "by", "state"],
+        rows,
+    }
+}
+
+/// One row per improvement, by id: where it stands and, once done, its
+/// effect (`met`, `missed`, `not-yet-measurable`).
+pub fn improvements(catalog: &Catalog) -> Table {
+    let rows = catalog
+        .improvements
+        .iter()
+        .map(|i| {
+            let expect = i.expect.as_ref();
+            let effect = i.effect.as_ref();
+            let value =
+                |p: Option<&crate::catalog::PeriodValue>| Cell::opt_number(p.and_then(|p| p.value));
+            vec![
+                Cell::text(&i.id),
+                Cell::opt(&i.title),
+                Cell::opt(&i.service),
+                Cell::opt(&i.owner),
+                Cell::list(&i.answers),
+                Cell::opt(&i.due),
+                Cell::text(if i.overdue {
+                    "overdue"
+                } else {
+                    match i.state {
+                        crate::catalog::ImprovementState::Open => "open",
+                        crate::catalog::ImprovementState::Done => "done",
+                        crate::catalog::ImprovementState::Dropped => "dropped",
+                    }
+                }),
+                Cell::opt(
+                    &i.done
+                        .clone()
+                        .or(i.dropped.as_ref().map(|d| d.date.clone())),
+                ),
+                Cell::opt(&expect.map(|e| e.metric.clone())),
+                Cell::opt(&expect.and_then(|e| e.threshold.as_ref()).map(bound)),
+                Cell::opt(&expect.and_then(|e| e.by.clone())),
+                Cell::keyword(effect.map(|e| e.verdict)),
+                value(effect.and_then(|e| e.baseline.as_ref())),
+                value(effect.and_then(|e| e.observed.as_ref())),
+            ]
+        })
+        .collect();
+    Table {
+        name: "improvements.csv",
+        header: &[
+            "improvement",
+            "title",
+            "service",
+            "owner",
+            "answers",
+            "due",
+            "state",
+            "closed_on",
+            "metric",
+            "expect",
+            "by",
+            "effect",
+            "baseline",
+            "observed",
         ],
         rows,
     }
@@ -319,7 +578,8 @@ fn selector(s: &SelectorEntry) -> String {
     parts.join(" and ")
 }
 
-/// "adoption-pct below 30 for 3 periods", "superseded".
+/// "adoption-pct below 30 for 3 periods", "csat falling over the last 2
+/// periods", "superseded".
 fn condition(t: &TriggerEntry) -> String {
     let Some(w) = &t.when else {
         return String::new();
@@ -328,6 +588,10 @@ fn condition(t: &TriggerEntry) -> String {
     if let (Some(c), Some(v)) = (w.comparison, w.value) {
         let c = c.as_str().replace('-', " ");
         words.push_str(&format!(" {c} {}", Cell::Number(v).written()));
+    }
+    if let (Some(t), Some(n)) = (w.trend, w.trend_periods) {
+        let s = if n == 1 { "" } else { "s" };
+        words.push_str(&format!(" {t} over the last {n} period{s}"));
     }
     match (w.periods, w.within_k, w.within_n) {
         (Some(1), ..) => words.push_str(" in the last period"),
@@ -355,9 +619,11 @@ pub fn customers(catalog: &Catalog) -> Table {
             Cell::opt(&c.name),
             Cell::opt_number(c.size.map(|s| s as f64)),
         ];
+        let capacity = Cell::opt_number(c.change_capacity.map(|s| s as f64));
         if c.entitlements.is_empty() {
             let mut row = group.to_vec();
             row.extend(std::iter::repeat_n(Cell::text(""), 5));
+            row.push(capacity.clone());
             rows.push(row);
         }
         for e in &c.entitlements {
@@ -368,6 +634,7 @@ pub fn customers(catalog: &Catalog) -> Table {
                 Cell::keyword(e.level),
                 Cell::keyword(e.stage),
                 Cell::list(&e.slas),
+                capacity.clone(),
             ]);
             rows.push(row);
         }
@@ -383,6 +650,40 @@ pub fn customers(catalog: &Catalog) -> Table {
             "level",
             "stage",
             "slas",
+            "change_capacity",
+        ],
+        rows,
+    }
+}
+
+/// One row per customer group and month, for the twelve months from
+/// as-of's: how many services change the group, which, and whether that
+/// is over its change capacity.
+pub fn change_load(catalog: &Catalog) -> Table {
+    let mut rows = Vec::new();
+    for c in &catalog.customers {
+        for m in &c.change_load {
+            rows.push(vec![
+                Cell::text(&c.id),
+                Cell::opt(&c.name),
+                Cell::text(&m.month),
+                Cell::Number(m.count as f64),
+                Cell::opt_number(c.change_capacity.map(|s| s as f64)),
+                Cell::text(if m.over { "yes" } else { "no" }),
+                Cell::list(&m.services),
+            ]);
+        }
+    }
+    Table {
+        name: "change-load.csv",
+        header: &[
+            "customer",
+            "name",
+            "month",
+            "services_changing",
+            "change_capacity",
+            "over_capacity",
+            "services",
         ],
         rows,
     }

@@ -6,7 +6,11 @@
 //! `review`; each rollout phase that gives dates (a span from `start` to
 //! `end`, or the one day it gives) and the rollout's `adoption-target`
 //! `by`; a transform's `target-date`; a retirement's `date`; each gate
-//! decision's date, and the `revisit` date of each decision on hold.
+//! decision's date, and the `revisit` date of each decision on hold; each
+//! plan's `by` (`plan.<service>.<stage>`, its summary saying when it has
+//! slipped or been reached); each improvement's `due`
+//! (`improvement-due.<id>`, its summary saying when it is done, dropped or
+//! overdue), with its service's events.
 //!
 //! Every event's UID is built from ids and the field, never from a
 //! position (`sla-review-by.risk-log-sla@acme-pmo.pmoc`), so a subscribed
@@ -52,6 +56,8 @@ pub fn events(catalog: &Catalog) -> Vec<Event> {
             events: &mut events,
         };
         add.slas();
+        add.plans();
+        add.improvements();
         add.stage_blocks();
         add.decisions(&gate_names);
     }
@@ -116,6 +122,45 @@ impl Adder<'_> {
                 format!("SLA ends: {} ({title})", sla.id),
             );
             self.add(uid, &sla.ends, &None, summary);
+        }
+    }
+
+    fn plans(&mut self) {
+        let (svc, title) = (self.svc, self.title().to_string());
+        for p in &svc.plans {
+            let note = if p.slipped {
+                " (slipped)"
+            } else if p.reached {
+                " (reached)"
+            } else {
+                ""
+            };
+            let summary = format!("Planned: {title} reaches {}{note}", p.stage);
+            self.add(
+                format!("plan.{}.{}", svc.id, p.stage),
+                &p.by,
+                &None,
+                summary,
+            );
+        }
+    }
+
+    fn improvements(&mut self) {
+        let (catalog, svc, title) = (self.catalog, self.svc, self.title().to_string());
+        let of_service = catalog
+            .improvements
+            .iter()
+            .filter(|i| i.service.as_deref() == Some(svc.id.as_str()));
+        for i in of_service {
+            let note = match (&i.done, &i.dropped) {
+                (Some(d), _) => format!(" (done {d})"),
+                (None, Some(d)) => format!(" (dropped {})", d.date),
+                (None, None) if i.overdue => " (overdue)".to_string(),
+                (None, None) => String::new(),
+            };
+            let what = i.title.as_deref().unwrap_or(&i.id);
+            let summary = format!("Improvement due: {what} ({title}){note}");
+            self.add(format!("improvement-due.{}", i.id), &i.due, &None, summary);
         }
     }
 

@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod memo;
 mod observed;
 mod pages;
+mod roadmap;
 mod search;
 pub mod svg;
 pub mod theme;
@@ -25,14 +26,14 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use minijinja::value::Value;
+use minijinja::value::{Serde, Value};
 use minijinja::{Environment, UndefinedBehavior, context};
 use rayon::prelude::*;
 
 use super::export;
-use crate::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry};
+use crate::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry, health};
 pub use memo::Memo;
-use pages::{NAV, PageSpec};
+use pages::{NAV, PLAN_PAGES, PageSpec};
 pub use theme::Theme;
 use values::Values;
 pub use write::OutFile;
@@ -274,11 +275,14 @@ struct Renderer<'a> {
     env: Environment<'static>,
     catalog: &'a Catalog,
     states: &'a observed::TriggerStates<'a>,
+    /// What needs attention, by service: the banners' rows, computed once.
+    attention: BTreeMap<&'a str, Vec<health::Attention>>,
     services: HashMap<&'a str, &'a ServiceEntry>,
     customers: HashMap<&'a str, &'a CustomerEntry>,
     metrics: HashMap<&'a str, &'a MetricEntry>,
     values: &'a Values,
     nav_items: Vec<Value>,
+    plan_pages: Vec<Value>,
     site_title: String,
 }
 
@@ -294,6 +298,10 @@ impl<'a> Renderer<'a> {
             .iter()
             .map(|(key, href, label)| context! { key => *key, href => *href, label => *label })
             .collect();
+        let plan_pages = PLAN_PAGES
+            .iter()
+            .map(|(href, label)| context! { href => *href, label => *label })
+            .collect();
         let site_title = catalog
             .pmo
             .title
@@ -304,6 +312,7 @@ impl<'a> Renderer<'a> {
             env: environment(theme, names)?,
             catalog,
             states,
+            attention: health::attention(catalog),
             services: catalog
                 .services
                 .iter()
@@ -317,6 +326,7 @@ impl<'a> Renderer<'a> {
             metrics: observed::metrics(catalog),
             values,
             nav_items,
+            plan_pages,
             site_title,
         })
     }
@@ -337,12 +347,16 @@ impl<'a> Renderer<'a> {
                         ))
                     })
                     .collect();
-                context! { stage_map => Value::from_safe_string(svg::function_stage_map(catalog)), summaries => summaries }
+                let attention: Vec<&health::Attention> =
+                    self.attention.values().flatten().collect();
+                context! { stage_map => Value::from_safe_string(svg::function_stage_map(catalog)), summaries => summaries, attention => Value::from(Serde(attention)) }
             }
             "dependencies.html" => {
                 context! { graph => svg::dependency_graph(catalog, "").map(Value::from_safe_string) }
             }
             "health.html" => self.health(),
+            "roadmap.html" => self.roadmap(),
+            "change-load.html" => change_load_months(catalog),
             "triggers.html" => self.triggers(),
             "service.html" => self.service(&spec.page),
             "customer.html" => self.customer(&spec.page),
@@ -362,6 +376,7 @@ impl<'a> Renderer<'a> {
             root => Value::from_safe_string(html::escape(root)),
             nav => spec.nav,
             nav_items => self.nav_items.clone(),
+            plan_pages => self.plan_pages.clone(),
             site_title => self.site_title.clone(),
             page => spec.page.clone(),
             ..self.extra(spec)
@@ -418,6 +433,28 @@ impl<'a> Renderer<'a> {
         };
         self.render(&PageSpec::standalone("404.html"), &base)
     }
+}
+
+/// The change-load page's months: the twelve from as-of's, each with its
+/// key (`2027-01`, as the catalog's `change_load` writes it) and its label
+/// (`Jan 2027`).
+fn change_load_months(catalog: &Catalog) -> Value {
+    const NAMES: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let first = catalog
+        .as_of
+        .parse::<jiff::civil::Date>()
+        .map(crate::model::Month::of);
+    let months: Vec<Value> = first
+        .into_iter()
+        .flat_map(|first| (0..12).map(move |n| first.plus(n)))
+        .map(|m| {
+            let name = NAMES[(m.number() - 1) as usize];
+            context! { key => m.to_string(), label => format!("{name} {}", m.year()) }
+        })
+        .collect();
+    context! { months => months }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ use minijinja::value::{Serde, Value};
 use serde::Serialize;
 
 use super::{Renderer, memo, svg};
+use crate::catalog::health::{self, Tally};
 use crate::catalog::{
     Attainment, Catalog, ConditionEntry, Firing, MetricEntry, PeriodAttainment, PeriodValue,
     ServiceEntry, SlaEntry, TargetEntry, TriggerEntry,
@@ -53,6 +54,8 @@ pub(super) struct ServiceTrigger<'c> {
     /// The window's periods, oldest first, with the observed values.
     pub window: &'c [PeriodValue],
     pub successor: Option<&'c str>,
+    /// For `sla-breached`: the SLA whose periods the window shows.
+    pub sla: Option<&'c str>,
 }
 
 /// Every trigger's state for every service it covers, by service, each
@@ -78,6 +81,7 @@ impl<'c> TriggerStates<'c> {
                 state: None,
                 window: &[],
                 successor: None,
+                sla: None,
             };
             let evaluation = t.evaluation.as_deref().unwrap_or_default();
             for state in evaluation {
@@ -88,6 +92,7 @@ impl<'c> TriggerStates<'c> {
                         state: Some(state.state),
                         window: &state.window,
                         successor: state.successor.as_deref(),
+                        sla: state.sla.as_deref(),
                         ..record(&state.service)
                     });
             }
@@ -162,16 +167,6 @@ pub(super) struct TargetState<'c> {
     pub state: Attainment,
 }
 
-/// How many targets are in each state in their latest period.
-#[derive(Debug, Default, Serialize)]
-pub(super) struct Tally {
-    pub total: usize,
-    pub met: usize,
-    pub warned: usize,
-    pub breached: usize,
-    pub no_data: usize,
-}
-
 /// Targets of some SLAs of some services, as `(service, sla)` pairs, each
 /// with its latest state, and their tally.
 pub(super) fn target_states<'c>(
@@ -183,13 +178,7 @@ pub(super) fn target_states<'c>(
         for (index, target) in sla.targets.iter().enumerate() {
             let latest = target.attainment.as_deref().and_then(<[_]>::last);
             let state = latest.map_or(Attainment::NoData, |p| p.state);
-            tally.total += 1;
-            *match state {
-                Attainment::Met => &mut tally.met,
-                Attainment::Warned => &mut tally.warned,
-                Attainment::Breached => &mut tally.breached,
-                Attainment::NoData => &mut tally.no_data,
-            } += 1;
+            tally.add(latest.map(|p| p.state));
             states.push(TargetState {
                 service: &service.id,
                 sla: &sla.id,
@@ -228,16 +217,93 @@ pub(super) fn charts<'s>(
     Value::from(charts)
 }
 
-/// The SLAs in force (not ended) of services, each with its service.
+/// A service's adoption against its plan and target, as a chart (none
+/// without observations or periods).
+fn adoption_chart(s: &ServiceEntry, metrics: &HashMap<&str, &MetricEntry>) -> Value {
+    let (Some(a), Some(target)) = (
+        &s.adoption,
+        s.rollout.as_ref().and_then(|r| r.adoption_target.as_ref()),
+    ) else {
+        return Value::from(());
+    };
+    let metric = metrics.get(a.metric.as_str()).copied();
+    let name = metric.and_then(|m| m.name.as_deref()).unwrap_or(&a.metric);
+    let points: Vec<svg::Point> = a
+        .series
+        .iter()
+        .map(|p| svg::Point {
+            period: &p.period,
+            value: p.value,
+            planned: p.planned,
+            behind: p.behind,
+        })
+        .collect();
+    let threshold = target.threshold.as_ref().map(|t| t.value);
+    let title = format!(
+        "{name} of {}: observed against the plan and the target",
+        s.id
+    );
+    svg::series_chart(
+        &format!("adoption-{}", s.id),
+        &title,
+        &points,
+        threshold,
+        metric.and_then(|m| m.unit),
+    )
+    .map_or_else(|| Value::from(()), Value::from_safe_string)
+}
+
+/// A service's KPIs that no SLA target covers, each with its chart of
+/// observed values (no target line).
+fn kpi_charts(s: &ServiceEntry, metrics: &HashMap<&str, &MetricEntry>) -> Value {
+    let charts: Vec<Value> = s
+        .kpi_values
+        .iter()
+        .map(|k| {
+            let metric = metrics.get(k.metric.as_str()).copied();
+            let name = metric.and_then(|m| m.name.as_deref()).unwrap_or(&k.metric);
+            let points: Vec<svg::Point> = k
+                .values
+                .iter()
+                .map(|p| svg::Point {
+                    period: &p.period,
+                    value: p.value,
+                    planned: None,
+                    behind: None,
+                })
+                .collect();
+            let chart = svg::series_chart(
+                &format!("kpi-{}-{}", s.id, k.metric),
+                &format!("{name}: observed values"),
+                &points,
+                None,
+                metric.and_then(|m| m.unit),
+            );
+            context! {
+                metric => k.metric.clone(),
+                latest => k.values.iter().rev().find_map(|p| p.value.map(|v| (p.period.clone(), v))),
+                chart => chart.map_or_else(|| Value::from(()), Value::from_safe_string),
+            }
+        })
+        .collect();
+    Value::from(charts)
+}
+
+/// The SLAs in force (not ended) of the services that count in the
+/// portfolio's health ([`health::counted`]: as `pmoc review` counts), each
+/// with its service.
 fn in_force<'c>(
     services: impl IntoIterator<Item = &'c ServiceEntry>,
 ) -> impl Iterator<Item = (&'c ServiceEntry, &'c SlaEntry)> {
-    services.into_iter().flat_map(|s| {
-        s.slas
-            .iter()
-            .filter(|sla| !sla.ended)
-            .map(move |sla| (s, sla))
-    })
+    services
+        .into_iter()
+        .filter(|s| health::counted(s.stage))
+        .flat_map(|s| {
+            s.slas
+                .iter()
+                .filter(|sla| !sla.ended)
+                .map(move |sla| (s, sla))
+        })
 }
 
 /// What the health, service and customer pages show of the observations.
@@ -288,6 +354,9 @@ impl Renderer<'_> {
             targets => Value::from(Serde(targets)),
             charts => charts(&s.slas, &self.metrics),
             triggered => Value::from(Serde(self.states.of_service(&s.id))),
+            attention => Value::from(Serde(self.attention.get(s.id.as_str()))),
+            adoption_chart => adoption_chart(s, &self.metrics),
+            kpi_charts => kpi_charts(s, &self.metrics),
         }
     }
 
@@ -308,9 +377,31 @@ impl Renderer<'_> {
             s.slas.iter().filter(covers).map(move |sla| (*s, sla))
         });
         let (targets, tally) = target_states(slas);
+        // The services rolled out to the group (a phase names it), with
+        // their adoption: the service's, as observations have no group.
+        let rolled: Vec<Value> = self
+            .catalog
+            .services
+            .iter()
+            .filter(|s| {
+                s.rollout
+                    .as_ref()
+                    .is_some_and(|r| r.phases.iter().any(|p| p.groups.contains(&c.id)))
+            })
+            .filter(|s| s.rollout.as_ref().is_some_and(|r| r.adoption_target.is_some()))
+            .map(|s| {
+                context! {
+                    service => s.id.clone(),
+                    target => Value::from(Serde(s.rollout.as_ref().and_then(|r| r.adoption_target.as_ref()))),
+                    adoption => Value::from(Serde(s.adoption.as_ref())),
+                    chart => adoption_chart(s, &self.metrics),
+                }
+            })
+            .collect();
         context! {
             targets => Value::from(Serde(targets)),
             tally => Value::from(Serde(tally)),
+            adoptions => Value::from(rolled),
         }
     }
 }

@@ -25,6 +25,17 @@ pub(super) const NAV: &[(&str, &str, &str)] = &[
     ("dependencies", "dependencies.html", "Dependencies"),
     ("people", "people.html", "People"),
     ("health", "health.html", "Health"),
+    ("plan", "roadmap.html", "Plan"),
+];
+
+/// The Plan pages, in order: (file, label). The navigation's *Plan* entry
+/// leads to the first; each carries the navigation key `plan` and shows
+/// this list as its sub-navigation (`plan_nav` in `macros.html`).
+pub(super) const PLAN_PAGES: &[(&str, &str)] = &[
+    ("roadmap.html", "Roadmap"),
+    ("capacity.html", "Capacity"),
+    ("change-load.html", "Change load"),
+    ("improvements.html", "Improvements"),
 ];
 
 /// A page to render: where it goes, with which template and page value.
@@ -59,13 +70,15 @@ const ENTITY_PAGES: &[(EntityKind, &str, &str)] = &[
     (EntityKind::Service, "service.html", "lifecycle"),
     (EntityKind::Gate, "gate.html", "lifecycle"),
     (EntityKind::Customer, "customer.html", "index"),
+    (EntityKind::Improvement, "improvement.html", "plan"),
 ];
 
 /// Makes a page's fingerprint from the hashes of what it shows, or `None`
 /// when pages are never reused (a project's own templates).
 pub(super) type Fingerprint<'a> = dyn Fn(&mut dyn Iterator<Item = u64>) -> Option<u64> + 'a;
 
-/// Every page of the navigation and of the entities, in that order. An
+/// Every page of the navigation (the Plan pages included) and of the
+/// entities, in that order. An
 /// overview page shows the whole catalogue, so `overview` is its
 /// fingerprint; an entity page's covers its entry, the other entries it
 /// shows (the services it lists, the metrics of the targets it judges)
@@ -89,6 +102,20 @@ pub(super) fn plan(
             fingerprint: overview,
         })
         .collect();
+    let in_nav = |file: &str| NAV.iter().any(|(_, path, _)| *path == file);
+    specs.extend(
+        PLAN_PAGES
+            .iter()
+            .filter(|(file, _)| !in_nav(file))
+            .map(|(file, _)| PageSpec {
+                path: (*file).into(),
+                template: file,
+                root: "",
+                nav: "plan",
+                page: Value::from(()),
+                fingerprint: overview,
+            }),
+    );
     for &(kind, template, nav) in ENTITY_PAGES {
         let list = kind.list();
         let by_id = values
@@ -153,12 +180,33 @@ fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> 
         EntityKind::Service => catalog
             .services
             .iter()
-            .map(|s| (s.id.as_str(), target_metrics(s).collect()))
+            .map(|s| {
+                let mut shown: Vec<Shown<'_>> = target_metrics(s).collect();
+                // Its improvements (their own section, as its own macro).
+                let improvements = catalog
+                    .improvements
+                    .iter()
+                    .filter(|i| i.service.as_deref() == Some(s.id.as_str()));
+                for i in improvements {
+                    shown.push(("improvements", i.id.as_str()));
+                    shown.extend(i.expect.iter().map(|e| ("metrics", e.metric.as_str())));
+                }
+                (s.id.as_str(), shown)
+            })
             .collect(),
         EntityKind::Gate => catalog
             .gates
             .iter()
             .map(|g| (g.id.as_str(), Vec::new()))
+            .collect(),
+        EntityKind::Improvement => catalog
+            .improvements
+            .iter()
+            .map(|i| {
+                let shown = i.service.iter().map(|s| ("services", s.as_str()));
+                let metric = i.expect.iter().map(|e| ("metrics", e.metric.as_str()));
+                (i.id.as_str(), shown.chain(metric).collect())
+            })
             .collect(),
         _ => Vec::new(),
     }

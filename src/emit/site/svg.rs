@@ -609,6 +609,466 @@ fn labels(
     svg.push_str("</g>");
 }
 
+/// One period of a [`series_chart`].
+pub struct Point<'a> {
+    pub period: &'a str,
+    pub value: Option<f64>,
+    /// The plan's value at the period's end (adoption only).
+    pub planned: Option<f64>,
+    /// Judged against the plan (or threshold): `Some(true)` behind.
+    pub behind: Option<bool>,
+}
+
+/// A series of observed values over periods, for adoption (with the plan's
+/// line dashed and the target solid) and for KPIs (observations alone).
+/// Judged marks are shaped by their state as well as coloured: on plan a
+/// circle, behind a square; an unjudged observation (a KPI) a diamond.
+/// The vertical axis is labelled at its top and bottom with the unit, the
+/// target at its level; periods below (at most 12 labels). An image
+/// named by `title`, described in `<desc>` with every value. `None`
+/// without any period.
+pub fn series_chart(
+    id: &str,
+    title: &str,
+    points: &[Point],
+    target: Option<f64>,
+    unit: Option<Unit>,
+) -> Option<String> {
+    if points.is_empty()
+        || points
+            .iter()
+            .all(|p| p.value.is_none() && p.planned.is_none())
+    {
+        return None;
+    }
+    let values = points
+        .iter()
+        .flat_map(|p| [p.value, p.planned])
+        .flatten()
+        .chain(target);
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
+        (lo.min(v), hi.max(v))
+    });
+    let scale = Scale::of([lo, hi].into_iter().filter(|v| v.is_finite()));
+    let (left, plot_w) = (52.0, 408.0);
+    let col = plot_w / points.len() as f64;
+    let (w, h) = (left + plot_w + 8.0, Scale::TOP + Scale::HEIGHT + 40.0);
+    let id = escape(id);
+    let desc = series_desc(points, unit);
+    let mut svg = format!(
+        r#"<svg class="attainment series" viewBox="0 0 {w} {h}" width="{w}" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
+        escape(title),
+        escape(desc.trim_end()),
+    );
+    let x = |i: usize| left + col * (i as f64 + 0.5);
+    let right = left + plot_w;
+    let _ = write!(
+        svg,
+        r#"<line class="axis-line" x1="{left}" y1="{}" x2="{left}" y2="{}"/>"#,
+        Scale::TOP,
+        Scale::TOP + Scale::HEIGHT
+    );
+    if let Some(t) = target {
+        let yt = scale.y(t);
+        let _ = write!(
+            svg,
+            r#"<line class="target" x1="{left}" y1="{yt:.1}" x2="{right}" y2="{yt:.1}"/>"#
+        );
+    }
+    let plan: Vec<String> = points
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.planned.map(|v| format!("{:.1},{:.1}", x(i), scale.y(v))))
+        .collect();
+    if plan.len() > 1 {
+        let _ = write!(
+            svg,
+            r#"<polyline class="plan-line" points="{}"/>"#,
+            plan.join(" ")
+        );
+    }
+    series_marks(&mut svg, points, unit, &scale, &x);
+    series_labels(&mut svg, points, unit, &scale, (lo, hi), target, (left, &x));
+    svg.push_str("</g></svg>");
+    Some(svg)
+}
+
+/// A series chart's labels: its highest and lowest values and the target
+/// at the left, with the unit; periods below (at most 12 labelled).
+fn series_labels(
+    svg: &mut String,
+    points: &[Point],
+    unit: Option<Unit>,
+    scale: &Scale,
+    (lo, hi): (f64, f64),
+    target: Option<f64>,
+    (left, x): (f64, &dyn Fn(usize) -> f64),
+) {
+    svg.push_str(r#"<g class="labels">"#);
+    // The highest and lowest values drawn, and the target.
+    let mut levels = vec![(hi, "axis")];
+    if (scale.y(lo) - scale.y(hi)).abs() >= 12.0 {
+        levels.push((lo, "axis"));
+    }
+    if let Some(t) = target {
+        levels.push((t, "axis level"));
+    }
+    let ty = target.map(|t| scale.y(t));
+    for (v, class) in levels {
+        let y = scale.y(v);
+        // The scale's ends give way to the target's label.
+        if class == "axis" && ty.is_some_and(|t| (t - y).abs() < 12.0) {
+            continue;
+        }
+        let shown = (v * 10.0).round() / 10.0;
+        let _ = write!(
+            *svg,
+            r#"<text class="{class}" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
+            left - 6.0,
+            y + 4.0,
+            escape(&with_unit(shown, unit))
+        );
+    }
+    let step = points.len().div_ceil(12).max(1);
+    let base = Scale::TOP + Scale::HEIGHT + 16.0;
+    for (i, p) in points.iter().enumerate().filter(|(i, _)| i % step == 0) {
+        let (short, year) = period_label(p.period, i == 0);
+        let _ = write!(
+            *svg,
+            r#"<text class="axis" x="{:.1}" y="{base}" text-anchor="middle">{}</text>"#,
+            x(i),
+            escape(&short)
+        );
+        if let Some(year) = year {
+            let _ = write!(
+                *svg,
+                r#"<text class="axis" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
+                x(i),
+                base + 14.0,
+                escape(&year)
+            );
+        }
+    }
+}
+
+/// A series chart's description: every period's value, plan and standing.
+fn series_desc(points: &[Point], unit: Option<Unit>) -> String {
+    let mut desc = String::new();
+    for p in points {
+        match (p.value, p.planned) {
+            (Some(v), planned) => {
+                let _ = write!(desc, "{}: {}", p.period, with_unit(v, unit));
+                if let Some(pl) = planned {
+                    let _ = write!(desc, " (plan {})", with_unit(pl, unit));
+                }
+                match p.behind {
+                    Some(true) => desc.push_str(", behind. "),
+                    Some(false) => desc.push_str(", on plan. "),
+                    None => desc.push_str(". "),
+                }
+            }
+            (None, Some(pl)) => {
+                let _ = write!(desc, "{}: plan {}. ", p.period, with_unit(pl, unit));
+            }
+            (None, None) => {
+                let _ = write!(desc, "{}: no data. ", p.period);
+            }
+        }
+    }
+    desc
+}
+
+/// The line through the observations (broken where a period has none)
+/// and each observation's mark, shaped by its standing.
+fn series_marks(
+    svg: &mut String,
+    points: &[Point],
+    unit: Option<Unit>,
+    scale: &Scale,
+    x: &dyn Fn(usize) -> f64,
+) {
+    let mut runs: Vec<Vec<String>> = vec![Vec::new()];
+    for (i, p) in points.iter().enumerate() {
+        match p.value {
+            Some(v) => {
+                runs.last_mut()
+                    .expect("a run")
+                    .push(format!("{:.1},{:.1}", x(i), scale.y(v)))
+            }
+            None => runs.push(Vec::new()),
+        }
+    }
+    for run in runs.iter().filter(|r| r.len() > 1) {
+        let _ = write!(
+            *svg,
+            r#"<polyline class="trend" points="{}"/>"#,
+            run.join(" ")
+        );
+    }
+    for (i, p) in points.iter().enumerate() {
+        let Some(v) = p.value else { continue };
+        let (cx, cy) = (x(i), scale.y(v));
+        let (class, words, shape) = match p.behind {
+            Some(false) => (
+                "met",
+                ", on plan",
+                format!(r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="5"/>"#),
+            ),
+            Some(true) => (
+                "breached",
+                ", behind",
+                format!(
+                    r#"<rect x="{:.1}" y="{:.1}" width="10" height="10"/>"#,
+                    cx - 5.0,
+                    cy - 5.0
+                ),
+            ),
+            None => (
+                "observed",
+                "",
+                format!(
+                    r#"<polygon points="{cx:.1},{:.1} {:.1},{cy:.1} {cx:.1},{:.1} {:.1},{cy:.1}"/>"#,
+                    cy - 5.5,
+                    cx + 5.5,
+                    cy + 5.5,
+                    cx - 5.5
+                ),
+            ),
+        };
+        let _ = write!(
+            *svg,
+            r#"<g class="mark {class}">{shape}<title>{}: {}{words}</title></g>"#,
+            escape(p.period),
+            escape(&with_unit(v, unit)),
+        );
+    }
+}
+
+/// A date of the catalog (`YYYY-MM-DD`) as (year, month, day).
+fn ymd(date: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = date.splitn(3, '-');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok()?;
+    let d = parts.next()?.parse().ok()?;
+    Some((y, m, d))
+}
+
+/// The quarters since year 0 of a date.
+fn quarter_of((y, m, _): (i32, u32, u32)) -> i32 {
+    y * 4 + (m as i32 - 1) / 3
+}
+
+/// "Q4 2026".
+fn quarter_label(q: i32) -> String {
+    format!("Q{} {}", q.rem_euclid(4) + 1, q.div_euclid(4))
+}
+
+/// At most this many quarters on the roadmap's timeline: plans beyond
+/// them are drawn at its edge, with their dates.
+const QUARTERS_SHOWN: i32 = 12;
+
+/// One row of the roadmap's timeline: a service and its plans not yet
+/// reached, as (stage, by, slipped).
+pub struct RoadmapRow<'c> {
+    pub service: &'c ServiceEntry,
+    pub plans: Vec<(Stage, &'c str, bool)>,
+}
+
+/// The quarters a roadmap's timeline spans, and where things go on it.
+/// Each row holds the service's name on a line of its own above its
+/// track (so a narrow screen sees names and marks together), the labels
+/// of its plans alternately below and above the track.
+struct Timeline {
+    first: i32,
+    quarters: usize,
+}
+
+impl Timeline {
+    const LEFT: usize = 12;
+    const TOP: usize = 50;
+    const COL: usize = 150;
+    const ROW: usize = 76;
+
+    /// From as-of's quarter (or up to four before it, for plans that
+    /// slipped) to the last plan's, three quarters ahead at least and
+    /// [`QUARTERS_SHOWN`] at most.
+    fn of(today: (i32, u32, u32), rows: &[RoadmapRow]) -> Option<Timeline> {
+        let dated: Vec<i32> = rows
+            .iter()
+            .flat_map(|r| r.plans.iter().filter_map(|(_, by, _)| ymd(by)))
+            .map(quarter_of)
+            .collect();
+        let now = quarter_of(today);
+        let first = (*dated.iter().min()?).max(now - 4).min(now);
+        let last = (*dated.iter().max()?)
+            .max(now + 3)
+            .min(first + QUARTERS_SHOWN - 1);
+        Some(Timeline {
+            first,
+            quarters: (last - first + 1) as usize,
+        })
+    }
+
+    fn last(&self) -> i32 {
+        self.first + self.quarters as i32 - 1
+    }
+
+    fn end(&self) -> usize {
+        Self::LEFT + Self::COL * self.quarters
+    }
+
+    /// x of a date: its quarter's column, then the day within it (a
+    /// quarter drawn as 3 months of equal width); clamped to the timeline.
+    fn x(&self, (y, m, d): (i32, u32, u32)) -> f64 {
+        let months = (y * 12 + m as i32 - 1) - self.first * 3;
+        let at = months as f64 + (f64::from(d) - 1.0) / 31.0;
+        let at = at.clamp(0.0, (self.quarters * 3) as f64);
+        Self::LEFT as f64 + at * Self::COL as f64 / 3.0
+    }
+
+    /// The quarters' columns, labelled.
+    fn axis(&self, svg: &mut String, h: usize) {
+        let (top, col) = (Self::TOP, Self::COL);
+        for i in 0..=self.quarters {
+            let x = Self::LEFT + i * col;
+            let _ = write!(
+                svg,
+                r#"<line class="grid" x1="{x}" y1="{}" x2="{x}" y2="{}"/>"#,
+                top - 8,
+                h - 8
+            );
+            if i < self.quarters {
+                let _ = write!(
+                    svg,
+                    r#"<text class="axis" x="{}" y="{}" text-anchor="middle">{}</text>"#,
+                    x + col / 2,
+                    top - 16,
+                    quarter_label(self.first + i as i32)
+                );
+            }
+        }
+    }
+
+    /// Row `i`: the service's name, its track, a mark and a label per plan.
+    fn row(&self, svg: &mut String, i: usize, r: &RoadmapRow) {
+        let (left, end) = (Self::LEFT, self.end());
+        let y = Self::TOP + i * Self::ROW + 44;
+        let stage = r
+            .service
+            .stage
+            .map_or("unknown".to_string(), |s| s.to_string());
+        let _ = write!(
+            svg,
+            r#"<g class="row stage-{stage}"><line class="track" x1="{left}" y1="{y}" x2="{end}" y2="{y}"/><text class="name" x="{left}" y="{}">{}</text>"#,
+            y - 28,
+            escape(&roadmap_name(r))
+        );
+        for (j, (stage, by, slipped)) in r.plans.iter().enumerate() {
+            let Some(date) = ymd(by) else { continue };
+            let x = self.x(date);
+            let (class, mark) = if *slipped {
+                let corner = (x - 5.5, y as f64 - 5.5);
+                let mark = format!(
+                    r#"<rect x="{:.1}" y="{}" width="11" height="11" transform="rotate(45 {x:.1} {y})"/>"#,
+                    corner.0, corner.1
+                );
+                ("plan slipped", mark)
+            } else {
+                let mark = format!(r#"<circle cx="{x:.1}" cy="{y}" r="6"/>"#);
+                ("plan ahead", mark)
+            };
+            // Labels alternate below and above the track, so neighbours
+            // do not cover each other; near an edge they stay inside.
+            let ly = if j % 2 == 0 { y + 21 } else { y - 11 };
+            let label = format!("{stage} {by}{}", if *slipped { ", slipped" } else { "" });
+            let anchor = if x > (end - Self::COL / 2) as f64 {
+                "end"
+            } else if x < (left + Self::COL / 2) as f64 {
+                "start"
+            } else {
+                "middle"
+            };
+            let _ = write!(
+                svg,
+                r#"<g class="{class} stage-{stage}">{mark}</g><text class="{class}" x="{x:.1}" y="{ly}" text-anchor="{anchor}">{}</text>"#,
+                escape(&label)
+            );
+        }
+        svg.push_str("</g>");
+    }
+}
+
+fn roadmap_name(r: &RoadmapRow) -> String {
+    r.service.name.clone().unwrap_or(r.service.id.clone())
+}
+
+/// The timeline in words: "17 plans not yet reached, 1 slipped. Skills
+/// inventory: operation by 2027-03-31. …"
+fn roadmap_words(rows: &[RoadmapRow]) -> String {
+    let slipped = rows.iter().flat_map(|r| &r.plans).filter(|p| p.2).count();
+    let total = rows.iter().map(|r| r.plans.len()).sum::<usize>();
+    let mut desc = format!("{total} plans not yet reached, {slipped} slipped.");
+    for r in rows {
+        let moves: Vec<String> = r
+            .plans
+            .iter()
+            .map(|(stage, by, slipped)| {
+                format!(
+                    "{stage} by {by}{}",
+                    if *slipped { " (slipped)" } else { "" }
+                )
+            })
+            .collect();
+        let _ = write!(desc, " {}: {}.", roadmap_name(r), moves.join(", "));
+    }
+    desc
+}
+
+/// The services' planned moves on a quarter timeline: one row per service
+/// (in the order given), a mark per plan not yet reached at its date (a
+/// circle when ahead, a diamond when slipped: shape as well as colour),
+/// labelled with its stage and date; a dashed line at as-of. A picture
+/// without links (`role="img"`, described in words); the page lists the
+/// same plans as tables. `None` without a plan to draw.
+pub fn roadmap_timeline(as_of: &str, rows: &[RoadmapRow]) -> Option<String> {
+    let today = ymd(as_of)?;
+    let t = Timeline::of(today, rows)?;
+    let widest = rows
+        .iter()
+        .map(|r| text_width(&roadmap_name(r), 13.0))
+        .max()
+        .unwrap_or(0);
+    let w = (t.end() + 16).max(Timeline::LEFT + widest + 16);
+    let h = Timeline::TOP + Timeline::ROW * rows.len() + 12;
+    let title = format!(
+        "Planned moves of {} service{}, {} to {}",
+        rows.len(),
+        if rows.len() == 1 { "" } else { "s" },
+        quarter_label(t.first),
+        quarter_label(t.last())
+    );
+    let mut svg = format!(
+        r#"<svg class="roadmap" viewBox="0 0 {w} {h}" width="{w}" role="img" aria-labelledby="roadmap-title" aria-describedby="roadmap-desc"><title id="roadmap-title">{}</title><desc id="roadmap-desc">{}</desc>"#,
+        escape(&title),
+        escape(&roadmap_words(rows))
+    );
+    t.axis(&mut svg, h);
+    for (i, r) in rows.iter().enumerate() {
+        t.row(&mut svg, i, r);
+    }
+    let x = t.x(today);
+    let _ = write!(
+        svg,
+        r#"<g class="today"><line x1="{x:.1}" y1="{}" x2="{x:.1}" y2="{}"/><text class="axis" x="{x:.1}" y="{}" text-anchor="middle">as of {}</text></g>"#,
+        Timeline::TOP - 4,
+        h - 4,
+        Timeline::TOP - 34,
+        escape(as_of)
+    );
+    svg.push_str("</svg>");
+    Some(svg)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -720,6 +1180,42 @@ mod tests {
         let mut t = target(&[]);
         t.attainment = None;
         assert!(attainment_chart("c", &t, None).is_none());
+    }
+
+    #[test]
+    fn a_series_chart_draws_the_plan_the_target_and_states_by_shape() {
+        let p = |period, value, planned, behind| Point {
+            period,
+            value,
+            planned,
+            behind,
+        };
+        let points = [
+            p("2026-09", Some(3.0), Some(3.9), Some(true)),
+            p("2026-10", Some(12.0), Some(9.1), Some(false)),
+            p("2026-11", None, Some(14.2), None),
+        ];
+        let svg =
+            series_chart("a", "<Adoption>", &points, Some(50.0), Some(Unit::Percent)).unwrap();
+        assert!(svg.contains(r#"<polyline class="plan-line""#), "{svg}");
+        assert!(svg.contains(r#"<line class="target""#), "{svg}");
+        assert!(svg.contains(r#"<g class="mark breached"><rect"#), "{svg}");
+        assert!(svg.contains(r#"<g class="mark met"><circle"#), "{svg}");
+        assert!(svg.contains("&lt;Adoption&gt;") && !svg.contains("<Adoption>"));
+        assert!(
+            svg.contains("2026-09: 3% (plan 3.9%), behind. 2026-10: 12% (plan 9.1%), on plan.")
+        );
+        // The axis is labelled with the unit: the highest value and the target.
+        assert!(
+            svg.contains(">50%</text>") && svg.contains(">3%</text>"),
+            "{svg}"
+        );
+        // A KPI: observations alone, diamonds, no target line.
+        let kpi = [p("2026-10", Some(4.0), None, None)];
+        let svg = series_chart("k", "KPI", &kpi, None, None).unwrap();
+        assert!(svg.contains(r#"<g class="mark observed"><polygon"#));
+        assert!(!svg.contains("target") && !svg.contains("plan"));
+        assert!(series_chart("n", "none", &[p("2026-10", None, None, None)], None, None).is_none());
     }
 
     #[test]

@@ -33,6 +33,11 @@ const TEMPLATES: &[(&str, &[u8])] = embed!(
     "triggers.html",
     "people.html",
     "health.html",
+    "roadmap.html",
+    "capacity.html",
+    "change-load.html",
+    "improvements.html",
+    "improvement.html",
     "404.html",
 );
 

@@ -54,7 +54,16 @@ impl Values {
             )*};
         }
         lists!(
-            persons, teams, customers, objectives, metrics, functions, services, gates, triggers
+            persons,
+            teams,
+            customers,
+            objectives,
+            metrics,
+            functions,
+            services,
+            gates,
+            triggers,
+            improvements
         );
         top.insert(
             "schema_version",
@@ -64,6 +73,7 @@ impl Values {
         top.insert("observed", Value::from(catalog.observed));
         top.insert("pmo", Value::from(Serde(&catalog.pmo)));
         top.insert("stages", Value::from(Serde(&catalog.stages)));
+        top.insert("capacity", Value::from(Serde(&catalog.capacity)));
         let mut all: Vec<(&str, &String, u64)> = hashes
             .iter()
             .flat_map(|(list, ids)| ids.iter().map(move |(id, h)| (*list, id, *h)))
@@ -73,6 +83,7 @@ impl Values {
             memo::hash_of(&catalog.pmo),
             memo::hash_of(&catalog.stages),
             memo::hash_of(&catalog.observed),
+            memo::hash_of(&catalog.capacity),
         ]));
         Values {
             catalog: Value::from(top),

@@ -400,6 +400,71 @@ pub fn compile_overlaid(
     overlay: &Overlay,
 ) -> Result<Compiled, SourceError> {
     let (filter, inputs, output_holds_sources) = read_sources(&root, options, overlay)?;
+    let metrics = metrics::folder(&root, options.metrics.as_deref());
+    let read = Read {
+        root,
+        filter,
+        inputs,
+        output_holds_sources,
+        metrics,
+    };
+    Ok(assemble(read, options, cache, overlay))
+}
+
+/// Compiles sources held in memory, named as discovery names them, relative
+/// to a project root that is not on disk (`pmo.kdl` is the manifest): the
+/// steps of [`compile_root`] from parsing on (decode, parse, lower, the
+/// model rules, the evaluation without observations, the lints), without
+/// discovery, metrics or an output folder. The fuzz targets and the
+/// hostile-input tests run the pipeline through it, so they cannot drift
+/// from it.
+pub fn compile_memory(mut files: Vec<(String, Vec<u8>)>, options: &Options) -> Compiled {
+    files.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let root = PathBuf::new();
+    let inputs = files
+        .into_iter()
+        .map(|(name, bytes)| {
+            let path = PathBuf::from(&name);
+            (Found { name, path }, bytes)
+        })
+        .collect();
+    let read = Read {
+        filter: Filter::new(&root, &Skip::default()),
+        root,
+        inputs,
+        output_holds_sources: false,
+        metrics: None,
+    };
+    let mut cache = Cache {
+        one_shot: true,
+        ..Cache::default()
+    };
+    assemble(read, options, &mut cache, &Overlay::default())
+}
+
+/// What a compilation reads before it parses: the root, discovery's filter,
+/// every source's bytes in order, whether the manifest's `output` was
+/// refused for holding sources, and the metrics folder.
+struct Read {
+    root: PathBuf,
+    filter: Filter,
+    inputs: Vec<Input>,
+    output_holds_sources: bool,
+    metrics: Option<PathBuf>,
+}
+
+/// The compilation of what was read: each file parsed and lowered (through
+/// `cache`), then, without a syntax error, the model rules and the
+/// evaluation (a CSV's text from `overlay` where it holds one), the lints,
+/// and the diagnostics in section 8's order.
+fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay) -> Compiled {
+    let Read {
+        root,
+        filter,
+        inputs,
+        output_holds_sources,
+        metrics,
+    } = read;
     let mut results = cache.parse(inputs);
     let mut sources = SourceMap::default();
     let mut model = Model::default();
@@ -423,7 +488,6 @@ pub fn compile_overlaid(
     }
     let manifest = model.pmo.as_ref().and_then(|p| p.as_of).map(|d| d.value);
     let (as_of, as_of_source) = AsOfSource::resolve(options.as_of, manifest, today_utc());
-    let metrics = metrics::folder(&root, options.metrics.as_deref());
     let mut evaluation = Evaluation::default();
     let lookups = OnceLock::new();
     if !syntax_errors {
@@ -448,7 +512,7 @@ pub fn compile_overlaid(
         .unwrap_or_default();
     let mut diagnostics = check::apply_lints(diagnostics, lints, options.deny_warnings);
     sort(&mut diagnostics, &sources);
-    Ok(Compiled {
+    Compiled {
         root,
         sources,
         model,
@@ -460,7 +524,7 @@ pub fn compile_overlaid(
         filter,
         evaluation,
         metrics,
-    })
+    }
 }
 
 /// Each file's model for this compilation: moved out of a one-shot cache's
@@ -807,5 +871,53 @@ mod tests {
         let compiled =
             compile_overlaid(root, &Options::default(), &mut Cache::default(), &overlay).unwrap();
         assert_eq!(compiled.sources.len(), 1);
+    }
+}
+
+#[cfg(test)]
+mod memory_tests {
+    use super::*;
+
+    /// The sources of the project at `root`, as discovery names them.
+    fn in_memory(root: &Path) -> Vec<(String, Vec<u8>)> {
+        let filter = Filter::new(root, &Skip::default());
+        discover::sources(&filter)
+            .unwrap()
+            .into_iter()
+            .map(|f| (f.name, std::fs::read(f.path).unwrap()))
+            .collect()
+    }
+
+    /// What a test compares of a finding: its code, file, bytes, message.
+    fn findings(c: &Compiled) -> Vec<(String, String, std::ops::Range<usize>, String)> {
+        c.diagnostics
+            .iter()
+            .map(|d| {
+                let file = c.sources.get(d.span.file).name.clone();
+                let range = d.span.start as usize..d.span.end as usize;
+                (d.code.as_str().to_string(), file, range, d.message.clone())
+            })
+            .collect()
+    }
+
+    /// The in-memory entry runs the same pipeline as the one on disk: the
+    /// examples give the same findings both ways (without observations: an
+    /// empty metrics folder on disk).
+    #[test]
+    fn a_project_in_memory_compiles_as_it_does_on_disk() {
+        let empty = tempfile::tempdir().unwrap();
+        for example in ["examples/acme", "examples/broken"] {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(example);
+            let options = Options {
+                metrics: Some(empty.path().to_path_buf()),
+                ..Options::default()
+            };
+            let disk = compile(&root, &options).unwrap();
+            let memory = compile_memory(in_memory(&root), &options);
+            assert!(!disk.diagnostics.is_empty(), "{example}");
+            assert_eq!(findings(&disk), findings(&memory), "{example}");
+            assert_eq!(disk.as_of, memory.as_of, "{example}");
+            assert_eq!(disk.model.services.len(), memory.model.services.len());
+        }
     }
 }

@@ -15,10 +15,8 @@ use std::process::{Command, Output};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::{Duration, Instant};
 
-use pmoc::base::{Code, Diagnostic, FileId, SourceFile, SourceMap};
-use pmoc::metrics::Evaluation;
-use pmoc::model::{Index, Lookups, Model};
-use pmoc::{check, emit, lower, syntax};
+use pmoc::base::{Code, Diagnostic, FileId};
+use pmoc::{compile, emit, syntax};
 use rng::Rng;
 
 const MANIFEST: &str = "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"2026-11-01\" }\nperson \"ann\" name=\"Ann\"\n";
@@ -65,58 +63,24 @@ impl Judged {
     }
 }
 
-/// The files (the first the manifest) through what `compile` runs: decode,
-/// parse, lower, and without a syntax error dedupe, index, the rules and
-/// the lints; the diagnostics rendered as human, short and JSON output.
+/// The files (the first the manifest, `pmo.kdl`) through the pipeline
+/// itself (`compile::compile_memory`: decode, parse, lower, and without a
+/// syntax error dedupe, index, the rules, the evaluation and the lints); the
+/// diagnostics rendered as human, short and JSON output.
 fn judge(files: &[&[u8]]) -> Judged {
-    let mut sources = SourceMap::default();
-    let mut model = Model::default();
-    let mut diags = Vec::new();
-    let mut syntax_error = false;
-    for (i, bytes) in files.iter().enumerate() {
-        let id = FileId(i as u32);
-        let (text, decoded) = syntax::decode(id, bytes.to_vec());
-        let name = format!("f{i}.kdl");
-        sources.add(SourceFile::new(
-            name.clone(),
-            PathBuf::from(name),
-            text.clone().into(),
-        ));
-        let parsed = match decoded {
-            Some(d) => Err(d),
-            None => syntax::parse(id, &text),
-        };
-        match parsed {
-            Ok(doc) => {
-                let (m, found) = lower::lower_file(id, &text, &doc, i == 0);
-                model.append(m);
-                diags.extend(found);
-            }
-            Err(d) => {
-                diags.push(d);
-                syntax_error = true;
-            }
-        }
-    }
-    if !syntax_error {
-        let as_of = model
-            .pmo
-            .as_ref()
-            .and_then(|p| p.as_of)
-            .map_or(jiff::civil::date(2026, 11, 1), |d| d.value);
-        diags.extend(check::dedupe(&mut model));
-        let lookups = Lookups::new(&model);
-        let index = Index::new(&model, &lookups, as_of);
-        diags.extend(check::rules(&index));
-        let evaluation = Evaluation::of(&index, None);
-        diags.extend(check::metrics::check(&index, &evaluation));
-    }
-    let lints = model
-        .pmo
-        .as_ref()
-        .map(|p| p.lints.as_slice())
-        .unwrap_or_default();
-    let diagnostics = check::apply_lints(diags, lints, false);
+    let named = files
+        .iter()
+        .enumerate()
+        .map(|(i, bytes)| {
+            let name = match i {
+                0 => "pmo.kdl".to_string(),
+                _ => format!("f{i}.kdl"),
+            };
+            (name, bytes.to_vec())
+        })
+        .collect();
+    let compiled = compile::compile_memory(named, &compile::Options::default());
+    let (diagnostics, sources) = (compiled.diagnostics, compiled.sources);
     let human = emit::human::render(&diagnostics, &sources, false);
     emit::human::render_short(&diagnostics, &sources);
     emit::json::render(&diagnostics, &sources);

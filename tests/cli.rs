@@ -16,6 +16,17 @@ fn pmoc(args: &[&str]) -> Output {
         .expect("pmoc runs")
 }
 
+/// `pmoc` run from the folder `cwd`.
+fn pmoc_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .current_dir(cwd)
+        .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pmoc runs")
+}
+
 fn example(name: &str) -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
@@ -314,10 +325,13 @@ fn output_is_deterministic() {
 
 #[test]
 fn snapshots_of_human_and_short_output() {
-    let root = PathBuf::from(example("broken"));
-    let o = pmoc(&["check", root.to_str().unwrap(), "--format", "short"]);
+    // Run from the repository as `pmoc check examples/broken`: the paths
+    // are printed as typed (`examples/broken/catalogue.kdl`).
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = "examples/broken";
+    let o = pmoc_in(repo, &["check", root, "--format", "short"]);
     insta::assert_snapshot!("broken_short", stderr(&o));
-    let o = pmoc(&["check", root.to_str().unwrap()]);
+    let o = pmoc_in(repo, &["check", root]);
     assert!(!stderr(&o).contains('\u{1b}'), "no colour off a terminal");
     insta::assert_snapshot!("broken_human", stderr(&o));
     let dir = common::project_of(&[
@@ -474,9 +488,8 @@ fn human_output_is_safe_and_bounded() {
             "// ünïcödé 😀\nperson \"é😀\" name=\"É\" naem=\"😀\"\n",
         ),
     ]);
-    let root = dir.path().to_str().unwrap();
-    let human = stderr(&pmoc(&["check", root]));
-    let short = stderr(&pmoc(&["check", root, "--format", "short"]));
+    let human = stderr(&pmoc_in(dir.path(), &["check"]));
+    let short = stderr(&pmoc_in(dir.path(), &["check", "--format", "short"]));
     for out in [&human, &short] {
         for raw in ['\x1b', '\x07', '\u{9b}', '\u{202e}'] {
             assert!(!out.contains(raw), "{raw:?} reaches the terminal:\n{out}");

@@ -43,7 +43,9 @@ fn list(width: usize) -> String {
         .word_separator(textwrap::WordSeparator::AsciiSpace);
     let mut out = String::new();
     for code in Code::ALL {
-        let line = format!("{:<28} {}", code.as_str(), code.summary());
+        // The summary is a paragraph of the page: its line breaks are blanks.
+        let summary: Vec<&str> = code.summary().split_whitespace().collect();
+        let line = format!("{:<28} {}", code.as_str(), summary.join(" "));
         for wrapped in textwrap::wrap(&line, &options) {
             out.push_str(&wrapped);
             out.push('\n');
@@ -79,5 +81,23 @@ mod tests {
             }
         }
         assert!(continued > 0, "{out}");
+        // Each entry is its summary, whole, its lines filled.
+        for entry in out
+            .split('\n')
+            .filter(|l| !l.starts_with(' ') && !l.is_empty())
+        {
+            let code = entry.split(' ').next().unwrap();
+            let summary = crate::base::Code::from_name(code).unwrap().summary();
+            let words: Vec<&str> = summary.split_whitespace().collect();
+            let at = out.find(entry).unwrap();
+            let shown: Vec<&str> = out[at..]
+                .lines()
+                .enumerate()
+                .take_while(|(i, l)| *i == 0 || l.starts_with(' '))
+                .flat_map(|(_, l)| l.split_whitespace())
+                .skip(1)
+                .collect();
+            assert_eq!(shown, words, "{code}");
+        }
     }
 }

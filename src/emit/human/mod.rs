@@ -383,6 +383,41 @@ mod tests {
         assert!(out.len() < 2000, "{out}");
     }
 
+    /// A place in another file is a plain label in that file's snippet,
+    /// under the one diagnostic: no "Advice" report of its own.
+    #[test]
+    fn a_place_in_another_file_is_a_plain_label() {
+        let mut sources = SourceMap::default();
+        let a = sources.add(SourceFile::new("a.kdl".into(), "a".into(), "x 1\n".into()));
+        let b = sources.add(SourceFile::new("b.kdl".into(), "b".into(), "y 2\n".into()));
+        let d = Diagnostic::new(Code::DuplicateId, Span::new(a, 0, 1), "declared twice")
+            .label(Span::new(b, 0, 1), "first declared here")
+            .help("rename one");
+        let out = render_in(&[d], &sources, false, "cat");
+        assert!(!out.contains("Advice") && !out.contains('☞'), "{out}");
+        assert_eq!(out.matches("first declared here").count(), 1, "{out}");
+        assert!(
+            out.contains("[cat/a.kdl:1:1]") && out.contains("[cat/b.kdl:1:1]"),
+            "{out}"
+        );
+        // The help closes the diagnostic, after every snippet.
+        assert!(out.find("rename one") > out.find("[cat/b.kdl"), "{out}");
+    }
+
+    /// Prose wraps at blanks, never inside `2026-Q2` or an id.
+    #[test]
+    fn wrapping_never_splits_at_a_hyphen() {
+        let mut sources = SourceMap::default();
+        let a = sources.add(SourceFile::new("a.kdl".into(), "a".into(), "x 1\n".into()));
+        for pad in 70..100 {
+            let message = format!("{} 2026-Q2 `risk-dashboard-very-long`", "w".repeat(pad));
+            let d = Diagnostic::new(Code::KdlSyntax, Span::new(a, 0, 1), message);
+            let out = render(&[d], &sources, false);
+            assert!(out.contains("2026-Q2"), "{out}");
+            assert!(out.contains("`risk-dashboard-very-long`"), "{out}");
+        }
+    }
+
     #[test]
     fn a_label_at_the_end_after_a_break_is_still_marked() {
         for text in ["a\nservice {\n", "a\rservice {\r", "service {\r\n"] {

@@ -158,25 +158,6 @@ fn the_workflow_checks_pull_requests_and_publishes_main() {
         workflow["jobs"]["check"]["if"].as_str(),
         Some("github.event_name == 'pull_request'")
     );
-    // A prebuilt binary, else `cargo install` of the pinned version, cached.
-    for job in ["check", "publish"] {
-        let uses = uses(job);
-        assert!(
-            uses.iter().any(|u| u.starts_with("actions/cache@")),
-            "{uses:?}"
-        );
-        assert!(
-            uses.iter()
-                .any(|u| u.starts_with("taiki-e/install-action@")),
-            "{uses:?}"
-        );
-        assert!(
-            runs(job)
-                .contains(&"cargo install pmoc --locked --version \"$PMOC_VERSION\"".to_string()),
-            "{:?}",
-            runs(job)
-        );
-    }
     // Warnings fail a pull request only where it brings them.
     assert!(
         check
@@ -216,6 +197,47 @@ fn the_workflow_checks_pull_requests_and_publishes_main() {
         workflow["jobs"]["publish"]["permissions"]["pages"].as_str(),
         Some("write")
     );
+}
+
+/// Both jobs install the pinned release: a prebuilt binary, else `cargo
+/// install` of that version, cached.
+#[test]
+fn the_workflow_installs_a_pinned_prebuilt_pmoc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = pmoc(&["init", path(tmp.path())], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(tmp.path().join(".github/workflows/pmo.yml")).unwrap();
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
+    let workflow = &docs[0];
+    let steps = |job: &str, key: &str| -> Vec<String> {
+        workflow["jobs"][job]["steps"]
+            .as_vec()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s[key].as_str().map(String::from))
+            .collect()
+    };
+    let runs = |job: &str| steps(job, "run");
+    let uses = |job: &str| steps(job, "uses");
+    // A prebuilt binary, else `cargo install` of the pinned version, cached.
+    for job in ["check", "publish"] {
+        let uses = uses(job);
+        assert!(
+            uses.iter().any(|u| u.starts_with("actions/cache@")),
+            "{uses:?}"
+        );
+        assert!(
+            uses.iter()
+                .any(|u| u.starts_with("taiki-e/install-action@")),
+            "{uses:?}"
+        );
+        assert!(
+            runs(job)
+                .contains(&"cargo install pmoc --locked --version \"$PMOC_VERSION\"".to_string()),
+            "{:?}",
+            runs(job)
+        );
+    }
 }
 
 #[test]

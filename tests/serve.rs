@@ -833,3 +833,54 @@ fn a_round_prints_what_changed_not_every_finding() {
     );
     assert!(!round.iter().any(|l| l.contains("h.kdl")), "{round:?}");
 }
+
+/// `pmoc watch` says where it writes the site, prints the first round's
+/// status, and a line on Ctrl-C; quiet, no warning is printed.
+#[test]
+fn watch_says_where_the_site_goes_and_when_it_stops() {
+    use std::io::BufRead;
+    let dir = project();
+    std::fs::write(
+        dir.path().join("g.kdl"),
+        "function \"g\" { name \"G\"; levels \"project\" }\n",
+    )
+    .unwrap();
+    for quiet in [false, true] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pmoc"));
+        cmd.args(["watch", dir.path().to_str().unwrap()])
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::piped());
+        if quiet {
+            cmd.arg("-q");
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut seen = Vec::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            let done = line.starts_with("rebuilt ");
+            seen.push(line);
+            if done {
+                break;
+            }
+        }
+        let site = std::fs::canonicalize(dir.path()).unwrap().join("site");
+        assert!(
+            seen[0].contains(&format!("writing the site to {}", site.display())),
+            "{seen:?}"
+        );
+        assert_eq!(
+            seen.iter().any(|l| l.contains("empty-function")),
+            !quiet,
+            "{seen:?}"
+        );
+        assert!(seen.last().unwrap().contains("1 warning in"), "{seen:?}");
+        std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let rest: Vec<String> = lines.map(Result::unwrap).collect();
+        assert_eq!(rest.last().map(String::as_str), Some("stopped"), "{rest:?}");
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+    }
+}

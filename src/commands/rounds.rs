@@ -138,3 +138,28 @@ fn rebuilt_line(r: &Rebuilt) -> String {
         r.changed_pages, r.pages, r.millis, r.files_written
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The status line counts KDL files: all of them parsed on the first
+    /// round is said so, not "15 of 19" (the CSVs are sources too).
+    #[test]
+    fn the_status_line_counts_kdl_files() {
+        let mut r = Rebuilt {
+            changed_pages: 63,
+            pages: 63,
+            files_written: 80,
+            parsed: 15,
+            kdl_files: 15,
+            millis: 40,
+        };
+        assert_eq!(
+            rebuilt_line(&r),
+            "rebuilt 63 of 63 pages in 40 ms (80 files written, 15 KDL files parsed)"
+        );
+        r.parsed = 1;
+        assert!(rebuilt_line(&r).ends_with("(80 files written, 1 of 15 KDL files parsed again)"));
+    }
+}

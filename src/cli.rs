@@ -21,7 +21,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Check a project, then write its documentation site and catalog.json.
     Build(BuildArgs),
-    /// Build, then rebuild on every change to the project.
+    /// Build, then rebuild the site on every change to the project (into
+    /// `--out`, else the manifest's `output`, else `site` in the project).
     Watch(WatchArgs),
     /// Watch, and serve the site with live reload on http://127.0.0.1.
     Serve(ServeArgs),
@@ -51,7 +52,20 @@ pub enum Command {
     },
 }
 
+/// The exit codes of `pmoc check`, under its help.
+const CHECK_EXIT: &str = "Exit status:
+  0  no error (warnings do not count, unless --deny-warnings or the manifest's `lints` make them errors)
+  1  the project has errors, or a warning that --baseline does not hold
+  2  pmoc could not run (no pmo.kdl, an unreadable path, a bad --baseline file)";
+
+/// The exit codes of `pmoc review`, under its help.
+const REVIEW_EXIT: &str = "Exit status:
+  0  the review was printed
+  1  the project has errors (no review), or --fail-on-fired and a trigger fired
+  2  pmoc could not run (no pmo.kdl, an unreadable path)";
+
 #[derive(Debug, clap::Args)]
+#[command(after_help = CHECK_EXIT)]
 pub struct CheckArgs {
     /// The project folder, or a file or folder inside it.
     #[arg(default_value = ".")]
@@ -62,6 +76,15 @@ pub struct CheckArgs {
     /// Treat warnings as errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Fail only on the warnings this FILE does not hold: a `--format json`
+    /// report of an earlier check (the base branch's, in a pull request).
+    /// A warning matches by code, file and message, not by line; the ones
+    /// it holds are not printed. Errors always count.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Print only errors and a one-line summary (no warnings, no notes).
+    #[arg(short, long)]
+    pub quiet: bool,
     /// The folder of metrics CSVs (relative to the working directory);
     /// default: `metrics/` in the project, when it exists.
     #[arg(long, value_name = "DIR")]
@@ -92,10 +115,19 @@ pub struct BuildArgs {
     /// The project folder, or a file or folder inside it.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// The output folder (relative to the working directory); default: the
-    /// manifest's `output`, else `site` in the project.
-    #[arg(long)]
+    /// The output folder (relative to the working directory)
+    /// [default: the manifest's `output`, else `site` in the project].
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Where the site is published: an absolute path (`/`, `/repo/`) or an
+    /// `http`/`https` URL; the 404 page and the exports' links start there
+    /// [default: the manifest's `site { base-url }`, else `/`].
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+    /// Print only errors and a one-line summary (no warnings, no notes).
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// The folder of metrics CSVs (relative to the working directory);
     /// default: `metrics/` in the project, when it exists.
     #[arg(long, value_name = "DIR")]
@@ -112,9 +144,15 @@ pub struct WatchArgs {
     /// The project folder, or a file or folder inside it.
     #[arg(default_value = ".")]
     pub path: PathBuf,
-    /// The output folder (relative to the working directory).
-    #[arg(long)]
+    /// The folder the site is written to, and rewritten on every change
+    /// (relative to the working directory) [default: the manifest's
+    /// `output`, else `site` in the project].
+    #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Print only errors and a one-line summary (no warnings, no notes).
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// The folder of metrics CSVs (relative to the working directory);
     /// default: `metrics/` in the project, when it exists.
     #[arg(long, value_name = "DIR")]
@@ -125,7 +163,8 @@ pub struct WatchArgs {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<jiff::civil::Date>,
     /// Poll for changes every MS milliseconds instead of relying on native
-    /// events (Docker, WSL `/mnt/c`, network drives).
+    /// events (Docker, WSL `/mnt/c`, network drives) [default: native
+    /// events; `--poll` alone: 500].
     #[arg(long, value_name = "MS", num_args = 0..=1, default_missing_value = "500", require_equals = true)]
     pub poll: Option<u64>,
     /// How long to wait for a burst of changes to settle, in milliseconds.
@@ -149,10 +188,15 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = REVIEW_EXIT)]
 pub struct ReviewArgs {
     /// The project folder, or a file or folder inside it.
     #[arg(default_value = ".")]
     pub path: PathBuf,
+    /// Print only errors and a one-line summary (no warnings, no notes).
+    #[arg(short, long)]
+    pub quiet: bool,
+
     /// The folder of metrics CSVs (relative to the working directory);
     /// default: `metrics/` in the project, when it exists.
     #[arg(long, value_name = "DIR")]
@@ -198,7 +242,7 @@ pub struct DiffArgs {
     /// one), catalog.json files (at most 32 MiB) or site folders pmoc wrote
     /// (holding its .pmoc-site marker). With `--git`, the one PATH of the
     /// project (default `.`).
-    #[arg(value_name = "PATHS", num_args = 0..=2)]
+    #[arg(value_names = ["OLD", "NEW"], num_args = 0..=2)]
     pub paths: Vec<PathBuf>,
     /// Compare the project in the working tree with its state at this git
     /// revision (read through `git`).
@@ -248,7 +292,7 @@ pub struct ExportArgs {
     /// `csv` (required), a file for `backstage` and `ics` (default: stdout).
     /// A regular file is replaced whole (its mode and owner kept), a FIFO or
     /// character device written as a stream; anything else is refused.
-    #[arg(long)]
+    #[arg(long, value_name = "PATH")]
     pub out: Option<PathBuf>,
     /// The folder of metrics CSVs (relative to the working directory);
     /// default: `metrics/` in the project, when it exists.
@@ -259,6 +303,9 @@ pub struct ExportArgs {
     /// `SOURCE_DATE_EPOCH`'s UTC date, else today (UTC).
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<jiff::civil::Date>,
+    /// Print only errors and a one-line summary (no warnings, no notes).
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -292,6 +339,16 @@ pub struct FmtArgs {
 fn parse_duration(s: &str) -> Result<crate::model::Duration, String> {
     crate::lower::values::parse_duration(s)
         .ok_or_else(|| format!("`{s}` is not a duration: write `90 days`, `3 months` or `6w`"))
+}
+
+/// A site's base URL (`--base-url`), as the manifest's `base-url` takes it.
+fn parse_base_url(s: &str) -> Result<String, String> {
+    match crate::lower::values::base_url_problem(s) {
+        None => Ok(s.to_string()),
+        Some(why) => Err(format!(
+            "`{s}` is not a base URL: {why}; write an absolute path such as `/` or `/repo/`, or a URL such as `https://pmo.example.org/`"
+        )),
+    }
 }
 
 /// A real calendar date, written `YYYY-MM-DD` (`--as-of`, `--since`).

@@ -4,11 +4,22 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 fn pmoc(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .args(args)
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("pmoc runs")
+}
+
+/// `pmoc` run from the folder `cwd`.
+fn pmoc_in(cwd: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        .current_dir(cwd)
         .args(args)
         .env_remove("GITHUB_STEP_SUMMARY")
         .env("NO_COLOR", "1")
@@ -314,10 +325,13 @@ fn output_is_deterministic() {
 
 #[test]
 fn snapshots_of_human_and_short_output() {
-    let root = PathBuf::from(example("broken"));
-    let o = pmoc(&["check", root.to_str().unwrap(), "--format", "short"]);
+    // Run from the repository as `pmoc check examples/broken`: the paths
+    // are printed as typed (`examples/broken/catalogue.kdl`).
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = "examples/broken";
+    let o = pmoc_in(repo, &["check", root, "--format", "short"]);
     insta::assert_snapshot!("broken_short", stderr(&o));
-    let o = pmoc(&["check", root.to_str().unwrap()]);
+    let o = pmoc_in(repo, &["check", root]);
     assert!(!stderr(&o).contains('\u{1b}'), "no colour off a terminal");
     insta::assert_snapshot!("broken_human", stderr(&o));
     let dir = common::project_of(&[
@@ -474,9 +488,8 @@ fn human_output_is_safe_and_bounded() {
             "// ünïcödé 😀\nperson \"é😀\" name=\"É\" naem=\"😀\"\n",
         ),
     ]);
-    let root = dir.path().to_str().unwrap();
-    let human = stderr(&pmoc(&["check", root]));
-    let short = stderr(&pmoc(&["check", root, "--format", "short"]));
+    let human = stderr(&pmoc_in(dir.path(), &["check"]));
+    let short = stderr(&pmoc_in(dir.path(), &["check", "--format", "short"]));
     for out in [&human, &short] {
         for raw in ['\x1b', '\x07', '\u{9b}', '\u{202e}'] {
             assert!(!out.contains(raw), "{raw:?} reaches the terminal:\n{out}");
@@ -616,4 +629,170 @@ fn no_observations_is_a_note_not_all_clear() {
     .unwrap();
     let o = pmoc(&["check", &path]);
     assert!(!stderr(&o).contains("note:"), "{}", stderr(&o));
+}
+
+/// `--quiet`: errors and the closing line only, on every command that
+/// compiles; JSON stays whole.
+#[test]
+fn quiet_prints_errors_and_one_line() {
+    let acme = example("acme");
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let loud = pmoc(&["check", &acme]);
+    assert!(stderr(&loud).lines().count() > 50, "{}", stderr(&loud));
+    for args in [
+        vec!["check", &acme, "-q"],
+        vec!["check", &acme, "--quiet", "--format", "short"],
+        vec!["build", &acme, "-q", "--out", out.to_str().unwrap()],
+        vec!["export", "ics", &acme, "--quiet", "--out", "/dev/null"],
+    ] {
+        let o = pmoc(&args);
+        assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o).lines().count(), 1, "{args:?}: {}", stderr(&o));
+    }
+    let o = pmoc(&["check", &acme, "-q"]);
+    assert!(stderr(&o).starts_with("0 errors, "), "{}", stderr(&o));
+    let o = pmoc(&["build", &acme, "-q", "--out", out.to_str().unwrap()]);
+    assert!(
+        stderr(&o).contains("warnings in"),
+        "the warnings are counted: {}",
+        stderr(&o)
+    );
+    // Errors are printed, warnings are not.
+    let broken = example("broken");
+    let o = pmoc(&["check", &broken, "-q", "--format", "short"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.lines()
+            .all(|l| l.contains(": error[") || l.starts_with("10 errors")),
+        "{err}"
+    );
+    assert!(!err.contains("note:"), "{err}");
+    let quiet = pmoc(&["check", &acme, "-q", "--format", "json"]);
+    let full = pmoc(&["check", &acme, "--format", "json"]);
+    assert_eq!(quiet.stdout, full.stdout);
+}
+
+/// Human and short output name files after the project folder as typed;
+/// JSON keeps project-relative names.
+#[test]
+fn paths_are_printed_as_typed() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let short = |cwd: &Path, path: &str| {
+        let o = pmoc_in(cwd, &["check", path, "--format", "short"]);
+        stderr(&o).lines().next().unwrap().to_string()
+    };
+    assert!(short(repo, "examples/broken").starts_with("examples/broken/catalogue.kdl:15:1:"));
+    assert!(short(repo, "examples/broken/").starts_with("examples/broken/catalogue.kdl:15:1:"));
+    // A file inside the project: its project folder as typed.
+    assert!(
+        short(repo, "examples/broken/services/risk.kdl")
+            .starts_with("examples/broken/catalogue.kdl:")
+    );
+    // From inside the project: no prefix; from below it, the way up.
+    let inside = repo.join("examples/broken");
+    assert!(short(&inside, ".").starts_with("catalogue.kdl:15:1:"));
+    assert!(short(&inside.join("services"), ".").starts_with("../catalogue.kdl:15:1:"));
+    let o = pmoc_in(repo, &["check", "examples/broken", "--format", "json"]);
+    assert_eq!(json(&o)["diagnostics"][0]["file"], "catalogue.kdl");
+}
+
+/// `--baseline`: the warnings an earlier check found are not shown and do
+/// not fail; a new warning does (exit 1); errors always count; a file
+/// that is no report is exit 2 before anything runs.
+#[test]
+fn a_baseline_fails_only_on_new_warnings() {
+    let service = |id: &str| format!("function \"{id}\" {{ name \"{id}\"; levels \"project\" }}\n");
+    let dir = common::project_of(&[("pmo.kdl", MANIFEST), ("a.kdl", &service("a"))]);
+    let root = dir.path().to_str().unwrap();
+    let base = pmoc(&["check", root, "--format", "json"]);
+    assert_eq!(json(&base)["warning_count"], 1, "{}", stdout(&base));
+    let file = dir.path().join("baseline.json");
+    std::fs::write(&file, &base.stdout).unwrap();
+    let baseline = file.to_str().unwrap();
+    // Nothing new: clean, the known warning not shown but counted aside.
+    let o = pmoc(&["check", root, "--baseline", baseline]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("empty-function"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "0 errors, 0 warnings in 2 files (1 more warning in the baseline, not shown)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    // Moved to another line: still known.
+    std::fs::write(dir.path().join("a.kdl"), format!("\n\n{}", service("a"))).unwrap();
+    let o = pmoc(&["check", root, "--baseline", baseline]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    // A new warning: shown, and exit 1.
+    std::fs::write(dir.path().join("b.kdl"), service("b")).unwrap();
+    let o = pmoc(&["check", root, "--baseline", baseline, "--format", "short"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("b.kdl:1:") && !err.contains("a.kdl:"), "{err}");
+    let o = pmoc(&["check", root, "--baseline", baseline, "--format", "json"]);
+    assert_eq!(json(&o)["warning_count"], 1);
+    // Not a report: exit 2, nothing else printed.
+    std::fs::write(&file, "[]").unwrap();
+    let o = pmoc(&["check", root, "--baseline", baseline]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not a baseline"), "{}", stderr(&o));
+}
+
+/// `build --base-url`: the 404 page's links start there, over the
+/// manifest's `base-url`; a bad one is refused by the parser.
+#[test]
+fn build_takes_the_base_url() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("site");
+    let out = out.to_str().unwrap();
+    let acme = example("acme");
+    let o = pmoc(&["build", &acme, "-q", "--out", out, "--base-url", "/acme/"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(tmp.path().join("site/404.html")).unwrap();
+    assert!(page.contains("href=\"/acme/assets/"), "{page:.3000}");
+    assert!(!page.contains("href=\"/assets/"), "{page:.3000}");
+    let catalog = std::fs::read_to_string(tmp.path().join("site/catalog.json")).unwrap();
+    assert!(
+        catalog.contains("\"base_url\": \"/acme/\""),
+        "{catalog:.2000}"
+    );
+    // Without the flag, the manifest's (`/`).
+    let o = pmoc(&["build", &acme, "-q", "--out", out]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let page = std::fs::read_to_string(tmp.path().join("site/404.html")).unwrap();
+    assert!(page.contains("href=\"/assets/"), "{page:.3000}");
+    let o = pmoc(&["build", &acme, "--out", out, "--base-url", "repo/"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("is not a base URL"), "{}", stderr(&o));
+}
+
+/// The help texts say the defaults and the exit codes, and `diff`'s usage
+/// names its arguments as its list does.
+#[test]
+fn help_texts_give_defaults_and_exit_codes() {
+    let help = |args: &[&str]| stdout(&pmoc(args));
+    let check = help(&["check", "--help"]);
+    assert!(
+        check.contains("Exit status:") && check.contains("2  pmoc could not run"),
+        "{check}"
+    );
+    assert!(help(&["review", "--help"]).contains("--fail-on-fired and a trigger fired"));
+    let build = help(&["build", "--help"]);
+    assert!(
+        build.contains("[default: the manifest's `output`, else `site` in the project]"),
+        "{build}"
+    );
+    let watch = help(&["watch", "--help"]);
+    assert!(watch.contains("[default: 20]"), "{watch}");
+    assert!(watch.contains("`--poll` alone: 500]"), "{watch}");
+    assert!(watch.contains("[default: the manifest's"), "{watch}");
+    let diff = help(&["diff", "--help"]);
+    assert!(
+        diff.contains("[OLD] [NEW]") && !diff.contains("PATHS"),
+        "{diff}"
+    );
 }

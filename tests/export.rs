@@ -533,6 +533,8 @@ fn the_command_checks_first_and_refuses_what_it_cannot_do() {
     let o = pmoc(&["export", "csv", &acme()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
+    // Refused before compiling: no warning of the project is printed.
+    assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     // A project with errors: exit 1, nothing written.
     let out = dir.path().join("broken.ics");
     let broken = root().join("examples/broken");

@@ -525,7 +525,7 @@ fn lone_carriage_returns_number_the_lines_of_a_syntax_error() {
     std::fs::write(dir.path().join("x.kdl"), text).unwrap();
     let (o, _) = check_project(dir.path(), "human");
     let human = String::from_utf8_lossy(&o.stderr);
-    assert!(human.contains("[x.kdl:3:21]"), "{human}");
+    assert!(human.contains("/x.kdl:3:21]"), "{human}");
     assert!(human.contains(" 3 │ person \"d\" name=\"D\" {"), "{human}");
 }
 

@@ -130,6 +130,16 @@ fn the_workflow_checks_pull_requests_and_publishes_main() {
     let on = &workflow["on"];
     assert!(!on["pull_request"].is_badvalue(), "{on:?}");
     assert_eq!(on["push"]["branches"][0].as_str(), Some("main"));
+    assert!(on["schedule"][0]["cron"].as_str().is_some(), "{on:?}");
+    // The release of this pmoc, pinned.
+    assert_eq!(
+        workflow["env"]["PMOC_VERSION"].as_str(),
+        Some(env!("CARGO_PKG_VERSION"))
+    );
+    assert_eq!(
+        workflow["defaults"]["run"]["working-directory"].as_str(),
+        Some(".")
+    );
     let jobs = workflow["jobs"].as_hash().unwrap();
     let names: Vec<&str> = jobs.keys().map(|k| k.as_str().unwrap()).collect();
     assert_eq!(names, ["check", "publish"]);
@@ -148,16 +158,30 @@ fn the_workflow_checks_pull_requests_and_publishes_main() {
         workflow["jobs"]["check"]["if"].as_str(),
         Some("github.event_name == 'pull_request'")
     );
-    assert!(check.contains(&"cargo install pmoc --locked".to_string()));
-    assert!(check.contains(&"pmoc check --format github".to_string()));
+    // Warnings fail a pull request only where it brings them.
+    assert!(
+        check
+            .iter()
+            .any(|r| r.contains("--quiet --format json > \"$RUNNER_TEMP/baseline.json\"")),
+        "{check:?}"
+    );
+    assert!(
+        check.contains(
+            &"pmoc check --format github ${BASELINE:+--baseline \"$BASELINE\"}".to_string()
+        ),
+        "{check:?}"
+    );
     assert!(
         check.iter().any(|r| r
             .contains("pmoc diff --git \"$BASE\" --format markdown >> \"$GITHUB_STEP_SUMMARY\"")),
         "{check:?}"
     );
     let publish = runs("publish");
-    assert!(publish.contains(&"cargo install pmoc --locked".to_string()));
-    assert!(publish.contains(&"pmoc build".to_string()));
+    assert!(publish.contains(&"pmoc check --format github".to_string()));
+    assert!(
+        publish.contains(&"pmoc build --quiet --base-url \"$BASE_PATH/\"".to_string()),
+        "{publish:?}"
+    );
     let publish_uses = uses("publish");
     assert!(
         publish_uses
@@ -173,6 +197,47 @@ fn the_workflow_checks_pull_requests_and_publishes_main() {
         workflow["jobs"]["publish"]["permissions"]["pages"].as_str(),
         Some("write")
     );
+}
+
+/// Both jobs install the pinned release: a prebuilt binary, else `cargo
+/// install` of that version, cached.
+#[test]
+fn the_workflow_installs_a_pinned_prebuilt_pmoc() {
+    let tmp = tempfile::tempdir().unwrap();
+    let o = pmoc(&["init", path(tmp.path())], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(tmp.path().join(".github/workflows/pmo.yml")).unwrap();
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
+    let workflow = &docs[0];
+    let steps = |job: &str, key: &str| -> Vec<String> {
+        workflow["jobs"][job]["steps"]
+            .as_vec()
+            .unwrap()
+            .iter()
+            .filter_map(|s| s[key].as_str().map(String::from))
+            .collect()
+    };
+    let runs = |job: &str| steps(job, "run");
+    let uses = |job: &str| steps(job, "uses");
+    // A prebuilt binary, else `cargo install` of the pinned version, cached.
+    for job in ["check", "publish"] {
+        let uses = uses(job);
+        assert!(
+            uses.iter().any(|u| u.starts_with("actions/cache@")),
+            "{uses:?}"
+        );
+        assert!(
+            uses.iter()
+                .any(|u| u.starts_with("taiki-e/install-action@")),
+            "{uses:?}"
+        );
+        assert!(
+            runs(job)
+                .contains(&"cargo install pmoc --locked --version \"$PMOC_VERSION\"".to_string()),
+            "{:?}",
+            runs(job)
+        );
+    }
 }
 
 #[test]
@@ -277,4 +342,59 @@ fn init_into_a_file_says_a_folder_is_expected() {
         );
     }
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+}
+
+/// Below the root of a git repository, init says where the workflow must
+/// go, and writes it for that place: run in the catalogue's folder, the
+/// site uploaded from it.
+#[test]
+fn init_below_a_repository_root_says_where_the_workflow_goes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path();
+    std::fs::create_dir(repo.join(".git")).unwrap();
+    let dir = repo.join("docs/pmo office");
+    let o = pmoc(&["init", path(&dir)], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    let real = std::fs::canonicalize(repo).unwrap();
+    assert!(
+        err.contains(&format!(
+            "move `{}` to `{}`",
+            dir.join(".github/workflows/pmo.yml").display(),
+            real.join(".github/workflows/pmo.yml").display()
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("(it already runs in `docs/pmo office`)"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(dir.join(".github/workflows/pmo.yml")).unwrap();
+    let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
+    let workflow = &docs[0];
+    assert_eq!(
+        workflow["defaults"]["run"]["working-directory"].as_str(),
+        Some("docs/pmo office")
+    );
+    let upload = workflow["jobs"]["publish"]["steps"]
+        .as_vec()
+        .unwrap()
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-pages-artifact@"))
+        })
+        .unwrap();
+    assert_eq!(
+        upload["with"]["path"].as_str(),
+        Some("docs/pmo office/site")
+    );
+
+    // At the root of a repository: no warning.
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir(root.path().join(".git")).unwrap();
+    let o = pmoc(&["init", path(root.path())], None);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 }

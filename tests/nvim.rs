@@ -44,8 +44,8 @@ const TESTS: [(&str, Test); 6] = [
         an_edit_in_the_buffer_brings_a_finding_that_goes_when_undone,
     ),
     (
-        "the_readme_setup_for_neovim_0_7_works",
-        the_readme_setup_for_neovim_0_7_works,
+        "the_guide_setup_for_neovim_0_7_works",
+        the_guide_setup_for_neovim_0_7_works,
     ),
     (
         "completion_offers_the_people_for_an_owner",
@@ -110,7 +110,7 @@ fn acme() -> (tempfile::TempDir, PathBuf) {
 /// recorded.
 fn nvim(root: &Path, case: &str, args: Value) -> Result<Value, Failed> {
     let pmoc = Path::new(env!("CARGO_BIN_EXE_pmoc"));
-    // `pmoc` on the PATH, for a setup that names it so (the README's).
+    // `pmoc` on the PATH, for a setup that names it so (the guide's).
     let mut path = vec![pmoc.parent().unwrap_or(pmoc).to_path_buf()];
     path.extend(std::env::split_paths(
         &std::env::var_os("PATH").unwrap_or_default(),
@@ -348,25 +348,25 @@ fn an_edit_in_the_buffer_brings_a_finding_that_goes_when_undone() -> Result<(), 
     )
 }
 
-/// The first block of Lua after `heading` in README.md.
+/// The first block of Lua after `heading` in docs/guide.md.
 fn readme_lua(heading: &str) -> Result<String, Failed> {
-    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))?;
+    let readme = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/guide.md"))?;
     let after = readme
         .split_once(heading)
-        .ok_or_else(|| format!("README.md has no `{heading}`"))?
+        .ok_or_else(|| format!("docs/guide.md has no `{heading}`"))?
         .1;
     let block = after
         .split_once("```lua\n")
         .and_then(|(_, rest)| rest.split_once("\n```"))
-        .ok_or_else(|| format!("no Lua block after `{heading}` in README.md"))?
+        .ok_or_else(|| format!("no Lua block after `{heading}` in docs/guide.md"))?
         .0;
     Ok(block.to_string())
 }
 
-/// README.md's setup for Neovim 0.7, as a user pastes it, with nothing else:
+/// docs/guide.md's setup for Neovim 0.7, as a user pastes it, with nothing else:
 /// a `.kdl` file opened after it gets its filetype, the server and the
 /// findings of `pmoc check`.
-fn the_readme_setup_for_neovim_0_7_works() -> Result<(), Failed> {
+fn the_guide_setup_for_neovim_0_7_works() -> Result<(), Failed> {
     let (_dir, root) = acme();
     let setup = root.parent().ok_or("no parent")?.join("setup.lua");
     fs::write(&setup, readme_lua("**Neovim 0.7 and later**")?)?;

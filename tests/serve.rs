@@ -744,3 +744,143 @@ fn a_deleted_and_restored_project_is_seen_again() {
         assert_eq!(served.interrupt(), Some(0), "{extra:?}: still running");
     }
 }
+
+/// The exports under `export/` go out with their types: a calendar, YAML,
+/// CSV (not `application/octet-stream`).
+#[test]
+fn exports_are_served_with_their_types() {
+    let dir = project();
+    let served = Served::start(dir.path(), &[]);
+    served.wait_for("/export/calendar.ics", "the exports", |s, _| s == 200);
+    let mut kinds = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(dir.path().join("site/export")).unwrap() {
+        let name = entry.unwrap().file_name().into_string().unwrap();
+        let ext = name.rsplit('.').next().unwrap().to_string();
+        let want = match ext.as_str() {
+            "ics" => "text/calendar",
+            "yaml" => "application/yaml",
+            "csv" => "text/csv",
+            other => panic!("an export of an unknown kind: {other}"),
+        };
+        let request =
+            format!("GET /export/{name} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        let answer = raw_exchange(served.port, request.as_bytes());
+        let head = answer
+            .split("\r\n\r\n")
+            .next()
+            .unwrap()
+            .to_ascii_lowercase();
+        let kind = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-type: "))
+            .unwrap_or_else(|| panic!("no content type: {head}"));
+        assert!(kind.starts_with(want), "{name}: {kind}");
+        kinds.insert(ext);
+    }
+    assert_eq!(kinds.len(), 3, "{kinds:?}");
+}
+
+/// Lines of the server's log until one holds `marker` (at most 15 s): all
+/// of them, the marker's last.
+fn log_until(served: &Served, seen: &mut Vec<String>, marker: &str) -> Vec<String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    let start = seen.len();
+    loop {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match served.log.recv_timeout(left) {
+            Ok(line) => {
+                let done = line.contains(marker);
+                seen.push(line);
+                if done {
+                    return seen[start..].to_vec();
+                }
+            }
+            Err(_) => panic!("no `{marker}` in the log:\n{}", seen.join("\n")),
+        }
+    }
+}
+
+/// After the first build, a round prints what changed: the new finding in
+/// full, the fixed one on a line, and a status line with the counts; never
+/// every warning again.
+#[test]
+fn a_round_prints_what_changed_not_every_finding() {
+    let dir = project();
+    let empty = |id: &str| format!("function \"{id}\" {{ name \"{id}\"; levels \"project\" }}\n");
+    std::fs::write(dir.path().join("g.kdl"), empty("g")).unwrap();
+    let served = Served::start(dir.path(), &[]);
+    let mut seen = Vec::new();
+    served.wait_for("/index.html", "the first build", |s, _| s == 200);
+    std::fs::write(dir.path().join("h.kdl"), empty("h")).unwrap();
+    let round = log_until(&served, &mut seen, "(1 new, 0 fixed)");
+    // Only this round: from the line after the last status line before it.
+    let from = round[..round.len() - 1]
+        .iter()
+        .rposition(|l| l.starts_with("rebuilt "))
+        .map_or(0, |i| i + 1);
+    let round = round[from..].join("\n");
+    assert_eq!(round.matches("empty-function").count(), 1, "{round}");
+    assert!(round.contains("h.kdl"), "{round}");
+    assert!(!round.contains("g.kdl"), "{round}");
+    assert!(round.contains("2 warnings"), "{round}");
+    std::fs::remove_file(dir.path().join("g.kdl")).unwrap();
+    let round = log_until(&served, &mut seen, "(0 new, 1 fixed)");
+    let fixed: Vec<&String> = round.iter().filter(|l| l.starts_with("fixed: ")).collect();
+    assert_eq!(fixed.len(), 1, "{round:?}");
+    assert!(
+        fixed[0].contains("g.kdl:1:") && fixed[0].contains("[empty-function]"),
+        "{round:?}"
+    );
+    assert!(!round.iter().any(|l| l.contains("h.kdl")), "{round:?}");
+}
+
+/// `pmoc watch` says where it writes the site, prints the first round's
+/// status, and a line on Ctrl-C; quiet, no warning is printed.
+#[test]
+fn watch_says_where_the_site_goes_and_when_it_stops() {
+    use std::io::BufRead;
+    let dir = project();
+    std::fs::write(
+        dir.path().join("g.kdl"),
+        "function \"g\" { name \"G\"; levels \"project\" }\n",
+    )
+    .unwrap();
+    for quiet in [false, true] {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pmoc"));
+        cmd.args(["watch", dir.path().to_str().unwrap()])
+            .env("NO_COLOR", "1")
+            .stderr(std::process::Stdio::piped());
+        if quiet {
+            cmd.arg("-q");
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut lines = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+        let mut seen = Vec::new();
+        for line in lines.by_ref() {
+            let line = line.unwrap();
+            let done = line.starts_with("rebuilt ");
+            seen.push(line);
+            if done {
+                break;
+            }
+        }
+        let site = std::fs::canonicalize(dir.path()).unwrap().join("site");
+        assert!(
+            seen[0].contains(&format!("writing the site to {}", site.display())),
+            "{seen:?}"
+        );
+        assert_eq!(
+            seen.iter().any(|l| l.contains("empty-function")),
+            !quiet,
+            "{seen:?}"
+        );
+        assert!(seen.last().unwrap().contains("1 warning in"), "{seen:?}");
+        std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        let rest: Vec<String> = lines.map(Result::unwrap).collect();
+        assert_eq!(rest.last().map(String::as_str), Some("stopped"), "{rest:?}");
+        assert_eq!(child.wait().unwrap().code(), Some(0));
+    }
+}

@@ -25,23 +25,33 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         as_of: args.as_of,
         ..Options::default()
     };
-    let compiled = match super::compile_clean(&args.path, &options, "nothing was written") {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    if !compiled.diagnostics.is_empty() {
-        super::check::report(&compiled, Format::Human);
+    let (compiled, voice) =
+        match super::compile_clean(&args.path, &options, args.quiet, "nothing was written") {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+    if !compiled.diagnostics.is_empty() && !args.quiet {
+        super::check::report(&compiled, Format::Human, &voice);
     }
     let out = compiled.output_dir(args.out.as_deref());
-    let pages = match engine::build(&compiled, &out) {
+    let pages = match engine::build(&compiled, &out, args.base_url.as_deref()) {
         Ok(pages) => pages,
         Err(e) => return super::fatal(e),
     };
     eprintln!(
-        "built {} pages, catalog.json and the exports into {} in {} ms",
+        "built {} pages, catalog.json and the exports into {} in {} ms{}",
         pages,
         super::shown(&out),
-        started.elapsed().as_millis()
+        started.elapsed().as_millis(),
+        // Quiet, the warnings left unprinted are still counted.
+        if args.quiet {
+            format!(
+                " ({})",
+                crate::emit::summary(0, compiled.warning_count(), compiled.sources.len())
+            )
+        } else {
+            String::new()
+        }
     );
     // The process ends here: the OS frees the site and the compilation
     // faster than their destructors would.

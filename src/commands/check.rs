@@ -1,8 +1,12 @@
-//! `pmoc check`: compile and report.
+//! `pmoc check`: compile and report; with `--baseline`, fail only on the
+//! warnings an earlier check did not find ([`super::baseline`]).
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
+use super::Voice;
+use super::baseline::Baseline;
+use crate::base::{Diagnostic, Severity};
 use crate::cli::{CheckArgs, Format};
 use crate::compile::{self, Compiled, Options};
 use crate::emit;
@@ -14,12 +18,28 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         as_of: args.as_of,
         ..Options::default()
     };
+    // A bad baseline is refused before anything is compiled or printed.
+    let baseline = match args.baseline.as_deref().map(Baseline::read).transpose() {
+        Ok(b) => b,
+        Err(why) => return super::fatal(why),
+    };
     let compiled = match compile::compile(&args.path, &options) {
         Ok(c) => c,
         Err(e) => return super::fatal(e),
     };
-    report(&compiled, args.format);
-    let code = if compiled.error_count() > 0 {
+    let voice = Voice::new(&args.path, &compiled.root, args.quiet);
+    let new_warnings = match &baseline {
+        None => {
+            report(&compiled, args.format, &voice);
+            0
+        }
+        Some(baseline) => {
+            let (kept, known) = baseline.filter(&compiled.diagnostics, &compiled.sources);
+            report_these(&compiled, &kept, known, args.format, &voice);
+            crate::base::diag::count(&kept, Severity::Warning)
+        }
+    };
+    let code = if compiled.error_count() > 0 || new_warnings > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
@@ -31,25 +51,59 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 }
 
 /// Prints the diagnostics in a format, then the closing summary on stderr.
-pub fn report(compiled: &Compiled, format: Format) {
-    let diags = &compiled.diagnostics;
+/// Quiet, the formats people read (human, short, github) show the errors
+/// alone and no note; JSON and SARIF stay whole documents.
+pub fn report(compiled: &Compiled, format: Format, voice: &Voice) {
+    report_these(compiled, &compiled.diagnostics, 0, format, voice);
+}
+
+/// [`report`] of `diags`, the compilation's findings less `known` warnings
+/// a baseline holds (said in the closing line).
+fn report_these(
+    compiled: &Compiled,
+    diags: &[Diagnostic],
+    known: usize,
+    format: Format,
+    voice: &Voice,
+) {
     let sources = &compiled.sources;
-    let closing = emit::summary(
-        compiled.error_count(),
-        compiled.warning_count(),
+    let mut closing = emit::summary(
+        crate::base::diag::count(diags, Severity::Error),
+        crate::base::diag::count(diags, Severity::Warning),
         sources.len(),
     );
-    let note = unobserved(compiled);
+    if known > 0 {
+        closing.push_str(&format!(
+            " ({known} more warning{} in the baseline, not shown)",
+            if known == 1 { "" } else { "s" }
+        ));
+    }
+    let errors_only: Vec<Diagnostic>;
+    let diags = if voice.quiet && !matches!(format, Format::Json | Format::Sarif) {
+        errors_only = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned()
+            .collect();
+        &errors_only[..]
+    } else {
+        diags
+    };
+    let note = unobserved(compiled).filter(|_| !voice.quiet);
     let (stdout, stderr) = match format {
         Format::Human => (
             String::new(),
-            emit::human::render(
+            emit::human::render_in(
                 diags,
                 sources,
                 emit::human::use_colour(std::io::stderr().is_terminal()),
+                &voice.folder,
             ),
         ),
-        Format::Short => (String::new(), emit::human::render_short(diags, sources)),
+        Format::Short => (
+            String::new(),
+            emit::human::render_short_in(diags, sources, &voice.folder),
+        ),
         Format::Json => (emit::json::render(diags, sources), String::new()),
         Format::Sarif => (
             emit::sarif::render(diags, sources, &compiled.root),
@@ -77,7 +131,7 @@ pub fn report(compiled: &Compiled, format: Format) {
     };
     print!("{stdout}");
     eprint!("{stderr}");
-    if compiled.syntax_errors {
+    if compiled.syntax_errors && !voice.quiet {
         eprintln!("note: model rules were skipped because of syntax errors; fix those first");
     }
     if let Some(note) = note {

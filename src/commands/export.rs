@@ -26,12 +26,13 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         as_of: args.as_of,
         ..Options::default()
     };
-    let compiled = match super::compile_clean(&args.path, &options, "nothing was exported") {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
-    if !compiled.diagnostics.is_empty() {
-        super::check::report(&compiled, Format::Human);
+    let (compiled, voice) =
+        match super::compile_clean(&args.path, &options, args.quiet, "nothing was exported") {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
+    if !compiled.diagnostics.is_empty() && !args.quiet {
+        super::check::report(&compiled, Format::Human, &voice);
     }
     let catalog = catalog::build(&compiled.index(), &compiled.evaluation);
     let text = match args.format {

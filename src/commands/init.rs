@@ -10,6 +10,7 @@
 //! existing `.gitignore` is left as it is, anything else in the way (a file,
 //! a link, a file where a folder is needed) stops it before it writes.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use jiff::ToSpan;
@@ -34,14 +35,12 @@ const FILES: &[(&str, &str)] = &[
         "metrics/observations.csv",
         include_str!("init/metrics/observations.csv"),
     ),
-    (
-        ".github/workflows/pmo.yml",
-        include_str!("init/workflow.yml"),
-    ),
+    (WORKFLOW, include_str!("init/workflow.yml")),
     (GITIGNORE, include_str!("init/gitignore")),
 ];
 
 const GITIGNORE: &str = ".gitignore";
+const WORKFLOW: &str = ".github/workflows/pmo.yml";
 
 pub fn run(args: &InitArgs) -> ExitCode {
     let dir = &args.dir;
@@ -51,10 +50,12 @@ pub fn run(args: &InitArgs) -> ExitCode {
             super::shown(dir)
         ));
     }
-    let dates = placeholders(default_as_of());
+    let mut values = placeholders(default_as_of());
+    let repository = repository_of(dir);
+    values.extend(workflow_values(repository.as_ref().map(|r| r.1.as_str())));
     let texts: Vec<(&str, Vec<u8>)> = FILES
         .iter()
-        .map(|(path, template)| (*path, fill(template, &dates).into_bytes()))
+        .map(|(path, template)| (*path, fill(template, &values).into_bytes()))
         .collect();
     let kept = match files::create_all(dir, &texts, &[GITIGNORE]) {
         Ok(kept) => kept,
@@ -91,6 +92,19 @@ pub fn run(args: &InitArgs) -> ExitCode {
             super::shown(&dir.join(path))
         );
     }
+    if let Some((root, below)) = &repository
+        && below != "."
+    {
+        let visible = |s: &str| crate::emit::visible::line(s).into_owned();
+        eprintln!(
+            "warning: `{}` is inside the git repository `{}`, and GitHub runs only the workflows at its root: move `{}` to `{}` (it already runs in `{}`)",
+            super::shown(dir),
+            super::shown(root),
+            super::shown(&dir.join(WORKFLOW)),
+            super::shown(&root.join(WORKFLOW)),
+            visible(below),
+        );
+    }
     println!(
         "A starter catalogue is in `{0}`. Next: `pmoc check {0}`, then `pmoc serve {0}`.",
         super::shown(dir)
@@ -118,6 +132,68 @@ fn placeholders(today: Date) -> Vec<(&'static str, String)> {
         ("{{MONTH_2}}", month(2)),
         ("{{MONTH_3}}", month(3)),
     ]
+}
+
+/// The git repository that holds `dir` (the nearest folder above it, or
+/// itself, with a `.git`), and `dir`'s path in it, `/`-separated (`.` at
+/// its root). `dir` need not exist yet.
+fn repository_of(dir: &Path) -> Option<(PathBuf, String)> {
+    let abs = std::path::absolute(dir).ok()?;
+    // The nearest folder that exists, as the file system names it (links
+    // resolved), and what is left to make below it.
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    while !existing.is_dir() {
+        rest.push(existing.file_name()?.to_os_string());
+        existing = existing.parent()?;
+    }
+    let mut real = std::fs::canonicalize(existing).ok()?;
+    for part in rest.into_iter().rev() {
+        real.push(part);
+    }
+    let root = real.ancestors().find(|a| a.join(".git").exists())?;
+    let below: Vec<String> = real
+        .strip_prefix(root)
+        .ok()?
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    let below = if below.is_empty() {
+        ".".to_string()
+    } else {
+        below.join("/")
+    };
+    Some((root.to_path_buf(), below))
+}
+
+/// The workflow's version pin and folders: the catalogue's folder in its
+/// repository (`.` at the root or outside git) and its site folder, as
+/// YAML scalars.
+fn workflow_values(below: Option<&str>) -> Vec<(&'static str, String)> {
+    let below = below.unwrap_or(".");
+    let site = if below == "." {
+        "site".to_string()
+    } else {
+        format!("{below}/site")
+    };
+    vec![
+        ("{{PMOC_VERSION}}", env!("CARGO_PKG_VERSION").to_string()),
+        ("{{PROJECT_DIR}}", yaml_scalar(below)),
+        ("{{SITE_DIR}}", yaml_scalar(&site)),
+    ]
+}
+
+/// A path as a YAML scalar: plain when it is only letters, digits, `.`,
+/// `_`, `-` and `/`, else single-quoted (a quote doubled).
+fn yaml_scalar(s: &str) -> String {
+    let plain = s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/'));
+    if plain && !s.starts_with('-') {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
 }
 
 fn fill(template: &str, dates: &[(&str, String)]) -> String {

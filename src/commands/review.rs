@@ -16,10 +16,11 @@ pub fn run(args: &ReviewArgs) -> ExitCode {
         as_of: args.as_of,
         ..Options::default()
     };
-    let compiled = match super::compile_clean(&args.path, &options, "no review was made") {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let (compiled, _) =
+        match super::compile_clean(&args.path, &options, args.quiet, "no review was made") {
+            Ok(c) => c,
+            Err(code) => return code,
+        };
     let settings = review::Settings {
         horizon: args.horizon,
         since: args.since,

@@ -32,10 +32,12 @@ pub fn settings(
         crate::engine::check_output(out)?;
     }
     let poll = args.poll.map(Duration::from_millis);
+    let voice = super::Voice::new(&args.path, &root, args.quiet);
     Ok((
         Engine::new(root, out, serving)?
             .with_metrics(args.metrics.clone())
-            .with_as_of(args.as_of),
+            .with_as_of(args.as_of)
+            .with_reporter(super::rounds::reporter(voice)),
         poll,
         Duration::from_millis(args.debounce),
     ))
@@ -51,9 +53,16 @@ pub fn run(args: &WatchArgs) -> ExitCode {
     if let Err(e) = ctrlc::set_handler(move || on_signal.store(true, Ordering::SeqCst)) {
         return super::fatal(format!("cannot handle Ctrl-C: {e}"));
     }
-    eprintln!("watching {} (Ctrl-C to stop)", super::shown(engine.root()));
+    eprintln!(
+        "watching {}, writing the site to {} (Ctrl-C to stop)",
+        super::shown(engine.root()),
+        super::shown(engine.out())
+    );
     match watcher::watch_loop(engine, poll, debounce, Arc::new(Live::default()), stop) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => {
+            eprintln!("stopped");
+            ExitCode::SUCCESS
+        }
         Err(e) => super::fatal(e),
     }
 }

@@ -6,15 +6,18 @@
 //! the files last written) and the render of a compiled project into site
 //! files, which `build` runs once ([`build`]) and each round runs again.
 //! [`live`] is the publication log the server reads, [`watcher`] the loop
-//! of rounds on file changes, [`server`] the dev HTTP server.
+//! of rounds on file changes, [`server`] the dev HTTP server, [`report`]
+//! the events a round tells the command (the engine prints nothing).
 
 mod error;
 pub mod live;
+pub mod report;
 pub mod server;
 pub mod watcher;
 
 pub use error::Error;
 pub use live::{Changed, Live, LiveState};
+pub use report::{Event, Rebuilt, Reporter};
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -26,7 +29,7 @@ use crate::catalog;
 use crate::compile::{self, Cache, Compiled, Options};
 use crate::discover::{Filter, Skip, SourceError};
 use crate::emit::site::{self, Memo, OutFile, Priority, RenderError, Theme, write};
-use crate::emit::{self, LocatedDiagnostic, Location};
+use crate::emit::{LocatedDiagnostic, Location};
 
 /// Builds round after round into one output folder, reusing what it can.
 pub struct Engine {
@@ -47,6 +50,8 @@ pub struct Engine {
     /// The last round's as-of and where it came from (none before the
     /// first compilation, or when the last one could not run).
     judged: Option<(jiff::civil::Date, compile::AsOfSource)>,
+    /// Where the events of a round go ([`report`]).
+    reporter: Reporter,
 }
 
 impl Engine {
@@ -75,7 +80,19 @@ impl Engine {
             keeping,
             had_errors: false,
             judged: None,
+            reporter: report::silent(),
         })
+    }
+
+    /// Tells the events of each round (and of the watch loop) to `reporter`.
+    pub fn with_reporter(mut self, reporter: Reporter) -> Engine {
+        self.reporter = reporter;
+        self
+    }
+
+    /// Hands `event` to the reporter.
+    pub fn tell(&mut self, event: Event<'_>) {
+        (self.reporter)(event);
     }
 
     /// Reads metrics from `dir` (`--metrics`, relative to the working
@@ -124,22 +141,16 @@ impl Engine {
 
     /// One round: compile, and on success render and write what changed,
     /// publishing to `live` what it changed. The pages open in a browser are
-    /// rendered, written and published first; the rest follow. Prints the
-    /// diagnostics and one status line; returns the errors.
+    /// rendered, written and published first; the rest follow. Tells the
+    /// compilation ([`Event::Compiled`]) and how the round ended
+    /// ([`Event::Rebuilt`] or [`Event::Failed`]); returns the errors.
     pub fn round(&mut self, live: &Live) -> Result<Vec<LocatedDiagnostic>, Error> {
         let started = Instant::now();
         self.judged = None;
         let compiled = compile::compile_root(self.root.clone(), &self.options, &mut self.cache)?;
         self.judged = Some((compiled.as_of, compiled.as_of_source));
         self.filter = compiled.filter.clone();
-        if !compiled.diagnostics.is_empty() {
-            let colour =
-                emit::human::use_colour(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-            eprint!(
-                "{}",
-                emit::human::render(&compiled.diagnostics, &compiled.sources, colour)
-            );
-        }
+        self.tell(Event::Compiled(&compiled));
         let errors: Vec<LocatedDiagnostic> = compiled
             .diagnostics
             .iter()
@@ -154,7 +165,7 @@ impl Engine {
             // A broken template of the project's theme: an error like any
             // other, shown until the template is fixed.
             Err(broken) => {
-                eprintln!("error: {}", emit::visible::line(&broken.to_string()));
+                self.tell(Event::Error(broken.to_string()));
                 return Ok(self.failed(live, vec![template_error(&broken)]));
             }
         };
@@ -172,7 +183,7 @@ impl Engine {
         let Err(error) = self.round(live) else {
             return true;
         };
-        eprintln!("error: {}", emit::visible::line(&error.to_string()));
+        self.tell(Event::Error(error.to_string()));
         let at = match &error {
             Error::Source(SourceError::Read { name, .. }) => name.clone(),
             _ => String::new(),
@@ -190,12 +201,11 @@ impl Engine {
     /// A round with errors: the status line, and the errors published to
     /// every page (the overlay); the last good site stays.
     fn failed(&mut self, live: &Live, errors: Vec<LocatedDiagnostic>) -> Vec<LocatedDiagnostic> {
-        let n = errors.len();
-        eprintln!(
-            "{n} error{}; {}",
-            if n == 1 { "" } else { "s" },
-            self.keeping
-        );
+        let (errors_n, keeping) = (errors.len(), self.keeping);
+        self.tell(Event::Failed {
+            errors: errors_n,
+            keeping,
+        });
         self.had_errors = true;
         live.publish(errors.clone(), Changed::All);
         errors
@@ -279,14 +289,20 @@ impl Engine {
             Changed::Pages(Arc::new(changed))
         };
         live.publish(Vec::new(), changed);
-        eprintln!(
-            "rebuilt {changed_pages} of {} pages in {} ms ({} files written, {} of {} sources parsed)",
-            page_count(&files),
-            started.elapsed().as_millis(),
-            firsts.len() + written_now.len(),
-            self.cache.parsed,
-            compiled.sources.len()
-        );
+        let rebuilt = Rebuilt {
+            changed_pages,
+            pages: page_count(&files),
+            files_written: firsts.len() + written_now.len(),
+            parsed: self.cache.parsed,
+            // The metrics CSVs are sources too, read again every round.
+            kdl_files: compiled
+                .sources
+                .iter()
+                .filter(|(_, f)| f.name.ends_with(".kdl"))
+                .count(),
+            millis: started.elapsed().as_millis(),
+        };
+        self.tell(Event::Rebuilt(rebuilt));
         self.written = files;
         Ok(())
     }
@@ -363,10 +379,15 @@ pub fn render(
 /// One build: renders a compiled project without errors into a fresh
 /// folder, each file written as soon as it is made (nothing is held), and
 /// replaces the site at `out` with it at once (a failed build leaves `out`
-/// as it was). Returns the number of pages written.
-pub fn build(compiled: &Compiled, out: &Path) -> Result<usize, Error> {
+/// as it was). `base_url` (`--base-url`), when given, is where the site is
+/// published, over the manifest's `site { base-url }`. Returns the number
+/// of pages written.
+pub fn build(compiled: &Compiled, out: &Path, base_url: Option<&str>) -> Result<usize, Error> {
     guard(out, &compiled.root)?;
-    let catalog = catalog::build(&compiled.index(), &compiled.evaluation);
+    let mut catalog = catalog::build(&compiled.index(), &compiled.evaluation);
+    if let Some(base_url) = base_url {
+        catalog.pmo.base_url = Some(base_url.to_string());
+    }
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
     let pages = std::sync::atomic::AtomicUsize::new(0);
     let written = site::write::replace_atomically_with(out, |dir| {

@@ -550,6 +550,10 @@ fn content_type(path: &Path) -> &'static str {
         Some("ico") => "image/x-icon",
         Some("woff2") => "font/woff2",
         Some("txt" | "md") => "text/plain; charset=utf-8",
+        // The exports the site carries under `export/`.
+        Some("ics") => "text/calendar; charset=utf-8",
+        Some("yaml" | "yml") => "application/yaml; charset=utf-8",
+        Some("csv") => "text/csv; charset=utf-8",
         _ => "application/octet-stream",
     }
 }

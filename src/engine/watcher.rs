@@ -4,7 +4,6 @@
 //! `.kdl` paths matter is discovery's call ([`Filter`], as the engine's last
 //! round read the manifest); editor droppings are the watcher's own.
 
-use crate::emit::visible::line;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +15,7 @@ use notify::{PollWatcher, RecursiveMode};
 use notify_debouncer_full::{DebounceEventResult, NoCache, new_debouncer, new_debouncer_opt};
 
 use super::Error;
-use super::{Engine, Live};
+use super::{Engine, Event, Live};
 use crate::discover::Filter;
 
 /// Editor droppings and other paths that never trigger a rebuild. A hidden
@@ -246,7 +245,7 @@ impl Rounds {
                 // a line per poll while it is away.
                 if !self.lost {
                     for e in errors {
-                        eprintln!("warning: watching: {}", line(&e.to_string()));
+                        self.engine.tell(Event::Warning(format!("watching: {e}")));
                     }
                 }
                 false
@@ -270,10 +269,8 @@ impl Rounds {
         let root = self.engine.root();
         if !root.join(crate::discover::MANIFEST).is_file() {
             self.lost = true;
-            eprintln!(
-                "waiting for `{}` to come back",
-                line(&root.join(crate::discover::MANIFEST).display().to_string())
-            );
+            let manifest = root.join(crate::discover::MANIFEST);
+            self.engine.tell(Event::Waiting(manifest));
         } else if identity(root) != self.identity {
             self.rearm();
         }
@@ -309,7 +306,7 @@ impl Rounds {
             Err(e) => {
                 // Gone again: tried anew while waiting, said once.
                 if !self.lost {
-                    eprintln!("error: {}", line(&e.to_string()));
+                    self.engine.tell(Event::Error(e.to_string()));
                 }
                 self.lost = true;
                 return;

@@ -13,7 +13,7 @@
 
 use std::ops::Range;
 
-use miette::{MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 use crate::base::SourceFile;
 use crate::emit::visible::{hidden, push_shown};
@@ -195,6 +195,70 @@ impl SourceCode for Excerpt {
             line,
             column,
             run_end - from + 1,
+        );
+        Ok(Box::new(contents.with_language("kdl")))
+    }
+}
+
+/// The excerpts of several files as one source for one diagnostic: each
+/// placed after the last with a byte of gap, so that no snippet of miette
+/// spans two files (a span that would is out of bounds), and each snippet
+/// keeps its own file's name in its header.
+#[derive(Debug, Default)]
+pub(super) struct Joined {
+    /// Each excerpt and where it starts.
+    parts: Vec<(usize, Excerpt)>,
+    len: usize,
+}
+
+impl Joined {
+    /// Adds `excerpt`; returns its labels `spans` as labels of the whole.
+    pub(super) fn push(&mut self, excerpt: Excerpt, spans: Vec<LabeledSpan>) -> Vec<LabeledSpan> {
+        let base = self.len;
+        self.len += excerpt.text.len() + 1;
+        self.parts.push((base, excerpt));
+        spans
+            .into_iter()
+            .map(|l| {
+                let at = SourceSpan::new((l.inner().offset() + base).into(), l.inner().len());
+                let label = l.label().map(String::from);
+                if l.primary() {
+                    LabeledSpan::new_primary_with_span(label, at)
+                } else {
+                    LabeledSpan::new_with_span(label, at)
+                }
+            })
+            .collect()
+    }
+}
+
+impl SourceCode for Joined {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let i = self
+            .parts
+            .partition_point(|(base, _)| *base <= span.offset());
+        let (base, part) = i
+            .checked_sub(1)
+            .map(|i| &self.parts[i])
+            .ok_or(MietteError::OutOfBounds)?;
+        let inner = part.read_span(
+            &SourceSpan::new((span.offset() - base).into(), span.len()),
+            before,
+            after,
+        )?;
+        let at = inner.span();
+        let contents = MietteSpanContents::new_named(
+            inner.name().unwrap_or_default().to_string(),
+            inner.data(),
+            SourceSpan::new((at.offset() + base).into(), at.len()),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
         );
         Ok(Box::new(contents.with_language("kdl")))
     }

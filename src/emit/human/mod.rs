@@ -5,6 +5,12 @@
 //! help and file names go through [`visible`](fn@visible), and miette draws its snippets
 //! from an [`Excerpt`] (the labelled lines with hidden characters shown, long
 //! lines cut to windows, every line break a `\n`), never from the file.
+//!
+//! A label in another file is a plain label in that file's snippet, under
+//! the same diagnostic ([`Joined`]: the excerpts of several files as one
+//! source). Prose wraps at blanks only: `2026-Q2` is never split at its
+//! hyphen. File names are the project-relative names, after `folder` (the
+//! project folder as the user typed it) when one is given.
 
 mod excerpt;
 
@@ -16,7 +22,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan};
 use super::Location;
 use super::visible::{self, line, visible};
 use crate::base::{Diagnostic, FileId, Severity, SourceMap};
-use excerpt::{CONTEXT_LINES, Excerpt, folded};
+use excerpt::{CONTEXT_LINES, Excerpt, Joined, folded};
 
 /// Whether to colour: only on a terminal, and never with `NO_COLOR` set.
 pub fn use_colour(is_terminal: bool) -> bool {
@@ -30,9 +36,8 @@ struct Report {
     code: &'static str,
     severity: miette::Severity,
     help: Option<String>,
-    source: Excerpt,
+    source: Joined,
     labels: Vec<LabeledSpan>,
-    related: Vec<Report>,
 }
 
 impl fmt::Debug for Report {
@@ -67,10 +72,6 @@ impl miette::Diagnostic for Report {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
     }
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        (!self.related.is_empty())
-            .then(|| Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)) as Box<_>)
-    }
 }
 
 /// A label before translation: where, what it says, whether primary.
@@ -83,7 +84,12 @@ struct Label {
 /// The excerpt of one file showing `labels`, and the labels in it. A label
 /// over many lines is shown as its first and last line, its message on the
 /// last.
-fn excerpt(sources: &SourceMap, file: FileId, labels: Vec<Label>) -> (Excerpt, Vec<LabeledSpan>) {
+fn excerpt(
+    sources: &SourceMap,
+    file: FileId,
+    labels: Vec<Label>,
+    folder: &str,
+) -> (Excerpt, Vec<LabeledSpan>) {
     let file = sources.get(file);
     let mut parts = Vec::new();
     for label in labels {
@@ -95,7 +101,11 @@ fn excerpt(sources: &SourceMap, file: FileId, labels: Vec<Label>) -> (Excerpt, V
         }
     }
     let ranges: Vec<Range<usize>> = parts.iter().map(|p| p.0.clone()).collect();
-    let (excerpt, spans) = Excerpt::new(file, line(&file.name).into_owned(), &ranges);
+    let (excerpt, spans) = Excerpt::new(
+        file,
+        line(&shown_name(folder, &file.name)).into_owned(),
+        &ranges,
+    );
     let labels = parts
         .into_iter()
         .zip(spans)
@@ -111,35 +121,45 @@ fn excerpt(sources: &SourceMap, file: FileId, labels: Vec<Label>) -> (Excerpt, V
     (excerpt, labels)
 }
 
-fn report(d: &Diagnostic, sources: &SourceMap) -> Report {
-    let mut labels = vec![Label {
-        range: d.span.range(),
-        message: None,
-        primary: true,
-    }];
-    let mut related = Vec::new();
+/// A file's name as human and short output print it: after the project
+/// folder as typed (none: the project-relative name alone).
+pub fn shown_name(folder: &str, name: &str) -> String {
+    if folder.is_empty() || folder == "." || std::path::Path::new(name).is_absolute() {
+        name.to_string()
+    } else if folder.ends_with('/') {
+        format!("{folder}{name}")
+    } else {
+        format!("{folder}/{name}")
+    }
+}
+
+fn report(d: &Diagnostic, sources: &SourceMap, folder: &str) -> Report {
+    // The labels of each file, the diagnostic's own file first.
+    let mut files: Vec<(FileId, Vec<Label>)> = vec![(
+        d.span.file,
+        vec![Label {
+            range: d.span.range(),
+            message: None,
+            primary: true,
+        }],
+    )];
     for label in &d.labels {
         let this = Label {
             range: label.span.range(),
             message: Some(label.message.clone()),
             primary: false,
         };
-        if label.span.file == d.span.file {
-            labels.push(this);
-        } else {
-            let (source, labels) = excerpt(sources, label.span.file, vec![this]);
-            related.push(Report {
-                message: visible(&label.message).into_owned(),
-                code: "",
-                severity: miette::Severity::Advice,
-                help: None,
-                source,
-                labels,
-                related: Vec::new(),
-            });
+        match files.iter_mut().find(|(f, _)| *f == label.span.file) {
+            Some((_, labels)) => labels.push(this),
+            None => files.push((label.span.file, vec![this])),
         }
     }
-    let (source, labels) = excerpt(sources, d.span.file, labels);
+    let mut source = Joined::default();
+    let mut labels = Vec::new();
+    for (file, file_labels) in files {
+        let (excerpt, spans) = excerpt(sources, file, file_labels, folder);
+        labels.extend(source.push(excerpt, spans));
+    }
     Report {
         message: visible(&d.message).into_owned(),
         code: d.code.as_str(),
@@ -150,12 +170,19 @@ fn report(d: &Diagnostic, sources: &SourceMap) -> Report {
         help: d.help.as_deref().map(|h| visible(h).into_owned()),
         source,
         labels,
-        related,
     }
 }
 
-/// Every diagnostic as a rustc-like snippet.
+/// Every diagnostic as a rustc-like snippet, files named by their
+/// project-relative names.
 pub fn render(diags: &[Diagnostic], sources: &SourceMap, colour: bool) -> String {
+    render_in(diags, sources, colour, "")
+}
+
+/// Every diagnostic as a rustc-like snippet, each file named after
+/// `folder`, the project folder as the user typed it (`catalogue`, giving
+/// `catalogue/services/risk.kdl`; empty or `.`: the project-relative name).
+pub fn render_in(diags: &[Diagnostic], sources: &SourceMap, colour: bool, folder: &str) -> String {
     let theme = if colour {
         GraphicalTheme::unicode()
     } else {
@@ -164,10 +191,14 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, colour: bool) -> String
     let handler = GraphicalReportHandler::new_themed(theme)
         .with_links(false)
         .with_width(100)
-        .with_context_lines(CONTEXT_LINES);
+        .with_context_lines(CONTEXT_LINES)
+        // Prose wraps at blanks: never inside `2026-Q2` or an id.
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace);
     let mut out = String::new();
     for d in diags {
-        let _ = handler.render_report(&mut out, &report(d, sources));
+        let _ = handler.render_report(&mut out, &report(d, sources, folder));
         out.push('\n');
     }
     out
@@ -175,13 +206,18 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, colour: bool) -> String
 
 /// `path:line:col: severity[code]: message`, one line per diagnostic.
 pub fn render_short(diags: &[Diagnostic], sources: &SourceMap) -> String {
+    render_short_in(diags, sources, "")
+}
+
+/// [`render_short`] with each file named after `folder`, as [`render_in`].
+pub fn render_short_in(diags: &[Diagnostic], sources: &SourceMap, folder: &str) -> String {
     diags
         .iter()
         .map(|d| {
             let loc = Location::of(d.span, sources);
             format!(
                 "{}:{}:{}: {}[{}]: {}\n",
-                line(&loc.file),
+                line(&shown_name(folder, &loc.file)),
                 loc.line,
                 loc.column,
                 d.severity.as_str(),
@@ -345,6 +381,41 @@ mod tests {
         );
         assert!(out.contains(" 1 │ // ␛[2J\n 2 │ …zzz"), "{out}");
         assert!(out.len() < 2000, "{out}");
+    }
+
+    /// A place in another file is a plain label in that file's snippet,
+    /// under the one diagnostic: no "Advice" report of its own.
+    #[test]
+    fn a_place_in_another_file_is_a_plain_label() {
+        let mut sources = SourceMap::default();
+        let a = sources.add(SourceFile::new("a.kdl".into(), "a".into(), "x 1\n".into()));
+        let b = sources.add(SourceFile::new("b.kdl".into(), "b".into(), "y 2\n".into()));
+        let d = Diagnostic::new(Code::DuplicateId, Span::new(a, 0, 1), "declared twice")
+            .label(Span::new(b, 0, 1), "first declared here")
+            .help("rename one");
+        let out = render_in(&[d], &sources, false, "cat");
+        assert!(!out.contains("Advice") && !out.contains('☞'), "{out}");
+        assert_eq!(out.matches("first declared here").count(), 1, "{out}");
+        assert!(
+            out.contains("[cat/a.kdl:1:1]") && out.contains("[cat/b.kdl:1:1]"),
+            "{out}"
+        );
+        // The help closes the diagnostic, after every snippet.
+        assert!(out.find("rename one") > out.find("[cat/b.kdl"), "{out}");
+    }
+
+    /// Prose wraps at blanks, never inside `2026-Q2` or an id.
+    #[test]
+    fn wrapping_never_splits_at_a_hyphen() {
+        let mut sources = SourceMap::default();
+        let a = sources.add(SourceFile::new("a.kdl".into(), "a".into(), "x 1\n".into()));
+        for pad in 70..100 {
+            let message = format!("{} 2026-Q2 `risk-dashboard-very-long`", "w".repeat(pad));
+            let d = Diagnostic::new(Code::KdlSyntax, Span::new(a, 0, 1), message);
+            let out = render(&[d], &sources, false);
+            assert!(out.contains("2026-Q2"), "{out}");
+            assert!(out.contains("`risk-dashboard-very-long`"), "{out}");
+        }
     }
 
     #[test]

@@ -40,6 +40,30 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
         replaced_by: index.referrers(Field::ServiceReplaces, id),
         kpis: sorted(ids(&svc.kpis)),
         channel: s(&svc.channel),
+        problem: s(&svc.card.problem),
+        benefits: texts(&svc.card.benefits),
+        includes: texts(&svc.card.includes),
+        excludes: texts(&svc.card.excludes),
+        inputs: texts(&svc.card.inputs),
+        outputs: texts(&svc.card.outputs),
+        lead_time: s(&svc.card.lead_time),
+        criticality: kw(&svc.card.criticality),
+        sponsor: s(&svc.card.sponsor),
+        links: svc
+            .card
+            .links
+            .iter()
+            .map(|l| LinkEntry {
+                url: l.url.value.clone(),
+                title: s(&l.title),
+            })
+            .collect(),
+        case: svc.card.case.as_ref().map(|c| CaseEntry {
+            benefits: texts(&c.benefits),
+            costs: texts(&c.costs),
+            options: texts(&c.options),
+            recommendation: s(&c.recommendation),
+        }),
         slas,
         pilot: svc.pilot.as_ref().map(pilot),
         rollout: svc.rollout.as_ref().map(rollout),
@@ -76,6 +100,11 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
             })
             .collect(),
     }
+}
+
+/// Texts in source order.
+fn texts(v: &[model::Text]) -> Vec<String> {
+    v.iter().map(|t| t.value.clone()).collect()
 }
 
 fn efforts(svc: &model::Service) -> Vec<EffortEntry> {

@@ -51,33 +51,12 @@ fn value_unstated(service: &Service) -> Option<Diagnostic> {
 
 /// `gate-requirement-missing`: the latest decision at a gate leading to the
 /// service's current stage is `go`, and the service lacks a block the gate
-/// `requires`; one finding per decision, labelled at each requirement it
-/// lacks. A block the stage's own rule reports missing in the same run
-/// (`pilot-incomplete` for a pilot in pilot, `rollout-missing` for a
-/// rollout in implementation, which takes `onboarding` with it) is left to
-/// that rule.
+/// `requires` ([`RequirementGap::judged_lacking`]); one finding per
+/// decision, labelled at each requirement it lacks.
 fn requirements(index: &Index, gate: &Gate) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
     for gap in index.requirement_gaps(gate) {
-        let service = gap.service;
-        let Some(stage) = service.stage() else {
-            continue;
-        };
-        if !gate.leads_to(stage) {
-            continue;
-        }
-        let reported_by_stage = |r: Requirement| match r {
-            Requirement::Pilot => stage == Stage::Pilot,
-            Requirement::Rollout | Requirement::Onboarding => {
-                stage == Stage::Implementation && service.rollout.is_none()
-            }
-            Requirement::Case => false,
-        };
-        let lacking: Vec<_> = gap
-            .lacking
-            .iter()
-            .filter(|r| !reported_by_stage(r.value))
-            .collect();
+        let lacking = gap.judged_lacking(gate);
         let (Some(outcome), false) = (gap.decision.outcome, lacking.is_empty()) else {
             continue;
         };
@@ -87,7 +66,7 @@ fn requirements(index: &Index, gate: &Gate) -> Vec<Diagnostic> {
             outcome.span,
             format!(
                 "service `{}` passed gate `{}` without {}",
-                service.id.value,
+                gap.service.id.value,
                 gate.id.value,
                 join(&words)
             ),

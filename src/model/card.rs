@@ -100,3 +100,30 @@ impl<'m> Index<'m> {
             .collect()
     }
 }
+
+impl RequirementGap<'_> {
+    /// What `gate-requirement-missing` reports of the gap: nothing unless
+    /// `gate` (the gate of the gap) leads to the service's current stage;
+    /// never a block the stage's own rule reports missing in the same run
+    /// (`pilot` for a service in pilot: `pilot-incomplete`; `rollout` and
+    /// `onboarding` for a service in implementation without a rollout:
+    /// `rollout-missing`).
+    pub fn judged_lacking(&self, gate: &Gate) -> Vec<Spanned<Requirement>> {
+        let service = self.service;
+        let Some(stage) = service.stage().filter(|s| gate.leads_to(*s)) else {
+            return Vec::new();
+        };
+        let reported_by_stage = |r: Requirement| match r {
+            Requirement::Pilot => stage == Stage::Pilot,
+            Requirement::Rollout | Requirement::Onboarding => {
+                stage == Stage::Implementation && service.rollout.is_none()
+            }
+            Requirement::Case => false,
+        };
+        self.lacking
+            .iter()
+            .copied()
+            .filter(|r| !reported_by_stage(r.value))
+            .collect()
+    }
+}

@@ -49,21 +49,8 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
         lead_time: s(&svc.card.lead_time),
         criticality: kw(&svc.card.criticality),
         sponsor: s(&svc.card.sponsor),
-        links: svc
-            .card
-            .links
-            .iter()
-            .map(|l| LinkEntry {
-                url: l.url.value.clone(),
-                title: s(&l.title),
-            })
-            .collect(),
-        case: svc.card.case.as_ref().map(|c| CaseEntry {
-            benefits: texts(&c.benefits),
-            costs: texts(&c.costs),
-            options: texts(&c.options),
-            recommendation: s(&c.recommendation),
-        }),
+        links: links(&svc.card),
+        case: svc.card.case.as_ref().map(case),
         slas,
         pilot: svc.pilot.as_ref().map(pilot),
         rollout: svc.rollout.as_ref().map(rollout),
@@ -82,23 +69,47 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
         efforts: efforts(svc),
         triggers: sorted(index.triggers_of(id).map(|t| t.id.value.clone()).collect()),
         adoption: adoption(evaluation, svc),
-        kpi_values: evaluation
-            .kpis
-            .get(&svc.id.value)
-            .into_iter()
-            .flatten()
-            .map(|k| KpiEntry {
-                metric: k.metric.clone(),
-                values: k
-                    .values
-                    .iter()
-                    .map(|(p, v)| PeriodValue {
-                        period: p.to_string(),
-                        value: *v,
-                    })
-                    .collect(),
-            })
-            .collect(),
+        kpi_values: kpi_values(evaluation, svc),
+    }
+}
+
+/// Its `kpis` that no target of its SLAs covers, with their observed values.
+fn kpi_values(evaluation: &Evaluation, svc: &model::Service) -> Vec<KpiEntry> {
+    evaluation
+        .kpis
+        .get(&svc.id.value)
+        .into_iter()
+        .flatten()
+        .map(|k| KpiEntry {
+            metric: k.metric.clone(),
+            values: k
+                .values
+                .iter()
+                .map(|(p, v)| PeriodValue {
+                    period: p.to_string(),
+                    value: *v,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn links(card: &model::Card) -> Vec<LinkEntry> {
+    card.links
+        .iter()
+        .map(|l| LinkEntry {
+            url: l.url.value.clone(),
+            title: s(&l.title),
+        })
+        .collect()
+}
+
+fn case(c: &model::Case) -> CaseEntry {
+    CaseEntry {
+        benefits: texts(&c.benefits),
+        costs: texts(&c.costs),
+        options: texts(&c.options),
+        recommendation: s(&c.recommendation),
     }
 }
 

@@ -208,45 +208,21 @@ fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
     if let Some(level) = svc.level {
         metadata.push(("tags", Yaml::Seq(vec![s(level.as_str())])));
     }
-    let joined = |items: &[String]| items.join("; ");
-    let annotations: Vec<(&str, Yaml)> = [
-        // The card (language 1.1, section 8).
-        ("pmoc/problem", svc.problem.clone().unwrap_or_default()),
-        ("pmoc/benefits", joined(&svc.benefits)),
-        ("pmoc/includes", joined(&svc.includes)),
-        ("pmoc/excludes", joined(&svc.excludes)),
-        ("pmoc/inputs", joined(&svc.inputs)),
-        ("pmoc/outputs", joined(&svc.outputs)),
-        ("pmoc/lead-time", svc.lead_time.clone().unwrap_or_default()),
-        (
-            "pmoc/sponsor",
-            svc.sponsor.as_deref().map(name).unwrap_or_default(),
-        ),
-        ("pmoc/efforts", efforts(svc)),
-        ("pmoc/breach-allowances", allowances(svc)),
-        ("pmoc/adoption", adoption(svc)),
-        ("pmoc/improvements", improvements(catalog, svc)),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .map(|(k, v)| (k, s(v)))
-    .collect();
+    let annotations: Vec<(&str, Yaml)> = card(svc)
+        .into_iter()
+        .chain([
+            ("pmoc/efforts", efforts(svc)),
+            ("pmoc/breach-allowances", allowances(svc)),
+            ("pmoc/adoption", adoption(svc)),
+            ("pmoc/improvements", improvements(catalog, svc)),
+        ])
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, s(v)))
+        .collect();
     if !annotations.is_empty() {
         metadata.push(("annotations", Yaml::Map(annotations)));
     }
-    // The card's links (only addresses a link may take), then the page.
-    let mut links: Vec<Yaml> = svc
-        .links
-        .iter()
-        .filter(|l| crate::base::link::is_safe(&l.url))
-        .map(|l| {
-            let mut entry = vec![("url", s(&l.url))];
-            if let Some(t) = l.title.as_ref().filter(|t| !t.trim().is_empty()) {
-                entry.push(("title", s(t)));
-            }
-            Yaml::Map(entry)
-        })
-        .collect();
+    let mut links = card_links(svc);
     let page = EntityKind::Service.url(&svc.id);
     if let Some((_, Yaml::Seq(own))) = link(catalog, &page, "Service page") {
         links.extend(own);
@@ -277,6 +253,39 @@ fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
         spec.push(("dependsOn", Yaml::Seq(depends)));
     }
     entity("Component", metadata, spec)
+}
+
+/// The service card (language 1.1, section 8) as annotations (empty ones
+/// left out by the caller): lists joined by `; `.
+fn card(svc: &ServiceEntry) -> [(&'static str, String); 8] {
+    let joined = |items: &[String]| items.join("; ");
+    let sponsor = svc.sponsor.as_deref().map(name);
+    [
+        ("pmoc/problem", svc.problem.clone().unwrap_or_default()),
+        ("pmoc/benefits", joined(&svc.benefits)),
+        ("pmoc/includes", joined(&svc.includes)),
+        ("pmoc/excludes", joined(&svc.excludes)),
+        ("pmoc/inputs", joined(&svc.inputs)),
+        ("pmoc/outputs", joined(&svc.outputs)),
+        ("pmoc/lead-time", svc.lead_time.clone().unwrap_or_default()),
+        ("pmoc/sponsor", sponsor.unwrap_or_default()),
+    ]
+}
+
+/// The card's links, as `metadata.links` entries: only the addresses a
+/// link may take, a title only when it has words.
+fn card_links(svc: &ServiceEntry) -> Vec<Yaml> {
+    svc.links
+        .iter()
+        .filter(|l| crate::base::link::is_safe(&l.url))
+        .map(|l| {
+            let mut entry = vec![("url", s(&l.url))];
+            if let Some(t) = l.title.as_ref().filter(|t| !t.trim().is_empty()) {
+                entry.push(("title", s(t)));
+            }
+            Yaml::Map(entry)
+        })
+        .collect()
 }
 
 /// The service's efforts: `party fte`, `; ` between, a stage in brackets.

@@ -262,7 +262,7 @@ fn a_file_inside_the_project_finds_its_root() {
 
 #[test]
 fn deny_warnings_and_lints() {
-    let svc = "function \"f\" { name \"F\"; levels \"project\" }\ncustomer \"pm\" name=\"PM\"\nservice \"s\" {\n    name \"S\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    offer \"pm\" level=\"mandated\"\n}\n";
+    let svc = "function \"f\" { name \"F\"; levels \"project\" }\ncustomer \"pm\" name=\"PM\"\nservice \"s\" {\n    name \"S\"\n    function \"f\"\n    description \"D\"\n    problem \"P\"\n    stage \"strategy\"\n    offer \"pm\" level=\"mandated\"\n}\n";
     let dir = common::project_of(&[("pmo.kdl", MANIFEST), ("main.kdl", svc)]);
     let path = dir.path().to_str().unwrap();
     let o = pmoc(&["check", path, "--format", "json"]);
@@ -348,7 +348,7 @@ fn snapshots_of_human_and_short_output() {
 fn a_superseded_service_fires_its_trigger() {
     let service = |id: &str, replaces: &str| {
         format!(
-            "service \"{id}\" {{\n    name \"{id}\"\n    function \"f\"\n    description \"D\"\n    stage \"operation\"\n    owner \"ann\"\n    offer \"pm\" level=\"mandated\"\n    {replaces}\n    sla \"{id}-sla\" {{\n        period \"month\"\n        target \"m\" at-least=90\n        report to=\"ann\"\n        escalate after=\"2 days\" to=\"ann\"\n        review-by \"2027-06-30\"\n    }}\n}}\n"
+            "service \"{id}\" {{\n    name \"{id}\"\n    function \"f\"\n    description \"D\"\n    problem \"P\"\n    stage \"operation\"\n    owner \"ann\"\n    offer \"pm\" level=\"mandated\"\n    {replaces}\n    sla \"{id}-sla\" {{\n        period \"month\"\n        target \"m\" at-least=90\n        report to=\"ann\"\n        escalate after=\"2 days\" to=\"ann\"\n        review-by \"2027-06-30\"\n    }}\n}}\n"
         )
     };
     let main = format!(

@@ -904,6 +904,119 @@ fn weakened_improvements() -> Vec<Weakened> {
     ]
 }
 
+/// LANGUAGE-1.1 section 11: a benefit or `includes` item removed, an
+/// `excludes` item added, criticality lowered, a longer `lead-time`; and a
+/// gate's requirement dropped.
+fn weakened_card() -> Vec<Weakened> {
+    let w = |id, item| ("field-weakened", true, id, Some(item));
+    const OWNER: &str = "    owner \"ann\"\n";
+    const GATE: &str = r#"approvers "board"; must "M" }"#;
+    let card =
+        |fields: &str| -> &'static str { Box::leak(format!("{OWNER}{fields}").into_boxed_str()) };
+    vec![
+        (
+            "a benefit removed",
+            vec![(OWNER, card("    benefits \"Faster\" \"Cheaper\"\n"))],
+            vec![(OWNER, card("    benefits \"Faster\"\n"))],
+            vec![w("alpha", "benefits")],
+        ),
+        (
+            "an included item removed",
+            vec![(OWNER, card("    includes \"New\" \"Extensions\"\n"))],
+            vec![(OWNER, card("    includes \"New\"\n"))],
+            vec![w("alpha", "includes")],
+        ),
+        (
+            "an excluded item added",
+            vec![(OWNER, card("    excludes \"Contractors\"\n"))],
+            vec![(OWNER, card("    excludes \"Contractors\" \"Travel\"\n"))],
+            vec![w("alpha", "excludes")],
+        ),
+        (
+            "criticality lowered",
+            vec![(OWNER, card("    criticality \"high\"\n"))],
+            vec![(OWNER, card("    criticality \"medium\"\n"))],
+            vec![w("alpha", "criticality")],
+        ),
+        (
+            "a longer lead time, in other units",
+            vec![(OWNER, card("    lead-time \"5 working days\"\n"))],
+            vec![(OWNER, card("    lead-time \"2 weeks\"\n"))],
+            vec![w("alpha", "lead-time")],
+        ),
+        (
+            "a benefit of the business case removed",
+            vec![(
+                OWNER,
+                card(
+                    "    case {\n        benefit \"A\"\n        benefit \"B\"\n        cost \"C\"\n    }\n",
+                ),
+            )],
+            vec![(
+                OWNER,
+                card("    case {\n        benefit \"A\"\n        cost \"C\"\n    }\n"),
+            )],
+            vec![w("alpha", "case.benefit")],
+        ),
+        (
+            "a gate's requirement dropped",
+            vec![(
+                GATE,
+                r#"approvers "board"; must "M"; requires "case" "pilot" }"#,
+            )],
+            vec![(GATE, r#"approvers "board"; must "M"; requires "pilot" }"#)],
+            vec![w("g-review", "requires")],
+        ),
+    ]
+}
+
+/// Card changes that weaken no promise: a lead time that reads the same
+/// in other units or cannot be read, criticality raised, a benefit added.
+#[test]
+fn card_changes_that_weaken_nothing() {
+    const OWNER: &str = "    owner \"ann\"\n";
+    let card = |fields: &str| -> String { format!("{OWNER}{fields}") };
+    let cases: Vec<(&str, String, String, &str)> = vec![
+        (
+            "the same lead time in other units",
+            card("    lead-time \"10 working days\"\n"),
+            card("    lead-time \"2 weeks\"\n"),
+            "field-changed",
+        ),
+        (
+            "a lead time that is not a number and a unit",
+            card("    lead-time \"5 working days\"\n"),
+            card("    lead-time \"after the monthly board\"\n"),
+            "field-changed",
+        ),
+        (
+            "a shorter lead time",
+            card("    lead-time \"within 2 weeks\"\n"),
+            card("    lead-time \"5 business days\"\n"),
+            "field-strengthened",
+        ),
+        (
+            "criticality raised",
+            card("    criticality \"medium\"\n"),
+            card("    criticality \"critical\"\n"),
+            "field-strengthened",
+        ),
+        (
+            "a benefit added",
+            card("    benefits \"Faster\"\n"),
+            card("    benefits \"Faster\" \"Cheaper\"\n"),
+            "field-strengthened",
+        ),
+    ];
+    for (name, old, new, kind) in cases {
+        let (old, new) = (project(&[(OWNER, &old)]), project(&[(OWNER, &new)]));
+        let found = kinds(&diff_json(old.path(), new.path()));
+        assert_eq!(found.len(), 1, "{name}: {found:?}");
+        assert_eq!(found[0].0, kind, "{name}: {found:?}");
+        assert!(!found[0].1, "{name}: {found:?}");
+    }
+}
+
 #[test]
 fn every_weakened_promise_is_flagged() {
     for (name, old, new, expected) in [
@@ -912,6 +1025,7 @@ fn every_weakened_promise_is_flagged() {
         weakened_roadmap(),
         weakened_governance(),
         weakened_improvements(),
+        weakened_card(),
     ]
     .concat()
     {

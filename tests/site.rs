@@ -223,6 +223,14 @@ fn broken_links(site: &BTreeMap<String, Vec<u8>>) -> (usize, Vec<String>) {
             if link.starts_with("mailto:") || (page == "404.html" && link.starts_with('/')) {
                 continue;
             }
+            // A service's `link` is a way out a reader follows, not a
+            // request the page makes: an anchor to an http(s) address.
+            let escaped = link.replace('&', "&amp;");
+            if (link.starts_with("https://") || link.starts_with("http://"))
+                && html.contains(&format!("<a href=\"{escaped}\">"))
+            {
+                continue;
+            }
             assert!(
                 !link.contains("://") && !link.starts_with("//"),
                 "{page} requests {link}: nothing may leave the page"
@@ -1128,4 +1136,88 @@ fn the_improvements_register_shows_state_and_effect() {
     let service = std::fs::read_to_string(out.join("services/benefits-tracking.html")).unwrap();
     assert!(service.contains(r#"<h2 id="improvements">"#));
     assert!(service.contains("../improvements/bt-simpler-capture.html"));
+}
+
+/// The service page is laid out as the card (issue 22, item 1): its parts
+/// in the card's order, a part with nothing to say left out.
+#[test]
+fn the_service_page_is_laid_out_as_the_card() {
+    let (_tmp, out) = build(&acme());
+    let page = std::fs::read_to_string(out.join("services/resource-requests.html")).unwrap();
+    let order = [
+        "id=\"problem\"",
+        "id=\"benefits\"",
+        "id=\"offered\"",
+        "id=\"ask\"",
+        "id=\"scope\"",
+        "id=\"exchange\"",
+        "id=\"slas\"",
+        "id=\"people\"",
+        "id=\"resources\"",
+        "id=\"case\"",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|part| page.find(part).unwrap_or_else(|| panic!("{part} missing")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "{order:?} at {at:?}");
+    // Mandated groups come before additional ones.
+    let mandated = page.find("offer-mandated").unwrap();
+    assert!(mandated < page.find("offer-additional").unwrap());
+    for words in [
+        "Project managers wait days to learn whether they get the people they asked for.",
+        "<dt>Lead time</dt><dd>5 working days</dd>",
+        "Contractor procurement",
+        "<a href=\"mailto:resourcing@acme.example\">Resourcing desk</a>",
+        "<a href=\"https://intranet.acme.example/pmo/resourcing\">Request form</a>",
+        "criticality-high",
+        "Portal form with a weekly allocation meeting",
+    ] {
+        assert!(page.contains(words), "{words}");
+    }
+    // A service in strategy with no card: none of its parts, no "none".
+    let bare = std::fs::read_to_string(out.join("services/genai-drafting.html")).unwrap();
+    for part in [
+        "id=\"problem\"",
+        "id=\"benefits\"",
+        "id=\"scope\"",
+        "id=\"exchange\"",
+        "id=\"slas\"",
+        "id=\"resources\"",
+        "id=\"case\"",
+        "No SLA.",
+    ] {
+        assert!(!bare.contains(part), "{part} in a card that has none");
+    }
+}
+
+/// A gate's page lists what it requires and who passed it lacking it.
+#[test]
+fn the_gate_page_lists_its_requirements_and_who_lacked_them() {
+    let dir = common::project_of(&[
+        ("pmo.kdl", MANIFEST),
+        (
+            "s.kdl",
+            r#"gate "g1" { name "G1"; from "strategy"; to "design"; approvers "ann"; must "M"; requires "case" "onboarding"; }
+service "x" {
+    name "X"; function "f"; description "D"; stage "design"; owner "ann"; objectives "o"
+    offer "pm" level="additional"
+    link "https://a.example/?a=1&b=2" title="<b>Guide</b>"
+    decision "g1" outcome="go" date="2026-09-01" by="ann" { rationale "R"; }
+}
+"#,
+        ),
+    ]);
+    let (_tmp, out) = build(dir.path());
+    let gate = std::fs::read_to_string(out.join("gates/g1.html")).unwrap();
+    assert!(gate.contains("a business case, with its costs"), "{gate}");
+    assert!(gate.contains("Passed without it"), "{gate}");
+    assert!(gate.contains("lacks case, onboarding"), "{gate}");
+    let service = std::fs::read_to_string(out.join("services/x.html")).unwrap();
+    assert!(
+        service.contains(
+            "<a href=\"https://a.example/?a=1&amp;b=2\">&lt;b&gt;Guide&lt;&#x2f;b&gt;</a>"
+        ),
+        "{service}"
+    );
 }

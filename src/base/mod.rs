@@ -1,10 +1,11 @@
 //! Shared vocabulary of every phase: source files and spans ([`source`]),
 //! diagnostics as plain data ([`diag`]), the table of rule codes
 //! ([`rules`]) and the tables of entity kinds and of the references between
-//! them ([`kind`]).
+//! them ([`kind`]), and the addresses a link may take ([`link`]).
 
 pub mod diag;
 pub mod kind;
+pub mod link;
 pub mod number;
 pub mod rules;
 pub mod source;

@@ -97,6 +97,22 @@ fn threshold(b: &Option<Bound>) -> Option<Threshold> {
     })
 }
 
+/// The services that passed `gate` lacking what it requires, by service
+/// id; `judged` where `gate-requirement-missing` reports it.
+fn requirement_gaps(index: &Index, gate: &model::Gate) -> Vec<RequirementGapEntry> {
+    let mut out: Vec<RequirementGapEntry> = index
+        .requirement_gaps(gate)
+        .into_iter()
+        .map(|gap| RequirementGapEntry {
+            service: gap.service.id.value.clone(),
+            judged: !gap.judged_lacking(gate).is_empty(),
+            lacking: gap.lacking.iter().map(|r| r.value).collect(),
+        })
+        .collect();
+    out.sort_by(|a, b| a.service.cmp(&b.service));
+    out
+}
+
 fn sorted(mut v: Vec<String>) -> Vec<String> {
     v.sort();
     v.dedup();
@@ -368,6 +384,8 @@ fn gates(index: &Index, evaluation: &Evaluation) -> Vec<GateEntry> {
                     .collect(),
                 deliverables: g.deliverables.iter().map(|d| d.value.clone()).collect(),
                 decide_within: g.decide_within.map(|d| d.value.to_string()),
+                requires: g.requires.iter().map(|r| r.value).collect(),
+                lacking: requirement_gaps(index, g),
                 decisions_due: due.remove(g.id.as_str()).unwrap_or_default(),
                 decisions,
                 triggers: index.referrers(Field::TriggerGate, &g.id.value),

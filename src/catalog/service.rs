@@ -40,6 +40,17 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
         replaced_by: index.referrers(Field::ServiceReplaces, id),
         kpis: sorted(ids(&svc.kpis)),
         channel: s(&svc.channel),
+        problem: s(&svc.card.problem),
+        benefits: texts(&svc.card.benefits),
+        includes: texts(&svc.card.includes),
+        excludes: texts(&svc.card.excludes),
+        inputs: texts(&svc.card.inputs),
+        outputs: texts(&svc.card.outputs),
+        lead_time: s(&svc.card.lead_time),
+        criticality: kw(&svc.card.criticality),
+        sponsor: s(&svc.card.sponsor),
+        links: links(&svc.card),
+        case: svc.card.case.as_ref().map(case),
         slas,
         pilot: svc.pilot.as_ref().map(pilot),
         rollout: svc.rollout.as_ref().map(rollout),
@@ -58,24 +69,53 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
         efforts: efforts(svc),
         triggers: sorted(index.triggers_of(id).map(|t| t.id.value.clone()).collect()),
         adoption: adoption(evaluation, svc),
-        kpi_values: evaluation
-            .kpis
-            .get(&svc.id.value)
-            .into_iter()
-            .flatten()
-            .map(|k| KpiEntry {
-                metric: k.metric.clone(),
-                values: k
-                    .values
-                    .iter()
-                    .map(|(p, v)| PeriodValue {
-                        period: p.to_string(),
-                        value: *v,
-                    })
-                    .collect(),
-            })
-            .collect(),
+        kpi_values: kpi_values(evaluation, svc),
     }
+}
+
+/// Its `kpis` that no target of its SLAs covers, with their observed values.
+fn kpi_values(evaluation: &Evaluation, svc: &model::Service) -> Vec<KpiEntry> {
+    evaluation
+        .kpis
+        .get(&svc.id.value)
+        .into_iter()
+        .flatten()
+        .map(|k| KpiEntry {
+            metric: k.metric.clone(),
+            values: k
+                .values
+                .iter()
+                .map(|(p, v)| PeriodValue {
+                    period: p.to_string(),
+                    value: *v,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn links(card: &model::Card) -> Vec<LinkEntry> {
+    card.links
+        .iter()
+        .map(|l| LinkEntry {
+            url: l.url.value.clone(),
+            title: s(&l.title),
+        })
+        .collect()
+}
+
+fn case(c: &model::Case) -> CaseEntry {
+    CaseEntry {
+        benefits: texts(&c.benefits),
+        costs: texts(&c.costs),
+        options: texts(&c.options),
+        recommendation: s(&c.recommendation),
+    }
+}
+
+/// Texts in source order.
+fn texts(v: &[model::Text]) -> Vec<String> {
+    v.iter().map(|t| t.value.clone()).collect()
 }
 
 fn efforts(svc: &model::Service) -> Vec<EffortEntry> {

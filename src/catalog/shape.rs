@@ -13,8 +13,8 @@ pub use crate::metrics::allowance::{Allowance, AllowanceState};
 pub use crate::metrics::evaluate::{Attainment, Firing};
 
 use crate::model::{
-    Action, BoundKind, Calendar, Comparison, Direction, Level, OfferLevel, Outcome, Period, Stage,
-    Structure, Trend, Unit,
+    Action, BoundKind, Calendar, Comparison, Criticality, Direction, Level, OfferLevel, Outcome,
+    Period, Requirement, Stage, Structure, Trend, Unit,
 };
 
 /// The version of the catalog's shape.
@@ -225,6 +225,22 @@ pub struct ServiceEntry {
     pub replaced_by: Vec<String>,
     pub kpis: Vec<String>,
     pub channel: Option<String>,
+    /// The card (language 1.1, section 8): the problem the service solves.
+    pub problem: Option<String>,
+    /// The card's lists, in source order.
+    pub benefits: Vec<String>,
+    pub includes: Vec<String>,
+    pub excludes: Vec<String>,
+    pub inputs: Vec<String>,
+    pub outputs: Vec<String>,
+    /// Free text, as written ("5 working days").
+    pub lead_time: Option<String>,
+    pub criticality: Option<Criticality>,
+    pub sponsor: Option<String>,
+    /// `http:`, `https:` or `mailto:` addresses only, in source order.
+    pub links: Vec<LinkEntry>,
+    /// The business case.
+    pub case: Option<CaseEntry>,
     pub slas: Vec<SlaEntry>,
     pub pilot: Option<PilotEntry>,
     pub rollout: Option<RolloutEntry>,
@@ -244,6 +260,38 @@ pub struct ServiceEntry {
     /// With metrics: its `kpis` that no target of its SLAs covers, with
     /// their observed values, in `kpis` order (empty without metrics).
     pub kpi_values: Vec<KpiEntry>,
+}
+
+/// A service's `link`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LinkEntry {
+    /// An `http:`, `https:` or `mailto:` address.
+    pub url: String,
+    pub title: Option<String>,
+}
+
+/// A service's business case (`case`): its lists in source order.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseEntry {
+    pub benefits: Vec<String>,
+    pub costs: Vec<String>,
+    pub options: Vec<String>,
+    pub recommendation: Option<String>,
+}
+
+/// A service that passed a gate lacking some of what the gate requires.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementGapEntry {
+    pub service: String,
+    /// What it lacks, in the gate's `requires` order.
+    pub lacking: Vec<Requirement>,
+    /// Whether `gate-requirement-missing` judges it: the gate leads to the
+    /// service's current stage (and the stage's own rule does not report
+    /// the block missing).
+    pub judged: bool,
 }
 
 /// `plan STAGE by=DATE`: by when a service is planned to reach a stage.
@@ -619,6 +667,11 @@ pub struct GateEntry {
     pub deliverables: Vec<String>,
     /// How long after a trigger naming the gate fires a decision is due.
     pub decide_within: Option<String>,
+    /// What a service passing the gate must have, in source order.
+    pub requires: Vec<Requirement>,
+    /// The services (not retired) whose latest decision at the gate is
+    /// `go` and that lack some of what it requires, by service id.
+    pub lacking: Vec<RequirementGapEntry>,
     /// The decisions the gate owes services (fired triggers naming it, not
     /// yet answered), by service.
     pub decisions_due: Vec<DecisionDueEntry>,

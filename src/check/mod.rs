@@ -5,6 +5,7 @@
 pub mod adoption;
 pub mod allowance;
 mod capacity;
+mod card;
 mod change;
 pub mod decisions;
 mod dependencies;
@@ -49,7 +50,7 @@ pub fn dedupe(model: &mut Model) -> Vec<Diagnostic> {
 /// which need the evaluation, are [`metrics::check`].)
 pub fn rules(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let families: [fn(&Index) -> Vec<Diagnostic>; 11] = [
+    let families: [fn(&Index) -> Vec<Diagnostic>; 12] = [
         references::check,
         dependencies::check,
         slas::check,
@@ -61,6 +62,7 @@ pub fn rules(index: &Index) -> Vec<Diagnostic> {
         change::check,
         decisions::check,
         improvements::check,
+        card::check,
     ];
     // The families are independent: they run side by side (the diagnostics
     // are sorted later, so their order here does not matter).

@@ -13,7 +13,7 @@ use super::changes::{duration_reach, num};
 use super::rules::{self, How, Match, Order, Removal};
 use super::shape::{Change, ChangeKind, Entity, Scalar};
 use crate::model::schema::{self, Block};
-use crate::model::{Keyword, Period};
+use crate::model::{Criticality, Keyword, Period};
 
 /// Every change of a field between two catalogs' JSON.
 pub(super) fn between(old: &Value, new: &Value) -> Vec<Change> {
@@ -432,7 +432,35 @@ pub(super) fn judge(order: Order, o: &Value, n: &Value) -> Way {
             _ => Weaker,
         },
         Order::Threshold => threshold(o, n),
+        Order::Criticality => {
+            let rank =
+                |s: Option<&str>| s.and_then(|s| Criticality::WORDS.iter().position(|w| *w == s));
+            match (rank(os), rank(ns)) {
+                (Some(a), Some(b)) => ordered(a.cmp(&b)),
+                _ => Neither,
+            }
+        }
+        Order::LeadTime => match (os.and_then(lead_time), ns.and_then(lead_time)) {
+            (Some(a), Some(b)) => ordered(b.cmp(&a)),
+            _ => Neither,
+        },
     }
+}
+
+/// How far a lead time (free text) reaches, where it reads as a number and
+/// a unit: `5 working days`, `2 weeks`, `48 hours`, `1 month`; `business
+/// day` is a working day, and a leading `within`, `up to` or `max` is
+/// skipped. `None` for any other text.
+pub(super) fn lead_time(text: &str) -> Option<(jiff::civil::Date, u32)> {
+    let lower = text
+        .trim()
+        .to_lowercase()
+        .replace("business day", "working day");
+    let mut rest = lower.as_str();
+    for lead in ["within ", "up to ", "max ", "maximum "] {
+        rest = rest.strip_prefix(lead).unwrap_or(rest);
+    }
+    duration_reach(rest.trim())
 }
 
 /// The new value against the old: further along the order (`Greater`) is

@@ -97,6 +97,13 @@ pub enum Order {
     /// An optional reference: none is the weakest, another one needs
     /// attention (a trigger's gate).
     Present,
+    /// A service's `criticality`: lowered is weaker; given or removed is
+    /// neither.
+    Criticality,
+    /// A service's `lead-time`, free text: longer is weaker, where both
+    /// sides read as a number and a unit (`5 working days`, `2 weeks`);
+    /// otherwise, and given or removed, neither.
+    LeadTime,
 }
 
 /// One rule: the field `field` of the block at `block` (`[]` is the top of
@@ -141,6 +148,7 @@ pub const RULES: &[Rule] = {
     const TARGET: &[&str] = &["service", "sla", "target"];
     const ROLLOUT: &[&str] = &["service", "rollout"];
     const DECISION: &[&str] = &["service", "decision"];
+    const CASE: &[&str] = &["service", "case"];
     const GATE: &[&str] = &["gate"];
     const TRIGGER: &[&str] = &["trigger"];
     const WHEN: &[&str] = &["trigger", "when"];
@@ -261,6 +269,45 @@ pub const RULES: &[Rule] = {
         ),
         rule(SERVICE, "kpis", "kpis", Value(Set(Removal::Neutral))),
         rule(SERVICE, "channel", "channel", N),
+        // The card (language 1.1, section 8): a benefit, an included item
+        // or an output removed is weaker, an exclusion added is weaker.
+        rule(SERVICE, "problem", "problem", N),
+        rule(
+            SERVICE,
+            "benefits",
+            "benefits",
+            Value(Set(Removal::Weakens)),
+        ),
+        rule(
+            SERVICE,
+            "includes",
+            "includes",
+            Value(Set(Removal::Weakens)),
+        ),
+        rule(
+            SERVICE,
+            "excludes",
+            "excludes",
+            Value(Set(Removal::Strengthens)),
+        ),
+        rule(SERVICE, "inputs", "inputs", Value(Set(Removal::Neutral))),
+        rule(SERVICE, "outputs", "outputs", Value(Set(Removal::Weakens))),
+        rule(SERVICE, "lead-time", "lead_time", Value(LeadTime)),
+        rule(SERVICE, "criticality", "criticality", Value(Criticality)),
+        rule(SERVICE, "sponsor", "sponsor", N),
+        rule(
+            SERVICE,
+            "link",
+            "links",
+            Block(Match::By(&["url"]), Removal::Neutral),
+        ),
+        rule(SERVICE, "case", "case", Block(Match::One, Removal::Neutral)),
+        rule(&["service", "link"], "url", "url", Key),
+        rule(&["service", "link"], "title", "title", N),
+        rule(CASE, "benefit", "benefits", Value(Set(Removal::Weakens))),
+        rule(CASE, "cost", "costs", Value(Set(Removal::Neutral))),
+        rule(CASE, "option", "options", Value(Set(Removal::Neutral))),
+        rule(CASE, "recommendation", "recommendation", N),
         rule(SERVICE, "sla", "slas", Block(BY_ID, Removal::Own)),
         rule(
             SERVICE,
@@ -457,6 +504,8 @@ pub const RULES: &[Rule] = {
             Value(Set(Removal::Weakens)),
         ),
         rule(GATE, "decide-within", "decide_within", Value(Shorter)),
+        // A requirement dropped lets services through with less.
+        rule(GATE, "requires", "requires", Value(Set(Removal::Weakens))),
         rule(&["gate", "should"], "criterion", "text", Key),
         rule(&["gate", "should"], "weight", "weight", N),
         rule(TRIGGER, "id", "id", Key),
@@ -550,7 +599,10 @@ pub const DERIVED: &[(&[&str], &[&str])] = &[
     (&["service", "sla"], &["ended", "allowance"]),
     (&["service", "sla", "target"], &["attainment"]),
     (&["service", "decision"], &["service"]),
-    (&["gate"], &["decisions", "triggers", "decisions_due"]),
+    (
+        &["gate"],
+        &["decisions", "triggers", "decisions_due", "lacking"],
+    ),
     (&["trigger"], &["services", "evaluation"]),
     (&["improvement"], &["state", "overdue", "effect"]),
     (

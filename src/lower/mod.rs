@@ -23,7 +23,7 @@ use crate::base::{Code, Diagnostic, EntityKind, FileId, Span, Spanned};
 use crate::model::*;
 use reader::{Lowering, Node};
 use values::{
-    base_url, count, date, duration, fte, glob, hours, id, keyword, number, output_folder,
+    base_url, count, date, duration, fte, glob, hours, id, keyword, link, number, output_folder,
     person_fte, positive, reference, text, time_zone,
 };
 
@@ -323,8 +323,54 @@ fn service(node: Node) -> Option<Service> {
             .filter_map(decision)
             .collect(),
         efforts: efforts(node),
+        card: card(node),
         id,
     })
+}
+
+/// The service card (language 1.1, section 8): a `link` that is not an
+/// `http:`, `https:` or `mailto:` address is `invalid-value` and left out.
+fn card(node: &Node) -> Card {
+    Card {
+        problem: node.field("problem", text),
+        benefits: node.list("benefits", text),
+        includes: node.list("includes", text),
+        excludes: node.list("excludes", text),
+        inputs: node.list("inputs", text),
+        outputs: node.list("outputs", text),
+        lead_time: node.field("lead-time", text),
+        criticality: node.field("criticality", keyword),
+        sponsor: node.field("sponsor", reference),
+        links: node
+            .children("link")
+            .iter()
+            .filter_map(|l| {
+                let title = l.property("title", text);
+                Some(Link {
+                    url: l.value(link)?,
+                    title,
+                })
+            })
+            .collect(),
+        case: node.child("case").map(|c| case(&c)),
+    }
+}
+
+/// `case { benefit* cost* option* recommendation }`: `benefit` and `cost`
+/// are required.
+fn case(node: &Node) -> Case {
+    for required in ["benefit", "cost"] {
+        if !node.has_child(required) {
+            node.missing(required);
+        }
+    }
+    Case {
+        span: node.name_span(),
+        benefits: node.list("benefit", text),
+        costs: node.list("cost", text),
+        options: node.list("option", text),
+        recommendation: node.field("recommendation", text),
+    }
 }
 
 /// `effort PARTY fte=N [stage=S]`, repeatable: a stage of `retired` is
@@ -660,6 +706,7 @@ fn gate(node: Node) -> Option<Gate> {
                 .collect(),
             deliverables: node.list("deliverable", text),
             decide_within: node.field("decide-within", duration),
+            requires: node.list("requires", keyword),
         }
     })
 }

@@ -453,6 +453,22 @@ pub fn base_url_problem(url: &str) -> Option<&'static str> {
     }
 }
 
+/// A service's `link`: an `http:`, `https:` or `mailto:` address, with
+/// nothing a browser might read otherwise ([`crate::base::link`]).
+pub fn link(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+    let s = text(cx, entry)?;
+    let Some(why) = crate::base::link::problem(&s.value) else {
+        return Some(s);
+    };
+    invalid(
+        cx,
+        entry,
+        format!("`{}` cannot be a link: {why}", s.value),
+        Some("write an `https://…`, `http://…` or `mailto:…` address".into()),
+    );
+    None
+}
+
 /// The manifest's `output`: a relative path inside the project, not the
 /// project folder itself. (A folder that holds sources is refused by the
 /// compilation, which sees the files.)

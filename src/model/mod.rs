@@ -15,6 +15,7 @@ pub type Id = Spanned<String>;
 pub type Text = Spanned<String>;
 
 mod capacity;
+mod card;
 mod change;
 mod index;
 mod roadmap;
@@ -23,6 +24,7 @@ mod values;
 mod walk;
 
 pub use capacity::{Load, PartyLoad};
+pub use card::RequirementGap;
 pub use change::{Change, ChangeKind, GroupLoad, Month, MonthLoad, change_load, saturations};
 pub use index::{Index, Lookups};
 pub use roadmap::{DuePlan, PlanState, checkpoints};
@@ -150,6 +152,52 @@ pub struct Service {
     /// `effort PARTY fte=N [stage=S]`, in source order, a duplicate (same
     /// party and stage) left out after being reported.
     pub efforts: Vec<Effort>,
+    /// The service card (language 1.1, section 8).
+    pub card: Card,
+}
+
+/// The service card practitioners write (language 1.1, section 8): every
+/// part optional, lists in source order.
+#[derive(Debug, Clone, Default)]
+pub struct Card {
+    /// The problem the service solves.
+    pub problem: Option<Text>,
+    pub benefits: Vec<Text>,
+    /// What the service includes and excludes (its scope).
+    pub includes: Vec<Text>,
+    pub excludes: Vec<Text>,
+    /// What the customer brings and receives.
+    pub inputs: Vec<Text>,
+    pub outputs: Vec<Text>,
+    /// Free text ("5 working days"); `diff` reads a number and a unit
+    /// from it where it can.
+    pub lead_time: Option<Text>,
+    pub criticality: Option<Spanned<Criticality>>,
+    /// The party that sponsors the service.
+    pub sponsor: Option<Id>,
+    /// `link URL title=…`: only `http:`, `https:` and `mailto:` addresses
+    /// (lowering leaves any other out after reporting it).
+    pub links: Vec<Link>,
+    /// The business case.
+    pub case: Option<Case>,
+}
+
+/// `link "https://…" title="…"`.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub url: Text,
+    pub title: Option<Text>,
+}
+
+/// `case { benefit* cost* option* recommendation }`: the justification.
+#[derive(Debug, Clone)]
+pub struct Case {
+    /// The `case` node's name.
+    pub span: Span,
+    pub benefits: Vec<Text>,
+    pub costs: Vec<Text>,
+    pub options: Vec<Text>,
+    pub recommendation: Option<Text>,
 }
 
 /// What a service asks of a party: `effort "pmo-analysts" fte=0.8`.
@@ -356,6 +404,9 @@ pub struct Gate {
     pub deliverables: Vec<Text>,
     /// How long a fired trigger naming the gate may wait for a decision.
     pub decide_within: Option<Spanned<Duration>>,
+    /// What a service passing the gate must have (`requires`), in source
+    /// order.
+    pub requires: Vec<Spanned<Requirement>>,
 }
 
 impl Gate {

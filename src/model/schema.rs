@@ -50,6 +50,8 @@ pub enum Value {
     Glob,
     /// The site's base URL.
     Url,
+    /// A service's `link`: an `http:`, `https:` or `mailto:` address.
+    Link,
     /// A folder inside the project.
     Folder,
     /// `K of N` periods.
@@ -83,6 +85,7 @@ impl Value {
             Value::TimeZone => "\"Europe/London\"",
             Value::Glob => "\"drafts/**\"",
             Value::Url => "\"/\"",
+            Value::Link => "\"https://intranet.example/pmo\"",
             Value::Folder => "\"site\"",
             Value::Window => "\"4 of 6\"",
         }
@@ -373,6 +376,18 @@ pub const BLOCKS: &[Block] = {
                 item("replaces", to(Service)).many(),
                 item("kpis", to(Metric)).many(),
                 item("channel", Text),
+                // The card (language 1.1, section 8).
+                item("problem", Text),
+                item("benefits", Text).many(),
+                item("includes", Text).many(),
+                item("excludes", Text).many(),
+                item("inputs", Text).many(),
+                item("outputs", Text).many(),
+                item("lead-time", Text),
+                item("criticality", Value::Word(Criticality::WORDS)),
+                item("sponsor", PARTY),
+                nested("link").many(),
+                nested("case"),
                 nested("sla").many(),
                 nested("pilot"),
                 nested("rollout"),
@@ -395,6 +410,23 @@ pub const BLOCKS: &[Block] = {
             Some(item("stage", Value::Word(Stage::WORDS)).required()),
             &[item("by", Date).required()],
             &[],
+        ),
+        at(
+            &["service", "link"],
+            Some(item("url", Value::Link).required()),
+            &[item("title", Text)],
+            &[],
+        ),
+        at(
+            &["service", "case"],
+            None,
+            &[],
+            &[
+                item("benefit", Text).required().many(),
+                item("cost", Text).required().many(),
+                item("option", Text).many(),
+                item("recommendation", Text),
+            ],
         ),
         at(
             &["service", "offer"],
@@ -557,6 +589,7 @@ pub const BLOCKS: &[Block] = {
                 nested("should").many(),
                 item("deliverable", Text).many(),
                 item("decide-within", Duration),
+                item("requires", Value::Word(Requirement::WORDS)).many(),
             ],
         ),
         at(

@@ -146,6 +146,15 @@ keywords! {
     BoundKind { AtLeast = "at-least", AtMost = "at-most" }
 }
 keywords! {
+    /// How much the organisation depends on a service (the card's
+    /// `criticality`), lowest first: the order `diff` compares by.
+    Criticality { Low = "low", Medium = "medium", High = "high", Critical = "critical" }
+}
+keywords! {
+    /// What a gate `requires` of a service that passes it.
+    Requirement { Case = "case", Pilot = "pilot", Rollout = "rollout", Onboarding = "onboarding" }
+}
+keywords! {
     /// A lint level of the manifest.
     LintLevel { Deny = "deny", Warn = "warn", Allow = "allow" }
 }

@@ -201,6 +201,7 @@ impl Service {
         r.all(ServiceDependsOn, &self.depends_on);
         r.all(ServiceReplaces, &self.replaces);
         r.all(ServiceKpis, &self.kpis);
+        r.one(ServiceSponsor, self.card.sponsor.as_ref());
         if let Some(p) = &self.pilot {
             r.all(PilotGroups, &p.groups);
             r.one(PilotExitGate, p.exit_gate.as_ref());

@@ -94,6 +94,13 @@ fn write_head(s: &mut String, f: &FunctionPlan, sv: &ServicePlan, owner: &str, r
         "    description \"{}\"",
         sv.kind.does.replace("{topic}", topic)
     );
+    // Every service states the problem it solves (`value-unstated` stays
+    // quiet for the mandated ones); no draw, so the rest is unchanged.
+    out!(
+        s,
+        "    problem \"Without it, {} is left to each project to work out.\"",
+        topic
+    );
     out!(s, "    stage \"{}\"", stage.as_str());
     write_plans(s, stage, rng);
     if stage != Strategy || rng.chance(50) {

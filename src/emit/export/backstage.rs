@@ -17,6 +17,11 @@
 //!   `change-control-sla 3 of 2 used in 2026 (exhausted)`), its adoption
 //!   (`pmoc/adoption`: `adoption-pct 6 in 2026-10 (behind-plan)`) and its
 //!   improvements (`pmoc/improvements`: `tl-refresh (done, met)`);
+//!   its card: `pmoc/problem`, `pmoc/benefits`, `pmoc/includes`,
+//!   `pmoc/excludes`, `pmoc/inputs`, `pmoc/outputs` (lists joined by `; `),
+//!   `pmoc/lead-time` and `pmoc/sponsor` as annotations, its criticality
+//!   as the label `pmoc/criticality`, and its `link`s in `metadata.links`
+//!   (before the page's);
 //! - a `Group` of type `team` per team and a `User` per person, with the
 //!   memberships both ways, and a party's `fte` as the label `pmoc/fte`.
 //!
@@ -194,27 +199,37 @@ fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
             labels.push(("pmoc/next-stage-by", s(by)));
         }
     }
+    if let Some(c) = svc.criticality {
+        labels.push(("pmoc/criticality", s(c.as_str())));
+    }
     if !labels.is_empty() {
         metadata.push(("labels", Yaml::Map(labels)));
     }
     if let Some(level) = svc.level {
         metadata.push(("tags", Yaml::Seq(vec![s(level.as_str())])));
     }
-    let annotations: Vec<(&str, Yaml)> = [
-        ("pmoc/efforts", efforts(svc)),
-        ("pmoc/breach-allowances", allowances(svc)),
-        ("pmoc/adoption", adoption(svc)),
-        ("pmoc/improvements", improvements(catalog, svc)),
-    ]
-    .into_iter()
-    .filter(|(_, v)| !v.is_empty())
-    .map(|(k, v)| (k, s(v)))
-    .collect();
+    let annotations: Vec<(&str, Yaml)> = card(svc)
+        .into_iter()
+        .chain([
+            ("pmoc/efforts", efforts(svc)),
+            ("pmoc/breach-allowances", allowances(svc)),
+            ("pmoc/adoption", adoption(svc)),
+            ("pmoc/improvements", improvements(catalog, svc)),
+        ])
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k, s(v)))
+        .collect();
     if !annotations.is_empty() {
         metadata.push(("annotations", Yaml::Map(annotations)));
     }
+    let mut links = card_links(svc);
     let page = EntityKind::Service.url(&svc.id);
-    metadata.extend(link(catalog, &page, "Service page"));
+    if let Some((_, Yaml::Seq(own))) = link(catalog, &page, "Service page") {
+        links.extend(own);
+    }
+    if !links.is_empty() {
+        metadata.push(("links", Yaml::Seq(links)));
+    }
     let function = svc.function.as_ref().and_then(|f| {
         let i = catalog.functions.binary_search_by(|x| x.id.cmp(f)).ok()?;
         Some(&catalog.functions[i])
@@ -238,6 +253,39 @@ fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
         spec.push(("dependsOn", Yaml::Seq(depends)));
     }
     entity("Component", metadata, spec)
+}
+
+/// The service card (language 1.1, section 8) as annotations (empty ones
+/// left out by the caller): lists joined by `; `.
+fn card(svc: &ServiceEntry) -> [(&'static str, String); 8] {
+    let joined = |items: &[String]| items.join("; ");
+    let sponsor = svc.sponsor.as_deref().map(name);
+    [
+        ("pmoc/problem", svc.problem.clone().unwrap_or_default()),
+        ("pmoc/benefits", joined(&svc.benefits)),
+        ("pmoc/includes", joined(&svc.includes)),
+        ("pmoc/excludes", joined(&svc.excludes)),
+        ("pmoc/inputs", joined(&svc.inputs)),
+        ("pmoc/outputs", joined(&svc.outputs)),
+        ("pmoc/lead-time", svc.lead_time.clone().unwrap_or_default()),
+        ("pmoc/sponsor", sponsor.unwrap_or_default()),
+    ]
+}
+
+/// The card's links, as `metadata.links` entries: only the addresses a
+/// link may take, a title only when it has words.
+fn card_links(svc: &ServiceEntry) -> Vec<Yaml> {
+    svc.links
+        .iter()
+        .filter(|l| crate::base::link::is_safe(&l.url))
+        .map(|l| {
+            let mut entry = vec![("url", s(&l.url))];
+            if let Some(t) = l.title.as_ref().filter(|t| !t.trim().is_empty()) {
+                entry.push(("title", s(t)));
+            }
+            Yaml::Map(entry)
+        })
+        .collect()
 }
 
 /// The service's efforts: `party fte`, `; ` between, a stage in brackets.

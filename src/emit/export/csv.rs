@@ -205,6 +205,16 @@ pub fn services(catalog: &Catalog) -> Table {
                 Cell::text(page_url(catalog, EntityKind::Service, &s.id)),
                 Cell::list(&efforts(s)),
                 Cell::list(&plan_words(s)),
+                Cell::opt(&s.problem),
+                Cell::list(&s.benefits),
+                Cell::list(&s.includes),
+                Cell::list(&s.excludes),
+                Cell::list(&s.inputs),
+                Cell::list(&s.outputs),
+                Cell::opt(&s.lead_time),
+                Cell::keyword(s.criticality),
+                Cell::opt(&s.sponsor),
+                Cell::list(&link_words(s)),
             ]
         })
         .collect();
@@ -223,9 +233,31 @@ pub fn services(catalog: &Catalog) -> Table {
             "page",
             "efforts",
             "plans",
+            "problem",
+            "benefits",
+            "includes",
+            "excludes",
+            "inputs",
+            "outputs",
+            "lead_time",
+            "criticality",
+            "sponsor",
+            "links",
         ],
         rows,
     }
+}
+
+/// A service's links, in words: `Request form <https://…>`, or the
+/// address alone without a title.
+fn link_words(s: &ServiceEntry) -> Vec<String> {
+    s.links
+        .iter()
+        .map(|l| match &l.title {
+            Some(t) => format!("{t} <{}>", l.url),
+            None => l.url.clone(),
+        })
+        .collect()
 }
 
 /// A service's efforts, in words: "reporting-analysts 0.8", "raj 0.2

@@ -128,6 +128,12 @@ fn environment(
     env.add_filter("markdown", |s: Option<String>| {
         Value::from_safe_string(s.map(|s| markdown::to_html(&s)).unwrap_or_default())
     });
+    // A link's address, only when it is one a link may take (`http:`,
+    // `https:`, `mailto:`): a catalogue built elsewhere cannot slip another.
+    env.add_filter("href", |s: Option<String>| {
+        let safe = s.filter(|s| crate::base::link::is_safe(s));
+        Value::from_safe_string(safe.map(|s| html::escape(&s)).unwrap_or_default())
+    });
     // An observed value as the charts write it: "97%", "4.5 days", "" for none.
     env.add_function("measure", |value: Option<f64>, unit: Option<String>| {
         let unit = unit.and_then(|u| <crate::model::Unit as crate::model::Keyword>::parse(&u));

@@ -324,6 +324,8 @@ fn the_calendar_parses_back_with_the_expected_events() {
                 ("rollout", r) => {
                     r["phases"].as_array().unwrap().len()
                         + usize::from(r["adoption_target"]["by"].is_string())
+                        + r["communications"].as_array().unwrap().len()
+                        + r["trainings"].as_array().unwrap().len()
                 }
                 _ => 1,
             })
@@ -357,6 +359,98 @@ fn the_calendar_parses_back_with_the_expected_events() {
         "{}",
         slipped.3
     );
+}
+
+/// Communications and trainings have UIDs of their service, group and
+/// date (`.2` for a second with the same key); a customer group's feed
+/// holds the events touching it and no other.
+#[test]
+fn onboarding_events_have_uids_of_their_group_and_date() {
+    let events = events(&export("ics", &acme()));
+    let find = |uid: &str| {
+        events
+            .iter()
+            .find(|e| e.0 == format!("{uid}@acme-pmo.pmoc"))
+            .unwrap_or_else(|| panic!("{uid}"))
+    };
+    let told = find("communicate.estimating-support.programme-managers.2027-02-15");
+    assert_eq!(
+        (told.1.as_str(), told.2.as_str()),
+        ("2027-02-15", "2027-02-16")
+    );
+    assert!(
+        told.3.starts_with("Tell programme-managers: "),
+        "{}",
+        told.3
+    );
+    let trained = find("train.skills-inventory.line-managers.2026-10-02");
+    assert!(
+        trained.3.starts_with("Train line-managers by: "),
+        "{}",
+        trained.3
+    );
+
+    let text = r#"
+person "ann" name="Ann"
+customer "pms" name="PMs"
+customer "others" name="Others"
+objective "obj" title="Objective"
+function "fn" { name "Fn"; levels "project" }
+service "svc" {
+    name "Svc"
+    function "fn"
+    description "D"
+    stage "design"
+    owner "ann"
+    objectives "obj"
+    offer "pms" "others" level="additional"
+    rollout {
+        phase "All" start="2027-06-01" groups="pms"
+        phase "Rest" start="2027-07-01" groups="others"
+        communicate "Coming in June" to="pms" on="2027-05-01"
+        communicate "A reminder" to="pms" on="2027-05-01" channel="Email"
+        communicate "For the others" to="others" on="2027-06-01"
+        train "Demo" groups="pms" by="2027-05-15"
+        train "Demo" groups="others" by="2027-06-15"
+    }
+}
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pmo.kdl"),
+        r#"pmo "p" { name "P"; mandate "M"; sponsor "ann"; as-of "2026-12-01" }"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("main.kdl"), text).unwrap();
+    let project = dir.path().to_str().unwrap();
+    let uids: BTreeSet<String> = events(&export("ics", project))
+        .into_iter()
+        .map(|e| e.0)
+        .collect();
+    for uid in [
+        "communicate.svc.pms.2027-05-01@p.pmoc",
+        "communicate.svc.pms.2027-05-01.2@p.pmoc",
+        "train.svc.pms.2027-05-15@p.pmoc",
+        "train.svc.others.2027-06-15@p.pmoc",
+    ] {
+        assert!(uids.contains(uid), "{uid} in {uids:?}");
+    }
+    // The site carries a feed per group: only the events touching it.
+    let site = dir.path().join("site");
+    let o = pmoc(&["build", project, "--out", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let feed = std::fs::read_to_string(site.join("export/calendars/pms.ics")).unwrap();
+    let uids: BTreeSet<String> = events(&feed).into_iter().map(|e| e.0).collect();
+    assert_eq!(
+        uids.iter().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "communicate.svc.pms.2027-05-01.2@p.pmoc",
+            "communicate.svc.pms.2027-05-01@p.pmoc",
+            "rollout-phase.svc.All@p.pmoc",
+            "train.svc.pms.2027-05-15@p.pmoc",
+        ]
+    );
+    assert!(feed.contains("X-WR-CALNAME:P: PMs\r\n"), "{feed}");
 }
 
 #[test]

@@ -24,6 +24,7 @@ pub enum Family {
     Allowance,
     Improvements,
     Adoption,
+    Onboarding,
 }
 
 macro_rules! codes {
@@ -118,6 +119,8 @@ codes! {
     ImprovementNoEffect "improvement-no-effect" Warning Improvements;
     AdoptionBehindPlan "adoption-behind-plan" Warning Adoption;
     AdoptionMissed "adoption-missed" Warning Adoption;
+    OnboardingGap "onboarding-gap" Warning Onboarding;
+    FeedbackMissing "feedback-missing" Warning Onboarding;
 }
 
 impl Code {

@@ -97,16 +97,18 @@ fn column<'r>(header: &[String], row: &'r [String], name: &str) -> &'r str {
 }
 
 /// The tables of `pmoc export --format csv`, by file name.
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 12] = [
     "adoption.csv",
     "capacity.csv",
     "change-load.csv",
+    "communications.csv",
     "customers.csv",
     "decisions.csv",
     "improvements.csv",
     "plans.csv",
     "services.csv",
     "sla-targets.csv",
+    "trainings.csv",
     "triggers.csv",
 ];
 
@@ -190,6 +192,31 @@ fn csv_tables_parse_back_with_the_expected_rows() {
         .map(|c| c["entitlements"].as_array().unwrap().len().max(1))
         .sum();
     assert_eq!(read_table(&tables["customers.csv"]).1.len(), entitlements);
+
+    // The onboarding plan: a row per communication and per training, with
+    // the first phase start reaching the group.
+    let rollouts = services.iter().filter_map(|s| s["rollout"].as_object());
+    let count = |key: &str| -> usize {
+        rollouts
+            .clone()
+            .map(|r| r[key].as_array().unwrap().len())
+            .sum()
+    };
+    let (header, rows) = read_table(&tables["communications.csv"]);
+    assert_eq!(rows.len(), count("communications"));
+    let told = rows
+        .iter()
+        .find(|r| column(&header, r, "to") == "programme-managers" && r[0] == "estimating-support")
+        .unwrap();
+    assert_eq!(column(&header, told, "on"), "2027-02-15");
+    assert_eq!(column(&header, told, "channel"), "Programme board pack");
+    assert_eq!(column(&header, told, "first_phase_start"), "2027-03-01");
+    let (header, rows) = read_table(&tables["trainings.csv"]);
+    assert_eq!(rows.len(), count("trainings"));
+    let trained = rows.iter().find(|r| r[0] == "skills-inventory").unwrap();
+    assert_eq!(column(&header, trained, "groups"), "line-managers");
+    assert_eq!(column(&header, trained, "by"), "2026-10-02");
+    assert_eq!(column(&header, trained, "first_phase_start"), "2026-10-05");
 }
 
 /// The tables of looking ahead (language 1.1): the plans and the change
@@ -366,9 +393,9 @@ fn the_calendar_parses_back_with_the_expected_events() {
 /// holds the events touching it and no other.
 #[test]
 fn onboarding_events_have_uids_of_their_group_and_date() {
-    let events = events(&export("ics", &acme()));
+    let acme_events = events(&export("ics", &acme()));
     let find = |uid: &str| {
-        events
+        acme_events
             .iter()
             .find(|e| e.0 == format!("{uid}@acme-pmo.pmoc"))
             .unwrap_or_else(|| panic!("{uid}"))

@@ -644,7 +644,7 @@ pub struct PhaseEntry {
     /// What the phase's group lacks on its start (the judgement of
     /// `onboarding-gap`): absent when nothing is missing or the phase is
     /// not judged.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub onboarding_missing: Vec<Onboarding>,
 }
 

@@ -484,9 +484,9 @@ pub const BLOCKS: &[Block] = {
             &[
                 nested("phase").many(),
                 nested("adoption-target"),
-                nested("champion").many(),
                 nested("communicate").many(),
                 nested("train").many(),
+                nested("champion").many(),
                 nested("feedback"),
             ],
         ),

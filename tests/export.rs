@@ -388,6 +388,34 @@ fn the_calendar_parses_back_with_the_expected_events() {
     );
 }
 
+/// A rollout with two communications to one group on one day, and one
+/// training of each of two groups.
+const ONBOARDING: &str = r#"
+person "ann" name="Ann"
+customer "pms" name="PMs"
+customer "others" name="Others"
+objective "obj" title="Objective"
+function "fn" { name "Fn"; levels "project" }
+service "svc" {
+    name "Svc"
+    function "fn"
+    description "D"
+    stage "design"
+    owner "ann"
+    objectives "obj"
+    offer "pms" "others" level="additional"
+    rollout {
+        phase "All" start="2027-06-01" groups="pms"
+        phase "Rest" start="2027-07-01" groups="others"
+        communicate "Coming in June" to="pms" on="2027-05-01"
+        communicate "A reminder" to="pms" on="2027-05-01" channel="Email"
+        communicate "For the others" to="others" on="2027-06-01"
+        train "Demo" groups="pms" by="2027-05-15"
+        train "Demo" groups="others" by="2027-06-15"
+    }
+}
+"#;
+
 /// Communications and trainings have UIDs of their service, group and
 /// date (`.2` for a second with the same key); a customer group's feed
 /// holds the events touching it and no other.
@@ -417,38 +445,13 @@ fn onboarding_events_have_uids_of_their_group_and_date() {
         trained.3
     );
 
-    let text = r#"
-person "ann" name="Ann"
-customer "pms" name="PMs"
-customer "others" name="Others"
-objective "obj" title="Objective"
-function "fn" { name "Fn"; levels "project" }
-service "svc" {
-    name "Svc"
-    function "fn"
-    description "D"
-    stage "design"
-    owner "ann"
-    objectives "obj"
-    offer "pms" "others" level="additional"
-    rollout {
-        phase "All" start="2027-06-01" groups="pms"
-        phase "Rest" start="2027-07-01" groups="others"
-        communicate "Coming in June" to="pms" on="2027-05-01"
-        communicate "A reminder" to="pms" on="2027-05-01" channel="Email"
-        communicate "For the others" to="others" on="2027-06-01"
-        train "Demo" groups="pms" by="2027-05-15"
-        train "Demo" groups="others" by="2027-06-15"
-    }
-}
-"#;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("pmo.kdl"),
         r#"pmo "p" { name "P"; mandate "M"; sponsor "ann"; as-of "2026-12-01" }"#,
     )
     .unwrap();
-    std::fs::write(dir.path().join("main.kdl"), text).unwrap();
+    std::fs::write(dir.path().join("main.kdl"), ONBOARDING).unwrap();
     let project = dir.path().to_str().unwrap();
     let uids: BTreeSet<String> = events(&export("ics", project))
         .into_iter()

@@ -63,8 +63,8 @@ fn the_example_catalogue_checks_clean() {
     // Its declarations are clean but for the governing-ahead warnings it
     // shows on purpose (README): without observations only the roadmap's
     // slipped plan, the over-committed reporting analysts, the saturated
-    // project managers, the expired hold and the overdue improvement are
-    // reported.
+    // project managers, the expired hold, the overdue improvement and the
+    // programme managers' missing training are reported.
     let empty = tempfile::tempdir().unwrap();
     let no_metrics = ["--metrics", empty.path().to_str().unwrap()];
     let o = pmoc(
@@ -84,7 +84,8 @@ fn the_example_catalogue_checks_clean() {
             "improvement-overdue",
             "capacity-overcommitted",
             "hold-expired",
-            "plan-slipped"
+            "plan-slipped",
+            "onboarding-gap"
         ]
     );
     // Its observations make triggers fire and show a service without data,
@@ -106,6 +107,7 @@ fn the_example_catalogue_checks_clean() {
             "hold-expired",
             "improvement-overdue",
             "insufficient-data",
+            "onboarding-gap",
             "plan-slipped",
             "trigger-fired"
         ]

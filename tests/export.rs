@@ -97,16 +97,18 @@ fn column<'r>(header: &[String], row: &'r [String], name: &str) -> &'r str {
 }
 
 /// The tables of `pmoc export --format csv`, by file name.
-const TABLES: [&str; 10] = [
+const TABLES: [&str; 12] = [
     "adoption.csv",
     "capacity.csv",
     "change-load.csv",
+    "communications.csv",
     "customers.csv",
     "decisions.csv",
     "improvements.csv",
     "plans.csv",
     "services.csv",
     "sla-targets.csv",
+    "trainings.csv",
     "triggers.csv",
 ];
 
@@ -190,6 +192,31 @@ fn csv_tables_parse_back_with_the_expected_rows() {
         .map(|c| c["entitlements"].as_array().unwrap().len().max(1))
         .sum();
     assert_eq!(read_table(&tables["customers.csv"]).1.len(), entitlements);
+
+    // The onboarding plan: a row per communication and per training, with
+    // the first phase start reaching the group.
+    let rollouts = services.iter().filter_map(|s| s["rollout"].as_object());
+    let count = |key: &str| -> usize {
+        rollouts
+            .clone()
+            .map(|r| r[key].as_array().unwrap().len())
+            .sum()
+    };
+    let (header, rows) = read_table(&tables["communications.csv"]);
+    assert_eq!(rows.len(), count("communications"));
+    let told = rows
+        .iter()
+        .find(|r| column(&header, r, "to") == "programme-managers" && r[0] == "estimating-support")
+        .unwrap();
+    assert_eq!(column(&header, told, "on"), "2027-02-15");
+    assert_eq!(column(&header, told, "channel"), "Programme board pack");
+    assert_eq!(column(&header, told, "first_phase_start"), "2027-03-01");
+    let (header, rows) = read_table(&tables["trainings.csv"]);
+    assert_eq!(rows.len(), count("trainings"));
+    let trained = rows.iter().find(|r| r[0] == "skills-inventory").unwrap();
+    assert_eq!(column(&header, trained, "groups"), "line-managers");
+    assert_eq!(column(&header, trained, "by"), "2026-10-02");
+    assert_eq!(column(&header, trained, "first_phase_start"), "2026-10-05");
 }
 
 /// The tables of looking ahead (language 1.1): the plans and the change
@@ -324,6 +351,8 @@ fn the_calendar_parses_back_with_the_expected_events() {
                 ("rollout", r) => {
                     r["phases"].as_array().unwrap().len()
                         + usize::from(r["adoption_target"]["by"].is_string())
+                        + r["communications"].as_array().unwrap().len()
+                        + r["trainings"].as_array().unwrap().len()
                 }
                 _ => 1,
             })
@@ -357,6 +386,101 @@ fn the_calendar_parses_back_with_the_expected_events() {
         "{}",
         slipped.3
     );
+}
+
+/// A rollout with two communications to one group on one day, and one
+/// training of each of two groups.
+const ONBOARDING: &str = r#"
+person "ann" name="Ann"
+customer "pms" name="PMs"
+customer "others" name="Others"
+objective "obj" title="Objective"
+function "fn" { name "Fn"; levels "project" }
+service "svc" {
+    name "Svc"
+    function "fn"
+    description "D"
+    stage "design"
+    owner "ann"
+    objectives "obj"
+    offer "pms" "others" level="additional"
+    rollout {
+        phase "All" start="2027-06-01" groups="pms"
+        phase "Rest" start="2027-07-01" groups="others"
+        communicate "Coming in June" to="pms" on="2027-05-01"
+        communicate "A reminder" to="pms" on="2027-05-01" channel="Email"
+        communicate "For the others" to="others" on="2027-06-01"
+        train "Demo" groups="pms" by="2027-05-15"
+        train "Demo" groups="others" by="2027-06-15"
+    }
+}
+"#;
+
+/// Communications and trainings have UIDs of their service, group and
+/// date (`.2` for a second with the same key); a customer group's feed
+/// holds the events touching it and no other.
+#[test]
+fn onboarding_events_have_uids_of_their_group_and_date() {
+    let acme_events = events(&export("ics", &acme()));
+    let find = |uid: &str| {
+        acme_events
+            .iter()
+            .find(|e| e.0 == format!("{uid}@acme-pmo.pmoc"))
+            .unwrap_or_else(|| panic!("{uid}"))
+    };
+    let told = find("communicate.estimating-support.programme-managers.2027-02-15");
+    assert_eq!(
+        (told.1.as_str(), told.2.as_str()),
+        ("2027-02-15", "2027-02-16")
+    );
+    assert!(
+        told.3.starts_with("Tell programme-managers: "),
+        "{}",
+        told.3
+    );
+    let trained = find("train.skills-inventory.line-managers.2026-10-02");
+    assert!(
+        trained.3.starts_with("Train line-managers by: "),
+        "{}",
+        trained.3
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pmo.kdl"),
+        r#"pmo "p" { name "P"; mandate "M"; sponsor "ann"; as-of "2026-12-01" }"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("main.kdl"), ONBOARDING).unwrap();
+    let project = dir.path().to_str().unwrap();
+    let uids: BTreeSet<String> = events(&export("ics", project))
+        .into_iter()
+        .map(|e| e.0)
+        .collect();
+    for uid in [
+        "communicate.svc.pms.2027-05-01@p.pmoc",
+        "communicate.svc.pms.2027-05-01.2@p.pmoc",
+        "train.svc.pms.2027-05-15@p.pmoc",
+        "train.svc.others.2027-06-15@p.pmoc",
+    ] {
+        assert!(uids.contains(uid), "{uid} in {uids:?}");
+    }
+    // The site carries a feed per group: only the events touching it.
+    let site = dir.path().join("site");
+    let o = pmoc(&["build", project, "--out", site.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let feed = std::fs::read_to_string(site.join("export/calendars/pms.ics")).unwrap();
+    let uids: BTreeSet<String> = events(&feed).into_iter().map(|e| e.0).collect();
+    assert_eq!(
+        uids.iter().map(String::as_str).collect::<Vec<_>>(),
+        [
+            "communicate.svc.pms.2027-05-01.2@p.pmoc",
+            "communicate.svc.pms.2027-05-01@p.pmoc",
+            "rollout-phase.svc.All@p.pmoc",
+            "train.svc.pms.2027-05-15@p.pmoc",
+        ]
+    );
+    assert!(feed.contains("X-WR-CALNAME:P: PMs\r\n"), "{feed}");
 }
 
 #[test]

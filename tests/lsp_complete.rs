@@ -275,3 +275,35 @@ fn hover_on_names_shows_the_schema() {
     assert!(service.contains("declares a service"), "{service}");
     drop(client);
 }
+
+/// In a rollout, `to=` names a customer group on `communicate` and a party
+/// on `feedback`: the hover says which.
+#[test]
+fn hover_tells_the_two_to_properties_of_a_rollout_apart() {
+    let (_dir, _root, mut client, uri, text) = opened("services/schedule.kdl");
+    let mut hover = |needle: &str, skip: usize| {
+        let (line, column) = find(&text, needle);
+        let at = json!({ "line": line, "character": column + skip });
+        let hover = client.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": at }),
+        );
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let told = hover("to=\"project-managers\" on=", 1);
+    assert!(
+        told.contains("`to=`") && told.contains("`communicate`"),
+        "{told}"
+    );
+    assert!(told.contains("customer group"), "{told}");
+    let heard = hover("metric=\"csat-score\" to=\"sofia\"", 21);
+    assert!(
+        heard.contains("`to=`") && heard.contains("`feedback`"),
+        "{heard}"
+    );
+    assert!(heard.contains("person or team"), "{heard}");
+    drop(client);
+}

@@ -1221,3 +1221,84 @@ service "x" {
         "{service}"
     );
 }
+
+/// The first cell of each row of the first `<table class="timeline">`
+/// after `from`: its dates (`2027-01-05` or `2027-01-05 to 2027-02-28`).
+fn timeline_dates(html: &str, from: &str) -> Vec<String> {
+    let at = html.find(from).expect("the section");
+    let table = &html[at..];
+    let table = &table[table
+        .find(r#"<table class="timeline">"#)
+        .expect("a timeline")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    table
+        .split(r#"<td class="date">"#)
+        .skip(1)
+        .map(|cell| cell[..cell.find("</td>").unwrap()].to_string())
+        .collect()
+}
+
+/// A service page shows its rollout as a timeline in date order (phases,
+/// communications, trainings), the phase its group is not trained for
+/// marked in words, and its champions by group; a customer group page
+/// lists what is coming to it from as-of on, in date order, and links the
+/// group's own calendar, which the site carries.
+#[test]
+fn the_rollout_timeline_and_what_is_coming_to_a_group() {
+    let (_dir, out) = build(&acme());
+    let page = std::fs::read_to_string(out.join("services/estimating-support.html")).unwrap();
+    let dates = timeline_dates(&page, r#"id="rollout""#);
+    let firsts: Vec<&str> = dates.iter().map(|d| &d[..10]).collect();
+    let mut sorted = firsts.clone();
+    sorted.sort();
+    assert_eq!(firsts, sorted, "{dates:?}");
+    assert_eq!(
+        dates.len(),
+        6,
+        "three phases, two communications, one training: {dates:?}"
+    );
+    assert!(dates.contains(&"2027-03-01 to 2027-04-30".to_string()));
+    let rollout = &page[page.find(r#"id="rollout""#).unwrap()..];
+    let rollout = &rollout[..rollout.find("</section>").unwrap()];
+    assert_eq!(
+        rollout.matches("Not trained before it starts.").count(),
+        1,
+        "{rollout}"
+    );
+    assert!(
+        rollout.contains("Done."),
+        "the Retail training is past: {rollout}"
+    );
+    let champions = &rollout[rollout.find(r#"<ul class="champions">"#).unwrap()..];
+    assert!(champions.contains(r#"<a href="../customers/programme-managers.html">"#));
+    assert!(champions.contains("Sofia Marin"), "{champions}");
+
+    let as_of = "2026-11-01";
+    let group = std::fs::read_to_string(out.join("customers/project-managers.html")).unwrap();
+    let coming = timeline_dates(&group, r#"id="coming""#);
+    assert!(!coming.is_empty());
+    let mut sorted = coming.clone();
+    sorted.sort_by(|a, b| a[..10].cmp(&b[..10]));
+    assert_eq!(coming, sorted);
+    // Nothing that ended before as-of: the last day of each is on or after it.
+    for d in &coming {
+        let last = d.rsplit(' ').next().unwrap();
+        assert!(last >= as_of, "{d} ended before {as_of}");
+    }
+    let section = &group[group.find(r#"id="coming""#).unwrap()..];
+    let section = &section[..section.find("</section>").unwrap()];
+    // lessons-learned's Retail phase ended on 2026-10-30; its Manufacturing
+    // phase starts on 2026-11-02; estimating-support's Retail phase is
+    // under way.
+    assert!(!section.contains("2026-08-03"), "{section}");
+    assert!(section.contains("2026-11-02 to 2027-01-29"), "{section}");
+    assert!(section.contains("2026-09-07 to 2026-11-27"), "{section}");
+    assert!(section.contains("Under way."), "{section}");
+    assert!(section.contains(r#"href="../export/calendars/project-managers.ics""#));
+    let feed = std::fs::read_to_string(out.join("export/calendars/project-managers.ics")).unwrap();
+    assert!(feed.contains("UID:communicate.lessons-learned.project-managers.2026-07-20@"));
+    assert!(
+        !feed.contains("programme-managers.2027"),
+        "another group's events"
+    );
+}

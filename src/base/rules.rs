@@ -25,6 +25,7 @@ pub enum Family {
     Improvements,
     Adoption,
     Card,
+    Onboarding,
 }
 
 macro_rules! codes {
@@ -121,6 +122,8 @@ codes! {
     AdoptionMissed "adoption-missed" Warning Adoption;
     ValueUnstated "value-unstated" Warning Card;
     GateRequirementMissing "gate-requirement-missing" Warning Card;
+    OnboardingGap "onboarding-gap" Warning Onboarding;
+    FeedbackMissing "feedback-missing" Warning Onboarding;
 }
 
 impl Code {

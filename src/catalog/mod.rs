@@ -11,6 +11,7 @@
 //! catalog is linear in the model. [`serial`] holds what the JSON outputs
 //! over the catalogue share (numbers, pretty JSON, derived schemas).
 
+mod coming;
 pub mod health;
 pub mod serial;
 mod service;
@@ -221,6 +222,7 @@ fn customers(index: &Index) -> Vec<CustomerEntry> {
         .into_iter()
         .map(|g| (g.customer.id.as_str(), g))
         .collect();
+    let mut coming = coming::by_group(model, index.as_of);
     let mut entitled: HashMap<&str, Vec<Entitlement>> = HashMap::new();
     for svc in &model.services {
         let covered: Vec<Vec<&str>> = svc.slas.iter().map(|sla| index.covered(svc, sla)).collect();
@@ -263,6 +265,7 @@ fn customers(index: &Index) -> Vec<CustomerEntry> {
                     .as_ref()
                     .and_then(|l| l.first_saturated(now))
                     .map(|m| month(&m)),
+                coming: coming.remove(c.id.as_str()).unwrap_or_default(),
             }
         })
         .collect()

@@ -53,7 +53,10 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
         case: svc.card.case.as_ref().map(case),
         slas,
         pilot: svc.pilot.as_ref().map(pilot),
-        rollout: svc.rollout.as_ref().map(rollout),
+        rollout: svc.rollout.as_ref().map(|r| {
+            let retired = svc.stage() == Some(model::Stage::Retired);
+            rollout(r, retired, index.as_of)
+        }),
         transform: svc.transform.as_ref().map(|t| TransformEntry {
             changes: s(&t.changes),
             target_date: date(&t.target_date),
@@ -252,7 +255,7 @@ fn pilot(p: &Pilot) -> PilotEntry {
     }
 }
 
-fn rollout(r: &Rollout) -> RolloutEntry {
+fn rollout(r: &Rollout, retired: bool, as_of: jiff::civil::Date) -> RolloutEntry {
     RolloutEntry {
         phases: r
             .phases
@@ -262,6 +265,15 @@ fn rollout(r: &Rollout) -> RolloutEntry {
                 start: date(&p.start),
                 end: date(&p.end),
                 groups: ids(&p.groups),
+                onboarding_missing: r
+                    .gap(p, as_of)
+                    .filter(|_| !retired)
+                    .map(|g| {
+                        let told = g.untold.then_some(Onboarding::Communication);
+                        let trained = g.untrained.then_some(Onboarding::Training);
+                        told.into_iter().chain(trained).collect()
+                    })
+                    .unwrap_or_default(),
             })
             .collect(),
         adoption_target: r.adoption_target.as_ref().map(|a| AdoptionTargetEntry {
@@ -274,6 +286,38 @@ fn rollout(r: &Rollout) -> RolloutEntry {
             }),
             plan_start: crate::metrics::adoption::start(r).map(|d| d.to_string()),
         }),
-        champion: s(&r.champion),
+        champion: r.champion().map(|c| c.value.clone()),
+        champions: r
+            .champions
+            .iter()
+            .map(|c| ChampionEntry {
+                party: c.party.value.clone(),
+                groups: ids(&c.groups),
+            })
+            .collect(),
+        communications: r
+            .communications
+            .iter()
+            .map(|c| CommunicationEntry {
+                message: c.message.value.clone(),
+                to: s(&c.to),
+                on: date(&c.on),
+                channel: s(&c.channel),
+            })
+            .collect(),
+        trainings: r
+            .trainings
+            .iter()
+            .map(|t| TrainingEntry {
+                training: t.training.value.clone(),
+                groups: ids(&t.groups),
+                by: date(&t.by),
+            })
+            .collect(),
+        feedback: r.feedback.as_ref().map(|f| FeedbackEntry {
+            every: kw(&f.every),
+            metric: s(&f.metric),
+            to: s(&f.to),
+        }),
     }
 }

@@ -132,6 +132,44 @@ pub struct CustomerEntry {
     /// `change_capacity` (the finding of `change-saturation`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub change_saturated: Option<ChangeMonth>,
+    /// What is coming to the group: the pilots, rollout phases,
+    /// communications and trainings that touch it and have not ended
+    /// before as-of, in date order.
+    pub coming: Vec<ComingEntry>,
+}
+
+/// Something coming to a customer group (`coming` of its entry).
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComingEntry {
+    /// Its first day (`YYYY-MM-DD`): a pilot's `start`, a phase's
+    /// `start`, a communication's `on`, a training's `by`. A pilot or a
+    /// phase under way at as-of keeps its own start.
+    pub date: String,
+    /// Its last day, for a pilot (its `review`) or a phase (its `end`)
+    /// that spans days.
+    pub until: Option<String>,
+    pub kind: ComingKind,
+    pub service: String,
+    /// The phase's name, the message told, or the training given; none
+    /// for a pilot.
+    pub what: Option<String>,
+    /// A communication's channel.
+    pub channel: Option<String>,
+}
+
+/// What kind of thing is coming to a customer group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ComingKind {
+    /// The group takes part in a pilot.
+    Pilot,
+    /// A rollout phase reaches the group.
+    Phase,
+    /// The group is told something (`communicate`).
+    Communication,
+    /// The group is trained (`train`).
+    Training,
 }
 
 /// The services changing a customer group in one calendar month.
@@ -593,7 +631,55 @@ pub struct RolloutEntry {
     /// In source order.
     pub phases: Vec<PhaseEntry>,
     pub adoption_target: Option<AdoptionTargetEntry>,
+    /// The first champion (version 1's one champion): `champions[0].party`.
     pub champion: Option<String>,
+    /// Every champion, in source order, with the group each champions.
+    pub champions: Vec<ChampionEntry>,
+    /// What is told to which group, and when, in source order.
+    pub communications: Vec<CommunicationEntry>,
+    /// Which group is trained by when, in source order.
+    pub trainings: Vec<TrainingEntry>,
+    /// The feedback loop.
+    pub feedback: Option<FeedbackEntry>,
+}
+
+/// `champion PARTY [groups=GROUP]`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChampionEntry {
+    pub party: String,
+    /// The group championed; empty: every group of the rollout.
+    pub groups: Vec<String>,
+}
+
+/// `communicate TEXT to=GROUP on=DATE [channel=TEXT]`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommunicationEntry {
+    pub message: String,
+    /// The customer group told.
+    pub to: Option<String>,
+    pub on: Option<String>,
+    pub channel: Option<String>,
+}
+
+/// `train TEXT groups=GROUP by=DATE`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrainingEntry {
+    pub training: String,
+    pub groups: Vec<String>,
+    pub by: Option<String>,
+}
+
+/// `feedback every=PERIOD [metric=METRIC] [to=PARTY]`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeedbackEntry {
+    pub every: Option<Period>,
+    pub metric: Option<String>,
+    /// The party who hears it.
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -603,6 +689,21 @@ pub struct PhaseEntry {
     pub start: Option<String>,
     pub end: Option<String>,
     pub groups: Vec<String>,
+    /// What the phase's group lacks on its start (the judgement of
+    /// `onboarding-gap`): absent when nothing is missing or the phase is
+    /// not judged.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub onboarding_missing: Vec<Onboarding>,
+}
+
+/// A part of the onboarding plan a group may lack before its phase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Onboarding {
+    /// No `communicate` to the group on or before the phase's start.
+    Communication,
+    /// No `train` of the group on or before the phase's start.
+    Training,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]

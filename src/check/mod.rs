@@ -14,6 +14,7 @@ pub mod improvements;
 mod lifecycle;
 pub mod manifest;
 pub mod metrics;
+mod onboarding;
 mod references;
 mod roadmap;
 mod slas;
@@ -50,7 +51,7 @@ pub fn dedupe(model: &mut Model) -> Vec<Diagnostic> {
 /// which need the evaluation, are [`metrics::check`].)
 pub fn rules(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let families: [fn(&Index) -> Vec<Diagnostic>; 12] = [
+    let families: [fn(&Index) -> Vec<Diagnostic>; 13] = [
         references::check,
         dependencies::check,
         slas::check,
@@ -63,6 +64,7 @@ pub fn rules(index: &Index) -> Vec<Diagnostic> {
         decisions::check,
         improvements::check,
         card::check,
+        onboarding::check,
     ];
     // The families are independent: they run side by side (the diagnostics
     // are sorted later, so their order here does not matter).

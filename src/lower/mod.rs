@@ -603,8 +603,100 @@ fn rollout(node: &Node) -> Rollout {
         adoption_target: node
             .child("adoption-target")
             .and_then(|a| adoption_target(&a)),
-        champion: node.field("champion", reference),
+        champions: champions(node),
+        communications: node
+            .children("communicate")
+            .iter()
+            .filter_map(|c| {
+                // Every property is read before the message is asked for,
+                // so a node without one reports only that (no cascade).
+                let to = c.required_property("to", reference);
+                let on = c.required_property("on", date);
+                let channel = c.property("channel", text);
+                Some(Communication {
+                    span: c.name_span(),
+                    message: c.value(text)?,
+                    to,
+                    on,
+                    channel,
+                })
+            })
+            .collect(),
+        trainings: node
+            .children("train")
+            .iter()
+            .filter_map(|t| {
+                let groups = match t.prop("groups") {
+                    Some(e) => reference(t.cx, e).into_iter().collect(),
+                    None => {
+                        t.missing("groups");
+                        Vec::new()
+                    }
+                };
+                let by = t.required_property("by", date);
+                Some(Training {
+                    span: t.name_span(),
+                    training: t.value(text)?,
+                    groups,
+                    by,
+                })
+            })
+            .collect(),
+        feedback: node.child("feedback").map(|f| Feedback {
+            span: f.name_span(),
+            every: f.required_property("every", keyword),
+            metric: f.property("metric", reference),
+            to: f.property("to", reference),
+        }),
     }
+}
+
+/// `champion PARTY [groups=GROUP]`, repeatable: one champion per group. A
+/// second champion for a group it already has (or a second without
+/// `groups=`, version 1's single champion) is `duplicate-field` and left
+/// out.
+fn champions(node: &Node) -> Vec<Champion> {
+    let mut out: Vec<Champion> = Vec::new();
+    for c in node.children("champion") {
+        let entry = c.prop("groups");
+        let groups: Vec<Id> = entry.and_then(|e| reference(c.cx, e)).into_iter().collect();
+        // An invalid group must not turn into "every group".
+        if entry.is_some() && groups.is_empty() {
+            let _ = c.value(reference);
+            continue;
+        }
+        let Some(party) = c.value(reference) else {
+            continue;
+        };
+        let same = |other: &Champion| {
+            other
+                .groups
+                .iter()
+                .map(|g| &g.value)
+                .eq(groups.iter().map(|g| &g.value))
+        };
+        if let Some(first) = out.iter().find(|o| same(o)) {
+            let whom = match groups.first() {
+                Some(g) => format!("for `{}`", g.value),
+                None => "without `groups=`".to_string(),
+            };
+            c.cx.report(
+                Diagnostic::new(
+                    Code::DuplicateField,
+                    party.span,
+                    format!(
+                        "{} names a second champion {whom}; one champion per group",
+                        node.what
+                    ),
+                )
+                .label(first.party.span, "the first one")
+                .help("give each champion the group they champion with `groups=`"),
+            );
+            continue;
+        }
+        out.push(Champion { party, groups });
+    }
+    out
 }
 
 /// An `adoption-target`: `from` is required with `at-most` (an `at-least`

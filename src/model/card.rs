@@ -15,16 +15,6 @@ impl Card {
     }
 }
 
-impl Rollout {
-    /// Whether the rollout plans its onboarding: at least one `communicate`
-    /// and one `train` (language 1.1, section 9). The onboarding plan's
-    /// nodes come with section 9; until the model holds them, no rollout
-    /// has one.
-    pub fn has_onboarding(&self) -> bool {
-        false
-    }
-}
-
 impl Service {
     /// Whether some customer group must use the service (`offer …
     /// level="mandated"`).

@@ -18,6 +18,7 @@ mod capacity;
 mod card;
 mod change;
 mod index;
+mod onboarding;
 mod roadmap;
 pub mod schema;
 mod values;
@@ -27,6 +28,7 @@ pub use capacity::{Load, PartyLoad};
 pub use card::RequirementGap;
 pub use change::{Change, ChangeKind, GroupLoad, Month, MonthLoad, change_load, saturations};
 pub use index::{Index, Lookups};
+pub use onboarding::Gap;
 pub use roadmap::{DuePlan, PlanState, checkpoints};
 pub use values::*;
 pub use walk::{Entity, Reference};
@@ -330,7 +332,73 @@ pub struct Rollout {
     pub span: Span,
     pub phases: Vec<Phase>,
     pub adoption_target: Option<AdoptionTarget>,
-    pub champion: Option<Id>,
+    /// `champion PARTY [groups=GROUP]`, one per group (a second for the
+    /// same group, or a second without one, is refused by lowering), in
+    /// source order. Version 1's single `champion "jane"` is the one
+    /// without a group.
+    pub champions: Vec<Champion>,
+    /// `communicate TEXT to=GROUP on=DATE [channel=TEXT]`, in source order.
+    pub communications: Vec<Communication>,
+    /// `train TEXT groups=GROUP by=DATE`, in source order.
+    pub trainings: Vec<Training>,
+    /// `feedback every=PERIOD [metric=METRIC] [to=PARTY]`: the feedback loop.
+    pub feedback: Option<Feedback>,
+}
+
+impl Rollout {
+    /// The first champion (version 1's `champion`, which the catalog keeps).
+    pub fn champion(&self) -> Option<&Id> {
+        self.champions.first().map(|c| &c.party)
+    }
+
+    /// Whether the rollout plans onboarding: at least one `communicate`
+    /// and one `train` (what a gate's `requires "onboarding"` asks for).
+    pub fn has_onboarding(&self) -> bool {
+        !self.communications.is_empty() && !self.trainings.is_empty()
+    }
+}
+
+/// `champion "yuki" groups="line-managers"`: the party who champions the
+/// rollout to a group (to every group without `groups=`).
+#[derive(Debug, Clone)]
+pub struct Champion {
+    pub party: Id,
+    pub groups: Vec<Id>,
+}
+
+/// `communicate "Workload balance, not compliance" to="project-managers"
+/// on="2026-12-15" channel="Town hall"`: a message to a customer group.
+#[derive(Debug, Clone)]
+pub struct Communication {
+    /// The node's name: where a diagnostic about the whole entry points.
+    pub span: Span,
+    pub message: Text,
+    /// The customer group told (required; absent only with a
+    /// `missing-field`).
+    pub to: Option<Id>,
+    pub on: Option<Spanned<Date>>,
+    pub channel: Option<Text>,
+}
+
+/// `train "Live demo and office hours" groups="project-managers"
+/// by="2027-01-04"`: a training of a customer group, done by a date.
+#[derive(Debug, Clone)]
+pub struct Training {
+    pub span: Span,
+    pub training: Text,
+    pub groups: Vec<Id>,
+    pub by: Option<Spanned<Date>>,
+}
+
+/// `feedback every="month" metric="csat-score" to="jane"`: how often the
+/// rollout asks its users, what it measures and who hears it.
+#[derive(Debug, Clone)]
+pub struct Feedback {
+    /// The `feedback` node's name.
+    pub span: Span,
+    pub every: Option<Spanned<Period>>,
+    pub metric: Option<Id>,
+    pub to: Option<Id>,
 }
 
 #[derive(Debug, Clone)]

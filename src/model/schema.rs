@@ -516,7 +516,10 @@ pub const BLOCKS: &[Block] = {
             &[
                 nested("phase").many(),
                 nested("adoption-target"),
-                item("champion", PARTY),
+                nested("communicate").many(),
+                nested("train").many(),
+                nested("champion").many(),
+                nested("feedback"),
             ],
         ),
         at(
@@ -537,6 +540,44 @@ pub const BLOCKS: &[Block] = {
                 item("at-most", Number).or_previous(),
                 item("by", Date),
                 item("from", Number),
+            ],
+            &[],
+        ),
+        // The onboarding plan (section 9 of version 1.1): one champion per
+        // group, what is told to whom and when, who is trained by when,
+        // and the feedback loop.
+        at(
+            &["service", "rollout", "champion"],
+            Some(item("party", PARTY).required()),
+            &[item("groups", to(Customer))],
+            &[],
+        ),
+        at(
+            &["service", "rollout", "communicate"],
+            Some(item("message", Text).required()),
+            &[
+                item("to", to(Customer)).required(),
+                item("on", Date).required(),
+                item("channel", Text),
+            ],
+            &[],
+        ),
+        at(
+            &["service", "rollout", "train"],
+            Some(item("training", Text).required()),
+            &[
+                item("groups", to(Customer)).required(),
+                item("by", Date).required(),
+            ],
+            &[],
+        ),
+        at(
+            &["service", "rollout", "feedback"],
+            None,
+            &[
+                item("every", Value::Word(Period::WORDS)).required(),
+                item("metric", to(Metric)),
+                item("to", PARTY),
             ],
             &[],
         ),

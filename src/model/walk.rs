@@ -212,7 +212,16 @@ impl Service {
                 AdoptionTarget,
                 ro.adoption_target.as_ref().map(|a| &a.metric),
             );
-            r.one(RolloutChampion, ro.champion.as_ref());
+            r.all(RolloutChampion, ro.champions.iter().map(|c| &c.party));
+            r.all(ChampionGroups, ro.champions.iter().flat_map(|c| &c.groups));
+            r.all(
+                CommunicateTo,
+                ro.communications.iter().filter_map(|c| c.to.as_ref()),
+            );
+            r.all(TrainGroups, ro.trainings.iter().flat_map(|t| &t.groups));
+            let feedback = ro.feedback.as_ref();
+            r.one(FeedbackMetric, feedback.and_then(|f| f.metric.as_ref()));
+            r.one(FeedbackTo, feedback.and_then(|f| f.to.as_ref()));
         }
         if let Some(t) = &self.transform {
             r.one(TransformSuccessor, t.successor.as_ref());

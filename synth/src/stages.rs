@@ -128,7 +128,23 @@ fn implementation(s: &mut String, c: &Service, day: i32, rng: &mut Lcg) {
         10 * rng.range(4, 8),
         date(9, 28)
     );
-    out!(s, "        champion \"{}\"", rng.pick(&SPOKE_LEADS));
+    // Each group told and trained in the month before its wave.
+    for (n, group) in c.groups.iter().enumerate() {
+        let before = start + 3 * n as i32 - 1;
+        out!(
+            s,
+            "        communicate \"What changes for you\" to=\"{group}\" on=\"{}\"",
+            date(before, 10)
+        );
+        out!(
+            s,
+            "        train \"Live demo and office hours\" groups=\"{group}\" by=\"{}\"",
+            date(before, 24)
+        );
+    }
+    let champion = rng.pick(&SPOKE_LEADS);
+    out!(s, "        champion \"{champion}\"");
+    out!(s, "        feedback every=\"month\" to=\"{champion}\"");
     out!(s, "    }}");
     out!(s);
     Decision::go(

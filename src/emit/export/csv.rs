@@ -6,7 +6,9 @@
 //! `change-load.csv` (the services changing each group in each of the
 //! twelve months from as-of's), `improvements.csv` (each improvement
 //! with its state and effect) and `adoption.csv` (each rollout's
-//! observed adoption against its plan, period by period).
+//! observed adoption against its plan, period by period),
+//! `communications.csv` and `trainings.csv` (each rollout's onboarding
+//! plan, with the first phase start reaching the group).
 //!
 //! Made to open cleanly in a spreadsheet program:
 //!
@@ -28,7 +30,9 @@ use ::csv::{QuoteStyle, Terminator, WriterBuilder};
 use super::page_url;
 use crate::base::EntityKind;
 use crate::base::number::{is_whole, show};
-use crate::catalog::{Catalog, PlanEntry, SelectorEntry, ServiceEntry, Threshold, TriggerEntry};
+use crate::catalog::{
+    Catalog, PlanEntry, RolloutEntry, SelectorEntry, ServiceEntry, Threshold, TriggerEntry,
+};
 use crate::model::{BoundKind, OfferLevel};
 
 /// One cell of a table.
@@ -120,6 +124,8 @@ pub fn tables(catalog: &Catalog) -> Vec<(&'static str, Vec<u8>)> {
         change_load(catalog),
         improvements(catalog),
         adoption(catalog),
+        communications(catalog),
+        trainings(catalog),
     ]
     .iter()
     .map(|t| (t.name, t.to_bytes()))
@@ -461,6 +467,78 @@ pub fn plans(catalog: &Catalog) -> Table {
     Table {
         name: "plans.csv",
         header: &["service", "stage_now", "stage", "by", "state"],
+        rows,
+    }
+}
+
+/// The earliest `start` of a rollout's phases reaching `group` (what a
+/// communication or a training to it should come before).
+fn first_phase(r: &RolloutEntry, group: Option<&str>) -> Option<String> {
+    let group = group?;
+    r.phases
+        .iter()
+        .filter(|p| p.groups.iter().any(|g| g == group))
+        .filter_map(|p| p.start.clone())
+        .min()
+}
+
+/// One row per communication of a rollout, by service, then in source
+/// order: the group told, when, how and what, and the earliest phase
+/// start reaching that group.
+pub fn communications(catalog: &Catalog) -> Table {
+    let rows = catalog
+        .services
+        .iter()
+        .filter_map(|s| Some((s, s.rollout.as_ref()?)))
+        .flat_map(|(s, r)| r.communications.iter().map(move |c| (s, r, c)))
+        .map(|(s, r, c)| {
+            vec![
+                Cell::text(&s.id),
+                Cell::opt(&c.to),
+                Cell::opt(&c.on),
+                Cell::opt(&c.channel),
+                Cell::text(&c.message),
+                Cell::opt(&first_phase(r, c.to.as_deref())),
+            ]
+        })
+        .collect();
+    Table {
+        name: "communications.csv",
+        header: &[
+            "service",
+            "to",
+            "on",
+            "channel",
+            "message",
+            "first_phase_start",
+        ],
+        rows,
+    }
+}
+
+/// One row per training of a rollout, by service, then in source order:
+/// the group trained, by when, what, and the earliest phase start
+/// reaching that group.
+pub fn trainings(catalog: &Catalog) -> Table {
+    let rows = catalog
+        .services
+        .iter()
+        .filter_map(|s| Some((s, s.rollout.as_ref()?)))
+        .flat_map(|(s, r)| r.trainings.iter().map(move |t| (s, r, t)))
+        .map(|(s, r, t)| {
+            let group = t.groups.first().map(String::as_str);
+            vec![
+                Cell::text(&s.id),
+                Cell::list(&t.groups),
+                Cell::opt(&t.by),
+                Cell::text(&t.training),
+                Cell::opt(&first_phase(r, group)),
+            ]
+        })
+        .collect();
+    Table {
+        name: "trainings.csv",
+        header: &["service", "groups", "by", "training", "first_phase_start"],
         rows,
     }
 }

@@ -10,7 +10,12 @@
 //! plan's `by` (`plan.<service>.<stage>`, its summary saying when it has
 //! slipped or been reached); each improvement's `due`
 //! (`improvement-due.<id>`, its summary saying when it is done, dropped or
-//! overdue), with its service's events.
+//! overdue), with its service's events; each rollout's communications
+//! (`communicate.<service>.<group>.<date>`) and trainings
+//! (`train.<service>.<group>.<date>`).
+//!
+//! Each customer group has a feed of its own ([`calendar_for`]): the
+//! pilots, rollout phases, communications and trainings that touch it.
 //!
 //! Every event's UID is built from ids and the field, never from a
 //! position (`sla-review-by.risk-log-sla@acme-pmo.pmoc`), so a subscribed
@@ -26,7 +31,7 @@ use jiff::civil::Date;
 
 use super::absolute_url;
 use crate::base::EntityKind;
-use crate::catalog::{Catalog, DecisionEntry, ServiceEntry};
+use crate::catalog::{Catalog, DecisionEntry, RolloutEntry, ServiceEntry};
 use crate::model::Outcome;
 
 /// One all-day event, from `start` to `end` inclusive.
@@ -43,6 +48,13 @@ pub struct Event {
 
 /// Every event of the catalogue, sorted by start date, then UID.
 pub fn events(catalog: &Catalog) -> Vec<Event> {
+    events_for(catalog, None)
+}
+
+/// The events of one customer group's feed (every event with `None`): its
+/// pilots' start and review, the rollout phases reaching it, the
+/// communications to it and its trainings; sorted as [`events`].
+pub fn events_for(catalog: &Catalog, group: Option<&str>) -> Vec<Event> {
     let gate_names: HashMap<&str, &str> = catalog
         .gates
         .iter()
@@ -53,6 +65,7 @@ pub fn events(catalog: &Catalog) -> Vec<Event> {
         let mut add = Adder {
             catalog,
             svc,
+            only: group,
             events: &mut events,
         };
         add.slas();
@@ -69,6 +82,8 @@ pub fn events(catalog: &Catalog) -> Vec<Event> {
 struct Adder<'a> {
     catalog: &'a Catalog,
     svc: &'a ServiceEntry,
+    /// A customer group's feed: only the events touching it.
+    only: Option<&'a str>,
     events: &'a mut Vec<Event>,
 }
 
@@ -78,8 +93,29 @@ impl Adder<'_> {
         self.svc.name.as_deref().unwrap_or(&self.svc.id)
     }
 
-    /// Adds an event on `date` (and up to `end`), when the dates parse.
+    /// Adds an event of the whole feed (none of a group's).
     fn add(&mut self, uid: String, date: &Option<String>, end: &Option<String>, summary: String) {
+        if self.only.is_none() {
+            self.push(uid, date, end, summary);
+        }
+    }
+
+    /// Adds an event touching `groups`: in the whole feed and in theirs.
+    fn add_touching(
+        &mut self,
+        uid: String,
+        date: &Option<String>,
+        end: &Option<String>,
+        summary: String,
+        groups: &[String],
+    ) {
+        if self.only.is_none_or(|g| groups.iter().any(|x| x == g)) {
+            self.push(uid, date, end, summary);
+        }
+    }
+
+    /// Adds an event on `date` (and up to `end`), when the dates parse.
+    fn push(&mut self, uid: String, date: &Option<String>, end: &Option<String>, summary: String) {
         let Some(start) = date.as_deref().and_then(|d| d.parse::<Date>().ok()) else {
             return;
         };
@@ -169,9 +205,16 @@ impl Adder<'_> {
         let id = &svc.id;
         if let Some(p) = &svc.pilot {
             let start = format!("Pilot starts: {title}");
-            self.add(format!("pilot-start.{id}"), &p.start, &None, start);
+            let groups = &p.groups;
+            self.add_touching(format!("pilot-start.{id}"), &p.start, &None, start, groups);
             let review = format!("Pilot review: {title}");
-            self.add(format!("pilot-review.{id}"), &p.review, &None, review);
+            self.add_touching(
+                format!("pilot-review.{id}"),
+                &p.review,
+                &None,
+                review,
+                groups,
+            );
         }
         if let Some(r) = &svc.rollout {
             let mut seen: HashMap<&str, usize> = HashMap::new();
@@ -186,17 +229,19 @@ impl Adder<'_> {
                 };
                 let summary = format!("Rollout phase {}: {title}", phase.name);
                 let date = phase.start.clone().or_else(|| phase.end.clone());
-                self.add(
+                self.add_touching(
                     format!("rollout-phase.{id}.{key}"),
                     &date,
                     &phase.end,
                     summary,
+                    &phase.groups,
                 );
             }
             if let Some(a) = &r.adoption_target {
                 let summary = format!("Adoption target due ({}): {title}", a.metric);
                 self.add(format!("adoption-target-by.{id}"), &a.by, &None, summary);
             }
+            self.onboarding(r);
         }
         if let Some(t) = &svc.transform {
             let summary = format!("Transform target date: {title}");
@@ -210,6 +255,56 @@ impl Adder<'_> {
         if let Some(r) = &svc.retirement {
             let summary = format!("Retirement: {title}");
             self.add(format!("retirement-date.{id}"), &r.date, &None, summary);
+        }
+    }
+
+    /// A rollout's communications (`communicate.<service>.<group>.<date>`)
+    /// and trainings (`train.<service>.<group>.<date>`); a second one with
+    /// the same key adds `.2`.
+    fn onboarding(&mut self, r: &RolloutEntry) {
+        let (id, title) = (self.svc.id.clone(), self.title().to_string());
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut key = |kind: &str, group: &str, date: &Option<String>| {
+            let base = format!(
+                "{kind}.{id}.{group}.{}",
+                date.as_deref().unwrap_or("undated")
+            );
+            let n = seen.entry(base.clone()).or_default();
+            *n += 1;
+            match *n {
+                1 => base,
+                n => format!("{base}.{n}"),
+            }
+        };
+        let mut found = Vec::new();
+        for c in &r.communications {
+            let group = c.to.as_deref().unwrap_or("nobody");
+            let channel = c
+                .channel
+                .as_deref()
+                .map(|ch| format!(" ({ch})"))
+                .unwrap_or_default();
+            let summary = format!("Tell {group}: {}{channel} ({title})", c.message);
+            let groups = c.to.iter().cloned().collect();
+            found.push((
+                key("communicate", group, &c.on),
+                c.on.clone(),
+                summary,
+                groups,
+            ));
+        }
+        for t in &r.trainings {
+            let group = t.groups.first().map_or("nobody", String::as_str);
+            let summary = format!("Train {group} by: {} ({title})", t.training);
+            found.push((
+                key("train", group, &t.by),
+                t.by.clone(),
+                summary,
+                t.groups.clone(),
+            ));
+        }
+        for (uid, date, summary, groups) in found {
+            self.add_touching(uid, &date, &None, summary, &groups);
         }
     }
 
@@ -268,17 +363,32 @@ fn uid_part(text: &str) -> String {
 
 /// The feed: a VCALENDAR with every event, CRLF, folded.
 pub fn calendar(catalog: &Catalog) -> String {
+    calendar_for(catalog, None)
+}
+
+/// A customer group's feed (`export/calendars/<group>.ics` in the site):
+/// the events touching it ([`events_for`]), named after the PMO and the
+/// group; with `None`, the whole feed.
+pub fn calendar_for(catalog: &Catalog, group: Option<&str>) -> String {
     let stamp = format!("{}T000000Z", compact(catalog.as_of.parse().ok()));
-    let name = catalog.pmo.name.as_deref().unwrap_or(&catalog.pmo.id);
+    let pmo = catalog.pmo.name.as_deref().unwrap_or(&catalog.pmo.id);
+    let name = match group {
+        Some(g) => {
+            let customer = catalog.customers.iter().find(|c| c.id == g);
+            let group_name = customer.and_then(|c| c.name.as_deref()).unwrap_or(g);
+            format!("{pmo}: {group_name}")
+        }
+        None => pmo.to_string(),
+    };
     let mut lines = vec![
         "BEGIN:VCALENDAR".to_string(),
         "VERSION:2.0".into(),
         "PRODID:-//pmoc//PMO catalogue export//EN".into(),
         "CALSCALE:GREGORIAN".into(),
         "METHOD:PUBLISH".into(),
-        format!("X-WR-CALNAME:{}", escape(name)),
+        format!("X-WR-CALNAME:{}", escape(&name)),
     ];
-    for e in events(catalog) {
+    for e in events_for(catalog, group) {
         lines.push("BEGIN:VEVENT".into());
         lines.push(format!("UID:{}", escape(&e.uid)));
         lines.push(format!("DTSTAMP:{stamp}"));

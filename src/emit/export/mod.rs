@@ -22,6 +22,8 @@ pub const SITE_FOLDER: &str = "export";
 pub const BACKSTAGE_FILE: &str = "catalog-info.yaml";
 /// The calendar's name.
 pub const ICS_FILE: &str = "calendar.ics";
+/// The folder of the customer groups' own calendars, in [`SITE_FOLDER`].
+pub const CALENDARS_FOLDER: &str = "calendars";
 
 /// The address of an entity's page: below the manifest's `base-url` when
 /// it has one (`/services/risk-log.html`,
@@ -58,7 +60,8 @@ fn join(base: &str, path: &str) -> String {
 }
 
 /// Every export as the site carries it: (path in the site, bytes). The CSV
-/// tables, the Backstage file and the calendar, under `export/`.
+/// tables, the Backstage file, the calendar and each customer group's
+/// calendar (`calendars/<group>.ics`), under `export/`.
 pub fn site_files(catalog: &Catalog) -> Vec<(String, Vec<u8>)> {
     let mut files: Vec<(String, Vec<u8>)> = csv::tables(catalog)
         .into_iter()
@@ -72,5 +75,17 @@ pub fn site_files(catalog: &Catalog) -> Vec<(String, Vec<u8>)> {
         format!("{SITE_FOLDER}/{ICS_FILE}"),
         ics::calendar(catalog).into_bytes(),
     ));
+    for c in &catalog.customers {
+        files.push((
+            group_calendar(&c.id),
+            ics::calendar_for(catalog, Some(&c.id)).into_bytes(),
+        ));
+    }
     files
+}
+
+/// The path in the site of a customer group's calendar feed (ids are
+/// checked before the site is rendered, so they make safe file names).
+pub fn group_calendar(group: &str) -> String {
+    format!("{SITE_FOLDER}/{CALENDARS_FOLDER}/{group}.ics")
 }

@@ -14,6 +14,7 @@ pub mod links;
 pub mod markdown;
 pub mod memo;
 mod observed;
+mod onboarding;
 mod pages;
 mod roadmap;
 mod search;

@@ -357,6 +357,7 @@ impl Renderer<'_> {
             attention => Value::from(Serde(self.attention.get(s.id.as_str()))),
             adoption_chart => adoption_chart(s, &self.metrics),
             kpi_charts => kpi_charts(s, &self.metrics),
+            timeline => s.rollout.as_ref().map_or_else(|| Value::from(()), |r| super::onboarding::timeline(r, &self.catalog.as_of)),
         }
     }
 

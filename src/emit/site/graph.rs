@@ -407,7 +407,7 @@ pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
             let stage = s.stage.map_or("unknown".to_string(), |s| s.to_string());
             let _ = write!(
                 svg,
-                r#"<g role="listitem"><a href="{href}" aria-label="{name} ({stage})"><g class="node stage-{stage}"><title>{name} ({stage})</title><rect x="{nx:.1}" y="{ny:.1}" width="{node_w}" height="{NODE_H}" rx="6"/><text x="{:.1}" y="{:.1}">{name}</text><text class="stage-label" x="{:.1}" y="{:.1}">{stage}</text></g></a></g>"#,
+                r#"<g role="listitem"><a href="{href}" aria-label="{name} ({stage})"><g class="node stage-{stage}"><title>{name} ({stage})</title><rect x="{nx:.1}" y="{ny:.1}" width="{node_w}" height="{NODE_H}" rx="6"/><text x="{:.1}" y="{:.1}">{name}</text></g></a><text class="stage-label" x="{:.1}" y="{:.1}" aria-hidden="true">{stage}</text></g>"#,
                 nx + 10.0,
                 ny + 16.0,
                 nx + 10.0,

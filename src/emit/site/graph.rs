@@ -362,35 +362,7 @@ pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
             continue;
         }
         let (from, to) = edges[e];
-        let mut d = String::new();
-        // Right to left: the left side of the service that depends, each
-        // pass straight across its column, the right side of the one it
-        // depends on.
-        let start = (x(chain[0].0), ports.out[&e]);
-        let _ = write!(d, "M{:.1},{:.1}", start.0, start.1);
-        let mut at = start;
-        for &(c, slot) in &chain[1..] {
-            let (enter, leave) = match slot {
-                Slot::Pass(_) => ((x(c) + node_w, y[&slot]), Some((x(c), y[&slot]))),
-                Slot::Node(_) => ((x(c) + node_w, ports.into[&e]), None),
-            };
-            let bend = (at.0 - enter.0) / 2.0;
-            let _ = write!(
-                d,
-                " C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
-                at.0 - bend,
-                at.1,
-                enter.0 + bend,
-                enter.1,
-                enter.0,
-                enter.1
-            );
-            at = enter;
-            if let Some(leave) = leave {
-                let _ = write!(d, " L{:.1},{:.1}", leave.0, leave.1);
-                at = leave;
-            }
-        }
+        let d = edge_path(chain, &ports, e, &y, &x, node_w);
         let _ = write!(
             svg,
             r#"<path class="edge" d="{d}" marker-end="url(#arrow)"><title>{} depends on {}</title></path>"#,
@@ -419,6 +391,46 @@ pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
     }
     svg.push_str("</svg>");
     Some(svg)
+}
+
+/// An edge's path, right to left: from the left side of the service that
+/// depends, straight across each column it passes, to the right side of
+/// the one it depends on; curves between columns.
+fn edge_path(
+    chain: &[(usize, Slot)],
+    ports: &Ports,
+    e: usize,
+    y: &HashMap<Slot, f64>,
+    x: &dyn Fn(usize) -> f64,
+    node_w: f64,
+) -> String {
+    let mut d = String::new();
+    let start = (x(chain[0].0), ports.out[&e]);
+    let _ = write!(d, "M{:.1},{:.1}", start.0, start.1);
+    let mut at = start;
+    for &(c, slot) in &chain[1..] {
+        let (enter, leave) = match slot {
+            Slot::Pass(_) => ((x(c) + node_w, y[&slot]), Some((x(c), y[&slot]))),
+            Slot::Node(_) => ((x(c) + node_w, ports.into[&e]), None),
+        };
+        let bend = (at.0 - enter.0) / 2.0;
+        let _ = write!(
+            d,
+            " C{:.1},{:.1} {:.1},{:.1} {:.1},{:.1}",
+            at.0 - bend,
+            at.1,
+            enter.0 + bend,
+            enter.1,
+            enter.0,
+            enter.1
+        );
+        at = enter;
+        if let Some(leave) = leave {
+            let _ = write!(d, " L{:.1},{:.1}", leave.0, leave.1);
+            at = leave;
+        }
+    }
+    d
 }
 
 /// Where each edge leaves the service that depends (`out`) and enters the

@@ -27,7 +27,7 @@ use libtest_mimic::{Arguments, Trial};
 const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The browser tests, by name.
-const TESTS: [(&str, fn()); 8] = [
+const TESTS: [(&str, fn()); 11] = [
     (
         "search_from_file_url_leads_to_the_sla_table",
         search_from_file_url_leads_to_the_sla_table,
@@ -51,6 +51,18 @@ const TESTS: [(&str, fn()); 8] = [
     (
         "axe_finds_nothing_serious_or_critical",
         axe_finds_nothing_serious_or_critical,
+    ),
+    (
+        "the_board_is_one_row_wide_and_scrolls_with_a_cue_on_a_phone",
+        the_board_is_one_row_wide_and_scrolls_with_a_cue_on_a_phone,
+    ),
+    (
+        "wide_things_scroll_in_their_box_and_every_tab_shows_on_a_phone",
+        wide_things_scroll_in_their_box_and_every_tab_shows_on_a_phone,
+    ),
+    (
+        "stage_colours_are_distinct_in_light_and_dark",
+        stage_colours_are_distinct_in_light_and_dark,
     ),
     ("a_script_error_is_caught", a_script_error_is_caught),
     (
@@ -612,9 +624,20 @@ fn axe_finds_nothing_serious_or_critical() {
         // The adoption chart against its plan, and KPIs charted.
         "services/estimating-support.html",
         "services/meeting-booking.html",
+        // The lifecycle board, the register of SLAs, lists by name, a
+        // group with a retired service.
+        "lifecycle.html",
+        "people.html",
+        "functions/schedule.html",
+        "customers/executives.html",
     ];
     let mut violations = Vec::new();
-    for (width, scheme) in [(1280, "light"), (1280, "dark"), (390, "light")] {
+    for (width, scheme) in [
+        (1280, "light"),
+        (1280, "dark"),
+        (390, "light"),
+        (390, "dark"),
+    ] {
         emulate(&tab, width, scheme);
         let mut found = |page: &str, tab: &headless_chrome::Tab| {
             for v in axe_serious(tab) {
@@ -649,6 +672,237 @@ fn axe_finds_nothing_serious_or_critical() {
         violations.len(),
         violations.join("\n")
     );
+}
+
+/// The lifecycle board: its columns' boxes, its scroll box, the fade at
+/// its edges (the mask's stops), the hint's display and the page's
+/// scroll width, as JSON.
+const BOARD: &str = r#"(() => {
+  const wrap = document.querySelector('.board-wrap');
+  const cols = Array.from(document.querySelectorAll('.board .column')).map(c => {
+    const r = c.getBoundingClientRect(); return { top: r.top, left: r.left, right: r.right };
+  });
+  const s = getComputedStyle(wrap);
+  return JSON.stringify({
+    cols,
+    wrap_right: wrap.getBoundingClientRect().right,
+    scroll: wrap.scrollWidth, width: wrap.clientWidth,
+    cue_right: s.getPropertyValue('--cue-right'), cue_left: s.getPropertyValue('--cue-left'),
+    hint: getComputedStyle(document.querySelector('.board-hint')).display,
+    visible: document.documentElement.clientWidth,
+    page: document.documentElement.scrollWidth,
+  });
+})()"#;
+
+/// At 1280 px the board's seven columns stand in one row, in view; at
+/// 390 px the board scrolls sideways in its own box (never the page),
+/// says so above it, and its right edge fades out (the scroll-driven
+/// cue), the left too once scrolled, the right no more at the end.
+fn the_board_is_one_row_wide_and_scrolls_with_a_cue_on_a_phone() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let px = |v: &serde_json::Value| v.as_f64().unwrap();
+    for scheme in ["light", "dark"] {
+        emulate(&tab, 1280, scheme);
+        open(&tab, &site, "lifecycle.html");
+        let b = evaluate_json(&tab, BOARD);
+        let cols = b["cols"].as_array().unwrap();
+        assert_eq!(cols.len(), 7, "{b}");
+        assert!(
+            cols.iter().all(|c| px(&c["top"]) == px(&cols[0]["top"])),
+            "one row: {b}"
+        );
+        assert!(
+            px(&cols[6]["right"]) <= px(&b["visible"]),
+            "all in view: {b}"
+        );
+        assert!(
+            px(&b["scroll"]) <= px(&b["width"]),
+            "nothing to scroll: {b}"
+        );
+        assert_eq!(b["hint"], "none", "{b}");
+        assert_eq!(
+            b["cue_right"], "0px",
+            "no fade where nothing overflows: {b}"
+        );
+
+        emulate(&tab, 390, scheme);
+        open(&tab, &site, "lifecycle.html");
+        let b = evaluate_json(&tab, BOARD);
+        assert!(
+            px(&b["page"]) <= px(&b["visible"]),
+            "the page scrolls sideways: {b}"
+        );
+        assert!(
+            px(&b["scroll"]) > px(&b["width"]) * 2.0,
+            "the board scrolls: {b}"
+        );
+        assert_eq!(b["hint"], "block", "{b}");
+        assert_eq!(
+            (b["cue_left"].as_str(), b["cue_right"].as_str()),
+            (Some("0px"), Some("48px")),
+            "{b}"
+        );
+        tab.evaluate(
+            "document.querySelector('.board-wrap').scrollLeft = 400",
+            false,
+        )
+        .unwrap();
+        let b = evaluate_json(&tab, BOARD);
+        assert_eq!(
+            (b["cue_left"].as_str(), b["cue_right"].as_str()),
+            (Some("48px"), Some("48px")),
+            "{b}"
+        );
+        tab.evaluate(
+            "document.querySelector('.board-wrap').scrollLeft = 1e6",
+            false,
+        )
+        .unwrap();
+        let b = evaluate_json(&tab, BOARD);
+        assert_eq!(b["cue_right"], "0px", "the end reached: {b}");
+    }
+}
+
+/// On a page: the elements wider than the screen outside a scroll box
+/// (there must be none), each scroll box that overflows and whether its
+/// right edge fades, the tabs of the navigation out of view.
+const OVERFLOW: &str = r#"(() => {
+  const visible = document.documentElement.clientWidth;
+  const boxes = Array.from(document.querySelectorAll('.table-wrap, .scroll-x, figure.picture:not(.strip)'));
+  const scrolls = el => boxes.some(b => b !== el && b.contains(el));
+  return JSON.stringify({
+    page: document.documentElement.scrollWidth, visible,
+    wider: Array.from(document.querySelectorAll('main *'))
+      .filter(e => !scrolls(e) && !e.closest('figure.strip') && e.getBoundingClientRect().right > visible + 0.5)
+      .map(e => e.tagName + '.' + e.className).slice(0, 5),
+    boxes: boxes.filter(b => b.scrollWidth > b.clientWidth + 1)
+      .map(b => ({ what: b.tagName + '.' + b.className, cue: getComputedStyle(b).getPropertyValue('--cue-right') })),
+    tabs_hidden: Array.from(document.querySelectorAll('nav.main-nav a'))
+      .filter(a => { const r = a.getBoundingClientRect(); return r.right > visible || r.left < 0 || r.width === 0; })
+      .map(a => a.textContent),
+  });
+})()"#;
+
+/// At 390 px, in light and dark: the page never scrolls sideways; what is
+/// wider (the function × stage map, the SLA register, the board, tables)
+/// scrolls in its own box with its right edge fading; every tab of the
+/// navigation is in view (Health and Plan included).
+fn wide_things_scroll_in_their_box_and_every_tab_shows_on_a_phone() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let px = |v: &serde_json::Value| v.as_f64().unwrap();
+    let mut problems = Vec::new();
+    for scheme in ["light", "dark"] {
+        emulate(&tab, 390, scheme);
+        for (page, wide) in [
+            ("index.html", Some("FIGURE.picture")),
+            ("slas.html", Some("DIV.table-wrap register")),
+            ("lifecycle.html", Some("DIV.scroll-x board-wrap")),
+            ("dependencies.html", Some("FIGURE.picture wide")),
+            ("health.html", None),
+            ("people.html", None),
+            ("services/change-control.html", None),
+            ("customers/executives.html", None),
+        ] {
+            open(&tab, &site, page);
+            let b = evaluate_json(&tab, OVERFLOW);
+            let at = format!("{page} ({scheme})");
+            if px(&b["page"]) > px(&b["visible"]) {
+                problems.push(format!("{at}: the page scrolls sideways: {b}"));
+            }
+            if !b["wider"].as_array().unwrap().is_empty() {
+                problems.push(format!("{at}: wider than the screen: {}", b["wider"]));
+            }
+            if !b["tabs_hidden"].as_array().unwrap().is_empty() {
+                problems.push(format!("{at}: tabs out of view: {}", b["tabs_hidden"]));
+            }
+            let boxes = b["boxes"].as_array().unwrap();
+            for scroller in boxes {
+                if scroller["cue"] != "48px" {
+                    problems.push(format!("{at}: no cue on {scroller}"));
+                }
+            }
+            if let Some(wide) = wide
+                && !boxes.iter().any(|s| s["what"] == wide)
+            {
+                problems.push(format!("{at}: {wide} does not scroll: {b}"));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The seven stage colours, as the page computes them, in CIELAB.
+const STAGE_COLOURS: &str = r#"(() => {
+  const probe = document.createElement('span');
+  document.body.append(probe);
+  const lab = c => {
+    const [r, g, b] = c.match(/[\d.]+/g).slice(0, 3).map(v => { v /= 255; return v <= 0.04045 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    const f = t => t > 0.008856 ? Math.cbrt(t) : 7.787 * t + 16 / 116;
+    const x = f((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047), y = f(0.2126 * r + 0.7152 * g + 0.0722 * b), z = f((0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883);
+    return [116 * y - 16, 500 * (x - y), 200 * (y - z)];
+  };
+  const out = {};
+  for (const s of ['strategy', 'design', 'pilot', 'implementation', 'operation', 'transform', 'retired']) {
+    probe.style.color = `var(--${s})`;
+    out[s] = lab(getComputedStyle(probe).color);
+  }
+  probe.remove();
+  return JSON.stringify(out);
+})()"#;
+
+/// Every pair of stage colours is at least 20 apart (CIE76 ΔE) in light
+/// and in dark mode: pilot and operation no longer look alike. (The
+/// colour is never the only cue: the board, badges, map and graph name
+/// the stage.)
+fn stage_colours_are_distinct_in_light_and_dark() {
+    let (tmp, site) = built_example();
+    let browser = browser(&tmp.path().join("profile"));
+    let tab = browser.new_tab().unwrap();
+    tab.set_default_timeout(Duration::from_secs(20));
+    let mut problems = Vec::new();
+    for scheme in ["light", "dark"] {
+        emulate(&tab, 1280, scheme);
+        open(&tab, &site, "lifecycle.html");
+        let colours = evaluate_json(&tab, STAGE_COLOURS);
+        let colours = colours.as_object().unwrap();
+        let lab = |s: &str| -> Vec<f64> {
+            colours[s]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_f64().unwrap())
+                .collect()
+        };
+        let names: Vec<&String> = colours.keys().collect();
+        for (i, a) in names.iter().enumerate() {
+            for b in &names[i + 1..] {
+                let d = lab(a)
+                    .iter()
+                    .zip(lab(b))
+                    .map(|(p, q)| (p - q).powi(2))
+                    .sum::<f64>()
+                    .sqrt();
+                if d < 20.0 {
+                    problems.push(format!("{scheme}: {a} and {b} are {d:.1} apart"));
+                }
+            }
+        }
+        // Each column of the board names its stage.
+        let named = tab
+            .evaluate("Array.from(document.querySelectorAll('.board .column .stage-name')).map(e => e.textContent).join(',')", false)
+            .unwrap();
+        assert_eq!(
+            named.value,
+            Some("Strategy,Design,Pilot,Implementation,Operation,Transform,Retired".into())
+        );
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// Waits (up to 10 s) for the tab's URL to end with `suffix`; returns the URL.

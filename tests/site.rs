@@ -858,7 +858,7 @@ fn chart_text_is_escaped() {
         assert!(!html.contains("<b>X"), "{page}");
         let svg = &html[html.find(r#"<svg class="attainment""#).unwrap()..];
         assert!(
-            svg.starts_with(r#"<svg class="attainment" viewBox="0 0 468 146" width="468" role="img" aria-labelledby="chart-x-sla-0-title" aria-describedby="chart-x-sla-0-desc"><title id="chart-x-sla-0-title">&lt;script&gt;alert(1)&lt;/script&gt; &amp; co: at least 90%, warning below 95%</title>"#),
+            svg.starts_with(r#"<svg class="attainment" viewBox="0 0 484 158" width="484" role="img" aria-labelledby="chart-x-sla-0-title" aria-describedby="chart-x-sla-0-desc"><title id="chart-x-sla-0-title">&lt;script&gt;alert(1)&lt;/script&gt; &amp; co: at least 90%, warning below 95%</title>"#),
             "{page}: {svg:.300}"
         );
     };
@@ -1300,5 +1300,269 @@ fn the_rollout_timeline_and_what_is_coming_to_a_group() {
     assert!(
         !feed.contains("programme-managers.2027"),
         "another group's events"
+    );
+}
+
+/// The text of an HTML fragment, tags dropped, spaces collapsed.
+fn text_of(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The part of a page from `start` to the next `end` after it.
+fn between<'h>(html: &'h str, start: &str, end: &str) -> &'h str {
+    let from = html
+        .find(start)
+        .unwrap_or_else(|| panic!("{start} not found"));
+    let rest = &html[from..];
+    &rest[..rest.find(end).unwrap_or(rest.len())]
+}
+
+/// The lifecycle board: seven columns in lifecycle order; in each, a card
+/// per service sorted by name, with its owner, and the status of a
+/// service in operation or transform by shape and word (breached, fired,
+/// warned, no data, fine); none for the other stages.
+#[test]
+fn the_lifecycle_board_shows_each_stage_with_cards_sorted_by_name() {
+    let (_dir, out) = build(&acme());
+    let catalog = catalog_of(&out);
+    let page = std::fs::read_to_string(out.join("lifecycle.html")).unwrap();
+    let board = between(
+        &page,
+        r#"<div class="board">"#,
+        r#"<section aria-labelledby="gates">"#,
+    );
+    let stages = [
+        "strategy",
+        "design",
+        "pilot",
+        "implementation",
+        "operation",
+        "transform",
+        "retired",
+    ];
+    let mut at = 0;
+    for stage in stages {
+        let found = board.find(&format!(r#"<section class="column stage-{stage}""#));
+        let found = found.unwrap_or_else(|| panic!("{stage}"));
+        assert!(found >= at, "{stage} out of order");
+        at = found;
+    }
+    let services = catalog["services"].as_array().unwrap();
+    let by_id = |id: &str| services.iter().find(|s| s["id"] == id).unwrap();
+    let mut statuses = BTreeSet::new();
+    for stage in stages {
+        let column = between(board, &format!(r#"id="{stage}""#), "</section>");
+        let cards: Vec<&str> = column.split(r#"<li class="card">"#).skip(1).collect();
+        let names: Vec<String> = cards
+            .iter()
+            .map(|c| text_of(between(c, r#"<span class="name">"#, "</span>")))
+            .collect();
+        let mut sorted = names.clone();
+        sorted.sort_by_key(|n| n.to_lowercase());
+        assert_eq!(names, sorted, "{stage}: sorted by name");
+        let expected = services.iter().filter(|s| s["stage"] == stage).count();
+        assert_eq!(cards.len(), expected, "{stage}");
+        for card in &cards {
+            let id = attributes(card, "href")[0]
+                .trim_start_matches("services/")
+                .trim_end_matches(".html")
+                .to_string();
+            let service = by_id(&id);
+            if let Some(owner) = service["owner"].as_str() {
+                assert!(
+                    card.contains(&format!("people.html#{owner}")),
+                    "{id}: its owner"
+                );
+            }
+            let status = card.contains(r#"<span class="status status-"#);
+            let counted = stage == "operation" || stage == "transform";
+            assert_eq!(status, counted, "{id}: a status only where health counts");
+            if status {
+                let start = r#"<span class="status status-"#;
+                let rest = &card[card.find(start).unwrap() + start.len()..];
+                let class = &rest[..rest.find('"').unwrap()];
+                let word = text_of(between(rest, "</svg>", "</span>"));
+                statuses.insert((class.to_string(), word));
+            }
+        }
+    }
+    // Each status is said in words; the example shows every one.
+    let statuses: Vec<(String, String)> = statuses.into_iter().collect();
+    let pair = |class: &str, word: &str| (class.to_string(), word.to_string());
+    assert_eq!(
+        statuses,
+        [
+            pair("breached", "breached"),
+            pair("fine", "fine"),
+            pair("fired", "fired"),
+            pair("no-data", "no data"),
+            pair("warned", "warned"),
+        ],
+    );
+    let change = between(board, r#"href="services/change-control.html""#, "</li>");
+    assert!(change.contains("status-breached"), "{change}");
+    // The board scrolls in its own box, named, with the hint for narrow screens.
+    assert!(page.contains(r#"<div class="scroll-x board-wrap" role="region" aria-label="Lifecycle board" tabindex="0">"#));
+    assert!(page.contains(r#"<p class="scroll-hint board-hint">"#));
+}
+
+/// People, teams and a function's services are listed by name; a
+/// service page marks no tab of the navigation as the current page.
+#[test]
+fn lists_are_sorted_by_name_and_a_service_page_marks_no_tab() {
+    let (_dir, out) = build(&acme());
+    let people = std::fs::read_to_string(out.join("people.html")).unwrap();
+    let persons = between(&people, r#"id="persons""#, "</table>");
+    let names: Vec<String> = persons
+        .split(r#"<th scope="row">"#)
+        .skip(1)
+        .map(|row| text_of(&row[..row.find("<br>").or(row.find("</th>")).unwrap()]))
+        .collect();
+    assert!(names.len() > 5, "{names:?}");
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted);
+
+    let schedule = std::fs::read_to_string(out.join("functions/schedule.html")).unwrap();
+    let rows = between(&schedule, r#"id="services""#, "</table>");
+    let names: Vec<String> = rows
+        .split(r#"<tr><th scope="row">"#)
+        .skip(1)
+        .map(|row| text_of(&row[..row.find("</th>").unwrap()]))
+        .collect();
+    assert!(names.len() > 2, "{names:?}");
+    let mut sorted = names.clone();
+    sorted.sort_by_key(|n| n.to_lowercase());
+    assert_eq!(names, sorted);
+
+    let service = std::fs::read_to_string(out.join("services/risk-log.html")).unwrap();
+    let nav = between(&service, r#"<nav class="main-nav""#, "</nav>");
+    assert!(!nav.contains("aria-current"), "{nav}");
+    let lifecycle = std::fs::read_to_string(out.join("lifecycle.html")).unwrap();
+    assert!(lifecycle.contains(r#"<a href="lifecycle.html" aria-current="page">Lifecycle</a>"#));
+}
+
+/// The index's function cards: summaries keep their punctuation where
+/// Markdown formatting ended ("reviews, health checks"), and a cut falls
+/// between words, with an ellipsis.
+#[test]
+fn summaries_read_as_written_and_are_cut_between_words() {
+    let (_dir, out) = build(&acme());
+    let index = std::fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(
+        index.contains("stage-gate reviews, health checks"),
+        "stray space"
+    );
+    assert!(!index.contains(" ,"), "a space before a comma");
+    for summary in index.split(r#"<p class="summary">"#).skip(1) {
+        let summary = &summary[..summary.find("</p>").unwrap()];
+        if let Some(cut) = summary.strip_suffix('…') {
+            let whole = cut.split(' ').last().unwrap();
+            let words: BTreeSet<&str> = index.split(|c: char| !c.is_alphanumeric()).collect();
+            assert!(
+                words.contains(whole.trim_matches(|c: char| !c.is_alphanumeric())),
+                "{summary}"
+            );
+            assert!(cut.chars().count() < 160, "{summary}");
+        }
+    }
+}
+
+/// A customer group's page lists a retired service apart, never as
+/// mandated: the executives once had the printed status pack.
+#[test]
+fn a_retired_service_is_not_listed_as_mandated() {
+    let (_dir, out) = build(&acme());
+    let page = std::fs::read_to_string(out.join("customers/executives.html")).unwrap();
+    let mandated = between(&page, r#"<h2 id="mandated">"#, "</section>");
+    assert!(
+        mandated.contains("services/board-minutes.html"),
+        "{mandated}"
+    );
+    assert!(!mandated.contains("printed-status-pack"), "{mandated}");
+    let retired = between(&page, r#"<h2 id="retired">"#, "</section>");
+    assert!(
+        retired.contains("services/printed-status-pack.html"),
+        "{retired}"
+    );
+    assert!(retired.contains("(was mandated)") && retired.contains("2025-03-31"));
+}
+
+/// The SLA page is one register: one table, a row per target with the
+/// target and warning level in their units, the latest value and its
+/// status, and dates that do not wrap.
+#[test]
+fn the_sla_page_is_one_register_with_units_status_and_dates() {
+    let (_dir, out) = build(&acme());
+    let catalog = catalog_of(&out);
+    let page = std::fs::read_to_string(out.join("slas.html")).unwrap();
+    let register = between(&page, r#"<table class="register">"#, "</table>");
+    assert_eq!(page.matches(r#"<table class="register">"#).count(), 1);
+    let heads = text_of(between(register, "<thead>", "</thead>"));
+    assert_eq!(
+        heads,
+        "Service SLA Covers Target Warn at Per Latest Status Review by"
+    );
+    let targets: usize = catalog["services"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["slas"].as_array().unwrap())
+        .map(|sla| sla["targets"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(register.matches("<tr").count() - 1, targets);
+    // Units on targets: change control's turnaround is "≤ 5 days", warn at 4 days.
+    let change = between(register, r#"id="change-control-sla""#, "</tr>");
+    assert!(
+        change.contains(r#"<span class="figure">≤ 5 days</span>"#),
+        "{change}"
+    );
+    assert!(
+        change.contains(r#"<td class="figure">4 days</td>"#),
+        "{change}"
+    );
+    assert!(change.contains(r#"<span class="badge state-breached">breached</span>"#));
+    assert!(
+        change.contains(r#"<td rowspan="2" class="date">"#),
+        "{change}"
+    );
+    // Each SLA keeps its anchor (the health page links them).
+    for s in catalog["services"].as_array().unwrap() {
+        for sla in s["slas"].as_array().unwrap() {
+            assert!(register.contains(&format!(r#"id="{}""#, sla["id"].as_str().unwrap())));
+        }
+    }
+    let css = std::fs::read_to_string(out.join("assets/style.css")).unwrap();
+    assert!(css.contains(".date, td.date, .figure { white-space: nowrap; }"));
+}
+
+/// The dependency graph has a key and the same dependencies as a list;
+/// each service is one box (a link named with its stage, the stage
+/// written under its name).
+#[test]
+fn the_dependency_graph_has_a_key_and_a_list() {
+    let (_dir, out) = build(&acme());
+    let page = std::fs::read_to_string(out.join("dependencies.html")).unwrap();
+    assert!(page.contains(r#"<ul class="chart-key" aria-label="Key to the graph">"#));
+    let list = between(&page, r#"<section class="graph-list""#, "</section>");
+    assert_eq!(list.matches("<li>").count(), 15, "{list}");
+    assert!(list.contains(r#"<a href="services/monthly-dashboard.html">Monthly portfolio dashboard</a> relies on <a href="services/plan-maintenance.html">Maintain and update project plans</a>, <a href="services/risk-log.html">Update the risk log</a>, <a href="services/highlight-consolidation.html">Weekly highlight-report consolidation</a>"#), "{list}");
+    let svg = between(&page, r#"<svg class="deps""#, "</svg>");
+    assert_eq!(
+        svg.matches(r#"<text class="stage-label""#).count(),
+        svg.matches("<rect ").count()
     );
 }

@@ -96,6 +96,12 @@ impl PeriodKey {
         self.start + months(self.kind)
     }
 
+    /// The months the period covers: (its first, as year × 12 + month −
+    /// 1, and how many), to place periods of any length on one time axis.
+    pub fn months(self) -> (i32, i32) {
+        (self.start, months(self.kind))
+    }
+
     /// Whether this period lies inside `other` (or is it).
     pub fn within(self, other: PeriodKey) -> bool {
         self.start >= other.start && self.end() <= other.end()

@@ -57,16 +57,21 @@ fn safe_destination(url: &str, schemes: &[&str]) -> bool {
     }
 }
 
-/// The first sentence-ish of a description as plain text, for summaries.
+/// The start of a description as plain text, for summaries: inline
+/// formatting dropped without a trace (`**a**, b` reads "a, b"), blocks
+/// (paragraphs, headings, items) parted by a space; longer than
+/// `max_chars`, it is cut at the last word boundary that fits, with an
+/// ellipsis (a word is never cut in the middle, unless it alone is longer).
 pub fn summary(source: &str, max_chars: usize) -> String {
     let mut text = String::new();
     for event in Parser::new(source) {
         match event {
             Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => text.push(' '),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            Event::End(end) if block_end(&end) => text.push(' '),
             _ => {}
         }
-        if text.chars().count() > max_chars {
+        if text.chars().count() > max_chars + 1 {
             break;
         }
     }
@@ -74,8 +79,33 @@ pub fn summary(source: &str, max_chars: usize) -> String {
     if text.chars().count() <= max_chars {
         return text;
     }
-    let cut: String = text.chars().take(max_chars).collect();
-    format!("{}…", cut.trim_end())
+    // Room for the ellipsis; cut before the word that does not fit.
+    let room: String = text.chars().take(max_chars.saturating_sub(1)).collect();
+    let whole_words = match text[room.len()..].starts_with(' ') {
+        true => room.as_str(),
+        false => room
+            .rsplit_once(' ')
+            .map_or(room.as_str(), |(kept, _)| kept),
+    };
+    let kept = whole_words.trim_end_matches(|c: char| c.is_whitespace() || ",;:-–—".contains(c));
+    format!(
+        "{}…",
+        if kept.is_empty() {
+            room.trim_end()
+        } else {
+            kept
+        }
+    )
+}
+
+/// Whether an end tag closes a block (a paragraph, heading, item, quote,
+/// table cell…), which a summary parts from the next by a space; inline
+/// ends (emphasis, strong, links) part nothing.
+fn block_end(end: &TagEnd) -> bool {
+    !matches!(
+        end,
+        TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link | TagEnd::Image
+    )
 }
 
 #[cfg(test)]
@@ -154,6 +184,30 @@ mod tests {
             summary("# Title\n\nSome *text* here.", 100),
             "Title Some text here."
         );
-        assert_eq!(summary("abcdef ghij", 6), "abcdef…");
+        assert_eq!(summary("abcdef ghij", 8), "abcdef…");
+        // A word longer than the room is cut, with the ellipsis.
+        assert_eq!(summary("abcdefghij", 6), "abcde…");
+    }
+
+    /// Inline formatting leaves no space behind (`**a**, b`), and a cut
+    /// falls between words, never inside one.
+    #[test]
+    fn summaries_keep_punctuation_and_cut_between_words() {
+        assert_eq!(
+            summary(
+                "Governed well: **stage-gate reviews**, health checks and _change_ control.",
+                200
+            ),
+            "Governed well: stage-gate reviews, health checks and change control."
+        );
+        assert_eq!(summary("[Link](https://x.org), then", 100), "Link, then");
+        let cut = summary(
+            "Reports on programmes that fall behind their plan every month",
+            40,
+        );
+        assert_eq!(cut, "Reports on programmes that fall behind…");
+        assert!(cut.chars().count() <= 40);
+        // A comma before the cut goes too.
+        assert_eq!(summary("one, two, three", 10), "one, two…");
     }
 }

@@ -9,6 +9,8 @@
 //! values are reference-counted); pages render in parallel; no page clones
 //! the model.
 
+mod board;
+mod graph;
 pub mod html;
 pub mod links;
 pub mod markdown;
@@ -126,6 +128,7 @@ fn environment(
     let mut env = Environment::new();
     links::register(&mut env, names);
     env.set_undefined_behavior(UndefinedBehavior::Chainable);
+    env.add_filter("by_name", values::by_name);
     env.add_filter("markdown", |s: Option<String>| {
         Value::from_safe_string(s.map(|s| markdown::to_html(&s)).unwrap_or_default())
     });
@@ -362,6 +365,7 @@ impl<'a> Renderer<'a> {
                 context! { graph => svg::dependency_graph(catalog, "").map(Value::from_safe_string) }
             }
             "health.html" => self.health(),
+            "lifecycle.html" => self.board(),
             "roadmap.html" => self.roadmap(),
             "change-load.html" => change_load_months(catalog),
             "triggers.html" => self.triggers(),

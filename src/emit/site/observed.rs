@@ -19,7 +19,7 @@ use crate::catalog::{
     Attainment, Catalog, ConditionEntry, Firing, MetricEntry, PeriodAttainment, PeriodValue,
     ServiceEntry, SlaEntry, TargetEntry, TriggerEntry,
 };
-use crate::model::{Action, OfferLevel, Period, Unit};
+use crate::model::{Action, OfferLevel, Period, Stage, Unit};
 
 /// The services a trigger covers but did not judge (its evaluation is
 /// sorted by service).
@@ -200,16 +200,25 @@ pub(super) fn metrics(catalog: &Catalog) -> HashMap<&str, &MetricEntry> {
 }
 
 /// The attainment charts of SLAs' targets, as `charts[sla][i]` for the
-/// i-th target (none for a target without a judged period).
+/// i-th target (none for a target without a judged period). They are
+/// shown together, so they share one time axis: the months of all their
+/// periods.
 pub(super) fn charts<'s>(
     slas: impl IntoIterator<Item = &'s SlaEntry>,
     metrics: &HashMap<&str, &MetricEntry>,
 ) -> Value {
+    let slas: Vec<&SlaEntry> = slas.into_iter().collect();
+    let periods = slas
+        .iter()
+        .flat_map(|sla| &sla.targets)
+        .flat_map(|t| t.attainment.as_deref().unwrap_or_default())
+        .map(|p| p.period.as_str());
+    let span = svg::Span::of(periods);
     let mut charts: BTreeMap<String, Value> = BTreeMap::new();
     for sla in slas {
         let drawn = sla.targets.iter().enumerate().map(|(i, t)| {
             let id = format!("chart-{}-{i}", sla.id);
-            svg::attainment_chart(&id, t, metrics.get(t.metric.as_str()).copied())
+            svg::attainment_chart(&id, t, metrics.get(t.metric.as_str()).copied(), span)
                 .map_or_else(|| Value::from(()), Value::from_safe_string)
         });
         charts.insert(sla.id.clone(), Value::from(drawn.collect::<Vec<_>>()));
@@ -217,9 +226,20 @@ pub(super) fn charts<'s>(
     Value::from(charts)
 }
 
+/// The months of a service's adoption series (none without one).
+fn adoption_span(s: &ServiceEntry) -> Option<svg::Span> {
+    let series = s.adoption.as_ref().map(|a| a.series.as_slice());
+    svg::Span::of(series.unwrap_or_default().iter().map(|p| p.period.as_str()))
+}
+
 /// A service's adoption against its plan and target, as a chart (none
-/// without observations or periods).
-fn adoption_chart(s: &ServiceEntry, metrics: &HashMap<&str, &MetricEntry>) -> Value {
+/// without observations or periods), on the time axis `span` it shares
+/// with the charts shown beside it.
+fn adoption_chart(
+    s: &ServiceEntry,
+    metrics: &HashMap<&str, &MetricEntry>,
+    span: Option<svg::Span>,
+) -> Value {
     let (Some(a), Some(target)) = (
         &s.adoption,
         s.rollout.as_ref().and_then(|r| r.adoption_target.as_ref()),
@@ -249,13 +269,20 @@ fn adoption_chart(s: &ServiceEntry, metrics: &HashMap<&str, &MetricEntry>) -> Va
         &points,
         threshold,
         metric.and_then(|m| m.unit),
+        span,
     )
     .map_or_else(|| Value::from(()), Value::from_safe_string)
 }
 
 /// A service's KPIs that no SLA target covers, each with its chart of
-/// observed values (no target line).
+/// observed values (no target line), all on one time axis.
 fn kpi_charts(s: &ServiceEntry, metrics: &HashMap<&str, &MetricEntry>) -> Value {
+    let span = svg::Span::of(
+        s.kpi_values
+            .iter()
+            .flat_map(|k| &k.values)
+            .map(|p| p.period.as_str()),
+    );
     let charts: Vec<Value> = s
         .kpi_values
         .iter()
@@ -278,6 +305,7 @@ fn kpi_charts(s: &ServiceEntry, metrics: &HashMap<&str, &MetricEntry>) -> Value 
                 &points,
                 None,
                 metric.and_then(|m| m.unit),
+                span,
             );
             context! {
                 metric => k.metric.clone(),
@@ -355,14 +383,15 @@ impl Renderer<'_> {
             charts => charts(&s.slas, &self.metrics),
             triggered => Value::from(Serde(self.states.of_service(&s.id))),
             attention => Value::from(Serde(self.attention.get(s.id.as_str()))),
-            adoption_chart => adoption_chart(s, &self.metrics),
+            adoption_chart => adoption_chart(s, &self.metrics, adoption_span(s)),
             kpi_charts => kpi_charts(s, &self.metrics),
             timeline => s.rollout.as_ref().map_or_else(|| Value::from(()), |r| super::onboarding::timeline(r, &self.catalog.as_of)),
         }
     }
 
     /// How a customer group's mandated services are doing: each target of
-    /// their SLAs covering the group, with its latest state.
+    /// their SLAs covering the group, with its latest state (a retired
+    /// service is no longer mandated: it has its own part of the page).
     pub(super) fn customer(&self, page: &Value) -> Value {
         let id = page.get_attr("id").ok();
         let Some(c) = id.and_then(|id| self.customers.get(id.as_str()?).copied()) else {
@@ -372,6 +401,8 @@ impl Renderer<'_> {
             .entitlements
             .iter()
             .filter(|e| e.level == Some(OfferLevel::Mandated))
+            // A retired service is listed apart: no longer anyone's duty.
+            .filter(|e| e.stage != Some(Stage::Retired))
             .filter_map(|e| Some((self.services.get(e.service.as_str())?, &e.slas)));
         let slas = mandated.flat_map(|(s, covering)| {
             let covers = |sla: &&SlaEntry| covering.contains(&sla.id);
@@ -380,7 +411,7 @@ impl Renderer<'_> {
         let (targets, tally) = target_states(slas);
         // The services rolled out to the group (a phase names it), with
         // their adoption: the service's, as observations have no group.
-        let rolled: Vec<Value> = self
+        let rolled: Vec<&ServiceEntry> = self
             .catalog
             .services
             .iter()
@@ -389,13 +420,24 @@ impl Renderer<'_> {
                     .as_ref()
                     .is_some_and(|r| r.phases.iter().any(|p| p.groups.contains(&c.id)))
             })
-            .filter(|s| s.rollout.as_ref().is_some_and(|r| r.adoption_target.is_some()))
+            .filter(|s| {
+                s.rollout
+                    .as_ref()
+                    .is_some_and(|r| r.adoption_target.is_some())
+            })
+            .collect();
+        // Shown side by side: one time axis.
+        let span = rolled
+            .iter()
+            .fold(None, |span, s| svg::Span::over(span, adoption_span(s)));
+        let rolled: Vec<Value> = rolled
+            .into_iter()
             .map(|s| {
                 context! {
                     service => s.id.clone(),
                     target => Value::from(Serde(s.rollout.as_ref().and_then(|r| r.adoption_target.as_ref()))),
                     adoption => Value::from(Serde(s.adoption.as_ref())),
-                    chart => adoption_chart(s, &self.metrics),
+                    chart => adoption_chart(s, &self.metrics, span),
                 }
             })
             .collect();

@@ -64,10 +64,12 @@ impl PageSpec {
     }
 }
 
-/// The kinds with a page of their own: their template and navigation key.
+/// The kinds with a page of their own: their template and navigation key
+/// (the tab of the page that lists them; "" for none: a service is listed
+/// on many pages, none of which is its own, so no tab is marked current).
 const ENTITY_PAGES: &[(EntityKind, &str, &str)] = &[
     (EntityKind::Function, "function.html", "index"),
-    (EntityKind::Service, "service.html", "lifecycle"),
+    (EntityKind::Service, "service.html", ""),
     (EntityKind::Gate, "gate.html", "lifecycle"),
     (EntityKind::Customer, "customer.html", "index"),
     (EntityKind::Improvement, "improvement.html", "plan"),

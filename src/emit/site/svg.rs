@@ -18,11 +18,12 @@ use crate::base::EntityKind;
 use crate::catalog::{
     Attainment, Catalog, FunctionEntry, MetricEntry, PeriodAttainment, ServiceEntry, TargetEntry,
 };
+use crate::metrics::period::PeriodKey;
 use crate::model::{BoundKind, Stage, Unit};
 
 /// A generous estimate of the width of a label in pixels at a font size:
 /// the pictures are sized to hold their names whole.
-fn text_width(s: &str, font_px: f64) -> usize {
+pub(super) fn text_width(s: &str, font_px: f64) -> usize {
     (s.chars().count() as f64 * font_px * 0.58).ceil() as usize
 }
 
@@ -165,111 +166,7 @@ fn dot_radius(n: usize, max: usize) -> f64 {
     (5.0 + 9.0 * (n as f64 / max as f64).sqrt()).max(3.5 * digits + 5.0)
 }
 
-/// Each node's depth: the longest chain of dependencies below it, among
-/// the services that exist (cycles cut at the number of nodes).
-fn depths<'c>(
-    nodes: &[&'c ServiceEntry],
-    by_id: &HashMap<&str, &ServiceEntry>,
-) -> HashMap<&'c str, usize> {
-    let mut depth: HashMap<&str, usize> = HashMap::new();
-    for _ in 0..nodes.len() {
-        let mut changed = false;
-        for s in nodes {
-            let d = s
-                .depends_on
-                .iter()
-                .filter(|d| by_id.contains_key(d.as_str()))
-                .map(|d| depth.get(d.as_str()).copied().unwrap_or(0) + 1)
-                .max()
-                .unwrap_or(0)
-                .min(nodes.len());
-            if depth.get(s.id.as_str()) != Some(&d) {
-                depth.insert(&s.id, d);
-                changed = true;
-            }
-        }
-        if !changed {
-            break;
-        }
-    }
-    depth
-}
-
-/// The services that take part in a dependency, in columns by depth (a
-/// service sits right of everything it depends on), edges as curves.
-/// A list for assistive technology, one link per service, named with its
-/// name and stage. `root` prefixes links. Returns `None` when no service
-/// depends on another.
-pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
-    let by_id: HashMap<&str, &ServiceEntry> = catalog
-        .services
-        .iter()
-        .map(|s| (s.id.as_str(), s))
-        .collect();
-    let mut nodes: Vec<&ServiceEntry> = catalog
-        .services
-        .iter()
-        .filter(|s| !s.depends_on.is_empty() || !s.dependents.is_empty())
-        .collect();
-    if nodes.is_empty() {
-        return None;
-    }
-    let depth = depths(&nodes, &by_id);
-    nodes.sort_by(|a, b| (depth[a.id.as_str()], &a.id).cmp(&(depth[b.id.as_str()], &b.id)));
-    let name_of = |s: &ServiceEntry| s.name.clone().unwrap_or(s.id.clone());
-    let widest = nodes.iter().map(|s| text_width(&name_of(s), 13.0)).max();
-    let node_w = widest.unwrap_or(0).max(120) + 20;
-    let (col, row, node_h, pad) = (node_w + 40, 44, 30, 16);
-    let mut pos: HashMap<&str, (usize, usize)> = HashMap::new();
-    let mut rows_in: HashMap<usize, usize> = HashMap::new();
-    for s in &nodes {
-        let d = depth[s.id.as_str()];
-        let r = rows_in.entry(d).or_default();
-        pos.insert(&s.id, (pad + d * col, pad + *r * row));
-        *r += 1;
-    }
-    let w = pad * 2 + (rows_in.keys().max().copied().unwrap_or(0)) * col + node_w;
-    let h = pad * 2 + rows_in.values().max().copied().unwrap_or(1) * row;
-    // The arrows are drawn for the eye only: the page lists the same
-    // dependencies as text.
-    let mut svg = format!(
-        r#"<svg class="deps" viewBox="0 0 {w} {h}" width="{w}" role="list" aria-labelledby="deps-title"><title id="deps-title">Services linked by dependencies; each arrow points from a service to one it depends on</title><defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z"/></marker></defs><g aria-hidden="true">"#
-    );
-    for s in &nodes {
-        let (x1, y1) = pos[s.id.as_str()];
-        for d in &s.depends_on {
-            let Some(&(x2, y2)) = pos.get(d.as_str()) else {
-                continue;
-            };
-            let (sx, sy) = (x1, y1 + node_h / 2);
-            let (ex, ey) = (x2 + node_w, y2 + node_h / 2);
-            let bend = if sx > ex { (sx - ex) / 2 } else { 60 };
-            let _ = write!(
-                svg,
-                r#"<path class="edge" d="M{sx},{sy} C{},{sy} {},{ey} {ex},{ey}" marker-end="url(#arrow)"><title>{} depends on {}</title></path>"#,
-                sx.saturating_sub(bend),
-                ex + bend,
-                escape(&s.id),
-                escape(d)
-            );
-        }
-    }
-    svg.push_str("</g>");
-    for s in &nodes {
-        let (x, y) = pos[s.id.as_str()];
-        let stage = s.stage.map_or("unknown".to_string(), |s| s.to_string());
-        let _ = write!(
-            svg,
-            r#"<g role="listitem"><a href="{href}" aria-label="{name} ({stage})"><g class="node stage-{stage}"><title>{name} ({stage})</title><rect x="{x}" y="{y}" width="{node_w}" height="{node_h}" rx="6"/><text x="{}" y="{}">{name}</text></g></a></g>"#,
-            x + 10,
-            y + node_h / 2 + 5,
-            href = escape(&format!("{root}{}", EntityKind::Service.url(&s.id))),
-            name = escape(&name_of(s)),
-        );
-    }
-    svg.push_str("</svg>");
-    Some(svg)
-}
+pub use super::graph::dependency_graph;
 
 /// How a value reads with its unit: "97%", "4.5 days", "2 h", "4.2".
 pub fn with_unit(value: f64, unit: Option<Unit>) -> String {
@@ -340,47 +237,211 @@ fn target_words(target: &TargetEntry, unit: Option<Unit>) -> String {
 }
 
 /// The vertical scale of a chart: the values, the target and its warning
-/// level in view, with a margin, mapped onto the plot's height.
+/// level in view, widened to round ticks ("nice numbers": steps of 1, 2
+/// or 5 times a power of ten, three to five of them), mapped onto the
+/// plot's height.
 struct Scale {
     lo: f64,
     hi: f64,
+    step: f64,
 }
 
 impl Scale {
-    const TOP: f64 = 10.0;
+    /// Room above the plot for the axis's unit.
+    const TOP: f64 = 22.0;
     const HEIGHT: f64 = 96.0;
 
     fn of(values: impl Iterator<Item = f64>) -> Scale {
         let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
-        for v in values {
+        for v in values.filter(|v| v.is_finite()) {
             lo = lo.min(v);
             hi = hi.max(v);
         }
         if !lo.is_finite() {
             (lo, hi) = (0.0, 1.0);
         }
-        let span = if hi > lo {
-            hi - lo
-        } else {
-            hi.abs().max(1.0) * 0.1
-        };
+        if hi - lo < 1e-9 {
+            // One value: a round range around it.
+            let pad = (hi.abs() * 0.1).max(1.0);
+            (lo, hi) = (lo - pad, hi + pad);
+        }
+        let step = nice_step((hi - lo) / 4.0);
+        let (lo_tick, hi_tick) = ((lo / step).floor() * step, (hi / step).ceil() * step);
         Scale {
-            lo: lo - span * 0.15,
-            hi: hi + span * 0.15,
+            lo: lo_tick,
+            hi: hi_tick.max(lo_tick + step),
+            step,
         }
     }
 
     fn y(&self, v: f64) -> f64 {
         Self::TOP + Self::HEIGHT * (self.hi - v) / (self.hi - self.lo)
     }
+
+    /// The ticks, lowest first, each a round number.
+    fn ticks(&self) -> Vec<f64> {
+        let n = ((self.hi - self.lo) / self.step).round() as i64;
+        // 3 × 0.05 is 0.15000000000000002: keep the round number, to the
+        // step's decimals (one more than its power of ten asks).
+        let decimals = (1.0 - self.step.log10().floor()).clamp(0.0, 12.0);
+        let unit = 10f64.powf(decimals);
+        (0..=n.min(20))
+            .map(|i| ((self.lo + i as f64 * self.step) * unit).round() / unit)
+            .map(|v| if v == 0.0 { 0.0 } else { v })
+            .collect()
+    }
+
+    /// The horizontal grid lines and the tick labels at the left, with the
+    /// unit (a percentage on each tick, any other unit above the axis).
+    fn draw(&self, svg: &mut String, unit: Option<Unit>, left: f64, right: f64) {
+        svg.push_str(r#"<g class="y-scale">"#);
+        for v in self.ticks() {
+            let y = self.y(v);
+            let label = match unit {
+                Some(Unit::Percent) => format!("{}%", show(v)),
+                _ => show(v),
+            };
+            let _ = write!(
+                svg,
+                r#"<line class="grid" x1="{left}" y1="{y:.1}" x2="{right}" y2="{y:.1}"/><text class="axis tick" x="{}" y="{:.1}" text-anchor="end">{label}</text>"#,
+                left - 6.0,
+                y + 4.0,
+            );
+        }
+        if let Some(words) = unit_words(unit) {
+            let _ = write!(
+                svg,
+                r#"<text class="axis unit" x="{}" y="{}" text-anchor="end">{words}</text>"#,
+                left - 6.0,
+                Self::TOP - 8.0
+            );
+        }
+        svg.push_str("</g>");
+    }
 }
+
+/// A step of 1, 2 or 5 times a power of ten, the smallest at least `raw`.
+fn nice_step(raw: f64) -> f64 {
+    if !(raw.is_finite() && raw > 0.0) {
+        return 1.0;
+    }
+    let power = 10f64.powf(raw.log10().floor());
+    [1.0, 2.0, 5.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|s| *s >= raw * (1.0 - 1e-9))
+        .unwrap_or(10.0 * power)
+}
+
+/// What a chart's vertical axis counts, written above it (a percentage
+/// says so on each tick instead).
+fn unit_words(unit: Option<Unit>) -> Option<&'static str> {
+    match unit? {
+        Unit::Percent => None,
+        Unit::Days => Some("days"),
+        Unit::Hours => Some("hours"),
+        Unit::Count => Some("count"),
+        Unit::Score5 => Some("score"),
+        Unit::Nps => Some("NPS"),
+    }
+}
+
+fn show(v: f64) -> String {
+    crate::base::number::show(v)
+}
+
+/// A value as a chart labels a point: the number, with `%` for a
+/// percentage (the axis says any other unit).
+fn point_label(v: f64, unit: Option<Unit>) -> String {
+    match unit {
+        Some(Unit::Percent) => format!("{}%", show(v)),
+        _ => show(v),
+    }
+}
+
+/// The months a group of charts spans, so that charts shown together
+/// share their time axis: a period sits at the same place on each, a
+/// chart with fewer periods leaves the others' blank.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// The first month (year × 12 + month − 1) and the one after the last.
+    first: i32,
+    end: i32,
+}
+
+impl Span {
+    /// The months from the first period's start to the last one's end;
+    /// `None` without periods or with one that is not a period.
+    pub fn of<'p>(periods: impl IntoIterator<Item = &'p str>) -> Option<Span> {
+        let mut span: Option<Span> = None;
+        for p in periods {
+            let (start, len) = PeriodKey::parse(p)?.months();
+            let this = Span {
+                first: start,
+                end: start + len,
+            };
+            span = Some(span.map_or(this, |s| s.union(this)));
+        }
+        span
+    }
+
+    /// The span over both, or either.
+    pub fn over(a: Option<Span>, b: Option<Span>) -> Option<Span> {
+        match (a, b) {
+            (Some(a), Some(b)) => Some(a.union(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn union(self, other: Span) -> Span {
+        Span {
+            first: self.first.min(other.first),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// Where each period's column lies across a plot `width` wide: its
+/// middle and its width. On the months of `shared` (widened to the
+/// periods' own) when every period reads as one, else evenly spaced.
+fn columns(periods: &[&str], shared: Option<Span>, width: f64) -> Vec<(f64, f64)> {
+    let even = || {
+        let col = width / periods.len().max(1) as f64;
+        (0..periods.len())
+            .map(|i| (col * (i as f64 + 0.5), col))
+            .collect()
+    };
+    let Some(own) = Span::of(periods.iter().copied()) else {
+        return even();
+    };
+    let span = shared.map_or(own, |s| s.union(own));
+    let month = width / f64::from(span.end - span.first);
+    periods
+        .iter()
+        .filter_map(|p| PeriodKey::parse(p))
+        .map(|p| {
+            let (start, len) = p.months();
+            let w = f64::from(len) * month;
+            (f64::from(start - span.first) * month + w / 2.0, w)
+        })
+        .collect()
+}
+
+/// The plot's left edge (the ticks' labels are left of it), its width and
+/// the margin right of it (the target's and warning level's labels).
+const LEFT: f64 = 48.0;
+const PLOT_W: f64 = 360.0;
+const RIGHT: f64 = 76.0;
 
 /// An SLA target's last periods as a chart: the target as a line, the
 /// warning band between the target and its `warn` level, and each period
 /// a mark of its state, by shape as well as colour: met a circle, warned a
-/// triangle, breached a square; a period without data is a hatched column
-/// with no mark (never drawn as a pass). Months and quarters are labelled
-/// below, the year under the first and under each January or Q1.
+/// triangle, breached a square labelled with its value; a period without
+/// data is a hatched column with no mark (never drawn as a pass). A
+/// y-scale of round ticks with the unit at the left, the target and
+/// warning level named at the right; months and quarters below, the year
+/// under the first and under each January or Q1. Charts shown together
+/// pass the same `span`, so that they share their time axis.
 ///
 /// An image (it holds no links), named by its `<title>` (the metric and
 /// the target) and described by its `<desc>` (the counts, then every
@@ -390,6 +451,7 @@ pub fn attainment_chart(
     id: &str,
     target: &TargetEntry,
     metric: Option<&MetricEntry>,
+    span: Option<Span>,
 ) -> Option<String> {
     let periods = target.attainment.as_deref().filter(|p| !p.is_empty())?;
     let unit = metric.and_then(|m| m.unit);
@@ -398,9 +460,12 @@ pub fn attainment_chart(
         .unwrap_or(&target.metric);
     let levels = target.threshold.iter().map(|t| t.value).chain(target.warn);
     let scale = Scale::of(periods.iter().filter_map(|p| p.value).chain(levels));
-    let (left, plot_w) = (52.0, 408.0);
-    let col = plot_w / periods.len() as f64;
-    let (w, h) = (left + plot_w + 8.0, Scale::TOP + Scale::HEIGHT + 40.0);
+    let names: Vec<&str> = periods.iter().map(|p| p.period.as_str()).collect();
+    let cols: Vec<(f64, f64)> = columns(&names, span, PLOT_W)
+        .into_iter()
+        .map(|(x, w)| (LEFT + x, w))
+        .collect();
+    let (w, h) = (LEFT + PLOT_W + RIGHT, Scale::TOP + Scale::HEIGHT + 40.0);
     let id = escape(id);
     let mut svg = format!(
         r#"<svg class="attainment" viewBox="0 0 {w} {h}" width="{w}" role="img" aria-labelledby="{id}-title" aria-describedby="{id}-desc"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"#,
@@ -413,23 +478,24 @@ pub fn attainment_chart(
             r#"<defs><pattern id="{id}-hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line class="hatch" x1="0" y1="0" x2="0" y2="6"/></pattern></defs>"#
         );
     }
+    scale.draw(&mut svg, unit, LEFT, LEFT + PLOT_W);
     // The columns without data, then the warning band and the target.
-    for (i, p) in periods.iter().enumerate() {
+    for (p, (x, cw)) in periods.iter().zip(&cols) {
         if p.state == Attainment::NoData {
             let _ = write!(
                 svg,
                 r#"<rect class="no-data" x="{:.1}" y="{}" width="{:.1}" height="{}" fill="url(#{id}-hatch)"><title>{}: no data</title></rect>"#,
-                left + col * i as f64 + 2.0,
+                x - cw / 2.0 + 2.0,
                 Scale::TOP,
-                col - 4.0,
+                (cw - 4.0).max(2.0),
                 Scale::HEIGHT,
                 escape(&p.period)
             );
         }
     }
-    levels_drawn(&mut svg, target, &scale, left, plot_w);
-    marks(&mut svg, periods, unit, &scale, left, col);
-    labels(&mut svg, periods, target, &scale, left, col);
+    levels_drawn(&mut svg, target, &scale);
+    marks(&mut svg, periods, unit, &scale, &cols);
+    labels(&mut svg, periods, target, &scale, &cols);
     svg.push_str("</svg>");
     Some(svg)
 }
@@ -470,8 +536,8 @@ fn describe(periods: &[PeriodAttainment], unit: Option<Unit>) -> String {
 
 /// The warning band (between the target and its warning level), the
 /// warning level dashed and the target as a solid line.
-fn levels_drawn(svg: &mut String, target: &TargetEntry, scale: &Scale, left: f64, plot_w: f64) {
-    let right = left + plot_w;
+fn levels_drawn(svg: &mut String, target: &TargetEntry, scale: &Scale) {
+    let (left, right) = (LEFT, LEFT + PLOT_W);
     let Some(t) = &target.threshold else {
         return;
     };
@@ -480,7 +546,7 @@ fn levels_drawn(svg: &mut String, target: &TargetEntry, scale: &Scale, left: f64
         let yw = scale.y(w);
         let _ = write!(
             svg,
-            r#"<rect class="band" x="{left}" y="{:.1}" width="{plot_w}" height="{:.1}"/><line class="warn" x1="{left}" y1="{yw:.1}" x2="{right}" y2="{yw:.1}"/>"#,
+            r#"<rect class="band" x="{left}" y="{:.1}" width="{PLOT_W}" height="{:.1}"/><line class="warn" x1="{left}" y1="{yw:.1}" x2="{right}" y2="{yw:.1}"/>"#,
             yt.min(yw),
             (yt - yw).abs()
         );
@@ -498,18 +564,15 @@ fn marks(
     periods: &[PeriodAttainment],
     unit: Option<Unit>,
     scale: &Scale,
-    left: f64,
-    col: f64,
+    cols: &[(f64, f64)],
 ) {
-    let x = |i: usize| left + col * (i as f64 + 0.5);
     let mut runs: Vec<Vec<String>> = vec![Vec::new()];
-    for (i, p) in periods.iter().enumerate() {
+    for (p, (x, _)) in periods.iter().zip(cols) {
         match p.value {
-            Some(v) => {
-                runs.last_mut()
-                    .expect("a run")
-                    .push(format!("{:.1},{:.1}", x(i), scale.y(v)))
-            }
+            Some(v) => runs
+                .last_mut()
+                .expect("a run")
+                .push(format!("{x:.1},{:.1}", scale.y(v))),
             None => runs.push(Vec::new()),
         }
     }
@@ -520,9 +583,9 @@ fn marks(
             run.join(" ")
         );
     }
-    for (i, p) in periods.iter().enumerate() {
+    for (p, &(cx, _)) in periods.iter().zip(cols) {
         let Some(v) = p.value else { continue };
-        let (cx, cy) = (x(i), scale.y(v));
+        let cy = scale.y(v);
         let shape = match p.state {
             Attainment::Met => format!(r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="5"/>"#),
             Attainment::Warned => format!(
@@ -551,47 +614,81 @@ fn marks(
     }
 }
 
-/// The target's and warning level's values at the left, nudged apart when
-/// they would overlap; the periods below.
+/// A value's label beside its mark: above it, or below where the plot's
+/// top is too near.
+fn value_label(svg: &mut String, class: &str, x: f64, y: f64, text: &str) {
+    let ly = if y - 10.0 < Scale::TOP + 2.0 {
+        y + 19.0
+    } else {
+        y - 9.0
+    };
+    let _ = write!(
+        svg,
+        r#"<text class="value {class}" x="{x:.1}" y="{ly:.1}" text-anchor="middle">{}</text>"#,
+        escape(text)
+    );
+}
+
+/// The labels of two levels at the right of the plot (the target's and
+/// the warning level's), nudged apart when they would overlap.
+fn level_labels(svg: &mut String, levels: &[(f64, &str, String)]) {
+    let mut ys: Vec<f64> = levels.iter().map(|(y, _, _)| *y).collect();
+    if let [a, b] = ys.as_mut_slice()
+        && (*a - *b).abs() < 12.0
+    {
+        let mid = (*a + *b) / 2.0;
+        let up = if *a < *b { -6.0 } else { 6.0 };
+        (*a, *b) = (mid + up, mid - up);
+    }
+    for ((_, class, text), y) in levels.iter().zip(ys) {
+        let _ = write!(
+            svg,
+            r#"<text class="axis level {class}" x="{}" y="{:.1}">{}</text>"#,
+            LEFT + PLOT_W + 6.0,
+            y + 4.0,
+            escape(text)
+        );
+    }
+}
+
+/// The breached values above their marks, the target and warning level
+/// named at the right, the periods below.
 fn labels(
     svg: &mut String,
     periods: &[PeriodAttainment],
     target: &TargetEntry,
     scale: &Scale,
-    left: f64,
-    col: f64,
+    cols: &[(f64, f64)],
 ) {
     svg.push_str(r#"<g class="labels">"#);
-    if let Some(t) = &target.threshold {
-        let (mut yt, mut yw) = (scale.y(t.value), target.warn.map(|w| scale.y(w)));
-        if let Some(y) = yw.as_mut()
-            && (*y - yt).abs() < 12.0
-        {
-            let mid = (*y + yt) / 2.0;
-            let up = if *y < yt { -6.0 } else { 6.0 };
-            (*y, yt) = (mid + up, mid - up);
-        }
-        let _ = write!(
-            svg,
-            r#"<text class="axis level" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            left - 6.0,
-            yt + 4.0,
-            escape(&crate::base::number::show(t.value))
-        );
-        if let (Some(y), Some(w)) = (yw, target.warn) {
-            let _ = write!(
-                svg,
-                r#"<text class="axis level warn" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-                left - 6.0,
-                y + 4.0,
-                escape(&crate::base::number::show(w))
-            );
+    for (p, &(x, _)) in periods.iter().zip(cols) {
+        if let (Attainment::Breached, Some(v)) = (p.state, p.value) {
+            value_label(svg, "breached", x, scale.y(v), &show(v));
         }
     }
+    if let Some(t) = &target.threshold {
+        let mut levels = vec![(scale.y(t.value), "", format!("target {}", show(t.value)))];
+        if let Some(w) = target.warn {
+            levels.push((scale.y(w), "warn", format!("warn {}", show(w))));
+        }
+        level_labels(svg, &levels);
+    }
+    let names: Vec<&str> = periods.iter().map(|p| p.period.as_str()).collect();
+    period_labels(svg, &names, cols);
+    svg.push_str("</g>");
+}
+
+/// The periods' labels under the plot, leaving out those that would
+/// crowd the one before; the year under the first and where it changes.
+fn period_labels(svg: &mut String, periods: &[&str], cols: &[(f64, f64)]) {
     let base = Scale::TOP + Scale::HEIGHT + 16.0;
-    for (i, p) in periods.iter().enumerate() {
-        let x = left + col * (i as f64 + 0.5);
-        let (short, year) = period_label(&p.period, i == 0);
+    let mut last: Option<f64> = None;
+    for (i, (p, &(x, _))) in periods.iter().zip(cols).enumerate() {
+        if last.is_some_and(|l| x - l < 26.0) {
+            continue;
+        }
+        last = Some(x);
+        let (short, year) = period_label(p, i == 0);
         let _ = write!(
             svg,
             r#"<text class="axis" x="{x:.1}" y="{base}" text-anchor="middle">{}</text>"#,
@@ -606,7 +703,6 @@ fn labels(
             );
         }
     }
-    svg.push_str("</g>");
 }
 
 /// One period of a [`series_chart`].
@@ -622,17 +718,18 @@ pub struct Point<'a> {
 /// A series of observed values over periods, for adoption (with the plan's
 /// line dashed and the target solid) and for KPIs (observations alone).
 /// Judged marks are shaped by their state as well as coloured: on plan a
-/// circle, behind a square; an unjudged observation (a KPI) a diamond.
-/// The vertical axis is labelled at its top and bottom with the unit, the
-/// target at its level; periods below (at most 12 labels). An image
-/// named by `title`, described in `<desc>` with every value. `None`
-/// without any period.
+/// circle, behind a square labelled with its value; an unjudged
+/// observation (a KPI) a diamond. A y-scale of round ticks with the unit,
+/// the target named at the right; periods below. Charts shown together
+/// pass the same `span`. An image named by `title`, described in `<desc>`
+/// with every value. `None` without any period.
 pub fn series_chart(
     id: &str,
     title: &str,
     points: &[Point],
     target: Option<f64>,
     unit: Option<Unit>,
+    span: Option<Span>,
 ) -> Option<String> {
     if points.is_empty()
         || points
@@ -646,13 +743,13 @@ pub fn series_chart(
         .flat_map(|p| [p.value, p.planned])
         .flatten()
         .chain(target);
-    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), v| {
-        (lo.min(v), hi.max(v))
-    });
-    let scale = Scale::of([lo, hi].into_iter().filter(|v| v.is_finite()));
-    let (left, plot_w) = (52.0, 408.0);
-    let col = plot_w / points.len() as f64;
-    let (w, h) = (left + plot_w + 8.0, Scale::TOP + Scale::HEIGHT + 40.0);
+    let scale = Scale::of(values);
+    let names: Vec<&str> = points.iter().map(|p| p.period).collect();
+    let cols: Vec<(f64, f64)> = columns(&names, span, PLOT_W)
+        .into_iter()
+        .map(|(x, w)| (LEFT + x, w))
+        .collect();
+    let (w, h) = (LEFT + PLOT_W + RIGHT, Scale::TOP + Scale::HEIGHT + 40.0);
     let id = escape(id);
     let desc = series_desc(points, unit);
     let mut svg = format!(
@@ -660,11 +757,11 @@ pub fn series_chart(
         escape(title),
         escape(desc.trim_end()),
     );
-    let x = |i: usize| left + col * (i as f64 + 0.5);
-    let right = left + plot_w;
+    let right = LEFT + PLOT_W;
+    scale.draw(&mut svg, unit, LEFT, right);
     let _ = write!(
         svg,
-        r#"<line class="axis-line" x1="{left}" y1="{}" x2="{left}" y2="{}"/>"#,
+        r#"<line class="axis-line" x1="{LEFT}" y1="{}" x2="{LEFT}" y2="{}"/>"#,
         Scale::TOP,
         Scale::TOP + Scale::HEIGHT
     );
@@ -672,13 +769,13 @@ pub fn series_chart(
         let yt = scale.y(t);
         let _ = write!(
             svg,
-            r#"<line class="target" x1="{left}" y1="{yt:.1}" x2="{right}" y2="{yt:.1}"/>"#
+            r#"<line class="target" x1="{LEFT}" y1="{yt:.1}" x2="{right}" y2="{yt:.1}"/>"#
         );
     }
     let plan: Vec<String> = points
         .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.planned.map(|v| format!("{:.1},{:.1}", x(i), scale.y(v))))
+        .zip(&cols)
+        .filter_map(|(p, (x, _))| p.planned.map(|v| format!("{x:.1},{:.1}", scale.y(v))))
         .collect();
     if plan.len() > 1 {
         let _ = write!(
@@ -687,68 +784,22 @@ pub fn series_chart(
             plan.join(" ")
         );
     }
-    series_marks(&mut svg, points, unit, &scale, &x);
-    series_labels(&mut svg, points, unit, &scale, (lo, hi), target, (left, &x));
-    svg.push_str("</g></svg>");
-    Some(svg)
-}
-
-/// A series chart's labels: its highest and lowest values and the target
-/// at the left, with the unit; periods below (at most 12 labelled).
-fn series_labels(
-    svg: &mut String,
-    points: &[Point],
-    unit: Option<Unit>,
-    scale: &Scale,
-    (lo, hi): (f64, f64),
-    target: Option<f64>,
-    (left, x): (f64, &dyn Fn(usize) -> f64),
-) {
+    series_marks(&mut svg, points, unit, &scale, &cols);
     svg.push_str(r#"<g class="labels">"#);
-    // The highest and lowest values drawn, and the target.
-    let mut levels = vec![(hi, "axis")];
-    if (scale.y(lo) - scale.y(hi)).abs() >= 12.0 {
-        levels.push((lo, "axis"));
+    for (p, &(x, _)) in points.iter().zip(&cols) {
+        if let (Some(true), Some(v)) = (p.behind, p.value) {
+            value_label(&mut svg, "breached", x, scale.y(v), &point_label(v, unit));
+        }
     }
     if let Some(t) = target {
-        levels.push((t, "axis level"));
-    }
-    let ty = target.map(|t| scale.y(t));
-    for (v, class) in levels {
-        let y = scale.y(v);
-        // The scale's ends give way to the target's label.
-        if class == "axis" && ty.is_some_and(|t| (t - y).abs() < 12.0) {
-            continue;
-        }
-        let shown = (v * 10.0).round() / 10.0;
-        let _ = write!(
-            *svg,
-            r#"<text class="{class}" x="{}" y="{:.1}" text-anchor="end">{}</text>"#,
-            left - 6.0,
-            y + 4.0,
-            escape(&with_unit(shown, unit))
+        level_labels(
+            &mut svg,
+            &[(scale.y(t), "", format!("target {}", point_label(t, unit)))],
         );
     }
-    let step = points.len().div_ceil(12).max(1);
-    let base = Scale::TOP + Scale::HEIGHT + 16.0;
-    for (i, p) in points.iter().enumerate().filter(|(i, _)| i % step == 0) {
-        let (short, year) = period_label(p.period, i == 0);
-        let _ = write!(
-            *svg,
-            r#"<text class="axis" x="{:.1}" y="{base}" text-anchor="middle">{}</text>"#,
-            x(i),
-            escape(&short)
-        );
-        if let Some(year) = year {
-            let _ = write!(
-                *svg,
-                r#"<text class="axis" x="{:.1}" y="{}" text-anchor="middle">{}</text>"#,
-                x(i),
-                base + 14.0,
-                escape(&year)
-            );
-        }
-    }
+    period_labels(&mut svg, &names, &cols);
+    svg.push_str("</g></svg>");
+    Some(svg)
 }
 
 /// A series chart's description: every period's value, plan and standing.
@@ -785,16 +836,15 @@ fn series_marks(
     points: &[Point],
     unit: Option<Unit>,
     scale: &Scale,
-    x: &dyn Fn(usize) -> f64,
+    cols: &[(f64, f64)],
 ) {
     let mut runs: Vec<Vec<String>> = vec![Vec::new()];
-    for (i, p) in points.iter().enumerate() {
+    for (p, (x, _)) in points.iter().zip(cols) {
         match p.value {
-            Some(v) => {
-                runs.last_mut()
-                    .expect("a run")
-                    .push(format!("{:.1},{:.1}", x(i), scale.y(v)))
-            }
+            Some(v) => runs
+                .last_mut()
+                .expect("a run")
+                .push(format!("{x:.1},{:.1}", scale.y(v))),
             None => runs.push(Vec::new()),
         }
     }
@@ -805,9 +855,9 @@ fn series_marks(
             run.join(" ")
         );
     }
-    for (i, p) in points.iter().enumerate() {
+    for (p, &(cx, _)) in points.iter().zip(cols) {
         let Some(v) = p.value else { continue };
-        let (cx, cy) = (x(i), scale.y(v));
+        let cy = scale.y(v);
         let (class, words, shape) = match p.behind {
             Some(false) => (
                 "met",
@@ -1149,9 +1199,9 @@ mod tests {
             ("2026-02", Some(6.25), Breached),
             ("2026-03", None, NoData),
         ]);
-        let svg = attainment_chart("c", &t, Some(&metric("Request turnaround"))).unwrap();
+        let svg = attainment_chart("c", &t, Some(&metric("Request turnaround")), None).unwrap();
         assert!(svg.starts_with(
-            r#"<svg class="attainment" viewBox="0 0 468 146" width="468" role="img" aria-labelledby="c-title" aria-describedby="c-desc"><title id="c-title">Request turnaround: at most 5 days, warning above 4 days</title>"#
+            r#"<svg class="attainment" viewBox="0 0 484 158" width="484" role="img" aria-labelledby="c-title" aria-describedby="c-desc"><title id="c-title">Request turnaround: at most 5 days, warning above 4 days</title>"#
         ), "{svg}");
         assert!(svg.contains(r#"<desc id="c-desc">4 periods, 2025-12 to 2026-03: 1 met, 1 warned, 1 breached, 1 without data. 2025-12: 3.5 days, met. 2026-01: 4.5 days, warned. 2026-02: 6.25 days, breached. 2026-03: no data.</desc>"#), "{svg}");
         assert_eq!(svg.matches(r#"<g class="mark "#).count(), 3);
@@ -1170,16 +1220,91 @@ mod tests {
         assert!(!svg.contains("<a "), "an image holds no links");
         assert_eq!(
             svg,
-            attainment_chart("c", &t, Some(&metric("Request turnaround"))).unwrap()
+            attainment_chart("c", &t, Some(&metric("Request turnaround")), None).unwrap()
         );
+    }
+
+    /// The y-scale's ticks are round numbers (steps of 1, 2 or 5 times a
+    /// power of ten) spanning every value, the target and warning level.
+    #[test]
+    fn the_y_scale_has_round_ticks_around_every_value() {
+        let ticks = |values: &[f64]| Scale::of(values.iter().copied()).ticks();
+        assert_eq!(ticks(&[4.0, 5.0, 12.5]), [0.0, 5.0, 10.0, 15.0]);
+        assert_eq!(ticks(&[90.0, 92.0, 96.0]), [90.0, 92.0, 94.0, 96.0]);
+        assert_eq!(ticks(&[0.1, 0.3]), [0.1, 0.15, 0.2, 0.25, 0.3]);
+        // One value: a round range around it.
+        assert_eq!(ticks(&[4.0]), [3.0, 3.5, 4.0, 4.5, 5.0]);
+        assert_eq!(ticks(&[]), [0.0, 0.5, 1.0]);
+        for (raw, step) in [
+            (2.1, 5.0),
+            (0.3, 0.5),
+            (11.75, 20.0),
+            (1.0, 1.0),
+            (0.0, 1.0),
+        ] {
+            assert_eq!(nice_step(raw), step, "{raw}");
+        }
+    }
+
+    /// Charts shown together share their time axis: a chart of two months
+    /// draws them where a twelve-month chart beside it draws the same two.
+    #[test]
+    fn charts_shown_together_share_the_months() {
+        let year: Vec<String> = (1..=12).map(|m| format!("2026-{m:02}")).collect();
+        let span = Span::of(year.iter().map(String::as_str));
+        let two = columns(&["2026-03", "2026-04"], span, 360.0);
+        assert_eq!(two, [(75.0, 30.0), (105.0, 30.0)]);
+        let all = columns(
+            &year.iter().map(String::as_str).collect::<Vec<_>>(),
+            span,
+            360.0,
+        );
+        assert_eq!((all[2], all[3]), (two[0], two[1]));
+        // A quarter spans its three months.
+        assert_eq!(columns(&["2026-Q2"], span, 360.0), [(135.0, 90.0)]);
+        // Alone, a chart spans its own periods.
+        assert_eq!(columns(&["2026-03"], None, 360.0), [(180.0, 360.0)]);
+        assert_eq!(
+            Span::over(Span::of(["2026-01"]), Span::of(["2026-Q4"])),
+            Span::of(["2026-01", "2026-12"])
+        );
+    }
+
+    /// A breached period is labelled with its value; the scale says its
+    /// unit; a single period sits in the middle of a labelled scale.
+    #[test]
+    fn breached_values_are_labelled_and_the_scale_has_its_unit() {
+        use Attainment::*;
+        let t = target(&[
+            ("2026-09", Some(3.0), Met),
+            ("2026-10", Some(12.5), Breached),
+        ]);
+        let svg = attainment_chart("c", &t, Some(&metric("Turnaround")), None).unwrap();
+        assert!(svg.contains(r#"<text class="value breached""#), "{svg}");
+        assert!(
+            svg.contains(">12.5</text>") && !svg.contains(">3</text>"),
+            "{svg}"
+        );
+        assert!(svg.contains(r#"class="axis unit""#) && svg.contains(">days</text>"));
+        for tick in [">0</text>", ">5</text>", ">10</text>", ">15</text>"] {
+            assert!(svg.contains(tick), "{tick}: {svg}");
+        }
+        assert!(svg.contains(">target 5</text>") && svg.contains(">warn 4</text>"));
+        let one =
+            attainment_chart("o", &target(&[("2026-10", Some(4.5), Warned)]), None, None).unwrap();
+        assert!(
+            one.contains(r#"<polygon points="228.0,"#),
+            "in the middle: {one}"
+        );
+        assert!(one.matches(r#"class="axis tick""#).count() >= 3, "{one}");
     }
 
     #[test]
     fn a_target_without_periods_has_no_chart() {
-        assert!(attainment_chart("c", &target(&[]), None).is_none());
+        assert!(attainment_chart("c", &target(&[]), None, None).is_none());
         let mut t = target(&[]);
         t.attainment = None;
-        assert!(attainment_chart("c", &t, None).is_none());
+        assert!(attainment_chart("c", &t, None, None).is_none());
     }
 
     #[test]
@@ -1195,8 +1320,15 @@ mod tests {
             p("2026-10", Some(12.0), Some(9.1), Some(false)),
             p("2026-11", None, Some(14.2), None),
         ];
-        let svg =
-            series_chart("a", "<Adoption>", &points, Some(50.0), Some(Unit::Percent)).unwrap();
+        let svg = series_chart(
+            "a",
+            "<Adoption>",
+            &points,
+            Some(50.0),
+            Some(Unit::Percent),
+            None,
+        )
+        .unwrap();
         assert!(svg.contains(r#"<polyline class="plan-line""#), "{svg}");
         assert!(svg.contains(r#"<line class="target""#), "{svg}");
         assert!(svg.contains(r#"<g class="mark breached"><rect"#), "{svg}");
@@ -1205,23 +1337,36 @@ mod tests {
         assert!(
             svg.contains("2026-09: 3% (plan 3.9%), behind. 2026-10: 12% (plan 9.1%), on plan.")
         );
-        // The axis is labelled with the unit: the highest value and the target.
-        assert!(
-            svg.contains(">50%</text>") && svg.contains(">3%</text>"),
-            "{svg}"
-        );
+        // The y-scale: round ticks with the unit, 0% to 60%; the target
+        // named at the right; the point behind the plan labelled.
+        for tick in [">0%</text>", ">20%</text>", ">40%</text>", ">60%</text>"] {
+            assert!(svg.contains(tick), "{tick}: {svg}");
+        }
+        assert!(svg.contains(">target 50%</text>"), "{svg}");
+        assert!(svg.contains(r#"class="value breached""#) && svg.contains(">3%</text>"));
         // A KPI: observations alone, diamonds, no target line.
         let kpi = [p("2026-10", Some(4.0), None, None)];
-        let svg = series_chart("k", "KPI", &kpi, None, None).unwrap();
+        let svg = series_chart("k", "KPI", &kpi, None, None, None).unwrap();
         assert!(svg.contains(r#"<g class="mark observed"><polygon"#));
         assert!(!svg.contains("target") && !svg.contains("plan"));
-        assert!(series_chart("n", "none", &[p("2026-10", None, None, None)], None, None).is_none());
+        assert!(
+            series_chart(
+                "n",
+                "none",
+                &[p("2026-10", None, None, None)],
+                None,
+                None,
+                None
+            )
+            .is_none()
+        );
     }
 
     #[test]
     fn chart_text_is_escaped() {
         let t = target(&[("2026-01", Some(4.0), Attainment::Met)]);
-        let svg = attainment_chart("a\"b", &t, Some(&metric("<script>x</script> & co"))).unwrap();
+        let svg =
+            attainment_chart("a\"b", &t, Some(&metric("<script>x</script> & co")), None).unwrap();
         assert!(!svg.contains("<script>"), "{svg}");
         assert!(svg.contains("&lt;script&gt;x&lt;/script&gt; &amp; co: at most 5 days"));
         assert!(svg.contains(r#"id="a&quot;b-title""#));

@@ -101,3 +101,42 @@ impl Values {
             .unwrap_or_default()
     }
 }
+
+/// How entries are ordered for a person: by name (or id where there is
+/// none) without regard to case, then by id.
+pub(super) fn name_order(name: Option<&str>, id: &str) -> (String, String) {
+    (name.unwrap_or(id).to_lowercase(), id.to_string())
+}
+
+/// The template filter `by_name`: entries (maps with `name` and `id`)
+/// sorted by [`name_order`]; ids (strings) are looked up in `ix[list]`
+/// for their names (`page.services|by_name("services")`).
+pub(super) fn by_name(
+    state: &minijinja::State,
+    items: Vec<Value>,
+    list: Option<&str>,
+) -> Result<Vec<Value>, minijinja::Error> {
+    let table = match list {
+        Some(list) => state
+            .lookup("ix")
+            .and_then(|ix| ix.get_attr(list).ok())
+            .filter(|t| !t.is_undefined()),
+        None => None,
+    };
+    let key = |item: &Value| -> (String, String) {
+        let entry = match (&table, item.as_str()) {
+            (Some(table), Some(id)) => table.get_attr(id).unwrap_or_default(),
+            _ => item.clone(),
+        };
+        let text = |v: Value| v.as_str().map(str::to_string);
+        let id = text(entry.get_attr("id").unwrap_or_default())
+            .or_else(|| item.as_str().map(str::to_string))
+            .unwrap_or_default();
+        let name = text(entry.get_attr("name").unwrap_or_default());
+        name_order(name.as_deref(), &id)
+    };
+    let mut keyed: Vec<((String, String), Value)> =
+        items.into_iter().map(|v| (key(&v), v)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(keyed.into_iter().map(|(_, v)| v).collect())
+}

@@ -1470,7 +1470,7 @@ fn summaries_read_as_written_and_are_cut_between_words() {
     for summary in index.split(r#"<p class="summary">"#).skip(1) {
         let summary = &summary[..summary.find("</p>").unwrap()];
         if let Some(cut) = summary.strip_suffix('…') {
-            let whole = cut.split(' ').last().unwrap();
+            let whole = cut.split(' ').next_back().unwrap();
             let words: BTreeSet<&str> = index.split(|c: char| !c.is_alphanumeric()).collect();
             assert!(
                 words.contains(whole.trim_matches(|c: char| !c.is_alphanumeric())),

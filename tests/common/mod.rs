@@ -183,6 +183,6 @@ pub(crate) fn project() -> tempfile::TempDir {
 
 pub(crate) fn service(id: &str, name: &str) -> String {
     format!(
-        "service \"{id}\" {{\n    name \"{name}\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}}\n"
+        "service \"{id}\" {{\n    name \"{name}\"\n    function \"f\"\n    description \"D\"; problem \"P\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}}\n"
     )
 }

@@ -1254,8 +1254,8 @@ fn the_rollout_timeline_and_what_is_coming_to_a_group() {
     assert_eq!(firsts, sorted, "{dates:?}");
     assert_eq!(
         dates.len(),
-        6,
-        "three phases, two communications, one training: {dates:?}"
+        8,
+        "three phases, three communications, two trainings: {dates:?}"
     );
     assert!(dates.contains(&"2027-03-01 to 2027-04-30".to_string()));
     let rollout = &page[page.find(r#"id="rollout""#).unwrap()..];

@@ -2,8 +2,11 @@
 //! them: two tables that every phase reads instead of spelling the kinds
 //! out. Lowering takes the keywords from here, the checks the nouns and the
 //! id namespaces, the catalog its list names and its reverse references,
-//! the site its page URLs. A new kind is one row of [`KINDS`] (plus its
-//! model type); a new reference is one row of [`FIELDS`].
+//! the site its page URLs. A new kind is a row of [`KINDS`], and also its
+//! model type, its line in `model::walk`, its schema block and lowering; a
+//! new reference is a row of [`FIELDS`], and also its schema row, its line
+//! in `model::walk` and its lowering (`lower/schema_tests.rs` holds the
+//! schema, [`FIELDS`] and the walk to each other).
 //!
 //! This lives in `base`, the shared vocabulary, because it is plain words
 //! and paths: the model, which knows nothing of KDL or of the site, holds

@@ -1,9 +1,10 @@
 //! The typed model of a PMO project: every declaration of section 3 of the
 //! language, with the span of every value kept for diagnostics.
 //!
-//! The model knows nothing of KDL: `lower` builds it, `check` judges it and
-//! `emit` publishes it. Required fields are `Option`s because a project with
-//! schema errors is still checked: a rule that needs an absent field skips.
+//! The model knows nothing of KDL: `lower` builds it, `check` judges it,
+//! `catalog` resolves it for the renderers. Required fields are `Option`s
+//! because a project with schema errors is still checked: a rule that needs
+//! an absent field skips.
 
 use jiff::civil::Date;
 

@@ -82,7 +82,7 @@ pub fn holds<'m>(index: &Index<'m>) -> Vec<Hold<'m>> {
             let Some(decision) = latest(at_gate) else {
                 continue;
             };
-            if decision.outcome.map(|o| o.value) != Some(Outcome::Hold)
+            if decision.outcome.map(|o| o.value) != Some(DecisionOutcome::Hold)
                 || contradicted.is_some_and(|c| std::ptr::eq(c, decision))
             {
                 continue;

@@ -54,7 +54,7 @@ pub struct Judged {
 
 /// A trigger's state for one service.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
+pub struct TriggerEvaluation {
     pub service: String,
     pub state: Firing,
     /// The window, oldest first, with the value observed in each period
@@ -106,7 +106,7 @@ pub struct Run {
     pub last_end: Option<PeriodKey>,
 }
 
-impl Outcome {
+impl TriggerEvaluation {
     /// The periods of the window without an observation.
     pub fn missing(&self) -> Vec<PeriodKey> {
         self.window
@@ -145,7 +145,7 @@ pub struct Kpi {
 
 /// Everything the observations say, by id.
 ///
-/// Firing runs (LANGUAGE-1.1 section 4): each fired [`Outcome`] carries its
+/// Firing runs (LANGUAGE-1.1 section 4): each fired [`TriggerEvaluation`] carries its
 /// [`Run`]; read it with [`Evaluation::run`]`(trigger, service)`, or walk
 /// every fired trigger with [`Evaluation::fired`]. A run's
 /// [`onset`](Run::onset) is when the deadline of `decide-within` starts,
@@ -158,7 +158,7 @@ pub struct Evaluation {
     /// from the first with data (empty without observations).
     pub attainment: HashMap<String, Vec<Vec<Judged>>>,
     /// By trigger id: the state of each service it evaluates, in model order.
-    pub triggers: HashMap<String, Vec<Outcome>>,
+    pub triggers: HashMap<String, Vec<TriggerEvaluation>>,
     /// By service id, for services with an adoption target.
     pub adoption: HashMap<String, Adoption>,
     /// By SLA id: each breach allowance judged (`budget`; SLAs in force of
@@ -199,7 +199,7 @@ impl Evaluation {
     }
 
     /// The state of `trigger` for `service`, when the trigger evaluates it.
-    pub fn outcome(&self, trigger: &str, service: &str) -> Option<&Outcome> {
+    pub fn outcome(&self, trigger: &str, service: &str) -> Option<&TriggerEvaluation> {
         self.triggers
             .get(trigger)?
             .iter()
@@ -208,7 +208,7 @@ impl Evaluation {
 
     /// Every fired trigger with each service it fired for, by trigger id,
     /// then in model order.
-    pub fn fired(&self) -> Vec<(&str, &Outcome)> {
+    pub fn fired(&self) -> Vec<(&str, &TriggerEvaluation)> {
         let mut ids: Vec<&String> = self.triggers.keys().collect();
         ids.sort();
         ids.into_iter()
@@ -358,7 +358,7 @@ fn old_enough(
         .iter()
         .filter(|d| {
             d.outcome
-                .is_some_and(|o| o.value == crate::model::Outcome::Go)
+                .is_some_and(|o| o.value == crate::model::DecisionOutcome::Go)
         })
         .filter_map(|d| d.date.map(|d| d.value))
         .min();
@@ -366,7 +366,11 @@ fn old_enough(
     start.is_some_and(|start| min_age.value.after(start) <= as_of)
 }
 
-fn triggers(index: &Index, trigger: &Trigger, observations: Option<&Observations>) -> Vec<Outcome> {
+fn triggers(
+    index: &Index,
+    trigger: &Trigger,
+    observations: Option<&Observations>,
+) -> Vec<TriggerEvaluation> {
     let Some(when) = &trigger.when else {
         return Vec::new();
     };
@@ -428,7 +432,7 @@ fn triggers(index: &Index, trigger: &Trigger, observations: Option<&Observations
                 .filter(|(_, v)| v.is_some_and(holds))
                 .map(|(p, _)| *p)
                 .collect();
-            Outcome {
+            TriggerEvaluation {
                 service: id.clone(),
                 state,
                 window,
@@ -650,7 +654,7 @@ fn sla_breached(
     when: &When,
     service: &Service,
     observations: &Observations,
-) -> Option<Outcome> {
+) -> Option<TriggerEvaluation> {
     let id = &service.id.value;
     let (n, needed) = window_size(when.window);
     type Periods = Vec<(PeriodKey, Option<bool>, Option<f64>)>;
@@ -716,7 +720,7 @@ fn sla_breached(
     } else {
         Vec::new()
     };
-    Some(Outcome {
+    Some(TriggerEvaluation {
         service: id.clone(),
         state: shown.1,
         window: shown.2.iter().map(|(p, _, v)| (*p, *v)).collect(),
@@ -797,7 +801,7 @@ pub fn went_live(index: &Index, service: &Service) -> Option<jiff::civil::Date> 
         .iter()
         .filter(|d| {
             d.outcome
-                .is_some_and(|o| o.value == crate::model::Outcome::Go)
+                .is_some_and(|o| o.value == crate::model::DecisionOutcome::Go)
         })
         .filter(|d| {
             index
@@ -813,7 +817,7 @@ fn superseded(
     index: &Index,
     trigger: &Trigger,
     observations: Option<&Observations>,
-) -> Vec<Outcome> {
+) -> Vec<TriggerEvaluation> {
     // Each replaced service's first successor in operation.
     let mut successors: HashMap<&str, &Service> = HashMap::new();
     let live = index
@@ -836,7 +840,7 @@ fn superseded(
                 first_end: None,
                 last_end: None,
             });
-            Outcome {
+            TriggerEvaluation {
                 service: service.id.value.clone(),
                 state: if successor.is_some() {
                     Firing::Fired

@@ -72,7 +72,7 @@ impl<'m> Index<'m> {
             .filter(|s| s.stage() != Some(Stage::Retired))
             .filter_map(|service| {
                 let decision = service.latest_decision_at(&gate.id.value)?;
-                if decision.outcome.map(|o| o.value) != Some(Outcome::Go) {
+                if decision.outcome.map(|o| o.value) != Some(DecisionOutcome::Go) {
                     return None;
                 }
                 let mut lacking: Vec<Spanned<Requirement>> = Vec::new();

@@ -451,7 +451,7 @@ pub struct Retirement {
 pub struct Decision {
     /// The gate reference: where decision diagnostics point.
     pub gate: Id,
-    pub outcome: Option<Spanned<Outcome>>,
+    pub outcome: Option<Spanned<DecisionOutcome>>,
     pub date: Option<Spanned<Date>>,
     pub by: Option<Id>,
     pub present: Vec<Id>,

@@ -606,7 +606,7 @@ pub const BLOCKS: &[Block] = {
             &["service", "decision"],
             Some(item("gate", to(Gate)).required()),
             &[
-                item("outcome", Value::Word(Outcome::WORDS)).required(),
+                item("outcome", Value::Word(DecisionOutcome::WORDS)).required(),
                 item("date", Date).required(),
                 item("by", PARTY).required(),
             ],

@@ -244,7 +244,7 @@ fn fired_triggers(cx: &Sources) -> Vec<AgendaItem> {
                     d.outcome.map(|o| o.to_string()).unwrap_or_default(),
                     d.date.as_deref().unwrap_or("?"),
                     match d.revisit.as_deref() {
-                        Some(r) if d.outcome == Some(Outcome::Hold) => {
+                        Some(r) if d.outcome == Some(DecisionOutcome::Hold) => {
                             let verb = if answers(Some(d), cx.index.as_of) {
                                 "to be revisited on"
                             } else {
@@ -301,7 +301,7 @@ pub(super) fn unanswered(
 /// takes over from there).
 fn answers(decision: Option<&DecisionRef>, as_of: Date) -> bool {
     decision.is_some_and(|d| {
-        d.outcome != Some(Outcome::Hold)
+        d.outcome != Some(DecisionOutcome::Hold)
             || d.revisit
                 .as_deref()
                 .and_then(|r| r.parse::<Date>().ok())

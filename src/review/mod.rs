@@ -32,7 +32,7 @@ use jiff::civil::Date;
 use crate::base::Spanned;
 use crate::catalog::health::{self, Tally};
 use crate::compile::Compiled;
-use crate::metrics::evaluate::{Evaluation, Firing, Judged, Outcome};
+use crate::metrics::evaluate::{Evaluation, Firing, Judged, TriggerEvaluation};
 use crate::model::{self, *};
 pub use markdown::markdown;
 use shape::Trend;
@@ -127,8 +127,8 @@ fn reviewed(service: &model::Service) -> bool {
 fn judged_by_service<'m>(
     model: &'m Model,
     evaluation: &'m Evaluation,
-) -> HashMap<&'m str, Vec<(&'m Trigger, &'m Outcome)>> {
-    let mut judged: HashMap<&str, Vec<(&Trigger, &Outcome)>> = HashMap::new();
+) -> HashMap<&'m str, Vec<(&'m Trigger, &'m TriggerEvaluation)>> {
+    let mut judged: HashMap<&str, Vec<(&Trigger, &TriggerEvaluation)>> = HashMap::new();
     for trigger in &model.triggers {
         let outcomes = evaluation.triggers.get(&trigger.id.value);
         for outcome in outcomes.into_iter().flatten() {
@@ -150,7 +150,7 @@ fn service(
     index: &Index,
     evaluation: &Evaluation,
     svc: &model::Service,
-    judged: &[(&Trigger, &Outcome)],
+    judged: &[(&Trigger, &TriggerEvaluation)],
 ) -> ServiceReview {
     let with = |state: Firing| judged.iter().filter(move |(_, o)| o.state == state);
     let mut slas: Vec<SlaReview> = svc
@@ -490,7 +490,7 @@ fn fired_trigger(
     index: &Index,
     svc: &model::Service,
     trigger: &Trigger,
-    outcome: &Outcome,
+    outcome: &TriggerEvaluation,
 ) -> FiredTrigger {
     let gate = trigger.gate.as_ref().map(|g| g.value.clone());
     // The firing run's start (language 1.1, section 4): a decision at the

@@ -6,7 +6,7 @@
 
 use super::at_declaration;
 use crate::base::{Code, Diagnostic};
-use crate::model::*;
+use crate::model::{Gate, Index, OfferLevel, Requirement, Service, Stage};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = index

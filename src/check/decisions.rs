@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::gates::{contradicting, latest};
 use crate::base::{Code, Diagnostic, Spanned};
 use crate::metrics::evaluate::{Evaluation, Firing};
-use crate::model::*;
+use crate::model::{Decision, DecisionOutcome, Duration, Gate, Index, Service, Stage, Trigger};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     expired_holds(index)

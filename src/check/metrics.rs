@@ -12,7 +12,7 @@ use crate::metrics::PeriodKey;
 use crate::metrics::evaluate::{
     AfterAsOf, Evaluation, Firing, TriggerEvaluation, judged_by, sla_period_exists,
 };
-use crate::model::*;
+use crate::model::{Index, Metric, Service, Stage, Trigger, When, Window};
 
 pub fn check(index: &Index, evaluation: &Evaluation) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

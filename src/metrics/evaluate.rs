@@ -13,7 +13,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{Observations, PeriodKey};
-use crate::model::*;
+use crate::model::{
+    Bound, Gate, Index, Metric, Period, Service, Sla, Stage, Target, Trigger, When, Window,
+};
 
 /// How many periods of attainment are kept (a year of months).
 pub const HISTORY: usize = 12;

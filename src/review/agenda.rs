@@ -13,7 +13,7 @@ use jiff::civil::Date;
 
 use super::shape::{AgendaItem, AgendaKind, DecisionRef, ServiceReview};
 use crate::compile::Compiled;
-use crate::model::*;
+use crate::model::{Action, DecisionOutcome, Gate, Index, Person, Service, Team, saturations};
 
 /// What every source reads: the compilation's index, the services
 /// reviewed (with their fired triggers), and the horizon.

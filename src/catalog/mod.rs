@@ -24,7 +24,11 @@ use rayon::prelude::*;
 use crate::base::{Field, Spanned};
 use crate::check::decisions::decisions_due;
 use crate::metrics::Evaluation;
-use crate::model::{self, *};
+use crate::model;
+use crate::model::{
+    Bound, Decision, Function, GroupLoad, Id, Improvement, Index, Metric, Model, Month, MonthLoad,
+    Objective, Person, Pmo, Stage, Team, Trigger, When, Window, change_load,
+};
 pub use shape::*;
 
 /// Builds the catalog from a checked model (through its index) and its

@@ -1,7 +1,17 @@
 //! A service's catalog entry: its own fields, its SLAs and lifecycle
 //! blocks, its decisions, and the references to it the other way round.
 
-use super::*;
+use super::shape::{
+    AdoptionEntry, AdoptionJudgement, AdoptionPoint, AdoptionTargetEntry, AllowanceEntry,
+    BudgetEntry, CaseEntry, ChampionEntry, CommunicationEntry, DecisionEntry, EffortEntry,
+    EscalationEntry, FeedbackEntry, KpiEntry, LinkEntry, OfferEntry, Onboarding, PeriodAttainment,
+    PeriodValue, PhaseEntry, PilotEntry, PlanEntry, ReportEntry, RetirementEntry, RolloutEntry,
+    ServiceEntry, SlaEntry, TargetEntry, Threshold, TrainingEntry, TransformEntry,
+};
+use super::{date, decision, ids, kw, sorted, threshold, unspanned};
+use crate::base::Field;
+use crate::metrics::Evaluation;
+use crate::model::{self, Calendar, Index, Pilot, PlanState, Rollout, Sla};
 
 pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service) -> ServiceEntry {
     let id = &svc.id.value;

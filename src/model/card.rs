@@ -3,7 +3,10 @@
 //! with the catalog (a gate's page lists the services that passed it
 //! lacking what it requires) so the rule and the pages agree.
 
-use super::*;
+use super::{
+    Card, Decision, DecisionOutcome, Gate, Index, OfferLevel, Requirement, Service, Stage,
+};
+use crate::base::Spanned;
 
 impl Card {
     /// Whether the card says what the service is worth: a `problem`, a

@@ -14,8 +14,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use jiff::civil::Date;
 
-use super::*;
+use super::{Entity, Gate, Id, Model, Person, Service, Sla, Stage, Team, Trigger};
 use crate::base::{EntityKind, Expect, Field};
+use crate::base::{Span, Spanned};
 
 /// The lookup tables of one model, owned: positions in the model's lists
 /// and ids, never references into it. Built by [`Lookups::new`]; read

@@ -14,7 +14,10 @@
 
 use crate::base::{Code, EntityKind, Expect};
 
-use super::values::*;
+use super::values::{
+    Action, AllowancePer, Calendar, Criticality, DecisionOutcome, Direction, Keyword, Level,
+    OfferLevel, Period, Requirement, Stage, Structure, Unit,
+};
 
 /// What a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

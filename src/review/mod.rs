@@ -33,9 +33,12 @@ use crate::base::Spanned;
 use crate::catalog::health::{self, Tally};
 use crate::compile::Compiled;
 use crate::metrics::evaluate::{Evaluation, Firing, Judged, TriggerEvaluation};
-use crate::model::{self, *};
+use crate::model;
+use crate::model::{
+    Bound, BoundKind, Decision, Duration, DurationUnit, Gate, Index, Metric, Model, Person, Sla,
+    Stage, Target, Team, Trigger, Unit, When, Window,
+};
 pub use markdown::markdown;
-use shape::Trend;
 pub use shape::*;
 pub use text::text;
 

@@ -73,7 +73,7 @@ pub struct TriggerEvaluation {
     pub held: Vec<PeriodKey>,
     /// The observation rows the window lacks (metric and period, in the
     /// metric's cadence): what to add to judge it.
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<MissingObservation>,
     /// When fired: its firing run (none for `superseded` when the
     /// successor has no dated `go` at a gate leading to operation).
     pub run: Option<Run>,
@@ -81,7 +81,7 @@ pub struct TriggerEvaluation {
 
 /// An observation row a window lacks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gap {
+pub struct MissingObservation {
     pub metric: String,
     pub period: PeriodKey,
 }
@@ -128,7 +128,7 @@ pub struct Adoption {
     /// Every complete period observed up to as-of, oldest first.
     pub series: Vec<(PeriodKey, f64)>,
     /// The rollout's plan (none without `by` or a phase with a `start`).
-    pub plan: Option<super::adoption::Plan>,
+    pub plan: Option<super::adoption::AdoptionPlan>,
     /// The series judged against the plan (none without plan or observations).
     pub judgement: Option<super::adoption::Judgement>,
     /// The chart's periods: observations, the plan's line and where each
@@ -424,7 +424,7 @@ fn triggers(
             let gaps = window
                 .iter()
                 .filter(|(_, v)| v.is_none())
-                .map(|(p, _)| Gap {
+                .map(|(p, _)| MissingObservation {
                     metric: metric.clone(),
                     period: *p,
                 })
@@ -612,7 +612,12 @@ impl Measured<'_> {
     }
 
     /// The observation rows `period` lacks, in each metric's cadence.
-    fn gaps(&self, service: &str, period: PeriodKey, observations: &Observations) -> Vec<Gap> {
+    fn gaps(
+        &self,
+        service: &str,
+        period: PeriodKey,
+        observations: &Observations,
+    ) -> Vec<MissingObservation> {
         let mut gaps = Vec::new();
         for (t, _, cadence) in &self.targets {
             let metric = &t.metric.value;
@@ -625,7 +630,7 @@ impl Measured<'_> {
             let series = observations.series(service, metric);
             for part in period.parts(*cadence) {
                 if series.is_none_or(|s| !s.contains_key(&part)) {
-                    gaps.push(Gap {
+                    gaps.push(MissingObservation {
                         metric: metric.clone(),
                         period: part,
                     });
@@ -944,7 +949,7 @@ fn adoption(index: &Index, service: &Service, observations: &Observations) -> Op
     let series =
         super::adoption::observed(observations, &service.id.value, &target.metric.value, last);
     let latest = series.last().copied();
-    let plan = super::adoption::Plan::of(service);
+    let plan = super::adoption::AdoptionPlan::of(service);
     let judgement = plan.and_then(|p| super::adoption::judge(&p, &series, index.as_of));
     let columns = super::adoption::columns(plan.as_ref(), target.bound, &series, last);
     Some(Adoption {

@@ -28,7 +28,7 @@ pub use capacity::{Load, PartyLoad};
 pub use card::RequirementGap;
 pub use change::{Change, ChangeKind, GroupLoad, Month, MonthLoad, change_load, saturations};
 pub use index::{Index, Lookups};
-pub use onboarding::Gap;
+pub use onboarding::PhaseGap;
 pub use roadmap::{DuePlan, PlanState, checkpoints};
 pub use values::*;
 pub use walk::{Entity, Reference};

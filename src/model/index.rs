@@ -90,7 +90,7 @@ struct Holder {
 
 impl Holder {
     /// Every declaration's place, by the address of its id in `model`
-    /// (what a [`Reference`]'s holder points to).
+    /// (what a [`Reference`](super::Reference)'s holder points to).
     fn places(model: &Model) -> HashMap<*const Id, Holder> {
         let mut places = HashMap::default();
         let mut counts: HashMap<EntityKind, u32> = HashMap::default();

@@ -442,7 +442,7 @@ fn plans(cx: &Sources) -> Vec<AgendaItem> {
 
 /// **Capacity over-committed**: a party whose demand is more than its
 /// `fte` at a checkpoint within the horizon; one item per party, at the
-/// first such checkpoint ([`PartyLoad::first_over`], the judgement of
+/// first such checkpoint ([`PartyLoad::first_over`](crate::model::PartyLoad::first_over), the judgement of
 /// `capacity-overcommitted`), naming the services whose efforts apply.
 fn capacity(cx: &Sources) -> Vec<AgendaItem> {
     let index = cx.index;

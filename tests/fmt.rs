@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use pmoc::base::FileId;
-use pmoc::format::{self, Outcome, comments};
+use pmoc::format::{self, FormatOutcome, comments};
 use pmoc::syntax;
 
 /// Valid spec inputs the `kdl` crate (6.7) wrongly rejects: `fmt` refuses
@@ -52,12 +52,12 @@ fn path(p: &Path) -> &str {
 /// the same document. `Ok(None)` when the file does not read.
 fn try_format(name: &str, text: &str) -> Result<Option<String>, String> {
     let out = match format::format(FileId(0), text) {
-        Outcome::Formatted(out) => out,
-        Outcome::Syntax(_) => return Ok(None),
-        Outcome::Refused(why) => return Err(format!("{name}: refused: {why}")),
+        FormatOutcome::Formatted(out) => out,
+        FormatOutcome::Syntax(_) => return Ok(None),
+        FormatOutcome::Refused(why) => return Err(format!("{name}: refused: {why}")),
     };
     let again = match format::format(FileId(0), &out) {
-        Outcome::Formatted(again) => again,
+        FormatOutcome::Formatted(again) => again,
         other => {
             return Err(format!(
                 "{name}: the output does not format: {other:?}\n{out}"
@@ -134,7 +134,10 @@ fn every_valid_spec_input_is_a_fixed_point_of_its_format() {
         let source = std::fs::read_to_string(&file).unwrap();
         if KDL_CRATE_REJECTS.contains(&name.as_str()) {
             assert!(
-                matches!(format::format(FileId(0), &source), Outcome::Refused(_)),
+                matches!(
+                    format::format(FileId(0), &source),
+                    FormatOutcome::Refused(_)
+                ),
                 "{name}"
             );
             continue;
@@ -680,7 +683,7 @@ fn a_kdl_1_slashdash_that_is_not_kdl_2_is_refused() {
     let source = "/- n#true /- 1.0\nnode2";
     assert!(syntax::parse(FileId(0), source).is_ok());
     assert!(
-        matches!(format::format(FileId(0), source), Outcome::Refused(_)),
+        matches!(format::format(FileId(0), source), FormatOutcome::Refused(_)),
         "{source}"
     );
 }
@@ -694,7 +697,7 @@ fn a_continued_crlf_line_the_reader_misreads_is_refused() {
     let source = "noltriggere\\// \"/- \r\n *{\n}\n";
     assert!(syntax::parse_v2(FileId(0), source).is_ok());
     match format::format(FileId(0), source) {
-        Outcome::Refused(why) => assert!(why.contains("same document"), "{why}"),
+        FormatOutcome::Refused(why) => assert!(why.contains("same document"), "{why}"),
         other => panic!("{other:?}"),
     }
 }
@@ -708,7 +711,7 @@ fn slashdashes_the_kdl_crate_reads_otherwise_are_refused() {
     let source = "node1 2 #inf/-\ne1 2 /-\n-01\n";
     assert!(syntax::parse_v2(FileId(0), source).is_ok());
     assert!(
-        matches!(format::format(FileId(0), source), Outcome::Refused(_)),
+        matches!(format::format(FileId(0), source), FormatOutcome::Refused(_)),
         "{source}"
     );
 }

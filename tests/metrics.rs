@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use pmoc::compile::{Compiled, Options, compile};
-use pmoc::metrics::evaluate::{Attainment, Firing, Outcome};
+use pmoc::metrics::evaluate::{Attainment, Firing, TriggerEvaluation};
 
 /// A project with one service in operation, a monthly and a quarterly
 /// metric, the given trigger and SLA blocks, and `metrics/m.csv` holding
@@ -63,7 +63,7 @@ fn trigger(when: &str, min_age: &str) -> String {
 }
 
 /// The trigger's outcome for the service (None: not evaluated).
-fn outcome(compiled: &Compiled) -> Option<Outcome> {
+fn outcome(compiled: &Compiled) -> Option<TriggerEvaluation> {
     compiled.evaluation.triggers["t"].first().cloned()
 }
 
@@ -538,7 +538,7 @@ fn a_k_of_n_run_counts_windows_that_held_with_gaps() {
 }
 
 /// The trigger's outcome for `when`, with `extra` inside the service.
-fn judged(when: &str, extra: &str, as_of: &str, rows: &[&str]) -> Outcome {
+fn judged(when: &str, extra: &str, as_of: &str, rows: &[&str]) -> TriggerEvaluation {
     let dir = tempfile::tempdir().unwrap();
     let compiled = project(dir.path(), as_of, &trigger(when, ""), extra, rows);
     assert_eq!(compiled.error_count(), 0, "{:?}", compiled.diagnostics);

@@ -12,7 +12,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use pmoc::base::FileId;
-use pmoc::format::{self, Outcome, comments};
+use pmoc::format::{self, FormatOutcome, comments};
 use pmoc::syntax;
 
 fuzz_target!(|data: &[u8]| {
@@ -23,7 +23,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     match format::format(FileId(0), text) {
-        Outcome::Formatted(out) => {
+        FormatOutcome::Formatted(out) => {
             let (mut a, mut b) = (comments::of(text), comments::of(&out));
             a.sort_unstable();
             b.sort_unstable();
@@ -31,12 +31,12 @@ fuzz_target!(|data: &[u8]| {
             let after = syntax::parse_v2(FileId(0), &out).expect("the rewrite reads as KDL 2.0");
             assert!(format::same_document(&before, &after), "document changed:\n{out}");
             match format::format(FileId(0), &out) {
-                Outcome::Formatted(again) => assert_eq!(again, out, "not stable"),
+                FormatOutcome::Formatted(again) => assert_eq!(again, out, "not stable"),
                 other => panic!("the rewrite does not format: {other:?}\n{out}"),
             }
         }
-        Outcome::Syntax(d) => panic!("the reader accepts it, fmt calls it a syntax error: {d:?}"),
-        Outcome::Refused(why) => {
+        FormatOutcome::Syntax(d) => panic!("the reader accepts it, fmt calls it a syntax error: {d:?}"),
+        FormatOutcome::Refused(why) => {
             // The reader (just-kdl 0.3.0) ends a node at `\` before CRLF,
             // where KDL 2.0 and the `kdl` crate continue it: the rewrite
             // then reads differently and is refused (finding 16).

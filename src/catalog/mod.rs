@@ -24,7 +24,11 @@ use rayon::prelude::*;
 use crate::base::{Field, Spanned};
 use crate::check::decisions::decisions_due;
 use crate::metrics::Evaluation;
-use crate::model::{self, *};
+use crate::model;
+use crate::model::{
+    Bound, Decision, Function, GroupLoad, Id, Improvement, Index, Metric, Model, Month, MonthLoad,
+    Objective, Person, Pmo, Stage, Team, Trigger, When, Window, change_load,
+};
 pub use shape::*;
 
 /// Builds the catalog from a checked model (through its index) and its
@@ -75,7 +79,8 @@ pub fn build(index: &Index, evaluation: &Evaluation) -> Catalog {
     catalog
 }
 
-fn s(t: &Option<Spanned<String>>) -> Option<String> {
+/// An optional text without its span.
+fn unspanned(t: &Option<Spanned<String>>) -> Option<String> {
     t.as_ref().map(|t| t.value.clone())
 }
 
@@ -123,13 +128,13 @@ fn sorted(mut v: Vec<String>) -> Vec<String> {
 fn pmo(pmo: Option<&Pmo>) -> PmoEntry {
     PmoEntry {
         id: pmo.map(|p| p.id.value.clone()).unwrap_or_default(),
-        name: pmo.and_then(|p| s(&p.name)),
-        mandate: pmo.and_then(|p| s(&p.mandate)),
-        sponsor: pmo.and_then(|p| s(&p.sponsor)),
-        head: pmo.and_then(|p| s(&p.head)),
+        name: pmo.and_then(|p| unspanned(&p.name)),
+        mandate: pmo.and_then(|p| unspanned(&p.mandate)),
+        sponsor: pmo.and_then(|p| unspanned(&p.sponsor)),
+        head: pmo.and_then(|p| unspanned(&p.head)),
         structure: pmo.and_then(|p| kw(&p.structure)),
-        title: pmo.and_then(|p| s(&p.site_title)),
-        base_url: pmo.and_then(|p| s(&p.base_url)),
+        title: pmo.and_then(|p| unspanned(&p.site_title)),
+        base_url: pmo.and_then(|p| unspanned(&p.base_url)),
     }
 }
 
@@ -193,9 +198,9 @@ fn person(index: &Index, p: &Person) -> PersonEntry {
     let id = &p.id.value;
     PersonEntry {
         id: id.clone(),
-        name: s(&p.name),
-        email: s(&p.email),
-        title: s(&p.title),
+        name: unspanned(&p.name),
+        email: unspanned(&p.email),
+        title: unspanned(&p.title),
         teams: index.referrers(Field::TeamMember, id),
         owns: index.referrers(Field::ServiceOwner, id),
         leads: index.referrers(Field::FunctionLead, id),
@@ -206,7 +211,7 @@ fn person(index: &Index, p: &Person) -> PersonEntry {
 fn team(index: &Index, t: &Team) -> TeamEntry {
     TeamEntry {
         id: t.id.value.clone(),
-        name: s(&t.name),
+        name: unspanned(&t.name),
         members: ids(&t.members),
         approves: index.referrers(Field::GateApprovers, &t.id.value),
         fte: t.fte.map(|f| f.value.as_f64()),
@@ -253,7 +258,7 @@ fn customers(index: &Index) -> Vec<CustomerEntry> {
             let month = |m: &MonthLoad| change_month(m, capacity);
             CustomerEntry {
                 id: c.id.value.clone(),
-                name: s(&c.name),
+                name: unspanned(&c.name),
                 size: c.size.map(|s| s.value),
                 entitlements,
                 change_capacity: capacity,
@@ -284,9 +289,9 @@ fn change_month(m: &MonthLoad, capacity: Option<u64>) -> ChangeMonth {
 fn objective(index: &Index, o: &Objective) -> ObjectiveEntry {
     ObjectiveEntry {
         id: o.id.value.clone(),
-        title: s(&o.title),
-        owner: s(&o.owner),
-        period: s(&o.period),
+        title: unspanned(&o.title),
+        owner: unspanned(&o.owner),
+        period: unspanned(&o.period),
         priority: o.priority.map(|p| p.value),
         from: date(&o.from),
         until: date(&o.until),
@@ -298,7 +303,7 @@ fn metric(index: &Index, m: &Metric) -> MetricEntry {
     let id = &m.id.value;
     MetricEntry {
         id: id.clone(),
-        name: s(&m.name),
+        name: unspanned(&m.name),
         unit: kw(&m.unit),
         direction: kw(&m.direction),
         cadence: kw(&m.cadence),
@@ -311,10 +316,10 @@ fn metric(index: &Index, m: &Metric) -> MetricEntry {
 fn function(index: &Index, f: &Function) -> FunctionEntry {
     FunctionEntry {
         id: f.id.value.clone(),
-        name: s(&f.name),
-        description: s(&f.description),
+        name: unspanned(&f.name),
+        description: unspanned(&f.description),
         levels: f.levels.iter().map(|l| l.value).collect(),
-        lead: s(&f.lead),
+        lead: unspanned(&f.lead),
         services: index.referrers(Field::ServiceFunction, &f.id.value),
     }
 }
@@ -325,9 +330,9 @@ fn decision(svc: &model::Service, d: &Decision) -> DecisionEntry {
         service: svc.id.value.clone(),
         outcome: kw(&d.outcome),
         date: date(&d.date),
-        by: s(&d.by),
+        by: unspanned(&d.by),
         present: ids(&d.present),
-        rationale: s(&d.rationale),
+        rationale: unspanned(&d.rationale),
         revisit: date(&d.revisit),
     }
 }
@@ -371,7 +376,7 @@ fn gates(index: &Index, evaluation: &Evaluation) -> Vec<GateEntry> {
             decisions.sort_by(|a, b| (&a.date, &a.service).cmp(&(&b.date, &b.service)));
             GateEntry {
                 id: g.id.value.clone(),
-                name: s(&g.name),
+                name: unspanned(&g.name),
                 from: kw(&g.from),
                 to: g.to.iter().map(|t| t.value).collect(),
                 approvers: ids(&g.approvers),
@@ -405,14 +410,14 @@ fn trigger(index: &Index, evaluation: &Evaluation, t: &Trigger) -> TriggerEntry 
             .iter()
             .map(|a| SelectorEntry {
                 stage: kw(&a.stage),
-                function: s(&a.function),
-                service: s(&a.service),
+                function: unspanned(&a.function),
+                service: unspanned(&a.service),
             })
             .collect(),
         when: t.when.as_ref().map(condition),
         min_age: t.min_age.map(|d| d.value.to_string()),
         action: kw(&t.action),
-        gate: s(&t.gate),
+        gate: unspanned(&t.gate),
         notify: ids(&t.notify),
         services: sorted(
             index
@@ -490,15 +495,15 @@ fn improvement(index: &Index, evaluation: &Evaluation, i: &Improvement) -> Impro
     };
     ImprovementEntry {
         id: i.id.value.clone(),
-        title: s(&i.title),
-        service: s(&i.service),
+        title: unspanned(&i.title),
+        service: unspanned(&i.service),
         answers: ids(&i.answers),
-        owner: s(&i.owner),
+        owner: unspanned(&i.owner),
         due: date(&i.due),
         done: date(&i.done),
         dropped: i.dropped.as_ref().map(|d| DroppedEntry {
             date: d.date.value.to_string(),
-            reason: s(&d.reason),
+            reason: unspanned(&d.reason),
         }),
         expect: i.expect.as_ref().map(|e| ExpectEntry {
             metric: e.metric.value.clone(),

@@ -1,7 +1,17 @@
 //! A service's catalog entry: its own fields, its SLAs and lifecycle
 //! blocks, its decisions, and the references to it the other way round.
 
-use super::*;
+use super::shape::{
+    AdoptionEntry, AdoptionJudgement, AdoptionPoint, AdoptionTargetEntry, AllowanceEntry,
+    BudgetEntry, CaseEntry, ChampionEntry, CommunicationEntry, DecisionEntry, EffortEntry,
+    EscalationEntry, FeedbackEntry, KpiEntry, LinkEntry, OfferEntry, Onboarding, PeriodAttainment,
+    PeriodValue, PhaseEntry, PilotEntry, PlanEntry, ReportEntry, RetirementEntry, RolloutEntry,
+    ServiceEntry, SlaEntry, TargetEntry, Threshold, TrainingEntry, TransformEntry,
+};
+use super::{date, decision, ids, kw, sorted, threshold, unspanned};
+use crate::base::Field;
+use crate::metrics::Evaluation;
+use crate::model::{self, Calendar, Index, Pilot, PlanState, Rollout, Sla};
 
 pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service) -> ServiceEntry {
     let id = &svc.id.value;
@@ -25,12 +35,12 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
     offers.sort_by(|a, b| a.customer.cmp(&b.customer));
     ServiceEntry {
         id: id.clone(),
-        name: s(&svc.name),
-        function: s(&svc.function),
-        description: s(&svc.description),
+        name: unspanned(&svc.name),
+        function: unspanned(&svc.function),
+        description: unspanned(&svc.description),
         stage: svc.stage(),
         plans: plans(index, svc),
-        owner: s(&svc.owner),
+        owner: unspanned(&svc.owner),
         level: kw(&svc.level),
         offers,
         objectives: sorted(ids(&svc.objectives)),
@@ -39,16 +49,16 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
         replaces: sorted(ids(&svc.replaces)),
         replaced_by: index.referrers(Field::ServiceReplaces, id),
         kpis: sorted(ids(&svc.kpis)),
-        channel: s(&svc.channel),
-        problem: s(&svc.card.problem),
+        channel: unspanned(&svc.channel),
+        problem: unspanned(&svc.card.problem),
         benefits: texts(&svc.card.benefits),
         includes: texts(&svc.card.includes),
         excludes: texts(&svc.card.excludes),
         inputs: texts(&svc.card.inputs),
         outputs: texts(&svc.card.outputs),
-        lead_time: s(&svc.card.lead_time),
+        lead_time: unspanned(&svc.card.lead_time),
         criticality: kw(&svc.card.criticality),
-        sponsor: s(&svc.card.sponsor),
+        sponsor: unspanned(&svc.card.sponsor),
         links: links(&svc.card),
         case: svc.card.case.as_ref().map(case),
         slas,
@@ -58,15 +68,15 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
             rollout(r, retired, index.as_of)
         }),
         transform: svc.transform.as_ref().map(|t| TransformEntry {
-            changes: s(&t.changes),
+            changes: unspanned(&t.changes),
             target_date: date(&t.target_date),
-            successor: s(&t.successor),
+            successor: unspanned(&t.successor),
         }),
         retirement: svc.retirement.as_ref().map(|r| RetirementEntry {
             date: date(&r.date),
-            reason: s(&r.reason),
-            decided_at: s(&r.decided_at),
-            replaced_by: s(&r.replaced_by),
+            reason: unspanned(&r.reason),
+            decided_at: unspanned(&r.decided_at),
+            replaced_by: unspanned(&r.replaced_by),
         }),
         decisions,
         efforts: efforts(svc),
@@ -102,7 +112,7 @@ fn links(card: &model::Card) -> Vec<LinkEntry> {
         .iter()
         .map(|l| LinkEntry {
             url: l.url.value.clone(),
-            title: s(&l.title),
+            title: unspanned(&l.title),
         })
         .collect()
 }
@@ -112,7 +122,7 @@ fn case(c: &model::Case) -> CaseEntry {
         benefits: texts(&c.benefits),
         costs: texts(&c.costs),
         options: texts(&c.options),
-        recommendation: s(&c.recommendation),
+        recommendation: unspanned(&c.recommendation),
     }
 }
 
@@ -192,8 +202,8 @@ fn sla(index: &Index, evaluation: &Evaluation, svc: &model::Service, sla: &Sla) 
         ),
         period: kw(&sla.period),
         calendar: kw(&sla.calendar).unwrap_or(Calendar::Business),
-        hours: s(&sla.hours),
-        tz: s(&sla.tz).unwrap_or_else(|| "UTC".into()),
+        hours: unspanned(&sla.hours),
+        tz: unspanned(&sla.tz).unwrap_or_else(|| "UTC".into()),
         targets: sla
             .targets
             .iter()
@@ -219,14 +229,14 @@ fn sla(index: &Index, evaluation: &Evaluation, svc: &model::Service, sla: &Sla) 
         respond_within: sla.respond_within.map(|d| d.value.to_string()),
         report: sla.report.as_ref().map(|r| ReportEntry {
             every: kw(&r.every).or(kw(&sla.period)),
-            to: s(&r.to),
+            to: unspanned(&r.to),
         }),
         escalations: sla
             .escalations
             .iter()
             .map(|e| EscalationEntry {
                 after: e.after.map(|d| d.value.to_string()),
-                to: s(&e.to),
+                to: unspanned(&e.to),
             })
             .collect(),
         review_by: date(&sla.review_by),
@@ -246,12 +256,12 @@ fn sla(index: &Index, evaluation: &Evaluation, svc: &model::Service, sla: &Sla) 
 
 fn pilot(p: &Pilot) -> PilotEntry {
     PilotEntry {
-        scope: s(&p.scope),
+        scope: unspanned(&p.scope),
         groups: ids(&p.groups),
         start: date(&p.start),
         review: date(&p.review),
-        success: s(&p.success),
-        exit_gate: s(&p.exit_gate),
+        success: unspanned(&p.success),
+        exit_gate: unspanned(&p.exit_gate),
     }
 }
 
@@ -300,9 +310,9 @@ fn rollout(r: &Rollout, retired: bool, as_of: jiff::civil::Date) -> RolloutEntry
             .iter()
             .map(|c| CommunicationEntry {
                 message: c.message.value.clone(),
-                to: s(&c.to),
+                to: unspanned(&c.to),
                 on: date(&c.on),
-                channel: s(&c.channel),
+                channel: unspanned(&c.channel),
             })
             .collect(),
         trainings: r
@@ -316,8 +326,8 @@ fn rollout(r: &Rollout, retired: bool, as_of: jiff::civil::Date) -> RolloutEntry
             .collect(),
         feedback: r.feedback.as_ref().map(|f| FeedbackEntry {
             every: kw(&f.every),
-            metric: s(&f.metric),
-            to: s(&f.to),
+            metric: unspanned(&f.metric),
+            to: unspanned(&f.to),
         }),
     }
 }

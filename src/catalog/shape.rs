@@ -13,8 +13,8 @@ pub use crate::metrics::allowance::{Allowance, AllowanceState};
 pub use crate::metrics::evaluate::{Attainment, Firing};
 
 use crate::model::{
-    Action, BoundKind, Calendar, Comparison, Criticality, Direction, Level, OfferLevel, Outcome,
-    Period, Requirement, Stage, Structure, Trend, Unit,
+    Action, BoundKind, Calendar, Comparison, Criticality, DecisionOutcome, Direction, Level,
+    OfferLevel, Period, Requirement, Stage, Structure, Trend, Unit,
 };
 
 /// The version of the catalog's shape.
@@ -744,7 +744,7 @@ pub struct DecisionEntry {
     pub gate: String,
     /// The service decided on.
     pub service: String,
-    pub outcome: Option<Outcome>,
+    pub outcome: Option<DecisionOutcome>,
     pub date: Option<String>,
     pub by: Option<String>,
     pub present: Vec<String>,

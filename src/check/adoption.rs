@@ -8,7 +8,7 @@ use crate::base::number::show as number;
 use crate::base::{Code, Diagnostic};
 use crate::metrics::adoption::{Standing, rounded};
 use crate::metrics::evaluate::Evaluation;
-use crate::model::*;
+use crate::model::{BoundKind, Index, Stage};
 
 pub fn check(index: &Index, evaluation: &Evaluation) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

@@ -9,7 +9,7 @@ use crate::base::{Code, Diagnostic};
 use crate::metrics::PeriodKey;
 use crate::metrics::allowance::{Allowance, AllowanceState};
 use crate::metrics::evaluate::Evaluation;
-use crate::model::*;
+use crate::model::{Budget, Index, Service, Sla};
 
 pub fn check(index: &Index, evaluation: &Evaluation) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

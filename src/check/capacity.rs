@@ -4,7 +4,7 @@
 //! and the review's agenda read too.
 
 use crate::base::{Code, Diagnostic};
-use crate::model::*;
+use crate::model::{Index, Stage};
 
 /// The efforts labelled on a finding: the largest ones.
 const LABELLED: usize = 3;

@@ -1,12 +1,12 @@
 //! The service card and its justification (language 1.1, section 8):
 //! `value-unstated` (a mandated service that says nothing of its worth) and
 //! `gate-requirement-missing` (a service passed a gate without what the gate
-//! requires). The judgements are the model's ([`Card::states_value`],
+//! requires). The judgements are the model's ([`Card::states_value`](crate::model::Card::states_value),
 //! [`Index::requirement_gaps`]), which the catalog shares.
 
 use super::at_declaration;
 use crate::base::{Code, Diagnostic};
-use crate::model::*;
+use crate::model::{Gate, Index, OfferLevel, Requirement, Service, Stage};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = index
@@ -51,7 +51,7 @@ fn value_unstated(service: &Service) -> Option<Diagnostic> {
 
 /// `gate-requirement-missing`: the latest decision at a gate leading to the
 /// service's current stage is `go`, and the service lacks a block the gate
-/// `requires` ([`RequirementGap::judged_lacking`]); one finding per
+/// `requires` ([`RequirementGap::judged_lacking`](crate::model::RequirementGap::judged_lacking)); one finding per
 /// decision, labelled at each requirement it lacks.
 fn requirements(index: &Index, gate: &Gate) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

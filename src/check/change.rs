@@ -3,7 +3,7 @@
 //! ([`crate::model::saturations`]).
 
 use crate::base::{Code, Diagnostic};
-use crate::model::*;
+use crate::model::{GroupLoad, Index, MonthLoad, saturations};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     saturations(index)

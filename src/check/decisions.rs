@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap as HashMap;
 use super::gates::{contradicting, latest};
 use crate::base::{Code, Diagnostic, Spanned};
 use crate::metrics::evaluate::{Evaluation, Firing};
-use crate::model::*;
+use crate::model::{Decision, DecisionOutcome, Duration, Gate, Index, Service, Stage, Trigger};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     expired_holds(index)
@@ -82,7 +82,7 @@ pub fn holds<'m>(index: &Index<'m>) -> Vec<Hold<'m>> {
             let Some(decision) = latest(at_gate) else {
                 continue;
             };
-            if decision.outcome.map(|o| o.value) != Some(Outcome::Hold)
+            if decision.outcome.map(|o| o.value) != Some(DecisionOutcome::Hold)
                 || contradicted.is_some_and(|c| std::ptr::eq(c, decision))
             {
                 continue;

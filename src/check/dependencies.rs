@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use super::Index;
 use crate::base::{Code, Diagnostic};
-use crate::model::*;
+use crate::model::{Id, Service, Stage};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = cycles(index);

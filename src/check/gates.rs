@@ -5,7 +5,7 @@
 
 use super::at_declaration;
 use crate::base::{Code, Diagnostic};
-use crate::model::*;
+use crate::model::{Decision, DecisionOutcome, Gate, Id, Index, Person, Service, Stage};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
@@ -149,7 +149,8 @@ pub(super) fn contradicting<'m>(index: &Index<'m>, service: &'m Service) -> Opti
     let leads_here = |d: &&Decision| gates.iter().any(|g| g.id.value == d.gate.value);
     let latest = latest(service.decisions.iter().filter(leads_here))?;
     let outcome = latest.outcome?.value;
-    let passes = outcome == Outcome::Go || (stage == Stage::Retired && outcome == Outcome::Kill);
+    let passes = outcome == DecisionOutcome::Go
+        || (stage == Stage::Retired && outcome == DecisionOutcome::Kill);
     (!passes).then_some(latest)
 }
 
@@ -185,7 +186,7 @@ fn decision_incomplete(service: &Service, decision: &Decision) -> Vec<Diagnostic
         );
     }
     if let Some(outcome) = decision.outcome
-        && outcome.value == Outcome::Hold
+        && outcome.value == DecisionOutcome::Hold
         && decision.revisit.is_none()
     {
         diags.push(

@@ -6,7 +6,7 @@
 
 use crate::base::{Code, Diagnostic};
 use crate::metrics::{Evaluation, Verdict};
-use crate::model::*;
+use crate::model::{Improvement, Index, Service, Stage};
 
 /// Whether an improvement's rules run: its service is declared and not
 /// retired (an improvement naming an unknown service is the reference

@@ -5,7 +5,7 @@
 
 use super::at_declaration;
 use crate::base::{Code, Diagnostic};
-use crate::model::*;
+use crate::model::{Index, Service, Stage};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

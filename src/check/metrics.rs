@@ -10,9 +10,9 @@ use crate::base::number::show as number;
 use crate::base::{Code, Diagnostic};
 use crate::metrics::PeriodKey;
 use crate::metrics::evaluate::{
-    AfterAsOf, Evaluation, Firing, Outcome, judged_by, sla_period_exists,
+    AfterAsOf, Evaluation, Firing, TriggerEvaluation, judged_by, sla_period_exists,
 };
-use crate::model::*;
+use crate::model::{Index, Metric, Service, Stage, Trigger, When, Window};
 
 pub fn check(index: &Index, evaluation: &Evaluation) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
@@ -80,7 +80,7 @@ fn consequence(trigger: &Trigger) -> String {
     }
 }
 
-fn fired(trigger: &Trigger, when: &When, outcome: &Outcome) -> Diagnostic {
+fn fired(trigger: &Trigger, when: &When, outcome: &TriggerEvaluation) -> Diagnostic {
     let scope = match when.window {
         Window::Within { k, n, .. } => format!(" in {k} of the last {n} periods"),
         Window::For(n) if n.value > 1 => format!(" in each of the last {} periods", n.value),
@@ -142,7 +142,12 @@ fn fired(trigger: &Trigger, when: &When, outcome: &Outcome) -> Diagnostic {
     )
 }
 
-fn insufficient(index: &Index, trigger: &Trigger, when: &When, outcome: &Outcome) -> Diagnostic {
+fn insufficient(
+    index: &Index,
+    trigger: &Trigger,
+    when: &When,
+    outcome: &TriggerEvaluation,
+) -> Diagnostic {
     let service = &outcome.service;
     let missing = outcome.missing();
     // An SLA whose window reaches before its `starts`, every period of it

@@ -23,7 +23,7 @@ mod triggers;
 use rayon::prelude::*;
 
 use crate::base::{Code, Diagnostic, Severity, Spanned};
-use crate::model::*;
+use crate::model::{Id, Index, LintLevel, Model, Stage};
 
 /// A diagnostic about something absent from a declaration: at its id, with a
 /// label on its stage where it has one (section 8).

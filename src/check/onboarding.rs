@@ -4,7 +4,7 @@
 //! rollout has no feedback loop). Neither judges a retired service.
 
 use crate::base::{Code, Diagnostic};
-use crate::model::*;
+use crate::model::{Index, Phase, Rollout, Service, Stage};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

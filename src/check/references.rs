@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::at_declaration;
 use crate::base::{Code, Diagnostic, EntityKind, Span};
-use crate::model::*;
+use crate::model::{Function, Id, Index, Model, Reference, Stage};
 
 /// Removes every later declaration of an id already declared (by file order,
 /// then position) and reports it as `duplicate-id`, labelled at the first.

@@ -5,7 +5,7 @@
 
 use super::Index;
 use crate::base::{Code, Diagnostic, Spanned};
-use crate::model::*;
+use crate::model::{Id, Objective, Plan, PlanState, Service, Stage};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = slipped(index);

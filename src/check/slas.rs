@@ -3,7 +3,7 @@
 
 use super::at_declaration;
 use crate::base::{Code, Diagnostic, Spanned};
-use crate::model::*;
+use crate::model::{BoundKind, Id, Index, Metric, OfferLevel, Service, Sla, Stage, Target};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

@@ -5,7 +5,7 @@
 
 use super::{at_declaration, slas::unit_range};
 use crate::base::{Code, Diagnostic};
-use crate::model::*;
+use crate::model::{Index, Stage, Window};
 
 pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
     let mut diags = Vec::new();

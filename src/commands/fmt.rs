@@ -18,7 +18,7 @@ use crate::cli::FmtArgs;
 use crate::discover::{self, Filter, Found, Skip, SourceError};
 use crate::emit::visible;
 use crate::files::{self, Refusal};
-use crate::format::{self, Outcome};
+use crate::format::{self, FormatOutcome};
 use crate::{compile, emit};
 
 pub fn run(args: &FmtArgs) -> ExitCode {
@@ -40,14 +40,14 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             }
         };
         let outcome = match stop {
-            Some(diag) => Outcome::Syntax(diag),
+            Some(diag) => FormatOutcome::Syntax(diag),
             None => format::format(id, &text),
         };
         match outcome {
-            Outcome::Formatted(new) if new != text => changed.push((found, new, snapshot)),
-            Outcome::Formatted(_) => {}
-            Outcome::Syntax(diag) => diags.push(diag),
-            Outcome::Refused(why) => {
+            FormatOutcome::Formatted(new) if new != text => changed.push((found, new, snapshot)),
+            FormatOutcome::Formatted(_) => {}
+            FormatOutcome::Syntax(diag) => diags.push(diag),
+            FormatOutcome::Refused(why) => {
                 eprintln!(
                     "error: `{}`: {why}; left as it is",
                     visible::line(&found.name)

@@ -13,7 +13,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::shape::{Change, ChangeKind, Entity, Scalar};
-use super::view::*;
+use super::view::{
+    Bound, CatalogView, GateView, ServiceView, SlaView, TargetView, ThresholdView, TriggerView,
+};
 use crate::model::{Duration, DurationUnit, Keyword};
 
 /// Every change from `old` to `new`: those of the comparisons below, then

@@ -41,7 +41,7 @@ pub const MAX_DEPTH: usize = syntax::MAX_DEPTH;
 
 /// What became of a file.
 #[derive(Debug)]
-pub enum Outcome {
+pub enum FormatOutcome {
     /// The canonical text (the input itself when it is canonical).
     Formatted(String),
     /// The file does not read: its diagnostic, as `pmoc check` gives it.
@@ -51,31 +51,31 @@ pub enum Outcome {
 }
 
 /// The canonical layout of one file's text.
-pub fn format(file: FileId, text: &str) -> Outcome {
+pub fn format(file: FileId, text: &str) -> FormatOutcome {
     let (doc, v1) = match syntax::parse_v2(file, text) {
         Ok(doc) => (doc, false),
         Err(v2_error) => match syntax::parse(file, text) {
             Ok(doc) => (doc, true),
-            Err(_) => return Outcome::Syntax(v2_error),
+            Err(_) => return FormatOutcome::Syntax(v2_error),
         },
     };
     if let Err(why) = within_bounds(text) {
-        return Outcome::Refused(why);
+        return FormatOutcome::Refused(why);
     }
     let out = match rewrite(text, &doc, v1) {
         Ok(out) => out,
-        Err(why) => return Outcome::Refused(why),
+        Err(why) => return FormatOutcome::Refused(why),
     };
     if out.len() > syntax::MAX_FILE_BYTES {
         // Indentation can multiply a file of short, deeply nested nodes.
-        return Outcome::Refused(format!(
+        return FormatOutcome::Refused(format!(
             "its formatted text would be larger than {} MiB, the most pmoc reads",
             syntax::MAX_FILE_BYTES / (1024 * 1024)
         ));
     }
     match verify(file, text, &doc, &out) {
-        Ok(()) => Outcome::Formatted(out),
-        Err(why) => Outcome::Refused(bug(why)),
+        Ok(()) => FormatOutcome::Formatted(out),
+        Err(why) => FormatOutcome::Refused(bug(why)),
     }
 }
 
@@ -280,12 +280,13 @@ mod tests {
 
     #[test]
     fn line_endings_are_the_files_own() {
-        let Outcome::Formatted(out) = format(FileId(0), "a   1\r\n/* x\ny */\r\nb {\r\nc\r\n}")
+        let FormatOutcome::Formatted(out) =
+            format(FileId(0), "a   1\r\n/* x\ny */\r\nb {\r\nc\r\n}")
         else {
             panic!()
         };
         assert_eq!(out, "a 1\r\n/* x\r\ny */\r\nb {\r\n    c\r\n}\r\n");
-        let Outcome::Formatted(out) = format(FileId(0), "a   1\n/* x\r\ny */\nb") else {
+        let FormatOutcome::Formatted(out) = format(FileId(0), "a   1\n/* x\r\ny */\nb") else {
             panic!()
         };
         assert_eq!(out, "a 1\n/* x\ny */\nb\n");

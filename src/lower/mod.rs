@@ -20,7 +20,13 @@ use crate::syntax::Document;
 use jiff::civil::Date;
 
 use crate::base::{Code, Diagnostic, EntityKind, FileId, Span, Spanned};
-use crate::model::*;
+use crate::model::{
+    AdoptionTarget, AppliesTo, BUILT_IN_CONDITIONS, Bound, BoundKind, Budget, Card, Case, Champion,
+    Communication, Comparison, Criterion, Customer, Decision, Dropped, Effort, Escalation,
+    Expectation, Feedback, Function, Gate, Id, Improvement, Keyword, Link, LintLevel, Metric,
+    Model, Objective, Offer, Person, Phase, Pilot, Plan, Pmo, Report, Retirement, Rollout, Service,
+    Sla, Stage, Target, Team, Training, Transform, Trend, Trigger, When, Window,
+};
 use reader::{Lowering, Node};
 use values::{
     base_url, count, date, duration, fte, glob, hours, id, keyword, link, number, output_folder,

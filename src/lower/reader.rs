@@ -13,7 +13,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use crate::syntax::{Entry as KdlEntry, Node as KdlNode, Value as KdlValue};
+use crate::syntax;
 
 use crate::base::{Code, Diagnostic, Edit, FileId, Fix, Span};
 use crate::model::schema::{self, Block};
@@ -55,31 +55,31 @@ impl<'t> Lowering<'t> {
     }
 
     /// The value token of an entry, quotes included, annotation excluded.
-    pub fn value_span(&self, entry: &KdlEntry) -> Span {
+    pub fn value_span(&self, entry: &syntax::Entry) -> Span {
         entry.value_span
     }
 
     /// The value token of an entry as written (`0.80`, `1_000`), for the
     /// values read exactly from their digits; empty if the span is not in
     /// this file's text.
-    pub fn value_text(&self, entry: &KdlEntry) -> &'t str {
+    pub fn value_text(&self, entry: &syntax::Entry) -> &'t str {
         self.text.get(entry.value_span.range()).unwrap_or_default()
     }
 }
 
 /// Describes a KDL value's type for `wrong-type` messages.
-pub(super) fn type_name(value: &KdlValue) -> &'static str {
+pub(super) fn type_name(value: &syntax::Value) -> &'static str {
     match value {
-        KdlValue::String(_) => "a string",
-        KdlValue::Integer(_) | KdlValue::Float(_) => "a number",
-        KdlValue::Bool(_) => "a boolean",
-        KdlValue::Null => "#null",
+        syntax::Value::String(_) => "a string",
+        syntax::Value::Integer(_) | syntax::Value::Float(_) => "a number",
+        syntax::Value::Bool(_) => "a boolean",
+        syntax::Value::Null => "#null",
     }
 }
 
 /// A node being read. Dropping it reports what was not read.
 pub(super) struct Node<'k, 'c> {
-    pub kdl: &'k KdlNode,
+    pub kdl: &'k syntax::Node,
     pub cx: &'c Lowering<'c>,
     /// How messages name this node, e.g. "service `risk-log`" or "`sla`".
     pub what: String,
@@ -93,13 +93,13 @@ pub(super) struct Node<'k, 'c> {
 
 impl<'k, 'c> Node<'k, 'c> {
     /// A top-level node: its block is the declaration's, if any.
-    pub(super) fn top(cx: &'c Lowering<'c>, kdl: &'k KdlNode, what: String) -> Self {
+    pub(super) fn top(cx: &'c Lowering<'c>, kdl: &'k syntax::Node, what: String) -> Self {
         Node::new(cx, kdl, what, schema::top(&kdl.name.value))
     }
 
     fn new(
         cx: &'c Lowering<'c>,
-        kdl: &'k KdlNode,
+        kdl: &'k syntax::Node,
         what: String,
         block: Option<&'static Block>,
     ) -> Self {
@@ -130,24 +130,24 @@ impl<'k, 'c> Node<'k, 'c> {
         self.what = what;
     }
 
-    fn positional(&self) -> impl Iterator<Item = &'k KdlEntry> + use<'k> {
+    fn positional(&self) -> impl Iterator<Item = &'k syntax::Entry> + use<'k> {
         self.kdl.entries.iter().filter(|e| e.name.is_none())
     }
 
     /// The `i`th argument.
-    pub(super) fn arg(&self, i: usize) -> Option<&'k KdlEntry> {
+    pub(super) fn arg(&self, i: usize) -> Option<&'k syntax::Entry> {
         self.args_read.set(self.args_read.get().max(i + 1));
         self.positional().nth(i)
     }
 
     /// Every argument (a list field).
-    pub(super) fn args(&self) -> Vec<&'k KdlEntry> {
+    pub(super) fn args(&self) -> Vec<&'k syntax::Entry> {
         self.args_read.set(usize::MAX);
         self.positional().collect()
     }
 
     /// A property; a repeated one is `duplicate-field` and the first counts.
-    pub(super) fn prop(&self, key: &'static str) -> Option<&'k KdlEntry> {
+    pub(super) fn prop(&self, key: &'static str) -> Option<&'k syntax::Entry> {
         self.read(key, self.block.and_then(|b| b.property(key)).is_some());
         let mut found = self
             .kdl
@@ -168,7 +168,7 @@ impl<'k, 'c> Node<'k, 'c> {
         Some(first)
     }
 
-    fn child_nodes(&self, name: &'static str) -> impl Iterator<Item = &'k KdlNode> + use<'k> {
+    fn child_nodes(&self, name: &'static str) -> impl Iterator<Item = &'k syntax::Node> + use<'k> {
         self.read(name, self.block.and_then(|b| b.child(name)).is_some());
         self.kdl
             .children()
@@ -205,7 +205,7 @@ impl<'k, 'c> Node<'k, 'c> {
             .collect()
     }
 
-    fn nested(&self, kdl: &'k KdlNode, name: &str) -> Node<'k, 'c> {
+    fn nested(&self, kdl: &'k syntax::Node, name: &str) -> Node<'k, 'c> {
         let block = self.block.and_then(|b| b.block_of(name));
         Node::new(self.cx, kdl, format!("`{name}`"), block)
     }

@@ -2,7 +2,7 @@
 //! `wrong-type`, `invalid-value` or `invalid-id` at the value's span, and
 //! returns the typed value with that span.
 
-use crate::syntax::{Entry as KdlEntry, Value as KdlValue};
+use crate::syntax;
 use jiff::civil::Date;
 
 use super::reader::{Lowering, Node, type_name};
@@ -10,9 +10,9 @@ use crate::base::{Code, Diagnostic, Spanned};
 use crate::model::{Duration, DurationUnit, Fte, Id, Keyword, Text};
 
 /// Every converter has this shape, so fields can be read generically.
-pub type Convert<T> = fn(&Lowering, &KdlEntry) -> Option<T>;
+pub type Convert<T> = fn(&Lowering, &syntax::Entry) -> Option<T>;
 
-fn wrong_type(cx: &Lowering, entry: &KdlEntry, expected: &str) {
+fn wrong_type(cx: &Lowering, entry: &syntax::Entry, expected: &str) {
     cx.report(Diagnostic::new(
         Code::WrongType,
         cx.value_span(entry),
@@ -20,14 +20,14 @@ fn wrong_type(cx: &Lowering, entry: &KdlEntry, expected: &str) {
     ));
 }
 
-fn invalid(cx: &Lowering, entry: &KdlEntry, message: String, help: Option<String>) {
+fn invalid(cx: &Lowering, entry: &syntax::Entry, message: String, help: Option<String>) {
     cx.report(Diagnostic::new(Code::InvalidValue, cx.value_span(entry), message).maybe_help(help));
 }
 
 /// Any string.
-pub fn text(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+pub fn text(cx: &Lowering, entry: &syntax::Entry) -> Option<Text> {
     match &entry.value {
-        KdlValue::String(s) => Some(Spanned::new(s.to_string(), cx.value_span(entry))),
+        syntax::Value::String(s) => Some(Spanned::new(s.to_string(), cx.value_span(entry))),
         _ => {
             wrong_type(cx, entry, "a string");
             None
@@ -37,7 +37,7 @@ pub fn text(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
 
 /// A reference to an id: any string (a malformed one resolves to nothing and
 /// is reported as `unknown-reference` by the checks).
-pub fn reference(cx: &Lowering, entry: &KdlEntry) -> Option<Id> {
+pub fn reference(cx: &Lowering, entry: &syntax::Entry) -> Option<Id> {
     text(cx, entry)
 }
 
@@ -45,7 +45,7 @@ pub fn reference(cx: &Lowering, entry: &KdlEntry) -> Option<Id> {
 pub use crate::base::kind::is_valid_id;
 
 /// An id being declared.
-pub fn id(cx: &Lowering, entry: &KdlEntry) -> Option<Id> {
+pub fn id(cx: &Lowering, entry: &syntax::Entry) -> Option<Id> {
     let id = text(cx, entry)?;
     if !is_valid_id(&id.value) {
         let why = if id.value.chars().count() > 63 {
@@ -83,7 +83,7 @@ fn slug(s: &str) -> String {
 }
 
 /// A word of a closed set, e.g. a stage.
-pub fn keyword<K: Keyword>(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<K>> {
+pub fn keyword<K: Keyword>(cx: &Lowering, entry: &syntax::Entry) -> Option<Spanned<K>> {
     let word = text(cx, entry)?;
     match K::parse(&word.value) {
         Some(k) => Some(Spanned::new(k, word.span)),
@@ -110,7 +110,7 @@ fn list(words: &[&str]) -> String {
 }
 
 /// A calendar date, `YYYY-MM-DD`.
-pub fn date(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Date>> {
+pub fn date(cx: &Lowering, entry: &syntax::Entry) -> Option<Spanned<Date>> {
     let s = text(cx, entry)?;
     match parse_date(&s.value) {
         Ok(d) => Some(Spanned::new(d, s.span)),
@@ -174,7 +174,7 @@ pub fn parse_date(s: &str) -> Result<Date, DateError> {
 }
 
 /// A duration, `2 working days` or `2wd`.
-pub fn duration(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Duration>> {
+pub fn duration(cx: &Lowering, entry: &syntax::Entry) -> Option<Spanned<Duration>> {
     let s = text(cx, entry)?;
     match parse_duration(&s.value) {
         Some(d) => Some(Spanned::new(d, s.span)),
@@ -232,11 +232,11 @@ pub fn parse_duration(s: &str) -> Option<Duration> {
 }
 
 /// Any number.
-pub fn number(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<f64>> {
+pub fn number(cx: &Lowering, entry: &syntax::Entry) -> Option<Spanned<f64>> {
     let value = match &entry.value {
-        KdlValue::Integer(i) => *i as f64,
-        KdlValue::Float(f) if f.is_finite() => *f,
-        KdlValue::Float(_) => {
+        syntax::Value::Integer(i) => *i as f64,
+        syntax::Value::Float(f) if f.is_finite() => *f,
+        syntax::Value::Float(_) => {
             invalid(cx, entry, "the number must be finite".into(), None);
             return None;
         }
@@ -250,8 +250,11 @@ pub fn number(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<f64>> {
 
 /// Full-time equivalents: a number > 0 with at most two decimals, read
 /// from its digits as written (never through floating point).
-pub fn fte(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Fte>> {
-    if !matches!(entry.value, KdlValue::Integer(_) | KdlValue::Float(_)) {
+pub fn fte(cx: &Lowering, entry: &syntax::Entry) -> Option<Spanned<Fte>> {
+    if !matches!(
+        entry.value,
+        syntax::Value::Integer(_) | syntax::Value::Float(_)
+    ) {
         wrong_type(cx, entry, "a number");
         return None;
     }
@@ -274,7 +277,7 @@ pub fn fte(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Fte>> {
 }
 
 /// A person's `fte`: as [`fte`], and at most 1.
-pub fn person_fte(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Fte>> {
+pub fn person_fte(cx: &Lowering, entry: &syntax::Entry) -> Option<Spanned<Fte>> {
     let f = fte(cx, entry)?;
     if f.value > Fte::ONE {
         invalid(
@@ -291,17 +294,17 @@ pub fn person_fte(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<Fte>> {
     Some(f)
 }
 
-fn integer_at_least(cx: &Lowering, entry: &KdlEntry, min: i128) -> Option<Spanned<u64>> {
+fn integer_at_least(cx: &Lowering, entry: &syntax::Entry, min: i128) -> Option<Spanned<u64>> {
     match &entry.value {
-        KdlValue::Integer(i) if *i >= min && *i <= u64::MAX as i128 => {
+        syntax::Value::Integer(i) if *i >= min && *i <= u64::MAX as i128 => {
             Some(Spanned::new(*i as u64, cx.value_span(entry)))
         }
-        KdlValue::Integer(i) if *i > u64::MAX as i128 => {
+        syntax::Value::Integer(i) if *i > u64::MAX as i128 => {
             let message = format!("the number is too large: at most {}", u64::MAX);
             invalid(cx, entry, message, None);
             None
         }
-        KdlValue::Integer(_) | KdlValue::Float(_) => {
+        syntax::Value::Integer(_) | syntax::Value::Float(_) => {
             let what = if min == 0 {
                 "zero or more"
             } else {
@@ -318,17 +321,17 @@ fn integer_at_least(cx: &Lowering, entry: &KdlEntry, min: i128) -> Option<Spanne
 }
 
 /// A whole number ≥ 1 (`quorum`, `for`, `weight`).
-pub fn positive(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<u64>> {
+pub fn positive(cx: &Lowering, entry: &syntax::Entry) -> Option<Spanned<u64>> {
     integer_at_least(cx, entry, 1)
 }
 
 /// A whole number ≥ 0 (`size`).
-pub fn count(cx: &Lowering, entry: &KdlEntry) -> Option<Spanned<u64>> {
+pub fn count(cx: &Lowering, entry: &syntax::Entry) -> Option<Spanned<u64>> {
     integer_at_least(cx, entry, 0)
 }
 
 /// Service hours: `24x7`, or a comma-separated list of `Ddd[-Ddd] HH:MM-HH:MM`.
-pub fn hours(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+pub fn hours(cx: &Lowering, entry: &syntax::Entry) -> Option<Text> {
     let s = text(cx, entry)?;
     if s.value == "24x7" || s.value.split(',').all(|part| valid_hours_part(part.trim())) {
         Some(s)
@@ -370,7 +373,7 @@ fn valid_hours_part(part: &str) -> bool {
 }
 
 /// An IANA time zone name.
-pub fn time_zone(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+pub fn time_zone(cx: &Lowering, entry: &syntax::Entry) -> Option<Text> {
     let s = text(cx, entry)?;
     if jiff::tz::TimeZone::get(&s.value).is_ok() {
         Some(s)
@@ -386,7 +389,7 @@ pub fn time_zone(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
 }
 
 /// A gitignore-style glob, relative to the project root (`exclude`).
-pub fn glob(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+pub fn glob(cx: &Lowering, entry: &syntax::Entry) -> Option<Text> {
     let s = text(cx, entry)?;
     let mut builder = ignore::gitignore::GitignoreBuilder::new("/");
     match builder.add_line(None, &s.value) {
@@ -410,7 +413,7 @@ pub fn glob(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
 /// The site's `base-url`: an absolute path (`/`, `/pmo/`) or an `http` or
 /// `https` URL, holding nothing a URL cannot (blanks, quotes, `<`, `>`,
 /// backslashes), since it is written into the pages' links.
-pub fn base_url(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+pub fn base_url(cx: &Lowering, entry: &syntax::Entry) -> Option<Text> {
     let s = text(cx, entry)?;
     let Some(why) = base_url_problem(&s.value) else {
         return Some(s);
@@ -455,7 +458,7 @@ pub fn base_url_problem(url: &str) -> Option<&'static str> {
 
 /// A service's `link`: an `http:`, `https:` or `mailto:` address, with
 /// nothing a browser might read otherwise ([`crate::base::link`]).
-pub fn link(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+pub fn link(cx: &Lowering, entry: &syntax::Entry) -> Option<Text> {
     let s = text(cx, entry)?;
     let Some(why) = crate::base::link::problem(&s.value) else {
         return Some(s);
@@ -472,7 +475,7 @@ pub fn link(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
 /// The manifest's `output`: a relative path inside the project, not the
 /// project folder itself. (A folder that holds sources is refused by the
 /// compilation, which sees the files.)
-pub fn output_folder(cx: &Lowering, entry: &KdlEntry) -> Option<Text> {
+pub fn output_folder(cx: &Lowering, entry: &syntax::Entry) -> Option<Text> {
     let s = text(cx, entry)?;
     let Some(why) = output_problem(&s.value) else {
         return Some(s);

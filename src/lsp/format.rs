@@ -11,7 +11,7 @@
 use lsp_types::{DocumentFormattingParams, Range, TextEdit};
 
 use crate::base::{FileId, SourceFile};
-use crate::format::{self as layout, Outcome};
+use crate::format::{self as layout, FormatOutcome};
 
 use super::convert::{self, Encoding};
 use super::requests::json;
@@ -31,8 +31,8 @@ pub(super) fn format(server: &mut Server, p: DocumentFormattingParams) -> serde_
         },
     };
     let edits = match layout::format(FileId(0), &text) {
-        Outcome::Formatted(out) => edit(&text, &out, server.encoding).into_iter().collect(),
-        Outcome::Syntax(_) | Outcome::Refused(_) => Vec::new(),
+        FormatOutcome::Formatted(out) => edit(&text, &out, server.encoding).into_iter().collect(),
+        FormatOutcome::Syntax(_) | FormatOutcome::Refused(_) => Vec::new(),
     };
     json(edits)
 }

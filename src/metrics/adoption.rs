@@ -1,4 +1,4 @@
-//! Adoption on plan (LANGUAGE-1.1 section 6): a rollout's [`Plan`], the
+//! Adoption on plan (LANGUAGE-1.1 section 6): a rollout's [`AdoptionPlan`], the
 //! straight line from (the start of its earliest phase, the baseline
 //! `from`) to (`by`, the threshold), and the one [`judge`]ment of the
 //! observed adoption against it that `adoption-behind-plan`,
@@ -10,7 +10,7 @@
 //! on the failing side of it, compared without dividing
 //! (`(observed − from) × length` against `(threshold − from) × elapsed`), so
 //! an observation exactly on the line is on plan. Pages show the plan's
-//! value rounded to one decimal ([`Plan::at`] is unrounded).
+//! value rounded to one decimal ([`AdoptionPlan::at`] is unrounded).
 
 use jiff::civil::Date;
 use schemars::JsonSchema;
@@ -21,7 +21,7 @@ use crate::model::{BoundKind, Rollout, Service};
 
 /// A rollout's adoption plan.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Plan {
+pub struct AdoptionPlan {
     /// The first day of the rollout's earliest phase with a `start`.
     pub start: Date,
     /// The baseline (`from`, or 0 for an `at-least` target).
@@ -73,15 +73,15 @@ pub fn last_day(period: PeriodKey) -> Date {
     period.next().first_day().yesterday().unwrap_or(Date::MAX)
 }
 
-impl Plan {
+impl AdoptionPlan {
     /// The plan of a service's rollout: none without an adoption target with
     /// a threshold, a baseline and `by`, or without a phase with a `start`.
-    pub fn of(service: &Service) -> Option<Plan> {
+    pub fn of(service: &Service) -> Option<AdoptionPlan> {
         let rollout = service.rollout.as_ref()?;
         let target = rollout.adoption_target.as_ref()?;
         let bound = target.bound?;
         let start = start(rollout)?;
-        Some(Plan {
+        Some(AdoptionPlan {
             start,
             from: target.baseline()?,
             by: target.by?.value,
@@ -185,7 +185,7 @@ pub struct Column {
 /// observation and the plan's start to the later of `last` (the latest
 /// complete period) and the period holding `by`, at most [`MAX_COLUMNS`].
 pub fn columns(
-    plan: Option<&Plan>,
+    plan: Option<&AdoptionPlan>,
     bound: Option<crate::model::Bound>,
     series: &[(PeriodKey, f64)],
     last: PeriodKey,
@@ -221,7 +221,7 @@ pub fn columns(
 /// the plan at `as_of`; none without observations. An observation is on or
 /// before `by` when its period starts on or before `by`, after it when its
 /// period starts after `by`.
-pub fn judge(plan: &Plan, series: &[(PeriodKey, f64)], as_of: Date) -> Option<Judgement> {
+pub fn judge(plan: &AdoptionPlan, series: &[(PeriodKey, f64)], as_of: Date) -> Option<Judgement> {
     let judged = |&(period, value): &(PeriodKey, f64), standing| Judgement {
         standing,
         period,
@@ -258,8 +258,8 @@ mod tests {
     use crate::model::Period;
     use jiff::civil::date;
 
-    fn plan(kind: BoundKind, from: f64, threshold: f64) -> Plan {
-        Plan {
+    fn plan(kind: BoundKind, from: f64, threshold: f64) -> AdoptionPlan {
+        AdoptionPlan {
             start: date(2027, 1, 1),
             from,
             by: date(2027, 1, 31),

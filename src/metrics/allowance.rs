@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::evaluate::{Measured, sla_period_exists};
 use super::{Observations, PeriodKey};
-use crate::model::*;
+use crate::model::{Index, Period, Service, Sla, Stage};
 
 /// Where an allowance stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]

@@ -13,7 +13,9 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{Observations, PeriodKey};
-use crate::model::*;
+use crate::model::{
+    Bound, Gate, Index, Metric, Period, Service, Sla, Stage, Target, Trigger, When, Window,
+};
 
 /// How many periods of attainment are kept (a year of months).
 pub const HISTORY: usize = 12;
@@ -54,7 +56,7 @@ pub struct Judged {
 
 /// A trigger's state for one service.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Outcome {
+pub struct TriggerEvaluation {
     pub service: String,
     pub state: Firing,
     /// The window, oldest first, with the value observed in each period
@@ -71,7 +73,7 @@ pub struct Outcome {
     pub held: Vec<PeriodKey>,
     /// The observation rows the window lacks (metric and period, in the
     /// metric's cadence): what to add to judge it.
-    pub gaps: Vec<Gap>,
+    pub gaps: Vec<MissingObservation>,
     /// When fired: its firing run (none for `superseded` when the
     /// successor has no dated `go` at a gate leading to operation).
     pub run: Option<Run>,
@@ -79,7 +81,7 @@ pub struct Outcome {
 
 /// An observation row a window lacks.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Gap {
+pub struct MissingObservation {
     pub metric: String,
     pub period: PeriodKey,
 }
@@ -106,7 +108,7 @@ pub struct Run {
     pub last_end: Option<PeriodKey>,
 }
 
-impl Outcome {
+impl TriggerEvaluation {
     /// The periods of the window without an observation.
     pub fn missing(&self) -> Vec<PeriodKey> {
         self.window
@@ -126,7 +128,7 @@ pub struct Adoption {
     /// Every complete period observed up to as-of, oldest first.
     pub series: Vec<(PeriodKey, f64)>,
     /// The rollout's plan (none without `by` or a phase with a `start`).
-    pub plan: Option<super::adoption::Plan>,
+    pub plan: Option<super::adoption::AdoptionPlan>,
     /// The series judged against the plan (none without plan or observations).
     pub judgement: Option<super::adoption::Judgement>,
     /// The chart's periods: observations, the plan's line and where each
@@ -145,7 +147,7 @@ pub struct Kpi {
 
 /// Everything the observations say, by id.
 ///
-/// Firing runs (LANGUAGE-1.1 section 4): each fired [`Outcome`] carries its
+/// Firing runs (LANGUAGE-1.1 section 4): each fired [`TriggerEvaluation`] carries its
 /// [`Run`]; read it with [`Evaluation::run`]`(trigger, service)`, or walk
 /// every fired trigger with [`Evaluation::fired`]. A run's
 /// [`onset`](Run::onset) is when the deadline of `decide-within` starts,
@@ -158,7 +160,7 @@ pub struct Evaluation {
     /// from the first with data (empty without observations).
     pub attainment: HashMap<String, Vec<Vec<Judged>>>,
     /// By trigger id: the state of each service it evaluates, in model order.
-    pub triggers: HashMap<String, Vec<Outcome>>,
+    pub triggers: HashMap<String, Vec<TriggerEvaluation>>,
     /// By service id, for services with an adoption target.
     pub adoption: HashMap<String, Adoption>,
     /// By SLA id: each breach allowance judged (`budget`; SLAs in force of
@@ -199,7 +201,7 @@ impl Evaluation {
     }
 
     /// The state of `trigger` for `service`, when the trigger evaluates it.
-    pub fn outcome(&self, trigger: &str, service: &str) -> Option<&Outcome> {
+    pub fn outcome(&self, trigger: &str, service: &str) -> Option<&TriggerEvaluation> {
         self.triggers
             .get(trigger)?
             .iter()
@@ -208,7 +210,7 @@ impl Evaluation {
 
     /// Every fired trigger with each service it fired for, by trigger id,
     /// then in model order.
-    pub fn fired(&self) -> Vec<(&str, &Outcome)> {
+    pub fn fired(&self) -> Vec<(&str, &TriggerEvaluation)> {
         let mut ids: Vec<&String> = self.triggers.keys().collect();
         ids.sort();
         ids.into_iter()
@@ -358,7 +360,7 @@ fn old_enough(
         .iter()
         .filter(|d| {
             d.outcome
-                .is_some_and(|o| o.value == crate::model::Outcome::Go)
+                .is_some_and(|o| o.value == crate::model::DecisionOutcome::Go)
         })
         .filter_map(|d| d.date.map(|d| d.value))
         .min();
@@ -366,7 +368,11 @@ fn old_enough(
     start.is_some_and(|start| min_age.value.after(start) <= as_of)
 }
 
-fn triggers(index: &Index, trigger: &Trigger, observations: Option<&Observations>) -> Vec<Outcome> {
+fn triggers(
+    index: &Index,
+    trigger: &Trigger,
+    observations: Option<&Observations>,
+) -> Vec<TriggerEvaluation> {
     let Some(when) = &trigger.when else {
         return Vec::new();
     };
@@ -418,7 +424,7 @@ fn triggers(index: &Index, trigger: &Trigger, observations: Option<&Observations
             let gaps = window
                 .iter()
                 .filter(|(_, v)| v.is_none())
-                .map(|(p, _)| Gap {
+                .map(|(p, _)| MissingObservation {
                     metric: metric.clone(),
                     period: *p,
                 })
@@ -428,7 +434,7 @@ fn triggers(index: &Index, trigger: &Trigger, observations: Option<&Observations
                 .filter(|(_, v)| v.is_some_and(holds))
                 .map(|(p, _)| *p)
                 .collect();
-            Outcome {
+            TriggerEvaluation {
                 service: id.clone(),
                 state,
                 window,
@@ -606,7 +612,12 @@ impl Measured<'_> {
     }
 
     /// The observation rows `period` lacks, in each metric's cadence.
-    fn gaps(&self, service: &str, period: PeriodKey, observations: &Observations) -> Vec<Gap> {
+    fn gaps(
+        &self,
+        service: &str,
+        period: PeriodKey,
+        observations: &Observations,
+    ) -> Vec<MissingObservation> {
         let mut gaps = Vec::new();
         for (t, _, cadence) in &self.targets {
             let metric = &t.metric.value;
@@ -619,7 +630,7 @@ impl Measured<'_> {
             let series = observations.series(service, metric);
             for part in period.parts(*cadence) {
                 if series.is_none_or(|s| !s.contains_key(&part)) {
-                    gaps.push(Gap {
+                    gaps.push(MissingObservation {
                         metric: metric.clone(),
                         period: part,
                     });
@@ -650,7 +661,7 @@ fn sla_breached(
     when: &When,
     service: &Service,
     observations: &Observations,
-) -> Option<Outcome> {
+) -> Option<TriggerEvaluation> {
     let id = &service.id.value;
     let (n, needed) = window_size(when.window);
     type Periods = Vec<(PeriodKey, Option<bool>, Option<f64>)>;
@@ -716,7 +727,7 @@ fn sla_breached(
     } else {
         Vec::new()
     };
-    Some(Outcome {
+    Some(TriggerEvaluation {
         service: id.clone(),
         state: shown.1,
         window: shown.2.iter().map(|(p, _, v)| (*p, *v)).collect(),
@@ -797,7 +808,7 @@ pub fn went_live(index: &Index, service: &Service) -> Option<jiff::civil::Date> 
         .iter()
         .filter(|d| {
             d.outcome
-                .is_some_and(|o| o.value == crate::model::Outcome::Go)
+                .is_some_and(|o| o.value == crate::model::DecisionOutcome::Go)
         })
         .filter(|d| {
             index
@@ -813,7 +824,7 @@ fn superseded(
     index: &Index,
     trigger: &Trigger,
     observations: Option<&Observations>,
-) -> Vec<Outcome> {
+) -> Vec<TriggerEvaluation> {
     // Each replaced service's first successor in operation.
     let mut successors: HashMap<&str, &Service> = HashMap::new();
     let live = index
@@ -836,7 +847,7 @@ fn superseded(
                 first_end: None,
                 last_end: None,
             });
-            Outcome {
+            TriggerEvaluation {
                 service: service.id.value.clone(),
                 state: if successor.is_some() {
                     Firing::Fired
@@ -938,7 +949,7 @@ fn adoption(index: &Index, service: &Service, observations: &Observations) -> Op
     let series =
         super::adoption::observed(observations, &service.id.value, &target.metric.value, last);
     let latest = series.last().copied();
-    let plan = super::adoption::Plan::of(service);
+    let plan = super::adoption::AdoptionPlan::of(service);
     let judgement = plan.and_then(|p| super::adoption::judge(&p, &series, index.as_of));
     let columns = super::adoption::columns(plan.as_ref(), target.bound, &series, last);
     Some(Adoption {

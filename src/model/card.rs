@@ -3,7 +3,10 @@
 //! with the catalog (a gate's page lists the services that passed it
 //! lacking what it requires) so the rule and the pages agree.
 
-use super::*;
+use super::{
+    Card, Decision, DecisionOutcome, Gate, Index, OfferLevel, Requirement, Service, Stage,
+};
+use crate::base::Spanned;
 
 impl Card {
     /// Whether the card says what the service is worth: a `problem`, a
@@ -72,7 +75,7 @@ impl<'m> Index<'m> {
             .filter(|s| s.stage() != Some(Stage::Retired))
             .filter_map(|service| {
                 let decision = service.latest_decision_at(&gate.id.value)?;
-                if decision.outcome.map(|o| o.value) != Some(Outcome::Go) {
+                if decision.outcome.map(|o| o.value) != Some(DecisionOutcome::Go) {
                     return None;
                 }
                 let mut lacking: Vec<Spanned<Requirement>> = Vec::new();

@@ -19,7 +19,8 @@
 use jiff::civil::Date;
 use rustc_hash::FxHashMap as HashMap;
 
-use super::*;
+use super::{Customer, Index, Service, Stage};
+use crate::base::Span;
 
 /// A calendar month, as months since year 0 (so months compare and count).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

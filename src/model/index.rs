@@ -14,8 +14,9 @@ use rustc_hash::FxHashMap as HashMap;
 
 use jiff::civil::Date;
 
-use super::*;
+use super::{Entity, Gate, Id, Model, Person, Service, Sla, Stage, Team, Trigger};
 use crate::base::{EntityKind, Expect, Field};
+use crate::base::{Span, Spanned};
 
 /// The lookup tables of one model, owned: positions in the model's lists
 /// and ids, never references into it. Built by [`Lookups::new`]; read
@@ -89,7 +90,7 @@ struct Holder {
 
 impl Holder {
     /// Every declaration's place, by the address of its id in `model`
-    /// (what a [`Reference`]'s holder points to).
+    /// (what a [`Reference`](super::Reference)'s holder points to).
     fn places(model: &Model) -> HashMap<*const Id, Holder> {
         let mut places = HashMap::default();
         let mut counts: HashMap<EntityKind, u32> = HashMap::default();

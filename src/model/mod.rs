@@ -29,7 +29,7 @@ pub use capacity::{Load, PartyLoad};
 pub use card::RequirementGap;
 pub use change::{Change, ChangeKind, GroupLoad, Month, MonthLoad, change_load, saturations};
 pub use index::{Index, Lookups};
-pub use onboarding::Gap;
+pub use onboarding::PhaseGap;
 pub use roadmap::{DuePlan, PlanState, checkpoints};
 pub use values::*;
 pub use walk::{Entity, Reference};
@@ -452,7 +452,7 @@ pub struct Retirement {
 pub struct Decision {
     /// The gate reference: where decision diagnostics point.
     pub gate: Id,
-    pub outcome: Option<Spanned<Outcome>>,
+    pub outcome: Option<Spanned<DecisionOutcome>>,
     pub date: Option<Spanned<Date>>,
     pub by: Option<Id>,
     pub present: Vec<Id>,

@@ -9,7 +9,7 @@ use super::{Communication, Phase, Rollout, Training};
 
 /// What a phase's group lacks before the phase starts.
 #[derive(Debug, Clone)]
-pub struct Gap<'m> {
+pub struct PhaseGap<'m> {
     /// The group the phase reaches.
     pub group: &'m super::Id,
     /// No communication to the group dated on or before the start.
@@ -24,7 +24,7 @@ pub struct Gap<'m> {
     pub trained: Vec<&'m Training>,
 }
 
-impl Gap<'_> {
+impl PhaseGap<'_> {
     /// What is missing, in words: `communication`, `training` or
     /// `communication and training`.
     pub fn missing(&self) -> &'static str {
@@ -41,7 +41,7 @@ impl Rollout {
     /// `start` that ends on or after `as_of` (a phase with one date ends
     /// that day), whose group has no communication of this rollout, or no
     /// training, dated on or before the start.
-    pub fn gap<'m>(&'m self, phase: &'m Phase, as_of: Date) -> Option<Gap<'m>> {
+    pub fn gap<'m>(&'m self, phase: &'m Phase, as_of: Date) -> Option<PhaseGap<'m>> {
         let start = phase.start?.value;
         let end = phase.end.map_or(start, |e| e.value.max(start));
         if end < as_of {
@@ -62,7 +62,7 @@ impl Rollout {
         let in_time = |d: Option<super::Spanned<Date>>| d.is_some_and(|d| d.value <= start);
         let untold = !told.iter().any(|c| in_time(c.on));
         let untrained = !trained.iter().any(|t| in_time(t.by));
-        (untold || untrained).then_some(Gap {
+        (untold || untrained).then_some(PhaseGap {
             group,
             untold,
             untrained,

@@ -14,7 +14,10 @@
 
 use crate::base::{Code, EntityKind, Expect};
 
-use super::values::*;
+use super::values::{
+    Action, AllowancePer, Calendar, Criticality, DecisionOutcome, Direction, Keyword, Level,
+    OfferLevel, Period, Requirement, Stage, Structure, Unit,
+};
 
 /// What a value is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -606,7 +609,7 @@ pub const BLOCKS: &[Block] = {
             &["service", "decision"],
             Some(item("gate", to(Gate)).required()),
             &[
-                item("outcome", Value::Word(Outcome::WORDS)).required(),
+                item("outcome", Value::Word(DecisionOutcome::WORDS)).required(),
                 item("date", Date).required(),
                 item("by", PARTY).required(),
             ],

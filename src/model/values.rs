@@ -127,7 +127,7 @@ keywords! {
 }
 keywords! {
     /// The outcome of a gate decision.
-    Outcome { Go = "go", Kill = "kill", Hold = "hold", Recycle = "recycle" }
+    DecisionOutcome { Go = "go", Kill = "kill", Hold = "hold", Recycle = "recycle" }
 }
 keywords! {
     /// What a trigger asks for when it fires.

@@ -5,7 +5,10 @@
 //! catalog and the site go through these walks and the tables of
 //! [`crate::base::kind`].
 
-use super::*;
+use super::{
+    Customer, Function, Gate, Id, Improvement, Metric, Model, Objective, Person, Service, Team,
+    Trigger,
+};
 use crate::base::{EntityKind, Field};
 
 /// A declared entity with a list of its own in the model.

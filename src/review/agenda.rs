@@ -13,7 +13,7 @@ use jiff::civil::Date;
 
 use super::shape::{AgendaItem, AgendaKind, DecisionRef, ServiceReview};
 use crate::compile::Compiled;
-use crate::model::*;
+use crate::model::{Action, DecisionOutcome, Gate, Index, Person, Service, Team, saturations};
 
 /// What every source reads: the compilation's index, the services
 /// reviewed (with their fired triggers), and the horizon.
@@ -244,7 +244,7 @@ fn fired_triggers(cx: &Sources) -> Vec<AgendaItem> {
                     d.outcome.map(|o| o.to_string()).unwrap_or_default(),
                     d.date.as_deref().unwrap_or("?"),
                     match d.revisit.as_deref() {
-                        Some(r) if d.outcome == Some(Outcome::Hold) => {
+                        Some(r) if d.outcome == Some(DecisionOutcome::Hold) => {
                             let verb = if answers(Some(d), cx.index.as_of) {
                                 "to be revisited on"
                             } else {
@@ -301,7 +301,7 @@ pub(super) fn unanswered(
 /// takes over from there).
 fn answers(decision: Option<&DecisionRef>, as_of: Date) -> bool {
     decision.is_some_and(|d| {
-        d.outcome != Some(Outcome::Hold)
+        d.outcome != Some(DecisionOutcome::Hold)
             || d.revisit
                 .as_deref()
                 .and_then(|r| r.parse::<Date>().ok())
@@ -442,7 +442,7 @@ fn plans(cx: &Sources) -> Vec<AgendaItem> {
 
 /// **Capacity over-committed**: a party whose demand is more than its
 /// `fte` at a checkpoint within the horizon; one item per party, at the
-/// first such checkpoint ([`PartyLoad::first_over`], the judgement of
+/// first such checkpoint ([`PartyLoad::first_over`](crate::model::PartyLoad::first_over), the judgement of
 /// `capacity-overcommitted`), naming the services whose efforts apply.
 fn capacity(cx: &Sources) -> Vec<AgendaItem> {
     let index = cx.index;

@@ -7,7 +7,7 @@ use std::fmt::Write;
 
 use jiff::civil::Date;
 
-use super::shape::*;
+use super::shape::{ImprovementReview, ImprovementsReview, PeriodValue, Review};
 use super::{date_of, text_of, threshold};
 use crate::base::number::show;
 use crate::emit::escape_markdown as escape;

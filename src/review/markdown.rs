@@ -5,7 +5,10 @@
 
 use std::fmt::Write;
 
-use super::shape::*;
+use super::shape::{
+    AgendaItem, Attainment, Data, FiredTrigger, PeriodState, Review, ServiceReview, SlaReview,
+    Status,
+};
 use super::text::{adoption_text, consequence, plural, target_words, unjudged_text};
 use super::{
     counted, due_soon, measure, no_sla_data, no_values, reasons, service_named, share_words,

@@ -32,10 +32,13 @@ use jiff::civil::Date;
 use crate::base::Spanned;
 use crate::catalog::health::{self, Tally};
 use crate::compile::Compiled;
-use crate::metrics::evaluate::{Evaluation, Firing, Judged, Outcome};
-use crate::model::{self, *};
+use crate::metrics::evaluate::{Evaluation, Firing, Judged, TriggerEvaluation};
+use crate::model;
+use crate::model::{
+    Bound, BoundKind, Decision, Duration, DurationUnit, Gate, Index, Metric, Model, Person, Sla,
+    Stage, Target, Team, Trigger, Unit, When, Window,
+};
 pub use markdown::markdown;
-use shape::Trend;
 pub use shape::*;
 pub use text::text;
 
@@ -127,8 +130,8 @@ fn reviewed(service: &model::Service) -> bool {
 fn judged_by_service<'m>(
     model: &'m Model,
     evaluation: &'m Evaluation,
-) -> HashMap<&'m str, Vec<(&'m Trigger, &'m Outcome)>> {
-    let mut judged: HashMap<&str, Vec<(&Trigger, &Outcome)>> = HashMap::new();
+) -> HashMap<&'m str, Vec<(&'m Trigger, &'m TriggerEvaluation)>> {
+    let mut judged: HashMap<&str, Vec<(&Trigger, &TriggerEvaluation)>> = HashMap::new();
     for trigger in &model.triggers {
         let outcomes = evaluation.triggers.get(&trigger.id.value);
         for outcome in outcomes.into_iter().flatten() {
@@ -150,7 +153,7 @@ fn service(
     index: &Index,
     evaluation: &Evaluation,
     svc: &model::Service,
-    judged: &[(&Trigger, &Outcome)],
+    judged: &[(&Trigger, &TriggerEvaluation)],
 ) -> ServiceReview {
     let with = |state: Firing| judged.iter().filter(move |(_, o)| o.state == state);
     let mut slas: Vec<SlaReview> = svc
@@ -490,7 +493,7 @@ fn fired_trigger(
     index: &Index,
     svc: &model::Service,
     trigger: &Trigger,
-    outcome: &Outcome,
+    outcome: &TriggerEvaluation,
 ) -> FiredTrigger {
     let gate = trigger.gate.as_ref().map(|g| g.value.clone());
     // The firing run's start (language 1.1, section 4): a decision at the

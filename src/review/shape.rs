@@ -236,7 +236,7 @@ pub struct DecisionTaken {
     pub service_name: Option<String>,
     pub gate: String,
     pub gate_name: Option<String>,
-    pub outcome: Option<crate::model::Outcome>,
+    pub outcome: Option<crate::model::DecisionOutcome>,
     pub date: String,
 }
 
@@ -422,7 +422,7 @@ pub struct FiredTrigger {
 #[serde(deny_unknown_fields)]
 pub struct DecisionRef {
     pub gate: String,
-    pub outcome: Option<crate::model::Outcome>,
+    pub outcome: Option<crate::model::DecisionOutcome>,
     pub date: Option<String>,
     /// A hold's `revisit` date: the hold answers the trigger until then.
     pub revisit: Option<String>,

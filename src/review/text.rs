@@ -3,7 +3,10 @@
 
 use std::fmt::Write;
 
-use super::shape::*;
+use super::shape::{
+    AdoptionJudgement, AdoptionReview, AdoptionStanding, AgendaItem, Data, FiredTrigger, Review,
+    ServiceReview, SlaReview, Status, TargetReview, UnjudgedTrigger,
+};
 use super::{
     bound_in, counted, due_soon, exact, listed, measure, no_sla_data, no_values, reasons,
     service_named, share_words, state_word, trend_words,

@@ -50,7 +50,8 @@ enum Yaml {
     Map(Vec<(&'static str, Yaml)>),
 }
 
-fn s(text: impl Into<String>) -> Yaml {
+/// A YAML string scalar.
+fn yaml_str(text: impl Into<String>) -> Yaml {
     Yaml::Str(text.into())
 }
 
@@ -134,8 +135,8 @@ fn entity(
     spec: Vec<(&'static str, Yaml)>,
 ) -> Yaml {
     Yaml::Map(vec![
-        ("apiVersion", s(API_VERSION)),
-        ("kind", s(kind)),
+        ("apiVersion", yaml_str(API_VERSION)),
+        ("kind", yaml_str(kind)),
         ("metadata", Yaml::Map(metadata)),
         ("spec", Yaml::Map(spec)),
     ])
@@ -147,12 +148,12 @@ fn identity(
     title: &Option<String>,
     description: &Option<String>,
 ) -> Vec<(&'static str, Yaml)> {
-    let mut metadata = vec![("name", s(name(id)))];
+    let mut metadata = vec![("name", yaml_str(name(id)))];
     if let Some(t) = title.as_ref().filter(|t| !t.trim().is_empty()) {
-        metadata.push(("title", s(t)));
+        metadata.push(("title", yaml_str(t)));
     }
     if let Some(d) = description.as_ref().filter(|d| !d.trim().is_empty()) {
-        metadata.push(("description", s(d)));
+        metadata.push(("description", yaml_str(d)));
     }
     metadata
 }
@@ -160,7 +161,7 @@ fn identity(
 /// A link to a page of the site, when the site has an absolute address.
 fn link(catalog: &Catalog, path: &str, title: &str) -> Option<(&'static str, Yaml)> {
     let url = absolute_url(catalog, path)?;
-    let entry = Yaml::Map(vec![("url", s(url)), ("title", s(title))]);
+    let entry = Yaml::Map(vec![("url", yaml_str(url)), ("title", yaml_str(title))]);
     Some(("links", Yaml::Seq(vec![entry])))
 }
 
@@ -168,20 +169,31 @@ fn domain(catalog: &Catalog) -> Yaml {
     let pmo = &catalog.pmo;
     let mut metadata = identity(&pmo.id, &pmo.name, &pmo.mandate);
     metadata.extend(link(catalog, "index.html", "PMO catalogue"));
-    entity("Domain", metadata, vec![("owner", s(owner(catalog, &[])))])
+    entity(
+        "Domain",
+        metadata,
+        vec![("owner", yaml_str(owner(catalog, &[])))],
+    )
 }
 
 fn system(catalog: &Catalog, f: &FunctionEntry) -> Yaml {
     let mut metadata = identity(&f.id, &f.name, &f.description);
-    let tags = f.levels.iter().map(|l| s(l.as_str())).collect::<Vec<_>>();
+    let tags = f
+        .levels
+        .iter()
+        .map(|l| yaml_str(l.as_str()))
+        .collect::<Vec<_>>();
     if !tags.is_empty() {
         metadata.push(("tags", Yaml::Seq(tags)));
     }
     let page = EntityKind::Function.url(&f.id);
     metadata.extend(link(catalog, &page, "Function page"));
     let spec = vec![
-        ("owner", s(owner(catalog, &[f.lead.as_ref()]))),
-        ("domain", s(format!("domain:{}", name(&catalog.pmo.id)))),
+        ("owner", yaml_str(owner(catalog, &[f.lead.as_ref()]))),
+        (
+            "domain",
+            yaml_str(format!("domain:{}", name(&catalog.pmo.id))),
+        ),
     ];
     entity("System", metadata, spec)
 }
@@ -190,23 +202,23 @@ fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
     let mut metadata = identity(&svc.id, &svc.name, &svc.description);
     let mut labels = Vec::new();
     if let Some(stage) = svc.stage {
-        labels.push(("pmoc/stage", s(stage.as_str())));
+        labels.push(("pmoc/stage", yaml_str(stage.as_str())));
     }
     // The next move on the roadmap: the first plan not yet reached.
     if let Some(next) = svc.plans.iter().find(|p| !p.reached) {
-        labels.push(("pmoc/next-stage", s(next.stage.as_str())));
+        labels.push(("pmoc/next-stage", yaml_str(next.stage.as_str())));
         if let Some(by) = &next.by {
-            labels.push(("pmoc/next-stage-by", s(by)));
+            labels.push(("pmoc/next-stage-by", yaml_str(by)));
         }
     }
     if let Some(c) = svc.criticality {
-        labels.push(("pmoc/criticality", s(c.as_str())));
+        labels.push(("pmoc/criticality", yaml_str(c.as_str())));
     }
     if !labels.is_empty() {
         metadata.push(("labels", Yaml::Map(labels)));
     }
     if let Some(level) = svc.level {
-        metadata.push(("tags", Yaml::Seq(vec![s(level.as_str())])));
+        metadata.push(("tags", Yaml::Seq(vec![yaml_str(level.as_str())])));
     }
     let annotations: Vec<(&str, Yaml)> = card(svc)
         .into_iter()
@@ -217,7 +229,7 @@ fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
             ("pmoc/improvements", improvements(catalog, svc)),
         ])
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| (k, s(v)))
+        .map(|(k, v)| (k, yaml_str(v)))
         .collect();
     if !annotations.is_empty() {
         metadata.push(("annotations", Yaml::Map(annotations)));
@@ -236,18 +248,21 @@ fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
     });
     let lead = function.and_then(|f| f.lead.as_ref());
     let mut spec = vec![
-        ("type", s("service")),
-        ("lifecycle", s(lifecycle(svc.stage))),
-        ("owner", s(owner(catalog, &[svc.owner.as_ref(), lead]))),
+        ("type", yaml_str("service")),
+        ("lifecycle", yaml_str(lifecycle(svc.stage))),
+        (
+            "owner",
+            yaml_str(owner(catalog, &[svc.owner.as_ref(), lead])),
+        ),
     ];
     if let Some(f) = function {
-        spec.push(("system", s(format!("system:{}", name(&f.id)))));
+        spec.push(("system", yaml_str(format!("system:{}", name(&f.id)))));
     }
     let depends: Vec<Yaml> = svc
         .depends_on
         .iter()
         .filter(|d| catalog.services.binary_search_by(|x| x.id.cmp(d)).is_ok())
-        .map(|d| s(format!("component:{}", name(d))))
+        .map(|d| yaml_str(format!("component:{}", name(d))))
         .collect();
     if !depends.is_empty() {
         spec.push(("dependsOn", Yaml::Seq(depends)));
@@ -279,9 +294,9 @@ fn card_links(svc: &ServiceEntry) -> Vec<Yaml> {
         .iter()
         .filter(|l| crate::base::link::is_safe(&l.url))
         .map(|l| {
-            let mut entry = vec![("url", s(&l.url))];
+            let mut entry = vec![("url", yaml_str(&l.url))];
             if let Some(t) = l.title.as_ref().filter(|t| !t.trim().is_empty()) {
-                entry.push(("title", s(t)));
+                entry.push(("title", yaml_str(t)));
             }
             Yaml::Map(entry)
         })
@@ -373,17 +388,17 @@ fn word(value: &impl serde::Serialize) -> String {
 /// A party's `fte` as the label `pmoc/fte` (`0.8`, `4.5`: a valid label
 /// value).
 fn fte_label(fte: Option<f64>) -> Option<(&'static str, Yaml)> {
-    fte.map(|f| ("labels", Yaml::Map(vec![("pmoc/fte", s(show(f)))])))
+    fte.map(|f| ("labels", Yaml::Map(vec![("pmoc/fte", yaml_str(show(f)))])))
 }
 
 /// A profile with a display name and, for a person, an email.
 fn profile(display: &Option<String>, email: &Option<String>) -> Option<(&'static str, Yaml)> {
     let mut fields = Vec::new();
     if let Some(d) = display.as_ref().filter(|d| !d.trim().is_empty()) {
-        fields.push(("displayName", s(d)));
+        fields.push(("displayName", yaml_str(d)));
     }
     if let Some(e) = email.as_ref().filter(|e| !e.trim().is_empty()) {
-        fields.push(("email", s(e)));
+        fields.push(("email", yaml_str(e)));
     }
     (!fields.is_empty()).then_some(("profile", Yaml::Map(fields)))
 }
@@ -397,9 +412,9 @@ fn groups(catalog: &Catalog) -> Vec<Yaml> {
                 .members
                 .iter()
                 .filter(|m| catalog.persons.binary_search_by(|p| p.id.cmp(m)).is_ok())
-                .map(|m| s(format!("user:{}", name(m))))
+                .map(|m| yaml_str(format!("user:{}", name(m))))
                 .collect();
-            let mut spec = vec![("type", s("team"))];
+            let mut spec = vec![("type", yaml_str("team"))];
             spec.extend(profile(&t.name, &None));
             spec.push(("children", Yaml::Seq(Vec::new())));
             spec.push(("members", Yaml::Seq(members)));
@@ -418,7 +433,7 @@ fn users(catalog: &Catalog) -> Vec<Yaml> {
             let member_of = p
                 .teams
                 .iter()
-                .map(|t| s(format!("group:{}", name(t))))
+                .map(|t| yaml_str(format!("group:{}", name(t))))
                 .collect();
             let mut spec = Vec::new();
             spec.extend(profile(&p.name, &p.email));

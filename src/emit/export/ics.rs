@@ -32,7 +32,7 @@ use jiff::civil::Date;
 use super::absolute_url;
 use crate::base::EntityKind;
 use crate::catalog::{Catalog, DecisionEntry, RolloutEntry, ServiceEntry};
-use crate::model::Outcome;
+use crate::model::DecisionOutcome;
 
 /// One all-day event, from `start` to `end` inclusive.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -324,7 +324,7 @@ impl Adder<'_> {
             let outcome = d.outcome.map(|o| o.as_str()).unwrap_or("decision");
             let summary = format!("Gate {gate}: {outcome} for {title}");
             self.add(format!("decision.{key}"), &d.date, &None, summary);
-            if d.outcome == Some(Outcome::Hold) {
+            if d.outcome == Some(DecisionOutcome::Hold) {
                 let summary = format!("Revisit hold at {gate}: {title}");
                 self.add(
                     format!("decision-revisit.{key}"),

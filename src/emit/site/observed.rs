@@ -213,7 +213,7 @@ pub(super) fn charts<'s>(
         .flat_map(|sla| &sla.targets)
         .flat_map(|t| t.attainment.as_deref().unwrap_or_default())
         .map(|p| p.period.as_str());
-    let span = svg::Span::of(periods);
+    let span = svg::PeriodSpan::of(periods);
     let mut charts: BTreeMap<String, Value> = BTreeMap::new();
     for sla in slas {
         let drawn = sla.targets.iter().enumerate().map(|(i, t)| {
@@ -227,9 +227,9 @@ pub(super) fn charts<'s>(
 }
 
 /// The months of a service's adoption series (none without one).
-fn adoption_span(s: &ServiceEntry) -> Option<svg::Span> {
+fn adoption_span(s: &ServiceEntry) -> Option<svg::PeriodSpan> {
     let series = s.adoption.as_ref().map(|a| a.series.as_slice());
-    svg::Span::of(series.unwrap_or_default().iter().map(|p| p.period.as_str()))
+    svg::PeriodSpan::of(series.unwrap_or_default().iter().map(|p| p.period.as_str()))
 }
 
 /// A service's adoption against its plan and target, as a chart (none
@@ -238,7 +238,7 @@ fn adoption_span(s: &ServiceEntry) -> Option<svg::Span> {
 fn adoption_chart(
     s: &ServiceEntry,
     metrics: &HashMap<&str, &MetricEntry>,
-    span: Option<svg::Span>,
+    span: Option<svg::PeriodSpan>,
 ) -> Value {
     let (Some(a), Some(target)) = (
         &s.adoption,
@@ -277,7 +277,7 @@ fn adoption_chart(
 /// A service's KPIs that no SLA target covers, each with its chart of
 /// observed values (no target line), all on one time axis.
 fn kpi_charts(s: &ServiceEntry, metrics: &HashMap<&str, &MetricEntry>) -> Value {
-    let span = svg::Span::of(
+    let span = svg::PeriodSpan::of(
         s.kpi_values
             .iter()
             .flat_map(|k| &k.values)
@@ -427,9 +427,9 @@ impl Renderer<'_> {
             })
             .collect();
         // Shown side by side: one time axis.
-        let span = rolled
-            .iter()
-            .fold(None, |span, s| svg::Span::over(span, adoption_span(s)));
+        let span = rolled.iter().fold(None, |span, s| {
+            svg::PeriodSpan::over(span, adoption_span(s))
+        });
         let rolled: Vec<Value> = rolled
             .into_iter()
             .map(|s| {

@@ -363,20 +363,20 @@ fn point_label(v: f64, unit: Option<Unit>) -> String {
 /// share their time axis: a period sits at the same place on each, a
 /// chart with fewer periods leaves the others' blank.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
+pub struct PeriodSpan {
     /// The first month (year × 12 + month − 1) and the one after the last.
     first: i32,
     end: i32,
 }
 
-impl Span {
+impl PeriodSpan {
     /// The months from the first period's start to the last one's end;
     /// `None` without periods or with one that is not a period.
-    pub fn of<'p>(periods: impl IntoIterator<Item = &'p str>) -> Option<Span> {
-        let mut span: Option<Span> = None;
+    pub fn of<'p>(periods: impl IntoIterator<Item = &'p str>) -> Option<PeriodSpan> {
+        let mut span: Option<PeriodSpan> = None;
         for p in periods {
             let (start, len) = PeriodKey::parse(p)?.months();
-            let this = Span {
+            let this = PeriodSpan {
                 first: start,
                 end: start + len,
             };
@@ -386,15 +386,15 @@ impl Span {
     }
 
     /// The span over both, or either.
-    pub fn over(a: Option<Span>, b: Option<Span>) -> Option<Span> {
+    pub fn over(a: Option<PeriodSpan>, b: Option<PeriodSpan>) -> Option<PeriodSpan> {
         match (a, b) {
             (Some(a), Some(b)) => Some(a.union(b)),
             (a, b) => a.or(b),
         }
     }
 
-    fn union(self, other: Span) -> Span {
-        Span {
+    fn union(self, other: PeriodSpan) -> PeriodSpan {
+        PeriodSpan {
             first: self.first.min(other.first),
             end: self.end.max(other.end),
         }
@@ -404,14 +404,14 @@ impl Span {
 /// Where each period's column lies across a plot `width` wide: its
 /// middle and its width. On the months of `shared` (widened to the
 /// periods' own) when every period reads as one, else evenly spaced.
-fn columns(periods: &[&str], shared: Option<Span>, width: f64) -> Vec<(f64, f64)> {
+fn columns(periods: &[&str], shared: Option<PeriodSpan>, width: f64) -> Vec<(f64, f64)> {
     let even = || {
         let col = width / periods.len().max(1) as f64;
         (0..periods.len())
             .map(|i| (col * (i as f64 + 0.5), col))
             .collect()
     };
-    let Some(own) = Span::of(periods.iter().copied()) else {
+    let Some(own) = PeriodSpan::of(periods.iter().copied()) else {
         return even();
     };
     let span = shared.map_or(own, |s| s.union(own));
@@ -451,7 +451,7 @@ pub fn attainment_chart(
     id: &str,
     target: &TargetEntry,
     metric: Option<&MetricEntry>,
-    span: Option<Span>,
+    span: Option<PeriodSpan>,
 ) -> Option<String> {
     let periods = target.attainment.as_deref().filter(|p| !p.is_empty())?;
     let unit = metric.and_then(|m| m.unit);
@@ -729,7 +729,7 @@ pub fn series_chart(
     points: &[Point],
     target: Option<f64>,
     unit: Option<Unit>,
-    span: Option<Span>,
+    span: Option<PeriodSpan>,
 ) -> Option<String> {
     if points.is_empty()
         || points
@@ -1251,7 +1251,7 @@ mod tests {
     #[test]
     fn charts_shown_together_share_the_months() {
         let year: Vec<String> = (1..=12).map(|m| format!("2026-{m:02}")).collect();
-        let span = Span::of(year.iter().map(String::as_str));
+        let span = PeriodSpan::of(year.iter().map(String::as_str));
         let two = columns(&["2026-03", "2026-04"], span, 360.0);
         assert_eq!(two, [(75.0, 30.0), (105.0, 30.0)]);
         let all = columns(
@@ -1265,8 +1265,8 @@ mod tests {
         // Alone, a chart spans its own periods.
         assert_eq!(columns(&["2026-03"], None, 360.0), [(180.0, 360.0)]);
         assert_eq!(
-            Span::over(Span::of(["2026-01"]), Span::of(["2026-Q4"])),
-            Span::of(["2026-01", "2026-12"])
+            PeriodSpan::over(PeriodSpan::of(["2026-01"]), PeriodSpan::of(["2026-Q4"])),
+            PeriodSpan::of(["2026-01", "2026-12"])
         );
     }
 

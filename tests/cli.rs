@@ -5,34 +5,12 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn pmoc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args(args)
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pmoc runs")
-}
-
-/// `pmoc` run from the folder `cwd`.
-fn pmoc_in(cwd: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .current_dir(cwd)
-        .args(args)
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pmoc runs")
-}
+use common::{pmoc, run, run_in};
 
 fn example(name: &str) -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name)
-        .display()
-        .to_string()
+    common::example(name).display().to_string()
 }
 
 fn stdout(o: &Output) -> String {
@@ -67,14 +45,12 @@ fn the_example_catalogue_checks_clean() {
     // programme managers' missing training are reported.
     let empty = tempfile::tempdir().unwrap();
     let no_metrics = ["--metrics", empty.path().to_str().unwrap()];
-    let o = pmoc(
-        &[
-            &["check", &example("acme")][..],
-            &no_metrics,
-            &["--format", "json"],
-        ]
-        .concat(),
-    );
+    let o = run(&[
+        &["check", &example("acme")][..],
+        &no_metrics,
+        &["--format", "json"],
+    ]
+    .concat());
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         codes(&o),
@@ -90,7 +66,7 @@ fn the_example_catalogue_checks_clean() {
     );
     // Its observations make triggers fire and show a service without data,
     // as a PMO's review would: warnings of the metrics rules besides those.
-    let o = pmoc(&["check", &example("acme"), "--format", "json"]);
+    let o = run(&["check", &example("acme"), "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mut found = codes(&o);
     found.sort();
@@ -126,7 +102,7 @@ fn the_example_catalogue_checks_clean() {
 
 #[test]
 fn the_broken_example_gives_exactly_its_codes() {
-    let o = pmoc(&["check", &example("broken"), "--format", "json"]);
+    let o = run(&["check", &example("broken"), "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         codes(&o),
@@ -164,7 +140,7 @@ fn json_output_matches_its_schema() {
         serde_json::from_str(include_str!("../schemas/diagnostics.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("a valid schema");
     for name in ["acme", "broken"] {
-        let report = json(&pmoc(&["check", &example(name), "--format", "json"]));
+        let report = json(&run(&["check", &example(name), "--format", "json"]));
         let errors: Vec<String> = validator
             .iter_errors(&report)
             .map(|e| e.to_string())
@@ -185,7 +161,7 @@ fn a_syntax_error_hides_nothing_and_sets_off_no_cascade() {
             "service \"s\" {\n    name \"S\"\n    function \"risk\"\n    description \"D\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n    colour \"red\"\n}\n",
         ),
     ]);
-    let o = pmoc(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let o = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let found = codes(&o);
     assert!(found.contains(&"kdl-syntax".to_string()));
@@ -215,7 +191,7 @@ fn hostile_files_give_findings_not_panics() {
     .unwrap();
     let huge = "person \"p\" name=\"P\"\n".repeat(450_000);
     std::fs::write(dir.path().join("huge.kdl"), huge).unwrap();
-    let o = pmoc(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let o = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let report = json(&o);
     let files: Vec<&str> = report["diagnostics"]
@@ -233,12 +209,12 @@ fn hostile_files_give_findings_not_panics() {
 #[test]
 fn could_not_run_is_exit_2_with_empty_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    let o = pmoc(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let o = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
     assert!(stderr(&o).contains("no `pmo.kdl`"));
-    assert_eq!(pmoc(&["check", "--format", "yaml"]).status.code(), Some(2));
-    let o = pmoc(&["explain", "dependency-cycles"]);
+    assert_eq!(run(&["check", "--format", "yaml"]).status.code(), Some(2));
+    let o = run(&["explain", "dependency-cycles"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("did you mean `dependency-cycle`?"));
 }
@@ -246,7 +222,7 @@ fn could_not_run_is_exit_2_with_empty_stdout() {
 #[test]
 fn explain_prints_every_page() {
     for code in pmoc::base::Code::ALL {
-        let o = pmoc(&["explain", code.as_str()]);
+        let o = run(&["explain", code.as_str()]);
         assert_eq!(o.status.code(), Some(0));
         let page = stdout(&o);
         assert!(
@@ -258,7 +234,7 @@ fn explain_prints_every_page() {
 
 #[test]
 fn a_file_inside_the_project_finds_its_root() {
-    let o = pmoc(&["check", &format!("{}/services/risk.kdl", example("acme"))]);
+    let o = run(&["check", &format!("{}/services/risk.kdl", example("acme"))]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
@@ -267,10 +243,10 @@ fn deny_warnings_and_lints() {
     let svc = "function \"f\" { name \"F\"; levels \"project\" }\ncustomer \"pm\" name=\"PM\"\nservice \"s\" {\n    name \"S\"\n    function \"f\"\n    description \"D\"\n    problem \"P\"\n    stage \"strategy\"\n    offer \"pm\" level=\"mandated\"\n}\n";
     let dir = common::project_of(&[("pmo.kdl", MANIFEST), ("main.kdl", svc)]);
     let path = dir.path().to_str().unwrap();
-    let o = pmoc(&["check", path, "--format", "json"]);
+    let o = run(&["check", path, "--format", "json"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(codes(&o), ["pipeline-unaligned"]);
-    let o = pmoc(&["check", path, "--format", "json", "--deny-warnings"]);
+    let o = run(&["check", path, "--format", "json", "--deny-warnings"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(json(&o)["valid"], false);
     assert_eq!(json(&o)["diagnostics"][0]["severity"], "error");
@@ -279,7 +255,7 @@ fn deny_warnings_and_lints() {
 #[test]
 fn github_annotations_and_job_summary() {
     let summary = tempfile::NamedTempFile::new().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+    let o = pmoc()
         .args(["check", &example("broken"), "--format", "github"])
         .env("GITHUB_STEP_SUMMARY", summary.path())
         .output()
@@ -306,7 +282,7 @@ fn github_annotations_and_job_summary() {
 
 #[test]
 fn sarif_declares_every_rule_and_code_points() {
-    let o = pmoc(&["check", &example("broken"), "--format", "sarif"]);
+    let o = run(&["check", &example("broken"), "--format", "sarif"]);
     let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];
@@ -320,8 +296,8 @@ fn sarif_declares_every_rule_and_code_points() {
 
 #[test]
 fn output_is_deterministic() {
-    let a = pmoc(&["check", &example("broken"), "--format", "json"]);
-    let b = pmoc(&["check", &example("broken"), "--format", "json"]);
+    let a = run(&["check", &example("broken"), "--format", "json"]);
+    let b = run(&["check", &example("broken"), "--format", "json"]);
     assert_eq!(a.stdout, b.stdout);
 }
 
@@ -331,16 +307,16 @@ fn snapshots_of_human_and_short_output() {
     // are printed as typed (`examples/broken/catalogue.kdl`).
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let root = "examples/broken";
-    let o = pmoc_in(repo, &["check", root, "--format", "short"]);
+    let o = run_in(repo, &["check", root, "--format", "short"]);
     insta::assert_snapshot!("broken_short", stderr(&o));
-    let o = pmoc_in(repo, &["check", root]);
+    let o = run_in(repo, &["check", root]);
     assert!(!stderr(&o).contains('\u{1b}'), "no colour off a terminal");
     insta::assert_snapshot!("broken_human", stderr(&o));
     let dir = common::project_of(&[
         ("pmo.kdl", MANIFEST),
         ("bad.kdl", "service \"x\" {\n    name \"unterminated\n}\n"),
     ]);
-    let o = pmoc(&["check", dir.path().to_str().unwrap()]);
+    let o = run(&["check", dir.path().to_str().unwrap()]);
     let text = stderr(&o).replace(&dir.path().display().to_string(), "<project>");
     insta::assert_snapshot!("syntax_error_human", text);
 }
@@ -359,7 +335,7 @@ fn a_superseded_service_fires_its_trigger() {
         service("new", "replaces \"old\"")
     );
     let dir = common::project_of(&[("pmo.kdl", MANIFEST), ("main.kdl", &main)]);
-    let o = pmoc(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
+    let o = run(&["check", dir.path().to_str().unwrap(), "--format", "json"]);
     let report = json(&o);
     assert_eq!(codes(&o), ["trigger-fired"], "{report:#}");
     let d = &report["diagnostics"][0];
@@ -395,17 +371,17 @@ fn odd_file_names_and_markup_in_machine_readable_outputs() {
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join(path), text).unwrap();
     }
-    let o = pmoc(&["check", dir.to_str().unwrap(), "--format", "sarif"]);
+    let o = run(&["check", dir.to_str().unwrap(), "--format", "sarif"]);
     let sarif: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let run = &sarif["runs"][0];
-    let root = run["originalUriBaseIds"]["PROJECTROOT"]["uri"]
+    let first = &sarif["runs"][0];
+    let root = first["originalUriBaseIds"]["PROJECTROOT"]["uri"]
         .as_str()
         .unwrap();
     assert!(
         root.starts_with("file:///") && root.ends_with("/my%20pmo/"),
         "{root}"
     );
-    let uris: BTreeSet<&str> = run["results"]
+    let uris: BTreeSet<&str> = first["results"]
         .as_array()
         .unwrap()
         .iter()
@@ -430,7 +406,7 @@ fn odd_file_names_and_markup_in_machine_readable_outputs() {
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("../schemas/diagnostics.schema.json")).unwrap();
     let validator = jsonschema::validator_for(&schema).unwrap();
-    let report = json(&pmoc(&["check", dir.to_str().unwrap(), "--format", "json"]));
+    let report = json(&run(&["check", dir.to_str().unwrap(), "--format", "json"]));
     let errors: Vec<String> = validator
         .iter_errors(&report)
         .map(|e| e.to_string())
@@ -442,7 +418,7 @@ fn odd_file_names_and_markup_in_machine_readable_outputs() {
     );
 
     let summary = tempfile::NamedTempFile::new().unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+    let o = pmoc()
         .args(["check", "my pmo", "--format", "github"])
         .current_dir(parent.path())
         .env("GITHUB_STEP_SUMMARY", summary.path())
@@ -490,8 +466,8 @@ fn human_output_is_safe_and_bounded() {
             "// ünïcödé 😀\nperson \"é😀\" name=\"É\" naem=\"😀\"\n",
         ),
     ]);
-    let human = stderr(&pmoc_in(dir.path(), &["check"]));
-    let short = stderr(&pmoc_in(dir.path(), &["check", "--format", "short"]));
+    let human = stderr(&run_in(dir.path(), &["check"]));
+    let short = stderr(&run_in(dir.path(), &["check", "--format", "short"]));
     for out in [&human, &short] {
         for raw in ['\x1b', '\x07', '\u{9b}', '\u{202e}'] {
             assert!(!out.contains(raw), "{raw:?} reaches the terminal:\n{out}");
@@ -554,7 +530,7 @@ fn underlined(line: &str, underline: &str) -> String {
 #[test]
 fn as_of_overrides_the_manifest() {
     let acme = example("acme");
-    let o = pmoc(&[
+    let o = run(&[
         "diff",
         &acme,
         &acme,
@@ -567,7 +543,7 @@ fn as_of_overrides_the_manifest() {
     let diff = json(&o);
     assert_eq!(diff["old"]["as_of"], "2027-01-04");
     assert_eq!(diff["new"]["as_of"], "2027-01-04");
-    let later = pmoc(&["check", &acme, "--format", "json", "--as-of", "2028-06-01"]);
+    let later = run(&["check", &acme, "--format", "json", "--as-of", "2028-06-01"]);
     assert!(
         codes(&later).iter().any(|c| c == "insufficient-data"),
         "{}",
@@ -582,7 +558,7 @@ fn as_of_overrides_the_manifest() {
         &["serve"],
     ] {
         let args: Vec<&str> = [verb, &[acme.as_str(), "--as-of", "2027-02-30"]].concat();
-        let o = pmoc(&args);
+        let o = run(&args);
         assert_eq!(o.status.code(), Some(2), "{verb:?}");
         let said = stderr(&o);
         assert!(
@@ -607,17 +583,17 @@ fn no_observations_is_a_note_not_all_clear() {
     let path = dir.path().display().to_string();
     let said = "note: no observations were read (no `metrics/` folder): 1 SLA in force of 1 service in operation or transform cannot be judged";
     for format in ["human", "short", "json", "sarif", "github"] {
-        let o = pmoc(&["check", &path, "--format", format, "--deny-warnings"]);
+        let o = run(&["check", &path, "--format", format, "--deny-warnings"]);
         assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
         assert!(stderr(&o).contains(said), "{format}: {}", stderr(&o));
     }
-    let json_out = pmoc(&["check", &path, "--format", "json"]);
+    let json_out = run(&["check", &path, "--format", "json"]);
     assert!(codes(&json_out).is_empty());
-    let github = pmoc(&["check", &path, "--format", "github"]);
+    let github = run(&["check", &path, "--format", "github"]);
     assert!(stdout(&github).starts_with("::notice title=pmoc::no observations were read"));
     // An empty metrics folder reads no CSV either.
     std::fs::create_dir(dir.path().join("metrics")).unwrap();
-    let o = pmoc(&["check", &path]);
+    let o = run(&["check", &path]);
     assert!(
         stderr(&o).contains("(no CSV file in `metrics`)"),
         "{}",
@@ -629,7 +605,7 @@ fn no_observations_is_a_note_not_all_clear() {
         dir.path().join("metrics/adoption.csv"),
     )
     .unwrap();
-    let o = pmoc(&["check", &path]);
+    let o = run(&["check", &path]);
     assert!(!stderr(&o).contains("note:"), "{}", stderr(&o));
 }
 
@@ -640,7 +616,7 @@ fn quiet_prints_errors_and_one_line() {
     let acme = example("acme");
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let loud = pmoc(&["check", &acme]);
+    let loud = run(&["check", &acme]);
     assert!(stderr(&loud).lines().count() > 50, "{}", stderr(&loud));
     for args in [
         vec!["check", &acme, "-q"],
@@ -648,13 +624,13 @@ fn quiet_prints_errors_and_one_line() {
         vec!["build", &acme, "-q", "--out", out.to_str().unwrap()],
         vec!["export", "ics", &acme, "--quiet", "--out", "/dev/null"],
     ] {
-        let o = pmoc(&args);
+        let o = run(&args);
         assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
         assert_eq!(stderr(&o).lines().count(), 1, "{args:?}: {}", stderr(&o));
     }
-    let o = pmoc(&["check", &acme, "-q"]);
+    let o = run(&["check", &acme, "-q"]);
     assert!(stderr(&o).starts_with("0 errors, "), "{}", stderr(&o));
-    let o = pmoc(&["build", &acme, "-q", "--out", out.to_str().unwrap()]);
+    let o = run(&["build", &acme, "-q", "--out", out.to_str().unwrap()]);
     assert!(
         stderr(&o).contains("warnings in"),
         "the warnings are counted: {}",
@@ -662,7 +638,7 @@ fn quiet_prints_errors_and_one_line() {
     );
     // Errors are printed, warnings are not.
     let broken = example("broken");
-    let o = pmoc(&["check", &broken, "-q", "--format", "short"]);
+    let o = run(&["check", &broken, "-q", "--format", "short"]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
@@ -671,8 +647,8 @@ fn quiet_prints_errors_and_one_line() {
         "{err}"
     );
     assert!(!err.contains("note:"), "{err}");
-    let quiet = pmoc(&["check", &acme, "-q", "--format", "json"]);
-    let full = pmoc(&["check", &acme, "--format", "json"]);
+    let quiet = run(&["check", &acme, "-q", "--format", "json"]);
+    let full = run(&["check", &acme, "--format", "json"]);
     assert_eq!(quiet.stdout, full.stdout);
 }
 
@@ -682,7 +658,7 @@ fn quiet_prints_errors_and_one_line() {
 fn paths_are_printed_as_typed() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let short = |cwd: &Path, path: &str| {
-        let o = pmoc_in(cwd, &["check", path, "--format", "short"]);
+        let o = run_in(cwd, &["check", path, "--format", "short"]);
         stderr(&o).lines().next().unwrap().to_string()
     };
     assert!(short(repo, "examples/broken").starts_with("examples/broken/catalogue.kdl:15:1:"));
@@ -696,7 +672,7 @@ fn paths_are_printed_as_typed() {
     let inside = repo.join("examples/broken");
     assert!(short(&inside, ".").starts_with("catalogue.kdl:15:1:"));
     assert!(short(&inside.join("services"), ".").starts_with("../catalogue.kdl:15:1:"));
-    let o = pmoc_in(repo, &["check", "examples/broken", "--format", "json"]);
+    let o = run_in(repo, &["check", "examples/broken", "--format", "json"]);
     assert_eq!(json(&o)["diagnostics"][0]["file"], "catalogue.kdl");
 }
 
@@ -708,13 +684,13 @@ fn a_baseline_fails_only_on_new_warnings() {
     let service = |id: &str| format!("function \"{id}\" {{ name \"{id}\"; levels \"project\" }}\n");
     let dir = common::project_of(&[("pmo.kdl", MANIFEST), ("a.kdl", &service("a"))]);
     let root = dir.path().to_str().unwrap();
-    let base = pmoc(&["check", root, "--format", "json"]);
+    let base = run(&["check", root, "--format", "json"]);
     assert_eq!(json(&base)["warning_count"], 1, "{}", stdout(&base));
     let file = dir.path().join("baseline.json");
     std::fs::write(&file, &base.stdout).unwrap();
     let baseline = file.to_str().unwrap();
     // Nothing new: clean, the known warning not shown but counted aside.
-    let o = pmoc(&["check", root, "--baseline", baseline]);
+    let o = run(&["check", root, "--baseline", baseline]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("empty-function"), "{}", stderr(&o));
     assert!(
@@ -726,19 +702,19 @@ fn a_baseline_fails_only_on_new_warnings() {
     );
     // Moved to another line: still known.
     std::fs::write(dir.path().join("a.kdl"), format!("\n\n{}", service("a"))).unwrap();
-    let o = pmoc(&["check", root, "--baseline", baseline]);
+    let o = run(&["check", root, "--baseline", baseline]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // A new warning: shown, and exit 1.
     std::fs::write(dir.path().join("b.kdl"), service("b")).unwrap();
-    let o = pmoc(&["check", root, "--baseline", baseline, "--format", "short"]);
+    let o = run(&["check", root, "--baseline", baseline, "--format", "short"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(err.contains("b.kdl:1:") && !err.contains("a.kdl:"), "{err}");
-    let o = pmoc(&["check", root, "--baseline", baseline, "--format", "json"]);
+    let o = run(&["check", root, "--baseline", baseline, "--format", "json"]);
     assert_eq!(json(&o)["warning_count"], 1);
     // Not a report: exit 2, nothing else printed.
     std::fs::write(&file, "[]").unwrap();
-    let o = pmoc(&["check", root, "--baseline", baseline]);
+    let o = run(&["check", root, "--baseline", baseline]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stderr(&o).lines().count(), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("is not a baseline"), "{}", stderr(&o));
@@ -752,7 +728,7 @@ fn build_takes_the_base_url() {
     let out = tmp.path().join("site");
     let out = out.to_str().unwrap();
     let acme = example("acme");
-    let o = pmoc(&["build", &acme, "-q", "--out", out, "--base-url", "/acme/"]);
+    let o = run(&["build", &acme, "-q", "--out", out, "--base-url", "/acme/"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let page = std::fs::read_to_string(tmp.path().join("site/404.html")).unwrap();
     assert!(page.contains("href=\"/acme/assets/"), "{page:.3000}");
@@ -763,11 +739,11 @@ fn build_takes_the_base_url() {
         "{catalog:.2000}"
     );
     // Without the flag, the manifest's (`/`).
-    let o = pmoc(&["build", &acme, "-q", "--out", out]);
+    let o = run(&["build", &acme, "-q", "--out", out]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let page = std::fs::read_to_string(tmp.path().join("site/404.html")).unwrap();
     assert!(page.contains("href=\"/assets/"), "{page:.3000}");
-    let o = pmoc(&["build", &acme, "--out", out, "--base-url", "repo/"]);
+    let o = run(&["build", &acme, "--out", out, "--base-url", "repo/"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not a base URL"), "{}", stderr(&o));
 }
@@ -776,7 +752,7 @@ fn build_takes_the_base_url() {
 /// names its arguments as its list does.
 #[test]
 fn help_texts_give_defaults_and_exit_codes() {
-    let help = |args: &[&str]| stdout(&pmoc(args));
+    let help = |args: &[&str]| stdout(&run(args));
     let check = help(&["check", "--help"]);
     assert!(
         check.contains("Exit status:") && check.contains("2  pmoc could not run"),

@@ -4,21 +4,12 @@
 //! against a temporary repository, the Markdown, and the JSON against
 //! `schemas/diff.schema.json` (and that file in step with the code).
 
+mod common;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn pmoc(args: &[&str]) -> Output {
-    pmoc_in(None, args)
-}
-
-fn pmoc_in(dir: Option<&Path>, args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pmoc"));
-    cmd.args(args).env("NO_COLOR", "1");
-    if let Some(dir) = dir {
-        cmd.current_dir(dir);
-    }
-    cmd.output().expect("pmoc runs")
-}
+use common::{pmoc, run, run_in};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
@@ -132,7 +123,7 @@ fn project(edits: &[(&str, &str)]) -> tempfile::TempDir {
 }
 
 fn diff_json(old: &Path, new: &Path) -> serde_json::Value {
-    let o = pmoc(&["diff", path(old), path(new), "--format", "json"]);
+    let o = run(&["diff", path(old), path(new), "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     serde_json::from_slice(&o.stdout).unwrap()
 }
@@ -1036,7 +1027,7 @@ fn every_weakened_promise_is_flagged() {
             .map(|(k, w, id, item)| (k.to_string(), *w, id.to_string(), item.map(String::from)))
             .collect();
         assert_eq!(found, expected, "{name}");
-        let o = pmoc(&[
+        let o = run(&[
             "diff",
             path(old.path()),
             path(new.path()),
@@ -1063,7 +1054,7 @@ fn weakened() -> (tempfile::TempDir, tempfile::TempDir) {
 #[test]
 fn exit_codes_follow_the_weakening_changes() {
     let (old, new) = weakened();
-    let o = pmoc(&["diff", path(old.path()), path(new.path())]);
+    let o = run(&["diff", path(old.path()), path(new.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = stdout(&o);
     assert!(text.contains("4 changes; 2 weaken a promise."), "{text}");
@@ -1071,7 +1062,7 @@ fn exit_codes_follow_the_weakening_changes() {
         text.contains("  ! SLA `alpha-sla`: target `on-time` at least 90 → at least 85 (loosened)"),
         "{text}"
     );
-    let o = pmoc(&[
+    let o = run(&[
         "diff",
         path(old.path()),
         path(new.path()),
@@ -1081,14 +1072,14 @@ fn exit_codes_follow_the_weakening_changes() {
     assert_eq!(stdout(&o), text, "the same report, whatever the exit code");
     // Changes that weaken nothing pass even with the flag.
     let easier = project(&[("below=30", "below=35")]);
-    let o = pmoc(&[
+    let o = run(&[
         "diff",
         path(old.path()),
         path(easier.path()),
         "--fail-on-weakened",
     ]);
     assert_eq!(o.status.code(), Some(0));
-    let o = pmoc(&["diff", path(old.path()), path(old.path())]);
+    let o = run(&["diff", path(old.path()), path(old.path())]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("No change to the catalogue."));
 }
@@ -1097,25 +1088,25 @@ fn exit_codes_follow_the_weakening_changes() {
 fn a_side_with_errors_is_named_with_its_error_count() {
     let good = project(&[]);
     let broken = project(&[(r#"function "fn""#, r#"function "fun""#)]);
-    let o = pmoc(&["diff", path(good.path()), path(broken.path())]);
+    let o = run(&["diff", path(good.path()), path(broken.path())]);
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
     let err = stderr(&o);
     assert!(err.contains("error: NEW (`"), "{err}");
     assert!(err.contains("the project has 2 errors"), "{err}");
-    let o = pmoc(&["diff", path(broken.path()), path(good.path())]);
+    let o = run(&["diff", path(broken.path()), path(good.path())]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("error: OLD (`"), "{}", stderr(&o));
     // Not a project, a wrong number of paths.
     let empty = tempfile::tempdir().unwrap();
-    let o = pmoc(&["diff", path(empty.path()), path(good.path())]);
+    let o = run(&["diff", path(empty.path()), path(good.path())]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("neither a project folder (with `pmo.kdl`)"),
         "{}",
         stderr(&o)
     );
-    let o = pmoc(&["diff", path(good.path())]);
+    let o = run(&["diff", path(good.path())]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -1126,7 +1117,7 @@ fn catalog_files_and_project_folders_compare_alike() {
     let mut catalogs = Vec::new();
     for (name, side) in [("old", &old), ("new", &new)] {
         let out = built.path().join(name);
-        let o = pmoc(&["build", path(side.path()), "--out", path(&out)]);
+        let o = run(&["build", path(side.path()), "--out", path(&out)]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         catalogs.push(out.join("catalog.json"));
     }
@@ -1160,7 +1151,7 @@ fn a_version_1_catalog_lacks_the_new_fields_without_changing_them() {
     ]);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let o = pmoc(&["build", path(side.path()), "--out", path(&out)]);
+    let o = run(&["build", path(side.path()), "--out", path(&out)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let mut catalog: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("catalog.json")).unwrap()).unwrap();
@@ -1198,14 +1189,14 @@ fn a_file_that_is_not_a_catalog_is_refused() {
     for (name, text, said) in cases {
         let file = dir.path().join(name);
         std::fs::write(&file, text).unwrap();
-        let o = pmoc(&["diff", path(&file), path(good.path())]);
+        let o = run(&["diff", path(&file), path(good.path())]);
         assert_eq!(o.status.code(), Some(2), "{name}");
         assert!(stderr(&o).contains(said), "{name}: {}", stderr(&o));
     }
     // An id that could become markup in the Markdown is refused.
     let out = dir.path().join("site");
     assert_eq!(
-        pmoc(&["build", path(good.path()), "--out", path(&out)])
+        run(&["build", path(good.path()), "--out", path(&out)])
             .status
             .code(),
         Some(0)
@@ -1215,7 +1206,7 @@ fn a_file_that_is_not_a_catalog_is_refused() {
         .replace("\"alpha\"", "\"<img src=x>`\"");
     let file = dir.path().join("hostile.json");
     std::fs::write(&file, text).unwrap();
-    let o = pmoc(&["diff", path(&file), path(good.path())]);
+    let o = run(&["diff", path(&file), path(good.path())]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("breaks the id rule"), "{}", stderr(&o));
 }
@@ -1223,7 +1214,7 @@ fn a_file_that_is_not_a_catalog_is_refused() {
 #[test]
 fn markdown_reads_as_a_pull_request_comment() {
     let (old, new) = weakened();
-    let o = pmoc(&[
+    let o = run(&[
         "diff",
         path(old.path()),
         path(new.path()),
@@ -1347,8 +1338,8 @@ fn git_compares_the_working_tree_with_a_revision() {
     )
     .unwrap();
     // From inside the project, PATH defaulting to `.`.
-    let o = pmoc_in(
-        Some(&project_dir.join("sub")),
+    let o = run_in(
+        &project_dir.join("sub"),
         &["diff", "--git", "HEAD", "--format", "json"],
     );
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -1359,14 +1350,14 @@ fn git_compares_the_working_tree_with_a_revision() {
         vec![("quorum-lowered".into(), true, "g-operate".into(), None)]
     );
     // From the top of the repository, with PATH.
-    let o = pmoc_in(
-        Some(root),
+    let o = run_in(
+        root,
         &["diff", "--git", "main", "pmo", "--fail-on-weakened"],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     // Committed: no difference.
     git(root, &["commit", "-q", "-am", "lower the quorum"]);
-    let o = pmoc(&[
+    let o = run(&[
         "diff",
         "--git",
         "HEAD",
@@ -1374,7 +1365,7 @@ fn git_compares_the_working_tree_with_a_revision() {
         "--fail-on-weakened",
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = pmoc(&[
+    let o = run(&[
         "diff",
         "--git",
         "HEAD~1",
@@ -1392,7 +1383,7 @@ fn git_errors_are_clear() {
     let root = repo.path();
     let project_dir = root.join("pmo");
     // An unknown revision, a revision without the project, not a repository.
-    let o = pmoc(&["diff", "--git", "no-such-ref", path(&project_dir)]);
+    let o = run(&["diff", "--git", "no-such-ref", path(&project_dir)]);
     assert_eq!(o.status.code(), Some(2));
     assert!(o.stdout.is_empty());
     assert!(
@@ -1400,14 +1391,14 @@ fn git_errors_are_clear() {
         "{}",
         stderr(&o)
     );
-    let o = pmoc(&["diff", "--git", "--output=/tmp/x", path(&project_dir)]);
+    let o = run(&["diff", "--git", "--output=/tmp/x", path(&project_dir)]);
     assert_eq!(o.status.code(), Some(2), "an option is no revision");
     std::fs::write(root.join("other.txt"), "x").unwrap();
     git(root, &["add", "other.txt"]);
     git(root, &["commit", "-q", "-m", "other"]);
     git(root, &["mv", "pmo", "catalogue"]);
     git(root, &["commit", "-q", "-m", "move"]);
-    let o = pmoc(&["diff", "--git", "HEAD~1", path(&root.join("catalogue"))]);
+    let o = run(&["diff", "--git", "HEAD~1", path(&root.join("catalogue"))]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("the revision `HEAD~1` has no `catalogue/pmo.kdl`"),
@@ -1417,7 +1408,7 @@ fn git_errors_are_clear() {
     let plain = tempfile::tempdir().unwrap();
     std::fs::write(plain.path().join("pmo.kdl"), MANIFEST).unwrap();
     std::fs::write(plain.path().join("catalogue.kdl"), BASE).unwrap();
-    let o = pmoc(&["diff", "--git", "HEAD", path(plain.path())]);
+    let o = run(&["diff", "--git", "HEAD", path(plain.path())]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("not a git repository"),
@@ -1430,11 +1421,11 @@ fn git_errors_are_clear() {
 fn a_side_that_is_no_project_catalog_or_site_is_refused() {
     let p = project(&[]);
     // A built site whose marker was removed, inside the project.
-    let o = pmoc(&["build", path(p.path())]);
+    let o = run(&["build", path(p.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let site = p.path().join("site");
     std::fs::remove_file(site.join(".pmoc-site")).unwrap();
-    let o = pmoc(&["diff", path(&site), path(p.path())]);
+    let o = run(&["diff", path(&site), path(p.path())]);
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(
         stderr(&o).contains("neither a project folder"),
@@ -1444,21 +1435,21 @@ fn a_side_that_is_no_project_catalog_or_site_is_refused() {
     assert!(stderr(&o).contains("no `.pmoc-site`"), "{}", stderr(&o));
     // A plain folder inside the project.
     std::fs::create_dir(p.path().join("empty")).unwrap();
-    let o = pmoc(&["diff", path(&p.path().join("empty")), path(p.path())]);
+    let o = run(&["diff", path(&p.path().join("empty")), path(p.path())]);
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn catalog_files_are_bounded_and_checked() {
     let p = project(&[]);
-    let o = pmoc(&["build", path(p.path())]);
+    let o = run(&["build", path(p.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(p.path().join("site/catalog.json")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     // A byte order mark is skipped.
     let bom = dir.path().join("bom.json");
     std::fs::write(&bom, format!("\u{feff}{text}")).unwrap();
-    let o = pmoc(&["diff", path(&bom), path(p.path())]);
+    let o = run(&["diff", path(&bom), path(p.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // An id declared twice.
     let mut twice: serde_json::Value = serde_json::from_str(&text).unwrap();
@@ -1466,7 +1457,7 @@ fn catalog_files_are_bounded_and_checked() {
     twice["gates"].as_array_mut().unwrap().push(first);
     let dup = dir.path().join("dup.json");
     std::fs::write(&dup, twice.to_string()).unwrap();
-    let o = pmoc(&["diff", path(&dup), path(p.path())]);
+    let o = run(&["diff", path(&dup), path(p.path())]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("the id `g-operate` is declared twice"),
@@ -1477,7 +1468,7 @@ fn catalog_files_are_bounded_and_checked() {
     let big = dir.path().join("big.json");
     let f = std::fs::File::create(&big).unwrap();
     f.set_len(32 * 1024 * 1024 + 1).unwrap();
-    let o = pmoc(&["diff", path(&big), path(p.path())]);
+    let o = run(&["diff", path(&big), path(p.path())]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("over 32 MiB"), "{}", stderr(&o));
     // A huge threshold is printed in a bounded form.
@@ -1486,7 +1477,7 @@ fn catalog_files_are_bounded_and_checked() {
     *target = serde_json::json!(1e308);
     let huge_file = dir.path().join("huge.json");
     std::fs::write(&huge_file, huge.to_string()).unwrap();
-    let o = pmoc(&["diff", path(&huge_file), path(p.path())]);
+    let o = run(&["diff", path(&huge_file), path(p.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("1e308"), "{}", stdout(&o));
     assert!(
@@ -1500,9 +1491,9 @@ fn catalog_files_are_bounded_and_checked() {
 fn git_revisions_are_read_as_git_reads_them() {
     let repo = repository();
     let project_dir = repo.path().join("pmo");
-    let o = pmoc(&["diff", "--git", ":/base", path(&project_dir)]);
+    let o = run(&["diff", "--git", ":/base", path(&project_dir)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let o = pmoc(&["diff", "--git", "^HEAD", path(&project_dir)]);
+    let o = run(&["diff", "--git", "^HEAD", path(&project_dir)]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("`^HEAD` names no single commit"),
@@ -1526,7 +1517,7 @@ fn git_reads_names_that_are_not_utf8() {
     git(root, &["add", "."]);
     git(root, &["commit", "-q", "-m", "risk"]);
     std::fs::remove_file(&file).unwrap();
-    let o = pmoc(&[
+    let o = run(&[
         "diff",
         "--git",
         "HEAD",
@@ -1560,7 +1551,7 @@ fn git_refuses_a_source_over_the_bound() {
     std::fs::write(root.join("pmo/sub/big.kdl"), big).unwrap();
     git(root, &["add", "."]);
     git(root, &["commit", "-q", "-m", "big"]);
-    let o = pmoc(&["diff", "--git", "HEAD", path(&root.join("pmo"))]);
+    let o = run(&["diff", "--git", "HEAD", path(&root.join("pmo"))]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("`sub/big.kdl` is"), "{}", stderr(&o));
 }
@@ -1598,8 +1589,8 @@ fn git_temporary_folders_are_private_and_removed_on_ctrl_c() {
     let bin = tempfile::tempdir().unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let path_var = slow_git(bin.path());
-    let run = || {
-        Command::new(env!("CARGO_BIN_EXE_pmoc"))
+    let spawn = || {
+        pmoc()
             .args(["diff", "--git", "HEAD", path(&repo.path().join("pmo"))])
             .env("PATH", &path_var)
             .env("TMPDIR", tmp.path())
@@ -1615,10 +1606,10 @@ fn git_temporary_folders_are_private_and_removed_on_ctrl_c() {
             .collect()
     };
     // Finished: nothing left.
-    assert!(run().wait().unwrap().success());
+    assert!(spawn().wait().unwrap().success());
     assert!(folders().is_empty(), "{:?}", folders());
     // Interrupted while the files are read.
-    let mut child = run();
+    let mut child = spawn();
     let start = std::time::Instant::now();
     while folders().is_empty() && start.elapsed() < std::time::Duration::from_secs(20) {
         std::thread::sleep(std::time::Duration::from_millis(50));

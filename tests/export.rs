@@ -7,19 +7,15 @@
 //! example. Backstage's own validator runs in
 //! `tests/backstage.rs`.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use icalendar::Component;
 
-fn pmoc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pmoc runs")
-}
+use common::{copy_tree, pmoc, root, run};
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
@@ -27,10 +23,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
 }
 
 fn acme() -> String {
@@ -46,7 +38,7 @@ fn hostile() -> String {
 
 /// `pmoc export FORMAT PROJECT` to stdout, which must succeed.
 fn export(format: &str, project: &str) -> String {
-    let o = pmoc(&["export", format, project]);
+    let o = run(&["export", format, project]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     stdout(&o)
 }
@@ -55,7 +47,7 @@ fn export(format: &str, project: &str) -> String {
 fn csv_tables(project: &str) -> BTreeMap<String, Vec<u8>> {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("tables");
-    let o = pmoc(&["export", "csv", project, "--out", out.to_str().unwrap()]);
+    let o = run(&["export", "csv", project, "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     std::fs::read_dir(&out)
         .unwrap()
@@ -86,7 +78,7 @@ fn read_table(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
 fn catalog(project: &str) -> serde_json::Value {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let o = pmoc(&["build", project, "--out", out.to_str().unwrap()]);
+    let o = run(&["build", project, "--out", out.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     serde_json::from_str(&std::fs::read_to_string(out.join("catalog.json")).unwrap()).unwrap()
 }
@@ -116,7 +108,7 @@ const TABLES: [&str; 12] = [
 /// allowances, adoption against its plan, improvements with their effect.
 #[test]
 fn backstage_components_carry_allowances_adoption_and_improvements() {
-    let o = pmoc(&["export", "backstage", &acme()]);
+    let o = run(&["export", "backstage", &acme()]);
     assert_eq!(o.status.code(), Some(0));
     let yaml = String::from_utf8(o.stdout).unwrap();
     for line in [
@@ -467,7 +459,7 @@ fn onboarding_events_have_uids_of_their_group_and_date() {
     }
     // The site carries a feed per group: only the events touching it.
     let site = dir.path().join("site");
-    let o = pmoc(&["build", project, "--out", site.to_str().unwrap()]);
+    let o = run(&["build", project, "--out", site.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let feed = std::fs::read_to_string(site.join("export/calendars/pms.ics")).unwrap();
     let uids: BTreeSet<String> = events(&feed).into_iter().map(|e| e.0).collect();
@@ -507,21 +499,10 @@ fn calendar_text_is_escaped_and_phases_are_spans() {
     assert!(ics.contains("URL:https://pmo.example.org/catalogue/services/s-.html\r\n"));
 }
 
-/// Copies a project into a fresh folder.
-fn copy(project: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(project).unwrap() {
-        let entry = entry.unwrap();
-        if entry.path().is_file() {
-            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).unwrap();
-        }
-    }
-    dir
-}
-
 #[test]
 fn uids_are_stable_across_builds_and_edits() {
-    let dir = copy(&hostile());
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(&hostile()), dir.path());
     let project = dir.path().to_str().unwrap();
     let first = export("ics", project);
     assert_eq!(first, export("ics", project), "two exports are identical");
@@ -660,7 +641,7 @@ fn the_example_exports_every_entity_and_links_only_with_an_absolute_base() {
 fn the_command_checks_first_and_refuses_what_it_cannot_do() {
     let dir = tempfile::tempdir().unwrap();
     // csv needs a folder.
-    let o = pmoc(&["export", "csv", &acme()]);
+    let o = run(&["export", "csv", &acme()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--out"), "{}", stderr(&o));
     // Refused before compiling: no warning of the project is printed.
@@ -668,7 +649,7 @@ fn the_command_checks_first_and_refuses_what_it_cannot_do() {
     // A project with errors: exit 1, nothing written.
     let out = dir.path().join("broken.ics");
     let broken = root().join("examples/broken");
-    let o = pmoc(&[
+    let o = run(&[
         "export",
         "ics",
         broken.to_str().unwrap(),
@@ -679,7 +660,7 @@ fn the_command_checks_first_and_refuses_what_it_cannot_do() {
     assert!(stdout(&o).is_empty());
     assert!(!out.exists(), "nothing written");
     let tables = dir.path().join("tables");
-    let o = pmoc(&[
+    let o = run(&[
         "export",
         "csv",
         broken.to_str().unwrap(),
@@ -691,10 +672,10 @@ fn the_command_checks_first_and_refuses_what_it_cannot_do() {
     // A file for csv, a folder for ics: exit 2, untouched.
     let file = dir.path().join("file.txt");
     std::fs::write(&file, "precious").unwrap();
-    let o = pmoc(&["export", "csv", &acme(), "--out", file.to_str().unwrap()]);
+    let o = run(&["export", "csv", &acme(), "--out", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "precious");
-    let o = pmoc(&[
+    let o = run(&[
         "export",
         "ics",
         &acme(),
@@ -704,7 +685,7 @@ fn the_command_checks_first_and_refuses_what_it_cannot_do() {
     assert_eq!(o.status.code(), Some(2));
     // --out writes what stdout shows.
     let ics = dir.path().join("feed.ics");
-    let o = pmoc(&["export", "ics", &acme(), "--out", ics.to_str().unwrap()]);
+    let o = run(&["export", "ics", &acme(), "--out", ics.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).is_empty());
     assert_eq!(
@@ -717,7 +698,7 @@ fn the_command_checks_first_and_refuses_what_it_cannot_do() {
 fn the_site_carries_the_same_exports() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
-    let o = pmoc(&["build", &acme(), "--out", site.to_str().unwrap()]);
+    let o = run(&["build", &acme(), "--out", site.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let export_dir = site.join("export");
     for (name, bytes) in csv_tables(&acme()) {
@@ -777,7 +758,7 @@ fn out_writes_into_files_and_streams_and_refuses_the_rest() {
     use std::os::unix::fs::{FileTypeExt, PermissionsExt};
     let dir = tempfile::tempdir().unwrap();
     let expected = export("ics", &acme());
-    let run = |out: &Path| pmoc(&["export", "ics", &acme(), "--out", out.to_str().unwrap()]);
+    let run = |out: &Path| run(&["export", "ics", &acme(), "--out", out.to_str().unwrap()]);
     let kind = |p: &Path| std::fs::symlink_metadata(p).unwrap().file_type();
 
     // A FIFO: a reader gets the feed; the FIFO stays.
@@ -854,9 +835,8 @@ fn out_at_standard_output_appends_to_it() {
     let log = dir.path().join("log");
     std::fs::write(&log, "before\n").unwrap();
     let append = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+    let o = pmoc()
         .args(["export", "ics", &acme(), "--out", "/dev/stdout"])
-        .env("NO_COLOR", "1")
         .stdout(append)
         .output()
         .unwrap();

@@ -8,13 +8,16 @@
 //! owner, group and mode; read-only and hard-linked files are refused
 //! unless `--force` (a file edited while fmt runs: `src/files.rs`'s tests).
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use pmoc::base::FileId;
 use pmoc::format::{self, Outcome, comments};
 use pmoc::syntax;
+
+use common::{example_copy, project_of, root, run};
 
 /// Valid spec inputs the `kdl` crate (6.7) wrongly rejects: `fmt` refuses
 /// them (and says so) rather than rewrite them.
@@ -31,14 +34,6 @@ const VALID_V1: &[&str] = &[
     "multiline_string_single_quote_err_fail.kdl",
     "no_solidus_escape_fail.kdl",
 ];
-
-fn pmoc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pmoc runs")
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -93,10 +88,6 @@ fn kdl_files(dir: &Path) -> Vec<PathBuf> {
     files
 }
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 #[test]
 fn every_example_file_is_a_fixed_point_of_its_format() {
     let mut formatted = 0;
@@ -116,7 +107,7 @@ fn every_example_file_is_a_fixed_point_of_its_format() {
 #[test]
 fn the_example_is_canonical() {
     let acme = root().join("examples/acme");
-    let out = pmoc(&["fmt", "--check", path(&acme)]);
+    let out = run(&["fmt", "--check", path(&acme)]);
     assert!(out.status.success(), "{}", text(&out.stdout));
 }
 
@@ -151,7 +142,7 @@ fn every_valid_spec_input_is_a_fixed_point_of_its_format() {
 
 /// The codes of `pmoc check --format json`, counted.
 fn codes(project: &Path) -> BTreeMap<String, usize> {
-    let o = pmoc(&["check", path(project), "--format", "json"]);
+    let o = run(&["check", path(project), "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let mut codes = BTreeMap::new();
     for d in json["diagnostics"].as_array().unwrap() {
@@ -162,42 +153,18 @@ fn codes(project: &Path) -> BTreeMap<String, usize> {
     codes
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn check_gives_the_same_codes_and_counts_after_fmt() {
     for example in ["acme", "broken"] {
-        let tmp = tempfile::tempdir().unwrap();
-        let project = tmp.path().join(example);
-        copy_dir(&root().join("examples").join(example), &project);
+        let (_tmp, project) = example_copy(example);
         let before = codes(&project);
         assert!(!before.is_empty() || example == "acme");
-        let o = pmoc(&["fmt", path(&project)]);
+        let o = run(&["fmt", path(&project)]);
         assert_ne!(o.status.code(), Some(2), "{}", text(&o.stderr));
         assert_eq!(codes(&project), before, "{example}");
-        let o = pmoc(&["fmt", path(&project), "--check"]);
+        let o = run(&["fmt", path(&project), "--check"]);
         assert!(text(&o.stdout).is_empty(), "{example}: {}", text(&o.stdout));
     }
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for (name, body) in files {
-        let p = tmp.path().join(name);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, body).unwrap();
-    }
-    tmp
 }
 
 const PMO: &str = "pmo \"p\" {\n    name \"P\"\n    mandate \"M\"\n    sponsor \"jane\"\n}\n";
@@ -274,12 +241,12 @@ fn kdl_1_becomes_kdl_2() {
 #[test]
 fn a_file_with_a_syntax_error_is_reported_and_untouched() {
     let bad = "service \"x\" {\n  name \"X\"\n";
-    let tmp = project(&[
+    let tmp = project_of(&[
         ("pmo.kdl", PMO),
         ("bad.kdl", bad),
         ("ok.kdl", "person \"jane\"   name=\"J\"\n"),
     ]);
-    let o = pmoc(&["fmt", path(tmp.path())]);
+    let o = run(&["fmt", path(tmp.path())]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
         text(&o.stderr).contains("kdl-syntax"),
@@ -299,16 +266,16 @@ fn a_file_with_a_syntax_error_is_reported_and_untouched() {
 #[test]
 fn check_lists_the_files_and_writes_nothing() {
     let messy = "person \"jane\"   name=\"J\"\n";
-    let tmp = project(&[("pmo.kdl", PMO), ("people.kdl", messy)]);
-    let o = pmoc(&["fmt", path(tmp.path()), "--check"]);
+    let tmp = project_of(&[("pmo.kdl", PMO), ("people.kdl", messy)]);
+    let o = run(&["fmt", path(tmp.path()), "--check"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(text(&o.stdout), "people.kdl\n");
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("people.kdl")).unwrap(),
         messy
     );
-    assert_eq!(pmoc(&["fmt", path(tmp.path())]).status.code(), Some(0));
-    let o = pmoc(&["fmt", path(tmp.path()), "--check"]);
+    assert_eq!(run(&["fmt", path(tmp.path())]).status.code(), Some(0));
+    let o = run(&["fmt", path(tmp.path()), "--check"]);
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(text(&o.stdout), "");
 }
@@ -317,13 +284,13 @@ fn check_lists_the_files_and_writes_nothing() {
 fn excluded_files_are_left_alone() {
     let manifest = "pmo \"p\" {\n    name \"P\"\n    mandate \"M\"\n    sponsor \"jane\"\n    exclude \"drafts/**\"\n}\n";
     let messy = "person \"jane\"   name=\"J\"\n";
-    let tmp = project(&[
+    let tmp = project_of(&[
         ("pmo.kdl", manifest),
         ("drafts/d.kdl", messy),
         ("site/s.kdl", messy),
         ("people/p.kdl", messy),
     ]);
-    let o = pmoc(&["fmt", path(tmp.path())]);
+    let o = run(&["fmt", path(tmp.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(text(&o.stdout), "people/p.kdl\n");
     for left in ["drafts/d.kdl", "site/s.kdl"] {
@@ -332,17 +299,17 @@ fn excluded_files_are_left_alone() {
             messy
         );
     }
-    let o = pmoc(&["fmt", path(&tmp.path().join("drafts/d.kdl"))]);
+    let o = run(&["fmt", path(&tmp.path().join("drafts/d.kdl"))]);
     assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]
 fn a_path_inside_the_project_formats_only_what_it_holds() {
     let messy = "person \"jane\"   name=\"J\"\n";
-    let tmp = project(&[("pmo.kdl", PMO), ("a/one.kdl", messy), ("b/two.kdl", messy)]);
-    let o = pmoc(&["fmt", path(&tmp.path().join("a"))]);
+    let tmp = project_of(&[("pmo.kdl", PMO), ("a/one.kdl", messy), ("b/two.kdl", messy)]);
+    let o = run(&["fmt", path(&tmp.path().join("a"))]);
     assert_eq!(text(&o.stdout), "a/one.kdl\n");
-    let o = pmoc(&["fmt", path(&tmp.path().join("b/two.kdl")), "--check"]);
+    let o = run(&["fmt", path(&tmp.path().join("b/two.kdl")), "--check"]);
     assert_eq!(text(&o.stdout), "b/two.kdl\n");
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("b/two.kdl")).unwrap(),
@@ -354,8 +321,8 @@ fn a_path_inside_the_project_formats_only_what_it_holds() {
 fn files_beyond_the_bounds_are_refused_untouched() {
     let big = "person \"jane\"   name=\"J\"\n".repeat(format::MAX_BYTES / 20);
     let deep = format!("person \"jane\" {}x{}\n", "/*".repeat(70), "*/".repeat(70));
-    let tmp = project(&[("pmo.kdl", PMO), ("big.kdl", &big), ("deep.kdl", &deep)]);
-    let o = pmoc(&["fmt", path(tmp.path())]);
+    let tmp = project_of(&[("pmo.kdl", PMO), ("big.kdl", &big), ("deep.kdl", &deep)]);
+    let o = run(&["fmt", path(tmp.path())]);
     assert_eq!(o.status.code(), Some(1));
     let err = text(&o.stderr);
     assert!(
@@ -380,13 +347,13 @@ fn files_beyond_the_bounds_are_refused_untouched() {
 #[test]
 fn a_rewritten_file_keeps_its_permissions() {
     use std::os::unix::fs::PermissionsExt;
-    let tmp = project(&[
+    let tmp = project_of(&[
         ("pmo.kdl", PMO),
         ("people.kdl", "person \"jane\"   name=\"J\"\n"),
     ]);
     let file = tmp.path().join("people.kdl");
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
-    assert_eq!(pmoc(&["fmt", path(tmp.path())]).status.code(), Some(0));
+    assert_eq!(run(&["fmt", path(tmp.path())]).status.code(), Some(0));
     let mode = std::fs::metadata(&file).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o640);
     let names: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().collect();
@@ -399,7 +366,7 @@ fn a_rewritten_file_keeps_its_permissions() {
 #[test]
 fn a_rewritten_file_keeps_its_owner_and_group() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
-    let tmp = project(&[
+    let tmp = project_of(&[
         ("pmo.kdl", PMO),
         ("people.kdl", "person \"jane\"   name=\"J\"\n"),
     ]);
@@ -409,7 +376,7 @@ fn a_rewritten_file_keeps_its_owner_and_group() {
         eprintln!("not root: ownership is kept trivially");
     }
     let before = std::fs::metadata(&file).unwrap();
-    let o = pmoc(&["fmt", path(tmp.path())]);
+    let o = run(&["fmt", path(tmp.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     let after = std::fs::metadata(&file).unwrap();
     assert_ne!(before.ino(), after.ino(), "rewritten");
@@ -427,7 +394,7 @@ fn a_rewritten_file_keeps_its_owner_and_group() {
 fn read_only_and_hard_linked_files_are_refused_unless_forced() {
     use std::os::unix::fs::{MetadataExt, PermissionsExt};
     let messy = "person \"jane\"   name=\"J\"\n";
-    let tmp = project(&[
+    let tmp = project_of(&[
         ("pmo.kdl", PMO),
         ("people.kdl", messy),
         ("more.kdl", "person \"ann\"   name=\"A\"\n"),
@@ -439,7 +406,7 @@ fn read_only_and_hard_linked_files_are_refused_unless_forced() {
     let other = outside.path().join("linked.kdl");
     std::fs::hard_link(tmp.path().join("linked.kdl"), &other).unwrap();
 
-    let o = pmoc(&["fmt", path(tmp.path())]);
+    let o = run(&["fmt", path(tmp.path())]);
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(2), "{err}");
     assert!(err.contains("`people.kdl`: it is read-only"), "{err}");
@@ -448,7 +415,7 @@ fn read_only_and_hard_linked_files_are_refused_unless_forced() {
     assert_eq!(std::fs::read_to_string(&people).unwrap(), messy);
     assert_eq!(text(&o.stdout), "more.kdl\n", "the others are formatted");
 
-    let o = pmoc(&["fmt", path(tmp.path()), "--force"]);
+    let o = run(&["fmt", path(tmp.path()), "--force"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(
         std::fs::read_to_string(&people).unwrap(),
@@ -547,8 +514,8 @@ fn a_comment_after_a_closing_brace_is_kept() {
     ];
     let mut files = vec![("pmo.kdl", PMO)];
     files.extend(cases.iter().map(|(name, source, _)| (*name, *source)));
-    let tmp = project(&files);
-    let o = pmoc(&["fmt", path(tmp.path())]);
+    let tmp = project_of(&files);
+    let o = run(&["fmt", path(tmp.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     for (name, _, expected) in cases {
         let after = std::fs::read_to_string(tmp.path().join(name)).unwrap();
@@ -597,8 +564,8 @@ fn every_comment_survives() {
 fn line_endings_are_kept() {
     let crlf = "person \"jane\"   name=\"J\" // the head\r\nteam \"t\" {\r\n  member \"jane\"\r\n} // kept\r\n";
     let lf = "person \"ben\"   name=\"B\"\n";
-    let tmp = project(&[("pmo.kdl", PMO), ("crlf.kdl", crlf), ("lf.kdl", lf)]);
-    let o = pmoc(&["fmt", path(tmp.path())]);
+    let tmp = project_of(&[("pmo.kdl", PMO), ("crlf.kdl", crlf), ("lf.kdl", lf)]);
+    let o = run(&["fmt", path(tmp.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("crlf.kdl")).unwrap(),
@@ -608,7 +575,7 @@ fn line_endings_are_kept() {
         std::fs::read_to_string(tmp.path().join("lf.kdl")).unwrap(),
         "person \"ben\" name=\"B\"\n"
     );
-    let o = pmoc(&["fmt", "--check", path(tmp.path())]);
+    let o = run(&["fmt", "--check", path(tmp.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
 }
 
@@ -630,9 +597,9 @@ fn a_continued_line_is_indented_one_level() {
 #[test]
 fn an_integer_beyond_the_kdl_crates_range_is_kept_as_written() {
     let big = "metric \"m\"   name=\"M\" {\n  target at-least=1_000_000_000_000_000_000_000_000_000_000_000_000_000\n  x -0xffffffffffffffffffffffffffffffffff 170141183460469231731687303715884105727\n}\n";
-    let tmp = project(&[("pmo.kdl", PMO), ("big.kdl", big)]);
+    let tmp = project_of(&[("pmo.kdl", PMO), ("big.kdl", big)]);
     let before = codes(tmp.path());
-    let o = pmoc(&["fmt", path(tmp.path())]);
+    let o = run(&["fmt", path(tmp.path())]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
     assert_eq!(
         std::fs::read_to_string(tmp.path().join("big.kdl")).unwrap(),

@@ -19,6 +19,8 @@ use pmoc::base::{Code, Diagnostic, FileId};
 use pmoc::{compile, emit, syntax};
 use rng::Rng;
 
+use common::run;
+
 const MANIFEST: &str = "pmo \"p\" { name \"P\"; mandate \"M\"; sponsor \"ann\"; as-of \"2026-11-01\" }\nperson \"ann\" name=\"Ann\"\n";
 
 /// The most one input may take through the library in a debug build (they
@@ -390,12 +392,7 @@ fn mutated_inputs_never_panic() {
 /// `pmoc check` of a project (the manifest and `x.kdl`), and how long it took.
 fn check_project(dir: &Path, format: &str) -> (Output, Duration) {
     let start = Instant::now();
-    let output = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args(["check", dir.to_str().unwrap(), "--format", format])
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pmoc runs");
+    let output = run(&["check", dir.to_str().unwrap(), "--format", format]);
     (output, start.elapsed())
 }
 
@@ -538,7 +535,8 @@ fn peak_kib(dir: &Path) -> Option<(Output, u64)> {
     let report = dir.join("time.txt");
     let output = Command::new(time)
         .args(["-f", "%M", "-o", report.to_str().unwrap()])
-        .args([env!("CARGO_BIN_EXE_pmoc"), "check", dir.to_str().unwrap()])
+        .arg(common::bin())
+        .args(["check", dir.to_str().unwrap()])
         .args(["--format", "json"])
         .env("NO_COLOR", "1")
         .output()
@@ -572,14 +570,9 @@ fn a_file_over_eight_mebibytes_is_refused_without_being_read() {
 // ---------------------------------------------------------------------------
 // Symbolic links: followed only when they lead inside the project.
 
-/// `pmoc ARGS…` with colour off: its exit code, stdout and stderr.
-fn pmoc(args: &[&str]) -> (Option<i32>, String, String) {
-    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args(args)
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pmoc runs");
+/// `pmoc ARGS…`: its exit code, stdout and stderr.
+fn outcome(args: &[&str]) -> (Option<i32>, String, String) {
+    let o = run(args);
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (o.status.code(), text(&o.stdout), text(&o.stderr))
 }
@@ -621,7 +614,7 @@ fn link(target: &Path, at: &Path) {
 fn metrics_findings(p: &Path, extra: &[&str]) -> (String, Vec<serde_json::Value>) {
     let mut args = vec!["check", p.to_str().unwrap(), "--format", "json"];
     args.extend_from_slice(extra);
-    let (_, stdout, stderr) = pmoc(&args);
+    let (_, stdout, stderr) = outcome(&args);
     let report: serde_json::Value = serde_json::from_str(&stdout).expect("JSON");
     let found = report["diagnostics"]
         .as_array()
@@ -648,7 +641,7 @@ fn a_metrics_folder_or_file_linked_outside_the_project_is_refused_unread() {
             .contains("outside the project"),
         "{found:?}"
     );
-    let (_, _, human) = pmoc(&["check", p.to_str().unwrap()]);
+    let (_, _, human) = outcome(&["check", p.to_str().unwrap()]);
     assert!(!human.contains("SECRET"), "{human}");
 
     // A link to a file, or to a folder, below a real `metrics/`.
@@ -707,7 +700,7 @@ fn a_theme_linked_outside_the_project_stops_the_build() {
     let (top, p, outside) = linked_project();
     let site = top.path().join("site");
     let build = |p: &Path| {
-        pmoc(&[
+        outcome(&[
             "build",
             p.to_str().unwrap(),
             "--out",
@@ -768,10 +761,10 @@ fn a_linked_manifest_is_read_inside_the_project_and_refused_outside() {
     std::fs::create_dir_all(p.join("config")).unwrap();
     std::fs::rename(p.join("pmo.kdl"), p.join("config/pmo.kdl")).unwrap();
     link(Path::new("config/pmo.kdl"), &p.join("pmo.kdl"));
-    let (code, stdout, stderr) = pmoc(&["check", p.to_str().unwrap(), "--format", "json"]);
+    let (code, stdout, stderr) = outcome(&["check", p.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(stderr.contains("in 2 files"), "{stderr}");
-    let (code, stdout, _) = pmoc(&["review", p.to_str().unwrap(), "--format", "json"]);
+    let (code, stdout, _) = outcome(&["review", p.to_str().unwrap(), "--format", "json"]);
     assert_eq!(code, Some(0));
     let review: serde_json::Value = serde_json::from_str(&stdout).unwrap();
     assert_eq!(review["pmo"]["id"], "p");
@@ -781,7 +774,7 @@ fn a_linked_manifest_is_read_inside_the_project_and_refused_outside() {
     std::fs::rename(p.join("config/pmo.kdl"), outside.join("pmo.kdl")).unwrap();
     link(&outside.join("pmo.kdl"), &p.join("pmo.kdl"));
     for verb in ["check", "build", "review", "fmt"] {
-        let (code, stdout, stderr) = pmoc(&[verb, p.to_str().unwrap()]);
+        let (code, stdout, stderr) = outcome(&[verb, p.to_str().unwrap()]);
         assert_eq!(code, Some(2), "{verb}: {stdout}{stderr}");
         assert!(
             stderr.contains("`pmo.kdl` is a symbolic link to a place outside the project"),
@@ -794,7 +787,7 @@ fn a_linked_manifest_is_read_inside_the_project_and_refused_outside() {
 fn a_linked_source_is_followed_inside_the_project_only() {
     let (_top, p, outside) = linked_project();
     link(&outside.join("x.kdl"), &p.join("people/x.kdl"));
-    let (code, stdout, stderr) = pmoc(&["check", p.to_str().unwrap()]);
+    let (code, stdout, stderr) = outcome(&["check", p.to_str().unwrap()]);
     assert_eq!(code, Some(2), "{stdout}{stderr}");
     assert!(
         stderr.contains("`people/x.kdl` is a symbolic link"),
@@ -807,10 +800,10 @@ fn a_linked_source_is_followed_inside_the_project_only() {
     std::fs::remove_file(p.join("people/x.kdl")).unwrap();
     std::fs::write(p.join("team.kdl"), "person   \"bo\"   name=\"Bo\"\n").unwrap();
     link(Path::new("../team.kdl"), &p.join("people/x.kdl"));
-    let (code, stdout, stderr) = pmoc(&["check", p.to_str().unwrap()]);
+    let (code, stdout, stderr) = outcome(&["check", p.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     let linked = p.join("people/x.kdl");
-    let (code, stdout, stderr) = pmoc(&["fmt", linked.to_str().unwrap()]);
+    let (code, stdout, stderr) = outcome(&["fmt", linked.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(linked.is_symlink());
     assert_eq!(
@@ -1012,7 +1005,7 @@ fn a_file_name_cannot_forge_a_line_in_any_format() {
         );
     }
     // A path in an error: one line.
-    let (code, _, stderr) = pmoc(&[
+    let (code, _, stderr) = outcome(&[
         "check",
         dir.path()
             .join("x\n::error file=pmo.kdl::FORGED")
@@ -1039,7 +1032,7 @@ fn the_diff_shows_control_characters_in_every_text_format() {
         ),
     ]);
     for format in ["text", "markdown"] {
-        let (code, stdout, stderr) = pmoc(&[
+        let (code, stdout, stderr) = outcome(&[
             "diff",
             old.path().to_str().unwrap(),
             new.path().to_str().unwrap(),

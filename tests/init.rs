@@ -4,16 +4,20 @@
 //! its workflow is valid YAML with the expected jobs, and init never writes
 //! over a project or a file, nor through a link, and writes all or nothing.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn pmoc(args: &[&str], epoch: Option<i64>) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pmoc"));
-    cmd.args(args).env("NO_COLOR", "1");
-    match epoch {
-        Some(secs) => cmd.env("SOURCE_DATE_EPOCH", secs.to_string()),
-        None => cmd.env_remove("SOURCE_DATE_EPOCH"),
-    };
+use std::path::Path;
+use std::process::Output;
+
+use common::pmoc;
+
+/// `pmoc ARGS…` on the day `epoch` (`SOURCE_DATE_EPOCH`), else today.
+fn run_at(args: &[&str], epoch: Option<i64>) -> Output {
+    let mut cmd = pmoc();
+    cmd.args(args);
+    if let Some(secs) = epoch {
+        cmd.env("SOURCE_DATE_EPOCH", secs.to_string());
+    }
     cmd.output().expect("pmoc runs")
 }
 
@@ -36,7 +40,7 @@ fn epoch(date: &str) -> i64 {
 
 #[track_caller]
 fn assert_clean(dir: &Path, epoch: Option<i64>) {
-    let o = pmoc(&["check", path(dir), "--deny-warnings"], epoch);
+    let o = run_at(&["check", path(dir), "--deny-warnings"], epoch);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("0 errors, 0 warnings"),
@@ -49,15 +53,15 @@ fn assert_clean(dir: &Path, epoch: Option<i64>) {
 fn the_starter_checks_and_builds_clean() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("catalogue");
-    let o = pmoc(&["init", path(&dir)], None);
+    let o = run_at(&["init", path(&dir)], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_clean(&dir, None);
     let out = tmp.path().join("site");
-    let o = pmoc(&["build", path(&dir), "--out", path(&out)], None);
+    let o = run_at(&["build", path(&dir), "--out", path(&out)], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(out.join("services/status-report.html").is_file());
     // Its trigger and SLA are measured: the review judges them.
-    let o = pmoc(&["review", path(&dir), "--format", "json"], None);
+    let o = run_at(&["review", path(&dir), "--format", "json"], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let review: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(review["observed"], true);
@@ -71,7 +75,7 @@ fn the_starter_is_clean_whatever_the_day_and_a_year_on() {
     for day in ["2027-01-31", "2028-02-29", "2026-12-31", "2027-03-01"] {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path();
-        let o = pmoc(&["init", path(dir)], Some(epoch(day)));
+        let o = run_at(&["init", path(dir)], Some(epoch(day)));
         assert_eq!(o.status.code(), Some(0), "{day}: {}", stderr(&o));
         // As-of is not pinned: the catalogue is judged as of each run's day.
         let manifest = std::fs::read_to_string(dir.join("pmo.kdl")).unwrap();
@@ -86,7 +90,7 @@ fn the_starter_is_clean_whatever_the_day_and_a_year_on() {
         // observations (which need a new month each month) are missing, and
         // each finding says which row to add.
         for later in [epoch(day) + 40 * 86_400, epoch(day) + 366 * 86_400] {
-            let o = pmoc(&["check", path(dir), "--format", "json"], Some(later));
+            let o = run_at(&["check", path(dir), "--format", "json"], Some(later));
             let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
             assert_eq!(report["error_count"], 0, "{day}");
             let found = report["diagnostics"].as_array().unwrap();
@@ -107,7 +111,7 @@ fn the_starter_is_clean_whatever_the_day_and_a_year_on() {
 
 #[track_caller]
 fn assert_clean_as_of(dir: &Path, as_of: &str, epoch: Option<i64>) {
-    let o = pmoc(
+    let o = run_at(
         &["check", path(dir), "--deny-warnings", "--as-of", as_of],
         epoch,
     );
@@ -122,7 +126,7 @@ fn assert_clean_as_of(dir: &Path, as_of: &str, epoch: Option<i64>) {
 #[test]
 fn the_workflow_checks_pull_requests_and_publishes_main() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = pmoc(&["init", path(tmp.path())], None);
+    let o = run_at(&["init", path(tmp.path())], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(tmp.path().join(".github/workflows/pmo.yml")).unwrap();
     let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
@@ -204,7 +208,7 @@ fn the_workflow_checks_pull_requests_and_publishes_main() {
 #[test]
 fn the_workflow_installs_a_pinned_prebuilt_pmoc() {
     let tmp = tempfile::tempdir().unwrap();
-    let o = pmoc(&["init", path(tmp.path())], None);
+    let o = run_at(&["init", path(tmp.path())], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let text = std::fs::read_to_string(tmp.path().join(".github/workflows/pmo.yml")).unwrap();
     let docs = yaml_rust2::YamlLoader::load_from_str(&text).expect("valid YAML");
@@ -244,10 +248,10 @@ fn the_workflow_installs_a_pinned_prebuilt_pmoc() {
 fn init_never_writes_over_a_project_or_a_file() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path();
-    assert_eq!(pmoc(&["init", path(dir)], None).status.code(), Some(0));
+    assert_eq!(run_at(&["init", path(dir)], None).status.code(), Some(0));
     let before = std::fs::read(dir.join("people.kdl")).unwrap();
     std::fs::write(dir.join("people.kdl"), "// mine\n").unwrap();
-    let o = pmoc(&["init", path(dir)], None);
+    let o = run_at(&["init", path(dir)], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("already holds a `pmo.kdl`"),
@@ -261,7 +265,7 @@ fn init_never_writes_over_a_project_or_a_file() {
     let other = tempfile::tempdir().unwrap();
     std::fs::create_dir_all(other.path().join("services")).unwrap();
     std::fs::write(other.path().join("services/reporting.kdl"), "// mine\n").unwrap();
-    let o = pmoc(&["init", path(other.path())], None);
+    let o = run_at(&["init", path(other.path())], None);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("`services/reporting.kdl`"),
@@ -273,7 +277,7 @@ fn init_never_writes_over_a_project_or_a_file() {
     // An existing .gitignore is kept as it is.
     let repo = tempfile::tempdir().unwrap();
     std::fs::write(repo.path().join(".gitignore"), "target/\n").unwrap();
-    let o = pmoc(&["init", path(repo.path())], None);
+    let o = run_at(&["init", path(repo.path())], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stderr(&o).contains("add `/site/` to it"), "{}", stderr(&o));
     assert_eq!(
@@ -294,7 +298,7 @@ fn init_writes_nothing_through_a_link_and_all_or_nothing() {
     for linked in ["services", "metrics", ".github"] {
         let tmp = tempfile::tempdir().unwrap();
         symlink(elsewhere.path(), tmp.path().join(linked)).unwrap();
-        let o = pmoc(&["init", path(tmp.path())], None);
+        let o = run_at(&["init", path(tmp.path())], None);
         assert_eq!(o.status.code(), Some(2), "{linked}: {}", stderr(&o));
         assert!(
             stderr(&o).contains(&format!("`{linked}` is a link")),
@@ -308,7 +312,7 @@ fn init_writes_nothing_through_a_link_and_all_or_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     std::fs::write(tmp.path().join(".github"), "").unwrap();
     symlink(tmp.path().join("nowhere"), tmp.path().join("people.kdl")).unwrap();
-    let o = pmoc(&["init", path(tmp.path())], None);
+    let o = run_at(&["init", path(tmp.path())], None);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let err = stderr(&o);
     assert!(
@@ -321,7 +325,7 @@ fn init_writes_nothing_through_a_link_and_all_or_nothing() {
     // The way cleared, a re-run writes the starter.
     std::fs::remove_file(tmp.path().join(".github")).unwrap();
     std::fs::remove_file(tmp.path().join("people.kdl")).unwrap();
-    let o = pmoc(&["init", path(tmp.path())], None);
+    let o = run_at(&["init", path(tmp.path())], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_clean(tmp.path(), None);
 }
@@ -333,7 +337,7 @@ fn init_into_a_file_says_a_folder_is_expected() {
     let file = tmp.path().join("file");
     std::fs::write(&file, "mine").unwrap();
     for (target, what) in [(path(&file), "a file"), ("/dev/null", "a character device")] {
-        let o = pmoc(&["init", target], None);
+        let o = run_at(&["init", target], None);
         assert_eq!(o.status.code(), Some(2));
         assert!(
             stderr(&o).contains(&format!("is {what}: pmoc init writes into a folder")),
@@ -353,7 +357,7 @@ fn init_below_a_repository_root_says_where_the_workflow_goes() {
     let repo = tmp.path();
     std::fs::create_dir(repo.join(".git")).unwrap();
     let dir = repo.join("docs/pmo office");
-    let o = pmoc(&["init", path(&dir)], None);
+    let o = run_at(&["init", path(&dir)], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let err = stderr(&o);
     let real = std::fs::canonicalize(repo).unwrap();
@@ -394,7 +398,7 @@ fn init_below_a_repository_root_says_where_the_workflow_goes() {
     // At the root of a repository: no warning.
     let root = tempfile::tempdir().unwrap();
     std::fs::create_dir(root.path().join(".git")).unwrap();
-    let o = pmoc(&["init", path(root.path())], None);
+    let o = run_at(&["init", path(root.path())], None);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!stderr(&o).contains("warning"), "{}", stderr(&o));
 }

@@ -3,6 +3,7 @@
 //! definition, hover, the outline, UTF-16 columns on a line with accents
 //! and emoji, the UTF-8 columns a client may ask for, shutdown and exit.
 
+mod common;
 mod lsp_client;
 
 use std::io::Write;

@@ -4,9 +4,8 @@
 //! on a line with accents and emoji too), gives a text in which the
 //! finding is gone.
 
+mod common;
 mod lsp_client;
-
-use std::process::Command;
 
 use lsp_client::*;
 use serde_json::{Value, json};
@@ -193,7 +192,7 @@ fn a_missing_name_is_inserted() {
 
     let (_dir, root) = acme();
     std::fs::write(root.join("services/portfolio.kdl"), &fixed).unwrap();
-    let output = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+    let output = common::pmoc()
         .args(["check", "--format", "json"])
         .arg(&root)
         .output()

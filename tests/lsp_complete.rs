@@ -4,6 +4,7 @@
 //! ids declared in a file that has a syntax error, and the edit's range in
 //! UTF-16 on a line with non-ASCII text.
 
+mod common;
 mod lsp_client;
 
 use std::path::Path;

@@ -8,6 +8,7 @@
 //! the process must stay alive; once the original texts are restored, the
 //! findings published are those of `pmoc check` again.
 
+mod common;
 mod lsp_client;
 mod rng;
 

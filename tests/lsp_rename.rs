@@ -4,6 +4,7 @@
 //! as before; the renames it refuses; prepareRename's range in UTF-16 on a
 //! line with accents and emoji.
 
+mod common;
 mod lsp_client;
 
 use std::collections::BTreeMap;
@@ -14,7 +15,7 @@ use serde_json::{Value, json};
 
 /// A client whose `initialize` says `capabilities`.
 fn start(capabilities: Value) -> Client {
-    let client = Client::start_with(Path::new(env!("CARGO_BIN_EXE_pmoc")), capabilities);
+    let client = Client::start_with(common::bin(), capabilities);
     assert_eq!(
         client.server["renameProvider"]["prepareProvider"], true,
         "{}",

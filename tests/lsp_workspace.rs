@@ -4,17 +4,15 @@
 //! watchers registered at `initialized`), the version of the published
 //! diagnostics.
 
+mod common;
 mod lsp_client;
-
-use std::path::Path;
-use std::process::Command;
 
 use lsp_client::*;
 use serde_json::{Value, json};
 
 /// A client whose `initialize` says `capabilities`; `initialized` is sent.
 fn start(capabilities: Value) -> Client {
-    Client::start_with(Path::new(env!("CARGO_BIN_EXE_pmoc")), capabilities)
+    Client::start_with(common::bin(), capabilities)
 }
 
 /// The next publication for `uri` whose diagnostics `accept` takes.
@@ -118,11 +116,7 @@ fn formatting_gives_pmoc_fmt_s_text() {
     assert_eq!(none, json!([]));
     client.finish();
 
-    let output = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .arg("fmt")
-        .arg(&root)
-        .output()
-        .unwrap();
+    let output = common::pmoc().arg("fmt").arg(&root).output().unwrap();
     assert!(output.status.success(), "{output:?}");
     let by_fmt = std::fs::read_to_string(&path).unwrap();
     assert_ne!(by_fmt, messy);

@@ -4,16 +4,12 @@
 //! (insta snapshots), the JSON against its schema, and the review without
 //! metrics.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn pmoc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pmoc runs")
-}
+use std::path::Path;
+use std::process::Output;
+
+use common::run;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).unwrap()
@@ -143,7 +139,7 @@ fn path(dir: &tempfile::TempDir) -> &str {
 fn review_json(dir: &tempfile::TempDir, extra: &[&str]) -> serde_json::Value {
     let mut args = vec!["review", path(dir), "--format", "json"];
     args.extend(extra);
-    let o = pmoc(&args);
+    let o = run(&args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     serde_json::from_slice(&o.stdout).expect("stdout is one JSON document")
 }
@@ -334,26 +330,26 @@ fn a_decision_since_the_window_took_it_off_the_agenda() {
 #[test]
 fn exit_codes() {
     let dir = project("");
-    let o = pmoc(&["review", path(&dir)]);
+    let o = run(&["review", path(&dir)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(stderr(&o), "");
-    let o = pmoc(&["review", path(&dir), "--fail-on-fired"]);
+    let o = run(&["review", path(&dir), "--fail-on-fired"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(stdout(&o).starts_with("Portfolio board pack of Review PMO"));
     // Errors: the diagnostics as `check` prints them, and no review.
     let broken = project("service \"x\" { name \"X\"; function \"nope\" }\n");
-    let o = pmoc(&["review", path(&broken), "--format", "json"]);
+    let o = run(&["review", path(&broken), "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o), "");
     assert!(stderr(&o).contains("unknown-reference"), "{}", stderr(&o));
     assert!(stderr(&o).contains("no review was made"));
     // It cannot run: no project, or no metrics folder where one was named.
     let empty = tempfile::tempdir().unwrap();
-    let o = pmoc(&["review", path(&empty)]);
+    let o = run(&["review", path(&empty)]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(stdout(&o), "");
     let missing = dir.path().join("no-such-folder");
-    let o = pmoc(&["review", path(&dir), "--metrics", missing.to_str().unwrap()]);
+    let o = run(&["review", path(&dir), "--metrics", missing.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no-such-folder"), "{}", stderr(&o));
 }
@@ -366,13 +362,13 @@ fn snapshots_of_the_three_formats() {
         ("markdown", "review_markdown"),
         ("json", "review_json"),
     ] {
-        let o = pmoc(&["review", path(&dir), "--format", format]);
+        let o = run(&["review", path(&dir), "--format", format]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         insta::assert_snapshot!(name, stdout(&o));
     }
     // The default format is text.
-    let o = pmoc(&["review", path(&dir)]);
-    let text = pmoc(&["review", path(&dir), "--format", "text"]);
+    let o = run(&["review", path(&dir)]);
+    let text = run(&["review", path(&dir), "--format", "text"]);
     assert_eq!(o.stdout, text.stdout);
 }
 
@@ -417,17 +413,17 @@ fn the_review_is_valid_against_its_schema() {
     let mut wrong = review.clone();
     wrong["agenda"][0]["kind"] = "lunch".into();
     assert!(!validator.is_valid(&wrong));
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-    let acme = pmoc(&["review", example.to_str().unwrap(), "--format", "json"]);
+    let example = common::example("acme");
+    let acme = run(&["review", example.to_str().unwrap(), "--format", "json"]);
     assert_eq!(acme.status.code(), Some(0), "{}", stderr(&acme));
     assert_valid(&serde_json::from_slice(&acme.stdout).unwrap());
 }
 
 #[test]
 fn the_example_reviews_in_every_format() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let example = common::example("acme");
     for format in ["text", "markdown", "json"] {
-        let o = pmoc(&["review", example.to_str().unwrap(), "--format", format]);
+        let o = run(&["review", example.to_str().unwrap(), "--format", format]);
         assert_eq!(o.status.code(), Some(0), "{format}: {}", stderr(&o));
         assert!(!stdout(&o).is_empty(), "{format}");
         if format == "markdown" {
@@ -435,7 +431,7 @@ fn the_example_reviews_in_every_format() {
         }
     }
     // Its observations make three triggers fire: with the flag, exit 1.
-    let o = pmoc(&["review", example.to_str().unwrap(), "--fail-on-fired"]);
+    let o = run(&["review", example.to_str().unwrap(), "--fail-on-fired"]);
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
 }
 
@@ -482,7 +478,7 @@ fn without_metrics_superseded_still_fires() {
         "{:?}",
         agenda(&review)
     );
-    let text = stdout(&pmoc(&["review", path(&dir)]));
+    let text = stdout(&run(&["review", path(&dir)]));
     assert!(
         text.contains("Metrics: no observations were read"),
         "{text}"
@@ -498,7 +494,7 @@ fn without_metrics_superseded_still_fires() {
     assert_eq!(summary["targets_without_data"], 2);
     assert_eq!(summary["targets_met"], 0);
     assert_eq!(review["services"][1]["status"], "amber");
-    let o = pmoc(&["review", path(&dir), "--fail-on-fired"]);
+    let o = run(&["review", path(&dir), "--fail-on-fired"]);
     assert_eq!(o.status.code(), Some(1));
 }
 
@@ -513,7 +509,7 @@ fn an_empty_metrics_folder_is_without_data_not_all_clear() {
     assert_eq!(summary["targets_breached"], 0);
     assert_eq!(summary["targets_without_data"], 2);
     assert_eq!(summary["green"], 0);
-    let text = stdout(&pmoc(&["review", path(&dir), "--metrics", path(&empty)]));
+    let text = stdout(&run(&["review", path(&dir), "--metrics", path(&empty)]));
     assert!(
         text.contains("every SLA target counts as without data"),
         "{text}"
@@ -558,7 +554,7 @@ fn the_horizon_brings_coming_sla_reviews() {
     let exact = review_json(&dir, &["--horizon", "80 days"]);
     assert_eq!(coming(&exact).len(), 2);
     assert_eq!(exact["horizon"], "2027-01-20");
-    let o = pmoc(&["review", path(&dir), "--horizon", "soon"]);
+    let o = run(&["review", path(&dir), "--horizon", "soon"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("is not a duration"), "{}", stderr(&o));
 }
@@ -589,7 +585,7 @@ fn since_lists_what_changed() {
     assert_eq!(decisions[0]["service_name"], "risk-log service");
     // Without the flag, no `since` at all.
     assert!(review_json(&dir, &[]).get("since").is_none());
-    let md = stdout(&pmoc(&[
+    let md = stdout(&run(&[
         "review",
         path(&dir),
         "--format",
@@ -602,7 +598,7 @@ fn since_lists_what_changed() {
         md.contains("- 2026-11-01: `low-adoption` for risk-log service (its run from 2026-08-01)"),
         "{md}"
     );
-    let o = pmoc(&["review", path(&dir), "--since", "2026-13-01"]);
+    let o = run(&["review", path(&dir), "--since", "2026-13-01"]);
     assert_eq!(o.status.code(), Some(2));
 }
 
@@ -611,7 +607,7 @@ fn since_lists_what_changed() {
 #[test]
 fn the_board_pack_opens_with_exceptions_and_what_is_due() {
     let dir = project("");
-    let md = stdout(&pmoc(&["review", path(&dir), "--format", "markdown"]));
+    let md = stdout(&run(&["review", path(&dir), "--format", "markdown"]));
     let first = md.split("## Agenda").next().unwrap();
     assert!(first.contains("## Due within 30 days"), "{md}");
     for date in ["2026-09-30", "2026-10-15", "2026-08-01"] {
@@ -646,7 +642,7 @@ fn markdown_escapes_free_text() {
         text.replace("\"Transform or retire\"", "\"Keep | kill\""),
     )
     .unwrap();
-    let md = stdout(&pmoc(&["review", path(&dir), "--format", "markdown"]));
+    let md = stdout(&run(&["review", path(&dir), "--format", "markdown"]));
     assert!(
         md.contains("### Risk \\| log \\*now\\* (`risk-log`)\n"),
         "{md}"
@@ -654,7 +650,7 @@ fn markdown_escapes_free_text() {
     assert!(md.contains("(Keep \\| kill)"), "{md}");
     // In the agenda's sentences too.
     assert!(md.contains("at gate Keep \\| kill (`"), "{md}");
-    let text = stdout(&pmoc(&["review", path(&dir)]));
+    let text = stdout(&run(&["review", path(&dir)]));
     assert!(
         text.contains("Risk | log *now* (`risk-log`) (operation"),
         "{text}"
@@ -674,7 +670,7 @@ fn the_text_review_shows_control_characters() {
         1,
     );
     std::fs::write(&services, text).unwrap();
-    let o = pmoc(&["review", path(&dir)]);
+    let o = run(&["review", path(&dir)]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(!out.contains('\u{1b}'), "{out}");
@@ -705,7 +701,7 @@ fn no_format_passes_control_characters_or_forges_lines() {
     )
     .unwrap();
     for format in ["text", "markdown"] {
-        let o = pmoc(&["review", path(&dir), "--format", format]);
+        let o = run(&["review", path(&dir), "--format", format]);
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
         let out = stdout(&o);
         assert!(
@@ -725,8 +721,8 @@ fn no_format_passes_control_characters_or_forges_lines() {
 
 /// The example's review in JSON with `--horizon`.
 fn example_json(horizon: &str) -> serde_json::Value {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-    let o = pmoc(&[
+    let example = common::example("acme");
+    let o = run(&[
         "review",
         example.to_str().unwrap(),
         "--format",
@@ -826,8 +822,8 @@ fn the_horizon_bounds_plans_and_capacity() {
 /// overdue.
 #[test]
 fn the_first_screen_lists_the_overdue_first() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-    let md = stdout(&pmoc(&[
+    let example = common::example("acme");
+    let md = stdout(&run(&[
         "review",
         example.to_str().unwrap(),
         "--format",
@@ -854,8 +850,8 @@ fn the_first_screen_lists_the_overdue_first() {
 /// behind its line (`adoption-behind-plan`), lessons learned on it.
 #[test]
 fn the_review_has_adoption_for_every_service_with_a_target() {
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-    let o = pmoc(&["review", example.to_str().unwrap(), "--format", "json"]);
+    let example = common::example("acme");
+    let o = run(&["review", example.to_str().unwrap(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let review: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let adoption = review["adoption"].as_array().unwrap();

@@ -6,7 +6,7 @@
 mod common;
 mod rng;
 
-use common::{Served, project, service};
+use common::{Served, copy_tree, pmoc, project, service};
 use rng::Rng;
 
 #[test]
@@ -91,7 +91,7 @@ fn a_busy_port_is_named() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port().to_string();
     let dir = project();
-    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pmoc"))
+    let o = pmoc()
         .args(["serve", dir.path().to_str().unwrap(), "--port", &port])
         .output()
         .unwrap();
@@ -643,7 +643,7 @@ fn random_requests_never_stop_the_server() {
 fn no_manifest_at_start_up_is_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     for verb in ["watch", "serve"] {
-        let o = std::process::Command::new(env!("CARGO_BIN_EXE_pmoc"))
+        let o = pmoc()
             .args([verb, dir.path().to_str().unwrap()])
             .args(if verb == "watch" {
                 &[][..]
@@ -689,19 +689,6 @@ fn a_manifest_that_goes_away_ends_nothing() {
     assert_eq!(served.interrupt(), Some(0), "still running");
 }
 
-fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 /// The project folder deleted (`rm -rf`) and restored: the server shows
 /// the error meanwhile, sees the folder come back, rebuilds it (trying
 /// again while the site folder is half copied) and watches it again;
@@ -711,12 +698,12 @@ fn a_deleted_and_restored_project_is_seen_again() {
     for extra in [&[][..], &["--poll=100"][..]] {
         let (made, dir) = (project(), tempfile::tempdir().unwrap());
         let project = dir.path().join("p");
-        copy_dir(made.path(), &project);
+        copy_tree(made.path(), &project);
         let served = Served::start(&project, extra);
         let page = "/services/keep.html";
         served.wait_for(page, "the first build", |s, _| s == 200);
         let backup = dir.path().join("backup");
-        copy_dir(&project, &backup);
+        copy_tree(&project, &backup);
         std::fs::remove_dir_all(&project).unwrap();
         served.wait_for(page, "the error", |_, b| b.contains("pmoc-overlay"));
         std::fs::write(
@@ -729,7 +716,7 @@ fn a_deleted_and_restored_project_is_seen_again() {
         let marker = backup.join("site/.pmoc-site");
         let kept = std::fs::read(&marker).unwrap();
         std::fs::remove_file(&marker).unwrap();
-        copy_dir(&backup, &project);
+        copy_tree(&backup, &project);
         std::thread::sleep(std::time::Duration::from_millis(300));
         std::fs::write(project.join("site/.pmoc-site"), kept).unwrap();
         served.wait_for(page, "the rebuild", |s, b| {
@@ -850,9 +837,8 @@ fn watch_says_where_the_site_goes_and_when_it_stops() {
     )
     .unwrap();
     for quiet in [false, true] {
-        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_pmoc"));
+        let mut cmd = pmoc();
         cmd.args(["watch", dir.path().to_str().unwrap()])
-            .env("NO_COLOR", "1")
             .stderr(std::process::Stdio::piped());
         if quiet {
             cmd.arg("-q");

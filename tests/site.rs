@@ -7,29 +7,23 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn pmoc(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pmoc runs")
-}
+use common::run;
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn acme() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme")
+    common::example("acme")
 }
 
 /// Builds a project into a fresh folder and returns it.
 fn build(project: &Path) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("site");
-    let o = pmoc(&[
+    let o = run(&[
         "build",
         project.to_str().unwrap(),
         "--out",
@@ -60,7 +54,7 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 
 #[test]
 fn the_catalog_schema_is_in_step_with_the_code() {
-    let o = pmoc(&["schema"]);
+    let o = run(&["schema"]);
     let committed = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/catalog.schema.json"),
     )
@@ -363,7 +357,7 @@ fn an_id_cannot_write_outside_the_output_folder() {
         ),
     ]);
     let out = dir.path().join("out/site");
-    let o = pmoc(&[
+    let o = run(&[
         "build",
         dir.path().to_str().unwrap(),
         "--out",
@@ -395,12 +389,12 @@ fn a_failed_build_leaves_the_last_good_site() {
     ]);
     let out = dir.path().join("site");
     let (_tmp, _) = build(dir.path());
-    let o = pmoc(&["build", dir.path().to_str().unwrap()]);
+    let o = run(&["build", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let before = files(&out);
     assert!(before.contains_key("services/x.html"));
     std::fs::write(dir.path().join("s.kdl"), "service \"x\" {\n    name \"X\n").unwrap();
-    let o = pmoc(&["build", dir.path().to_str().unwrap()]);
+    let o = run(&["build", dir.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(files(&out), before, "the good site is untouched");
     let strays: Vec<_> = std::fs::read_dir(dir.path())
@@ -683,7 +677,7 @@ fn the_change_load_page_shows_each_group_and_month_and_marks_saturation() {
 fn the_health_page_counts_as_the_review_does() {
     let (_dir, out) = build(&acme());
     let health = std::fs::read_to_string(out.join("health.html")).unwrap();
-    let o = pmoc(&["review", acme().to_str().unwrap(), "--format", "json"]);
+    let o = run(&["review", acme().to_str().unwrap(), "--format", "json"]);
     let review: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let s = &review["summary"];
     let tally = format!(
@@ -956,7 +950,7 @@ fn out_never_replaces_a_file_or_a_foreign_folder() {
     std::fs::write(foreign.join("chapter1.docx"), "precious").unwrap();
     for out in [&file, &foreign] {
         for verb in ["build", "watch"] {
-            let o = pmoc(&[
+            let o = run(&[
                 verb,
                 dir.path().to_str().unwrap(),
                 "--out",
@@ -1017,7 +1011,7 @@ fn the_manifests_output_stays_inside_the_project() {
             "service \"x\" {\n    name \"X\"\n    function \"f\"\n    description \"D\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}\n",
         )
         .unwrap();
-        let o = pmoc(&["build", project.to_str().unwrap()]);
+        let o = run(&["build", project.to_str().unwrap()]);
         assert_eq!(o.status.code(), Some(1), "{output}: {}", stderr(&o));
         assert!(stderr(&o).contains(code), "{output}: {}", stderr(&o));
         assert!(!parent.path().join("escaped").exists(), "{output}");

@@ -26,7 +26,7 @@ pub(crate) struct Client {
 
 impl Client {
     pub(crate) fn start(encodings: &[&str]) -> Client {
-        Client::start_exe(Path::new(env!("CARGO_BIN_EXE_pmoc")), encodings)
+        Client::start_exe(crate::common::bin(), encodings)
     }
 
     /// [`Client::start`] with another `pmoc` binary (a bench's baseline).
@@ -207,23 +207,7 @@ pub(crate) fn uri(path: &Path) -> String {
 /// A copy of examples/acme's sources in a temporary folder (canonical
 /// path).
 pub(crate) fn acme() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-    // Not the site `pmoc build examples/acme` may have written there.
-    let sources = walkdir::WalkDir::new(&from)
-        .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == "site"));
-    for entry in sources {
-        let entry = entry.unwrap();
-        let to = dir.path().join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&to).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    let root = dir.path().canonicalize().unwrap();
-    (dir, root)
+    crate::common::example_copy("acme")
 }
 
 pub(crate) fn codes(diagnostics: &[Value]) -> Vec<&str> {
@@ -248,7 +232,7 @@ pub(crate) type Finding = (String, u64, u64, String, String);
 
 /// `pmoc check --format json`'s findings on `root`, sorted.
 pub(crate) fn checked(root: &Path) -> Vec<Finding> {
-    let output = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+    let output = crate::common::pmoc()
         .args(["check", "--format", "json"])
         .arg(root)
         .output()

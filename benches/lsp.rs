@@ -1,7 +1,7 @@
 //! The language server's latency (issue 14): from a `textDocument/didChange`
 //! sent to the `publishDiagnostics` that answers it, debounce included, with
 //! the release `pmoc lsp` over stdio (the tests' client,
-//! `tests/lsp_client`). Budgets: under 50 ms on `examples/acme`, under
+//! `tests/it/lsp_client`). Budgets: under 50 ms on `examples/acme`, under
 //! 300 ms at 5,000 services.
 //!
 //! For each project: the first open (didOpen → its diagnostics), then
@@ -28,8 +28,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+#[path = "../tests/common/mod.rs"]
+mod common;
 mod harness;
-#[path = "../tests/lsp_client/mod.rs"]
+#[path = "../tests/it/lsp_client/mod.rs"]
 mod lsp_client;
 
 use harness::{Stats, ms, stats};

@@ -9,14 +9,14 @@
 //! the package, the tests show as ignored with a note saying why, never as
 //! passed; with `CI` set they run, and fail.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::{Command, ExitCode};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).to_path_buf()
-}
+use common::root;
 
 /// Why the validator cannot run here, if it cannot.
 fn missing() -> Option<String> {
@@ -38,7 +38,7 @@ fn missing() -> Option<String> {
 fn validate(project: &Path) -> Result<String, Failed> {
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     let file = dir.path().join("catalog-info.yaml");
-    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+    let o = common::pmoc()
         .args(["export", "backstage"])
         .arg(project)
         .arg("--out")

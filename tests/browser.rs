@@ -158,7 +158,7 @@ fn search_from_file_url_leads_to_the_sla_table() {
     let tmp = tempfile::tempdir().unwrap();
     let browser = browser(&tmp.path().join("profile"));
     let out = tmp.path().join("site");
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let example = common::example("acme");
     common::build_into(&example, &out);
 
     let tab = browser.new_tab().unwrap();
@@ -206,7 +206,7 @@ fn search_from_file_url_leads_to_the_sla_table() {
 fn built_example() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("site");
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+    let example = common::example("acme");
     common::build_into(&example, &out);
     (tmp, out)
 }

@@ -14,6 +14,8 @@
 //! show as ignored, with a note saying why; with `CI` set they must run, and
 //! fail. Written against Debian's Neovim 0.7.2 (`vim.lsp.start_client`).
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
@@ -85,31 +87,14 @@ const FILE: &str = "services/risk.kdl";
 
 /// A copy of the example in a temporary folder, and its canonical path.
 fn acme() -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
-    let root = dir.path().join("acme");
-    // Not the site `pmoc build examples/acme` may have written there.
-    let sources = walkdir::WalkDir::new(&from)
-        .into_iter()
-        .filter_entry(|e| !(e.depth() == 1 && e.file_name() == "site"));
-    for entry in sources {
-        let entry = entry.unwrap();
-        let to = root.join(entry.path().strip_prefix(&from).unwrap());
-        if entry.file_type().is_dir() {
-            fs::create_dir_all(&to).unwrap();
-        } else {
-            fs::copy(entry.path(), &to).unwrap();
-        }
-    }
-    let root = root.canonicalize().unwrap();
-    (dir, root)
+    common::example_copy("acme")
 }
 
 /// Runs the case `case` of `tests/nvim/init.lua` on the project `root` (in a
 /// temporary folder, which also holds Neovim's state) and returns what it
 /// recorded.
 fn nvim(root: &Path, case: &str, args: Value) -> Result<Value, Failed> {
-    let pmoc = Path::new(env!("CARGO_BIN_EXE_pmoc"));
+    let pmoc = common::bin();
     // `pmoc` on the PATH, for a setup that names it so (the guide's).
     let mut path = vec![pmoc.parent().unwrap_or(pmoc).to_path_buf()];
     path.extend(std::env::split_paths(
@@ -183,7 +168,7 @@ type Finding = (u64, u64, String);
 
 /// What `pmoc check --format json` reports for `file` of the project `root`.
 fn checked(root: &Path, file: &str) -> Result<Vec<Finding>, Failed> {
-    let output = Command::new(env!("CARGO_BIN_EXE_pmoc"))
+    let output = common::pmoc()
         .args(["check", "--format", "json"])
         .arg(root)
         .output()?;

@@ -1,7 +1,7 @@
 //! Differential: when pmoc's KDL 2.0 reader (`syntax::parse_v2`) and the
 //! `kdl` crate's `KdlDocument::parse_v2` both accept a text, they read the
 //! same document: names, entries (keys and values, in order) and children,
-//! compared as `tests/kdl_spec.rs` compares them.
+//! compared as `tests/it/kdl_spec.rs` compares them.
 //!
 //! The `kdl` crate recurses on nesting and slows down sharply on `/-`
 //! chains (see `src/syntax/v1.rs`), so it only sees texts within the same
@@ -10,7 +10,7 @@
 //!
 //! With `PMOC_FUZZ_STRICT=1` in the environment, one accepting what the
 //! other rejects is a finding too (the known ones are listed in
-//! `tests/hostile.rs`, each with who is right).
+//! `tests/it/hostile.rs`, each with who is right).
 
 #![no_main]
 

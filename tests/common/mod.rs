@@ -1,135 +1,91 @@
-//! Helpers shared by the tests that run `pmoc serve`.
+//! Helpers shared by the integration tests: the `pmoc` binary with a clean
+//! environment, the examples and copies of them, small projects in
+//! temporary folders; `serve`: a running `pmoc serve`.
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::{Duration, Instant};
+mod serve;
 
-/// A running `pmoc serve`, stopped (SIGINT) when dropped.
-pub(crate) struct Served {
-    pub child: Child,
-    pub port: u16,
-    /// Lines the server printed on stderr after its start.
-    pub log: mpsc::Receiver<String>,
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+#[allow(unused_imports)]
+pub(crate) use serve::{Served, get};
+
+/// The `pmoc` binary under test.
+pub(crate) fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_pmoc"))
 }
 
-impl Served {
-    pub(crate) fn start(project: &Path, extra: &[&str]) -> Served {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-            .args([
-                "serve",
-                project.to_str().unwrap(),
-                "--port",
-                "0",
-                "--debounce",
-                "20",
-            ])
-            .args(extra)
-            .env("NO_COLOR", "1")
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("pmoc serve starts");
-        let (tx, log) = mpsc::channel();
-        let stderr = child.stderr.take().unwrap();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines() {
-                let Ok(line) = line else { break };
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let port = loop {
-            let line = log
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .expect("the server says where it serves");
-            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
-                break rest.split('/').next().unwrap().parse().unwrap();
-            }
-        };
-        Served { child, port, log }
-    }
+/// The `pmoc` binary under test, as a command whose outcome does not depend
+/// on the environment the tests run in: no colour, no GitHub job summary,
+/// no `SOURCE_DATE_EPOCH` (a test that wants one sets it), no `COLUMNS`.
+pub(crate) fn pmoc() -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .env_remove("COLUMNS");
+    cmd
+}
 
-    pub(crate) fn get(&self, path: &str) -> (u16, String) {
-        get(self.port, path)
-    }
+/// `pmoc ARGS…` run to its end (see [`pmoc`]), its output captured.
+pub(crate) fn run(args: &[&str]) -> Output {
+    pmoc().args(args).output().expect("pmoc runs")
+}
 
-    /// Polls `path` until `pred` holds of (status, body), for at most 15 s.
-    pub(crate) fn wait_for(
-        &self,
-        path: &str,
-        what: &str,
-        pred: impl Fn(u16, &str) -> bool,
-    ) -> (u16, String) {
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let (status, body) = self.get(path);
-            if pred(status, &body) {
-                return (status, body);
-            }
-            if Instant::now() >= deadline {
-                let log: Vec<String> = self.log.try_iter().collect();
-                panic!(
-                    "timed out waiting for {what} at {path}; last: {status} {body:.300}\nserver log:\n{}",
-                    log.join("\n")
-                );
-            }
-            std::thread::sleep(Duration::from_millis(50));
+/// `pmoc ARGS…` run from the folder `cwd`.
+pub(crate) fn run_in(cwd: &Path, args: &[&str]) -> Output {
+    pmoc()
+        .current_dir(cwd)
+        .args(args)
+        .output()
+        .expect("pmoc runs")
+}
+
+/// The repository's root.
+pub(crate) fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The folder of `examples/NAME`.
+pub(crate) fn example(name: &str) -> PathBuf {
+    root().join("examples").join(name)
+}
+
+/// A copy of `examples/NAME`'s sources in a temporary folder, and its
+/// canonical path (`…/NAME`). Not the site `pmoc build examples/NAME` may
+/// have written into the example.
+pub(crate) fn example_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join(name);
+    copy(&example(name), &to, |relative| {
+        relative != Path::new("site")
+    });
+    let to = to.canonicalize().unwrap();
+    (dir, to)
+}
+
+/// Copies the folder `from` to `to`, everything in it.
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
+    copy(from, to, |_| true);
+}
+
+/// Copies the folder `from` to `to`, leaving out the entries (and what is
+/// below them) whose path relative to `from` fails `keep`.
+fn copy(from: &Path, to: &Path, keep: impl Fn(&Path) -> bool) {
+    let entries = walkdir::WalkDir::new(from)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| keep(e.path().strip_prefix(from).unwrap()));
+    for entry in entries {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
         }
     }
-
-    /// Sends SIGINT and returns the exit code.
-    pub(crate) fn interrupt(mut self) -> Option<i32> {
-        let _ = Command::new("kill")
-            .args(["-INT", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                return status.code();
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        None
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A plain HTTP/1.1 GET on 127.0.0.1; the path is sent exactly as given.
-pub(crate) fn get(port: u16, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = Vec::new();
-    let _ = stream.read_to_end(&mut raw);
-    let text = String::from_utf8_lossy(&raw).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    (status, body)
 }
 
 /// A project in a temporary folder, from (path, text) pairs.
@@ -145,16 +101,12 @@ pub(crate) fn project_of(files: &[(&str, &str)]) -> tempfile::TempDir {
 
 /// Runs `pmoc build PROJECT --out OUT` and asserts it succeeds.
 pub(crate) fn build_into(project: &Path, out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_pmoc"))
-        .args([
-            "build",
-            project.to_str().unwrap(),
-            "--out",
-            out.to_str().unwrap(),
-        ])
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("pmoc runs");
+    let o = run(&[
+        "build",
+        project.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(
         o.status.code(),
         Some(0),

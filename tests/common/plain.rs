@@ -1,6 +1,6 @@
 //! A KDL document as plain data (names, entries' keys and values,
 //! children), so pmoc's reader and the `kdl` crate can be compared: used by
-//! `tests/kdl_spec.rs` and the `differential` fuzz target.
+//! `tests/it/kdl_spec.rs` and the `differential` fuzz target.
 
 use pmoc::syntax::{self, Document, Value};
 

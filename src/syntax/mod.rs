@@ -8,11 +8,14 @@
 //!   (the unclosed `{` and where it was probably meant to close);
 //! - [`v1`]: the KDL 1.0 fallback through the `kdl` crate, taken only by
 //!   files the 2.0 reader rejects and that are small and shallow enough for
-//!   that recursive parser.
+//!   that recursive parser;
+//! - [`tree`]: the lossless KDL 2.0 syntax tree that never fails (issue 23,
+//!   step 1: tested against this reader, not yet on the compile path).
 
 pub mod cursor;
 mod read;
 mod slip;
+pub mod tree;
 mod v1;
 
 use smol_str::SmolStr;

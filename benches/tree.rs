@@ -1,0 +1,66 @@
+//! The lossless syntax tree's reading speed (issue 23's budget: at least
+//! 60 MB/s on one core), against today's reader, on the generated
+//! portfolio of the scale bench (`pmoc_synth`, 20,000 services).
+//!
+//! Run with `cargo bench --bench tree`. `PMOC_BENCH_SERVICES` sets the
+//! size; `PMOC_BENCH_RUNS` the timed runs (default 5), medians in one
+//! process.
+
+use pmoc::base::FileId;
+use pmoc::syntax::{self, tree};
+
+mod harness;
+use harness::{bench, ms, runs_from_env};
+
+fn main() {
+    let runs = runs_from_env();
+    let services = std::env::var("PMOC_BENCH_SERVICES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let dir = scratch.path().join("portfolio");
+    pmoc_synth::write_project(&dir, services).expect("the project is written");
+    let mut files: Vec<_> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .map(|e| e.expect("a readable folder").into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "kdl"))
+        .collect();
+    files.sort();
+    let texts: Vec<String> = files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("a text file"))
+        .collect();
+    let mb = texts.iter().map(String::len).sum::<usize>() as f64 / 1e6;
+    println!(
+        "{services} services: {} files, {mb:.1} MB of KDL",
+        texts.len()
+    );
+    let cases = [
+        bench("tree::parse", runs, || {
+            texts.iter().map(|t| tree::parse(t)).collect::<Vec<_>>()
+        }),
+        bench("tree::parse + document", runs, || {
+            texts
+                .iter()
+                .map(|t| tree::document(FileId(0), &tree::parse(t)))
+                .collect::<Vec<_>>()
+        }),
+        bench("syntax::parse_v2 (just-kdl)", runs, || {
+            texts
+                .iter()
+                .map(|t| syntax::parse_v2(FileId(0), t).expect("valid KDL"))
+                .collect::<Vec<_>>()
+        }),
+    ];
+    println!();
+    println!("one thread                       median        MB/s");
+    for s in &cases {
+        println!(
+            "  {:<28} {:>11} {:>10.1}",
+            s.name,
+            ms(s.median),
+            mb / s.median.as_secs_f64()
+        );
+    }
+}

@@ -31,3 +31,4 @@ mod review;
 mod rules;
 mod serve;
 mod site;
+mod tree;

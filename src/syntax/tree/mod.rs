@@ -1,5 +1,5 @@
 //! The lossless KDL 2.0 syntax tree (issue 23, step 1; not yet read by the
-//! compile path). [`parse`] turns any text into a [`Tree`] and never fails:
+//! compile path). [`parse()`] turns any text into a [`Tree`] and never fails:
 //! every byte belongs to exactly one token (whitespace, line breaks,
 //! comments, line continuations and `/-` included), so the tree's text is
 //! the input byte for byte; a slip becomes an error token or node, is listed

@@ -502,7 +502,11 @@ const CRATES: &[(&str, &[&str], &str)] = &[
     ("pulldown_cmark", &["emit"], "the site's Markdown"),
     ("textwrap", &["emit", "commands"], "wrapping printed text"),
     ("httparse", &["engine"], "the dev server"),
-    ("memchr", &["engine"], "the dev server"),
+    (
+        "memchr",
+        &["engine", "syntax"],
+        "byte search: the dev server, the syntax tree's lexer",
+    ),
     ("notify", &["engine"], "the watcher"),
     ("notify_debouncer_full", &["engine"], "the watcher"),
     ("lsp_server", &["lsp"], "the language server"),

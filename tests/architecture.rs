@@ -690,10 +690,8 @@ fn the_lookups_are_built_only_by_compile() {
     );
 }
 
-/// Threads and parallelism: in the engine and the phases, not in commands.
-/// `commands/serve.rs` starts the watch loop's thread: a known gap
-/// (ARCHITECTURE.md), listed so that closing it fails here until the page
-/// says so.
+/// Threads and parallelism: in the engine and the phases, not in commands
+/// (`serve`'s two threads are `engine::serving`'s).
 #[test]
 fn commands_start_no_thread() {
     let found = occurrences(
@@ -703,15 +701,7 @@ fn commands_start_no_thread() {
             "compile", "catalog", "emit", "review", "diff", "engine", "lsp", "files",
         ],
     );
-    let gaps: Vec<&String> = found
-        .iter()
-        .filter(|f| !f.starts_with("commands/serve.rs:"))
-        .collect();
-    assert!(gaps.is_empty(), "a command starts a thread:\n{gaps:?}");
-    assert!(
-        !found.is_empty(),
-        "`commands/serve.rs` starts no thread any more: strike the known gap in ARCHITECTURE.md and this exception"
-    );
+    assert!(found.is_empty(), "a command starts a thread:\n{found:?}");
 }
 
 /// Every invariant in bold in ARCHITECTURE.md names the test that checks it.

@@ -13,6 +13,7 @@ mod error;
 pub mod live;
 pub mod report;
 pub mod server;
+pub mod serving;
 pub mod watcher;
 
 pub use error::Error;

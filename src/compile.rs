@@ -299,11 +299,11 @@ fn process(id: FileId, found: Found, bytes: Vec<u8>, is_manifest: bool) -> FileR
                 syntax_error: false,
             }
         }
-        Err(diagnostic) => FileResult {
+        Err(diagnostics) => FileResult {
             id,
             file,
             model: Model::default(),
-            diagnostics: vec![diagnostic],
+            diagnostics,
             syntax_error: true,
         },
     }

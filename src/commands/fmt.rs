@@ -40,13 +40,13 @@ pub fn run(args: &FmtArgs) -> ExitCode {
             }
         };
         let outcome = match stop {
-            Some(diag) => FormatOutcome::Syntax(diag),
+            Some(diag) => FormatOutcome::Syntax(vec![diag]),
             None => format::format(id, &text),
         };
         match outcome {
             FormatOutcome::Formatted(new) if new != text => changed.push((found, new, snapshot)),
             FormatOutcome::Formatted(_) => {}
-            FormatOutcome::Syntax(diag) => diags.push(diag),
+            FormatOutcome::Syntax(found) => diags.extend(found),
             FormatOutcome::Refused(why) => {
                 eprintln!(
                     "error: `{}`: {why}; left as it is",

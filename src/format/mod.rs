@@ -44,8 +44,8 @@ pub const MAX_DEPTH: usize = syntax::MAX_DEPTH;
 pub enum FormatOutcome {
     /// The canonical text (the input itself when it is canonical).
     Formatted(String),
-    /// The file does not read: its diagnostic, as `pmoc check` gives it.
-    Syntax(Diagnostic),
+    /// The file does not read: its diagnostics, as `pmoc check` gives them.
+    Syntax(Vec<Diagnostic>),
     /// The file reads but is not rewritten: why.
     Refused(String),
 }

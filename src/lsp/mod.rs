@@ -464,12 +464,12 @@ fn syntax_only(
     let mut sources = SourceMap::default();
     let name = path.display().to_string();
     sources.add(SourceFile::new(name, path.to_path_buf(), text.into()));
-    let finding = if text.len() > syntax::MAX_FILE_BYTES {
-        Some(syntax::too_large(id))
+    let findings = if text.len() > syntax::MAX_FILE_BYTES {
+        vec![syntax::too_large(id)]
     } else {
-        syntax::parse(id, text).err()
+        syntax::parse(id, text).err().unwrap_or_default()
     };
-    finding
+    findings
         .iter()
         .map(|d| project::diagnostic(d, &sources, encoding, uris))
         .collect()

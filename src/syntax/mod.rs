@@ -1,19 +1,20 @@
-//! Syntax: one file's bytes into a spanned KDL [`Document`], or its one
-//! `kdl-syntax` diagnostic. Total: never panics, never recurses on the
-//! input's nesting or comments, and bounds time and memory by the file's size.
+//! Syntax: one file's bytes into a spanned KDL [`Document`], or its
+//! `kdl-syntax` diagnostics, one per slip. Total: never panics, never
+//! recurses on the input's nesting or comments, and bounds time and memory
+//! by the file's size.
 //!
-//! - [`read`]: the KDL 2.0 reader (`just-kdl`'s streaming events, turned into
-//!   nodes with a span on every name and value);
-//! - [`slip`]: what a syntax error is called, where it points and the hint
-//!   (the unclosed `{` and where it was probably meant to close);
+//! - [`tree`]: the lossless KDL 2.0 syntax tree that never fails; the
+//!   document is read from it ([`tree::document`]);
+//! - [`slip`]: the tree's slips as findings: what each is called, where it
+//!   points, the hint and the fix (the comma, the unclosed `{` and stray
+//!   `}` located by indentation), capped per file;
 //! - [`v1`]: the KDL 1.0 fallback through the `kdl` crate, taken only by
-//!   files the 2.0 reader rejects and that are small and shallow enough for
+//!   files the 2.0 parse rejects and that are small and shallow enough for
 //!   that recursive parser;
-//! - [`tree`]: the lossless KDL 2.0 syntax tree that never fails (issue 23,
-//!   step 1: tested against this reader, not yet on the compile path).
+//! - [`cursor`]: the language server's tolerant scanner of the text being
+//!   typed.
 
 pub mod cursor;
-mod read;
 mod slip;
 pub mod tree;
 mod v1;
@@ -124,25 +125,23 @@ pub fn too_large(file: FileId) -> Diagnostic {
 }
 
 /// Reads a file as KDL 2.0 alone, without the 1.0 fallback (the
-/// conformance tests and the fuzz targets use it).
-pub fn parse_v2(file: FileId, text: &str) -> Result<Document, Diagnostic> {
+/// conformance tests and the fuzz targets use it): its document, or every
+/// slip's finding ([`slip`]).
+pub fn parse_v2(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
     if text.len() > MAX_FILE_BYTES {
-        return Err(too_large(file));
+        return Err(vec![too_large(file)]);
     }
-    read::read(file, text).map_err(|failure| slip::diagnose(file, text, &failure))
+    let tree = tree::parse(text);
+    let slips = slip::diagnose(file, &tree);
+    if slips.is_empty() {
+        Ok(tree::document(file, &tree))
+    } else {
+        Err(slips)
+    }
 }
 
 /// Parses a file as KDL 2.0, falling back to KDL 1.0 within [`v1`]'s bounds.
-/// When both fail, the 2.0 reader's finding is the one reported.
-pub fn parse(file: FileId, text: &str) -> Result<Document, Diagnostic> {
-    if text.len() > MAX_FILE_BYTES {
-        return Err(too_large(file));
-    }
-    match read::read(file, text) {
-        Ok(doc) => Ok(doc),
-        Err(failure) => match v1::parse(file, text) {
-            Some(doc) => Ok(doc),
-            None => Err(slip::diagnose(file, text, &failure)),
-        },
-    }
+/// When both fail, the 2.0 findings are the ones reported.
+pub fn parse(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
+    parse_v2(file, text).or_else(|slips| v1::parse(file, text).ok_or(slips))
 }

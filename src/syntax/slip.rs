@@ -1,59 +1,132 @@
-//! A syntax error in words: what the slip is called, the exact place it
-//! stands (never a span over the rest of the file), and how to fix it.
+//! The syntax findings: a tree's slips ([`super::tree::Tree::errors`]) as
+//! `kdl-syntax` diagnostics, each once, at its place, in the order of the
+//! text, at most [`MAX_FINDINGS`] a file and then one "and N more".
 //!
-//! Delimiters get rustc's treatment: an unclosed `{` is reported at the `{`,
-//! and the indentation says where it was probably meant to close: a block
-//! whose `}` is indented unlike its opening line, or the first line after the
-//! `{` that returns to the opening line's indentation.
+//! The tree's messages are kept and given their help; three slips are
+//! worded here:
+//! - a value written against the one before it with a comma between
+//!   names the comma, with a fix that removes it;
+//! - braces that do not balance are matched again by indentation (a `}`
+//!   first on its line closes the innermost open block whose line is
+//!   indented like it), so an unclosed `{` is reported at the `{` the
+//!   indentation shows was never closed and a stray `}` at the `}` it
+//!   shows is extra, with rustc's labels;
+//! - a block nested deeper than [`MAX_DEPTH`] is refused at its `{`.
 
 use std::ops::Range;
 
-use just_kdl::lexer::LexerError;
-use just_kdl::reader::ReaderError;
-
 use super::MAX_DEPTH;
-use super::read::{Failure, Slip};
-use crate::base::{Code, Diagnostic, FileId, Span};
+use super::tree::{SyntaxError, SyntaxErrorKind, TokenKind, Tree};
+use crate::base::{Code, Diagnostic, Edit, FileId, Fix, Span};
 
-/// The one `kdl-syntax` finding of a file that failed to read.
-pub(super) fn diagnose(file: FileId, text: &str, failure: &Failure) -> Diagnostic {
-    let cx = Cx { file, text };
-    let range = clamp(text, failure.range.clone());
-    match &failure.error {
-        Slip::TooDeep => Diagnostic::new(
-            Code::KdlSyntax,
-            cx.span(range),
-            format!("nodes are nested more than {MAX_DEPTH} levels deep"),
-        )
-        .help("a catalogue needs a few levels; is a `}` missing above?"),
-        Slip::Panic => {
-            let at = cx.token_or_end(range);
-            cx.diag(at, "the KDL reader failed on what starts here")
-                .help("this is a bug of the KDL reader pmoc uses (just-kdl); a multi-line string whose lines are indented with other spaces than its closing `\"\"\"` line is one: indent them alike")
-        }
-        Slip::Reader(ReaderError::Lexer(e)) => cx.lexer(e, range),
-        Slip::Reader(ReaderError::UnclosedOpen) => cx.unclosed(failure),
-        Slip::Reader(ReaderError::UnmatchedClose) => cx.unmatched(range, failure),
-        Slip::Reader(e) => cx.reader(e, range),
-    }
-}
+/// The most syntax findings shown for one file; the rest are counted in
+/// one "and N more" finding at the first of them (as a metrics CSV's).
+pub(super) const MAX_FINDINGS: usize = 20;
 
 struct Cx<'t> {
     file: FileId,
     text: &'t str,
 }
 
-/// A range within the text, on character boundaries.
-fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
-    let fix = |mut i: usize| {
-        i = i.min(text.len());
-        while !text.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
+/// Every slip of the tree as a finding (none for a tree without errors
+/// nested within [`MAX_DEPTH`]).
+pub(super) fn diagnose(file: FileId, tree: &Tree) -> Vec<Diagnostic> {
+    let cx = Cx {
+        file,
+        text: tree.text(),
     };
-    let start = fix(range.start);
-    start..fix(range.end).max(start)
+    let braces = braces(tree);
+    let unbalanced = tree
+        .errors()
+        .iter()
+        .any(|e| matches!(e.kind, SyntaxErrorKind::Unclosed | SyntaxErrorKind::Stray));
+    let mut all: Vec<(usize, Diagnostic)> = Vec::new();
+    let by_indent = if unbalanced {
+        cx.by_indentation(&braces)
+    } else {
+        Vec::new()
+    };
+    for e in &cascade_free(cx.text, tree.errors()) {
+        let brace = matches!(e.kind, SyntaxErrorKind::Unclosed | SyntaxErrorKind::Stray);
+        if brace && !by_indent.is_empty() {
+            continue;
+        }
+        all.push((e.range.start, cx.slip(tree, e)));
+    }
+    all.extend(by_indent);
+    if let Some(at) = too_deep(&braces) {
+        all.push((at, cx.too_deep(at)));
+    }
+    all.sort_by_key(|(at, _)| *at);
+    let mut out: Vec<Diagnostic> = all.into_iter().map(|(_, d)| d).collect();
+    if out.len() > MAX_FINDINGS {
+        let rest = out.split_off(MAX_FINDINGS);
+        out.push(Diagnostic::more(Code::KdlSyntax, rest[0].span, rest.len()));
+    }
+    out
+}
+
+/// The tree's slips less those that only follow from the one before: a
+/// missing space right after a character that makes no token (it was the
+/// separator), and what stands between `[` and `]` on a line (one slip, a
+/// list in brackets, spanning both).
+fn cascade_free(text: &str, errors: &[SyntaxError]) -> Vec<SyntaxError> {
+    let mut out: Vec<SyntaxError> = Vec::with_capacity(errors.len());
+    let mut list: Option<usize> = None;
+    for e in errors {
+        let written = &text[e.range.clone()];
+        if let Some(i) = list {
+            let same_line = !text[out[i].range.start..e.range.start].contains(['\n', '\r']);
+            if same_line && e.kind == SyntaxErrorKind::Token && written == "]" {
+                out[i].range.end = e.range.end;
+                out[i].message = "KDL has no lists in brackets".into();
+                list = None;
+                continue;
+            }
+            if same_line {
+                continue;
+            }
+            list = None;
+        }
+        let after_token = out
+            .last()
+            .is_some_and(|p| p.kind == SyntaxErrorKind::Token && p.range.end == e.range.start);
+        if e.kind == SyntaxErrorKind::MissingSpace && after_token {
+            continue;
+        }
+        if e.kind == SyntaxErrorKind::Token && written == "[" {
+            list = Some(out.len());
+        }
+        out.push(e.clone());
+    }
+    out
+}
+
+/// The braces of the text, `{` (true) and `}` (false), with their offsets.
+fn braces(tree: &Tree) -> Vec<(bool, usize)> {
+    tree.tokens()
+        .filter_map(|t| match t.kind() {
+            TokenKind::LBrace => Some((true, t.range().start)),
+            TokenKind::RBrace => Some((false, t.range().start)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The first `{` nested deeper than [`MAX_DEPTH`].
+fn too_deep(braces: &[(bool, usize)]) -> Option<usize> {
+    let mut depth = 0usize;
+    for &(open, at) in braces {
+        if open {
+            depth += 1;
+            if depth > MAX_DEPTH {
+                return Some(at);
+            }
+        } else {
+            depth = depth.saturating_sub(1);
+        }
+    }
+    None
 }
 
 impl Cx<'_> {
@@ -61,188 +134,129 @@ impl Cx<'_> {
         Span::new(self.file, range.start, range.end)
     }
 
-    /// The character at `at` (one character's span; empty at the end).
-    fn char_at(&self, at: usize) -> Range<usize> {
-        let at = clamp(self.text, at..at).start;
-        let len = self.text[at..].chars().next().map_or(0, char::len_utf8);
-        at..at + len
-    }
-
     fn diag(&self, range: Range<usize>, message: impl Into<String>) -> Diagnostic {
         Diagnostic::new(Code::KdlSyntax, self.span(range), message)
     }
 
-    /// The bare word starting at `at` (an invalid number or keyword).
-    fn word(&self, at: usize) -> Range<usize> {
-        let rest = &self.text[at..];
-        let len = rest
-            .find(|c: char| c.is_whitespace() || "(){};=\"\\/[]".contains(c))
-            .unwrap_or(rest.len());
-        clamp(
-            self.text,
-            at..at + len.clamp(1.min(rest.len()), 80.min(rest.len())),
-        )
+    /// The character at `at` (empty at the end of the text).
+    fn char_at(&self, at: usize) -> Range<usize> {
+        let len = self.text[at..].chars().next().map_or(0, char::len_utf8);
+        at..at + len
     }
 
-    fn lexer(&self, e: &LexerError, range: Range<usize>) -> Diagnostic {
-        let at = range.start;
-        match e {
-            LexerError::InvalidCharacter(pos) => self.invalid_character(*pos),
-            LexerError::UnexpectedEof(_) => self.unexpected_eof(at),
-            LexerError::UnexpectedStringNewline(pos) => {
-                self.diag(at..at + 1, "this string has no closing quote")
-                    .label(self.span(self.char_at(*pos)), "the line ends here")
-                    .help("close the string with `\"` on the same line, or write a multi-line string between `\"\"\"` lines")
-            }
-            LexerError::BadEscline(pos) => self
-                .diag(self.char_at(pos.saturating_sub(1).max(at)), "`\\` continues a node on the next line only before the line break")
-                .help("remove what stands between the `\\` and the end of the line (a `//` comment may stay)"),
-            LexerError::UnexpectedKeyword => {
-                let word = &self.text[range.clone()];
-                self.diag(range.clone(), format!("`{word}` is not a value in KDL 2.0"))
-                    .help(format!("write `#{word}` for the keyword, or `\"{word}\"` for the text"))
-            }
-            LexerError::InvalidEscape(pos) => {
-                let escape = *pos..self.char_at(pos + 1).end;
-                self.diag(escape.clone(), format!("unknown escape `{}` in a string", &self.text[escape]))
-                    .help("the escapes are `\\n`, `\\r`, `\\t`, `\\\\`, `\\\"`, `\\b`, `\\f`, `\\s`, `\\u{…}` and `\\` before whitespace; write `\\\\` for a backslash")
-            }
-            LexerError::BadUnicodeEscape(pos) => {
-                let end = self.text[*pos..].find('}').map_or(range.end, |i| pos + i + 1).min(pos + 12);
-                self.diag(clamp(self.text, *pos..end), "invalid Unicode escape")
-                    .help("write `\\u{` then 1 to 6 hex digits naming a Unicode scalar value (not a surrogate), then `}`")
-            }
-            LexerError::InvalidNumber => {
-                let word = self.word(at);
-                self.diag(word.clone(), format!("`{}` is not a number", &self.text[word]))
-                    .help("numbers are decimal (`12`, `-3.5`, `1e6`, `1_000`) or `0x`, `0o`, `0b` followed by digits; quote text that starts with a digit")
-            }
-            LexerError::BadRawString => self.bad_hash(at),
-            LexerError::MissingStringNewline => self
-                .diag(at..(at + 3).min(self.text.len()), "a multi-line string needs a line break after its opening `\"\"\"`")
-                .help("put the text on the lines between `\"\"\"` and `\"\"\"`, or quote a one-line string with a single `\"`"),
-            LexerError::BadEndString(pos) => self
-                .diag(self.char_at(*pos), "text stands before the closing `\"\"\"` on its line")
-                .help("the closing `\"\"\"` of a multi-line string stands on a line of its own, after whitespace only"),
-            LexerError::BadIndent(pos) => self
-                .diag(pos.map_or(at..at + 3, |p| self.char_at(p)), "this line of a multi-line string is not indented like its closing `\"\"\"`")
-                .help("every line starts with the same whitespace as the line of the closing `\"\"\"`, which is removed"),
-            LexerError::InvalidOperator => {
-                let c = self.char_at(at);
-                let what = &self.text[c.clone()];
-                let help = if what == "/" {
-                    "a comment is `//` to the end of the line or `/* … */`, and `/-` comments out what follows; quote text that contains `/`"
-                } else {
-                    "KDL has no lists in brackets: give several arguments, or quote the text"
-                };
-                self.diag(c, format!("`{what}` is not KDL syntax here")).help(help)
-            }
-            _ => self.diag(self.char_at(at), "invalid KDL"),
+    /// One slip of the tree, its message kept, a help added where known.
+    fn slip(&self, tree: &Tree, e: &SyntaxError) -> Diagnostic {
+        let written = &self.text[e.range.clone()];
+        // A comma after a value: the next value written against it, or in
+        // a number's token (`1,`).
+        let number = e.kind == SyntaxErrorKind::Token
+            && written.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
+        if (e.kind == SyntaxErrorKind::MissingSpace || number)
+            && let Some(i) = written.find(',')
+            && !in_quotes(tree, e.range.start)
+        {
+            return self.comma(e.range.start + i);
         }
-    }
-
-    fn invalid_character(&self, pos: usize) -> Diagnostic {
-        let at = self.char_at(pos);
-        let c = self.text[at.clone()].chars().next().unwrap_or('\0');
-        self.diag(
-            at,
-            format!("the character U+{:04X} is not allowed in KDL", c as u32),
-        )
-        .help(format!(
-            "remove it; in a string, write it as the escape `\\u{{{:x}}}`",
-            c as u32
-        ))
-    }
-
-    fn unexpected_eof(&self, at: usize) -> Diagnostic {
-        let rest = &self.text[at..];
-        if rest.starts_with("/*") {
-            self.diag(at..at + 2, "this block comment is never closed")
-                .help("close it with `*/`; block comments nest, so each `/*` inside needs its own `*/`")
-        } else if rest.starts_with('"') || rest.starts_with('#') {
-            let quote = rest.find('"').map_or(1, |i| i + 1).min(rest.len());
-            let opening = &rest[..quote];
-            let closing: String = opening.chars().rev().collect();
-            self.diag(
-                clamp(self.text, at..at + quote.min(80)),
-                "this string is never closed",
+        let m = e.message.as_str();
+        let help = if m.contains("block comment is never closed") {
+            Some(
+                "close it with `*/`; block comments nest, so each `/*` inside needs its own `*/`"
+                    .to_string(),
             )
-            .help(format!("close it with `{closing}`"))
+        } else if m.contains("raw string is never closed") {
+            let hashes = written.bytes().take_while(|&b| b == b'#').count();
+            Some(format!("close it with `\"{}`", "#".repeat(hashes)))
+        } else if m.contains("multi-line string is never closed") {
+            Some("close it with `\"\"\"` on a line of its own".into())
+        } else if m.contains("string is never closed") {
+            Some("close the string with `\"` on the same line".into())
+        } else if m.contains("is not a") && m.contains("number") {
+            Some("numbers are decimal (`12`, `-3.5`, `1e6`, `1_000`) or `0x`, `0o`, `0b` followed by digits; quote text that starts with a digit".into())
+        } else if m.contains("not an escape") {
+            Some("the escapes are `\\n`, `\\r`, `\\t`, `\\\\`, `\\\"`, `\\b`, `\\f`, `\\s`, `\\u{…}` and `\\` before whitespace; write `\\\\` for a backslash".into())
+        } else if let Some(c) = m
+            .strip_prefix("the character U+")
+            .and_then(|rest| rest.split(' ').next())
+        {
+            Some(format!(
+                "remove it; in a string, write it as the escape `\\u{{{}}}`",
+                c.trim_start_matches('0').to_lowercase()
+            ))
+        } else if m.starts_with("KDL has no lists")
+            || m.starts_with("found `[`")
+            || m.starts_with("found `]`")
+        {
+            Some("KDL has no lists in brackets: give several arguments, or quote the text".into())
+        } else if e.kind == SyntaxErrorKind::MissingSpace {
+            Some("separate a node's arguments and properties with spaces".into())
+        } else if m.contains("with no key before it") {
+            Some("a node takes its value as an argument: `name value`, without `=`".into())
         } else {
-            self.diag(self.char_at(at), "the file ends in the middle of a node")
-        }
-    }
-
-    /// `#` that starts neither a keyword nor a raw string.
-    fn bad_hash(&self, at: usize) -> Diagnostic {
-        let word = self.word(at + 1);
-        let word = at..word.end;
-        let text = &self.text[word.clone()];
-        if text.len() > 1 && !text.contains('"') {
-            self.diag(word, format!("`{text}` is not a keyword"))
-                .help("the keywords are `#true`, `#false`, `#null`, `#inf`, `#-inf` and `#nan`; quote text that starts with `#`")
+            None
+        };
+        let range = if e.range.is_empty() {
+            self.char_at(e.range.start)
         } else {
-            self.diag(self.char_at(at), "invalid raw string")
-                .help("a raw string is `#\"…\"#`, with as many `#` after the closing quote as before the opening one")
-        }
+            e.range.start..e.range.end.min(e.range.start + 80)
+        };
+        let range = clamp(self.text, range);
+        self.diag(range, m).maybe_help(help)
     }
 
-    fn reader(&self, e: &ReaderError, range: Range<usize>) -> Diagnostic {
-        let found = self.found(range.clone());
-        let at = self.token_or_end(range);
-        match e {
-            ReaderError::ExpectedString(_) => self
-                .diag(at, format!("expected a node name, found {found}"))
-                .help("a node starts with its name, such as `service`"),
-            ReaderError::ExpectedValue(_) => self
-                .diag(at, format!("expected a value after `=`, found {found}"))
-                .help("write the property's value right after the `=`, such as `key=\"value\"`"),
-            ReaderError::ExpectedCloseParen(_) => self
-                .diag(at, format!("expected `)` to close the type annotation, found {found}"))
-                .help("a type annotation is a name in parentheses, such as `(date)`"),
-            ReaderError::ExpectedEntrySpace => self
-                .diag(at, "expected a space before this value")
-                .help("separate a node's arguments and properties with spaces"),
-            ReaderError::ExpectedEntry => self
-                .diag(at, format!("expected an argument, a property, `{{` or the end of the node, found {found}"))
-                .maybe_help((found == "`=`").then(|| "a node takes its value as an argument: `name value`, without `=`".to_string())),
-            ReaderError::ExpectedBlock => self
-                .diag(at, format!("expected the end of the node after its `}}`, found {found}"))
-                .help("put arguments and properties before the `{`, and end the node with `;` or a line break"),
-            _ => self.diag(at, "invalid KDL"),
-        }
+    /// `found ','`, with the fix that removes the comma (or makes it a
+    /// space when nothing else separates the values).
+    fn comma(&self, at: usize) -> Diagnostic {
+        let spaced = self.text[at + 1..]
+            .chars()
+            .next()
+            .is_none_or(|c| c.is_whitespace() || c == ';');
+        let content = if spaced { "" } else { " " };
+        self.diag(
+            at..at + 1,
+            "found `,`: KDL separates values with spaces, not commas",
+        )
+        .help("remove the comma")
+        .fix(Fix {
+            message: "remove the comma".into(),
+            edits: vec![Edit {
+                span: self.span(at..at + 1),
+                content: content.into(),
+            }],
+        })
     }
 
-    /// The token an error points at, in words.
-    fn found(&self, range: Range<usize>) -> String {
-        let token = self.text[range].trim_start_matches([' ', '\t']);
-        match token.chars().next() {
-            None => "the end of the file".into(),
-            Some('\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}') => "the end of the line".into(),
-            Some(_) => {
-                let token: String = token.chars().take(30).collect();
-                format!("`{}`", token.trim_end())
-            }
-        }
-    }
-
-    /// The error's token without the whitespace before it, on its line and
-    /// at most 80 bytes long (a long string is pointed at by its start); at
-    /// a line end, the line end itself.
-    fn token_or_end(&self, range: Range<usize>) -> Range<usize> {
-        let text = &self.text[range.clone()];
-        let lead = text.len() - text.trim_start_matches([' ', '\t']).len();
-        let start = range.start + lead;
-        if start >= range.end {
-            return self.char_at(start);
-        }
-        let token = &self.text[start..range.end];
-        let len = token.find(['\n', '\r']).map_or(token.len(), |i| i.max(1));
-        clamp(self.text, start..start + len.min(80))
+    fn too_deep(&self, at: usize) -> Diagnostic {
+        self.diag(
+            at..at + 1,
+            format!("children blocks nest more than {MAX_DEPTH} deep here"),
+        )
+        .help("a catalogue needs four levels; close the blocks above")
     }
 }
 
-/// The indentation hint for delimiters.
+/// Whether `at` lies inside a string token (a comma there is text).
+fn in_quotes(tree: &Tree, at: usize) -> bool {
+    tree.tokens().any(|t| {
+        let r = t.range();
+        r.start < at
+            && at < r.end
+            && matches!(
+                t.kind(),
+                TokenKind::String | TokenKind::MultiString | TokenKind::RawString
+            )
+    })
+}
+
+/// A range cut to the text and to character boundaries.
+fn clamp(text: &str, range: Range<usize>) -> Range<usize> {
+    let mut end = range.end.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    range.start.min(end)..end
+}
+
+/// Braces matched by indentation, for a text whose braces do not balance.
 impl Cx<'_> {
     /// Where the line holding `at` starts, and its indentation.
     fn line_of(&self, at: usize) -> (usize, &str) {
@@ -252,32 +266,56 @@ impl Cx<'_> {
         (start, &line[..indent])
     }
 
-    /// A `}` that stands first on its line, indented unlike the line of its `{`.
-    fn misindented(&self, closed: &[(usize, usize)], after: usize) -> Option<(usize, usize)> {
-        closed
-            .iter()
-            .filter(|(open, _)| *open > after)
-            .filter(|(open, close)| {
-                let (start, indent) = self.line_of(*close);
-                start + indent.len() == *close && indent != self.line_of(*open).1
-            })
-            .min_by_key(|(open, _)| *open)
-            .copied()
+    /// The indentation of a `}` standing first on its line.
+    fn leading(&self, at: usize) -> Option<&str> {
+        let (start, indent) = self.line_of(at);
+        (start + indent.len() == at).then_some(indent)
     }
 
-    /// Labels a block whose `}` is indented unlike its `{` line.
-    fn hint(&self, diag: Diagnostic, (open, close): (usize, usize)) -> Diagnostic {
-        diag.label(
-            self.span(open..open + 1),
-            "this `{` might not be properly closed…",
-        )
-        .label(
-            self.span(close..close + 1),
-            "…as it matches this `}`, indented differently",
-        )
+    /// The findings of braces matched by indentation: each `{` left open
+    /// and each `}` found extra, with their offsets. A `}` first on its
+    /// line closes the innermost open block whose `{` line is indented
+    /// like it (the blocks above it were never closed), or is extra when
+    /// it is indented deeper than every open block's line; any other `}`
+    /// closes the innermost block. Empty when that reading finds nothing.
+    fn by_indentation(&self, braces: &[(bool, usize)]) -> Vec<(usize, Diagnostic)> {
+        let mut out = Vec::new();
+        let mut open: Vec<usize> = Vec::new();
+        for &(is_open, at) in braces {
+            if is_open {
+                open.push(at);
+                continue;
+            }
+            let Some(indent) = self.leading(at) else {
+                if open.pop().is_none() {
+                    out.push((at, self.stray(at, None)));
+                }
+                continue;
+            };
+            let matching = open.iter().rposition(|&o| self.line_of(o).1 == indent);
+            match matching {
+                Some(j) => {
+                    for &unclosed in &open[j + 1..] {
+                        out.push((unclosed, self.unclosed(unclosed, Some(at))));
+                    }
+                    open.truncate(j);
+                }
+                None => match open.last() {
+                    Some(&inner) if self.line_of(inner).1.len() >= indent.len() => {
+                        open.pop();
+                    }
+                    inner => out.push((at, self.stray(at, inner.copied()))),
+                },
+            }
+        }
+        for &unclosed in &open {
+            out.push((unclosed, self.unclosed(unclosed, None)));
+        }
+        out
     }
 
-    /// The first line after `open` that returns to its line's indentation.
+    /// The first line after `open` that returns to its line's indentation
+    /// (blank lines, comments and `}` lines skipped).
     fn dedent(&self, open: usize) -> Option<usize> {
         let (_, indent) = self.line_of(open);
         let mut at = self.text[open..].find(['\n', '\r']).map(|i| open + i)?;
@@ -296,40 +334,43 @@ impl Cx<'_> {
         None
     }
 
-    fn unclosed(&self, failure: &Failure) -> Diagnostic {
-        let Some(&last) = failure.open.last() else {
-            return self.diag(self.char_at(self.text.len()), "a `{` is never closed");
-        };
-        let outer = failure.open[0];
+    /// A `{` never closed; `close` is the `}` indented like an outer block
+    /// that the parser took for its close.
+    fn unclosed(&self, open: usize, close: Option<usize>) -> Diagnostic {
         let mut diag = self
             .diag(
-                last..last + 1,
+                open..open + 1,
                 "unclosed delimiter: this `{` is never closed",
             )
             .help("add the missing `}`");
-        for &other in &failure.open[..failure.open.len() - 1] {
-            diag = diag.label(self.span(other..other + 1), "this `{` is not closed either");
-        }
-        if let Some(pair) = self.misindented(&failure.closed, outer) {
-            diag = self.hint(diag, pair);
-        } else if let Some(line) = self.dedent(last) {
+        if let Some(line) = self.dedent(open).filter(|&l| close.is_none_or(|c| l < c)) {
             diag = diag.label(
                 self.span(self.char_at(line)),
                 "the block was probably meant to close before this line",
             );
         }
+        if let Some(close) = close {
+            diag = diag.label(
+                self.span(close..close + 1),
+                "this `}` is indented like an outer block's `{` line, so it closes that block",
+            );
+        }
         diag
     }
 
-    fn unmatched(&self, range: Range<usize>, failure: &Failure) -> Diagnostic {
+    /// A `}` that closes no block; `inner` is the innermost open `{`.
+    fn stray(&self, at: usize, inner: Option<usize>) -> Diagnostic {
         let diag = self
             .diag(
-                range,
-                "unexpected closing delimiter: this `}` closes no `{`",
+                at..at + 1,
+                "unexpected closing delimiter: this `}` closes no block",
             )
             .help("remove this `}`, or add the `{` it was meant to close");
-        match self.misindented(&failure.closed, 0) {
-            Some(pair) => self.hint(diag, pair),
+        match inner {
+            Some(inner) => diag.label(
+                self.span(inner..inner + 1),
+                "the innermost open block's line is indented less than this `}`",
+            ),
             None => diag,
         }
     }
@@ -337,73 +378,93 @@ impl Cx<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::base::FileId;
+    use crate::base::{Diagnostic, FileId};
+
+    fn slips(text: &str) -> Vec<Diagnostic> {
+        super::super::parse_v2(FileId(0), text).expect_err("a syntax error")
+    }
 
     fn slip(text: &str) -> (String, String, Vec<String>) {
-        let d = super::super::parse(FileId(0), text).expect_err("a syntax error");
+        let all = slips(text);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        let d = &all[0];
         let at = &text[d.span.range()];
         let labels = d
             .labels
             .iter()
             .map(|l| text[l.span.range()].to_string())
             .collect();
-        (d.message, at.to_string(), labels)
+        (d.message.clone(), at.to_string(), labels)
     }
 
     #[test]
-    fn an_unclosed_block_points_at_its_brace_and_the_misindented_close() {
+    fn an_unclosed_block_points_at_the_brace_the_indentation_shows() {
         let text = "service \"a\" {\n    sla \"s\" {\n        target 1\n    gate \"g\"\n}\n";
-        let (message, at, labels) = slip(text);
-        assert!(message.contains("unclosed delimiter"), "{message}");
-        assert_eq!(at, "{");
-        assert_eq!(labels, ["{", "}"]);
+        let d = &slips(text)[0];
+        assert!(d.message.contains("unclosed delimiter"), "{}", d.message);
+        // The `{` of `sla`, not of `service`.
+        assert_eq!(d.span.range(), 26..27);
+        let labels: Vec<usize> = d.labels.iter().map(|l| l.span.start as usize).collect();
+        assert_eq!(labels, [text.find("gate").unwrap(), text.len() - 2]);
     }
 
     #[test]
     fn an_unclosed_block_without_a_misindented_close_points_at_the_dedent() {
         let text = "service \"a\" {\n    name \"x\"\nservice \"b\" {\n    name \"y\"\n}\n";
-        let d = super::super::parse(FileId(0), text).unwrap_err();
+        let d = &slips(text)[0];
         assert_eq!(d.span.range(), 12..13);
         assert_eq!(d.labels.len(), 1);
-        assert_eq!(&text[d.labels[0].span.range()], "s");
         assert_eq!(d.labels[0].span.start, 27);
     }
 
     #[test]
-    fn a_stray_close_is_reported_where_it_stands() {
+    fn a_stray_close_is_reported_where_the_indentation_shows() {
         let (message, at, _) = slip("a 1\n}\nb 2\n");
         assert!(message.contains("closes no"), "{message}");
         assert_eq!(at, "}");
+        let text = "a {\n    b 1\n    }\n}\n";
+        let all = slips(text);
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].span.range(), 16..17);
+    }
+
+    #[test]
+    fn a_comma_is_named_and_removed() {
+        let text = "offer \"pm\", level=\"mandated\"\n";
+        let all = slips(text);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(
+            all[0].message,
+            "found `,`: KDL separates values with spaces, not commas"
+        );
+        assert_eq!(all[0].span.range(), 10..11);
+        let fix = all[0].fix.as_ref().unwrap();
+        assert_eq!(fix.edits[0].content, "");
     }
 
     #[test]
     fn slips_are_named_at_their_place() {
         let cases = [
-            ("a 1.2.3\n", "`1.2.3` is not a number", "1.2.3"),
-            ("a \"x\\q\"\n", "unknown escape `\\q` in a string", "\\q"),
-            ("a \"open\nb\n", "this string has no closing quote", "\""),
-            ("a /* open\n", "this block comment is never closed", "/*"),
-            (
-                "a \"\u{1b}[31m\"\n",
-                "the character U+001B is not allowed in KDL",
-                "\u{1b}",
-            ),
-            ("a #foo\n", "`#foo` is not a keyword", "#foo"),
-            (
-                "a x=\n",
-                "expected a value after `=`, found the end of the line",
-                "\n",
-            ),
-            (
-                "a 1 { b } c\n",
-                "expected the end of the node after its `}`, found `c`",
-                "c",
-            ),
-            ("a [1]\n", "`[` is not KDL syntax here", "["),
+            ("a 1.2.3\n", "1.2.3"),
+            ("a \"x\\q\"\n", "\\q"),
+            ("a \"open\nb\n", "\""),
+            ("a /* open\n", "/*"),
+            ("a \"\u{1b}[31m\"\n", "\u{1b}"),
+            ("a #foo\n", "#foo"),
+            ("a [1]\n", "[1]"),
+            ("a [1, 2]\n", "[1, 2]"),
         ];
-        for (text, message, at) in cases {
+        for (text, at) in cases {
             let (m, a, _) = slip(text);
-            assert_eq!((m.as_str(), a.as_str()), (message, at), "{text:?}");
+            assert_eq!(a.as_str(), at, "{text:?}: {m}");
         }
+    }
+
+    #[test]
+    fn findings_are_capped() {
+        let text = "a 1.2.3\n".repeat(super::MAX_FINDINGS + 5);
+        let all = slips(&text);
+        assert_eq!(all.len(), super::MAX_FINDINGS + 1);
+        assert_eq!(all[super::MAX_FINDINGS].more, 5);
     }
 }

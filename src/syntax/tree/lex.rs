@@ -3,7 +3,7 @@
 //! or number, a disallowed character) is reported once, here, and the token
 //! is still made, so parsing goes on.
 
-use super::{SyntaxError, TokenKind};
+use super::{SyntaxError, SyntaxErrorKind, TokenKind};
 
 /// Lexes the whole text: the tokens' start offsets and kinds, in order.
 pub(super) fn lex(text: &str, tokens: &mut Vec<(TokenKind, u32)>, errors: &mut Vec<SyntaxError>) {
@@ -78,6 +78,7 @@ impl Lexer<'_, '_> {
     fn error(&mut self, start: usize, end: usize, message: impl Into<String>) {
         self.errors.push(SyntaxError {
             range: start..end,
+            kind: SyntaxErrorKind::Token,
             message: message.into(),
         });
     }

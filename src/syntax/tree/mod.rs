@@ -111,11 +111,29 @@ pub enum NodeKind {
     Error,
 }
 
-/// A slip: where, and what is wrong in words.
+/// A slip: where, what kind, and what is wrong in words.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SyntaxError {
     pub range: Range<usize>,
+    pub kind: SyntaxErrorKind,
     pub message: String,
+}
+
+/// The kinds of slip the syntax findings word apart; the rest are told by
+/// their message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SyntaxErrorKind {
+    /// A token that does not lex (a string, comment, number, escape,
+    /// keyword or character): the lexer's.
+    Token,
+    /// A value written against the one before it, with no space.
+    MissingSpace,
+    /// A `{` still open at the end of the text.
+    Unclosed,
+    /// A `}` with no `{` open.
+    Stray,
+    /// Any other slip of the parser.
+    Other,
 }
 
 #[derive(Debug, Clone, Copy)]

@@ -3,7 +3,9 @@
 //! once and parsing goes on: an unexpected token becomes an `Error` node,
 //! an unclosed block is closed at the end of the text.
 
-use super::{MAX_TREE_BYTES, NodeData, NodeKind, SyntaxError, TokenKind, Tree, lex};
+use super::{
+    MAX_TREE_BYTES, NodeData, NodeKind, SyntaxError, SyntaxErrorKind, TokenKind, Tree, lex,
+};
 
 pub(super) fn parse(text: &str) -> Tree {
     let mut tokens = Vec::with_capacity(text.len() / 4);
@@ -12,6 +14,7 @@ pub(super) fn parse(text: &str) -> Tree {
         tokens.push((TokenKind::Error, 0));
         errors.push(SyntaxError {
             range: 0..0,
+            kind: SyntaxErrorKind::Other,
             message: "the text is too large for a syntax tree".into(),
         });
         let tree = Tree {
@@ -103,9 +106,14 @@ impl Parser<'_> {
     }
 
     fn error_here(&mut self, message: impl Into<String>) {
+        self.error_kind(SyntaxErrorKind::Other, message);
+    }
+
+    fn error_kind(&mut self, kind: SyntaxErrorKind, message: impl Into<String>) {
         let range = self.range(self.pos);
         self.errors.push(SyntaxError {
             range,
+            kind,
             message: message.into(),
         });
     }
@@ -135,8 +143,12 @@ impl Parser<'_> {
 
     /// One token in an `Error` node, reported unless the lexer did.
     fn error_token(&mut self, message: &str) {
+        self.error_token_kind(SyntaxErrorKind::Other, message);
+    }
+
+    fn error_token_kind(&mut self, kind: SyntaxErrorKind, message: &str) {
         if self.peek() != Some(TokenKind::Error) {
-            self.error_here(message);
+            self.error_kind(kind, message);
         }
         self.start(NodeKind::Error);
         self.bump();
@@ -181,6 +193,7 @@ impl Parser<'_> {
                     while let Some(frame) = frames.pop() {
                         self.errors.push(SyntaxError {
                             range: frame.brace..frame.brace + 1,
+                            kind: SyntaxErrorKind::Unclosed,
                             message: "this `{` is never closed".into(),
                         });
                         self.close_block(&frame);
@@ -197,7 +210,9 @@ impl Parser<'_> {
                         node.after_block = true;
                         current = Some(node);
                     }
-                    None => self.error_token("found `}` with no `{` open"),
+                    None => {
+                        self.error_token_kind(SyntaxErrorKind::Stray, "found `}` with no `{` open")
+                    }
                 },
                 Some(TokenKind::Slashdash) => {
                     self.start(NodeKind::Slashdash);
@@ -302,7 +317,10 @@ impl Parser<'_> {
                     if node.after_block {
                         self.error_here("entries come before the children block");
                     } else if !spaced {
-                        self.error_here("expected a space before this value");
+                        self.error_kind(
+                            SyntaxErrorKind::MissingSpace,
+                            "expected a space before this value",
+                        );
                     }
                     self.entry();
                 }

@@ -37,7 +37,7 @@ fuzz_target!(|data: &[u8]| {
         }
         (Ok(_), Err(e)) if strict() => panic!("pmoc accepts, the kdl crate rejects: {e}"),
         (Err(d), Ok(_)) if strict() => {
-            panic!("the kdl crate accepts, pmoc rejects: {}", d.message)
+            panic!("the kdl crate accepts, pmoc rejects: {}", d[0].message)
         }
         _ => {}
     }

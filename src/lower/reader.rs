@@ -402,12 +402,17 @@ impl<'k, 'c> Node<'k, 'c> {
                 _ => {}
             }
         }
-        for extra in self.positional().skip(self.args_read.get()) {
-            cx.report(Diagnostic::new(
-                Code::DuplicateField,
-                cx.value_span(extra),
-                format!("{} takes one value; this one is extra", self.what),
-            ));
+        let extras: Vec<&syntax::Entry> = self.positional().skip(self.args_read.get()).collect();
+        if let Some(diag) = self.single_quoted(&extras) {
+            cx.report(diag);
+        } else {
+            for extra in extras {
+                cx.report(Diagnostic::new(
+                    Code::DuplicateField,
+                    cx.value_span(extra),
+                    format!("{} takes one value; this one is extra", self.what),
+                ));
+            }
         }
         if any {
             return;
@@ -432,6 +437,53 @@ impl<'k, 'c> Node<'k, 'c> {
                 );
             }
         }
+    }
+}
+
+impl Node<'_, '_> {
+    /// `name 'Update the risk log'`: a one-valued field given bare words,
+    /// the first starting with `'` (valid KDL, four values): one finding,
+    /// `duplicate-field` as the extra values are, with the fix that quotes
+    /// the words with double quotes. `None` for any other extra values.
+    fn single_quoted(&self, extras: &[&syntax::Entry]) -> Option<Diagnostic> {
+        let cx = self.cx;
+        let read = self.args_read.get().checked_sub(1)?;
+        let first = self.positional().nth(read)?;
+        let last = extras.last()?;
+        let bare = |e: &syntax::Entry| matches!(&e.value, syntax::Value::String(s) if s.as_str() == cx.value_text(e));
+        if !cx.value_text(first).starts_with('\'')
+            || !bare(first)
+            || !extras.iter().all(|e| bare(e))
+        {
+            return None;
+        }
+        let span = first.value_span.to(last.value_span);
+        let written = cx.text.get(span.range())?;
+        if written.contains(['\n', '\r', '"', '\\']) {
+            return None;
+        }
+        let words = written.strip_prefix('\'')?;
+        let words = words.strip_suffix('\'').unwrap_or(words);
+        let quoted = format!("\"{words}\"");
+        Some(
+            Diagnostic::new(
+                Code::DuplicateField,
+                span,
+                format!(
+                    "{} takes one value, given {} bare words: KDL strings take double quotes",
+                    self.what,
+                    extras.len() + 1
+                ),
+            )
+            .help(format!("write `{quoted}`"))
+            .fix(Fix {
+                message: format!("write `{quoted}`"),
+                edits: vec![Edit {
+                    span,
+                    content: quoted,
+                }],
+            }),
+        )
     }
 }
 

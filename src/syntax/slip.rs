@@ -28,47 +28,64 @@ struct Cx<'t> {
     text: &'t str,
 }
 
+/// A finding not yet worded (only those shown are: wording a brace's
+/// finding reads on through the text).
+enum Pending<'e> {
+    Slip(&'e SyntaxError),
+    Unclosed { open: usize, close: Option<usize> },
+    Stray { at: usize, inner: Option<usize> },
+    TooDeep(usize),
+}
+
 /// Every slip of the tree as a finding (none for a tree without errors
-/// nested within [`MAX_DEPTH`]).
+/// nested within [`MAX_DEPTH`]). Linear in the text and its slips.
 pub(super) fn diagnose(file: FileId, tree: &Tree) -> Vec<Diagnostic> {
     let cx = Cx {
         file,
         text: tree.text(),
     };
-    let braces = braces(tree);
-    let unbalanced = tree
-        .errors()
+    let errors = cascade_free(cx.text, tree.errors());
+    let braces = braces(cx.text, tree);
+    let deep = too_deep(&braces);
+    let unbalanced = errors
         .iter()
         .any(|e| matches!(e.kind, SyntaxErrorKind::Unclosed | SyntaxErrorKind::Stray));
-    let mut all: Vec<(usize, Diagnostic)> = Vec::new();
-    let by_indent = if unbalanced {
-        cx.by_indentation(&braces)
-    } else {
-        Vec::new()
+    // Too deep: that finding stands for the braces'. Else, when the braces
+    // do not balance, indentation tells where.
+    let by_indent = match (deep, unbalanced) {
+        (None, true) => by_indentation(&braces),
+        _ => Vec::new(),
     };
-    for e in &cascade_free(cx.text, tree.errors()) {
-        let brace = matches!(e.kind, SyntaxErrorKind::Unclosed | SyntaxErrorKind::Stray);
-        if brace && !by_indent.is_empty() {
-            continue;
-        }
-        all.push((e.range.start, cx.slip(tree, e)));
-    }
+    let mut all: Vec<(usize, Pending<'_>)> = errors
+        .iter()
+        .filter(|e| {
+            let brace = matches!(e.kind, SyntaxErrorKind::Unclosed | SyntaxErrorKind::Stray);
+            !brace || (deep.is_none() && by_indent.is_empty())
+        })
+        .map(|e| (e.range.start, Pending::Slip(e)))
+        .collect();
     all.extend(by_indent);
-    if let Some(at) = too_deep(&braces) {
-        all.push((at, cx.too_deep(at)));
+    if let Some(at) = deep {
+        all.push((at, Pending::TooDeep(at)));
     }
     all.sort_by_key(|(at, _)| *at);
-    let mut out: Vec<Diagnostic> = all.into_iter().map(|(_, d)| d).collect();
-    if out.len() > MAX_FINDINGS {
-        let rest = out.split_off(MAX_FINDINGS);
-        out.push(Diagnostic::more(Code::KdlSyntax, rest[0].span, rest.len()));
+    let more = all.len().saturating_sub(MAX_FINDINGS);
+    let mut out: Vec<Diagnostic> = all
+        .iter()
+        .take(MAX_FINDINGS + 1)
+        .map(|(_, p)| cx.word(p))
+        .collect();
+    if more > 0 {
+        let first = out[MAX_FINDINGS].span;
+        out[MAX_FINDINGS] = Diagnostic::more(Code::KdlSyntax, first, more);
     }
     out
 }
 
 /// The tree's slips less those that only follow from the one before: a
-/// missing space right after a character that makes no token (it was the
-/// separator), and what stands between `[` and `]` on a line (one slip, a
+/// second slip at the same place, a missing space right after a character
+/// that makes no token (it was the separator), a chain of `/-` commenting
+/// out nothing, and what stands between `[` and `]` on a line (one slip, a
 /// list in brackets, spanning both).
 fn cascade_free(text: &str, errors: &[SyntaxError]) -> Vec<SyntaxError> {
     let mut out: Vec<SyntaxError> = Vec::with_capacity(errors.len());
@@ -91,7 +108,19 @@ fn cascade_free(text: &str, errors: &[SyntaxError]) -> Vec<SyntaxError> {
         let after_token = out
             .last()
             .is_some_and(|p| p.kind == SyntaxErrorKind::Token && p.range.end == e.range.start);
-        if e.kind == SyntaxErrorKind::MissingSpace && after_token {
+        // One slip a place: the parser's after the lexer's, or a second
+        // at the end of the text.
+        let same_place = out.last().is_some_and(|p| p.range.start == e.range.start);
+        if (e.kind == SyntaxErrorKind::MissingSpace && after_token) || same_place {
+            continue;
+        }
+        // A chain of `/-` with nothing to comment out is one slip.
+        let chained = out.last().is_some_and(|p| {
+            p.message == e.message
+                && written.starts_with("/-")
+                && text[p.range.end..e.range.start].trim().is_empty()
+        });
+        if chained {
             continue;
         }
         if e.kind == SyntaxErrorKind::Token && written == "[" {
@@ -102,25 +131,53 @@ fn cascade_free(text: &str, errors: &[SyntaxError]) -> Vec<SyntaxError> {
     out
 }
 
-/// The braces of the text, `{` (true) and `}` (false), with their offsets.
-fn braces(tree: &Tree) -> Vec<(bool, usize)> {
-    tree.tokens()
-        .filter_map(|t| match t.kind() {
-            TokenKind::LBrace => Some((true, t.range().start)),
-            TokenKind::RBrace => Some((false, t.range().start)),
-            _ => None,
-        })
-        .collect()
+/// A brace of the text: `{` or `}`, its offset, the indentation of its
+/// line, and whether it stands first on its line.
+#[derive(Clone, Copy)]
+struct Brace<'t> {
+    open: bool,
+    at: usize,
+    indent: &'t str,
+    first: bool,
+}
+
+/// The braces of the text, in order (one pass: each line start is found
+/// between a brace and the one before).
+fn braces<'t>(text: &'t str, tree: &Tree) -> Vec<Brace<'t>> {
+    let mut out = Vec::new();
+    let (mut line, mut seen) = (0, 0);
+    for t in tree.tokens() {
+        let open = match t.kind() {
+            TokenKind::LBrace => true,
+            TokenKind::RBrace => false,
+            _ => continue,
+        };
+        let at = t.range().start;
+        if let Some(i) = text[seen..at].rfind(['\n', '\r']) {
+            line = seen + i + 1;
+        }
+        seen = at;
+        let rest = &text[line..at];
+        let body = rest.trim_start_matches([' ', '\t']);
+        let indent = &rest[..rest.len() - body.len()];
+        out.push(Brace {
+            open,
+            at,
+            indent,
+            first: body.is_empty(),
+        });
+    }
+    out
 }
 
 /// The first `{` nested deeper than [`MAX_DEPTH`].
-fn too_deep(braces: &[(bool, usize)]) -> Option<usize> {
+fn too_deep(braces: &[Brace<'_>]) -> Option<usize> {
     let mut depth = 0usize;
-    for &(open, at) in braces {
-        if open {
+    for b in braces {
+        if b.open {
             depth += 1;
             if depth > MAX_DEPTH {
-                return Some(at);
+                return Some(b.at);
             }
         } else {
             depth = depth.saturating_sub(1);
@@ -145,15 +202,24 @@ impl Cx<'_> {
     }
 
     /// One slip of the tree, its message kept, a help added where known.
-    fn slip(&self, tree: &Tree, e: &SyntaxError) -> Diagnostic {
+    fn word(&self, p: &Pending<'_>) -> Diagnostic {
+        match *p {
+            Pending::Slip(e) => self.slip(e),
+            Pending::Unclosed { open, close } => self.unclosed(open, close),
+            Pending::Stray { at, inner } => self.stray(at, inner),
+            Pending::TooDeep(at) => self.too_deep(at),
+        }
+    }
+
+    fn slip(&self, e: &SyntaxError) -> Diagnostic {
         let written = &self.text[e.range.clone()];
         // A comma after a value: the next value written against it, or in
         // a number's token (`1,`).
         let number = e.kind == SyntaxErrorKind::Token
             && written.starts_with(|c: char| c.is_ascii_digit() || "+-.".contains(c));
         if (e.kind == SyntaxErrorKind::MissingSpace || number)
+            && !written.starts_with(['"', '#'])
             && let Some(i) = written.find(',')
-            && !in_quotes(tree, e.range.start)
         {
             return self.comma(e.range.start + i);
         }
@@ -228,23 +294,67 @@ impl Cx<'_> {
     fn too_deep(&self, at: usize) -> Diagnostic {
         self.diag(
             at..at + 1,
-            format!("children blocks nest more than {MAX_DEPTH} deep here"),
+            format!("children blocks are nested more than {MAX_DEPTH} deep here"),
         )
         .help("a catalogue needs four levels; close the blocks above")
     }
 }
 
-/// Whether `at` lies inside a string token (a comma there is text).
-fn in_quotes(tree: &Tree, at: usize) -> bool {
-    tree.tokens().any(|t| {
-        let r = t.range();
-        r.start < at
-            && at < r.end
-            && matches!(
-                t.kind(),
-                TokenKind::String | TokenKind::MultiString | TokenKind::RawString
-            )
-    })
+/// The findings of braces matched by indentation, by offset: each `{`
+/// left open and each `}` found extra. A `}` first on its line closes the
+/// innermost open block whose `{` line is indented like it (the blocks
+/// above it were never closed), or is extra when it is indented deeper
+/// than the innermost open block's line; any other `}` closes the
+/// innermost block. Called within [`MAX_DEPTH`], so the search is short.
+fn by_indentation<'e>(braces: &[Brace<'_>]) -> Vec<(usize, Pending<'e>)> {
+    let mut out = Vec::new();
+    let mut open: Vec<Brace<'_>> = Vec::new();
+    for &b in braces {
+        if b.open {
+            open.push(b);
+            continue;
+        }
+        if !b.first {
+            if open.pop().is_none() {
+                out.push((
+                    b.at,
+                    Pending::Stray {
+                        at: b.at,
+                        inner: None,
+                    },
+                ));
+            }
+            continue;
+        }
+        match open.iter().rposition(|o| o.indent == b.indent) {
+            Some(j) => {
+                for o in &open[j + 1..] {
+                    let close = Some(b.at);
+                    out.push((o.at, Pending::Unclosed { open: o.at, close }));
+                }
+                open.truncate(j);
+            }
+            None => match open.last() {
+                Some(inner) if inner.indent.len() >= b.indent.len() => {
+                    open.pop();
+                }
+                inner => {
+                    let inner = inner.map(|o| o.at);
+                    out.push((b.at, Pending::Stray { at: b.at, inner }));
+                }
+            },
+        }
+    }
+    for o in &open {
+        out.push((
+            o.at,
+            Pending::Unclosed {
+                open: o.at,
+                close: None,
+            },
+        ));
+    }
+    out
 }
 
 /// A range cut to the text and to character boundaries.
@@ -264,54 +374,6 @@ impl Cx<'_> {
         let line = &self.text[start..];
         let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
         (start, &line[..indent])
-    }
-
-    /// The indentation of a `}` standing first on its line.
-    fn leading(&self, at: usize) -> Option<&str> {
-        let (start, indent) = self.line_of(at);
-        (start + indent.len() == at).then_some(indent)
-    }
-
-    /// The findings of braces matched by indentation: each `{` left open
-    /// and each `}` found extra, with their offsets. A `}` first on its
-    /// line closes the innermost open block whose `{` line is indented
-    /// like it (the blocks above it were never closed), or is extra when
-    /// it is indented deeper than every open block's line; any other `}`
-    /// closes the innermost block. Empty when that reading finds nothing.
-    fn by_indentation(&self, braces: &[(bool, usize)]) -> Vec<(usize, Diagnostic)> {
-        let mut out = Vec::new();
-        let mut open: Vec<usize> = Vec::new();
-        for &(is_open, at) in braces {
-            if is_open {
-                open.push(at);
-                continue;
-            }
-            let Some(indent) = self.leading(at) else {
-                if open.pop().is_none() {
-                    out.push((at, self.stray(at, None)));
-                }
-                continue;
-            };
-            let matching = open.iter().rposition(|&o| self.line_of(o).1 == indent);
-            match matching {
-                Some(j) => {
-                    for &unclosed in &open[j + 1..] {
-                        out.push((unclosed, self.unclosed(unclosed, Some(at))));
-                    }
-                    open.truncate(j);
-                }
-                None => match open.last() {
-                    Some(&inner) if self.line_of(inner).1.len() >= indent.len() => {
-                        open.pop();
-                    }
-                    inner => out.push((at, self.stray(at, inner.copied()))),
-                },
-            }
-        }
-        for &unclosed in &open {
-            out.push((unclosed, self.unclosed(unclosed, None)));
-        }
-        out
     }
 
     /// The first line after `open` that returns to its line's indentation

@@ -125,7 +125,7 @@ const FOUND: &[(&str, &str, &str)] = &[
     (
         "kdl1-keyword-annotation.kdl",
         "the kdl crate's 1.0 parser panicked on `(true` near the end (a span past its input)",
-        "expected a space before this value",
+        "`#nullode` is not a keyword",
     ),
     (
         "long-raw-string-opening.kdl",
@@ -155,7 +155,7 @@ const FOUND: &[(&str, &str, &str)] = &[
 ];
 
 #[test]
-fn every_fuzz_finding_gives_one_short_syntax_finding() {
+fn every_fuzz_finding_gives_short_syntax_findings() {
     let dir = root().join("tests/fixtures/hostile");
     let mut names: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -173,16 +173,22 @@ fn every_fuzz_finding_gives_one_short_syntax_finding() {
             .iter()
             .filter(|d| d.code == Code::KdlSyntax)
             .collect();
-        assert_eq!(syntax.len(), 1, "{name} ({was})");
-        let span = syntax[0].span.range();
         assert!(
-            span.end <= text.len() && span.len() <= 80,
-            "{name}: {span:?}"
+            (1..=MAX_SYNTAX_FINDINGS).contains(&syntax.len()),
+            "{name} ({was}): {} findings",
+            syntax.len()
         );
+        for d in &syntax {
+            let span = d.span.range();
+            assert!(
+                span.end <= text.len() && span.len() <= 80,
+                "{name}: {span:?}"
+            );
+        }
         assert!(
-            syntax[0].message.contains(message),
-            "{name}: {}",
-            syntax[0].message
+            syntax.iter().any(|d| d.message.contains(message)),
+            "{name}: {:?}",
+            syntax.iter().map(|d| &d.message).collect::<Vec<_>>()
         );
         assert!(judged.human.len() < 8_000, "{name}");
     }
@@ -396,9 +402,12 @@ fn check_project(dir: &Path, format: &str) -> (Output, Duration) {
     (output, start.elapsed())
 }
 
-/// `x.kdl` beside the manifest: `pmoc check` exits 1, quickly, with a
-/// `kdl-syntax` finding in `x.kdl` and nothing else there. Returns the
-/// finding as JSON.
+/// The most syntax findings of a file: 20 and one "and N more".
+const MAX_SYNTAX_FINDINGS: usize = 21;
+
+/// `x.kdl` beside the manifest: `pmoc check` exits 1, quickly, with
+/// `kdl-syntax` findings in `x.kdl` (at most [`MAX_SYNTAX_FINDINGS`]) and
+/// nothing else there. Returns the first finding as JSON.
 fn refused(what: &str, text: &[u8]) -> serde_json::Value {
     let dir = common::project_of(&[("pmo.kdl", MANIFEST)]);
     std::fs::write(dir.path().join("x.kdl"), text).unwrap();
@@ -417,8 +426,14 @@ fn refused_in(what: &str, dir: &Path) -> serde_json::Value {
         .iter()
         .filter(|d| d["file"] == "x.kdl")
         .collect();
-    assert_eq!(found.len(), 1, "{what}: {found:?}");
-    assert_eq!(found[0]["code"], "kdl-syntax", "{what}: {found:?}");
+    assert!(
+        (1..=MAX_SYNTAX_FINDINGS).contains(&found.len()),
+        "{what}: {found:?}"
+    );
+    assert!(
+        found.iter().all(|d| d["code"] == "kdl-syntax"),
+        "{what}: {found:?}"
+    );
     found[0].clone()
 }
 
@@ -503,7 +518,7 @@ fn an_escape_character_in_a_string_is_refused() {
 }
 
 #[test]
-fn a_two_megabyte_line_of_slips_is_one_bounded_finding() {
+fn a_two_megabyte_line_of_slips_is_a_bounded_list_of_findings() {
     let line = "a=1 \"x {} #foo 1.2.3 [ /* \\q ".repeat(70_000) + "\n";
     assert!(line.len() > 2_000_000);
     refused("a 2 MB line", line.as_bytes());

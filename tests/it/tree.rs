@@ -4,16 +4,16 @@
 //!   spec input, every example file, a generated portfolio and seeded
 //!   random and mutated texts; the nodes nest within their parents;
 //! - it never fails and never recurses: 100,000 nested `{` parse;
-//! - agreement: every valid spec input reads as the same document as
-//!   `syntax::parse_v2` (names, values, spans) with no error, and every
-//!   `_fail` input has at least one error;
+//! - every valid spec input parses with no error, and every `_fail` input
+//!   has at least one (the documents are held to the `kdl` crate's in
+//!   `kdl_spec`, as `syntax::parse_v2` reads through the tree);
 //! - several slips in one file are each found, once.
 
 use std::path::Path;
 
 use pmoc::base::FileId;
+use pmoc::syntax;
 use pmoc::syntax::tree::{self, Element, Tree};
-use pmoc::syntax::{self, Document, Value};
 
 fn spec_inputs() -> Vec<(String, String)> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kdl-spec/input");
@@ -95,7 +95,7 @@ fn every_spec_input_and_example_is_lossless() {
 }
 
 #[test]
-fn a_generated_portfolio_is_lossless_and_agrees() {
+fn a_generated_portfolio_is_lossless_without_errors() {
     let dir = tempfile::tempdir().unwrap();
     pmoc_synth::write_project(dir.path(), 50).unwrap();
     let files = kdl_files(dir.path());
@@ -104,9 +104,6 @@ fn a_generated_portfolio_is_lossless_and_agrees() {
         let t = tree::parse(&text);
         assert_lossless(&text, &t);
         assert_eq!(t.errors(), []);
-        let ours = tree::document(FileId(0), &t);
-        let theirs = syntax::parse_v2(FileId(0), &text).unwrap();
-        assert_eq!(plain(&ours), plain(&theirs));
     }
 }
 
@@ -176,14 +173,11 @@ fn deep_nesting_does_not_recurse() {
     let closed = format!("{}{}", "a {".repeat(100_000), "}".repeat(100_000));
     let t = tree::parse(&closed);
     assert_eq!(t.errors(), []);
-    // (`syntax::Document` itself drops recursively, and the reader stops at
-    // `syntax::MAX_DEPTH`: compare them at depth 50.)
-    let shallow = format!("{}{}", "a {".repeat(50), "}".repeat(50));
-    let doc = tree::document(FileId(0), &tree::parse(&shallow));
-    assert_eq!(
-        plain(&doc),
-        plain(&syntax::parse_v2(FileId(0), &shallow).unwrap())
-    );
+    // (`syntax::Document` itself drops recursively: `syntax::parse_v2`
+    // refuses nesting past `syntax::MAX_DEPTH` before it is built.)
+    let refused = syntax::parse_v2(FileId(0), &closed).unwrap_err();
+    assert_eq!(refused.len(), 1);
+    assert!(refused[0].message.contains("nested more than"));
     let comments = "/*".repeat(100_000);
     assert_eq!(tree::parse(&comments).errors().len(), 1);
 }
@@ -225,7 +219,7 @@ fn an_unclosed_string_stops_at_its_line() {
 }
 
 #[test]
-fn valid_spec_inputs_agree_with_the_reader_and_fail_inputs_err() {
+fn valid_spec_inputs_parse_without_error_and_fail_inputs_err() {
     let mut wrong = Vec::new();
     for (name, text) in spec_inputs() {
         let t = tree::parse(&text);
@@ -237,53 +231,7 @@ fn valid_spec_inputs_agree_with_the_reader_and_fail_inputs_err() {
         }
         if let Some(e) = t.errors().first() {
             wrong.push(format!("{name}: {} at {:?}", e.message, e.range));
-            continue;
-        }
-        let theirs = syntax::parse_v2(FileId(0), &text).expect("a valid input");
-        let ours = tree::document(FileId(0), &t);
-        if plain(&ours) != plain(&theirs) {
-            wrong.push(format!(
-                "{name}:\n  tree   {:?}\n  reader {:?}",
-                plain(&ours),
-                plain(&theirs)
-            ));
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-}
-
-/// A document as comparable data (NaN equal to itself).
-fn plain(doc: &Document) -> String {
-    let mut out = String::new();
-    let mut stack: Vec<(usize, &syntax::Node)> = doc.nodes.iter().rev().map(|n| (0, n)).collect();
-    while let Some((depth, n)) = stack.pop() {
-        out.push_str(&format!(
-            "{}{:?}@{:?}",
-            "  ".repeat(depth),
-            n.name.value,
-            n.name.span.range()
-        ));
-        for e in &n.entries {
-            let v = match &e.value {
-                Value::Float(f) if f.is_nan() => "NaN".to_string(),
-                v => format!("{v:?}"),
-            };
-            let key = e
-                .name
-                .as_ref()
-                .map(|k| format!("{:?}@{:?}=", k.value, k.span.range()));
-            out.push_str(&format!(
-                " {}{v}@{:?}/{:?}",
-                key.unwrap_or_default(),
-                e.value_span.range(),
-                e.span.range()
-            ));
-        }
-        out.push_str(match &n.children {
-            Some(_) => " {\n",
-            None => "\n",
-        });
-        stack.extend(n.children().iter().rev().map(|c| (depth + 1, c)));
-    }
-    out
 }

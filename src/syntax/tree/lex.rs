@@ -248,12 +248,20 @@ impl Lexer<'_, '_> {
         TokenKind::BlockComment
     }
 
-    /// `\`, spaces, an optional line comment, and one line break (or the
-    /// end): a line continuation, one token.
+    /// `\`, spaces and block comments, an optional line comment, and one
+    /// line break (or the end): a line continuation, one token.
     fn escline(&mut self) -> TokenKind {
         let start = self.at;
+        let reported = self.errors.len();
         self.at += 1;
-        self.eat_while(is_space);
+        // Whitespace is spaces and block comments (`\ /* x */ // y`).
+        loop {
+            self.eat_while(is_space);
+            if !self.rest().starts_with("/*") {
+                break;
+            }
+            self.block_comment();
+        }
         if self.rest().starts_with("//") {
             self.line_comment();
         }
@@ -262,6 +270,8 @@ impl Lexer<'_, '_> {
             self.at += newline;
             TokenKind::Escline
         } else {
+            // What follows is lexed again (and reported) on its own.
+            self.errors.truncate(reported);
             self.at = start + 1;
             self.error(
                 start,

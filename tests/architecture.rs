@@ -492,7 +492,6 @@ const CRATES: &[(&str, &[&str], &str)] = &[
         &["syntax", "format"],
         "the KDL 1.0 fallback; the formatter, which keeps comments",
     ),
-    ("just_kdl", &["syntax"], "the reader"),
     (
         "miette",
         &["emit", "syntax"],

@@ -224,6 +224,9 @@ impl Cx<'_> {
             return self.comma(e.range.start + i);
         }
         let m = e.message.as_str();
+        if m.starts_with("this string is never closed on its line") {
+            return self.unclosed_quote(e.range.start);
+        }
         let help = if m.contains("block comment is never closed") {
             Some(
                 "close it with `*/`; block comments nest, so each `/*` inside needs its own `*/`"
@@ -267,6 +270,19 @@ impl Cx<'_> {
         };
         let range = clamp(self.text, range);
         self.diag(range, m).maybe_help(help)
+    }
+
+    /// A one-line string whose line ends before its closing quote.
+    fn unclosed_quote(&self, at: usize) -> Diagnostic {
+        let breaks = [
+            '\n', '\r', '\u{b}', '\u{c}', '\u{85}', '\u{2028}', '\u{2029}',
+        ];
+        let end = self.text[at..]
+            .find(breaks)
+            .map_or(self.text.len(), |i| at + i);
+        self.diag(at..at + 1, "this string has no closing quote")
+            .label(self.span(self.char_at(end)), "the line ends here")
+            .help("close the string with `\"` on the same line, or write a multi-line string between `\"\"\"` lines")
     }
 
     /// `found ','`, with the fix that removes the comma (or makes it a

@@ -6,11 +6,11 @@
 //!   nodes with a span on every name and value);
 //! - [`slip`]: what a syntax error is called, where it points and the hint
 //!   (the unclosed `{` and where it was probably meant to close);
-//! - [`v1`]: the KDL 1.0 fallback through the `kdl` crate, taken only by
-//!   files the 2.0 reader rejects and that are small and shallow enough for
-//!   that recursive parser;
-//! - [`tree`]: the lossless KDL 2.0 syntax tree that never fails (issue 23,
-//!   step 1: tested against this reader, not yet on the compile path).
+//! - [`v1`]: the KDL 1.0 fallback, taken only by files the 2.0 reader
+//!   rejects, read by the syntax tree's 1.0 dialect;
+//! - [`tree`]: the lossless KDL syntax tree that never fails, in a 2.0 and
+//!   a 1.0 dialect (issue 23: the 2.0 dialect is tested against this
+//!   reader, not yet on the compile path).
 
 pub mod cursor;
 mod read;
@@ -132,8 +132,8 @@ pub fn parse_v2(file: FileId, text: &str) -> Result<Document, Diagnostic> {
     read::read(file, text).map_err(|failure| slip::diagnose(file, text, &failure))
 }
 
-/// Parses a file as KDL 2.0, falling back to KDL 1.0 within [`v1`]'s bounds.
-/// When both fail, the 2.0 reader's finding is the one reported.
+/// Parses a file as KDL 2.0, falling back to KDL 1.0 ([`v1`]). When both
+/// fail, the 2.0 reader's finding is the one reported.
 pub fn parse(file: FileId, text: &str) -> Result<Document, Diagnostic> {
     if text.len() > MAX_FILE_BYTES {
         return Err(too_large(file));

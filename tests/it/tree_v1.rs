@@ -1,0 +1,227 @@
+//! The syntax tree's KDL 1.0 dialect (`syntax::tree::parse_v1`):
+//!
+//! - lossless on the KDL 1.0 spec's inputs (vendored in
+//!   `tests/kdl-spec-v1`, CC BY-SA 4.0), the 2.0 spec's inputs, the
+//!   examples and seeded random and mutated texts; never recursing;
+//! - agreement: every valid 1.0 input reads with no error as the `kdl`
+//!   crate's `parse_v1` reads it (names, values, children), and every
+//!   `_fail` input has an error;
+//! - the conversion: a valid 1.0 file's `v2_text` parses as KDL 2.0 with no
+//!   error into the same names and values, and each token's spelling is
+//!   the one documented;
+//! - `syntax::parse` reads through it: the 2.0 `_fail` inputs that are
+//!   valid 1.0 still read, larger and deeper 1.0 files than the `kdl`
+//!   crate could take read too, and `MAX_DEPTH` holds.
+
+use std::path::Path;
+
+use pmoc::base::FileId;
+use pmoc::syntax::tree::{self, Dialect, TokenKind};
+use pmoc::syntax::{self, MAX_DEPTH};
+
+use crate::plain::{ours, theirs};
+use crate::rng::Rng;
+use crate::tree::assert_lossless;
+
+fn inputs(dir: &str) -> Vec<(String, String)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| {
+            let path = e.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    inputs.sort();
+    inputs
+}
+
+fn v1_inputs() -> Vec<(String, String)> {
+    let inputs = inputs("tests/kdl-spec-v1/input");
+    assert_eq!(inputs.len(), 155, "the 1.0 corpus is vendored whole");
+    inputs
+}
+
+#[test]
+fn every_input_is_lossless_as_kdl_1() {
+    let mut all = v1_inputs();
+    all.extend(inputs("tests/kdl-spec/input"));
+    for (_, text) in &all {
+        let t = tree::parse_v1(text);
+        assert_eq!(t.dialect(), Dialect::V1);
+        assert_lossless(text, &t);
+    }
+    let pieces = [
+        "{", "}", "(", ")", "=", ";", "\"", "r\"", "r#\"", "\"#", "#", "/-", "//", "/*", "*/",
+        "\\", "\\/", "\n", "\r\n", " ", "\t", "a", "1", "-", ".", "e", "0x", "true", "null", "é",
+        "\u{2028}", "\u{feff}", "\u{b}", "\u{85}", "\\u{", "_", ",", "<",
+    ];
+    let corpus: Vec<&str> = all.iter().map(|(_, t)| t.as_str()).collect();
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    for round in 0..10_000 {
+        let text = if round % 2 == 0 {
+            (0..rng.below(40))
+                .map(|_| *rng.pick(&pieces))
+                .collect::<String>()
+        } else {
+            let mut t = rng.pick(&corpus).to_string();
+            for _ in 0..1 + rng.below(4) {
+                let mut at = rng.below(t.len() + 1);
+                while !t.is_char_boundary(at) {
+                    at -= 1;
+                }
+                t.insert_str(at, rng.pick(&pieces));
+            }
+            t
+        };
+        let t = tree::parse_v1(&text);
+        assert_lossless(&text, &t);
+        // Decoding and converting never panic, whatever the slips.
+        let _ = tree::document(FileId(0), &t);
+        let _ = t.v2_text();
+    }
+}
+
+#[test]
+fn valid_inputs_agree_with_the_kdl_crate_and_fail_inputs_err() {
+    let mut wrong = Vec::new();
+    let mut valid = 0;
+    for (name, text) in v1_inputs() {
+        let t = tree::parse_v1(&text);
+        if name.ends_with("_fail.kdl") {
+            if t.errors().is_empty() {
+                wrong.push(format!("{name}: no error"));
+            }
+            continue;
+        }
+        valid += 1;
+        if let Some(e) = t.errors().first() {
+            wrong.push(format!("{name}: {} at {:?}", e.message, e.range));
+            continue;
+        }
+        let oracle = kdl::KdlDocument::parse_v1(&text).expect("valid KDL 1.0");
+        let doc = tree::document(FileId(0), &t);
+        if ours(&doc) != theirs(&oracle) {
+            wrong.push(format!(
+                "{name}:\n  tree {:?}\n  kdl  {:?}",
+                ours(&doc),
+                theirs(&oracle)
+            ));
+        }
+    }
+    assert_eq!(valid, 133);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+#[test]
+fn valid_inputs_convert_to_kdl_2_with_the_same_values() {
+    let mut wrong = Vec::new();
+    for (name, text) in v1_inputs() {
+        if name.ends_with("_fail.kdl") {
+            continue;
+        }
+        let t = tree::parse_v1(&text);
+        let converted = t.v2_text();
+        let again = tree::parse(&converted);
+        if let Some(e) = again.errors().first() {
+            wrong.push(format!("{name}: {converted:?}: {} at {:?}", e.message, e.range));
+            continue;
+        }
+        let before = ours(&tree::document(FileId(0), &t));
+        if ours(&tree::document(FileId(0), &again)) != before {
+            wrong.push(format!("{name}: {converted:?} reads otherwise"));
+        }
+        match syntax::parse_v2(FileId(0), &converted) {
+            Ok(doc) if ours(&doc) == before => {}
+            _ => wrong.push(format!("{name}: the 2.0 reader reads {converted:?} otherwise")),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// One token's 2.0 spelling, the token being the node's value (or name).
+fn spelling(v1: &str) -> String {
+    let t = tree::parse_v1(v1);
+    assert_eq!(t.errors(), [], "{v1:?}");
+    let tokens: Vec<_> = t.tokens().filter(|t| !t.kind().is_trivia()).collect();
+    tokens.last().unwrap().v2_spelling().into_owned()
+}
+
+#[test]
+fn each_token_has_its_documented_spelling() {
+    let cases = [
+        ("n true", "#true"),
+        ("n false", "#false"),
+        ("n null", "#null"),
+        ("n r\"a\"", "#\"a\"#"),
+        ("n r#\"a\"#", "#\"a\"#"),
+        ("n r#\"say \"#hi\"#", "##\"say \"#hi\"##"),
+        ("n r\"two\nlines\"", "\"two\\nlines\""),
+        ("n r\"back\\slash\"", "#\"back\\slash\"#"),
+        ("n \"plain\"", "\"plain\""),
+        ("n \"a\\/b\"", "\"a/b\""),
+        ("n \"a\\\"b\\n\"", "\"a\\\"b\\n\""),
+        ("n \"two\nlines\"", "\"two\\nlines\""),
+        ("n 1_000.5e3", "1_000.5e3"),
+        ("n 0x_ff", "0x_ff"),
+        ("inf", "\"inf\""),
+        ("nan", "\"nan\""),
+        ("-inf", "\"-inf\""),
+        ("a#b", "\"a#b\""),
+        ("#n", "\"#n\""),
+        ("node", "node"),
+        ("n key=1", "1"),
+    ];
+    for (v1, v2) in cases {
+        assert_eq!(spelling(v1), v2, "{v1:?}");
+        let again = tree::parse(v2);
+        let token = again.tokens().find(|t| !t.kind().is_trivia()).unwrap();
+        assert_eq!(again.errors(), [], "{v2:?}");
+        assert_ne!(token.kind(), TokenKind::Error);
+    }
+    // A 2.0 tree's tokens are their own spelling.
+    let t = tree::parse("n #true #\"a\"#");
+    assert!(t.tokens().all(|t| t.v2_spelling() == t.text()));
+    assert_eq!(t.v2_text(), t.text());
+}
+
+#[test]
+fn the_2_0_fail_inputs_that_are_valid_1_0_read() {
+    let names = [
+        "legacy_raw_string_fail.kdl",
+        "legacy_raw_string_hash_fail.kdl",
+        "multiline_string_single_quote_err_fail.kdl",
+        "no_solidus_escape_fail.kdl",
+    ];
+    for (name, text) in inputs("tests/kdl-spec/input") {
+        let t = tree::parse_v1(&text);
+        if names.contains(&name.as_str()) {
+            assert_eq!(t.errors(), [], "{name}");
+            let oracle = kdl::KdlDocument::parse_v1(&text).unwrap();
+            assert_eq!(ours(&tree::document(FileId(0), &t)), theirs(&oracle));
+            assert!(syntax::parse(FileId(0), &text).is_ok(), "{name}");
+            assert!(syntax::parse_v2(FileId(0), &text).is_err(), "{name}");
+        }
+    }
+}
+
+#[test]
+fn the_fallback_takes_large_and_deep_files_within_max_depth() {
+    // Far over the kdl crate's old bounds (256 KiB, 8 `/-`).
+    let big: String = (0..20_000)
+        .map(|i| format!("/- skipped {i}\nnode{i} r\"raw\" true {{ child null; }}\n"))
+        .collect();
+    assert!(big.len() > 512 * 1024);
+    let doc = syntax::parse(FileId(0), &big).expect("reads as KDL 1.0");
+    assert_eq!(doc.nodes.len(), 20_000);
+    // Children nest up to MAX_DEPTH and no deeper.
+    let nested = |depth: usize| format!("{}{}", "a true {".repeat(depth), "}".repeat(depth));
+    assert!(syntax::parse(FileId(0), &nested(MAX_DEPTH)).is_ok());
+    assert!(syntax::parse(FileId(0), &nested(MAX_DEPTH + 1)).is_err());
+    // The tree itself takes any depth without recursing.
+    let deep = nested(100_000);
+    let t = tree::parse_v1(&deep);
+    assert_eq!(t.errors(), []);
+    assert_lossless(&deep, &t);
+}

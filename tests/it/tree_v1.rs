@@ -37,6 +37,38 @@ fn inputs(dir: &str) -> Vec<(String, String)> {
     inputs
 }
 
+/// 1.0 suite inputs on which the suite, the spec's text and the `kdl`
+/// crate (4.x, behind `parse_v1`) disagree, with what the tree does.
+const DISPUTED: &[(&str, &str)] = &[
+    (
+        "escline_comment_node.kdl",
+        "a `\\` continuation between nodes: the suite reads it, the grammar has no \
+         escline in `linespace` and the kdl crate refuses it; the tree reads it (as 2.0 does)",
+    ),
+    (
+        "hex.kdl",
+        "an integer beyond i64: the kdl crate refuses it; the tree reads it (i128)",
+    ),
+    (
+        "hex_int.kdl",
+        "an integer beyond i64: the kdl crate refuses it; the tree reads it (i128)",
+    ),
+    (
+        "underscore_in_fraction_fail.kdl",
+        "`1.0_2`: the suite gives no output, the grammar's fraction `[0-9] [0-9_]*` allows it; \
+         the tree reads it (as 2.0 does)",
+    ),
+    (
+        "unusual_chars_in_bare_id.kdl",
+        "`/` in a bare identifier: the suite reads it, the spec's text and the kdl crate \
+         exclude `/`; the tree refuses it",
+    ),
+];
+
+fn disputed(name: &str) -> bool {
+    DISPUTED.iter().any(|(n, _)| *n == name)
+}
+
 fn v1_inputs() -> Vec<(String, String)> {
     let inputs = inputs("tests/kdl-spec-v1/input");
     assert_eq!(inputs.len(), 155, "the 1.0 corpus is vendored whole");
@@ -71,7 +103,7 @@ fn every_input_is_lossless_as_kdl_1() {
                 while !t.is_char_boundary(at) {
                     at -= 1;
                 }
-                t.insert_str(at, rng.pick(&pieces));
+                t.insert_str(at, *rng.pick(&pieces));
             }
             t
         };
@@ -89,6 +121,9 @@ fn valid_inputs_agree_with_the_kdl_crate_and_fail_inputs_err() {
     let mut valid = 0;
     for (name, text) in v1_inputs() {
         let t = tree::parse_v1(&text);
+        if disputed(&name) {
+            continue;
+        }
         if name.ends_with("_fail.kdl") {
             if t.errors().is_empty() {
                 wrong.push(format!("{name}: no error"));
@@ -100,7 +135,13 @@ fn valid_inputs_agree_with_the_kdl_crate_and_fail_inputs_err() {
             wrong.push(format!("{name}: {} at {:?}", e.message, e.range));
             continue;
         }
-        let oracle = kdl::KdlDocument::parse_v1(&text).expect("valid KDL 1.0");
+        let oracle = match kdl::KdlDocument::parse_v1(&text) {
+            Ok(oracle) => oracle,
+            Err(e) => {
+                wrong.push(format!("{name}: the kdl crate: {e:?}"));
+                continue;
+            }
+        };
         let doc = tree::document(FileId(0), &t);
         if ours(&doc) != theirs(&oracle) {
             wrong.push(format!(
@@ -110,7 +151,7 @@ fn valid_inputs_agree_with_the_kdl_crate_and_fail_inputs_err() {
             ));
         }
     }
-    assert_eq!(valid, 133);
+    assert_eq!(valid, 133 - 4, "four valid inputs are disputed");
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 
@@ -118,10 +159,14 @@ fn valid_inputs_agree_with_the_kdl_crate_and_fail_inputs_err() {
 fn valid_inputs_convert_to_kdl_2_with_the_same_values() {
     let mut wrong = Vec::new();
     for (name, text) in v1_inputs() {
-        if name.ends_with("_fail.kdl") {
+        if name.ends_with("_fail.kdl") && !disputed(&name) {
             continue;
         }
         let t = tree::parse_v1(&text);
+        if !t.errors().is_empty() {
+            assert!(disputed(&name), "{name}");
+            continue;
+        }
         let converted = t.v2_text();
         let again = tree::parse(&converted);
         if let Some(e) = again.errors().first() {
@@ -155,8 +200,10 @@ fn each_token_has_its_documented_spelling() {
         ("n false", "#false"),
         ("n null", "#null"),
         ("n r\"a\"", "#\"a\"#"),
+        ("n r\"\"", "#\"\"#"),
+        ("n r#\"\"\"#", "\"\\\"\""),
         ("n r#\"a\"#", "#\"a\"#"),
-        ("n r#\"say \"#hi\"#", "##\"say \"#hi\"##"),
+        ("n r##\"say \"#hi\"##", "##\"say \"#hi\"##"),
         ("n r\"two\nlines\"", "\"two\\nlines\""),
         ("n r\"back\\slash\"", "#\"back\\slash\"#"),
         ("n \"plain\"", "\"plain\""),
@@ -164,7 +211,7 @@ fn each_token_has_its_documented_spelling() {
         ("n \"a\\\"b\\n\"", "\"a\\\"b\\n\""),
         ("n \"two\nlines\"", "\"two\\nlines\""),
         ("n 1_000.5e3", "1_000.5e3"),
-        ("n 0x_ff", "0x_ff"),
+        ("n 0xff_ff", "0xff_ff"),
         ("inf", "\"inf\""),
         ("nan", "\"nan\""),
         ("-inf", "\"-inf\""),
@@ -175,10 +222,10 @@ fn each_token_has_its_documented_spelling() {
     ];
     for (v1, v2) in cases {
         assert_eq!(spelling(v1), v2, "{v1:?}");
-        let again = tree::parse(v2);
-        let token = again.tokens().find(|t| !t.kind().is_trivia()).unwrap();
-        assert_eq!(again.errors(), [], "{v2:?}");
-        assert_ne!(token.kind(), TokenKind::Error);
+        let node = format!("n {v2}");
+        let again = tree::parse(&node);
+        assert_eq!(again.errors(), [], "{node:?}");
+        assert!(again.tokens().all(|t| t.kind() != TokenKind::Error));
     }
     // A 2.0 tree's tokens are their own spelling.
     let t = tree::parse("n #true #\"a\"#");

@@ -337,7 +337,11 @@ pub(super) fn v2_spelling(kind: TokenKind, text: &str, dialect: Dialect) -> Cow<
             {
                 return Cow::Borrowed(text);
             }
-            if kind == TokenKind::RawString && !value.chars().any(|c| is_newline(c) || is_disallowed(c)) {
+            // (A raw value starting with `"` would open `#"""`.)
+            if kind == TokenKind::RawString
+                && !value.starts_with('"')
+                && !value.chars().any(|c| is_newline(c) || is_disallowed(c))
+            {
                 let hashes = (1..)
                     .find(|&n| !value.contains(&format!("\"{}", "#".repeat(n))))
                     .unwrap_or(1);

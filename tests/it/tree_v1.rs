@@ -272,3 +272,110 @@ fn the_fallback_takes_large_and_deep_files_within_max_depth() {
     assert_eq!(t.errors(), []);
     assert_lossless(&deep, &t);
 }
+
+/// A random KDL 1.0 document from valid pieces (names, strings with 1.0's
+/// escapes, raw strings, numbers, keywords, properties, annotations,
+/// children, `/-`, comments, continuations), sometimes with one piece
+/// that breaks it.
+fn generated(rng: &mut Rng) -> String {
+    const NAMES: &[&str] = &[
+        "node", "a-b", "inf", "nan", "-", "x#y", "é", "\"quoted name\"", "r\"raw name\"",
+        "\"\"", "_x", "+a", ".5",
+    ];
+    const VALUES: &[&str] = &[
+        "1", "-2", "+3", "1.5", "1e3", "1.5E-2", "1_000", "0x1f", "-0o17", "0b1_0",
+        "true", "false", "null", "\"s\"", "\"a\\/b\\n\\u{e9}\\\"\"", "\"two\nlines\"",
+        "r\"raw\\n\"", "r#\"has \"quote\"\"#", "r##\"a\"#b\"##", "\"\"", "r\"\"",
+        "9223372036854775807",
+    ];
+    const BREAK: &[&str] = &[
+        "bare", "#true", "1.", "0x", "\"\\s\"", "r#\"open", "(", "}", "=", ",", "<",
+        "\"open", "1abc",
+    ];
+    let mut out = String::new();
+    let mut depth = 0;
+    for _ in 0..1 + rng.below(12) {
+        let indent = "    ".repeat(depth);
+        out.push_str(&indent);
+        if rng.below(8) == 0 {
+            out.push_str("/- ");
+        }
+        if rng.below(6) == 0 {
+            out.push_str("(t)");
+        }
+        out.push_str(*rng.pick(NAMES));
+        for _ in 0..rng.below(4) {
+            out.push_str(match rng.below(10) {
+                0 => " /* c */ ",
+                1 => " \\\n    ",
+                2 => " /- ",
+                _ => " ",
+            });
+            if rng.below(4) == 0 {
+                out.push_str(*rng.pick(NAMES));
+                out.push('=');
+            }
+            if rng.below(8) == 0 {
+                out.push_str("(u8)");
+            }
+            out.push_str(*rng.pick(VALUES));
+        }
+        if rng.below(40) == 0 {
+            out.push(' ');
+            out.push_str(*rng.pick(BREAK));
+        }
+        match rng.below(6) {
+            0 if depth < 4 => {
+                out.push_str(" {\n");
+                depth += 1;
+                continue;
+            }
+            1 => out.push_str("; "),
+            2 => out.push_str(" // note"),
+            _ => {}
+        }
+        out.push('\n');
+        if depth > 0 && rng.below(3) == 0 {
+            depth -= 1;
+            out.push_str(&"    ".repeat(depth));
+            out.push_str("}\n");
+        }
+    }
+    while depth > 0 {
+        depth -= 1;
+        out.push_str(&"    ".repeat(depth));
+        out.push_str("}\n");
+    }
+    out
+}
+
+#[test]
+fn generated_documents_agree_with_the_kdl_crate() {
+    let mut rng = Rng(0x853c_49e6_748f_ea9b);
+    let mut wrong = Vec::new();
+    let (mut accepted, mut rejected) = (0, 0);
+    for _ in 0..3_000 {
+        let text = generated(&mut rng);
+        let t = tree::parse_v1(&text);
+        assert_lossless(&text, &t);
+        match kdl::KdlDocument::parse_v1(&text) {
+            Ok(oracle) => {
+                accepted += 1;
+                if let Some(e) = t.errors().first() {
+                    wrong.push(format!("{text:?}: {} at {:?}", e.message, e.range));
+                } else if ours(&tree::document(FileId(0), &t)) != theirs(&oracle) {
+                    wrong.push(format!("{text:?}: reads otherwise"));
+                }
+            }
+            Err(_) => {
+                rejected += 1;
+                if t.errors().is_empty() {
+                    wrong.push(format!("{text:?}: the kdl crate refuses it"));
+                }
+            }
+        }
+    }
+    assert!(accepted > 1_000 && rejected > 100, "{accepted} / {rejected}");
+    wrong.truncate(12);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -334,7 +334,8 @@ impl<'t> TokenRef<'t> {
     /// `r#"a"#` → `#"a"#` (`r"a"` → `#"a"#`; a raw string spanning lines
     /// becomes a quoted one), `"a\/b"` → `"a/b"`, a quoted string spanning
     /// lines re-escaped (`\n`), a bare name 2.0 reads otherwise (`inf`,
-    /// `a#b`, `.5`) quoted. A token with a slip is returned as written.
+    /// `a#b`, `.5`) quoted; in a line comment, U+000B (a line break in 2.0
+    /// alone) becomes a space. A token with a slip is returned as written.
     pub fn v2_spelling(self) -> std::borrow::Cow<'t, str> {
         value::v2_spelling(self.kind(), self.text(), self.tree.dialect)
     }

@@ -319,7 +319,8 @@ fn split_lines(s: &str) -> Vec<&str> {
 /// `r#"a"#` → `#"a"#` (more `#` when the text needs them; a raw string
 /// spanning lines becomes a quoted one), a string with `\/` or a line break
 /// re-escaped, a bare word 2.0 would not read as that word (`inf`, `a#b`,
-/// `.5`) quoted. A token already in error is left as written.
+/// `.5`) quoted; a U+000B in a line comment (a line break in 2.0 alone)
+/// becomes a space. A token already in error is left as written.
 pub(super) fn v2_spelling(kind: TokenKind, text: &str, dialect: Dialect) -> Cow<'_, str> {
     if dialect == Dialect::V2 {
         return Cow::Borrowed(text);
@@ -349,6 +350,10 @@ pub(super) fn v2_spelling(kind: TokenKind, text: &str, dialect: Dialect) -> Cow<
                 return Cow::Owned(format!("{h}\"{value}\"{h}"));
             }
             Cow::Owned(quote(&value))
+        }
+        // U+000B ends a 2.0 line comment, not a 1.0 one.
+        TokenKind::LineComment | TokenKind::Escline if text.contains('\u{b}') => {
+            Cow::Owned(text.replace('\u{b}', " "))
         }
         _ => Cow::Borrowed(text),
     }

@@ -487,16 +487,8 @@ fn crate_users() -> BTreeMap<String, BTreeMap<String, String>> {
 /// The outside crates that do one job, and the only top-level modules that
 /// may name them.
 const CRATES: &[(&str, &[&str], &str)] = &[
-    (
-        "kdl",
-        &["syntax", "format"],
-        "the KDL 1.0 fallback; the formatter, which keeps comments",
-    ),
-    (
-        "miette",
-        &["emit", "syntax"],
-        "printing diagnostics; `syntax::v1` reads the `kdl` crate's spans",
-    ),
+    ("kdl", &["format"], "the formatter, which keeps comments"),
+    ("miette", &["emit"], "printing diagnostics"),
     ("minijinja", &["emit"], "the site's templates"),
     ("pulldown_cmark", &["emit"], "the site's Markdown"),
     ("textwrap", &["emit", "commands"], "wrapping printed text"),

@@ -4,9 +4,9 @@
 //! compared as `tests/it/kdl_spec.rs` compares them.
 //!
 //! The `kdl` crate recurses on nesting and slows down sharply on `/-`
-//! chains (see `src/syntax/v1.rs`), so it only sees texts within the same
-//! kind of bounds as pmoc's 1.0 fallback; a timeout there would be the
-//! crate's, not pmoc's.
+//! chains (measured while it was pmoc's KDL 1.0 fallback), so it only sees
+//! texts within bounds of that kind; a timeout there would be the crate's,
+//! not pmoc's.
 //!
 //! With `PMOC_FUZZ_STRICT=1` in the environment, one accepting what the
 //! other rejects is a finding too (the known ones are listed in

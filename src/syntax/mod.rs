@@ -8,9 +8,8 @@
 //! - [`slip`]: the tree's slips as findings: what each is called, where it
 //!   points, the hint and the fix (the comma, the unclosed `{` and stray
 //!   `}` located by indentation), capped per file;
-//! - [`v1`]: the KDL 1.0 fallback through the `kdl` crate, taken only by
-//!   files the 2.0 parse rejects and that are small and shallow enough for
-//!   that recursive parser;
+//! - [`v1`]: the KDL 1.0 fallback, taken only by files the 2.0 parse
+//!   rejects, read by the tree's 1.0 dialect ([`tree::parse_v1`]);
 //! - [`cursor`]: the language server's tolerant scanner of the text being
 //!   typed.
 
@@ -140,7 +139,7 @@ pub fn parse_v2(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
     }
 }
 
-/// Parses a file as KDL 2.0, falling back to KDL 1.0 within [`v1`]'s bounds.
+/// Parses a file as KDL 2.0, falling back to KDL 1.0 ([`v1`]).
 /// When both fail, the 2.0 findings are the ones reported.
 pub fn parse(file: FileId, text: &str) -> Result<Document, Vec<Diagnostic>> {
     parse_v2(file, text).or_else(|slips| v1::parse(file, text).ok_or(slips))

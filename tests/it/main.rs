@@ -32,3 +32,4 @@ mod rules;
 mod serve;
 mod site;
 mod tree;
+mod tree_v1;

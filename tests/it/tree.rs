@@ -48,7 +48,7 @@ fn kdl_files(dir: &Path) -> Vec<String> {
 
 /// The tokens cover the text in order; every node's range lies within its
 /// parent's and its children come in order without overlap.
-fn assert_lossless(text: &str, t: &Tree) {
+pub(crate) fn assert_lossless(text: &str, t: &Tree) {
     let mut at = 0;
     for token in t.tokens() {
         let r = token.range();

@@ -114,7 +114,9 @@ fn head<'t>(file: FileId, n: NodeRef<'t>) -> (Node, Option<NodeRef<'t>>) {
 fn text_of(t: TokenRef<'_>) -> SmolStr {
     match t.kind() {
         TokenKind::Ident => t.text().into(),
-        _ => value::string(t.text()).unwrap_or_default().into(),
+        _ => value::string_in(t.text(), t.tree.dialect)
+            .unwrap_or_default()
+            .into(),
     }
 }
 

@@ -2,15 +2,28 @@
 //! token, for any text. A slip (an unclosed string or comment, a bad escape
 //! or number, a disallowed character) is reported once, here, and the token
 //! is still made, so parsing goes on.
+//!
+//! [`Dialect::V1`] reads KDL 1.0's tokens into the same kinds: bare `true`,
+//! `false` and `null` are keywords, `r"…"`/`r#"…"#` raw strings, `"…"` may
+//! span lines with 1.0's escapes, `#`, `inf` and `nan` are identifier
+//! characters and words, `<`, `>` and `,` are not, and U+000B is no line
+//! break. The 2.0 disallowed code points are refused in both (pmoc reads
+//! 1.0's syntax, not the characters 1.0 let through).
 
-use super::{SyntaxError, SyntaxErrorKind, TokenKind};
+use super::{Dialect, SyntaxError, SyntaxErrorKind, TokenKind};
 
 /// Lexes the whole text: the tokens' start offsets and kinds, in order.
-pub(super) fn lex(text: &str, tokens: &mut Vec<(TokenKind, u32)>, errors: &mut Vec<SyntaxError>) {
+pub(super) fn lex(
+    text: &str,
+    dialect: Dialect,
+    tokens: &mut Vec<(TokenKind, u32)>,
+    errors: &mut Vec<SyntaxError>,
+) {
     let mut lexer = Lexer {
         text,
         bytes: text.as_bytes(),
         at: 0,
+        dialect,
         errors,
     };
     if text.starts_with('\u{feff}') {
@@ -29,6 +42,7 @@ struct Lexer<'t, 'e> {
     text: &'t str,
     bytes: &'t [u8],
     at: usize,
+    dialect: Dialect,
     errors: &'e mut Vec<SyntaxError>,
 }
 
@@ -71,6 +85,34 @@ fn is_ident(c: char) -> bool {
         ))
 }
 
+/// A KDL 1.0 identifier character (`#` is one; `<`, `>`, `,` and U+000B
+/// are not).
+fn is_ident_v1(c: char) -> bool {
+    !(is_space(c)
+        || is_newline(c)
+        || is_disallowed(c)
+        || matches!(
+            c,
+            '\\' | '/' | '(' | ')' | '{' | '}' | '<' | '>' | ';' | '[' | ']' | '=' | ',' | '"'
+        ))
+}
+
+/// An identifier character of the dialect.
+pub(super) fn is_ident_in(c: char, dialect: Dialect) -> bool {
+    match dialect {
+        Dialect::V2 => is_ident(c),
+        Dialect::V1 => is_ident_v1(c),
+    }
+}
+
+/// A line break of the dialect (U+000B is one in 2.0 alone).
+fn is_newline_in(c: char, dialect: Dialect) -> bool {
+    is_newline(c) && !(dialect == Dialect::V1 && c == '\u{b}')
+}
+
+/// The bare words KDL 1.0 reads as keywords.
+const KEYWORDS_V1: [&str; 3] = ["true", "false", "null"];
+
 /// The words that are keywords when bare would be (`#true`…).
 const KEYWORDS: [&str; 6] = ["true", "false", "null", "inf", "-inf", "nan"];
 
@@ -112,7 +154,7 @@ impl Lexer<'_, '_> {
     fn newline_len(&self, at: usize) -> usize {
         match self.char_at(at) {
             Some('\r') if self.bytes.get(at + 1) == Some(&b'\n') => 2,
-            Some(c) if is_newline(c) => c.len_utf8(),
+            Some(c) if is_newline_in(c, self.dialect) => c.len_utf8(),
             _ => 0,
         }
     }
@@ -123,12 +165,13 @@ impl Lexer<'_, '_> {
             return TokenKind::Error;
         };
         let next = self.char_at(start + c.len_utf8());
+        let v1 = self.dialect == Dialect::V1;
         match c {
             _ if is_space(c) => {
                 self.eat_while(is_space);
                 TokenKind::Whitespace
             }
-            _ if is_newline(c) => {
+            _ if is_newline_in(c, self.dialect) => {
                 self.at += self.newline_len(start);
                 TokenKind::Newline
             }
@@ -142,8 +185,10 @@ impl Lexer<'_, '_> {
                 TokenKind::Slashdash
             }
             '\\' => self.escline(),
+            '"' if v1 => self.quoted_v1(),
+            'r' if v1 && self.raw_v1_ahead() => self.raw_v1(),
             '"' => self.quoted(),
-            '#' => self.hash(),
+            '#' if !v1 => self.hash(),
             '{' => self.punct(TokenKind::LBrace),
             '}' => self.punct(TokenKind::RBrace),
             '(' => self.punct(TokenKind::LParen),
@@ -151,21 +196,28 @@ impl Lexer<'_, '_> {
             '=' => self.punct(TokenKind::Eq),
             ';' => self.punct(TokenKind::Semi),
             _ if c.is_ascii_digit()
-                || (matches!(c, '+' | '-' | '.') && next.is_some_and(|n| n.is_ascii_digit()))
-                || (matches!(c, '+' | '-')
+                || (matches!(c, '+' | '-') && next.is_some_and(|n| n.is_ascii_digit()))
+                || (!v1 && c == '.' && next.is_some_and(|n| n.is_ascii_digit()))
+                || (!v1
+                    && matches!(c, '+' | '-')
                     && next == Some('.')
                     && self.char_at(start + 2).is_some_and(|n| n.is_ascii_digit())) =>
             {
-                self.eat_while(is_ident);
+                let dialect = self.dialect;
+                self.eat_while(|c| is_ident_in(c, dialect));
                 if let Err(message) = super::value::check_number(&self.text[start..self.at]) {
                     self.error(start, self.at, message);
                 }
                 TokenKind::Number
             }
-            _ if is_ident(c) => {
-                self.eat_while(is_ident);
+            _ if is_ident_in(c, self.dialect) => {
+                let dialect = self.dialect;
+                self.eat_while(|c| is_ident_in(c, dialect));
                 let word = &self.text[start..self.at];
-                if KEYWORDS.contains(&word) {
+                if v1 && KEYWORDS_V1.contains(&word) {
+                    return TokenKind::Keyword;
+                }
+                if !v1 && KEYWORDS.contains(&word) {
                     self.error(
                         start,
                         self.at,
@@ -195,7 +247,8 @@ impl Lexer<'_, '_> {
     /// `//` to the end of the line (the line break is not the comment's).
     fn line_comment(&mut self) {
         let start = self.at;
-        self.eat_while(|c| !is_newline(c));
+        let dialect = self.dialect;
+        self.eat_while(|c| !is_newline_in(c, dialect));
         self.disallowed_within(start);
     }
 
@@ -379,7 +432,7 @@ impl Lexer<'_, '_> {
 
     fn check_string(&mut self, start: usize) {
         let token = &self.text[start..self.at];
-        if let Err((range, message)) = super::value::string(token) {
+        if let Err((range, message)) = super::value::string_in(token, self.dialect) {
             self.error(start + range.start, start + range.end, message);
         }
         self.disallowed_within(start);
@@ -441,5 +494,64 @@ impl Lexer<'_, '_> {
             );
             TokenKind::Error
         }
+    }
+
+    /// KDL 1.0's `"…"`: escapes skipped, line breaks included; unclosed, it
+    /// runs to the end of the text.
+    fn quoted_v1(&mut self) -> TokenKind {
+        let start = self.at;
+        let mut at = start + 1;
+        loop {
+            match memchr::memchr2(b'"', b'\\', &self.bytes[at..]) {
+                None => {
+                    self.at = self.text.len();
+                    self.disallowed_within(start);
+                    self.error(start, start + 1, "this string is never closed");
+                    return TokenKind::String;
+                }
+                Some(i) if self.bytes[at + i] == b'"' => {
+                    self.at = at + i + 1;
+                    self.check_string(start);
+                    return TokenKind::String;
+                }
+                Some(i) => {
+                    at += i + 1;
+                    at += self.char_at(at).map_or(0, char::len_utf8);
+                }
+            }
+        }
+    }
+
+    /// Whether an `r` here starts a KDL 1.0 raw string (`#`s, then `"`).
+    fn raw_v1_ahead(&self) -> bool {
+        let hashes = self.bytes[self.at + 1..]
+            .iter()
+            .take_while(|&&b| b == b'#')
+            .count();
+        self.bytes.get(self.at + 1 + hashes) == Some(&b'"')
+    }
+
+    /// KDL 1.0's `r"…"`, `r#"…"#` (any number of `#`, line breaks
+    /// included); unclosed, it runs to the end of the text.
+    fn raw_v1(&mut self) -> TokenKind {
+        let start = self.at;
+        let hashes = self.bytes[start + 1..]
+            .iter()
+            .take_while(|&&b| b == b'#')
+            .count();
+        let body = start + 1 + hashes + 1;
+        let close = format!("\"{}", "#".repeat(hashes));
+        match memchr::memmem::find(&self.bytes[body..], close.as_bytes()) {
+            Some(i) => {
+                self.at = body + i + close.len();
+                self.check_string(start);
+            }
+            None => {
+                self.at = self.text.len();
+                self.disallowed_within(start);
+                self.error(start, body, "this raw string is never closed");
+            }
+        }
+        TokenKind::RawString
     }
 }

@@ -1,9 +1,14 @@
-//! The lossless KDL 2.0 syntax tree (issue 23, step 1; not yet read by the
-//! compile path). [`parse()`] turns any text into a [`Tree`] and never fails:
+//! The lossless KDL syntax tree (issue 23; not yet read by the 2.0 compile
+//! path). [`parse()`] turns any text into a [`Tree`] and never fails:
 //! every byte belongs to exactly one token (whitespace, line breaks,
 //! comments, line continuations and `/-` included), so the tree's text is
 //! the input byte for byte; a slip becomes an error token or node, is listed
 //! once in [`Tree::errors`] with its range, and parsing goes on.
+//!
+//! [`parse_v1`] reads KDL 1.0 into the same kinds of token and node
+//! ([`Dialect`]): one tree for both versions. [`TokenRef::v2_spelling`]
+//! gives a 1.0 token's KDL 2.0 spelling and [`Tree::v2_text`] the whole
+//! file's, trivia kept, so a 1.0 file converts to 2.0 on its tree.
 //!
 //! - `lex`: the text into tokens (strings, numbers and comments judged here);
 //! - `parse`: the tokens into nodes with an explicit stack of open blocks
@@ -44,14 +49,15 @@ pub enum TokenKind {
     Slashdash,
     /// A bare identifier string.
     Ident,
-    /// `"…"`.
+    /// `"…"` (in KDL 1.0 it may span lines).
     String,
     /// `"""…"""`.
     MultiString,
-    /// `#"…"#`, `#"""…"""#`, any number of `#`.
+    /// `#"…"#`, `#"""…"""#`, any number of `#`; in KDL 1.0 `r"…"`, `r#"…"#`.
     RawString,
     Number,
-    /// `#true`, `#false`, `#null`, `#inf`, `#-inf`, `#nan`.
+    /// `#true`, `#false`, `#null`, `#inf`, `#-inf`, `#nan`; in KDL 1.0 bare
+    /// `true`, `false`, `null`.
     Keyword,
     LBrace,
     RBrace,
@@ -155,6 +161,19 @@ pub struct Tree {
     tokens: Vec<(TokenKind, u32)>,
     nodes: Vec<NodeData>,
     errors: Vec<SyntaxError>,
+    dialect: Dialect,
+}
+
+/// The version of KDL a tree reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Dialect {
+    /// KDL 2.0.
+    #[default]
+    V2,
+    /// KDL 1.0: bare `true`/`false`/`null`, `r#"…"#` raw strings, quoted
+    /// strings that span lines, 1.0's escapes, identifiers and numbers;
+    /// bare words are names and keys, not values.
+    V1,
 }
 
 /// Files of 4 GiB or more are not parsed into a tree (offsets are `u32`);
@@ -164,7 +183,17 @@ pub const MAX_TREE_BYTES: usize = u32::MAX as usize;
 /// Parses any text into its tree. Never fails: a text of [`MAX_TREE_BYTES`]
 /// or more is one error token with one error.
 pub fn parse(text: &str) -> Tree {
-    parse::parse(text)
+    parse::parse(text, Dialect::V2)
+}
+
+/// Parses any text as KDL 1.0 into its tree, as [`parse()`] does 2.0.
+pub fn parse_v1(text: &str) -> Tree {
+    parse::parse(text, Dialect::V1)
+}
+
+/// Parses any text in the dialect given.
+pub fn parse_with(text: &str, dialect: Dialect) -> Tree {
+    parse::parse(text, dialect)
 }
 
 /// A node of a tree.
@@ -199,6 +228,26 @@ impl Tree {
     /// The text parsed.
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The version of KDL the tree was read as.
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// The file spelled in KDL 2.0: every token's [`TokenRef::v2_spelling`],
+    /// so comments, whitespace and layout are kept. For a 1.0 tree without
+    /// errors it reads in 2.0 as the same document; a 2.0 tree's text is
+    /// returned as it is.
+    pub fn v2_text(&self) -> String {
+        if self.dialect == Dialect::V2 {
+            return self.text.clone();
+        }
+        let mut out = String::with_capacity(self.text.len() + self.text.len() / 16);
+        for t in self.tokens() {
+            out.push_str(&t.v2_spelling());
+        }
+        out
     }
 
     /// The slips, in the order found (by position within each pass).
@@ -295,6 +344,18 @@ impl<'t> TokenRef<'t> {
 
     pub fn text(self) -> &'t str {
         &self.tree.text[self.range()]
+    }
+
+    /// The token as KDL 2.0 writes it, for converting a KDL 1.0 file:
+    /// its text when 2.0 reads that the same (always in a 2.0 tree), else
+    /// the same value respelled: `true` → `#true`, `null` → `#null`,
+    /// `r#"a"#` → `#"a"#` (`r"a"` → `#"a"#`; a raw string spanning lines
+    /// becomes a quoted one), `"a\/b"` → `"a/b"`, a quoted string spanning
+    /// lines re-escaped (`\n`), a bare name 2.0 reads otherwise (`inf`,
+    /// `a#b`, `.5`) quoted; in a line comment, U+000B (a line break in 2.0
+    /// alone) becomes a space. A token with a slip is returned as written.
+    pub fn v2_spelling(self) -> std::borrow::Cow<'t, str> {
+        value::v2_spelling(self.kind(), self.text(), self.tree.dialect)
     }
 }
 

@@ -4,10 +4,10 @@
 //! an unclosed block is closed at the end of the text.
 
 use super::{
-    MAX_TREE_BYTES, NodeData, NodeKind, SyntaxError, SyntaxErrorKind, TokenKind, Tree, lex,
+    Dialect, MAX_TREE_BYTES, NodeData, NodeKind, SyntaxError, SyntaxErrorKind, TokenKind, Tree, lex,
 };
 
-pub(super) fn parse(text: &str) -> Tree {
+pub(super) fn parse(text: &str, dialect: Dialect) -> Tree {
     let mut tokens = Vec::with_capacity(text.len() / 4);
     let mut errors = Vec::new();
     if text.len() >= MAX_TREE_BYTES {
@@ -27,11 +27,13 @@ pub(super) fn parse(text: &str) -> Tree {
                 next: 1,
             }],
             errors,
+            dialect,
         };
         return tree;
     }
-    lex::lex(text, &mut tokens, &mut errors);
+    lex::lex(text, dialect, &mut tokens, &mut errors);
     let mut p = Parser {
+        dialect,
         kinds: tokens.iter().map(|t| t.0).collect(),
         starts: &tokens,
         text_len: text.len(),
@@ -51,6 +53,7 @@ pub(super) fn parse(text: &str) -> Tree {
         tokens,
         nodes,
         errors,
+        dialect,
     }
 }
 
@@ -73,6 +76,7 @@ struct Frame {
 }
 
 struct Parser<'a> {
+    dialect: Dialect,
     kinds: Vec<TokenKind>,
     starts: &'a [(TokenKind, u32)],
     text_len: usize,
@@ -404,6 +408,12 @@ impl Parser<'_> {
             }
         }
         match self.peek() {
+            Some(TokenKind::Ident) if self.dialect == Dialect::V1 => {
+                self.error_here(
+                    "a KDL 1.0 value is a string, a number, `true`, `false` or `null`: quote this word",
+                );
+                self.bump();
+            }
             Some(k) if k.is_value() => self.bump(),
             _ => self.error_here("expected a value"),
         }

@@ -4,7 +4,10 @@
 
 use std::ops::Range;
 
-use super::lex::{is_newline, is_space};
+use std::borrow::Cow;
+
+use super::{Dialect, TokenKind};
+use super::lex::{is_disallowed, is_newline, is_space};
 use crate::syntax::Value;
 
 /// Whether a number token is a KDL 2.0 number, else what is wrong.
@@ -83,11 +86,11 @@ pub(super) fn number(text: &str) -> Value {
     }
 }
 
-/// A keyword token's value.
+/// A keyword token's value (`#true`…, or 1.0's bare `true`, `false`, `null`).
 pub(super) fn keyword(text: &str) -> Value {
     match text {
-        "#true" => Value::Bool(true),
-        "#false" => Value::Bool(false),
+        "#true" | "true" => Value::Bool(true),
+        "#false" | "false" => Value::Bool(false),
         "#inf" => Value::Float(f64::INFINITY),
         "#-inf" => Value::Float(f64::NEG_INFINITY),
         "#nan" => Value::Float(f64::NAN),
@@ -96,6 +99,32 @@ pub(super) fn keyword(text: &str) -> Value {
 }
 
 type Slip = (Range<usize>, String);
+
+/// A string token's text in its dialect, or the first slip in it with its
+/// range within the token.
+pub(super) fn string_in(token: &str, dialect: Dialect) -> Result<String, Slip> {
+    match dialect {
+        Dialect::V2 => string(token),
+        Dialect::V1 => string_v1(token),
+    }
+}
+
+/// A KDL 1.0 string token's text: `r#"…"#` as written, `"…"` with 1.0's
+/// escapes (line breaks kept as written).
+fn string_v1(token: &str) -> Result<String, Slip> {
+    let unclosed = || Err((0..token.len().min(1), "this string is never closed".into()));
+    if let Some(rest) = token.strip_prefix('r') {
+        let hashes = rest.bytes().take_while(|&b| b == b'#').count();
+        let body = rest
+            .get(hashes + 1..rest.len().saturating_sub(hashes + 1))
+            .filter(|_| rest.len() >= 2 * hashes + 2);
+        return body.map_or_else(unclosed, |b| Ok(b.to_string()));
+    }
+    match token.get(1..token.len().saturating_sub(1)) {
+        Some(body) if token.len() >= 2 => unescape(body, 1, Dialect::V1),
+        _ => unclosed(),
+    }
+}
 
 /// A string token's text (quoted, multi-line or raw, closed), or the first
 /// slip in it with its range within the token.
@@ -111,13 +140,15 @@ pub(super) fn string(token: &str) -> Result<String, Slip> {
     if raw {
         Ok(inner.to_string())
     } else {
-        unescape(inner, hashes + 1)
+        unescape(inner, hashes + 1, Dialect::V2)
     }
 }
 
 /// Resolves the escapes of a quoted string's body (`base`: its offset in
-/// the token, for the slip's range).
-fn unescape(body: &str, base: usize) -> Result<String, Slip> {
+/// the token, for the slip's range). KDL 1.0 has `\/` and neither `\s` nor
+/// whitespace escapes.
+fn unescape(body: &str, base: usize, dialect: Dialect) -> Result<String, Slip> {
+    let v2 = dialect == Dialect::V2;
     if !body.contains('\\') {
         return Ok(body.to_string());
     }
@@ -139,12 +170,13 @@ fn unescape(body: &str, base: usize) -> Result<String, Slip> {
             '"' => Some('"'),
             'b' => Some('\u{8}'),
             'f' => Some('\u{c}'),
-            's' => Some(' '),
+            's' if v2 => Some(' '),
+            '/' if !v2 => Some('/'),
             _ => None,
         };
         if let Some(s) = simple {
             out.push(s);
-        } else if is_space(e) || is_newline(e) {
+        } else if v2 && (is_space(e) || is_newline(e)) {
             while chars
                 .next_if(|&(_, c)| is_space(c) || is_newline(c))
                 .is_some()
@@ -177,7 +209,10 @@ fn unescape(body: &str, base: usize) -> Result<String, Slip> {
         } else {
             return Err((
                 base + i..base + j + e.len_utf8(),
-                format!("`\\{e}` is not an escape KDL 2.0 knows"),
+                format!(
+                    "`\\{e}` is not an escape KDL {} knows",
+                    if v2 { "2.0" } else { "1.0" }
+                ),
             ));
         }
     }
@@ -222,7 +257,7 @@ fn multi(inner: &str, base: usize, raw: bool) -> Result<String, Slip> {
     if raw {
         Ok(out)
     } else {
-        unescape(&out, base).map_err(|(_, m)| (base - 3..base, m))
+        unescape(&out, base, Dialect::V2).map_err(|(_, m)| (base - 3..base, m))
     }
 }
 
@@ -275,4 +310,80 @@ fn split_lines(s: &str) -> Vec<&str> {
     }
     lines.push(&s[start..]);
     lines
+}
+
+/// A value or name token's KDL 2.0 spelling, for converting a KDL 1.0
+/// file: the token's text when 2.0 reads it as the same (every token of a
+/// 2.0 tree, 1.0's numbers, punctuation and trivia, most names and
+/// strings), else the same value written for 2.0: `true` → `#true`,
+/// `r#"a"#` → `#"a"#` (more `#` when the text needs them; a raw string
+/// spanning lines becomes a quoted one), a string with `\/` or a line break
+/// re-escaped, a bare word 2.0 would not read as that word (`inf`, `a#b`,
+/// `.5`) quoted; a U+000B in a line comment (a line break in 2.0 alone)
+/// becomes a space. A token already in error is left as written.
+pub(super) fn v2_spelling(kind: TokenKind, text: &str, dialect: Dialect) -> Cow<'_, str> {
+    if dialect == Dialect::V2 {
+        return Cow::Borrowed(text);
+    }
+    match kind {
+        TokenKind::Keyword => Cow::Owned(format!("#{text}")),
+        TokenKind::Ident if !reads_in_v2_as(text, TokenKind::Ident) => Cow::Owned(quote(text)),
+        TokenKind::String | TokenKind::RawString => {
+            let Ok(value) = string_v1(text) else {
+                return Cow::Borrowed(text);
+            };
+            if kind == TokenKind::String
+                && reads_in_v2_as(text, TokenKind::String)
+                && string(text).is_ok_and(|v| v == value)
+            {
+                return Cow::Borrowed(text);
+            }
+            // (A raw value starting with `"` would open `#"""`.)
+            if kind == TokenKind::RawString
+                && !value.starts_with('"')
+                && !value.chars().any(|c| is_newline(c) || is_disallowed(c))
+            {
+                let hashes = (1..)
+                    .find(|&n| !value.contains(&format!("\"{}", "#".repeat(n))))
+                    .unwrap_or(1);
+                let h = "#".repeat(hashes);
+                return Cow::Owned(format!("{h}\"{value}\"{h}"));
+            }
+            Cow::Owned(quote(&value))
+        }
+        // U+000B ends a 2.0 line comment, not a 1.0 one.
+        TokenKind::LineComment | TokenKind::Escline if text.contains('\u{b}') => {
+            Cow::Owned(text.replace('\u{b}', " "))
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// Whether KDL 2.0 lexes `text` as one token of `kind`, without a slip.
+fn reads_in_v2_as(text: &str, kind: TokenKind) -> bool {
+    let (mut tokens, mut errors) = (Vec::new(), Vec::new());
+    super::lex::lex(text, Dialect::V2, &mut tokens, &mut errors);
+    errors.is_empty() && tokens.len() == 1 && tokens[0].0 == kind
+}
+
+/// `value` as a KDL 2.0 quoted string.
+pub(super) fn quote(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            _ if is_newline(c) || is_disallowed(c) => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

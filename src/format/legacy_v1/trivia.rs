@@ -10,7 +10,7 @@
 /// `/*` outside strings and line comments, and where the last top-level
 /// `}` ends.
 #[derive(Debug, Default)]
-pub(super) struct Scan {
+pub(in crate::format) struct Scan {
     pub breaks: Vec<(usize, usize)>,
     pub esclines: Vec<(usize, usize)>,
     pub depth: usize,
@@ -23,7 +23,7 @@ fn is_newline(c: char) -> bool {
 
 /// The length of the line break at `at`, if one starts there (CRLF counts
 /// as one).
-pub(super) fn newline_at(text: &str, at: usize) -> Option<usize> {
+pub(in crate::format) fn newline_at(text: &str, at: usize) -> Option<usize> {
     let rest = &text[at..];
     if rest.starts_with("\r\n") {
         return Some(2);
@@ -37,7 +37,7 @@ pub(super) fn newline_at(text: &str, at: usize) -> Option<usize> {
 }
 
 /// Scans `text` (a run of KDL the `kdl` crate accepted).
-pub(super) fn scan(text: &str) -> Scan {
+pub(in crate::format) fn scan(text: &str) -> Scan {
     let b = text.as_bytes();
     let mut scan = Scan::default();
     let mut braces = 0usize;
@@ -98,7 +98,7 @@ pub(super) fn scan(text: &str) -> Scan {
 }
 
 /// The pieces of `text` between its top-level line breaks (at least one).
-pub(super) fn lines(text: &str) -> Vec<&str> {
+pub(in crate::format) fn lines(text: &str) -> Vec<&str> {
     let mut pieces = Vec::new();
     let mut start = 0;
     for (from, to) in scan(text).breaks {
@@ -161,7 +161,7 @@ fn raw_v1_end(b: &[u8], from: usize, hashes: usize) -> usize {
 }
 
 /// The start of the line break that ends the line comment at `at`.
-pub(super) fn line_end(text: &str, at: usize) -> usize {
+pub(in crate::format) fn line_end(text: &str, at: usize) -> usize {
     let mut i = at;
     while i < text.len() {
         if newline_at(text, i).is_some() {

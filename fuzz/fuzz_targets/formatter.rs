@@ -1,19 +1,20 @@
 //! `pmoc fmt`'s formatter on any text the compile path's reader accepts:
 //! `format::format` never panics; a rewrite it returns keeps every comment
 //! (the same texts, each as often, found by `format::comments`' own lexer),
-//! reads back as the same document and is stable; it never refuses a KDL
-//! 2.0 file as its own bug ("a pmoc bug"). Refusals for the `kdl` crate's
-//! known gaps and for fmt's bounds are not findings, nor are those of a
-//! KDL 1.0 file, whose comments and `/-` parts are kept as written and may
-//! not read as 2.0 (`/- n#true`: a 1.0 name, not a 2.0 one), nor those of
-//! a text with a `\` and a CRLF, which the reader misreads.
+//! reads back as the same document and is stable (formatting it again
+//! changes nothing); it never refuses a KDL 2.0 file as its own bug ("a
+//! pmoc bug"), and a KDL 2.0 file the syntax tree parses without errors is
+//! always rewritten. Not findings: refusals of a KDL 1.0 file (its `/-`
+//! parts are kept as written and may not read as 2.0: `/- n#true`, a 1.0
+//! name), and those of a text with a `\` and a CRLF, which the reader
+//! misreads.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use pmoc::base::FileId;
 use pmoc::format::{self, FormatOutcome, comments};
-use pmoc::syntax;
+use pmoc::syntax::{self, tree};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -31,18 +32,20 @@ fuzz_target!(|data: &[u8]| {
             let after = syntax::parse_v2(FileId(0), &out).expect("the rewrite reads as KDL 2.0");
             assert!(format::same_document(&before, &after), "document changed:\n{out}");
             match format::format(FileId(0), &out) {
-                FormatOutcome::Formatted(again) => assert_eq!(again, out, "not stable"),
+                FormatOutcome::Formatted(again) => assert_eq!(again, out, "not a fixed point"),
                 other => panic!("the rewrite does not format: {other:?}\n{out}"),
             }
         }
         FormatOutcome::Syntax(d) => panic!("the reader accepts it, fmt calls it a syntax error: {d:?}"),
         FormatOutcome::Refused(why) => {
             // The reader (just-kdl 0.3.0) ends a node at `\` before CRLF,
-            // where KDL 2.0 and the `kdl` crate continue it: the rewrite
-            // then reads differently and is refused (finding 16).
+            // where KDL 2.0 and the tree continue it: the rewrite then
+            // reads differently and is refused (finding 16).
             let misread = text.contains('\\') && text.contains("\r\n");
             let v2 = syntax::parse_v2(FileId(0), text).is_ok();
             assert!(!v2 || misread || !why.contains("a pmoc bug"), "{why}");
+            let tree_reads = tree::parse(text).errors().is_empty();
+            assert!(!v2 || misread || !tree_reads, "a 2.0 file the tree reads, refused: {why}");
         }
     }
 });

@@ -1,5 +1,12 @@
-//! The printer: a `kdl` crate document (with the whitespace and comments it
-//! keeps) written in the canonical layout.
+//! TEMPORARY: the KDL 1.0 path of `fmt`, the former printer over a `kdl`
+//! crate document (`KdlDocument::parse_v1`, with the whitespace and
+//! comments it keeps), written in the same layout as
+//! [`print`](mod@super::print) writes a 2.0 file. It goes, with [`trivia`]
+//! and the `kdl` crate in `format/`, when the syntax tree reads KDL 1.0:
+//! then a 1.0 file is printed from its tree with the tree's 2.0 spelling of
+//! each token as the printer's `Spelling`. (Spelling the file in 2.0 with
+//! the crate's `ensure_v2` and printing that was tried: the crate drops a
+//! comment after a block's `}` and misplaces others.)
 //!
 //! - Each node on its own line, four spaces per level; a block's nodes
 //!   sorted by the rank of their name in the block's table ([`order`]),

@@ -1,19 +1,17 @@
 //! What lies between the nodes: whitespace, comments and `/-` comments,
 //! kept by the `kdl` crate as text. [`scan`] finds the line breaks that end
 //! a line of it (not those inside a block comment, a string or a braced
-//! block of a `/-` node, nor the one an escaped line `\` continues), and the
-//! deepest nesting of braces and block comments in a text. It walks the text
-//! once, with no recursion.
+//! block of a `/-` node, nor the one an escaped line `\` continues). It
+//! walks the text once, with no recursion. (Part of the temporary KDL 1.0
+//! path.)
 
 /// The top-level line breaks of a text (byte ranges), its escaped line
-/// breaks (from the `\` to past the break), the deepest nesting of `{` and
-/// `/*` outside strings and line comments, and where the last top-level
+/// breaks (from the `\` to past the break), and where the last top-level
 /// `}` ends.
 #[derive(Debug, Default)]
 pub(in crate::format) struct Scan {
     pub breaks: Vec<(usize, usize)>,
     pub esclines: Vec<(usize, usize)>,
-    pub depth: usize,
     pub last_close: Option<usize>,
 }
 
@@ -60,13 +58,10 @@ pub(in crate::format) fn scan(text: &str) -> Scan {
             }
             b'/' if b.get(i + 1) == Some(&b'/') => i = line_end(text, i),
             b'/' if b.get(i + 1) == Some(&b'*') => {
-                let (end, depth) = block_comment_end(b, i);
-                scan.depth = scan.depth.max(braces + depth);
-                i = end;
+                i = block_comment_end(b, i).0;
             }
             b'{' => {
                 braces += 1;
-                scan.depth = scan.depth.max(braces);
                 i += 1;
             }
             b'}' => {
@@ -236,11 +231,5 @@ mod tests {
         assert_eq!(lines("a\r\nb"), ["a", "b"]);
         assert_eq!(lines("/-n r#\"a\\\"#\nb"), ["/-n r#\"a\\\"#", "b"]);
         assert_eq!(lines(""), [""]);
-    }
-
-    #[test]
-    fn depth_counts_braces_and_block_comments() {
-        assert_eq!(scan("a { b { /* /* */ */ } }").depth, 4);
-        assert_eq!(scan("a \"{{{{\" // {{{\n").depth, 0);
     }
 }

@@ -318,7 +318,7 @@ impl Printer {
         let mut items = parts.items;
         let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
         if let Some(table) = order::children(&path) {
-            items.sort_by_key(|it| {
+            items.sort_by_cached_key(|it| {
                 order::rank(
                     table,
                     &it.node.name.map(|n| self.decoded(n)).unwrap_or_default(),
@@ -408,7 +408,7 @@ impl Printer {
         let (args, mut props): (Vec<_>, Vec<_>) =
             node.entries.iter().partition(|(_, e)| key(*e).is_none());
         if let Some(table) = table {
-            props.sort_by_key(|(_, e)| {
+            props.sort_by_cached_key(|(_, e)| {
                 order::rank(table, &key(*e).map(|k| self.decoded(k)).unwrap_or_default())
             });
         }
@@ -501,7 +501,18 @@ impl Printer {
         if t.kind() == TokenKind::Ident {
             return text.into_owned();
         }
-        // The tree's own reading of the token, as a node's name.
+        // A quoted string without escapes on one line: what the quotes hold.
+        let hashes = text.bytes().take_while(|&c| c == b'#').count();
+        let inner = text
+            .get(hashes..text.len().saturating_sub(hashes))
+            .and_then(|q| q.strip_prefix('"')?.strip_suffix('"'));
+        if let Some(inner) = inner
+            && !inner.starts_with("\"\"")
+            && !inner.contains(['\\', '"', '\n', '\r'])
+        {
+            return inner.to_string();
+        }
+        // Else the tree's own reading of the token, as a node's name.
         let doc = tree::document(crate::base::FileId(0), &tree::parse(&text));
         doc.nodes
             .into_iter()

@@ -280,10 +280,9 @@ mod tests {
     /// none first or last in a block; `;` ends a node as a line break does.
     #[test]
     fn a_bom_and_blank_lines_are_kept() {
-        let FormatOutcome::Formatted(out) = format(
-            FileId(0),
-            "\u{FEFF}a 1\n\n\n\nb {\n\n  c; d\n\n}\n\n",
-        ) else {
+        let FormatOutcome::Formatted(out) =
+            format(FileId(0), "\u{FEFF}a 1\n\n\n\nb {\n\n  c; d\n\n}\n\n")
+        else {
             panic!()
         };
         assert_eq!(out, "\u{FEFF}a 1\n\nb {\n    c\n    d\n}\n");

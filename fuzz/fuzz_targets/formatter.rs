@@ -1,18 +1,18 @@
 //! `pmoc fmt`'s formatter on any text the compile path's reader accepts:
 //! `format::format` never panics; a rewrite it returns keeps every comment
 //! (the same texts, each as often, found by `format::comments`' own lexer),
-//! reads back as the same document and is stable; it never refuses a KDL
-//! 2.0 file as its own bug ("a pmoc bug"). Refusals for the `kdl` crate's
-//! known gaps and for fmt's bounds are not findings, nor are those of a
-//! KDL 1.0 file, whose comments and `/-` parts are kept as written and may
-//! not read as 2.0 (`/- n#true`: a 1.0 name, not a 2.0 one).
+//! reads back as the same document and is stable (formatting it again
+//! changes nothing); it never refuses a KDL 2.0 file as its own bug ("a
+//! pmoc bug"), and a KDL 2.0 file the syntax tree parses without errors is
+//! always rewritten. Not findings: refusals of a KDL 1.0 file whose 2.0
+//! spelling does not read back as the same document.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use pmoc::base::FileId;
 use pmoc::format::{self, FormatOutcome, comments};
-use pmoc::syntax;
+use pmoc::syntax::{self, tree};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
             let after = syntax::parse_v2(FileId(0), &out).expect("the rewrite reads as KDL 2.0");
             assert!(format::same_document(&before, &after), "document changed:\n{out}");
             match format::format(FileId(0), &out) {
-                FormatOutcome::Formatted(again) => assert_eq!(again, out, "not stable"),
+                FormatOutcome::Formatted(again) => assert_eq!(again, out, "not a fixed point"),
                 other => panic!("the rewrite does not format: {other:?}\n{out}"),
             }
         }
@@ -38,6 +38,8 @@ fuzz_target!(|data: &[u8]| {
         FormatOutcome::Refused(why) => {
             let v2 = syntax::parse_v2(FileId(0), text).is_ok();
             assert!(!v2 || !why.contains("a pmoc bug"), "{why}");
+            let tree_reads = tree::parse(text).errors().is_empty();
+            assert!(!v2 || !tree_reads, "a 2.0 file the tree reads, refused: {why}");
         }
     }
 });

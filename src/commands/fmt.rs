@@ -2,8 +2,9 @@
 //! of the project's, or those inside PATH when it is a folder or a file of
 //! the project) rewritten in the canonical layout by [`crate::format`] and
 //! written by [`crate::files::replace`]. A file with a syntax error is
-//! reported as `check` reports it and left as it is; so is a file beyond
-//! `fmt`'s bounds, and one that changed since it was read. `--check` writes
+//! reported as `check` reports it and left as it is; so is a file `fmt`
+//! refuses (its rewrite would be too large, or fails the safety check), and
+//! one that changed since it was read. `--check` writes
 //! nothing and lists the files that would change. A read-only or
 //! hard-linked file is refused unless `--force`. Exit 0 when nothing is left
 //! to do, 1 when `--check` found a file to change or a file could not be

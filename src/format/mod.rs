@@ -1,43 +1,33 @@
 //! Format: one file's text into its canonical layout (`pmoc fmt`). A stage
-//! of its own after [`crate::syntax`]: the compile path's reader
-//! judges the file first (a syntax error is reported and nothing is
-//! rewritten), then the `kdl` crate, which keeps whitespace and comments
-//! ([`mend`] puts back the few it drops), reads it within [`MAX_BYTES`] and
-//! [`MAX_DEPTH`], and [`print`](mod@print) writes it again:
-//! KDL 2.0, four spaces, each block's fields in the order of the language
-//! reference ([`order`]), comments moving with the node they stand before.
+//! of its own after [`crate::syntax`]: the compile path's reader judges
+//! the file first (a syntax error is reported and nothing is rewritten),
+//! then [`print`](mod@print) writes the file's syntax tree
+//! ([`crate::syntax::tree`]) again: KDL 2.0, four spaces, each block's
+//! fields in the order of the language reference ([`order`]), comments
+//! moving with the node they stand before. The printer walks the tree with
+//! an explicit stack, so it has no bound of its own on size or depth (the
+//! reader's [`syntax::MAX_FILE_BYTES`] and [`syntax::MAX_DEPTH`] hold).
 //! Line breaks are the file's own (CRLF when its first one is). The result
 //! is checked ([`verify`]): read back by the compile path's reader and
 //! compared with the original (values, and fields modulo that order), its
-//! comments compared with the original's ([`comments`], a lexer of its own),
-//! and formatted again unchanged; a rewrite that fails is refused, never
-//! written.
+//! comments compared with the original's ([`comments`], a lexer of its
+//! own), and formatted again unchanged; a rewrite that fails is refused,
+//! never written.
 //!
-//! - [`mend`]: what the `kdl` crate drops or refuses, taken from the text;
+//! A KDL 1.0 file is read by the tree's 1.0 dialect and printed with each
+//! token's KDL 2.0 spelling ([`tree::TokenRef::v2_spelling`]): `fmt`
+//! converts 1.0 to 2.0 on the same tree, comments and layout kept.
+//!
 //! - [`comments`]: the comments of a text, for the check;
-//! - [`trivia`]: the line breaks between nodes, and nesting, found without
-//!   recursion;
 //! - [`order`]: the tables of field order;
-//! - [`print`](mod@print): the printer.
+//! - [`print`](mod@print): the printer over the tree.
 
 pub mod comments;
-mod mend;
 mod order;
 mod print;
-mod trivia;
-
-use kdl::KdlDocument;
 
 use crate::base::{Diagnostic, FileId};
-use crate::syntax::{self, Document, Node, Value};
-
-/// The largest file `fmt` rewrites: the `kdl` crate reads about 1.5 MB/s
-/// (release build), so a 1 MiB file takes under a second.
-pub const MAX_BYTES: usize = 1024 * 1024;
-
-/// The deepest nesting of braces and block comments `fmt` rewrites (the
-/// `kdl` crate recurses on both); the reader's bound on blocks.
-pub const MAX_DEPTH: usize = syntax::MAX_DEPTH;
+use crate::syntax::{self, Document, Node, Value, tree};
 
 /// What became of a file.
 #[derive(Debug)]
@@ -59,10 +49,7 @@ pub fn format(file: FileId, text: &str) -> FormatOutcome {
             Err(_) => return FormatOutcome::Syntax(v2_error),
         },
     };
-    if let Err(why) = within_bounds(text) {
-        return FormatOutcome::Refused(why);
-    }
-    let out = match rewrite(text, &doc, v1) {
+    let out = match rewrite(text, v1) {
         Ok(out) => out,
         Err(why) => return FormatOutcome::Refused(why),
     };
@@ -80,18 +67,22 @@ pub fn format(file: FileId, text: &str) -> FormatOutcome {
 }
 
 /// `fmt`'s safety check on a rewrite `out` of `text` (read as `doc`): it
-/// reads back as the same document, holds the same comments (each found
-/// by [`comments`]' own lexer, not by the printer) and is stable.
+/// reads back as the same document, holds the same comments and `/-`
+/// marks, and is stable. The comments are found by [`comments`]' own
+/// lexer, not by the tree the printer walks: a slip of the tree's lexer
+/// (a comment taken for something else, or the reverse) would be shared by
+/// a check that compared the trees' comment tokens, and is caught by one
+/// that does not.
 fn verify(file: FileId, text: &str, doc: &Document, out: &str) -> Result<(), &'static str> {
-    let again = match syntax::parse_v2(file, out) {
-        Ok(again) if same_document(&again, doc) => again,
+    match syntax::parse_v2(file, out) {
+        Ok(again) if same_document(&again, doc) => {}
         _ => return Err("its rewrite would not read back as the same document"),
-    };
+    }
     if !comments::same(text, out) {
         return Err("its rewrite would lose or change a comment");
     }
     // A second pass must change nothing, or `--check` would never pass.
-    match rewrite(out, &again, false) {
+    match rewrite(out, false) {
         Ok(second) if second == out => Ok(()),
         _ => Err("its rewrite is not stable"),
     }
@@ -101,51 +92,47 @@ fn bug(what: &str) -> String {
     format!("{what} (a pmoc bug: please report it)")
 }
 
-/// [`MAX_BYTES`] and [`MAX_DEPTH`].
-fn within_bounds(text: &str) -> Result<(), String> {
-    if text.len() > MAX_BYTES {
-        return Err(format!(
-            "the file is larger than {} MiB, the most pmoc fmt rewrites",
-            MAX_BYTES / (1024 * 1024)
-        ));
-    }
-    if trivia::scan(text).depth > MAX_DEPTH {
-        return Err(format!(
-            "braces and block comments nest more than {MAX_DEPTH} deep, the most pmoc fmt rewrites"
-        ));
-    }
-    Ok(())
-}
-
-/// The text (read by the compile path's reader as `doc`) through the `kdl`
-/// crate, [`mend`]ed, and the printer: a byte-order mark kept first, and
-/// every line break the file's own (CRLF when its first one is).
-fn rewrite(text: &str, doc: &Document, v1: bool) -> Result<String, String> {
+/// The text (read by the compile path's reader) through the
+/// printer: a byte-order mark kept first, and every line break the file's
+/// own (CRLF when its first one is).
+fn rewrite(text: &str, v1: bool) -> Result<String, String> {
     let (bom, body) = match text.strip_prefix('\u{FEFF}') {
         Some(body) => ("\u{FEFF}", body),
         None => ("", text),
     };
-    let printed = if v1 {
-        let kdl = KdlDocument::parse_v1(body).map_err(crate_refuses)?;
-        print::document(&kdl, true)
+    let (tree, spell) = if v1 {
+        let spell: print::Spelling = |t| t.v2_spelling();
+        (tree::parse_v1(body), spell)
     } else {
-        let (body, numbers) = mend::numbers(body, &doc.nodes, bom.len());
-        let mut kdl = KdlDocument::parse_v2(&body).map_err(crate_refuses)?;
-        mend::trivia(&mut kdl, &body);
-        numbers.restore(&mut kdl);
-        print::document(&kdl, false)
+        (tree::parse(body), print::as_written as print::Spelling)
     };
+    if let Some(e) = tree.errors().first() {
+        return Err(format!(
+            "the syntax tree reads it otherwise than the reader ({} at byte {})",
+            e.message, e.range.start
+        ));
+    }
+    let printed = print::document(&tree, spell);
     Ok(line_endings(&format!("{bom}{printed}"), crlf(text)))
 }
 
-fn crate_refuses(e: kdl::KdlError) -> String {
-    format!("the `kdl` crate does not read it: {e}")
+/// Where each escaped line break of a text ends (the tree's lexer's
+/// `\` continuations).
+fn escline_ends(text: &str) -> Vec<usize> {
+    if !text.contains('\\') {
+        return Vec::new();
+    }
+    tree::parse(text)
+        .tokens()
+        .filter(|t| t.kind() == tree::TokenKind::Escline)
+        .map(|t| t.range().end)
+        .collect()
 }
 
 /// Whether a text's first line break is CRLF (one that ends an escaped
 /// line break aside, as [`line_endings`] writes those LF).
 fn crlf(text: &str) -> bool {
-    let escaped: Vec<usize> = trivia::scan(text).esclines.iter().map(|e| e.1).collect();
+    let escaped = escline_ends(text);
     text.match_indices('\n')
         .find(|&(at, _)| escaped.binary_search(&(at + 1)).is_err())
         .is_some_and(|(at, _)| text[..at].ends_with('\r'))
@@ -161,7 +148,7 @@ fn line_endings(text: &str, crlf: bool) -> String {
     if !crlf {
         return lf;
     }
-    let escaped: Vec<usize> = trivia::scan(&lf).esclines.iter().map(|e| e.1).collect();
+    let escaped = escline_ends(&lf);
     let mut out = String::with_capacity(lf.len() + lf.len() / 16);
     for (at, c) in lf.char_indices() {
         if c == '\n' && escaped.binary_search(&(at + 1)).is_err() {
@@ -276,6 +263,18 @@ mod tests {
                 "{bad:?}"
             );
         }
+    }
+
+    /// A byte-order mark stays first; a run of blank lines becomes one,
+    /// none first or last in a block; `;` ends a node as a line break does.
+    #[test]
+    fn a_bom_and_blank_lines_are_kept() {
+        let FormatOutcome::Formatted(out) =
+            format(FileId(0), "\u{FEFF}a 1\n\n\n\nb {\n\n  c; d\n\n}\n\n")
+        else {
+            panic!()
+        };
+        assert_eq!(out, "\u{FEFF}a 1\n\nb {\n    c\n    d\n}\n");
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The printer: a `kdl` crate document (with the whitespace and comments it
-//! keeps) written in the canonical layout.
+//! The printer: a file's syntax tree ([`crate::syntax::tree`]) written in
+//! the canonical layout. It walks the tree with an explicit stack of open
+//! blocks (no recursion on the input, so any depth of `{` is printed).
 //!
 //! - Each node on its own line, four spaces per level; a block's nodes
 //!   sorted by the rank of their name in the block's table ([`order`]),
@@ -8,33 +9,49 @@
 //!   a comment after a node on its line stays after it; one on the line of a
 //!   block's `{` stays there; those after a block's last node stay last.
 //!   Blank lines are kept (runs of them become one), never first or last in
-//!   a block. A comment or `/-` entry inside a node's head stays before the entry
-//!   that follows it.
+//!   a block. A comment or `/-` entry inside a node's head stays before the
+//!   entry that follows it.
 //! - Values keep their spelling; multi-line strings are indented one level
-//!   below their node. A bare string is quoted. KDL 1.0 is written as 2.0:
-//!   `#true`, `#null`, strings in 2.0 quotes.
+//!   below their node. A bare string value is quoted; a name, key or type
+//!   is bare when it can be.
+//!
+//! Comments are kept by construction: every token of the tree is either
+//! written (its text, or its [`Spelling`]) or is whitespace, a line break
+//! or a `\` continuation that the layout replaces; a `\` continuation's
+//! comment is kept when the continuation goes. The only trivia dropped are
+//! blank runs, a byte-order mark (written back by the caller) and `;`.
 
-use kdl::{KdlDocument, KdlEntry, KdlIdentifier, KdlNode, KdlValue};
+use std::borrow::Cow;
 
 use super::order::{self, Table};
-use super::trivia;
+use crate::syntax::tree::{self, Element, NodeKind, NodeRef, TokenKind, TokenRef, Tree};
 
 const INDENT: &str = "    ";
 
-/// The whole document in the canonical layout.
-pub(super) fn document(doc: &KdlDocument, v1: bool) -> String {
+/// How a name, key, type or value token is written: its text (KDL 2.0), or
+/// another spelling of it (the hook the KDL 1.0 conversion plugs into:
+/// `#true` for `true`, a 2.0 string for a 1.0 raw string).
+pub(super) type Spelling = for<'t> fn(TokenRef<'t>) -> Cow<'t, str>;
+
+/// A KDL 2.0 token as written.
+pub(super) fn as_written(t: TokenRef<'_>) -> Cow<'_, str> {
+    Cow::Borrowed(t.text())
+}
+
+/// The whole tree (a file without syntax errors) in the canonical layout.
+pub(super) fn document(tree: &Tree, spell: Spelling) -> String {
     let mut printer = Printer {
-        out: String::new(),
-        v1,
+        out: String::with_capacity(tree.text().len() + tree.text().len() / 8),
+        spell,
         path: Vec::new(),
     };
-    printer.block(doc, 0);
+    printer.run(tree.root());
     printer.out
 }
 
 struct Printer {
     out: String,
-    v1: bool,
+    spell: Spelling,
     /// The names of the nodes whose blocks are being printed.
     path: Vec<String>,
 }
@@ -45,83 +62,184 @@ enum Unit {
     Text(String),
 }
 
+/// A node's head as its parts, with the trivia between them as text.
+struct Head<'t> {
+    ty: Option<NodeRef<'t>>,
+    /// Between the type and the name.
+    after_ty: String,
+    name: Option<TokenRef<'t>>,
+    /// Each entry with the trivia before it (comments, `/-` entries).
+    entries: Vec<(String, NodeRef<'t>)>,
+    /// The children block with the trivia before it.
+    children: Option<(String, NodeRef<'t>)>,
+    /// The trivia after the last entry or the block, before the terminator.
+    trailing: String,
+    /// The terminator's comment (`// …`).
+    comment: Option<String>,
+    /// The node ends its line (a line break terminates it).
+    ends_line: bool,
+}
+
 /// A node with what moves with it.
-struct Item<'d> {
-    node: &'d KdlNode,
+struct Item<'t> {
+    node: Head<'t>,
     before: Vec<Unit>,
     after: Vec<String>,
 }
 
 /// A block's nodes with their comments, in written order.
-#[derive(Default)]
-struct Parts<'d> {
+struct Parts<'t> {
     /// Comments on the line of the `{`.
     brace: Vec<String>,
-    items: Vec<Item<'d>>,
+    items: Vec<Item<'t>>,
     end: Vec<Unit>,
 }
 
-/// `v1`: the `kdl` crate keeps a KDL 1.0 node's comment on its line as
-/// its `trailing`, after a newline terminator.
-fn parts(doc: &KdlDocument, top: bool, v1: bool) -> Parts<'_> {
-    let (lead, trail) = doc
-        .format()
-        .map_or(("", ""), |f| (f.leading.as_str(), f.trailing.as_str()));
-    let mut parts = Parts::default();
+/// An open block: its level, its items left, and the node it closes.
+struct Frame<'t> {
+    level: usize,
+    items: std::vec::IntoIter<Item<'t>>,
+    end: Vec<Unit>,
+    printed: bool,
+    blank: bool,
+    /// The node whose block this is: its trailing trivia and comments.
+    close: Option<(String, Vec<String>)>,
+}
+
+fn head(node: NodeRef<'_>) -> Head<'_> {
+    let mut run = String::new();
+    let mut h = Head {
+        ty: None,
+        after_ty: String::new(),
+        name: None,
+        entries: Vec::new(),
+        children: None,
+        trailing: String::new(),
+        comment: None,
+        ends_line: false,
+    };
+    for el in node.children() {
+        match el {
+            Element::Node(n) if n.kind() == NodeKind::Type && h.name.is_none() => {
+                h.ty = Some(n);
+                run.clear();
+            }
+            Element::Token(t) if t.kind().is_string() && h.name.is_none() => {
+                h.name = Some(t);
+                h.after_ty = std::mem::take(&mut run);
+            }
+            Element::Node(n) if n.kind() == NodeKind::Entry => {
+                h.entries.push((std::mem::take(&mut run), n));
+            }
+            Element::Node(n) if n.kind() == NodeKind::Children => {
+                h.children = Some((std::mem::take(&mut run), n));
+            }
+            Element::Token(t) if t.kind() == TokenKind::LineComment => {
+                h.comment = Some(t.text().trim_end().to_string());
+            }
+            Element::Token(t) if t.kind() == TokenKind::Newline => h.ends_line = true,
+            Element::Token(t) if t.kind() == TokenKind::Semi => {}
+            Element::Token(t) => run.push_str(t.text()),
+            Element::Node(n) => run.push_str(n.text()),
+        }
+    }
+    h.trailing = run;
+    h
+}
+
+/// A block's contents (the document, or a children block without its
+/// braces) as its items, with the text between them split at its line
+/// breaks (not those inside a `/-` node's braces or a `\` continuation).
+fn parts(block: NodeRef<'_>, top: bool) -> Parts<'_> {
+    let mut parts = Parts {
+        brace: Vec::new(),
+        items: Vec::new(),
+        end: Vec::new(),
+    };
+    let mut pieces = vec![String::new()];
     let mut line_start = top;
-    let mut carry = lead.to_string();
-    for node in doc.nodes() {
-        let (leading, terminator, trailing) = node.format().map_or(("", "\n", ""), |f| {
-            (
-                f.leading.as_str(),
-                f.terminator.as_str(),
-                f.trailing.as_str(),
-            )
-        });
-        let (tail, before) = split(&(carry + leading), line_start);
+    let attach = |parts: &mut Parts<'_>, tail: Option<String>| {
         if let Some(tail) = tail {
             match parts.items.last_mut() {
                 Some(prev) => prev.after.push(tail),
                 None => parts.brace.push(tail),
             }
         }
-        let mut after = Vec::new();
-        let term = terminator.trim();
-        if term.starts_with("//") {
-            after.push(term.to_string());
+    };
+    for el in block.children() {
+        match el {
+            Element::Token(t) => match t.kind() {
+                TokenKind::LBrace | TokenKind::RBrace | TokenKind::Bom => {}
+                TokenKind::Newline => pieces.push(String::new()),
+                _ => push_last(&mut pieces, t.text()),
+            },
+            Element::Node(n) if n.kind() == NodeKind::Node => {
+                let (tail, before) = split(&pieces, line_start);
+                attach(&mut parts, tail);
+                let mut node = head(n);
+                // The terminator's comment is the first of the node's `after`.
+                let after: Vec<String> = node.comment.take().into_iter().collect();
+                line_start = node.ends_line;
+                parts.items.push(Item {
+                    node,
+                    before,
+                    after,
+                });
+                pieces = vec![String::new()];
+            }
+            Element::Node(n) => {
+                // A `/-` node: its text, broken at its line breaks outside
+                // its braces.
+                let mut depth = 0usize;
+                for t in tokens_of(n) {
+                    match t.kind() {
+                        TokenKind::LBrace => depth += 1,
+                        TokenKind::RBrace => depth = depth.saturating_sub(1),
+                        _ => {}
+                    }
+                    if t.kind() == TokenKind::Newline && depth == 0 {
+                        pieces.push(String::new());
+                    } else {
+                        push_last(&mut pieces, t.text());
+                    }
+                }
+            }
         }
-        let newline = terminator.chars().any(is_newline);
-        if v1 && newline && !only_blanks(trailing) {
-            carry = format!("{trailing}{terminator}");
-            line_start = false;
-        } else {
-            carry = trailing.to_string();
-            line_start = newline;
-        }
-        parts.items.push(Item {
-            node,
-            before,
-            after,
-        });
     }
-    let (tail, end) = split(&(carry + trail), line_start);
-    if let Some(tail) = tail {
-        match parts.items.last_mut() {
-            Some(prev) => prev.after.push(tail),
-            None => parts.brace.push(tail),
-        }
-    }
+    let (tail, end) = split(&pieces, line_start);
+    attach(&mut parts, tail);
     parts.end = end;
     parts
+}
+
+fn push_last(pieces: &mut [String], text: &str) {
+    if let Some(last) = pieces.last_mut() {
+        last.push_str(text);
+    }
+}
+
+/// Every token of a node, in order (an explicit stack, no recursion).
+fn tokens_of(node: NodeRef<'_>) -> Vec<TokenRef<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![node.children()];
+    while let Some(iter) = stack.last_mut() {
+        match iter.next() {
+            Some(Element::Token(t)) => out.push(t),
+            Some(Element::Node(n)) => stack.push(n.children()),
+            None => {
+                stack.pop();
+            }
+        }
+    }
+    out
 }
 
 /// The lines of the text between two nodes: the comment ending the line
 /// before (when the text does not start a line), then the lines above the
 /// next node.
-fn split(text: &str, line_start: bool) -> (Option<String>, Vec<Unit>) {
-    let pieces = trivia::lines(text);
-    let last = pieces.len() - 1;
+fn split(pieces: &[String], line_start: bool) -> (Option<String>, Vec<Unit>) {
     let mut tail = None;
+    let last = pieces.len() - 1;
     let mut units = Vec::new();
     for (k, piece) in pieces.iter().enumerate() {
         let t = unescaped(piece, false);
@@ -145,35 +263,76 @@ fn split(text: &str, line_start: bool) -> (Option<String>, Vec<Unit>) {
 }
 
 impl Printer {
-    /// A block's contents (the whole file at level 0), from just after its
-    /// `{` to just before its `}`. Depth is bounded by [`super::MAX_DEPTH`].
-    fn block(&mut self, doc: &KdlDocument, level: usize) {
-        let parts = parts(doc, level == 0, self.v1);
-        for comment in &parts.brace {
-            self.out.push(' ');
-            self.out.push_str(comment);
+    fn run(&mut self, root: NodeRef<'_>) {
+        let top = parts(root, true);
+        let mut frames = vec![self.frame(top, 0, None)];
+        while let Some(frame) = frames.last_mut() {
+            let level = frame.level;
+            let indent = INDENT.repeat(level);
+            let Some(item) = frame.items.next() else {
+                let end = std::mem::take(&mut frame.end);
+                let (mut printed, mut blank) = (frame.printed, frame.blank);
+                self.units(&end, &indent, &mut printed, &mut blank);
+                if let Some((trailing, after)) = frames.pop().and_then(|f| f.close) {
+                    let indent = INDENT.repeat(level - 1);
+                    self.out.push_str(&indent);
+                    self.out.push('}');
+                    self.path.pop();
+                    self.tail(&trailing, &after, level - 1);
+                }
+                continue;
+            };
+            self.units(&item.before, &indent, &mut frame.printed, &mut frame.blank);
+            if frame.blank {
+                self.out.push('\n');
+                frame.blank = false;
+            }
+            frame.printed = true;
+            let Item { node, after, .. } = item;
+            match self.head(&node, level) {
+                Some(block) => {
+                    let inside = parts(block, false);
+                    for comment in &inside.brace {
+                        self.out.push(' ');
+                        self.out.push_str(comment);
+                    }
+                    self.out.push('\n');
+                    let frame = self.frame(inside, level + 1, Some((node.trailing, after)));
+                    frames.push(frame);
+                }
+                None => {
+                    self.path.pop();
+                    self.tail(&node.trailing, &after, level);
+                }
+            }
         }
-        if level > 0 {
-            self.out.push('\n');
-        }
+    }
+
+    /// A block's frame, its items sorted by its table.
+    fn frame<'t>(
+        &self,
+        parts: Parts<'t>,
+        level: usize,
+        close: Option<(String, Vec<String>)>,
+    ) -> Frame<'t> {
         let mut items = parts.items;
         let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
         if let Some(table) = order::children(&path) {
-            items.sort_by_key(|it| order::rank(table, it.node.name().value()));
+            items.sort_by_cached_key(|it| {
+                order::rank(
+                    table,
+                    &it.node.name.map(|n| self.decoded(n)).unwrap_or_default(),
+                )
+            });
         }
-        let indent = INDENT.repeat(level);
-        let mut printed = false;
-        let mut blank = false;
-        for item in &items {
-            self.units(&item.before, &indent, &mut printed, &mut blank);
-            if blank {
-                self.out.push('\n');
-                blank = false;
-            }
-            self.node(item, level);
-            printed = true;
+        Frame {
+            level,
+            items: items.into_iter(),
+            end: parts.end,
+            printed: false,
+            blank: false,
+            close,
         }
-        self.units(&parts.end, &indent, &mut printed, &mut blank);
     }
 
     fn units(&mut self, units: &[Unit], indent: &str, printed: &mut bool, blank: &mut bool) {
@@ -194,44 +353,46 @@ impl Printer {
         }
     }
 
-    fn node(&mut self, item: &Item<'_>, level: usize) {
-        let node = item.node;
+    /// A node's head through its `{` (its name pushed on the path), and the
+    /// block to print next when it has a block that is not empty. An empty
+    /// block is written `{}`.
+    fn head<'t>(&mut self, node: &Head<'t>, level: usize) -> Option<NodeRef<'t>> {
         let indent = INDENT.repeat(level);
         let inner = format!("{indent}{INDENT}");
         self.out.push_str(&indent);
-        let format = node.format().cloned().unwrap_or_default();
-        if let Some(ty) = node.ty() {
-            self.out.push('(');
-            self.out.push_str(&tight(&format.before_ty_name, &inner));
-            self.out.push_str(&self.ident(ty));
-            self.out.push_str(&tight(&format.after_ty_name, &inner));
-            self.out.push(')');
-            self.out.push_str(&tight(&format.after_ty, &inner));
+        if let Some(ty) = node.ty {
+            let ty = self.annotation(ty, &inner);
+            self.out.push_str(&ty);
+            self.out.push_str(&tight(&node.after_ty, &inner));
         }
-        self.out.push_str(&self.ident(node.name()));
-        self.path.push(node.name().value().to_string());
-        self.entries(node, &indent);
-        if let Some(children) = node.children() {
-            self.out.push_str(&spaced(&format.before_children, &inner));
-            self.out.push('{');
-            if children.nodes().is_empty()
-                && children
-                    .format()
-                    .is_none_or(|f| only_blanks(&f.leading) && only_blanks(&f.trailing))
-            {
-                self.out.push('}');
-            } else {
-                self.block(children, level + 1);
-                self.out.push_str(&indent);
-                self.out.push('}');
-            }
-        } else {
-            let followed = !item.after.is_empty() || !only_blanks(&format.before_terminator);
-            self.push_trimmed(&format.before_children, &inner, followed);
+        let name = node.name.map(|n| self.decoded(n)).unwrap_or_default();
+        if let Some(n) = node.name {
+            let id = self.ident(n);
+            self.out.push_str(&id);
         }
-        self.path.pop();
-        self.push_trimmed(&format.before_terminator, &inner, !item.after.is_empty());
-        for comment in &item.after {
+        self.path.push(name);
+        self.entries(node, &inner);
+        let (before, block) = node.children.as_ref()?;
+        self.out.push_str(&spaced(before, &inner));
+        self.out.push('{');
+        let empty = block.children().all(|e| {
+            matches!(e, Element::Token(t) if matches!(
+                t.kind(),
+                TokenKind::Whitespace | TokenKind::Newline | TokenKind::LBrace | TokenKind::RBrace
+            ))
+        });
+        if empty {
+            self.out.push('}');
+            return None;
+        }
+        Some(*block)
+    }
+
+    /// What follows a node's last entry or `}`: trivia, then comments.
+    fn tail(&mut self, trailing: &str, after: &[String], level: usize) {
+        let inner = INDENT.repeat(level + 1);
+        self.push_trimmed(trailing, &inner, !after.is_empty());
+        for comment in after {
             if !self.out.ends_with(&inner) {
                 self.out.push(' ');
             }
@@ -241,73 +402,123 @@ impl Printer {
     }
 
     /// Arguments in order, then properties in the order of the node's table.
-    fn entries(&mut self, node: &KdlNode, indent: &str) {
+    fn entries(&mut self, node: &Head<'_>, inner: &str) {
         let path: Vec<&str> = self.path.iter().map(String::as_str).collect();
         let table: Option<Table> = order::properties(&path);
-        let inner = format!("{indent}{INDENT}");
-        let (args, mut props): (Vec<&KdlEntry>, Vec<&KdlEntry>) =
-            node.entries().iter().partition(|e| e.name().is_none());
+        let (args, mut props): (Vec<_>, Vec<_>) =
+            node.entries.iter().partition(|(_, e)| key(*e).is_none());
         if let Some(table) = table {
-            props.sort_by_key(|e| order::rank(table, e.name().map_or("", |n| n.value())));
+            props.sort_by_cached_key(|(_, e)| {
+                order::rank(table, &key(*e).map(|k| self.decoded(k)).unwrap_or_default())
+            });
         }
-        for entry in args.into_iter().chain(props) {
-            let leading = entry.format().map_or("", |f| f.leading.as_str());
-            self.out.push_str(&spaced(leading, &inner));
-            let text = self.entry(entry, &inner);
+        for (leading, entry) in args.into_iter().chain(props) {
+            self.out.push_str(&spaced(leading, inner));
+            let text = self.entry(*entry, inner);
             self.out.push_str(&text);
         }
     }
 
     /// An entry of a node whose continued lines are indented by `inner`.
-    fn entry(&self, entry: &KdlEntry, inner: &str) -> String {
-        let format = entry.format().cloned().unwrap_or_default();
+    fn entry(&self, entry: NodeRef<'_>, inner: &str) -> String {
         let mut s = String::new();
-        if let Some(name) = entry.name() {
-            s.push_str(&self.ident(name));
-            s.push_str(&tight(&format.after_key, inner));
-            s.push('=');
-            s.push_str(&tight(&format.after_eq, inner));
-        }
-        if let Some(ty) = entry.ty() {
-            s.push('(');
-            s.push_str(&tight(&format.before_ty_name, inner));
-            s.push_str(&self.ident(ty));
-            s.push_str(&tight(&format.after_ty_name, inner));
-            s.push(')');
-            s.push_str(&tight(&format.after_ty, inner));
-        }
-        let repr = trim_blanks(&format.value_repr);
-        let value = match entry.value() {
-            KdlValue::String(v) if self.v1 || repr.is_empty() => {
-                multiline(v, inner).unwrap_or_else(|| quote(v))
+        let mut run = String::new();
+        let is_key = key(entry);
+        for el in entry.children() {
+            match el {
+                Element::Token(t) if t.kind().is_trivia() => run.push_str(t.text()),
+                Element::Token(t) => {
+                    s.push_str(&tight(&std::mem::take(&mut run), inner));
+                    match t.kind() {
+                        TokenKind::Eq => s.push('='),
+                        _ if Some(t) == is_key => s.push_str(&self.ident(t)),
+                        _ => s.push_str(&self.value(t, inner)),
+                    }
+                }
+                Element::Node(n) => {
+                    s.push_str(&tight(&std::mem::take(&mut run), inner));
+                    if n.kind() == NodeKind::Type {
+                        s.push_str(&self.annotation(n, inner));
+                    } else {
+                        s.push_str(n.text());
+                    }
+                }
             }
-            KdlValue::String(v) if !repr.starts_with(['"', '#']) => quote(v),
-            KdlValue::String(_) => reindent(repr, inner).unwrap_or_else(|| repr.to_string()),
-            KdlValue::Bool(_) | KdlValue::Null if self.v1 || repr.is_empty() => {
-                entry.value().to_string()
-            }
-            _ if repr.is_empty() => entry.value().to_string(),
-            _ => repr.to_string(),
-        };
-        s.push_str(&value);
-        if !only_blanks(&format.trailing) {
-            s.push(' ');
-            s.push_str(&continued(&format.trailing, inner));
         }
         s
     }
 
+    /// `(type)`, the trivia inside it kept.
+    fn annotation(&self, ty: NodeRef<'_>, inner: &str) -> String {
+        let mut s = String::new();
+        let mut run = String::new();
+        for t in ty.child_tokens() {
+            match t.kind() {
+                k if k.is_trivia() => run.push_str(t.text()),
+                TokenKind::LParen => s.push('('),
+                TokenKind::RParen => {
+                    s.push_str(&tight(&std::mem::take(&mut run), inner));
+                    s.push(')');
+                }
+                _ => {
+                    s.push_str(&tight(&std::mem::take(&mut run), inner));
+                    s.push_str(&self.ident(t));
+                }
+            }
+        }
+        s
+    }
+
+    /// A value: a bare string quoted, a multi-line one re-indented, any
+    /// other as written.
+    fn value(&self, t: TokenRef<'_>, inner: &str) -> String {
+        let text = (self.spell)(t);
+        match t.kind() {
+            TokenKind::Ident => quote(&text),
+            TokenKind::String | TokenKind::MultiString | TokenKind::RawString => {
+                reindent(&text, inner).unwrap_or_else(|| text.into_owned())
+            }
+            _ => text.into_owned(),
+        }
+    }
+
     /// A node name, property key or type: bare when it can be, else as
-    /// written (2.0) or quoted.
-    fn ident(&self, id: &KdlIdentifier) -> String {
-        let value = id.value();
-        if plain(value) {
-            return value.to_string();
+    /// written (quoted) or quoted.
+    fn ident(&self, t: TokenRef<'_>) -> String {
+        let value = self.decoded(t);
+        if plain(&value) {
+            return value;
         }
-        match id.repr() {
-            Some(repr) if !self.v1 && repr.starts_with(['"', '#']) => trim_blanks(repr).to_string(),
-            _ => quote(value),
+        if t.kind() == TokenKind::Ident {
+            return quote(&value);
         }
+        (self.spell)(t).into_owned()
+    }
+
+    /// A string token's value.
+    fn decoded(&self, t: TokenRef<'_>) -> String {
+        let text = (self.spell)(t);
+        if t.kind() == TokenKind::Ident {
+            return text.into_owned();
+        }
+        // A quoted string without escapes on one line: what the quotes hold.
+        let hashes = text.bytes().take_while(|&c| c == b'#').count();
+        let inner = text
+            .get(hashes..text.len().saturating_sub(hashes))
+            .and_then(|q| q.strip_prefix('"')?.strip_suffix('"'));
+        if let Some(inner) = inner
+            && !inner.starts_with("\"\"")
+            && !inner.contains(['\\', '"', '\n', '\r'])
+        {
+            return inner.to_string();
+        }
+        // Else the tree's own reading of the token, as a node's name.
+        let doc = tree::document(crate::base::FileId(0), &tree::parse(&text));
+        doc.nodes
+            .into_iter()
+            .next()
+            .map(|n| n.name.value.to_string())
+            .unwrap_or_default()
     }
 
     /// What ends a node's head: comments and `/-` items, without a final
@@ -325,12 +536,36 @@ impl Printer {
     }
 }
 
+/// The key token of a property.
+fn key(entry: NodeRef<'_>) -> Option<TokenRef<'_>> {
+    let tokens: Vec<TokenRef<'_>> = entry.child_tokens().collect();
+    let eq = tokens.iter().position(|t| t.kind() == TokenKind::Eq)?;
+    tokens[..eq]
+        .iter()
+        .rev()
+        .find(|t| t.kind().is_string())
+        .copied()
+}
+
+/// The escaped line breaks of a trivia text: from the `\` to past its line
+/// break, as the tree's lexer finds them.
+fn esclines(text: &str) -> Vec<(usize, usize)> {
+    if !text.contains('\\') {
+        return Vec::new();
+    }
+    tree::parse(text)
+        .tokens()
+        .filter(|t| t.kind() == TokenKind::Escline)
+        .map(|t| (t.range().start, t.range().end))
+        .collect()
+}
+
 /// Trivia, trimmed, without the escaped line breaks at its end, which
 /// continue nothing there: a bare one goes; the last one's `\` goes, its
 /// comment ending the line, unless `keep_commented`.
 fn unescaped(text: &str, keep_commented: bool) -> String {
     let mut t = trim_blanks(text).to_string();
-    while let Some(&(start, end)) = trivia::scan(&t).esclines.last()
+    while let Some(&(start, end)) = esclines(&t).last()
         && end == t.len()
     {
         let comment = t[start + 1..].trim().to_string();
@@ -384,7 +619,7 @@ fn continued(text: &str, inner: &str) -> String {
     let t = trim_blanks(text);
     let mut out = String::with_capacity(t.len());
     let mut at = 0;
-    for (_, end) in trivia::scan(t).esclines {
+    for (_, end) in esclines(t) {
         if end == t.len() {
             break;
         }
@@ -418,7 +653,7 @@ fn only_blanks(text: &str) -> bool {
 
 /// A string that KDL 2.0 reads as a bare identifier (conservatively: ASCII
 /// letters, digits, `-`, `_` and `.`, not like a number or a keyword).
-fn plain(s: &str) -> bool {
+pub(super) fn plain(s: &str) -> bool {
     let b = s.as_bytes();
     let numberish = |rest: &[u8]| match rest {
         [d, ..] if d.is_ascii_digit() => true,
@@ -436,7 +671,7 @@ fn plain(s: &str) -> bool {
 }
 
 /// A KDL 2.0 quoted string.
-fn quote(s: &str) -> String {
+pub(super) fn quote(s: &str) -> String {
     let mut q = String::with_capacity(s.len() + 2);
     q.push('"');
     for c in s.chars() {
@@ -459,34 +694,6 @@ fn quote(s: &str) -> String {
     }
     q.push('"');
     q
-}
-
-/// A multi-line value as a `"""` string indented by `indent`, when it can be
-/// written so without escapes.
-fn multiline(s: &str, indent: &str) -> Option<String> {
-    let fits = s.contains('\n')
-        && !s.starts_with('\n')
-        && !s.ends_with('\n')
-        && !s.contains("\"\"\"")
-        && !s.contains('\\')
-        && !s
-            .chars()
-            .any(|c| (c.is_control() && c != '\n' && c != '\t') || (is_newline(c) && c != '\n'))
-        && s.split('\n').all(|l| l.is_empty() || !only_blanks(l));
-    if !fits {
-        return None;
-    }
-    let mut out = String::from("\"\"\"\n");
-    for line in s.split('\n') {
-        if !line.is_empty() {
-            out.push_str(indent);
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out.push_str(indent);
-    out.push_str("\"\"\"");
-    Some(out)
 }
 
 /// A multi-line string as written, its lines moved to `indent`: exact, since
@@ -549,10 +756,5 @@ mod tests {
             "\"\"\"\n        a\n\n          b\n        \"\"\""
         );
         assert_eq!(reindent("\"\"\"\n  a\\n\n  \"\"\"", "    "), None);
-        assert_eq!(
-            multiline("a\n\n b", "    ").unwrap(),
-            "\"\"\"\n    a\n\n     b\n    \"\"\""
-        );
-        assert_eq!(multiline("a\n", "    "), None);
     }
 }

@@ -3,8 +3,8 @@
 //! editor's (else the file on disk). The answer is one edit, the changed
 //! lines between the longest common head and tail of the two texts (so the
 //! cursor and folds outside it stay put), or none when the text is already
-//! canonical. A file `pmoc fmt` would not rewrite (a syntax error, beyond
-//! its bounds, a rewrite that would not read back the same) gets no edits,
+//! canonical. A file `pmoc fmt` would not rewrite (a syntax error, a
+//! rewrite that would not read back the same) gets no edits,
 //! not an error: formatting on save must not complain about a file being
 //! typed. A metrics CSV gets no edits.
 

@@ -104,7 +104,7 @@ fn every_input_is_lossless_as_kdl_1() {
                 while !t.is_char_boundary(at) {
                     at -= 1;
                 }
-                t.insert_str(at, *rng.pick(&pieces));
+                t.insert_str(at, rng.pick::<&str>(&pieces));
             }
             t
         };
@@ -180,7 +180,10 @@ fn valid_inputs_convert_to_kdl_2_with_the_same_values() {
         let converted = t.v2_text();
         let again = tree::parse(&converted);
         if let Some(e) = again.errors().first() {
-            wrong.push(format!("{name}: {converted:?}: {} at {:?}", e.message, e.range));
+            wrong.push(format!(
+                "{name}: {converted:?}: {} at {:?}",
+                e.message, e.range
+            ));
             continue;
         }
         let before = ours(&tree::document(FileId(0), &t));
@@ -189,7 +192,9 @@ fn valid_inputs_convert_to_kdl_2_with_the_same_values() {
         }
         match syntax::parse_v2(FileId(0), &converted) {
             Ok(doc) if ours(&doc) == before => {}
-            _ => wrong.push(format!("{name}: the 2.0 reader reads {converted:?} otherwise")),
+            _ => wrong.push(format!(
+                "{name}: the 2.0 reader reads {converted:?} otherwise"
+            )),
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
@@ -283,25 +288,55 @@ fn the_fallback_takes_large_and_deep_files_within_max_depth() {
     assert_lossless(&deep, &t);
 }
 
+// The pieces of a generated 1.0 document, and some that break it.
+const NAMES: &[&str] = &[
+    "node",
+    "a-b",
+    "inf",
+    "nan",
+    "-",
+    "x#y",
+    "é",
+    "\"quoted name\"",
+    "r\"raw name\"",
+    "\"\"",
+    "_x",
+    "+a",
+    ".5",
+];
+const VALUES: &[&str] = &[
+    "1",
+    "-2",
+    "+3",
+    "1.5",
+    "1e3",
+    "1.5E-2",
+    "1_000",
+    "0x1f",
+    "-0o17",
+    "0b1_0",
+    "true",
+    "false",
+    "null",
+    "\"s\"",
+    "\"a\\/b\\n\\u{e9}\\\"\"",
+    "\"two\nlines\"",
+    "r\"raw\\n\"",
+    "r#\"has \"quote\"\"#",
+    "r##\"a\"#b\"##",
+    "\"\"",
+    "r\"\"",
+    "9223372036854775807",
+];
+const BREAK: &[&str] = &[
+    "bare", "#true", "1.", "0x", "\"\\s\"", "r#\"open", "(", "}", "=", ",", "<", "\"open", "1abc",
+];
+
 /// A random KDL 1.0 document from valid pieces (names, strings with 1.0's
 /// escapes, raw strings, numbers, keywords, properties, annotations,
 /// children, `/-`, comments, continuations), sometimes with one piece
 /// that breaks it.
 fn generated(rng: &mut Rng) -> String {
-    const NAMES: &[&str] = &[
-        "node", "a-b", "inf", "nan", "-", "x#y", "é", "\"quoted name\"", "r\"raw name\"",
-        "\"\"", "_x", "+a", ".5",
-    ];
-    const VALUES: &[&str] = &[
-        "1", "-2", "+3", "1.5", "1e3", "1.5E-2", "1_000", "0x1f", "-0o17", "0b1_0",
-        "true", "false", "null", "\"s\"", "\"a\\/b\\n\\u{e9}\\\"\"", "\"two\nlines\"",
-        "r\"raw\\n\"", "r#\"has \"quote\"\"#", "r##\"a\"#b\"##", "\"\"", "r\"\"",
-        "9223372036854775807",
-    ];
-    const BREAK: &[&str] = &[
-        "bare", "#true", "1.", "0x", "\"\\s\"", "r#\"open", "(", "}", "=", ",", "<",
-        "\"open", "1abc",
-    ];
     let mut out = String::new();
     let mut depth = 0;
     for _ in 0..1 + rng.below(12) {
@@ -313,26 +348,11 @@ fn generated(rng: &mut Rng) -> String {
         if rng.below(6) == 0 {
             out.push_str("(t)");
         }
-        out.push_str(*rng.pick(NAMES));
-        for _ in 0..rng.below(4) {
-            out.push_str(match rng.below(10) {
-                0 => " /* c */ ",
-                1 => " \\\n    ",
-                2 => " /- ",
-                _ => " ",
-            });
-            if rng.below(4) == 0 {
-                out.push_str(*rng.pick(NAMES));
-                out.push('=');
-            }
-            if rng.below(8) == 0 {
-                out.push_str("(u8)");
-            }
-            out.push_str(*rng.pick(VALUES));
-        }
+        out.push_str(rng.pick::<&str>(NAMES));
+        entries(rng, &mut out);
         if rng.below(40) == 0 {
             out.push(' ');
-            out.push_str(*rng.pick(BREAK));
+            out.push_str(rng.pick::<&str>(BREAK));
         }
         match rng.below(6) {
             0 if depth < 4 => {
@@ -357,6 +377,27 @@ fn generated(rng: &mut Rng) -> String {
         out.push_str("}\n");
     }
     out
+}
+
+/// A node's entries: values and properties, with spaces, comments,
+/// continuations and `/-` between.
+fn entries(rng: &mut Rng, out: &mut String) {
+    for _ in 0..rng.below(4) {
+        out.push_str(match rng.below(10) {
+            0 => " /* c */ ",
+            1 => " \\\n    ",
+            2 => " /- ",
+            _ => " ",
+        });
+        if rng.below(4) == 0 {
+            out.push_str(rng.pick::<&str>(NAMES));
+            out.push('=');
+        }
+        if rng.below(8) == 0 {
+            out.push_str("(u8)");
+        }
+        out.push_str(rng.pick::<&str>(VALUES));
+    }
 }
 
 #[test]
@@ -385,7 +426,10 @@ fn generated_documents_agree_with_the_kdl_crate() {
             }
         }
     }
-    assert!(accepted > 1_000 && rejected > 100, "{accepted} / {rejected}");
+    assert!(
+        accepted > 1_000 && rejected > 100,
+        "{accepted} / {rejected}"
+    );
     wrong.truncate(12);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -6,8 +6,8 @@ use std::ops::Range;
 
 use std::borrow::Cow;
 
-use super::{Dialect, TokenKind};
 use super::lex::{is_disallowed, is_newline, is_space};
+use super::{Dialect, TokenKind};
 use crate::syntax::Value;
 
 /// Whether a number token is a KDL 2.0 number, else what is wrong.

@@ -31,4 +31,5 @@ mod review;
 mod rules;
 mod serve;
 mod site;
+mod slips;
 mod tree;

@@ -45,15 +45,14 @@ pub(super) fn diagnose(file: FileId, tree: &Tree) -> Vec<Diagnostic> {
         text: tree.text(),
     };
     let errors = cascade_free(cx.text, tree.errors());
-    let braces = braces(cx.text, tree);
-    let deep = too_deep(&braces);
+    let deep = too_deep(tree);
     let unbalanced = errors
         .iter()
         .any(|e| matches!(e.kind, SyntaxErrorKind::Unclosed | SyntaxErrorKind::Stray));
     // Too deep: that finding stands for the braces'. Else, when the braces
     // do not balance, indentation tells where.
     let by_indent = match (deep, unbalanced) {
-        (None, true) => by_indentation(&braces),
+        (None, true) => by_indentation(&braces(cx.text, tree)),
         _ => Vec::new(),
     };
     let mut all: Vec<(usize, Pending<'_>)> = errors
@@ -171,16 +170,18 @@ fn braces<'t>(text: &'t str, tree: &Tree) -> Vec<Brace<'t>> {
 }
 
 /// The first `{` nested deeper than [`MAX_DEPTH`].
-fn too_deep(braces: &[Brace<'_>]) -> Option<usize> {
+fn too_deep(tree: &Tree) -> Option<usize> {
     let mut depth = 0usize;
-    for b in braces {
-        if b.open {
-            depth += 1;
-            if depth > MAX_DEPTH {
-                return Some(b.at);
+    for t in tree.tokens() {
+        match t.kind() {
+            TokenKind::LBrace => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Some(t.range().start);
+                }
             }
-        } else {
-            depth = depth.saturating_sub(1);
+            TokenKind::RBrace => depth = depth.saturating_sub(1),
+            _ => {}
         }
     }
     None

@@ -31,5 +31,6 @@ mod review;
 mod rules;
 mod serve;
 mod site;
+mod slips;
 mod tree;
 mod tree_v1;

@@ -1,4 +1,4 @@
-//! The tree read as a [`Document`], as `syntax::parse_v2` gives it: what is
+//! The tree read as a [`Document`] (what `syntax::parse_v2` gives): what is
 //! slashdashed is left out, names and values decoded, spans as the reader's
 //! (a name or value token with its quotes; an entry from its key or
 //! annotation through its value).

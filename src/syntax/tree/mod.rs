@@ -1,5 +1,6 @@
-//! The lossless KDL syntax tree (issue 23; not yet read by the 2.0 compile
-//! path). [`parse()`] turns any text into a [`Tree`] and never fails:
+//! The lossless KDL syntax tree, in a 2.0 and a 1.0 dialect, that the
+//! compile path, `fmt` and the language server read (`syntax::parse`).
+//! [`parse()`] turns any text into a [`Tree`] and never fails:
 //! every byte belongs to exactly one token (whitespace, line breaks,
 //! comments, line continuations and `/-` included), so the tree's text is
 //! the input byte for byte; a slip becomes an error token or node, is listed
@@ -14,8 +15,8 @@
 //! - `parse`: the tokens into nodes with an explicit stack of open blocks
 //!   (no recursion on the input, so any depth of `{` is safe);
 //! - `value`: what a string, number or keyword token means;
-//! - `document`: the tree read as today's [`crate::syntax::Document`]
-//!   (the agreement test holds it to `syntax::parse_v2`).
+//! - `document`: the tree read as a [`crate::syntax::Document`]
+//!   (`tests/it/kdl_spec.rs` holds it to the `kdl` crate's documents).
 //!
 //! The representation is a flat arena: tokens are a kind and a start
 //! offset; nodes are stored in preorder, each a kind, its token range and

@@ -12,7 +12,6 @@
 //! - [`tree`]: the lossless KDL 2.0 syntax tree that never fails (issue 23,
 //!   step 1: tested against this reader, not yet on the compile path).
 
-pub mod cursor;
 mod read;
 mod slip;
 pub mod tree;

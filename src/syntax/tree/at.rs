@@ -112,46 +112,11 @@ impl Tree {
                 }
                 true
             }
-            TokenKind::Ident | TokenKind::Number | TokenKind::Keyword => {
-                let held = &ancestors[..=inner];
-                let holder = ancestors[inner];
-                return match holder.kind() {
-                    NodeKind::Node if holder.name() == Some(token) => {
-                        reading(held.to_vec(), At::Name { start: range.start })
-                    }
-                    NodeKind::Entry => {
-                        let key = holder.key().filter(|k| k.index < token.index);
-                        let value = At::Value {
-                            key: key.map(TokenRef::string),
-                            start: range.start,
-                            end: offset,
-                            quoted: false,
-                        };
-                        reading(held.to_vec(), value)
-                    }
-                    _ => nothing(),
-                };
-            }
-            TokenKind::Eq => {
-                let holder = ancestors[inner];
-                if holder.kind() != NodeKind::Entry {
-                    return nothing();
-                }
-                let value = At::Value {
-                    key: holder.key().map(TokenRef::string),
-                    start: offset,
-                    end: offset,
-                    quoted: false,
-                };
-                return reading(ancestors[..=inner].to_vec(), value);
+            TokenKind::Ident | TokenKind::Number | TokenKind::Keyword | TokenKind::Eq => {
+                return word(&ancestors[..=inner], token, offset);
             }
             TokenKind::Newline | TokenKind::Semi | TokenKind::LBrace => {
-                let block = ancestors
-                    .iter()
-                    .rposition(|n| matches!(n.kind(), NodeKind::Children | NodeKind::Document))
-                    .unwrap_or(0);
-                let held = ancestors[..=block].to_vec();
-                return reading(held, At::Name { start: offset });
+                return name_in(&ancestors, ancestors.len(), offset);
             }
             TokenKind::RBrace => {
                 // After the block it closes: in the block around its node.
@@ -159,66 +124,14 @@ impl Tree {
                     .iter()
                     .rposition(|n| n.kind() == NodeKind::Children)
                     .unwrap_or(0);
-                let block = ancestors[..closed]
-                    .iter()
-                    .rposition(|n| matches!(n.kind(), NodeKind::Children | NodeKind::Document))
-                    .unwrap_or(0);
-                let held = ancestors[..=block].to_vec();
-                return reading(held, At::Name { start: offset });
+                return name_in(&ancestors, closed, offset);
             }
             TokenKind::Error | TokenKind::LParen | TokenKind::RParen => return nothing(),
             TokenKind::Bom | TokenKind::Whitespace | TokenKind::Escline | TokenKind::Slashdash => {
                 false
             }
         };
-        // Between tokens (after space, or right after a finished token).
-        let mut inner = inner;
-        let holder = ancestors[inner];
-        if holder.kind() == NodeKind::Entry {
-            if !finished {
-                // Inside an entry: after its `=`, the property's value.
-                let eq = holder
-                    .child_tokens()
-                    .find(|t| t.kind() == TokenKind::Eq && t.index < token.index);
-                let has_value = holder
-                    .child_tokens()
-                    .any(|t| t.kind().is_value() && t.index > token.index);
-                if let (Some(_), false) = (eq, has_value) {
-                    let value = At::Value {
-                        key: holder.key().map(TokenRef::string),
-                        start: offset,
-                        end: offset,
-                        quoted: false,
-                    };
-                    return reading(ancestors[..=inner].to_vec(), value);
-                }
-            }
-            // The entry is written: the node's head goes on.
-            inner = innermost(&ancestors[..inner]);
-        }
-        let holder = ancestors[inner];
-        match holder.kind() {
-            NodeKind::Node => {
-                let after_block = holder
-                    .child_nodes()
-                    .any(|c| c.kind() == NodeKind::Children && c.range().end <= range.start);
-                if after_block {
-                    let block = innermost(&ancestors[..inner]);
-                    return reading(ancestors[..=block].to_vec(), At::Name { start: offset });
-                }
-                let value = At::Value {
-                    key: None,
-                    start: offset,
-                    end: offset,
-                    quoted: false,
-                };
-                reading(ancestors[..=inner].to_vec(), value)
-            }
-            NodeKind::Children | NodeKind::Document => {
-                reading(ancestors[..=inner].to_vec(), At::Name { start: offset })
-            }
-            _ => nothing(),
-        }
+        between(&ancestors, token, finished, offset)
     }
 }
 
@@ -312,6 +225,98 @@ pub fn block_path(held: &[NodeRef<'_>]) -> Vec<String> {
         }
     }
     path
+}
+
+/// A word (`Eq`: the `=` of a property) ending at the cursor, `held` by
+/// the nodes given (the root first; the last not a `/-`).
+fn word(held: &[NodeRef<'_>], token: TokenRef<'_>, offset: usize) -> Cursor {
+    let holder = held[held.len() - 1];
+    let range = token.range();
+    let equals = token.kind() == TokenKind::Eq;
+    match holder.kind() {
+        NodeKind::Node if holder.name() == Some(token) => {
+            reading(held.to_vec(), At::Name { start: range.start })
+        }
+        NodeKind::Entry => {
+            let key = holder.key().filter(|k| k.index < token.index);
+            let value = At::Value {
+                key: key.map(TokenRef::string),
+                start: if equals { offset } else { range.start },
+                end: offset,
+                quoted: false,
+            };
+            reading(held.to_vec(), value)
+        }
+        _ => nothing(),
+    }
+}
+
+/// A name at the cursor, in the innermost block among the first `upto`
+/// of `ancestors`.
+fn name_in(ancestors: &[NodeRef<'_>], upto: usize, offset: usize) -> Cursor {
+    let block = ancestors[..upto]
+        .iter()
+        .rposition(|n| matches!(n.kind(), NodeKind::Children | NodeKind::Document))
+        .unwrap_or(0);
+    reading(ancestors[..=block].to_vec(), At::Name { start: offset })
+}
+
+/// A cursor between tokens: after space, or right after a finished token
+/// (`finished`), `token` the one before it.
+fn between(
+    ancestors: &[NodeRef<'_>],
+    token: TokenRef<'_>,
+    finished: bool,
+    offset: usize,
+) -> Cursor {
+    let range = token.range();
+    let mut inner = innermost(ancestors);
+    let holder = ancestors[inner];
+    if holder.kind() == NodeKind::Entry {
+        if !finished {
+            // Inside an entry: after its `=`, the property's value.
+            let eq = holder
+                .child_tokens()
+                .find(|t| t.kind() == TokenKind::Eq && t.index < token.index);
+            let has_value = holder
+                .child_tokens()
+                .any(|t| t.kind().is_value() && t.index > token.index);
+            if let (Some(_), false) = (eq, has_value) {
+                let value = At::Value {
+                    key: holder.key().map(TokenRef::string),
+                    start: offset,
+                    end: offset,
+                    quoted: false,
+                };
+                return reading(ancestors[..=inner].to_vec(), value);
+            }
+        }
+        // The entry is written: the node's head goes on.
+        inner = innermost(&ancestors[..inner]);
+    }
+    let holder = ancestors[inner];
+    match holder.kind() {
+        NodeKind::Node => {
+            let after_block = holder
+                .child_nodes()
+                .any(|c| c.kind() == NodeKind::Children && c.range().end <= range.start);
+            if after_block {
+                let block = innermost(&ancestors[..inner]);
+                return reading(ancestors[..=block].to_vec(), At::Name { start: offset });
+            }
+            let value = At::Value {
+                key: None,
+                start: offset,
+                end: offset,
+                quoted: false,
+            };
+            reading(ancestors[..=inner].to_vec(), value)
+        }
+        NodeKind::Children | NodeKind::Document => {
+            reading(ancestors[..=inner].to_vec(), At::Name { start: offset })
+        }
+        _ => nothing(),
+    }
 }
 
 /// The index of the innermost of `held` that is not a `/-`.

@@ -7,6 +7,12 @@
 //! reader before the tree, is no longer a dependency: it read about
 //! 20 MB/s here).
 //!
+//! Then what completion reads at a cursor (`Tree::cursor` on the tree of
+//! the text being typed, parse included, as the language server does per
+//! request) in one file of 5,000 services (the generated portfolio's files
+//! joined), the cursor in a value half-written at the file's end and in
+//! the middle.
+//!
 //! Run with `cargo bench --bench tree`. `PMOC_BENCH_SERVICES` sets the
 //! size; `PMOC_BENCH_RUNS` the timed runs (default 5), medians in one
 //! process.
@@ -41,6 +47,7 @@ fn main() {
         "{services} services: {} files, {mb:.1} MB of KDL",
         texts.len()
     );
+    cursor(runs);
     let cases = [
         bench("tree::parse", runs, || {
             texts.iter().map(|t| tree::parse(t)).collect::<Vec<_>>()
@@ -73,5 +80,43 @@ fn main() {
             ms(s.median),
             mb / s.median.as_secs_f64()
         );
+    }
+}
+
+/// Calls of the cursor reading per timed run.
+const CALLS: usize = 20;
+
+/// Completion's reading of a cursor in one file of 5,000 services.
+fn cursor(runs: usize) {
+    let scratch = tempfile::tempdir().expect("a temporary folder");
+    let dir = scratch.path().join("portfolio");
+    pmoc_synth::write_project(&dir, 5_000).expect("the project is written");
+    let mut files: Vec<_> = walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .map(|e| e.expect("a readable folder").into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "kdl"))
+        .collect();
+    files.sort();
+    let mut text = String::new();
+    for f in &files {
+        text += &std::fs::read_to_string(f).expect("a text file");
+        text.push('\n');
+    }
+    let middle = text.len() / 2 + text[text.len() / 2..].find("owner \"").expect("an owner") + 7;
+    text += "service \"typed\" {\n    owner \"";
+    let end = text.len();
+    println!();
+    println!(
+        "one file of 5,000 services, {:.1} MB: per completion request",
+        text.len() as f64 / 1e6
+    );
+    for (name, offset) in [("cursor at the end", end), ("cursor in the middle", middle)] {
+        let s = bench(name, runs, || {
+            (0..CALLS)
+                .map(|_| tree::parse(&text).cursor(offset))
+                .collect::<Vec<_>>()
+        });
+        let per = s.median / CALLS as u32;
+        println!("  tree::parse + Tree::cursor, {name:<22} {:>11}", ms(per));
     }
 }

@@ -3,8 +3,9 @@
 //! name is written, the child nodes its block takes (the declarations at
 //! the top); where a value is, the ids of the kind its field expects or the
 //! words of its closed set; after a node's name, its properties too. What
-//! surrounds the cursor comes from [`crate::syntax::cursor`], which reads a
-//! half-written line; the ids come from the project's last compilation and
+//! surrounds the cursor is read from the syntax tree of the text being typed
+//! ([`crate::syntax::tree::Tree::cursor`]: a half-written line is still a
+//! tree, and a slip on an earlier line hides nothing); the ids come from the project's last compilation and
 //! its last one in which every file parsed, so a syntax error in one file
 //! hides no id declared in the others.
 
@@ -18,7 +19,7 @@ use lsp_types::{
 
 use crate::base::{EntityKind, FileId, SourceFile, Span};
 use crate::model::schema::{self, BLOCKS, Block, Item, Value};
-use crate::syntax::cursor::{self, At};
+use crate::syntax::tree::{self, At, NodeKind};
 
 use super::{Server, canonical, convert};
 
@@ -32,7 +33,7 @@ pub(super) fn complete(server: &mut Server, p: CompletionParams) -> CompletionRe
     server.ensure(&path);
     let file = SourceFile::new(String::new(), path.clone(), text.as_str().into());
     let offset = convert::offset(&file, at.position, server.encoding);
-    let cursor = cursor::at(&text, offset);
+    let cursor = tree::parse(&text).cursor(offset);
     let path_names: Vec<&str> = cursor.path.iter().map(String::as_str).collect();
     let mut items = Vec::new();
     let edit = |start: usize, end: usize| {
@@ -54,14 +55,14 @@ pub(super) fn complete(server: &mut Server, p: CompletionParams) -> CompletionRe
                 ));
             }
         }
-        At::Value { key, start, quoted } => {
+        At::Value {
+            key,
+            start,
+            end,
+            quoted,
+        } => {
             let node = cursor.node.as_deref().unwrap_or_default();
-            let end = if *quoted {
-                closing_quote(&text, offset)
-            } else {
-                offset
-            };
-            let range = edit(*start, end);
+            let range = edit(*start, *end);
             let value = value_of(&path_names, node, key.as_deref());
             let values = value
                 .map(|v| candidates(server, &path, v))
@@ -94,45 +95,37 @@ pub(super) fn complete(server: &mut Server, p: CompletionParams) -> CompletionRe
     })
 }
 
-/// The hover card of a node or property name at byte `offset` of `text`:
-/// what the schema says of it.
+/// The hover card of a node or property name at byte `offset` of `text`
+/// (the cursor on it or just after it): what the schema says of it.
 pub(super) fn field_card(text: &str, offset: usize) -> Option<String> {
-    let is_word = |c: char| c.is_alphanumeric() || c == '-' || c == '_';
-    let offset = (0..=offset.min(text.len()))
-        .rev()
-        .find(|&i| text.is_char_boundary(i))?;
-    let start = text[..offset]
-        .char_indices()
-        .rev()
-        .find(|(_, c)| !is_word(*c))
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let end = offset
-        + text[offset..]
-            .find(|c| !is_word(c))
-            .unwrap_or(text.len() - offset);
-    let word = &text[start..end];
-    if word.is_empty() {
-        return None;
-    }
-    let cursor = cursor::at(text, start);
-    let path: Vec<&str> = cursor.path.iter().map(String::as_str).collect();
-    if text[end..].starts_with('=') {
-        let node = cursor.node.as_deref()?;
-        let block = node_block(&path, node)?;
-        let item = block.property(word)?;
+    let tree = tree::parse(text);
+    let token = [tree.token_at(offset), tree.token_before(offset)]
+        .into_iter()
+        .flatten()
+        .find(|t| t.kind().is_string() && t.range().start <= offset)?;
+    let held = token.ancestors();
+    let holder = *held.last()?;
+    let word = token.string();
+    let path = tree::block_path(&held);
+    let path: Vec<&str> = path.iter().map(String::as_str).collect();
+    if holder.kind() == NodeKind::Entry && holder.key() == Some(token) {
+        let node = held.iter().rev().find(|n| n.kind() == NodeKind::Node)?;
+        let node = node.name()?.string();
+        let block = node_block(&path, &node)?;
+        let item = block.property(&word)?;
         let detail = describe(block, item);
         return Some(format!("**`{word}=`**, a property of `{node}`\n\n{detail}"));
     }
-    if !matches!(cursor.at, At::Name { .. }) {
+    if holder.kind() != NodeKind::Node || holder.name() != Some(token) {
         return None;
     }
     if path.is_empty() {
-        let block = schema::top(word)?;
+        let block = schema::top(&word)?;
         let kind = block.declares()?;
         return Some(format!("**`{word}`** declares a {}", kind.noun()));
     }
     let block = schema::block(&path)?;
-    let item = block.child(word)?;
+    let item = block.child(&word)?;
     let parent = path.last().copied().unwrap_or_default();
     let detail = describe(block, item);
     Some(format!("**`{word}`**, in `{parent}`\n\n{detail}"))
@@ -294,15 +287,4 @@ fn candidates(server: &Server, path: &Path, value: Value) -> Vec<(String, String
         found.extend(ids);
     }
     found
-}
-
-/// The end of the string the cursor is in, before its closing quote on
-/// the same line (the cursor itself when it has none).
-fn closing_quote(text: &str, offset: usize) -> usize {
-    let rest = &text[offset..];
-    let line = rest.find(['\n', '\r']).unwrap_or(rest.len());
-    match rest[..line].find('"') {
-        Some(n) if !rest[..n].contains(' ') || n == 0 => offset + n,
-        _ => offset,
-    }
 }

@@ -17,7 +17,8 @@
 //! The edit is computed against the texts the editor shows: an open
 //! document's text, else the file on disk. A KDL file not open whose disk
 //! text is no longer the compiled one is compiled again first. In KDL, the
-//! characters of the id inside its quotes are replaced (a bare, escaped or
+//! characters of the id inside its quotes are replaced (the file's syntax
+//! tree says which string token the value is; a bare, escaped or
 //! multi-line string is replaced whole by a quoted one); in a CSV, the
 //! cell (a new id needs no quotes). The answer uses `documentChanges`
 //! (with the open documents' versions) when the client supports them, else
@@ -37,6 +38,7 @@ use crate::base::kind::is_valid_id;
 use crate::base::{EntityKind, Expect, FileId, SourceFile, Span};
 use crate::compile::Compiled;
 use crate::metrics::{IdColumn, id_cells};
+use crate::syntax::tree::{self, TokenKind, Tree};
 
 use super::navigate::{self, Target};
 use super::project::{Projects, uri_of};
@@ -227,6 +229,7 @@ fn plan(
         .into());
     };
     let mut places: BTreeMap<PathBuf, Vec<Place>> = BTreeMap::new();
+    let mut trees: BTreeMap<PathBuf, Tree> = BTreeMap::new();
     let spans = std::iter::once(declared.span).chain(
         navigate::references(model, &target)
             .into_iter()
@@ -238,8 +241,10 @@ fn plan(
             let text = text_of(server, &compiled, span.file)?;
             texts.insert(source.path.clone(), text);
         }
-        let text = &texts[&source.path];
-        let place = place(text, span.start as usize, span.end as usize, &target.id);
+        let tree = trees
+            .entry(source.path.clone())
+            .or_insert_with(|| tree::parse(&texts[&source.path]));
+        let place = place(tree, span.start as usize, span.end as usize, &target.id);
         places.entry(source.path.clone()).or_default().push(place);
     }
     cells(server, &compiled, kind, &target.id, &mut places, &mut texts)?;
@@ -360,20 +365,28 @@ fn source(path: &Path, text: &str) -> SourceFile {
 }
 
 /// Where to write the new id over a value holding `id` at `start..end`:
-/// the characters inside its quotes when the string spells the id plainly
-/// (`"id"`, `#"id"#`, `(type)"id"`), else the whole value.
-fn place(text: &str, start: usize, end: usize, id: &str) -> Place {
-    let Some(value) = text.get(start..end) else {
-        return Place::Whole(start, end);
-    };
-    if let Some(q) = value.find('"') {
-        let inner = start + q + 1;
-        let rest = &value[q + 1..];
-        if rest.starts_with(id) && rest[id.len()..].starts_with('"') {
-            return Place::Inner(inner, inner + id.len());
-        }
+/// the characters inside its quotes when the value is a string token of
+/// the file's tree that spells the id plainly (`"id"`, `#"id"#`,
+/// `(type)"id"`), else the whole value.
+fn place(tree: &Tree, start: usize, end: usize, id: &str) -> Place {
+    let whole = Place::Whole(start, end);
+    if start >= end || end > tree.text().len() {
+        return whole;
     }
-    Place::Whole(start, end)
+    let Some(token) = tree.token_at(end - 1) else {
+        return whole;
+    };
+    let range = token.range();
+    let string = matches!(token.kind(), TokenKind::String | TokenKind::RawString);
+    if !string || range.start < start || range.end != end || token.unclosed() {
+        return whole;
+    }
+    let hashes = token.text().bytes().take_while(|&b| b == b'#').count();
+    let inner = range.start + hashes + 1..range.end - hashes - 1;
+    match tree.text().get(inner.clone()) == Some(id) {
+        true => Place::Inner(inner.start, inner.end),
+        false => whole,
+    }
 }
 
 /// The workspace edit of the plan, with `new` for the id.
@@ -439,36 +452,26 @@ mod tests {
     fn the_id_is_replaced_inside_its_quotes_when_spelled_plainly() {
         let text = r##"owner "kwame" x #"kwame"# (t)"kwame" kwame "kw\u{61}me""##;
         let at = |s: &str| text.find(s).unwrap();
+        let tree = tree::parse(text);
+        let place = |start, end, id| place(&tree, start, end, id);
         let plain = at("\"kwame\"");
         assert_eq!(
-            place(text, plain, plain + 7, "kwame"),
+            place(plain, plain + 7, "kwame"),
             Place::Inner(plain + 1, plain + 6)
         );
         let raw = at("#\"kwame");
-        assert_eq!(
-            place(text, raw, raw + 9, "kwame"),
-            Place::Inner(raw + 2, raw + 7)
-        );
+        assert_eq!(place(raw, raw + 9, "kwame"), Place::Inner(raw + 2, raw + 7));
         let typed = at("(t)");
         assert_eq!(
-            place(text, typed, typed + 10, "kwame"),
+            place(typed, typed + 10, "kwame"),
             Place::Inner(typed + 4, typed + 9)
         );
         let bare = at(" kwame ") + 1;
-        assert_eq!(
-            place(text, bare, bare + 5, "kwame"),
-            Place::Whole(bare, bare + 5)
-        );
+        assert_eq!(place(bare, bare + 5, "kwame"), Place::Whole(bare, bare + 5));
         let escaped = at("\"kw\\");
         let end = text.len();
-        assert_eq!(
-            place(text, escaped, end, "kwame"),
-            Place::Whole(escaped, end)
-        );
+        assert_eq!(place(escaped, end, "kwame"), Place::Whole(escaped, end));
         // A span past the text is replaced whole, without a panic.
-        assert_eq!(
-            place(text, end, end + 3, "kwame"),
-            Place::Whole(end, end + 3)
-        );
+        assert_eq!(place(end, end + 3, "kwame"), Place::Whole(end, end + 3));
     }
 }

@@ -9,11 +9,8 @@
 //!   points, the hint and the fix (the comma, the unclosed `{` and stray
 //!   `}` located by indentation), capped per file;
 //! - [`v1`]: the KDL 1.0 fallback, taken only by files the 2.0 parse
-//!   rejects, read by the tree's 1.0 dialect ([`tree::parse_v1`]);
-//! - [`cursor`]: the language server's tolerant scanner of the text being
-//!   typed.
+//!   rejects, read by the tree's 1.0 dialect ([`tree::parse_v1`]).
 
-pub mod cursor;
 mod slip;
 pub mod tree;
 mod v1;

@@ -1,8 +1,9 @@
 //! `pmoc lsp` completion over stdio: ids of the kind a field expects (read
 //! from the example's files here, not from pmoc), node names valid in the
 //! block, enumerated values from the language reference, property names,
-//! ids declared in a file that has a syntax error, and the edit's range in
-//! UTF-16 on a line with non-ASCII text.
+//! ids declared in a file that has a syntax error, the same after slips on
+//! earlier lines of the file being typed (read from its syntax tree), and
+//! the edit's range in UTF-16 on a line with non-ASCII text.
 
 use crate::lsp_client;
 
@@ -223,6 +224,42 @@ fn ids_of_a_file_with_a_syntax_error_and_utf16_ranges() {
     // In a comment: nothing.
     let items = complete_after(&mut client, &uri, 4, &text, owner_line, "    // owner \"");
     assert!(items.is_empty(), "{items:?}");
+    client.finish();
+}
+
+/// Slips on earlier lines of the file being typed (a stray `}`, a raw
+/// string never closed) hide nothing: the file's tree still says which
+/// block holds the cursor and what is written there; what is commented out
+/// with `/-` is not written.
+#[test]
+fn completion_after_earlier_slips_in_the_same_file() {
+    let (_dir, _root, mut client, uri, text) = opened("services/risk.kdl");
+    let broken = text
+        .replacen("function \"risk\" {", "function \"risk\" { }", 1)
+        .replacen(
+            "    name \"Update the risk log\"",
+            "    name #\"Update the risk log",
+            1,
+        );
+    assert_ne!(broken, text);
+    let (owner_line, _) = find(&broken, "    owner \"kwame\"");
+    let items = complete_after(&mut client, &uri, 2, &broken, owner_line, "    owner \"kw");
+    assert!(labels(&items).contains(&"kwame"), "{items:?}");
+    let items = complete_after(&mut client, &uri, 3, &broken, owner_line, "    re");
+    let got = labels(&items);
+    assert!(got.contains(&"offer") && got.contains(&"owner"), "{got:?}");
+    for not in ["name", "stage", "service"] {
+        assert!(!got.contains(&not), "{not} in {got:?}");
+    }
+
+    let commented = text.replacen(
+        "    name \"Update the risk log\"",
+        "    /-name \"Update the risk log\"",
+        1,
+    );
+    let items = complete_after(&mut client, &uri, 4, &commented, owner_line, "    na");
+    let got = labels(&items);
+    assert!(got.contains(&"name") && !got.contains(&"stage"), "{got:?}");
     client.finish();
 }
 

@@ -15,6 +15,8 @@
 //! - `parse`: the tokens into nodes with an explicit stack of open blocks
 //!   (no recursion on the input, so any depth of `{` is safe);
 //! - `value`: what a string, number or keyword token means;
+//! - `at`: what is at an offset (a token, the nodes holding it, and what
+//!   an editor's cursor there is writing: completion and hover read it);
 //! - `document`: the tree read as a [`crate::syntax::Document`]
 //!   (`tests/it/kdl_spec.rs` holds it to the `kdl` crate's documents).
 //!
@@ -27,6 +29,7 @@
 //! were not prototyped in this step. `benches/tree.rs` measures the speed
 //! on the scale bench's portfolio against the 60 MB/s budget.
 
+mod at;
 mod document;
 mod lex;
 mod parse;
@@ -360,4 +363,5 @@ impl<'t> TokenRef<'t> {
     }
 }
 
+pub use at::{At, Cursor, block_path};
 pub use document::document;

@@ -487,7 +487,6 @@ fn crate_users() -> BTreeMap<String, BTreeMap<String, String>> {
 /// The outside crates that do one job, and the only top-level modules that
 /// may name them.
 const CRATES: &[(&str, &[&str], &str)] = &[
-    ("kdl", &["format"], "the formatter, which keeps comments"),
     ("miette", &["emit"], "printing diagnostics"),
     ("minijinja", &["emit"], "the site's templates"),
     ("pulldown_cmark", &["emit"], "the site's Markdown"),

@@ -58,7 +58,13 @@ fn main() {
 }
 
 /// The phases of a round, each timed over `edits` edits: medians.
-fn phases(root: &std::path::Path, file: &std::path::Path, original: &str, from: &str, edits: usize) {
+fn phases(
+    root: &std::path::Path,
+    file: &std::path::Path,
+    original: &str,
+    from: &str,
+    edits: usize,
+) {
     use pmoc::compile::{Cache, Options, compile_root};
     use pmoc::emit::site::Memo;
     let options = Options::default();
@@ -66,7 +72,13 @@ fn phases(root: &std::path::Path, file: &std::path::Path, original: &str, from: 
     let mut memo = Memo::default();
     let compiled = compile_root(root.to_path_buf(), &options, &mut cache).unwrap();
     pmoc::engine::render(&compiled, &mut memo, None).unwrap();
-    let names = ["compile", "catalogue", "render (memo)", "catalog.json", "exports"];
+    let names = [
+        "compile",
+        "catalogue",
+        "render (memo)",
+        "catalog.json",
+        "exports",
+    ];
     let mut times: Vec<Vec<Duration>> = vec![Vec::new(); names.len()];
     for i in 0..edits {
         std::fs::write(file, original.replacen(from, &format!("Phase edit {i}"), 1)).unwrap();
@@ -86,9 +98,14 @@ fn phases(root: &std::path::Path, file: &std::path::Path, original: &str, from: 
         std::hint::black_box(pmoc::emit::export::site_files(&catalog));
         times[4].push(t.elapsed());
     }
-    println!("phases (median of {edits}; render includes the catalogue, catalog.json and exports):");
+    println!(
+        "phases (median of {edits}; render includes the catalogue, catalog.json and exports):"
+    );
     for (name, mut t) in names.iter().zip(times) {
         t.sort();
-        println!("  {name:<16} {:>9.1} ms", t[t.len() / 2].as_secs_f64() * 1e3);
+        println!(
+            "  {name:<16} {:>9.1} ms",
+            t[t.len() / 2].as_secs_f64() * 1e3
+        );
     }
 }

@@ -140,7 +140,12 @@ fn against_plain_writer(dir: &Path, runs: usize) {
     let exe = env!("CARGO_BIN_EXE_pmoc");
     let out = dir.join("site");
     let plain = dir.parent().expect("a parent").join("plain");
-    let args = ["build", dir.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let args = [
+        "build",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
     run(exe, &args);
     let files = site_files(&out);
     let size: u64 = files.iter().map(|(_, n)| *n as u64).sum();

@@ -111,7 +111,10 @@ fn edit(rng: &mut Rng, root: &Path, step: u64, broken: &mut Option<(PathBuf, Str
             if broken.as_ref().is_some_and(|(p, _)| *p == path) {
                 return "nothing".into();
             }
-            let to = root.join(format!("moved/{step}-{}", path.file_name().unwrap().to_string_lossy()));
+            let to = root.join(format!(
+                "moved/{step}-{}",
+                path.file_name().unwrap().to_string_lossy()
+            ));
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
             std::fs::rename(&path, &to).unwrap();
             format!("rename {} to {}", path.display(), to.display())
@@ -209,7 +212,12 @@ fn a_round_is_a_full_compilation() {
         if errors.is_empty() {
             let (a, b) = (tree(&scratch.path().join("kept")), tree(&fresh_out));
             let paths = |t: &BTreeMap<PathBuf, Vec<u8>>| t.keys().cloned().collect::<Vec<_>>();
-            assert_eq!(paths(&a), paths(&b), "step {step}: the site's files differ after:\n  {}", history());
+            assert_eq!(
+                paths(&a),
+                paths(&b),
+                "step {step}: the site's files differ after:\n  {}",
+                history()
+            );
             for (path, bytes) in &a {
                 assert!(
                     *bytes == b[path],

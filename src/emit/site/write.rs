@@ -129,13 +129,11 @@ impl Folder {
         let rel = safe_relative(path)?;
         let path_in = self.dir.join(&rel);
         if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
-            let fresh = !self.made.lock().expect("folders").contains(parent);
-            if fresh {
+            // Held while the folder is made: no two threads make it.
+            let mut made = self.made.lock().expect("folders");
+            if !made.contains(parent) {
                 std::fs::create_dir_all(self.dir.join(parent))?;
-                self.made
-                    .lock()
-                    .expect("folders")
-                    .insert(parent.to_path_buf());
+                made.insert(parent.to_path_buf());
             }
         }
         let mut out = io::BufWriter::with_capacity(64 * 1024, std::fs::File::create(path_in)?);

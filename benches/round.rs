@@ -4,6 +4,10 @@
 //! (`pmoc_synth`) is built once, then one service is renamed and a round
 //! runs, ten times; prints median, min and max.
 //!
+//! Then the same edits again, timed by phase with the library's parts
+//! (compile with the cache; the catalogue; the render with the memo; the
+//! whole-catalogue files alone), to say where a round's time goes.
+//!
 //! Run with `cargo bench --bench round`. `PMOC_RELOAD_EDITS` sets the number
 //! of edits (default 10); `PMOC_RELOAD_SERVICES` the size of the project
 //! (default 5,000).
@@ -50,4 +54,58 @@ fn main() {
         samples[0].as_secs_f64() * 1e3,
         samples[samples.len() - 1].as_secs_f64() * 1e3,
     );
+    phases(dir.path(), &file, &original, &from, edits);
+}
+
+/// The phases of a round, each timed over `edits` edits: medians.
+fn phases(
+    root: &std::path::Path,
+    file: &std::path::Path,
+    original: &str,
+    from: &str,
+    edits: usize,
+) {
+    use pmoc::compile::{Cache, Options, compile_root};
+    use pmoc::emit::site::Memo;
+    let options = Options::default();
+    let mut cache = Cache::default();
+    let mut memo = Memo::default();
+    let compiled = compile_root(root.to_path_buf(), &options, &mut cache).unwrap();
+    pmoc::engine::render(&compiled, &mut memo, None).unwrap();
+    let names = [
+        "compile",
+        "catalogue",
+        "render (memo)",
+        "catalog.json",
+        "exports",
+    ];
+    let mut times: Vec<Vec<Duration>> = vec![Vec::new(); names.len()];
+    for i in 0..edits {
+        std::fs::write(file, original.replacen(from, &format!("Phase edit {i}"), 1)).unwrap();
+        let t = Instant::now();
+        let compiled = compile_root(root.to_path_buf(), &options, &mut cache).unwrap();
+        times[0].push(t.elapsed());
+        let t = Instant::now();
+        let catalog = pmoc::catalog::build(&compiled.index(), &compiled.evaluation);
+        times[1].push(t.elapsed());
+        let t = Instant::now();
+        pmoc::engine::render(&compiled, &mut memo, None).unwrap();
+        times[2].push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(pmoc::catalog::to_json(&catalog));
+        times[3].push(t.elapsed());
+        let t = Instant::now();
+        std::hint::black_box(pmoc::emit::export::site_files(&catalog));
+        times[4].push(t.elapsed());
+    }
+    println!(
+        "phases (median of {edits}; render includes the catalogue, catalog.json and exports):"
+    );
+    for (name, mut t) in names.iter().zip(times) {
+        t.sort();
+        println!(
+            "  {name:<16} {:>9.1} ms",
+            t[t.len() / 2].as_secs_f64() * 1e3
+        );
+    }
 }

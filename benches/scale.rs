@@ -5,20 +5,26 @@
 //!   against the `kdl` crate on the same texts (MB/s);
 //! - the phases of a compilation, one thread each: reading, lowering;
 //! - `pmoc check` and `pmoc build` as processes (the release binary), with
-//!   their peak memory (`/usr/bin/time -f %M` where it exists).
+//!   their peak memory (`/usr/bin/time -f %M` where it exists);
+//! - `pmoc build` against the plain writer: the same paths and sizes as the
+//!   site written with single-threaded `std::fs::write` (each folder made
+//!   once), alternating with the build in one run, and their ratio (the
+//!   issue's budget: at most 1.2x). Both write into an empty place: the
+//!   previous output is removed before each run, outside the clock.
 //!
 //! Run with `cargo bench --bench scale`. `PMOC_BENCH_SERVICES` sets the
 //! size (default 20,000); `PMOC_BENCH_RUNS` the timed runs (default 5; the
 //! `kdl` crate gets one).
 
-use std::path::Path;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use pmoc::base::FileId;
 
 mod harness;
-use harness::{bench, ms, runs_from_env};
+use harness::{bench, ms, runs_from_env, stats};
 
 fn main() {
     let runs = runs_from_env();
@@ -38,6 +44,7 @@ fn main() {
     );
     reading(&texts, bytes, runs);
     processes(&dir, runs);
+    against_plain_writer(&dir, runs);
 }
 
 fn texts(dir: &Path) -> Vec<String> {
@@ -126,6 +133,92 @@ fn processes(dir: &Path, runs: usize) {
             peak
         );
     }
+}
+
+/// `pmoc build` and the plain writer of the same files, alternating.
+fn against_plain_writer(dir: &Path, runs: usize) {
+    let exe = env!("CARGO_BIN_EXE_pmoc");
+    let out = dir.join("site");
+    let plain = dir.parent().expect("a parent").join("plain");
+    let args = [
+        "build",
+        dir.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    run(exe, &args);
+    let files = site_files(&out);
+    let size: u64 = files.iter().map(|(_, n)| *n as u64).sum();
+    let (mut builds, mut writes, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        std::fs::remove_dir_all(&out).expect("the site is removed");
+        let (build, _) = run(exe, &args);
+        let _ = std::fs::remove_dir_all(&plain);
+        let write = plain_write(&plain, &files);
+        ratios.push(build.as_secs_f64() / write.as_secs_f64());
+        builds.push(build);
+        writes.push(write);
+    }
+    let _ = std::fs::remove_dir_all(&plain);
+    let (build, write) = (stats("pmoc build", builds), stats("plain write", writes));
+    ratios.sort_by(f64::total_cmp);
+    println!();
+    println!(
+        "the site: {} files, {:.1} MB; {} alternating runs",
+        files.len(),
+        size as f64 / 1e6,
+        ratios.len()
+    );
+    for s in [&build, &write] {
+        println!(
+            "  {:<22} {:>11} {:>11} {:>11}",
+            s.name,
+            ms(s.median),
+            ms(s.min),
+            ms(s.max)
+        );
+    }
+    println!(
+        "  pmoc build / plain write: median {:.2}x (min {:.2}x, max {:.2}x); budget 1.2x",
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1]
+    );
+}
+
+/// The site's files: path below `out` and size, in path order.
+fn site_files(out: &Path) -> Vec<(PathBuf, usize)> {
+    let mut files: Vec<_> = walkdir::WalkDir::new(out)
+        .into_iter()
+        .map(|e| e.expect("a readable folder"))
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let size = e.metadata().expect("a file").len() as usize;
+            let rel = e.path().strip_prefix(out).expect("below").to_path_buf();
+            (rel, size)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// One thread, `std::fs::write`: each folder made once, then every file
+/// with as many bytes as the site's.
+fn plain_write(into: &Path, files: &[(PathBuf, usize)]) -> Duration {
+    let largest = files.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    let bytes = vec![b'x'; largest];
+    let start = Instant::now();
+    let mut made: HashSet<PathBuf> = HashSet::new();
+    for (rel, size) in files {
+        let path = into.join(rel);
+        let parent = path.parent().expect("a folder").to_path_buf();
+        if !made.contains(&parent) {
+            std::fs::create_dir_all(&parent).expect("a folder is made");
+            made.insert(parent);
+        }
+        std::fs::write(&path, &bytes[..*size]).expect("a file is written");
+    }
+    start.elapsed()
 }
 
 /// Runs the binary (under `/usr/bin/time` when it exists, for the peak

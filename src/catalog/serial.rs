@@ -35,6 +35,15 @@ pub fn pretty<T: Serialize + ?Sized>(value: &T) -> String {
     out
 }
 
+/// [`pretty`] into `out`, as it is serialized.
+pub fn pretty_to<T: Serialize + ?Sized>(
+    out: &mut dyn std::io::Write,
+    value: &T,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    out.write_all(b"\n")
+}
+
 /// The JSON Schema (2020-12) of a type, pretty and newline-terminated.
 pub fn schema_of<T: JsonSchema>() -> String {
     let generator = schemars::generate::SchemaSettings::draft2020_12().into_generator();

@@ -390,24 +390,19 @@ pub fn build(compiled: &Compiled, out: &Path, base_url: Option<&str>) -> Result<
         catalog.pmo.base_url = Some(base_url.to_string());
     }
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
-    let pages = std::sync::atomic::AtomicUsize::new(0);
     let written = site::write::replace_atomically_with(out, |dir| {
-        let write = |file: &OutFile| {
-            if file.path.ends_with(".html") {
-                pages.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            }
-            site::write::write_file(dir, file)
-        };
+        let folder = site::write::Folder::new(dir);
         site::render_to(
             &catalog,
             &theme,
             &mut Memo::default(),
             None,
-            site::Sink::Stream(&write),
+            site::Sink::Stream(&folder),
         )
+        .map(|_| folder.pages())
     });
     match written {
-        Ok(_) => Ok(pages.into_inner()),
+        Ok(pages) => Ok(pages),
         Err(RenderError::Write(e)) => Err(cannot_write(out)(e)),
         Err(e) => Err(e.into()),
     }

@@ -15,6 +15,7 @@ mod rng;
 
 mod cli;
 mod diff;
+mod engine_walk;
 mod export;
 mod fmt;
 mod hostile;

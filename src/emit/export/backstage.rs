@@ -33,10 +33,12 @@
 //! value is written double-quoted with everything that could end or bend
 //! it escaped ([`quoted`]), so no id, name or description can inject YAML.
 
+use std::collections::HashMap;
+
 use super::absolute_url;
 use crate::base::EntityKind;
 use crate::base::number::show;
-use crate::catalog::{Catalog, FunctionEntry, ServiceEntry};
+use crate::catalog::{Catalog, FunctionEntry, ImprovementEntry, ServiceEntry};
 use crate::model::Stage;
 
 const API_VERSION: &str = "backstage.io/v1alpha1";
@@ -117,7 +119,17 @@ fn owner(catalog: &Catalog, candidates: &[Option<&String>]) -> String {
 pub fn yaml(catalog: &Catalog) -> String {
     let mut entities = vec![domain(catalog)];
     entities.extend(catalog.functions.iter().map(|f| system(catalog, f)));
-    entities.extend(catalog.services.iter().map(|s| component(catalog, s)));
+    // Each service's improvements, found in one pass (not one per service).
+    let mut improvements: HashMap<&str, Vec<&ImprovementEntry>> = HashMap::new();
+    for i in &catalog.improvements {
+        if let Some(service) = i.service.as_deref() {
+            improvements.entry(service).or_default().push(i);
+        }
+    }
+    entities.extend(catalog.services.iter().map(|s| {
+        let own = improvements.get(s.id.as_str()).map(Vec::as_slice);
+        component(catalog, s, own.unwrap_or_default())
+    }));
     entities.extend(groups(catalog));
     entities.extend(users(catalog));
     let mut out = String::new();
@@ -198,7 +210,7 @@ fn system(catalog: &Catalog, f: &FunctionEntry) -> Yaml {
     entity("System", metadata, spec)
 }
 
-fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
+fn component(catalog: &Catalog, svc: &ServiceEntry, own: &[&ImprovementEntry]) -> Yaml {
     let mut metadata = identity(&svc.id, &svc.name, &svc.description);
     let mut labels = Vec::new();
     if let Some(stage) = svc.stage {
@@ -226,7 +238,7 @@ fn component(catalog: &Catalog, svc: &ServiceEntry) -> Yaml {
             ("pmoc/efforts", efforts(svc)),
             ("pmoc/breach-allowances", allowances(svc)),
             ("pmoc/adoption", adoption(svc)),
-            ("pmoc/improvements", improvements(catalog, svc)),
+            ("pmoc/improvements", improvements(own)),
         ])
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| (k, yaml_str(v)))
@@ -357,11 +369,9 @@ fn adoption(svc: &ServiceEntry) -> String {
 
 /// The service's improvements with their state: `tl-refresh (done, met);
 /// bt-simpler-capture (overdue)`.
-fn improvements(catalog: &Catalog, svc: &ServiceEntry) -> String {
-    let listed: Vec<String> = catalog
-        .improvements
+fn improvements(own: &[&ImprovementEntry]) -> String {
+    let listed: Vec<String> = own
         .iter()
-        .filter(|i| i.service.as_deref() == Some(svc.id.as_str()))
         .map(|i| {
             let state = if i.overdue {
                 "overdue".to_string()

@@ -31,7 +31,7 @@ use jiff::civil::Date;
 
 use super::absolute_url;
 use crate::base::EntityKind;
-use crate::catalog::{Catalog, DecisionEntry, RolloutEntry, ServiceEntry};
+use crate::catalog::{Catalog, DecisionEntry, ImprovementEntry, RolloutEntry, ServiceEntry};
 use crate::model::DecisionOutcome;
 
 /// One all-day event, from `start` to `end` inclusive.
@@ -60,12 +60,26 @@ pub fn events_for(catalog: &Catalog, group: Option<&str>) -> Vec<Event> {
         .iter()
         .filter_map(|g| Some((g.id.as_str(), g.name.as_deref()?)))
         .collect();
+    // Each service's improvements, found in one pass (a group's feed has
+    // none of them).
+    let mut improvements: HashMap<&str, Vec<&ImprovementEntry>> = HashMap::new();
+    if group.is_none() {
+        for i in &catalog.improvements {
+            if let Some(service) = i.service.as_deref() {
+                improvements.entry(service).or_default().push(i);
+            }
+        }
+    }
     let mut events = Vec::new();
     for svc in &catalog.services {
         let mut add = Adder {
             catalog,
             svc,
             only: group,
+            improvements: improvements
+                .get(svc.id.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
             events: &mut events,
         };
         add.slas();
@@ -84,6 +98,8 @@ struct Adder<'a> {
     svc: &'a ServiceEntry,
     /// A customer group's feed: only the events touching it.
     only: Option<&'a str>,
+    /// The service's improvements.
+    improvements: &'a [&'a ImprovementEntry],
     events: &'a mut Vec<Event>,
 }
 
@@ -182,12 +198,8 @@ impl Adder<'_> {
     }
 
     fn improvements(&mut self) {
-        let (catalog, svc, title) = (self.catalog, self.svc, self.title().to_string());
-        let of_service = catalog
-            .improvements
-            .iter()
-            .filter(|i| i.service.as_deref() == Some(svc.id.as_str()));
-        for i in of_service {
+        let title = self.title().to_string();
+        for i in self.improvements {
             let note = match (&i.done, &i.dropped) {
                 (Some(d), _) => format!(" (done {d})"),
                 (None, Some(d)) => format!(" (dropped {})", d.date),

@@ -63,25 +63,39 @@ fn join(base: &str, path: &str) -> String {
 /// tables, the Backstage file, the calendar and each customer group's
 /// calendar (`calendars/<group>.ics`), under `export/`.
 pub fn site_files(catalog: &Catalog) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = csv::tables(catalog)
-        .into_iter()
-        .map(|(name, bytes)| (format!("{SITE_FOLDER}/{name}"), bytes))
-        .collect();
-    files.push((
+    let mut files = Vec::new();
+    each_site_file(catalog, |path, bytes| {
+        files.push((path, bytes));
+        Ok::<(), std::convert::Infallible>(())
+    })
+    .unwrap_or_else(|never| match never {});
+    files
+}
+
+/// [`site_files`] one at a time, each handed to `take` as it is made (a
+/// build writes it and lets it go before the next is made).
+pub fn each_site_file<E>(
+    catalog: &Catalog,
+    mut take: impl FnMut(String, Vec<u8>) -> Result<(), E>,
+) -> Result<(), E> {
+    for (name, bytes) in csv::tables(catalog) {
+        take(format!("{SITE_FOLDER}/{name}"), bytes)?;
+    }
+    take(
         format!("{SITE_FOLDER}/{BACKSTAGE_FILE}"),
         backstage::yaml(catalog).into_bytes(),
-    ));
-    files.push((
+    )?;
+    take(
         format!("{SITE_FOLDER}/{ICS_FILE}"),
         ics::calendar(catalog).into_bytes(),
-    ));
+    )?;
     for c in &catalog.customers {
-        files.push((
+        take(
             group_calendar(&c.id),
             ics::calendar_for(catalog, Some(&c.id)).into_bytes(),
-        ));
+        )?;
     }
-    files
+    Ok(())
 }
 
 /// The path in the site of a customer group's calendar feed (ids are

@@ -103,9 +103,10 @@ impl From<std::io::Error> for RenderError {
 pub enum Sink<'a> {
     /// Kept, returned and remembered in the memo (watch and serve).
     Keep,
-    /// Each file handed to the function as soon as it is made, then
-    /// dropped: a one-shot build holds no more than the pages in flight.
-    Stream(&'a (dyn Fn(&OutFile) -> std::io::Result<()> + Sync)),
+    /// Each file written into the folder as soon as it is made, then
+    /// dropped (`catalog.json` written as it is serialized): a one-shot
+    /// build holds no more than the pages in flight.
+    Stream(&'a write::Folder),
 }
 
 impl Sink<'_> {
@@ -113,8 +114,8 @@ impl Sink<'_> {
     fn take(self, file: OutFile) -> Result<Option<OutFile>, RenderError> {
         match self {
             Sink::Keep => Ok(Some(file)),
-            Sink::Stream(write) => {
-                write(&file)?;
+            Sink::Stream(folder) => {
+                folder.write(&file)?;
                 Ok(None)
             }
         }
@@ -256,17 +257,24 @@ fn whole_catalogue_files(
 ) -> Result<Vec<OutFile>, RenderError> {
     let mut kept = Vec::new();
     kept.extend(sink.take(renderer.not_found()?)?);
-    kept.extend(sink.take(OutFile::new(
-        "catalog.json",
-        catalog::to_json(catalog).into_bytes(),
-    ))?);
+    match sink {
+        Sink::Keep => kept.push(OutFile::new(
+            "catalog.json",
+            catalog::to_json(catalog).into_bytes(),
+        )),
+        // Serialized into the file: the largest file is never held whole.
+        Sink::Stream(folder) => folder.write_with("catalog.json", |w| {
+            crate::catalog::serial::pretty_to(w, catalog)
+        })?,
+    }
     kept.extend(sink.take(OutFile::new(
         "search-index.js",
         search::script(catalog).into_bytes(),
     ))?);
-    for (path, bytes) in export::site_files(catalog) {
+    export::each_site_file(catalog, |path, bytes| {
         kept.extend(sink.take(OutFile::new(&path, bytes))?);
-    }
+        Ok::<(), RenderError>(())
+    })?;
     for (name, bytes) in &theme.assets {
         kept.extend(sink.take(OutFile::new(name, bytes.as_slice()))?);
     }

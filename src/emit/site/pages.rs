@@ -11,7 +11,7 @@ use super::RenderError;
 use super::observed::TriggerStates;
 use super::values::Values;
 use crate::base::EntityKind;
-use crate::catalog::{Catalog, ServiceEntry};
+use crate::catalog::{Catalog, ImprovementEntry, ServiceEntry};
 use crate::lower::values::is_valid_id;
 use crate::model::OfferLevel;
 
@@ -179,23 +179,29 @@ fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> 
                 })
                 .collect()
         }
-        EntityKind::Service => catalog
-            .services
-            .iter()
-            .map(|s| {
-                let mut shown: Vec<Shown<'_>> = target_metrics(s).collect();
-                // Its improvements (their own section, as its own macro).
-                let improvements = catalog
-                    .improvements
-                    .iter()
-                    .filter(|i| i.service.as_deref() == Some(s.id.as_str()));
-                for i in improvements {
-                    shown.push(("improvements", i.id.as_str()));
-                    shown.extend(i.expect.iter().map(|e| ("metrics", e.metric.as_str())));
+        EntityKind::Service => {
+            // Each service's improvements, found in one pass (not one per service).
+            let mut improvements: HashMap<&str, Vec<&ImprovementEntry>> = HashMap::new();
+            for i in &catalog.improvements {
+                if let Some(service) = i.service.as_deref() {
+                    improvements.entry(service).or_default().push(i);
                 }
-                (s.id.as_str(), shown)
-            })
-            .collect(),
+            }
+            catalog
+                .services
+                .iter()
+                .map(|s| {
+                    let mut shown: Vec<Shown<'_>> = target_metrics(s).collect();
+                    // Its improvements (their own section, as its own macro).
+                    let own = improvements.get(s.id.as_str()).map(Vec::as_slice);
+                    for i in own.unwrap_or_default() {
+                        shown.push(("improvements", i.id.as_str()));
+                        shown.extend(i.expect.iter().map(|e| ("metrics", e.metric.as_str())));
+                    }
+                    (s.id.as_str(), shown)
+                })
+                .collect()
+        }
         EntityKind::Gate => catalog
             .gates
             .iter()

@@ -89,6 +89,64 @@ pub fn write_file(dir: &Path, file: &OutFile) -> io::Result<()> {
     std::fs::write(path, &file.bytes)
 }
 
+/// A fresh folder a build streams its files into, from several threads:
+/// each folder below it is made once, and a file may be written through a
+/// buffered writer ([`Folder::write_with`]) instead of being held whole.
+pub struct Folder {
+    dir: PathBuf,
+    /// The folders made (or found) so far.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    /// Pages (`.html`) written.
+    pages: std::sync::atomic::AtomicUsize,
+}
+
+impl Folder {
+    /// The empty folder `dir` (it exists).
+    pub fn new(dir: &Path) -> Folder {
+        Folder {
+            dir: dir.to_path_buf(),
+            made: Default::default(),
+            pages: Default::default(),
+        }
+    }
+
+    /// The pages written so far.
+    pub fn pages(&self) -> usize {
+        self.pages.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Writes `file`.
+    pub fn write(&self, file: &OutFile) -> io::Result<()> {
+        self.write_with(&file.path, |w| w.write_all(&file.bytes))
+    }
+
+    /// Writes the file at `path` through `fill`, buffered.
+    pub fn write_with(
+        &self,
+        path: &str,
+        fill: impl FnOnce(&mut dyn io::Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        let rel = safe_relative(path)?;
+        let path_in = self.dir.join(&rel);
+        if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            // Held while the folder is made: no two threads make it.
+            let mut made = self.made.lock().expect("folders");
+            if !made.contains(parent) {
+                std::fs::create_dir_all(self.dir.join(parent))?;
+                made.insert(parent.to_path_buf());
+            }
+        }
+        let mut out = io::BufWriter::with_capacity(64 * 1024, std::fs::File::create(path_in)?);
+        fill(&mut out)?;
+        io::Write::flush(&mut out)?;
+        if path.ends_with(".html") {
+            self.pages
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(())
+    }
+}
+
 /// Writes the site into a fresh temporary folder beside `out`, then moves it
 /// into place. On any error the previous `out` is untouched.
 pub fn replace_atomically(out: &Path, files: &[OutFile]) -> io::Result<()> {

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Seeds each target's corpus from the KDL spec's test inputs and the example
+# Seeds each target's corpus from the KDL 2.0 and 1.0 specs' test inputs and the example
 # catalogues (copied at run time; the corpora are not committed).
 set -euo pipefail
 cd "$(dirname "$0")"
-for target in reader pipeline differential formatter; do
+for target in reader pipeline differential formatter tree; do
     mkdir -p "corpus/$target"
     cp ../tests/kdl-spec/input/*.kdl "corpus/$target/"
+    for f in ../tests/kdl-spec-v1/input/*.kdl; do
+        cp "$f" "corpus/$target/v1-$(basename "$f")"
+    done
     find ../examples -name '*.kdl' | while read -r f; do
         cp "$f" "corpus/$target/example-$(echo "${f#../examples/}" | tr / -)"
     done

@@ -138,3 +138,19 @@ pub(crate) fn service(id: &str, name: &str) -> String {
         "service \"{id}\" {{\n    name \"{name}\"\n    function \"f\"\n    description \"D\"; problem \"P\"\n    stage \"strategy\"\n    objectives \"o\"\n    offer \"pm\" level=\"mandated\"\n}}\n"
     )
 }
+
+/// The files of a vendored test corpus (`dir` from the project root), as
+/// (file name, text), sorted by name.
+pub(crate) fn corpus(dir: &str) -> Vec<(String, String)> {
+    let dir = root().join(dir);
+    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| {
+            let path = e.expect("a readable entry").path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read_to_string(&path).unwrap())
+        })
+        .collect();
+    inputs.sort();
+    inputs
+}

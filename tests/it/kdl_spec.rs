@@ -41,17 +41,9 @@ const KDL_CRATE_REJECTS: &[&str] = &[
     "zero_space_before_slashdash_prop.kdl",
 ];
 
-fn spec_inputs() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kdl-spec/input");
-    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| {
-            let path = e.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read_to_string(&path).unwrap())
-        })
-        .collect();
-    inputs.sort();
+/// The 336 inputs of the KDL 2.0 spec's tests (the `tree` tests read them too).
+pub(crate) fn spec_inputs() -> Vec<(String, String)> {
+    let inputs = crate::common::corpus("tests/kdl-spec/input");
     assert_eq!(inputs.len(), 336, "the corpus is vendored whole");
     inputs
 }

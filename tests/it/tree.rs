@@ -15,20 +15,7 @@ use pmoc::base::FileId;
 use pmoc::syntax;
 use pmoc::syntax::tree::{self, Element, Tree};
 
-fn spec_inputs() -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kdl-spec/input");
-    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| {
-            let path = e.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read_to_string(&path).unwrap())
-        })
-        .collect();
-    inputs.sort();
-    assert_eq!(inputs.len(), 336, "the corpus is vendored whole");
-    inputs
-}
+use crate::kdl_spec::spec_inputs;
 
 fn kdl_files(dir: &Path) -> Vec<String> {
     let mut out = Vec::new();

@@ -13,8 +13,6 @@
 //!   valid 1.0 still read, larger and deeper 1.0 files than the `kdl`
 //!   crate could take read too, and `MAX_DEPTH` holds.
 
-use std::path::Path;
-
 use pmoc::base::FileId;
 use pmoc::syntax::tree::{self, Dialect, TokenKind};
 use pmoc::syntax::{self, MAX_DEPTH};
@@ -22,20 +20,6 @@ use pmoc::syntax::{self, MAX_DEPTH};
 use crate::plain::{ours, theirs};
 use crate::rng::Rng;
 use crate::tree::assert_lossless;
-
-fn inputs(dir: &str) -> Vec<(String, String)> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
-    let mut inputs: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| {
-            let path = e.unwrap().path();
-            let name = path.file_name().unwrap().to_string_lossy().into_owned();
-            (name, std::fs::read_to_string(&path).unwrap())
-        })
-        .collect();
-    inputs.sort();
-    inputs
-}
 
 /// 1.0 suite inputs on which the suite, the spec's text and the `kdl`
 /// crate (4.x, behind `parse_v1`) disagree, with what the tree does.
@@ -70,7 +54,7 @@ fn disputed(name: &str) -> bool {
 }
 
 fn v1_inputs() -> Vec<(String, String)> {
-    let inputs = inputs("tests/kdl-spec-v1/input");
+    let inputs = crate::common::corpus("tests/kdl-spec-v1/input");
     assert_eq!(inputs.len(), 155, "the 1.0 corpus is vendored whole");
     inputs
 }
@@ -78,7 +62,7 @@ fn v1_inputs() -> Vec<(String, String)> {
 #[test]
 fn every_input_is_lossless_as_kdl_1() {
     let mut all = v1_inputs();
-    all.extend(inputs("tests/kdl-spec/input"));
+    all.extend(crate::common::corpus("tests/kdl-spec/input"));
     for (_, text) in &all {
         let t = tree::parse_v1(text);
         assert_eq!(t.dialect(), Dialect::V1);
@@ -256,7 +240,7 @@ fn the_2_0_fail_inputs_that_are_valid_1_0_read() {
         "multiline_string_single_quote_err_fail.kdl",
         "no_solidus_escape_fail.kdl",
     ];
-    for (name, text) in inputs("tests/kdl-spec/input") {
+    for (name, text) in crate::common::corpus("tests/kdl-spec/input") {
         let t = tree::parse_v1(&text);
         if names.contains(&name.as_str()) {
             assert_eq!(t.errors(), [], "{name}");

@@ -141,9 +141,9 @@ fn crlf(text: &str) -> bool {
 /// Every CRLF, CR and LF of `text` as CRLF when `crlf`, else as LF. (The
 /// printer writes LF; a comment or `/-` text it keeps may hold any. A line
 /// break inside a multi-line string reads as LF either way, and the result
-/// is read back and compared.) An escaped line break stays LF (just-kdl,
-/// the compile path's reader before the syntax tree, read `\` before CRLF
-/// as ending the node).
+/// is read back and compared.) An escaped line break stays LF, as it was
+/// when the reader before the syntax tree (just-kdl) read `\` before CRLF
+/// as ending the node; the tree reads either.
 fn line_endings(text: &str, crlf: bool) -> String {
     let lf = text.replace("\r\n", "\n").replace('\r', "\n");
     if !crlf {

@@ -26,7 +26,8 @@
 //! and its children are found by skipping subtrees. Two allocations per
 //! file beside the text, no dependency, no reference counting; rowan's
 //! green/red trees (the field's standard, with cheap incremental reuse)
-//! were not prototyped in this step. `benches/tree.rs` measures the speed
+//! were prototyped on the same parse and found 2.5× slower to build and
+//! 6–7× slower to walk for the same memory (ARCHITECTURE.md, `syntax`). `benches/tree.rs` measures the speed
 //! on the scale bench's portfolio against the 60 MB/s budget.
 
 mod at;

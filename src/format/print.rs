@@ -572,7 +572,15 @@ fn unescaped(text: &str, keep_commented: bool) -> String {
         if !comment.is_empty() && keep_commented {
             break;
         }
-        t = format!("{} {comment}", trim_blanks(&t[..start]))
+        // The bare escaped line breaks before it continued only to it.
+        let mut before = trim_blanks(&t[..start]);
+        while let Some(&(s, e)) = esclines(before).last()
+            && e == before.len()
+            && before[s + 1..].trim().is_empty()
+        {
+            before = trim_blanks(&before[..s]);
+        }
+        t = format!("{before} {comment}")
             .trim_matches(is_blank)
             .to_string();
         if !comment.is_empty() {

@@ -119,58 +119,12 @@ fn edit(rng: &mut Rng, root: &Path, step: u64, broken: &mut Option<(PathBuf, Str
             std::fs::rename(&path, &to).unwrap();
             format!("rename {} to {}", path.display(), to.display())
         }
-        // An id changed where it is declared and everywhere it is named
-        // (a rename that keeps the project whole, so the site is written).
+        // An id renamed with its references; a name changed.
         3 => {
             let path = pick(rng, &kdl);
-            let text = std::fs::read_to_string(&path).unwrap();
-            let ids: Vec<&str> = text
-                .lines()
-                .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
-                .filter_map(|l| l.split('"').nth(1))
-                .filter(|id| !id.is_empty())
-                .collect();
-            if ids.is_empty() {
-                return "nothing".into();
-            }
-            let old = ids[rng.below(ids.len())].to_string();
-            let new = format!("id-{step}");
-            for file in sources(root, "kdl").iter().chain([&root.join("pmo.kdl")]) {
-                let text = std::fs::read_to_string(file).unwrap();
-                let quoted = format!("\"{old}\"");
-                if text.contains(&quoted) {
-                    std::fs::write(file, text.replace(&quoted, &format!("\"{new}\""))).unwrap();
-                }
-            }
-            for file in sources(root, "csv") {
-                let text = std::fs::read_to_string(&file).unwrap();
-                let cells: Vec<String> = text
-                    .lines()
-                    .map(|l| {
-                        l.split(',')
-                            .map(|c| if c == old { new.as_str() } else { c })
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    })
-                    .collect();
-                std::fs::write(&file, cells.join("\n") + "\n").unwrap();
-            }
-            format!("rename the id {old} to {new}")
+            rename_id(rng, root, &path, step)
         }
-        // A name changed: what pages show, no finding.
-        4 => {
-            let path = pick(rng, &kdl);
-            let text = std::fs::read_to_string(&path).unwrap();
-            let Some(at) = text.find("    name \"").map(|i| i + "    name \"".len()) else {
-                return "nothing".into();
-            };
-            let Some(close) = text[at..].find('"').map(|i| at + i) else {
-                return "nothing".into();
-            };
-            let changed = format!("{}Walked {step}{}", &text[..at], &text[close..]);
-            std::fs::write(&path, changed).unwrap();
-            format!("name {} in {}", &text[at..close], path.display())
-        }
+        4 => rename(&pick(rng, &kdl), step),
         // A syntax error made (one at a time).
         5 if broken.is_none() => {
             let path = pick(rng, &kdl);
@@ -210,6 +164,58 @@ fn edit(rng: &mut Rng, root: &Path, step: u64, broken: &mut Option<(PathBuf, Str
         }
         _ => "nothing".into(),
     }
+}
+
+/// An id declared in `path` renamed where it is declared and everywhere it
+/// is named (a rename that keeps the project whole, so the site is written).
+fn rename_id(rng: &mut Rng, root: &Path, path: &Path, step: u64) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let ids: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
+        .filter_map(|l| l.split('"').nth(1))
+        .filter(|id| !id.is_empty())
+        .collect();
+    if ids.is_empty() {
+        return "nothing".into();
+    }
+    let old = ids[rng.below(ids.len())].to_string();
+    let new = format!("id-{step}");
+    for file in sources(root, "kdl").iter().chain([&root.join("pmo.kdl")]) {
+        let text = std::fs::read_to_string(file).unwrap();
+        let quoted = format!("\"{old}\"");
+        if text.contains(&quoted) {
+            std::fs::write(file, text.replace(&quoted, &format!("\"{new}\""))).unwrap();
+        }
+    }
+    for file in sources(root, "csv") {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let cells: Vec<String> = text
+            .lines()
+            .map(|l| {
+                l.split(',')
+                    .map(|c| if c == old { new.as_str() } else { c })
+                    .collect::<Vec<_>>()
+                    .join(",")
+            })
+            .collect();
+        std::fs::write(&file, cells.join("\n") + "\n").unwrap();
+    }
+    format!("rename the id {old} to {new}")
+}
+
+/// A `name` changed: what pages show, no finding.
+fn rename(path: &Path, step: u64) -> String {
+    let text = std::fs::read_to_string(path).unwrap();
+    let Some(at) = text.find("    name \"").map(|i| i + "    name \"".len()) else {
+        return "nothing".into();
+    };
+    let Some(close) = text[at..].find('"').map(|i| at + i) else {
+        return "nothing".into();
+    };
+    let changed = format!("{}Walked {step}{}", &text[..at], &text[close..]);
+    std::fs::write(path, changed).unwrap();
+    format!("name {} in {}", &text[at..close], path.display())
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The comments of a text, for `fmt`'s safety check: every `//` and
 //! `/* */` comment and every `/-` marker outside strings, KDL 1.0 or 2.0,
 //! found by a lexer of their own. It shares nothing with the printer (not
-//! [`trivia`](super::trivia), not the `kdl` crate), so a printer that drops
+//! the syntax tree it prints), so a printer that drops
 //! or alters a comment is caught rather than trusted. A line comment's
 //! trailing blanks and a block comment's line endings (CRLF, CR or LF) are
 //! layout, not text. It walks the text once, with no recursion.

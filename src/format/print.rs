@@ -375,11 +375,17 @@ impl Printer {
         let (before, block) = node.children.as_ref()?;
         self.out.push_str(&spaced(before, &inner));
         self.out.push('{');
-        let empty = block.children().all(|e| {
-            matches!(e, Element::Token(t) if matches!(
-                t.kind(),
-                TokenKind::Whitespace | TokenKind::Newline | TokenKind::LBrace | TokenKind::RBrace
-            ))
+        // Blanks, line breaks and bare `\` continuations are layout.
+        let empty = block.children().all(|e| match e {
+            Element::Token(t) => match t.kind() {
+                TokenKind::Whitespace
+                | TokenKind::Newline
+                | TokenKind::LBrace
+                | TokenKind::RBrace => true,
+                TokenKind::Escline => t.text()[1..].trim().is_empty(),
+                _ => false,
+            },
+            Element::Node(_) => false,
         });
         if empty {
             self.out.push('}');

@@ -9,6 +9,10 @@
 //! view that joins the two, as cheap to make as a reference.
 
 use std::collections::BTreeSet;
+use std::collections::hash_map::Entry;
+use std::sync::OnceLock;
+
+use smol_str::SmolStr;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -25,57 +29,126 @@ use crate::base::{Span, Spanned};
 pub struct Lookups {
     /// Each id's declarations: per kind (in the entity table's order), the
     /// first declaration's id span and its position in its kind's list.
-    declared: HashMap<Box<str>, Vec<(EntityKind, Span, usize)>>,
-    /// The declarations holding each reference, by field and the id it
-    /// names, in model order.
-    referrers: HashMap<Field, HashMap<Box<str>, Vec<Holder>>>,
+    declared: HashMap<SmolStr, Declared>,
+    /// The declarations holding each reference, by field (its position
+    /// in [`Field`]) and the id it names, in model order: made at the first
+    /// [`Index::referrers`] (the catalogue asks, the rules do not).
+    referrers: OnceLock<Vec<HashMap<Box<str>, Vec<Holder>>>>,
     /// The services each trigger applies to (positions, model order), by
-    /// trigger id.
-    applies: HashMap<Box<str>, Vec<usize>>,
+    /// the trigger's position.
+    applies: Vec<Vec<usize>>,
     /// The triggers that apply to each service (positions, model order),
-    /// by service id.
-    triggers_of: HashMap<Box<str>, Vec<usize>>,
+    /// by the service's position; a service whose id was declared before
+    /// holds nothing, the first declaration holds the triggers of both.
+    triggers_of: Vec<Vec<usize>>,
 }
 
 impl Lookups {
-    /// The lookups of `model`: from its declarations, its references and
-    /// its triggers' selectors, each walked once.
+    /// The lookups of `model`: from its declarations and its triggers'
+    /// selectors, each walked once (its references at the first
+    /// [`Index::referrers`]). Tables are indexed by position where they can
+    /// be (no key to copy or hash).
     pub fn new(model: &Model) -> Lookups {
-        let mut declared: HashMap<Box<str>, Vec<(EntityKind, Span, usize)>> = HashMap::default();
-        let mut counts: HashMap<EntityKind, usize> = HashMap::default();
-        for (kind, id) in model.declarations() {
-            let count = counts.entry(kind).or_default();
-            let position = *count;
-            *count += 1;
-            let kinds = slot(&mut declared, &id.value);
-            if kinds.last().is_none_or(|(k, _, _)| *k != kind) {
-                kinds.push((kind, id.span, position));
+        let declarations = model.declarations();
+        let mut declared: HashMap<SmolStr, Declared> = HashMap::default();
+        declared.reserve(declarations.len());
+        // `declarations` comes kind by kind: a kind's positions count up
+        // from 0.
+        let (mut current, mut position) = (None, 0);
+        for (kind, id) in declarations {
+            if current != Some(kind) {
+                (current, position) = (Some(kind), 0);
+            }
+            let this = (kind, id.span, position);
+            match declared.entry(SmolStr::new(&id.value)) {
+                Entry::Vacant(v) => {
+                    v.insert(Declared(this, Vec::new()));
+                }
+                Entry::Occupied(mut o) => {
+                    let Declared(first, more) = o.get_mut();
+                    if more.last().unwrap_or(first).0 != kind {
+                        more.push(this);
+                    }
+                }
+            }
+            position += 1;
+        }
+        let applies = applicability(model);
+        let mut triggers_of: Vec<Vec<usize>> = vec![Vec::new(); model.services.len()];
+        for (t, services) in applies.iter().enumerate() {
+            for &s in services {
+                triggers_of[s].push(t);
             }
         }
-        let places = Holder::places(model);
-        let mut referrers: HashMap<Field, HashMap<Box<str>, Vec<Holder>>> = HashMap::default();
-        for r in model.references() {
-            let holder = places[&std::ptr::from_ref(r.holder)];
-            let by_id = referrers.entry(r.field).or_default();
-            slot(by_id, &r.to.value).push(holder);
-        }
-        let mut applies = HashMap::default();
-        let mut triggers_of: HashMap<Box<str>, Vec<usize>> = HashMap::default();
-        for (t, (trigger, services)) in model.triggers.iter().zip(applicability(model)).enumerate()
-        {
-            for &s in &services {
-                slot(&mut triggers_of, &model.services[s].id.value).push(t);
+        // A service id declared twice: the first declaration answers for
+        // both (as the id does everywhere else).
+        let first_service = |id: &str| {
+            declared.get(id).and_then(|kinds| {
+                kinds
+                    .iter().find(|(k, _, _)| *k == EntityKind::Service)
+                    .map(|(_, _, at)| at)
+            })
+        };
+        for (at, service) in model.services.iter().enumerate() {
+            let first = first_service(&service.id.value).unwrap_or(at);
+            if first != at && !triggers_of[at].is_empty() {
+                let later = std::mem::take(&mut triggers_of[at]);
+                let merged = &mut triggers_of[first];
+                merged.extend(later);
+                merged.sort_unstable();
+                merged.dedup();
             }
-            applies
-                .entry(trigger.id.value.as_str().into())
-                .or_insert(services);
         }
         Lookups {
             declared,
-            referrers,
+            referrers: OnceLock::new(),
             applies,
             triggers_of,
         }
+    }
+
+    /// The declarations holding each reference, by field and the id named.
+    fn referrers(&self, model: &Model) -> &[HashMap<Box<str>, Vec<Holder>>] {
+        self.referrers.get_or_init(|| {
+            let places = Holder::places(model);
+            // One table per field (every field has its row in `FIELDS`).
+            let fields = crate::base::kind::FIELDS
+                .iter()
+                .map(|row| row.field as usize + 1)
+                .max()
+                .unwrap_or(0);
+            let mut referrers: Vec<HashMap<Box<str>, Vec<Holder>>> =
+                (0..fields).map(|_| HashMap::default()).collect();
+            for r in model.references() {
+                let holder = places[&std::ptr::from_ref(r.holder)];
+                let by_id = &mut referrers[r.field as usize];
+                match by_id.get_mut(r.to.value.as_str()) {
+                    Some(holders) => holders.push(holder),
+                    None => {
+                        by_id.insert(r.to.value.as_str().into(), vec![holder]);
+                    }
+                }
+            }
+            referrers
+        })
+    }
+
+    /// The position of the first declaration of `id` as `kind`.
+    fn first(&self, kind: EntityKind, id: &str) -> Option<usize> {
+        let kinds = self.declared.get(id)?;
+        kinds.iter().find(|(k, _, _)| *k == kind).map(|(_, _, at)| at)
+    }
+}
+
+/// An id's declarations: per kind (in the entity table's order), the
+/// first one's id span and position in its kind's list. The first kind is
+/// held inline: an id is nearly always declared once.
+#[derive(Debug)]
+struct Declared((EntityKind, Span, usize), Vec<(EntityKind, Span, usize)>);
+
+impl Declared {
+    fn iter(&self) -> impl Iterator<Item = (EntityKind, Span, usize)> + '_ {
+        std::iter::once(self.0).chain(self.1.iter().copied())
     }
 }
 
@@ -127,15 +200,6 @@ impl Holder {
     }
 }
 
-/// The value at `key`, a default one put there first if there is none
-/// (the key is copied only then).
-fn slot<'a, V: Default>(map: &'a mut HashMap<Box<str>, V>, key: &str) -> &'a mut V {
-    if !map.contains_key(key) {
-        map.insert(key.into(), V::default());
-    }
-    map.get_mut(key).expect("just put there")
-}
-
 /// The model with its lookups: a view joining a model and the [`Lookups`]
 /// built from it.
 #[derive(Clone, Copy)]
@@ -170,7 +234,11 @@ impl<'m> Index<'m> {
 
     /// The declarations of `id`: per kind, the first one's span and position.
     fn declared(&self, id: &str) -> impl Iterator<Item = (EntityKind, Span, usize)> + '_ {
-        self.lookups.declared.get(id).into_iter().flatten().copied()
+        self.lookups
+            .declared
+            .get(id)
+            .into_iter()
+            .flat_map(Declared::iter)
     }
 
     /// Whether `id` is declared as a kind `expect` accepts.
@@ -196,11 +264,7 @@ impl<'m> Index<'m> {
     /// The ids of the declarations whose `field` names `id`, sorted, without
     /// repeats (a function's services, a metric's SLAs…).
     pub fn referrers(&self, field: Field, id: &str) -> Vec<String> {
-        let holders = self
-            .lookups
-            .referrers
-            .get(&field)
-            .and_then(|by_id| by_id.get(id));
+        let holders = self.lookups.referrers(self.model)[field as usize].get(id);
         let holders = holders.map_or(&[][..], Vec::as_slice);
         let mut ids: Vec<String> = holders
             .iter()
@@ -216,9 +280,8 @@ impl<'m> Index<'m> {
         let services = &self.model.services;
         let found = self
             .lookups
-            .applies
-            .get(trigger)
-            .map_or(&[][..], Vec::as_slice);
+            .first(EntityKind::Trigger, trigger)
+            .map_or(&[][..], |at| self.lookups.applies[at].as_slice());
         found.iter().map(move |&i| &services[i])
     }
 
@@ -227,9 +290,8 @@ impl<'m> Index<'m> {
         let triggers = &self.model.triggers;
         let found = self
             .lookups
-            .triggers_of
-            .get(service)
-            .map_or(&[][..], Vec::as_slice);
+            .first(EntityKind::Service, service)
+            .map_or(&[][..], |at| self.lookups.triggers_of[at].as_slice());
         found.iter().map(move |&i| &triggers[i])
     }
 

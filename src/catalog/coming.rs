@@ -32,7 +32,10 @@ pub(super) fn by_group(model: &Model, as_of: Date) -> HashMap<&str, Vec<ComingEn
         .services
         .iter()
         .filter(|s| s.stage() != Some(Stage::Retired));
-    for c in services.flat_map(of_service).filter(|c| c.end >= as_of) {
+    for c in services
+        .flat_map(|s| of_service(s))
+        .filter(|c| c.end >= as_of)
+    {
         for g in c.groups {
             out.entry(g.value.as_str())
                 .or_default()

@@ -13,7 +13,7 @@ pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
         .model
         .services
         .iter()
-        .filter_map(value_unstated)
+        .filter_map(|s| value_unstated(s))
         .collect();
     for gate in &index.model.gates {
         diags.extend(requirements(index, gate));

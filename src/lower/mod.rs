@@ -18,6 +18,7 @@ mod schema_tests;
 
 use crate::syntax::Document;
 use jiff::civil::Date;
+use std::sync::Arc;
 
 use crate::base::{Code, Diagnostic, EntityKind, FileId, Span, Spanned};
 use crate::model::{
@@ -70,7 +71,7 @@ pub fn lower_file(
             Some(EntityKind::Objective) => model.objectives.extend(objective(node)),
             Some(EntityKind::Metric) => model.metrics.extend(metric(node)),
             Some(EntityKind::Function) => model.functions.extend(function(node)),
-            Some(EntityKind::Service) => model.services.extend(service(node)),
+            Some(EntityKind::Service) => model.services.extend(service(node).map(Arc::new)),
             Some(EntityKind::Gate) => model.gates.extend(gate(node)),
             Some(EntityKind::Trigger) => model.triggers.extend(trigger(node)),
             Some(EntityKind::Improvement) => model.improvements.extend(improvement(node)),

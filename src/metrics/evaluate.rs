@@ -240,7 +240,7 @@ impl Evaluation {
                 s.slas
                     .iter()
                     .filter(|sla| !index.ended(sla))
-                    .map(move |sla| (s, sla))
+                    .map(move |sla| (&**s, sla))
             })
             .collect()
     }

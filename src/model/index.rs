@@ -85,7 +85,8 @@ impl Lookups {
         let first_service = |id: &str| {
             declared.get(id).and_then(|kinds| {
                 kinds
-                    .iter().find(|(k, _, _)| *k == EntityKind::Service)
+                    .iter()
+                    .find(|(k, _, _)| *k == EntityKind::Service)
                     .map(|(_, _, at)| at)
             })
         };
@@ -136,7 +137,10 @@ impl Lookups {
     /// The position of the first declaration of `id` as `kind`.
     fn first(&self, kind: EntityKind, id: &str) -> Option<usize> {
         let kinds = self.declared.get(id)?;
-        kinds.iter().find(|(k, _, _)| *k == kind).map(|(_, _, at)| at)
+        kinds
+            .iter()
+            .find(|(k, _, _)| *k == kind)
+            .map(|(_, _, at)| at)
     }
 }
 
@@ -224,7 +228,7 @@ impl<'m> Index<'m> {
     /// The first declaration of `id` among the entities of type `T`.
     pub fn get<T: Entity>(&self, id: &str) -> Option<&'m T> {
         let (_, _, i) = self.declared(id).find(|(k, _, _)| *k == T::KIND)?;
-        let found = T::all(self.model).get(i);
+        let found = T::at(self.model, i);
         debug_assert!(
             found.is_some_and(|x| x.id().value == id),
             "the lookups are of another model"
@@ -282,7 +286,7 @@ impl<'m> Index<'m> {
             .lookups
             .first(EntityKind::Trigger, trigger)
             .map_or(&[][..], |at| self.lookups.applies[at].as_slice());
-        found.iter().map(move |&i| &services[i])
+        found.iter().map(move |&i| &*services[i])
     }
 
     /// The triggers that apply to `service`, in model order.

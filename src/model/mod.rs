@@ -44,7 +44,7 @@ pub struct Model {
     pub objectives: Vec<Objective>,
     pub metrics: Vec<Metric>,
     pub functions: Vec<Function>,
-    pub services: Vec<Service>,
+    pub services: Vec<std::sync::Arc<Service>>,
     pub gates: Vec<Gate>,
     pub triggers: Vec<Trigger>,
     pub improvements: Vec<Improvement>,

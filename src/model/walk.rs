@@ -15,8 +15,8 @@ use crate::base::{EntityKind, Field};
 pub trait Entity: Sized {
     const KIND: EntityKind;
     fn id(&self) -> &Id;
-    /// Every declaration of this kind, in model order.
-    fn all(model: &Model) -> &[Self];
+    /// The declaration of this kind at position `at` in model order.
+    fn at(model: &Model, at: usize) -> Option<&Self>;
 }
 
 macro_rules! entities {
@@ -26,8 +26,9 @@ macro_rules! entities {
             fn id(&self) -> &Id {
                 &self.id
             }
-            fn all(model: &Model) -> &[Self] {
-                &model.$list
+            fn at(model: &Model, at: usize) -> Option<&Self> {
+                let found: &Self = model.$list.get(at)?;
+                Some(found)
             }
         })*
 
@@ -43,8 +44,12 @@ macro_rules! entities {
             /// Keeps the declarations (SLAs included) whose id `keep` accepts.
             pub fn retain_declarations(&mut self, keep: impl Fn(&Id) -> bool) {
                 $(self.$list.retain(|x| keep(&x.id));)*
+                // A service is shared with the compile cache: copied only
+                // when it loses an SLA.
                 for service in &mut self.services {
-                    service.slas.retain(|x| keep(&x.id));
+                    if service.slas.iter().any(|x| !keep(&x.id)) {
+                        std::sync::Arc::make_mut(service).slas.retain(|x| keep(&x.id));
+                    }
                 }
             }
 

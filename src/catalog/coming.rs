@@ -4,7 +4,7 @@
 //! ended before as-of, in date order. The customer page's *what is
 //! coming to you* shows it as it is.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use jiff::civil::Date;
 
@@ -27,7 +27,7 @@ struct What<'m> {
 
 /// Every group's list, by group id (a group nothing touches is absent).
 pub(super) fn by_group(model: &Model, as_of: Date) -> HashMap<&str, Vec<ComingEntry>> {
-    let mut out: HashMap<&str, Vec<ComingEntry>> = HashMap::new();
+    let mut out: HashMap<&str, Vec<ComingEntry>> = HashMap::default();
     let services = model
         .services
         .iter()

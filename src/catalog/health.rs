@@ -7,7 +7,9 @@
 //! A new kind of attention item is one [`AttentionKind`] variant and one
 //! row in [`attention`] (reading the catalog's judgement of it).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap as HashMap;
 
 use serde::Serialize;
 

@@ -17,7 +17,7 @@ pub mod serial;
 mod service;
 pub mod shape;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 
@@ -228,7 +228,7 @@ fn customers(index: &Index) -> Vec<CustomerEntry> {
         .map(|g| (g.customer.id.as_str(), g))
         .collect();
     let mut coming = coming::by_group(model, index.as_of);
-    let mut entitled: HashMap<&str, Vec<Entitlement>> = HashMap::new();
+    let mut entitled: HashMap<&str, Vec<Entitlement>> = HashMap::default();
     for svc in &model.services {
         let covered: Vec<Vec<&str>> = svc.slas.iter().map(|sla| index.covered(svc, sla)).collect();
         for o in &svc.offers {
@@ -340,7 +340,7 @@ fn decision(svc: &model::Service, d: &Decision) -> DecisionEntry {
 /// Every gate with the decisions taken at it (by date, then service).
 fn gates(index: &Index, evaluation: &Evaluation) -> Vec<GateEntry> {
     let model = index.model;
-    let mut due: HashMap<&str, Vec<DecisionDueEntry>> = HashMap::new();
+    let mut due: HashMap<&str, Vec<DecisionDueEntry>> = HashMap::default();
     for d in decisions_due(index, evaluation) {
         due.entry(d.gate.id.as_str())
             .or_default()
@@ -359,7 +359,7 @@ fn gates(index: &Index, evaluation: &Evaluation) -> Vec<GateEntry> {
                     .collect(),
             });
     }
-    let mut at_gate: HashMap<&str, Vec<DecisionEntry>> = HashMap::new();
+    let mut at_gate: HashMap<&str, Vec<DecisionEntry>> = HashMap::default();
     for svc in &model.services {
         for d in &svc.decisions {
             at_gate
@@ -522,14 +522,30 @@ fn improvement(index: &Index, evaluation: &Evaluation, i: &Improvement) -> Impro
 
 /// Every list of entities sorted by id.
 fn sort_lists(c: &mut Catalog) {
-    c.persons.sort_by(|a, b| a.id.cmp(&b.id));
-    c.teams.sort_by(|a, b| a.id.cmp(&b.id));
-    c.customers.sort_by(|a, b| a.id.cmp(&b.id));
-    c.objectives.sort_by(|a, b| a.id.cmp(&b.id));
-    c.metrics.sort_by(|a, b| a.id.cmp(&b.id));
-    c.functions.sort_by(|a, b| a.id.cmp(&b.id));
-    c.services.sort_by(|a, b| a.id.cmp(&b.id));
-    c.gates.sort_by(|a, b| a.id.cmp(&b.id));
-    c.triggers.sort_by(|a, b| a.id.cmp(&b.id));
-    c.improvements.sort_by(|a, b| a.id.cmp(&b.id));
+    sort_by_id(&mut c.persons, |e| &e.id);
+    sort_by_id(&mut c.teams, |e| &e.id);
+    sort_by_id(&mut c.customers, |e| &e.id);
+    sort_by_id(&mut c.objectives, |e| &e.id);
+    sort_by_id(&mut c.metrics, |e| &e.id);
+    sort_by_id(&mut c.functions, |e| &e.id);
+    sort_by_id(&mut c.services, |e| &e.id);
+    sort_by_id(&mut c.gates, |e| &e.id);
+    sort_by_id(&mut c.triggers, |e| &e.id);
+    sort_by_id(&mut c.improvements, |e| &e.id);
+}
+
+/// Sorts `entries` by id, stably, moving each entry once: the positions
+/// are sorted, not the entries (a service's entry is large).
+fn sort_by_id<T>(entries: &mut Vec<T>, id: impl Fn(&T) -> &str) {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|&a, &b| id(&entries[a]).cmp(id(&entries[b])));
+    if order.iter().enumerate().all(|(at, &i)| at == i) {
+        return;
+    }
+    let mut slots: Vec<Option<T>> = entries.drain(..).map(Some).collect();
+    entries.extend(
+        order
+            .into_iter()
+            .map(|i| slots[i].take().expect("each once")),
+    );
 }

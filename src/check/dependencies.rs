@@ -1,7 +1,7 @@
 //! Dependencies between services: `dependency-cycle`, `depends-on-pipeline`,
 //! `depends-on-retired`.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Index;
 use crate::base::{Code, Diagnostic};
@@ -133,7 +133,7 @@ fn cycles(index: &Index) -> Vec<Diagnostic> {
 /// A path from `start` back to `start` inside the group (breadth first, so
 /// the shortest).
 fn cycle_path(edges: &[Vec<(usize, &Id)>], start: usize, group: &[usize]) -> Vec<usize> {
-    let mut previous: HashMap<usize, usize> = HashMap::new();
+    let mut previous: HashMap<usize, usize> = HashMap::default();
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
         for &(next, _) in &edges[node] {

@@ -1,7 +1,7 @@
 //! References: `duplicate-id`, `unknown-reference`, `wrong-reference-kind`,
 //! `empty-function`, `no-offer`, `level-not-in-function`.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::at_declaration;
 use crate::base::{Code, Diagnostic, EntityKind, Span};
@@ -28,8 +28,8 @@ pub(super) fn dedupe(model: &mut Model) -> Vec<Diagnostic> {
 /// and teams share one) and returns their spans.
 fn duplicates(mut ids: Vec<(EntityKind, &Id)>, diags: &mut Vec<Diagnostic>) -> HashSet<Span> {
     ids.sort_by_key(|(kind, id)| (kind.namespace(), id.span.file, id.span.start));
-    let mut later = HashSet::new();
-    let mut first: HashMap<(&str, &str), Span> = HashMap::new();
+    let mut later = HashSet::default();
+    let mut first: HashMap<(&str, &str), Span> = HashMap::default();
     for (kind, id) in ids {
         let namespace = kind.namespace();
         match first.get(&(namespace, id.value.as_str())) {

@@ -6,7 +6,7 @@
 //! trends (`falling`, `rising`), so one mechanism decides every trigger;
 //! each fired trigger carries its firing run ([`Run`]).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 use schemars::JsonSchema;
@@ -826,7 +826,7 @@ fn superseded(
     observations: Option<&Observations>,
 ) -> Vec<TriggerEvaluation> {
     // Each replaced service's first successor in operation.
-    let mut successors: HashMap<&str, &Service> = HashMap::new();
+    let mut successors: HashMap<&str, &Service> = HashMap::default();
     let live = index
         .model
         .services
@@ -979,7 +979,7 @@ fn kpis(index: &Index, service: &Service, observations: &Observations) -> Vec<Kp
                 .iter()
                 .any(|sla| sla.targets.iter().any(|t| t.metric.value == m))
     };
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = rustc_hash::FxHashSet::default();
     service
         .kpis
         .iter()

@@ -4,7 +4,7 @@
 //! `capacity-overcommitted`, the catalog, the capacity page and the
 //! review's agenda all read it. Exact: sums in hundredths ([`Fte`]).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use jiff::civil::Date;
 
@@ -62,7 +62,7 @@ impl<'m> Index<'m> {
         let dates = checkpoints(self.as_of);
         let model = self.model;
         let mut loads: Vec<PartyLoad<'m>> = Vec::new();
-        let mut at: HashMap<&'m str, usize> = HashMap::new();
+        let mut at: HashMap<&'m str, usize> = HashMap::default();
         let mut add = |party: &'m Id, kind: EntityKind, fte: Option<Spanned<Fte>>| {
             at.entry(party.value.as_str()).or_insert_with(|| {
                 loads.push(PartyLoad {

@@ -164,10 +164,20 @@ impl Block {
 
     /// The block of the child node `name`, if that child is a block.
     pub fn block_of(&self, name: &str) -> Option<&'static Block> {
-        let n = self.path.len();
-        BLOCKS
-            .iter()
-            .find(|b| b.path.len() == n + 1 && b.path[..n] == *self.path && b.path[n] == name)
+        // Every block by its parent's path and its own name, made once:
+        // lowering asks this for each child node it reads.
+        type Children =
+            rustc_hash::FxHashMap<(&'static [&'static str], &'static str), &'static Block>;
+        static CHILDREN: std::sync::LazyLock<Children> = std::sync::LazyLock::new(|| {
+            let mut children = Children::default();
+            for b in BLOCKS {
+                if let Some((name, parent)) = b.path.split_last() {
+                    children.entry((parent, *name)).or_insert(b);
+                }
+            }
+            children
+        });
+        CHILDREN.get(&(self.path, name)).copied()
     }
 
     /// The kind this block declares, if it is a declaration.

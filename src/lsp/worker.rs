@@ -180,3 +180,78 @@ fn run(job: Job) -> Done {
         outcome,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn project() -> (tempfile::TempDir, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = "pmo \"p\" {\n    name \"P\"\n}\n";
+        std::fs::write(dir.path().join("pmo.kdl"), manifest).unwrap();
+        let people = "person \"ann\" name=\"Ann\"\nteam \"t\" lead=\"nobody\"\n";
+        std::fs::write(dir.path().join("people.kdl"), people).unwrap();
+        let root = crate::discover::find_root(dir.path()).unwrap();
+        (dir, root)
+    }
+
+    fn findings(outcome: &Outcome) -> Vec<String> {
+        let Outcome::Finished(Ok(compiled)) = outcome else {
+            panic!("not finished");
+        };
+        let mut all: Vec<_> = compiled
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} {:?} {}", d.code.as_str(), d.span, d.message))
+            .collect();
+        all.sort();
+        all
+    }
+
+    /// A job whose token is set before it runs is cancelled, hands its
+    /// cache back, and the next compilation with that cache finds what a
+    /// fresh one finds.
+    #[test]
+    fn a_cancelled_job_gives_its_cache_back_whole() {
+        let (_dir, root) = project();
+        let job = |cache: Cache, cancel: Cancel| Job {
+            root: root.clone(),
+            cache,
+            overlay: Overlay::default(),
+            cancel,
+        };
+        let fresh = run(job(Cache::default(), Cancel::default()));
+        assert!(!findings(&fresh.outcome).is_empty());
+        let set = Cancel::default();
+        set.set();
+        let cancelled = run(job(Cache::default(), set));
+        assert!(matches!(cancelled.outcome, Outcome::Cancelled));
+        let again = run(job(cancelled.cache, Cancel::default()));
+        assert_eq!(findings(&again.outcome), findings(&fresh.outcome));
+    }
+
+    /// The thread runs one job at a time; `cancel` reaches only the running
+    /// project's; `wait` takes the outcome.
+    #[test]
+    fn the_worker_compiles_on_its_thread_and_cancels_on_demand() {
+        let (_dir, root) = project();
+        let mut worker = Worker::new();
+        assert!(worker.busy().is_none());
+        worker.start(root.clone(), Cache::default(), Overlay::default());
+        assert_eq!(worker.busy(), Some(root.as_path()));
+        worker.cancel(Path::new("/elsewhere"));
+        let done = worker.wait().expect("an outcome");
+        assert!(worker.busy().is_none());
+        assert_eq!(done.root, root);
+        assert!(!findings(&done.outcome).is_empty());
+        worker.start(root.clone(), done.cache, Overlay::default());
+        worker.cancel(&root);
+        let done = worker.wait().expect("an outcome");
+        // Cancelled, unless it finished before the token was set.
+        assert!(matches!(
+            done.outcome,
+            Outcome::Cancelled | Outcome::Finished(Ok(_))
+        ));
+        assert!(worker.wait().is_none());
+    }
+}

@@ -60,9 +60,8 @@ impl Project {
 
     /// Takes the cache back with the compilation made: it becomes the last
     /// one (and the last good one when every file parsed).
-    pub fn finish(&mut self, cache: Cache, compiled: Compiled) -> Arc<Compiled> {
+    pub fn finish(&mut self, cache: Cache, compiled: Arc<Compiled>) -> Arc<Compiled> {
         self.cache = cache;
-        let compiled = Arc::new(compiled);
         let mut replaced = Vec::new();
         if !compiled.syntax_errors {
             replaced.extend(self.last_good.replace(compiled.clone()));

@@ -12,6 +12,7 @@
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
@@ -41,7 +42,7 @@ pub(super) struct Done {
 pub(super) enum Outcome {
     /// It ran to its end: the compilation, or what stopped it (the
     /// manifest gone, a folder unreadable).
-    Finished(Result<Compiled, SourceError>),
+    Finished(Result<Arc<Compiled>, SourceError>),
     /// A change came: its token was set.
     Cancelled,
     /// It panicked (a bug): the cache it held is dropped.
@@ -167,7 +168,7 @@ fn run(job: Job) -> Done {
         Cancelled::catch(|| compile::compile_overlaid(root.clone(), &options, &mut cache, &overlay))
     }));
     let outcome = match made {
-        Ok(Ok(result)) => Outcome::Finished(result),
+        Ok(Ok(result)) => Outcome::Finished(result.map(Arc::new)),
         Ok(Err(Cancelled)) => Outcome::Cancelled,
         Err(_) => {
             cache = Cache::default();

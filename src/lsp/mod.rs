@@ -14,8 +14,8 @@
 //! ran to its end publishes the findings of every file whose findings
 //! changed, unless a change came after it passed its last check (its
 //! findings are already stale: the next one publishes). A request first
-//! brings its project up to date, waiting for its compilation as the
-//! loop's own thread. A file in no project gets its syntax findings
+//! brings its project up to date: the loop waits for its compilation and
+//! reads no message meanwhile. A file in no project gets its syntax findings
 //! only. Positions are converted by [`convert`] (UTF-16 unless the client
 //! offers UTF-8); [`navigate`] answers definition, references, hover and
 //! the outline from the last compilation, or from the last one in which

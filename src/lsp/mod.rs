@@ -6,7 +6,7 @@
 //! or save updates the [`Overlay`] of the editor's texts and marks the
 //! project of the file for compilation). Once no message is waiting (a
 //! burst of changes is taken whole: [`transport`] reads ahead), a marked
-//! project is compiled on the compilation thread ([`worker`]) with the
+//! project is compiled on the compilation thread (`worker`) with the
 //! overlay over the files on disk, through the same `compile` as
 //! `pmoc check` and the project's per-file cache ([`project`]); the loop
 //! goes on reading meanwhile, and a change to that project cancels the

@@ -11,7 +11,8 @@
 //! (two rounds of warm-up, then the timed ones). Then bursts of
 //! [`BURST`] changes [`GAP`] apart, as fast typing: the time from the last
 //! change to the diagnostics of the last text, and how many publications
-//! (compilations) the burst cost.
+//! the burst cost (one per compilation that ran to its end: a compilation
+//! a newer change cancelled, or overtook, publishes nothing).
 //!
 //! The generated project (`pmoc_synth`) carries a year of observations
 //! (`metrics/observed.csv`), so every round judges metrics as a real
@@ -200,7 +201,7 @@ fn measure(t: &Target, exe: &Path, label: &str, runs: usize) -> [Stats; 3] {
         row(s);
     }
     println!(
-        "  publications (compilations) per burst: {}",
+        "  publications (finished compilations) per burst: {}",
         publications
             .iter()
             .map(usize::to_string)

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use std::collections::HashMap;
 
+pub use crate::base::cancel::{Cancel, Cancelled};
 use crate::base::{Diagnostic, FileId, SourceFile, SourceMap};
 use crate::check;
 pub use crate::check::decisions::{DecisionDue, Hold};
@@ -37,6 +38,9 @@ pub struct Options {
     /// `--as-of`: the date to judge the project as of, over the manifest's
     /// `as-of` (see [`AsOfSource`]).
     pub as_of: Option<Date>,
+    /// Checked between phases: once set, the compilation unwinds with
+    /// [`Cancelled`] (`pmoc lsp`'s; never set elsewhere).
+    pub cancel: Cancel,
 }
 
 /// Where a compilation's as-of came from, in order of precedence: the
@@ -408,6 +412,7 @@ pub fn compile_overlaid(
         output_holds_sources,
         metrics,
     };
+    options.cancel.check();
     Ok(assemble(read, options, cache, overlay))
 }
 
@@ -465,7 +470,7 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
         output_holds_sources,
         metrics,
     } = read;
-    let mut results = cache.parse(inputs);
+    let mut results = cache.parse(inputs, &options.cancel);
     let mut sources = SourceMap::default();
     let mut model = Model::default();
     let mut diagnostics = Vec::new();
@@ -483,6 +488,7 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
             .map(|(bytes, r)| (r.file.name.clone(), (bytes, r)))
             .collect();
     }
+    options.cancel.check();
     if output_holds_sources {
         diagnostics.extend(check::manifest::output_with_sources(&model));
     }
@@ -500,6 +506,7 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
             as_of,
             &mut sources,
             memo,
+            &options.cancel,
         );
         diagnostics.extend(found);
         evaluation = judged;
@@ -554,12 +561,15 @@ fn judge(
     as_of: Date,
     sources: &mut SourceMap,
     memo: Option<&mut metrics::Memo>,
+    cancel: &Cancel,
 ) -> (Evaluation, Lookups, Vec<Diagnostic>) {
     let mut diagnostics = check::dedupe(model);
     let model = &*model;
     let lookups = Lookups::new(model);
     let index = Index::new(model, &lookups, as_of);
+    cancel.check();
     diagnostics.extend(check::rules(&index));
+    cancel.check();
     let observations = metrics.map(|dir| {
         let (observations, found) = match memo {
             Some(memo) => memo.observe(root, dir, texts, model, sources),
@@ -629,7 +639,7 @@ fn read_sources(
 impl Cache {
     /// Each file's parse and lowering, from the cache where its name,
     /// position and bytes are unchanged, else made now (in parallel).
-    fn parse(&mut self, inputs: Vec<Input>) -> Vec<(Vec<u8>, Arc<FileResult>)> {
+    fn parse(&mut self, inputs: Vec<Input>, cancel: &Cancel) -> Vec<(Vec<u8>, Arc<FileResult>)> {
         let work: Vec<_> = inputs
             .into_iter()
             .enumerate()
@@ -645,6 +655,7 @@ impl Cache {
                 .map(|(id, f, bytes, cached)| match cached {
                     Some(result) => (bytes, result),
                     None => {
+                        cancel.check();
                         let is_manifest = f.name == discover::MANIFEST;
                         let result = process(id, f, bytes.clone(), is_manifest);
                         (bytes, Arc::new(result))

@@ -4,12 +4,18 @@
 //!
 //! The loop: each message is handled as it comes (an open, change, close
 //! or save updates the [`Overlay`] of the editor's texts and marks the
-//! project of the file for compilation); once no message is waiting (a
-//! burst of changes is taken whole: [`transport`] reads ahead), every marked project is compiled with
-//! the overlay over the files on disk ([`project`], through the same
-//! `compile` as `pmoc check` and its per-file cache) and the findings of
-//! every file whose findings changed are published. A request first brings
-//! the projects up to date. A file in no project gets its syntax findings
+//! project of the file for compilation). Once no message is waiting (a
+//! burst of changes is taken whole: [`transport`] reads ahead), a marked
+//! project is compiled on the compilation thread (`worker`) with the
+//! overlay over the files on disk, through the same `compile` as
+//! `pmoc check` and the project's per-file cache ([`project`]); the loop
+//! goes on reading meanwhile, and a change to that project cancels the
+//! compilation, which is made again with the change. A compilation that
+//! ran to its end publishes the findings of every file whose findings
+//! changed, unless a change came after it passed its last check (its
+//! findings are already stale: the next one publishes). A request first
+//! brings its project up to date: the loop waits for its compilation and
+//! reads no message meanwhile. A file in no project gets its syntax findings
 //! only. Positions are converted by [`convert`] (UTF-16 unless the client
 //! offers UTF-8); [`navigate`] answers definition, references, hover and
 //! the outline from the last compilation, or from the last one in which
@@ -35,6 +41,7 @@ mod requests;
 mod symbols;
 mod transport;
 mod watch;
+mod worker;
 
 use std::collections::{HashMap, HashSet};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -51,11 +58,12 @@ use lsp_types::{
 };
 
 use crate::base::{FileId, SourceFile, SourceMap};
-use crate::compile::Overlay;
+use crate::compile::{Cache, Overlay};
 use crate::syntax;
 
 use convert::Encoding;
 use project::Projects;
+use worker::{Done, Outcome, Worker};
 
 /// Serves one client on stdin and stdout until it says `exit`; an error
 /// is a broken connection. Returns whether `shutdown` came before `exit`.
@@ -172,6 +180,8 @@ struct Server<'c> {
     shutting_down: bool,
     /// What the client said it can do, at `initialize`.
     client: lsp_types::ClientCapabilities,
+    /// The compilation thread.
+    worker: Worker,
 }
 
 impl<'c> Server<'c> {
@@ -186,28 +196,37 @@ impl<'c> Server<'c> {
             loose: HashSet::new(),
             shutting_down: false,
             client: lsp_types::ClientCapabilities::default(),
+            worker: Worker::new(),
         }
     }
 
-    /// Handles messages until `exit` (or the end of the input); compiles
-    /// when no message is waiting. Returns whether `shutdown` came first.
+    /// Handles messages and finished compilations until `exit` (or the end
+    /// of the input); starts a compilation when no message is waiting.
+    /// Returns whether `shutdown` came first.
     fn run(mut self) -> bool {
         let receiver = &self.connection.receiver;
+        let done = self.worker.done.clone();
         loop {
-            let message = match receiver.recv_timeout(DAY_CHECK) {
-                Ok(message) => message,
-                Err(crossbeam_channel::RecvTimeoutError::Timeout) => {
-                    // A quiet minute: judge again the projects whose as-of
-                    // is today's date once the UTC date has changed.
-                    if self.projects.new_day(crate::compile::today_utc()) {
-                        self.refresh();
+            crossbeam_channel::select! {
+                recv(receiver) -> message => match message {
+                    Ok(message) => {
+                        if self.handle(message) {
+                            return self.shutting_down;
+                        }
                     }
-                    continue;
+                    Err(_) => return false,
+                },
+                recv(done) -> finished => {
+                    if let Ok(finished) = finished {
+                        self.worker.received();
+                        self.finished(finished);
+                    }
                 }
-                Err(crossbeam_channel::RecvTimeoutError::Disconnected) => return false,
-            };
-            if self.handle(message) {
-                return self.shutting_down;
+                // A quiet minute: judge again the projects whose as-of is
+                // today's date once the UTC date has changed.
+                default(DAY_CHECK) => {
+                    self.projects.new_day(crate::compile::today_utc());
+                }
             }
             while let Ok(message) = receiver.try_recv() {
                 if self.handle(message) {
@@ -347,7 +366,7 @@ impl<'c> Server<'c> {
             None => Projects::root_of(path),
         };
         match root {
-            Some(root) => self.projects.touch(&root),
+            Some(root) => self.touch_project(&root),
             // A CSV in no project is no metrics file: nothing to check.
             None if self.documents.contains_key(path)
                 && path.extension().is_none_or(|x| x != "csv") =>
@@ -358,33 +377,87 @@ impl<'c> Server<'c> {
         }
     }
 
-    /// Compiles every project edited since its last compilation and
-    /// publishes the findings that changed; checks the syntax of edited
-    /// files in no project.
+    /// Marks the project at `root` for compilation, and cancels its
+    /// compilation in progress (it reads the texts before this change).
+    fn touch_project(&mut self, root: &Path) {
+        self.projects.touch(root);
+        self.worker.cancel(root);
+    }
+
+    /// Starts compiling a project edited since its last compilation when
+    /// none is being compiled; checks the syntax of edited files in no
+    /// project and publishes it.
     fn refresh(&mut self) {
-        let open: HashSet<PathBuf> = self.documents.keys().cloned().collect();
         let mut published = Vec::new();
-        let mut failures = Vec::new();
-        for project in self.projects.dirty() {
-            match project.compile(&self.overlay) {
-                Ok(compiled) => {
-                    published.extend(project.changes(&compiled, self.encoding, &open, &self.uris))
-                }
-                Err(e) => failures.push(format!("pmoc: {}: {e}", project.root.display())),
-            }
-        }
         for path in std::mem::take(&mut self.loose) {
             if let Some(doc) = self.documents.get(&path) {
                 let found = syntax_only(&path, &doc.text, self.encoding, &self.uris);
                 published.push((path.clone(), found));
             }
         }
+        self.publish_all(published);
+        if self.worker.busy().is_none()
+            && let Some(root) = self.projects.dirty().into_iter().next()
+        {
+            self.start(&root);
+        }
+    }
+
+    /// Starts compiling the project at `root` (no compilation is running).
+    fn start(&mut self, root: &Path) {
+        let project = self.projects.get_or_add(root);
+        let cache = project.start();
+        let root = project.root.clone();
+        self.worker.start(root, cache, self.overlay.clone());
+    }
+
+    /// A compilation's outcome: the cache back to its project, and the
+    /// findings that changed published, unless the project was edited
+    /// since the compilation started (a change that came after its last
+    /// check): those findings are stale and the next compilation's are
+    /// published instead.
+    fn finished(&mut self, done: Done) {
+        let Done {
+            root,
+            cache,
+            outcome,
+        } = done;
+        let Some(project) = self.projects.get_mut(&root) else {
+            return;
+        };
+        let compiled = match outcome {
+            Outcome::Finished(Ok(compiled)) => project.finish(cache, compiled),
+            Outcome::Cancelled => {
+                project.give_back(cache);
+                project.dirty = true;
+                return;
+            }
+            Outcome::Finished(Err(e)) => {
+                project.give_back(cache);
+                if !project.dirty {
+                    self.log(format!("pmoc: {}: {e}", root.display()));
+                }
+                return;
+            }
+            Outcome::Panicked => {
+                project.give_back(Cache::default());
+                self.log(format!("pmoc lsp failed compiling {}", root.display()));
+                return;
+            }
+        };
+        if project.dirty {
+            return;
+        }
+        let open: HashSet<PathBuf> = self.documents.keys().cloned().collect();
+        let published = project.changes(&compiled, self.encoding, &open, &self.uris);
+        self.publish_all(published);
+    }
+
+    /// Publishes findings by path, each open file's with its version.
+    fn publish_all(&self, published: Vec<(PathBuf, Vec<lsp_types::Diagnostic>)>) {
         for (path, diagnostics) in published {
             let version = self.documents.get(&path).map(|d| d.version);
             self.publish(project::uri_of(&path, &self.uris), diagnostics, version);
-        }
-        for message in failures {
-            self.log(message);
         }
     }
 
@@ -429,11 +502,46 @@ impl<'c> Server<'c> {
             Some(doc) => doc.root.clone(),
             None => Projects::root_of(path),
         };
-        if let Some(root) = root
-            && self.projects.get(&root).is_none_or(|p| p.dirty)
-        {
-            self.projects.touch(&root);
-            self.refresh();
+        if let Some(root) = root {
+            if self.projects.get(&root).is_none() {
+                self.projects.touch(&root);
+            }
+            self.ensure_root(&root);
+        }
+    }
+
+    /// Waits until the project at `root` is compiled with the texts as they
+    /// are: the compilation running finishes (a request reads no message
+    /// meanwhile, so nothing cancels it), and the project is compiled again
+    /// if it was edited since. Its findings are published as after a
+    /// change.
+    fn ensure_root(&mut self, root: &Path) {
+        loop {
+            if self.worker.busy().is_some() {
+                if let Some(done) = self.worker.wait() {
+                    self.finished(done);
+                }
+            } else if self.projects.get(root).is_some_and(|p| p.dirty) {
+                self.start(root);
+            } else {
+                return;
+            }
+        }
+    }
+
+    /// Brings every known project up to date ([`Server::ensure_root`]).
+    fn ensure_all(&mut self) {
+        loop {
+            let dirty = self.projects.dirty();
+            match dirty.first() {
+                Some(root) => self.ensure_root(root),
+                None if self.worker.busy().is_some() => {
+                    if let Some(done) = self.worker.wait() {
+                        self.finished(done);
+                    }
+                }
+                None => return,
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 //! The projects of a workspace: which project holds a file (the nearest
 //! `pmo.kdl` above it, as `pmoc check` finds it), and for each project its
-//! compile [`Cache`], its last compilation, its last compilation without a
+//! compile [`Cache`] (lent to the compilation thread while it compiles),
+//! its last compilation, its last compilation without a
 //! syntax error (what navigation falls back on) and what was last
 //! published for each of its files.
 
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use lsp_types::{DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri};
 
 use crate::base::{Diagnostic, Severity, SourceMap};
-use crate::compile::{self, Cache, Compiled, Options, Overlay};
+use crate::compile::{Cache, Compiled};
 use crate::discover;
 
 use super::convert::{self, Encoding};
@@ -42,29 +43,32 @@ impl Project {
         }
     }
 
-    /// Compiles the project with the editor's texts over the files on disk,
-    /// exactly as `pmoc check` would (default options). What stops the
-    /// compilation (the manifest gone, a folder unreadable) is returned and
-    /// the last compilation kept.
-    pub fn compile(
-        &mut self,
-        overlay: &Overlay,
-    ) -> Result<Arc<Compiled>, crate::discover::SourceError> {
+    /// Takes the project's cache for a compilation with the editor's texts
+    /// over the files on disk, exactly as `pmoc check` would (default
+    /// options), on the compilation thread (`lsp::worker`): the project is
+    /// up to date from now on, until the next edit marks it again.
+    pub fn start(&mut self) -> Cache {
         self.dirty = false;
-        let compiled = compile::compile_overlaid(
-            self.root.clone(),
-            &Options::default(),
-            &mut self.cache,
-            overlay,
-        )?;
-        let compiled = Arc::new(compiled);
+        std::mem::take(&mut self.cache)
+    }
+
+    /// Takes the cache back from a compilation that did not finish (or
+    /// failed: the last compilation is kept).
+    pub fn give_back(&mut self, cache: Cache) {
+        self.cache = cache;
+    }
+
+    /// Takes the cache back with the compilation made: it becomes the last
+    /// one (and the last good one when every file parsed).
+    pub fn finish(&mut self, cache: Cache, compiled: Arc<Compiled>) -> Arc<Compiled> {
+        self.cache = cache;
         let mut replaced = Vec::new();
         if !compiled.syntax_errors {
             replaced.extend(self.last_good.replace(compiled.clone()));
         }
         replaced.extend(self.current.replace(compiled.clone()));
         drop_later(replaced);
-        Ok(compiled)
+        compiled
     }
 
     /// The files whose findings changed since the last publication, with
@@ -255,6 +259,10 @@ impl Projects {
         self.by_root.get(root)
     }
 
+    pub fn get_mut(&mut self, root: &Path) -> Option<&mut Project> {
+        self.by_root.get_mut(root)
+    }
+
     /// Marks the project at `root` for compilation.
     pub fn touch(&mut self, root: &Path) {
         self.get_or_add(root).dirty = true;
@@ -279,9 +287,17 @@ impl Projects {
         any
     }
 
-    /// The projects edited since their last compilation.
-    pub fn dirty(&mut self) -> impl Iterator<Item = &mut Project> {
-        self.by_root.values_mut().filter(|p| p.dirty)
+    /// The roots of the projects edited since their last compilation, in
+    /// order.
+    pub fn dirty(&self) -> Vec<PathBuf> {
+        let mut roots: Vec<_> = self
+            .by_root
+            .values()
+            .filter(|p| p.dirty)
+            .map(|p| p.root.clone())
+            .collect();
+        roots.sort();
+        roots
     }
 }
 

@@ -43,9 +43,7 @@ pub(super) fn document(server: &mut Server, p: DocumentSymbolParams) -> serde_js
 /// (a file that does not parse declares nothing).
 #[allow(deprecated)] // `deprecated` is a field the type still requires.
 pub(super) fn workspace(server: &mut Server, p: WorkspaceSymbolParams) -> serde_json::Value {
-    if server.projects.all().any(|p| p.dirty) {
-        server.refresh();
-    }
+    server.ensure_all();
     let query = p.query.to_lowercase();
     let mut found = Vec::new();
     for project in server.projects.all() {

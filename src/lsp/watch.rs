@@ -83,7 +83,7 @@ pub(super) fn changed(server: &mut Server, params: DidChangeWatchedFilesParams) 
             .flatten();
         for root in [root, manifest].into_iter().flatten() {
             if server.projects.get(&root).is_some() {
-                server.projects.touch(&root);
+                server.touch_project(&root);
             }
         }
     }

@@ -23,6 +23,7 @@ mod init;
 mod kdl_spec;
 mod lsp;
 mod lsp_actions;
+mod lsp_burst;
 mod lsp_complete;
 mod lsp_random;
 mod lsp_rename;

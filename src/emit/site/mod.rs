@@ -10,6 +10,7 @@
 //! the model.
 
 mod board;
+mod fields;
 mod graph;
 pub mod html;
 pub mod links;
@@ -155,7 +156,7 @@ fn environment(
 /// `memo` carries unchanged pages over from the previous render; the pages
 /// of `priority` are rendered first and handed over as soon as they are.
 pub fn render(
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     theme: &Theme,
     memo: &mut Memo,
     priority: Option<Priority>,
@@ -166,7 +167,7 @@ pub fn render(
 /// Renders every file of the site into `sink`; returns the files kept (all
 /// of them with [`Sink::Keep`], none when streaming).
 pub fn render_to(
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     theme: &Theme,
     memo: &mut Memo,
     priority: Option<Priority>,
@@ -174,7 +175,7 @@ pub fn render_to(
 ) -> Result<Vec<OutFile>, RenderError> {
     let (names, values) = rayon::join(
         || Arc::new(links::Names::of(catalog)),
-        || Values::of(catalog, memo),
+        || Values::of(catalog),
     );
     let states = observed::TriggerStates::of(catalog);
     let renderer = Renderer::new(catalog, theme, &states, names.clone(), &values)?;
@@ -490,15 +491,11 @@ mod tests {
     /// of `catalog.json`, no more, no less.
     #[test]
     fn template_values_are_the_whole_catalog() {
-        let catalog = acme();
+        let catalog = Arc::new(acme());
         let json = |v: &Value| serde_json::to_value(v).unwrap();
-        let expected = serde_json::to_value(&catalog).unwrap();
-        let mut memo = Memo::default();
-        let first = Values::of(&catalog, &mut memo);
-        assert_eq!(json(&first.catalog), expected);
-        // Again, from the values the memo kept.
-        let again = Values::of(&catalog, &mut memo);
-        assert_eq!(json(&again.catalog), expected);
-        assert_eq!(first.whole, again.whole);
+        let expected = serde_json::to_value(&*catalog).unwrap();
+        let values = Values::of(&catalog);
+        assert_eq!(json(&values.catalog), expected);
+        assert_eq!(values.whole, Values::of(&catalog).whole);
     }
 }

@@ -385,8 +385,11 @@ pub fn render(
 /// taken by value and dropped once the catalogue is built from it: the
 /// render reads only the catalogue, and the two are never held together
 /// with the pages. Returns the number of pages written.
-pub fn build(compiled: Compiled, out: &Path, base_url: Option<&str>) -> Result<usize, Error> {
+pub fn build(mut compiled: Compiled, out: &Path, base_url: Option<&str>) -> Result<usize, Error> {
     guard(out, &compiled.root)?;
+    // The catalogue reads the model only: the texts go first.
+    drop(std::mem::take(&mut compiled.sources));
+    drop(std::mem::take(&mut compiled.diagnostics));
     let mut catalog = catalog::build(&compiled.index(), &compiled.evaluation);
     if let Some(base_url) = base_url {
         catalog.pmo.base_url = Some(base_url.to_string());

@@ -121,6 +121,18 @@ impl Sink<'_> {
             }
         }
     }
+
+    /// The file at `path` holding `bytes` kept, or written from `bytes`
+    /// (not copied into a file first) and dropped.
+    fn put(self, path: &str, bytes: Vec<u8>) -> Result<Option<OutFile>, RenderError> {
+        match self {
+            Sink::Keep => Ok(Some(OutFile::new(path, bytes))),
+            Sink::Stream(folder) => {
+                folder.write_with(path, |w| w.write_all(&bytes))?;
+                Ok(None)
+            }
+        }
+    }
 }
 
 fn environment(
@@ -190,13 +202,18 @@ pub fn render_to(
 
     let previous = std::mem::take(&mut memo.pages);
     let render_page = |spec: &&PageSpec| -> Result<Rendered, RenderError> {
-        let mut page = renderer.page(spec, &previous, &names)?;
-        if let Sink::Stream(_) = sink {
-            sink.take(page.file.clone())?;
-            page.memo = None;
-            page.file.bytes = Arc::from(&[][..]);
+        match sink {
+            Sink::Keep => renderer.page(spec, &previous, &names),
+            // Rendered into the file as it is made: no page is held whole.
+            Sink::Stream(folder) => {
+                renderer.stream(spec, folder)?;
+                Ok(Rendered {
+                    file: OutFile::new(&spec.path, Vec::new()),
+                    memo: None,
+                    reused: false,
+                })
+            }
         }
-        Ok(page)
     };
     let (firsts, rest): (Vec<&PageSpec>, Vec<&PageSpec>) = specs
         .iter()
@@ -268,12 +285,9 @@ fn whole_catalogue_files(
             crate::catalog::serial::pretty_to(w, catalog)
         })?,
     }
-    kept.extend(sink.take(OutFile::new(
-        "search-index.js",
-        search::script(catalog).into_bytes(),
-    ))?);
+    kept.extend(sink.put("search-index.js", search::script(catalog).into_bytes())?);
     export::each_site_file(catalog, |path, bytes| {
-        kept.extend(sink.take(OutFile::new(&path, bytes))?);
+        kept.extend(sink.put(&path, bytes)?);
         Ok::<(), RenderError>(())
     })?;
     for (name, bytes) in &theme.assets {
@@ -386,6 +400,38 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page, `root` leading back to the site's top.
     fn render(&self, spec: &PageSpec, root: &str) -> Result<OutFile, RenderError> {
+        let (template, ctx) = self.template(spec, root)?;
+        let html = template
+            .render(ctx)
+            .map_err(RenderError::template(format!("rendering `{}`", spec.path)))?;
+        Ok(OutFile::new(&spec.path, html.into_bytes()))
+    }
+
+    /// Renders one page into its file in `folder`, as it is made.
+    fn stream(&self, spec: &PageSpec, folder: &write::Folder) -> Result<(), RenderError> {
+        let (template, ctx) = self.template(spec, spec.root)?;
+        let mut failed = None;
+        let written = folder.write_with(&spec.path, |w| {
+            template.render_captured_to(ctx, w).map(drop).map_err(|e| {
+                let io = std::io::Error::other(e.to_string());
+                failed = Some(e);
+                io
+            })
+        });
+        match failed {
+            Some(e) if e.kind() != minijinja::ErrorKind::WriteFailure => {
+                Err(RenderError::template(format!("rendering `{}`", spec.path))(e))
+            }
+            _ => Ok(written?),
+        }
+    }
+
+    /// A page's template and what it is rendered with.
+    fn template(
+        &self,
+        spec: &PageSpec,
+        root: &str,
+    ) -> Result<(minijinja::Template<'_, '_>, Value), RenderError> {
         let template = self
             .env
             .get_template(spec.template)
@@ -401,10 +447,7 @@ impl<'a> Renderer<'a> {
             page => spec.page.clone(),
             ..self.extra(spec)
         };
-        let html = template
-            .render(ctx)
-            .map_err(RenderError::template(format!("rendering `{}`", spec.path)))?;
-        Ok(OutFile::new(&spec.path, html.into_bytes()))
+        Ok((template, ctx))
     }
 
     /// A page from the memo when its fingerprint and links are unchanged,

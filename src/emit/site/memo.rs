@@ -63,20 +63,28 @@ pub(super) fn reusable<'p>(
     (page.fingerprint == fingerprint && names.hash_links(&page.drawn) == page.links).then_some(page)
 }
 
-/// A hash of a value's JSON form. The JSON is written to a buffer first:
-/// the hasher is slow on the many small writes a serializer makes.
+/// A hash of a value's JSON form. The JSON goes to the hasher through a
+/// small buffer: the hasher is slow on the many small writes a serializer
+/// makes, and a whole list's JSON is never held.
 pub fn hash_of<T: Serialize + ?Sized>(value: &T) -> u64 {
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    let mut out = std::io::BufWriter::with_capacity(8 * 1024, Hashing(DefaultHasher::new()));
+    serde_json::to_writer(&mut out, value).expect("serializable");
+    std::io::Write::flush(&mut out).expect("hashing does not fail");
+    out.get_ref().0.finish()
+}
+
+/// A writer into a hasher.
+struct Hashing(DefaultHasher);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
     }
-    BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        buffer.clear();
-        serde_json::to_writer(&mut *buffer, value).expect("serializable");
-        let mut h = DefaultHasher::new();
-        h.write(&buffer);
-        h.finish()
-    })
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// The hash of each of a list of catalog entries, in order.

@@ -60,7 +60,7 @@ impl Values {
         top.insert("observed", Value::from(catalog.observed));
         top.insert("pmo", Value::from(Serde(&catalog.pmo)));
         top.insert("stages", Value::from(Serde(&catalog.stages)));
-        top.insert("capacity", Value::from(Serde(&catalog.capacity)));
+        top.insert("capacity", list(catalog, |c| &c.capacity));
         let mut all: Vec<(&str, &String, u64)> = hashes
             .iter()
             .flat_map(|(list, ids)| ids.iter().map(move |(id, h)| (*list, id, *h)))
@@ -97,15 +97,7 @@ fn entries<T: Serialize + Send + Sync + 'static>(
     id: fn(&T) -> &String,
 ) -> (Value, Value, HashMap<String, u64>) {
     let items = list(catalog);
-    let values: Vec<Value> = (0..items.len())
-        .map(|index| {
-            Value::from_object(Entry {
-                catalog: catalog.clone(),
-                list,
-                index,
-            })
-        })
-        .collect();
+    let values = each(catalog, list);
     let by_id: BTreeMap<&str, Value> = items
         .iter()
         .zip(&values)
@@ -117,6 +109,30 @@ fn entries<T: Serialize + Send + Sync + 'static>(
         .map(|(h, e)| (id(e).clone(), h))
         .collect();
     (Value::from(values), Value::from(by_id), hashes)
+}
+
+/// A list of the catalogue as a template value.
+fn list<T: Serialize + Send + Sync + 'static>(
+    catalog: &Arc<Catalog>,
+    list: fn(&Catalog) -> &[T],
+) -> Value {
+    Value::from(each(catalog, list))
+}
+
+/// Each entry of a list of the catalogue as a template value.
+fn each<T: Serialize + Send + Sync + 'static>(
+    catalog: &Arc<Catalog>,
+    list: fn(&Catalog) -> &[T],
+) -> Vec<Value> {
+    (0..list(catalog).len())
+        .map(|index| {
+            Value::from_object(Entry {
+                catalog: catalog.clone(),
+                list,
+                index,
+            })
+        })
+        .collect()
 }
 
 /// How entries are ordered for a person: by name (or id where there is

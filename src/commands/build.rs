@@ -35,9 +35,9 @@ pub fn run(args: &BuildArgs) -> ExitCode {
     }
     let out = compiled.output_dir(args.out.as_deref());
     // Quiet, the warnings left unprinted are still counted.
-    let quiet_summary = args.quiet.then(|| {
-        crate::emit::summary(0, compiled.warning_count(), compiled.sources.len())
-    });
+    let quiet_summary = args
+        .quiet
+        .then(|| crate::emit::summary(0, compiled.warning_count(), compiled.sources.len()));
     // The engine drops the compilation once the catalogue is built.
     let pages = match engine::build(compiled, &out, args.base_url.as_deref()) {
         Ok(pages) => pages,

@@ -132,7 +132,7 @@ macro_rules! refuse {
     )*};
 }
 
-impl<'a> ser::Serializer for &'a mut Pick<'_> {
+impl ser::Serializer for &mut Pick<'_> {
     type Ok = ();
     type Error = NotAStruct;
     type SerializeSeq = Impossible<(), NotAStruct>;

@@ -419,9 +419,9 @@ impl<'a> Renderer<'a> {
             })
         });
         match failed {
-            Some(e) if e.kind() != minijinja::ErrorKind::WriteFailure => {
-                Err(RenderError::template(format!("rendering `{}`", spec.path))(e))
-            }
+            Some(e) if e.kind() != minijinja::ErrorKind::WriteFailure => Err(
+                RenderError::template(format!("rendering `{}`", spec.path))(e),
+            ),
             _ => Ok(written?),
         }
     }

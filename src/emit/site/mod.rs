@@ -6,8 +6,10 @@
 //!
 //! Rendering is O(pages): the catalog, its lookup tables and the navigation
 //! are turned into template values once and shared by reference (minijinja
-//! values are reference-counted); pages render in parallel; no page clones
-//! the model.
+//! values are reference-counted); each entry is a view of the shared
+//! catalogue whose fields convert when read (`fields`), so the catalogue
+//! is held once; pages render in parallel, and a build ([`Sink::Stream`])
+//! renders each into its file; no page clones the model.
 
 mod board;
 mod fields;

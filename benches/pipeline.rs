@@ -115,7 +115,10 @@ fn after_compiling(largest: &Case) {
     let catalog = bench("catalog", largest.runs, || {
         pmoc::catalog::build(&compiled.index(), &compiled.evaluation)
     });
-    let built = pmoc::catalog::build(&compiled.index(), &compiled.evaluation);
+    let built = std::sync::Arc::new(pmoc::catalog::build(
+        &compiled.index(),
+        &compiled.evaluation,
+    ));
     let theme = pmoc::emit::site::Theme::load(&largest.dir).expect("the theme");
     let full = bench("render (every page)", largest.runs, || {
         pmoc::emit::site::render(&built, &theme, &mut pmoc::emit::site::Memo::default(), None)

@@ -34,7 +34,12 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         super::check::report(&compiled, Format::Human, &voice);
     }
     let out = compiled.output_dir(args.out.as_deref());
-    let pages = match engine::build(&compiled, &out, args.base_url.as_deref()) {
+    // Quiet, the warnings left unprinted are still counted.
+    let quiet_summary = args
+        .quiet
+        .then(|| crate::emit::summary(0, compiled.warning_count(), compiled.sources.len()));
+    // The engine drops the compilation once the catalogue is built.
+    let pages = match engine::build(compiled, &out, args.base_url.as_deref()) {
         Ok(pages) => pages,
         Err(e) => return super::fatal(e),
     };
@@ -43,18 +48,7 @@ pub fn run(args: &BuildArgs) -> ExitCode {
         pages,
         super::shown(&out),
         started.elapsed().as_millis(),
-        // Quiet, the warnings left unprinted are still counted.
-        if args.quiet {
-            format!(
-                " ({})",
-                crate::emit::summary(0, compiled.warning_count(), compiled.sources.len())
-            )
-        } else {
-            String::new()
-        }
+        quiet_summary.map(|s| format!(" ({s})")).unwrap_or_default()
     );
-    // The process ends here: the OS frees the site and the compilation
-    // faster than their destructors would.
-    std::mem::forget(compiled);
     ExitCode::SUCCESS
 }

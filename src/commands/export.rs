@@ -64,7 +64,6 @@ pub fn run(args: &ExportArgs) -> ExitCode {
 /// path refused and why.
 fn tables(catalog: &Catalog, out: &Path) -> Result<String, (PathBuf, Refusal)> {
     let tables: Vec<(String, Vec<u8>)> = csv::tables(catalog)
-        .into_iter()
         .map(|(name, bytes)| (name.to_string(), bytes))
         .collect();
     files::write_folder(out, &tables).map(|()| {

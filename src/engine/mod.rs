@@ -372,7 +372,7 @@ pub fn render(
     memo: &mut Memo,
     priority: Option<Priority>,
 ) -> Result<Vec<OutFile>, RenderError> {
-    let catalog = catalog::build(&compiled.index(), &compiled.evaluation);
+    let catalog = Arc::new(catalog::build(&compiled.index(), &compiled.evaluation));
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
     site::render(&catalog, &theme, memo, priority)
 }
@@ -381,15 +381,22 @@ pub fn render(
 /// folder, each file written as soon as it is made (nothing is held), and
 /// replaces the site at `out` with it at once (a failed build leaves `out`
 /// as it was). `base_url` (`--base-url`), when given, is where the site is
-/// published, over the manifest's `site { base-url }`. Returns the number
-/// of pages written.
-pub fn build(compiled: &Compiled, out: &Path, base_url: Option<&str>) -> Result<usize, Error> {
+/// published, over the manifest's `site { base-url }`. The compilation is
+/// taken by value and dropped once the catalogue is built from it: the
+/// render reads only the catalogue, and the two are never held together
+/// with the pages. Returns the number of pages written.
+pub fn build(mut compiled: Compiled, out: &Path, base_url: Option<&str>) -> Result<usize, Error> {
     guard(out, &compiled.root)?;
+    // The catalogue reads the model only: the texts go first.
+    drop(std::mem::take(&mut compiled.sources));
+    drop(std::mem::take(&mut compiled.diagnostics));
     let mut catalog = catalog::build(&compiled.index(), &compiled.evaluation);
     if let Some(base_url) = base_url {
         catalog.pmo.base_url = Some(base_url.to_string());
     }
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
+    drop(compiled);
+    let catalog = Arc::new(catalog);
     let written = site::write::replace_atomically_with(out, |dir| {
         let folder = site::write::Folder::new(dir);
         site::render_to(

@@ -111,25 +111,27 @@ impl Table {
     }
 }
 
-/// Every table of the catalogue: (file name, bytes).
-pub fn tables(catalog: &Catalog) -> Vec<(&'static str, Vec<u8>)> {
-    [
-        services(catalog),
-        sla_targets(catalog),
-        decisions(catalog),
-        triggers(catalog),
-        customers(catalog),
-        capacity(catalog),
-        plans(catalog),
-        change_load(catalog),
-        improvements(catalog),
-        adoption(catalog),
-        communications(catalog),
-        trainings(catalog),
-    ]
-    .iter()
-    .map(|t| (t.name, t.to_bytes()))
-    .collect()
+/// Every table of the catalogue: (file name, bytes), each made when the
+/// iterator reaches it (a build writes one before it makes the next).
+pub fn tables(catalog: &Catalog) -> impl Iterator<Item = (&'static str, Vec<u8>)> + '_ {
+    const TABLES: [fn(&Catalog) -> Table; 12] = [
+        services,
+        sla_targets,
+        decisions,
+        triggers,
+        customers,
+        capacity,
+        plans,
+        change_load,
+        improvements,
+        adoption,
+        communications,
+        trainings,
+    ];
+    TABLES.into_iter().map(move |table| {
+        let t = table(catalog);
+        (t.name, t.to_bytes())
+    })
 }
 
 /// One row per service with an adoption target and period of its chart:

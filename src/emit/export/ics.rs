@@ -392,34 +392,32 @@ pub fn calendar_for(catalog: &Catalog, group: Option<&str>) -> String {
         }
         None => pmo.to_string(),
     };
-    let mut lines = vec![
-        "BEGIN:VCALENDAR".to_string(),
-        "VERSION:2.0".into(),
-        "PRODID:-//pmoc//PMO catalogue export//EN".into(),
-        "CALSCALE:GREGORIAN".into(),
-        "METHOD:PUBLISH".into(),
-        format!("X-WR-CALNAME:{}", escape(&name)),
-    ];
-    for e in events_for(catalog, group) {
-        lines.push("BEGIN:VEVENT".into());
-        lines.push(format!("UID:{}", escape(&e.uid)));
-        lines.push(format!("DTSTAMP:{stamp}"));
-        lines.push(format!("DTSTART;VALUE=DATE:{}", compact(Some(e.start))));
-        let after = e.end.tomorrow().unwrap_or(e.end);
-        lines.push(format!("DTEND;VALUE=DATE:{}", compact(Some(after))));
-        lines.push(format!("SUMMARY:{}", escape(&e.summary)));
-        lines.push(format!("DESCRIPTION:{}", escape(&e.description)));
-        if let Some(url) = &e.url {
-            lines.push(format!("URL:{url}"));
-        }
-        lines.push("TRANSP:TRANSPARENT".into());
-        lines.push("END:VEVENT".into());
-    }
-    lines.push("END:VCALENDAR".into());
+    // Each line is folded into the feed as it is made: the lines are never
+    // held besides it (the feed of 20,000 services is tens of megabytes).
     let mut out = String::new();
-    for line in &lines {
-        fold(&mut out, line);
+    let mut line = |text: &str| fold(&mut out, text);
+    line("BEGIN:VCALENDAR");
+    line("VERSION:2.0");
+    line("PRODID:-//pmoc//PMO catalogue export//EN");
+    line("CALSCALE:GREGORIAN");
+    line("METHOD:PUBLISH");
+    line(&format!("X-WR-CALNAME:{}", escape(&name)));
+    for e in events_for(catalog, group) {
+        line("BEGIN:VEVENT");
+        line(&format!("UID:{}", escape(&e.uid)));
+        line(&format!("DTSTAMP:{stamp}"));
+        line(&format!("DTSTART;VALUE=DATE:{}", compact(Some(e.start))));
+        let after = e.end.tomorrow().unwrap_or(e.end);
+        line(&format!("DTEND;VALUE=DATE:{}", compact(Some(after))));
+        line(&format!("SUMMARY:{}", escape(&e.summary)));
+        line(&format!("DESCRIPTION:{}", escape(&e.description)));
+        if let Some(url) = &e.url {
+            line(&format!("URL:{url}"));
+        }
+        line("TRANSP:TRANSPARENT");
+        line("END:VEVENT");
     }
+    line("END:VCALENDAR");
     out
 }
 

@@ -1,8 +1,6 @@
 //! What one render remembers for the next (watch mode), so that a round
 //! after a small edit does work in proportion to the edit:
 //!
-//! - each catalog entry's template value, by a hash of the entry: an entry
-//!   that did not change is not converted again;
 //! - each page's bytes, with its fingerprint and the links it drew. The
 //!   fingerprint covers what the page shows: its own entry (or, for the
 //!   overview pages, the whole catalogue, evaluations included), the other
@@ -19,7 +17,6 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
-use minijinja::value::Value;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -46,10 +43,9 @@ impl Page {
     }
 }
 
-/// Template values by list and id, and rendered pages by path.
+/// Rendered pages by path.
 #[derive(Default)]
 pub struct Memo {
-    pub(super) values: HashMap<(&'static str, String), (u64, Value)>,
     pub(super) pages: HashMap<String, Page>,
     /// Pages taken from the memo in the last render.
     pub reused: usize,
@@ -67,42 +63,33 @@ pub(super) fn reusable<'p>(
     (page.fingerprint == fingerprint && names.hash_links(&page.drawn) == page.links).then_some(page)
 }
 
-/// A hash of a value's JSON form. The JSON is written to a buffer first:
-/// the hasher is slow on the many small writes a serializer makes.
+/// A hash of a value's JSON form. The JSON goes to the hasher through a
+/// small buffer: the hasher is slow on the many small writes a serializer
+/// makes, and a whole list's JSON is never held.
 pub fn hash_of<T: Serialize + ?Sized>(value: &T) -> u64 {
-    thread_local! {
-        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BUFFER.with(|buffer| {
-        let mut buffer = buffer.borrow_mut();
-        buffer.clear();
-        serde_json::to_writer(&mut *buffer, value).expect("serializable");
-        let mut h = DefaultHasher::new();
-        h.write(&buffer);
-        h.finish()
-    })
+    let mut out = std::io::BufWriter::with_capacity(8 * 1024, Hashing(DefaultHasher::new()));
+    serde_json::to_writer(&mut out, value).expect("serializable");
+    std::io::Write::flush(&mut out).expect("hashing does not fail");
+    out.get_ref().0.finish()
 }
 
-/// A list of catalog entries as template values, each with its hash;
-/// entries unchanged since the last render keep their value from `old`.
-pub(super) fn list<T: Serialize + Sync>(
-    name: &'static str,
-    items: &[T],
-    id: impl Fn(&T) -> &str + Sync,
-    old: &HashMap<(&'static str, String), (u64, Value)>,
-) -> Vec<(u64, Value)> {
-    items
-        .par_iter()
-        .map(|item| {
-            let hash = hash_of(item);
-            let value = old
-                .get(&(name, id(item).to_string()))
-                .filter(|(h, _)| *h == hash)
-                .map(|(_, v)| v.clone())
-                .unwrap_or_else(|| Value::from(minijinja::value::Serde(item)));
-            (hash, value)
-        })
-        .collect()
+/// A writer into a hasher.
+struct Hashing(DefaultHasher);
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.write(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The hash of each of a list of catalog entries, in order.
+pub(super) fn hashes<T: Serialize + Sync>(items: &[T]) -> Vec<u64> {
+    items.par_iter().map(hash_of).collect()
 }
 
 /// Combines hashes into one.

@@ -6,10 +6,13 @@
 //!
 //! Rendering is O(pages): the catalog, its lookup tables and the navigation
 //! are turned into template values once and shared by reference (minijinja
-//! values are reference-counted); pages render in parallel; no page clones
-//! the model.
+//! values are reference-counted); each entry is a view of the shared
+//! catalogue whose fields convert when read (`fields`), so the catalogue
+//! is held once; pages render in parallel, and a build ([`Sink::Stream`])
+//! renders each into its file; no page clones the model.
 
 mod board;
+mod fields;
 mod graph;
 pub mod html;
 pub mod links;
@@ -120,6 +123,18 @@ impl Sink<'_> {
             }
         }
     }
+
+    /// The file at `path` holding `bytes` kept, or written from `bytes`
+    /// (not copied into a file first) and dropped.
+    fn put(self, path: &str, bytes: Vec<u8>) -> Result<Option<OutFile>, RenderError> {
+        match self {
+            Sink::Keep => Ok(Some(OutFile::new(path, bytes))),
+            Sink::Stream(folder) => {
+                folder.write_with(path, |w| w.write_all(&bytes))?;
+                Ok(None)
+            }
+        }
+    }
 }
 
 fn environment(
@@ -155,7 +170,7 @@ fn environment(
 /// `memo` carries unchanged pages over from the previous render; the pages
 /// of `priority` are rendered first and handed over as soon as they are.
 pub fn render(
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     theme: &Theme,
     memo: &mut Memo,
     priority: Option<Priority>,
@@ -166,7 +181,7 @@ pub fn render(
 /// Renders every file of the site into `sink`; returns the files kept (all
 /// of them with [`Sink::Keep`], none when streaming).
 pub fn render_to(
-    catalog: &Catalog,
+    catalog: &Arc<Catalog>,
     theme: &Theme,
     memo: &mut Memo,
     priority: Option<Priority>,
@@ -174,7 +189,7 @@ pub fn render_to(
 ) -> Result<Vec<OutFile>, RenderError> {
     let (names, values) = rayon::join(
         || Arc::new(links::Names::of(catalog)),
-        || Values::of(catalog, memo),
+        || Values::of(catalog),
     );
     let states = observed::TriggerStates::of(catalog);
     let renderer = Renderer::new(catalog, theme, &states, names.clone(), &values)?;
@@ -189,13 +204,18 @@ pub fn render_to(
 
     let previous = std::mem::take(&mut memo.pages);
     let render_page = |spec: &&PageSpec| -> Result<Rendered, RenderError> {
-        let mut page = renderer.page(spec, &previous, &names)?;
-        if let Sink::Stream(_) = sink {
-            sink.take(page.file.clone())?;
-            page.memo = None;
-            page.file.bytes = Arc::from(&[][..]);
+        match sink {
+            Sink::Keep => renderer.page(spec, &previous, &names),
+            // Rendered into the file as it is made: no page is held whole.
+            Sink::Stream(folder) => {
+                renderer.stream(spec, folder)?;
+                Ok(Rendered {
+                    file: OutFile::new(&spec.path, Vec::new()),
+                    memo: None,
+                    reused: false,
+                })
+            }
         }
-        Ok(page)
     };
     let (firsts, rest): (Vec<&PageSpec>, Vec<&PageSpec>) = specs
         .iter()
@@ -267,12 +287,9 @@ fn whole_catalogue_files(
             crate::catalog::serial::pretty_to(w, catalog)
         })?,
     }
-    kept.extend(sink.take(OutFile::new(
-        "search-index.js",
-        search::script(catalog).into_bytes(),
-    ))?);
+    kept.extend(sink.put("search-index.js", search::script(catalog).into_bytes())?);
     export::each_site_file(catalog, |path, bytes| {
-        kept.extend(sink.take(OutFile::new(&path, bytes))?);
+        kept.extend(sink.put(&path, bytes)?);
         Ok::<(), RenderError>(())
     })?;
     for (name, bytes) in &theme.assets {
@@ -385,6 +402,38 @@ impl<'a> Renderer<'a> {
 
     /// Renders one page, `root` leading back to the site's top.
     fn render(&self, spec: &PageSpec, root: &str) -> Result<OutFile, RenderError> {
+        let (template, ctx) = self.template(spec, root)?;
+        let html = template
+            .render(ctx)
+            .map_err(RenderError::template(format!("rendering `{}`", spec.path)))?;
+        Ok(OutFile::new(&spec.path, html.into_bytes()))
+    }
+
+    /// Renders one page into its file in `folder`, as it is made.
+    fn stream(&self, spec: &PageSpec, folder: &write::Folder) -> Result<(), RenderError> {
+        let (template, ctx) = self.template(spec, spec.root)?;
+        let mut failed = None;
+        let written = folder.write_with(&spec.path, |w| {
+            template.render_captured_to(ctx, w).map(drop).map_err(|e| {
+                let io = std::io::Error::other(e.to_string());
+                failed = Some(e);
+                io
+            })
+        });
+        match failed {
+            Some(e) if e.kind() != minijinja::ErrorKind::WriteFailure => Err(
+                RenderError::template(format!("rendering `{}`", spec.path))(e),
+            ),
+            _ => Ok(written?),
+        }
+    }
+
+    /// A page's template and what it is rendered with.
+    fn template(
+        &self,
+        spec: &PageSpec,
+        root: &str,
+    ) -> Result<(minijinja::Template<'_, '_>, Value), RenderError> {
         let template = self
             .env
             .get_template(spec.template)
@@ -400,10 +449,7 @@ impl<'a> Renderer<'a> {
             page => spec.page.clone(),
             ..self.extra(spec)
         };
-        let html = template
-            .render(ctx)
-            .map_err(RenderError::template(format!("rendering `{}`", spec.path)))?;
-        Ok(OutFile::new(&spec.path, html.into_bytes()))
+        Ok((template, ctx))
     }
 
     /// A page from the memo when its fingerprint and links are unchanged,
@@ -490,15 +536,11 @@ mod tests {
     /// of `catalog.json`, no more, no less.
     #[test]
     fn template_values_are_the_whole_catalog() {
-        let catalog = acme();
+        let catalog = Arc::new(acme());
         let json = |v: &Value| serde_json::to_value(v).unwrap();
-        let expected = serde_json::to_value(&catalog).unwrap();
-        let mut memo = Memo::default();
-        let first = Values::of(&catalog, &mut memo);
-        assert_eq!(json(&first.catalog), expected);
-        // Again, from the values the memo kept.
-        let again = Values::of(&catalog, &mut memo);
-        assert_eq!(json(&again.catalog), expected);
-        assert_eq!(first.whole, again.whole);
+        let expected = serde_json::to_value(&*catalog).unwrap();
+        let values = Values::of(&catalog);
+        assert_eq!(json(&values.catalog), expected);
+        assert_eq!(values.whole, Values::of(&catalog).whole);
     }
 }

@@ -1,18 +1,23 @@
 //! The catalogue as template values: `catalog` (the same shape as
 //! `catalog.json`) and `ix` (`ix.services[id]` and so on), built once per
-//! render and shared by every page (minijinja values are reference-counted),
-//! reusing the values the memo kept for entries that did not change.
+//! render and shared by every page (minijinja values are reference-counted).
+//! Each entry is a [`fields::Entry`] over the shared catalogue: its fields
+//! are converted when a template reads them, so the catalogue is not held a
+//! second time as template values.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use minijinja::value::{Serde, Value};
+use serde::Serialize;
 
-use super::memo::{self, Memo};
+use super::fields::Entry;
+use super::memo;
 use crate::catalog::Catalog;
 
 /// The catalogue as template values: `catalog` (the same shape as
-/// `catalog.json`) and `ix` (`ix.services[id]` and so on), built from
-/// entries the memo still holds where they did not change.
+/// `catalog.json`) and `ix` (`ix.services[id]` and so on), with each
+/// entry's hash (which says when a remembered page is still good).
 pub(super) struct Values {
     pub(super) catalog: Value,
     pub(super) ix: Value,
@@ -23,34 +28,16 @@ pub(super) struct Values {
 }
 
 impl Values {
-    pub(super) fn of(catalog: &Catalog, memo: &mut Memo) -> Values {
-        let old = std::mem::take(&mut memo.values);
+    pub(super) fn of(catalog: &Arc<Catalog>) -> Values {
         let mut top: BTreeMap<&str, Value> = BTreeMap::new();
         let mut ix: BTreeMap<&str, Value> = BTreeMap::new();
         let mut hashes = HashMap::new();
-        let mut add = |name: &'static str, entries: Vec<(&str, (u64, Value))>| {
-            let mut by_id = BTreeMap::new();
-            let mut list = Vec::with_capacity(entries.len());
-            for (id, (hash, value)) in entries {
-                by_id.insert(id.to_string(), value.clone());
-                hashes
-                    .entry(name)
-                    .or_insert_with(HashMap::new)
-                    .insert(id.to_string(), hash);
-                memo.values
-                    .insert((name, id.to_string()), (hash, value.clone()));
-                list.push(value);
-            }
-            top.insert(name, Value::from(list));
-            ix.insert(name, Value::from(by_id));
-        };
         macro_rules! lists {
             ($($name:ident),*) => {$(
-                let entries = memo::list(stringify!($name), &catalog.$name, |e| &e.id, &old);
-                add(
-                    stringify!($name),
-                    catalog.$name.iter().map(|e| e.id.as_str()).zip(entries).collect(),
-                );
+                let (list, by_id, by_hash) = entries(catalog, |c| &c.$name, |e| &e.id);
+                top.insert(stringify!($name), list);
+                ix.insert(stringify!($name), by_id);
+                hashes.insert(stringify!($name), by_hash);
             )*};
         }
         lists!(
@@ -73,7 +60,7 @@ impl Values {
         top.insert("observed", Value::from(catalog.observed));
         top.insert("pmo", Value::from(Serde(&catalog.pmo)));
         top.insert("stages", Value::from(Serde(&catalog.stages)));
-        top.insert("capacity", Value::from(Serde(&catalog.capacity)));
+        top.insert("capacity", list(catalog, |c| &c.capacity));
         let mut all: Vec<(&str, &String, u64)> = hashes
             .iter()
             .flat_map(|(list, ids)| ids.iter().map(move |(id, h)| (*list, id, *h)))
@@ -100,6 +87,52 @@ impl Values {
             .copied()
             .unwrap_or_default()
     }
+}
+
+/// One list of the catalogue: its entries in order, the same by id, and
+/// each entry's hash by id.
+fn entries<T: Serialize + Send + Sync + 'static>(
+    catalog: &Arc<Catalog>,
+    list: fn(&Catalog) -> &[T],
+    id: fn(&T) -> &String,
+) -> (Value, Value, HashMap<String, u64>) {
+    let items = list(catalog);
+    let values = each(catalog, list);
+    let by_id: BTreeMap<&str, Value> = items
+        .iter()
+        .zip(&values)
+        .map(|(e, v)| (id(e).as_str(), v.clone()))
+        .collect();
+    let hashes = memo::hashes(items)
+        .into_iter()
+        .zip(items)
+        .map(|(h, e)| (id(e).clone(), h))
+        .collect();
+    (Value::from(values), Value::from(by_id), hashes)
+}
+
+/// A list of the catalogue as a template value.
+fn list<T: Serialize + Send + Sync + 'static>(
+    catalog: &Arc<Catalog>,
+    list: fn(&Catalog) -> &[T],
+) -> Value {
+    Value::from(each(catalog, list))
+}
+
+/// Each entry of a list of the catalogue as a template value.
+fn each<T: Serialize + Send + Sync + 'static>(
+    catalog: &Arc<Catalog>,
+    list: fn(&Catalog) -> &[T],
+) -> Vec<Value> {
+    (0..list(catalog).len())
+        .map(|index| {
+            Value::from_object(Entry {
+                catalog: catalog.clone(),
+                list,
+                index,
+            })
+        })
+        .collect()
 }
 
 /// How entries are ordered for a person: by name (or id where there is

@@ -650,6 +650,9 @@ impl Cache {
             })
             .collect();
         self.parsed = work.iter().filter(|w| w.3.is_none()).count();
+        // A one-run cache keeps no bytes to compare with: each file's bytes
+        // become its text without a copy.
+        let keep_bytes = !self.one_shot;
         parse_pool().install(|| {
             work.into_par_iter()
                 .map(|(id, f, bytes, cached)| match cached {
@@ -657,8 +660,12 @@ impl Cache {
                     None => {
                         cancel.check();
                         let is_manifest = f.name == discover::MANIFEST;
-                        let result = process(id, f, bytes.clone(), is_manifest);
-                        (bytes, Arc::new(result))
+                        let kept = if keep_bytes {
+                            bytes.clone()
+                        } else {
+                            Vec::new()
+                        };
+                        (kept, Arc::new(process(id, f, bytes, is_manifest)))
                     }
                 })
                 .collect()

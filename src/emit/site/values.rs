@@ -1,7 +1,7 @@
 //! The catalogue as template values: `catalog` (the same shape as
 //! `catalog.json`) and `ix` (`ix.services[id]` and so on), built once per
 //! render and shared by every page (minijinja values are reference-counted).
-//! Each entry is a [`fields::Entry`] over the shared catalogue: its fields
+//! Each entry is a [`Entry`] over the shared catalogue: its fields
 //! are converted when a template reads them, so the catalogue is not held a
 //! second time as template values.
 

@@ -41,7 +41,7 @@ use crate::catalog::{self, Catalog, CustomerEntry, MetricEntry, ServiceEntry, he
 pub use memo::Memo;
 use pages::{NAV, PLAN_PAGES, PageSpec};
 pub use theme::Theme;
-use values::Values;
+use values::{Hashes, Values};
 pub use write::OutFile;
 
 /// Pages to render before the others, and what to do with them once they
@@ -193,16 +193,23 @@ pub fn render_to(
     );
     let states = observed::TriggerStates::of(catalog);
     let renderer = Renderer::new(catalog, theme, &states, names.clone(), &values)?;
+    let previous = std::mem::take(&mut memo.pages);
+    let firsts = match &priority {
+        Some(priority) => in_view_first(catalog, &values, &states, &renderer, priority)?,
+        None => Vec::new(),
+    };
+    let hashes = Hashes::of(catalog);
     let global = global_fingerprint(catalog, theme);
     // With a project's own templates a page may show anything: none is reused.
-    let fingerprint = |parts: &mut dyn Iterator<Item = u64>| -> Option<u64> {
+    let make = |parts: &mut dyn Iterator<Item = u64>| -> Option<u64> {
         (!theme.custom_templates).then(|| memo::combine([global].into_iter().chain(parts)))
     };
-    // The overview pages show the whole catalogue, evaluations included.
-    let overview = fingerprint(&mut std::iter::once(values.whole));
-    let specs = pages::plan(catalog, &values, &states, overview, &fingerprint)?;
+    let fingerprints = pages::Fingerprints {
+        hashes: &hashes,
+        make: &make,
+    };
+    let specs = pages::plan(catalog, &values, &states, Some(&fingerprints), None)?;
 
-    let previous = std::mem::take(&mut memo.pages);
     let render_page = |spec: &&PageSpec| -> Result<Rendered, RenderError> {
         match sink {
             Sink::Keep => renderer.page(spec, &previous, &names),
@@ -217,21 +224,8 @@ pub fn render_to(
             }
         }
     };
-    let (firsts, rest): (Vec<&PageSpec>, Vec<&PageSpec>) = specs
-        .iter()
-        .partition(|s| priority.as_ref().is_some_and(|p| p.pages.contains(&s.path)));
-    let mut rendered = Vec::with_capacity(specs.len());
-    if let Some(priority) = &priority
-        && !firsts.is_empty()
-    {
-        let done: Vec<Rendered> = firsts
-            .par_iter()
-            .map(render_page)
-            .collect::<Result<_, _>>()?;
-        let files: Vec<OutFile> = done.iter().map(|r| r.file.clone()).collect();
-        (priority.ready)(&files);
-        rendered.extend(done);
-    }
+    // The pages rendered first are remembered under their fingerprints now.
+    let (rest, mut rendered) = remember_firsts(&specs, firsts, &names);
     // The catalog, the search index and the exports are made (and, when
     // streaming, written) while the pages render.
     let (others, whole) = rayon::join(
@@ -256,6 +250,60 @@ pub fn render_to(
     files.extend(whole?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// A page rendered before the catalogue was hashed: its path, its file and
+/// the links it drew.
+type First = (String, OutFile, Vec<links::Drawn>);
+
+/// The pages in view, planned, rendered and handed over before the
+/// catalogue is hashed for the memo: rendered whatever their fingerprint
+/// (a page whose bytes did not change is not written again).
+fn in_view_first(
+    catalog: &Catalog,
+    values: &Values,
+    states: &observed::TriggerStates,
+    renderer: &Renderer,
+    priority: &Priority,
+) -> Result<Vec<First>, RenderError> {
+    if priority.pages.is_empty() {
+        return Ok(Vec::new());
+    }
+    let specs = pages::plan(catalog, values, states, None, Some(priority.pages))?;
+    let firsts = specs
+        .par_iter()
+        .map(|spec| {
+            let (file, drawn) = renderer.fresh(spec)?;
+            Ok((spec.path.clone(), file, drawn))
+        })
+        .collect::<Result<Vec<First>, RenderError>>()?;
+    let files: Vec<OutFile> = firsts.iter().map(|(_, file, _)| file.clone()).collect();
+    (priority.ready)(&files);
+    Ok(firsts)
+}
+
+/// The pages still to render, and the pages rendered first with their
+/// fingerprints from `specs`, for the memo.
+fn remember_firsts<'s>(
+    specs: &'s [PageSpec],
+    firsts: Vec<First>,
+    names: &links::Names,
+) -> (Vec<&'s PageSpec>, Vec<Rendered>) {
+    let done: HashSet<&str> = firsts.iter().map(|(path, _, _)| path.as_str()).collect();
+    let (done, rest): (Vec<&PageSpec>, Vec<&PageSpec>) =
+        specs.iter().partition(|s| done.contains(s.path.as_str()));
+    let fingerprints: HashMap<&str, Option<u64>> = done
+        .iter()
+        .map(|s| (s.path.as_str(), s.fingerprint))
+        .collect();
+    let rendered = firsts
+        .into_iter()
+        .map(|(path, file, drawn)| {
+            let fingerprint = fingerprints.get(path.as_str()).copied().flatten();
+            Rendered::new(file, drawn, fingerprint, names)
+        })
+        .collect();
+    (rest, rendered)
 }
 
 /// What every page shows: the templates, the PMO, the date.
@@ -303,6 +351,28 @@ struct Rendered {
     file: OutFile,
     memo: Option<memo::Page>,
     reused: bool,
+}
+
+impl Rendered {
+    /// A page just rendered, remembered when it has a fingerprint.
+    fn new(
+        file: OutFile,
+        drawn: Vec<links::Drawn>,
+        fingerprint: Option<u64>,
+        names: &links::Names,
+    ) -> Rendered {
+        let memo = fingerprint.map(|fingerprint| memo::Page {
+            fingerprint,
+            links: names.hash_links(&drawn),
+            drawn,
+            bytes: file.bytes.clone(),
+        });
+        Rendered {
+            file,
+            memo,
+            reused: false,
+        }
+    }
 }
 
 /// What every page is rendered with.
@@ -472,19 +542,14 @@ impl<'a> Renderer<'a> {
                 reused: true,
             });
         }
+        let (file, drawn) = self.fresh(spec)?;
+        Ok(Rendered::new(file, drawn, spec.fingerprint, names))
+    }
+
+    /// A page rendered, with the links it drew.
+    fn fresh(&self, spec: &PageSpec) -> Result<(OutFile, Vec<links::Drawn>), RenderError> {
         let (file, drawn) = links::recording(|| self.render(spec, spec.root));
-        let file = file?;
-        let memo = spec.fingerprint.map(|fingerprint| memo::Page {
-            fingerprint,
-            links: names.hash_links(&drawn),
-            drawn,
-            bytes: file.bytes.clone(),
-        });
-        Ok(Rendered {
-            file,
-            memo,
-            reused: false,
-        })
+        Ok((file?, drawn))
     }
 
     /// The server's "not found" page is served at any depth: it links from
@@ -541,6 +606,51 @@ mod tests {
         let expected = serde_json::to_value(&*catalog).unwrap();
         let values = Values::of(&catalog);
         assert_eq!(json(&values.catalog), expected);
-        assert_eq!(values.whole, Values::of(&catalog).whole);
+        assert_eq!(Hashes::of(&catalog).whole, Hashes::of(&catalog).whole);
+    }
+
+    /// The pages in view are rendered before the catalogue is hashed: the
+    /// same bytes as a render without them, handed over first, and
+    /// remembered, so that the next render reuses them like any other.
+    #[test]
+    fn pages_in_view_come_first_and_are_remembered() {
+        let catalog = Arc::new(acme());
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme");
+        let theme = Theme::load(&root).unwrap();
+        let mut memo = Memo::default();
+        let plain = render(&catalog, &theme, &mut memo, None).unwrap();
+        render(&catalog, &theme, &mut memo, None).unwrap();
+        let all_reused = memo.reused;
+        assert!(all_reused > 30, "the memo reuses the pages: {all_reused}");
+
+        let viewed: HashSet<String> = ["index.html", "services/risk-log.html"]
+            .map(String::from)
+            .into();
+        let handed = std::sync::Mutex::new(Vec::new());
+        let ready = |files: &[OutFile]| {
+            let paths = files.iter().map(|f| f.path.clone());
+            handed.lock().unwrap().extend(paths);
+        };
+        let priority = || Priority {
+            pages: &viewed,
+            ready: &ready,
+        };
+        let mut memo = Memo::default();
+        assert_eq!(
+            render(&catalog, &theme, &mut memo, Some(priority())).unwrap(),
+            plain
+        );
+        let mut handed_over = handed.lock().unwrap().clone();
+        handed_over.sort();
+        assert_eq!(handed_over, ["index.html", "services/risk-log.html"]);
+        // Again with the same pages in view: rendered afresh, the rest reused.
+        assert_eq!(
+            render(&catalog, &theme, &mut memo, Some(priority())).unwrap(),
+            plain
+        );
+        assert_eq!(memo.reused, all_reused - viewed.len());
+        // Without them: the pages rendered first were remembered too.
+        assert_eq!(render(&catalog, &theme, &mut memo, None).unwrap(), plain);
+        assert_eq!(memo.reused, all_reused);
     }
 }

@@ -3,13 +3,13 @@
 //! where each goes, with which template and page value, and the
 //! fingerprint that says when a remembered page can be reused.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use minijinja::value::Value;
 
 use super::RenderError;
 use super::observed::TriggerStates;
-use super::values::Values;
+use super::values::{Hashes, Values};
 use crate::base::EntityKind;
 use crate::catalog::{Catalog, ImprovementEntry, ServiceEntry};
 use crate::lower::values::is_valid_id;
@@ -79,45 +79,48 @@ const ENTITY_PAGES: &[(EntityKind, &str, &str)] = &[
 /// when pages are never reused (a project's own templates).
 pub(super) type Fingerprint<'a> = dyn Fn(&mut dyn Iterator<Item = u64>) -> Option<u64> + 'a;
 
+/// How pages are fingerprinted: the catalogue's hashes, and what makes a
+/// fingerprint of them.
+pub(super) struct Fingerprints<'f, 'c> {
+    pub hashes: &'f Hashes<'c>,
+    pub make: &'f Fingerprint<'f>,
+}
+
 /// Every page of the navigation (the Plan pages included) and of the
-/// entities, in that order. An
-/// overview page shows the whole catalogue, so `overview` is its
-/// fingerprint; an entity page's covers its entry, the other entries it
-/// shows (the services it lists, the metrics of the targets it judges)
-/// and, for a service, its triggers' states. Fails on an id that cannot
-/// name a page.
+/// entities, in that order, or only those whose path is in `only`. An
+/// overview page shows the whole catalogue, so its fingerprint is the
+/// whole catalogue's hash; an entity page's covers its entry, the other
+/// entries it shows (the services it lists, the metrics of the targets it
+/// judges) and, for a service, its triggers' states. Without
+/// `fingerprints`, no page has one (the pages in view, rendered before
+/// the catalogue is hashed). Fails on an id that cannot name a page.
 pub(super) fn plan(
     catalog: &Catalog,
     values: &Values,
     states: &TriggerStates,
-    overview: Option<u64>,
-    fingerprint: &Fingerprint,
+    fingerprints: Option<&Fingerprints>,
+    only: Option<&HashSet<String>>,
 ) -> Result<Vec<PageSpec>, RenderError> {
-    let mut specs: Vec<PageSpec> = NAV
+    let wanted = |path: &str| only.is_none_or(|only| only.contains(path));
+    let overview = fingerprints.and_then(|f| (f.make)(&mut std::iter::once(f.hashes.whole)));
+    let in_nav = |file: &str| NAV.iter().any(|(_, path, _)| *path == file);
+    let navigation = NAV.iter().map(|(key, path, _)| (*key, *path));
+    let plan_pages = PLAN_PAGES
         .iter()
-        .map(|(key, path, _)| PageSpec {
-            path: (*path).into(),
+        .filter(|(file, _)| !in_nav(file))
+        .map(|(file, _)| ("plan", *file));
+    let mut specs: Vec<PageSpec> = navigation
+        .chain(plan_pages)
+        .filter(|(_, path)| wanted(path))
+        .map(|(nav, path)| PageSpec {
+            path: path.into(),
             template: path,
             root: "",
-            nav: key,
+            nav,
             page: Value::from(()),
             fingerprint: overview,
         })
         .collect();
-    let in_nav = |file: &str| NAV.iter().any(|(_, path, _)| *path == file);
-    specs.extend(
-        PLAN_PAGES
-            .iter()
-            .filter(|(file, _)| !in_nav(file))
-            .map(|(file, _)| PageSpec {
-                path: (*file).into(),
-                template: file,
-                root: "",
-                nav: "plan",
-                page: Value::from(()),
-                fingerprint: overview,
-            }),
-    );
     for &(kind, template, nav) in ENTITY_PAGES {
         let list = kind.list();
         let by_id = values
@@ -128,16 +131,23 @@ pub(super) fn plan(
             if !is_valid_id(id) {
                 return Err(RenderError::InvalidId(id.to_string()));
             }
-            let own = values.hash(list, id);
-            let shown = shown.into_iter().map(|(list, id)| values.hash(list, id));
-            let triggers = (kind == EntityKind::Service).then(|| states.hash(id));
+            let path = kind.url(id);
+            if !wanted(&path) {
+                continue;
+            }
+            let fingerprint = fingerprints.and_then(|f| {
+                let own = f.hashes.hash(list, id);
+                let shown = shown.into_iter().map(|(list, id)| f.hashes.hash(list, id));
+                let triggers = (kind == EntityKind::Service).then(|| states.hash(id));
+                (f.make)(&mut std::iter::once(own).chain(shown).chain(triggers))
+            });
             specs.push(PageSpec {
-                path: kind.url(id),
+                path,
                 template,
                 root: "../",
                 nav,
                 page: by_id.get_attr(id).unwrap_or_default(),
-                fingerprint: fingerprint(&mut std::iter::once(own).chain(shown).chain(triggers)),
+                fingerprint,
             });
         }
     }

@@ -16,31 +16,26 @@ use super::memo;
 use crate::catalog::Catalog;
 
 /// The catalogue as template values: `catalog` (the same shape as
-/// `catalog.json`) and `ix` (`ix.services[id]` and so on), with each
-/// entry's hash (which says when a remembered page is still good).
+/// `catalog.json`) and `ix` (`ix.services[id]` and so on).
 pub(super) struct Values {
     pub(super) catalog: Value,
     pub(super) ix: Value,
+}
+
+/// Each entry's hash, which says when a remembered page is still good:
+/// made apart from [`Values`], so that the pages in view are rendered
+/// before the catalogue is hashed.
+pub(super) struct Hashes<'c> {
     /// Each entry's hash, by list, then id.
-    hashes: HashMap<&'static str, HashMap<String, u64>>,
+    by_list: HashMap<&'static str, HashMap<&'c str, u64>>,
     /// A hash of the whole catalogue.
     pub(super) whole: u64,
 }
 
-impl Values {
-    pub(super) fn of(catalog: &Arc<Catalog>) -> Values {
-        let mut top: BTreeMap<&str, Value> = BTreeMap::new();
-        let mut ix: BTreeMap<&str, Value> = BTreeMap::new();
-        let mut hashes = HashMap::new();
-        macro_rules! lists {
-            ($($name:ident),*) => {$(
-                let (list, by_id, by_hash) = entries(catalog, |c| &c.$name, |e| &e.id);
-                top.insert(stringify!($name), list);
-                ix.insert(stringify!($name), by_id);
-                hashes.insert(stringify!($name), by_hash);
-            )*};
-        }
-        lists!(
+/// The lists of the catalogue with an id per entry, as `ix` names them.
+macro_rules! each_list {
+    ($apply:ident) => {
+        $apply!(
             persons,
             teams,
             customers,
@@ -51,7 +46,22 @@ impl Values {
             gates,
             triggers,
             improvements
-        );
+        )
+    };
+}
+
+impl Values {
+    pub(super) fn of(catalog: &Arc<Catalog>) -> Values {
+        let mut top: BTreeMap<&str, Value> = BTreeMap::new();
+        let mut ix: BTreeMap<&str, Value> = BTreeMap::new();
+        macro_rules! lists {
+            ($($name:ident),*) => {$(
+                let (list, by_id) = entries(catalog, |c| &c.$name, |e| &e.id);
+                top.insert(stringify!($name), list);
+                ix.insert(stringify!($name), by_id);
+            )*};
+        }
+        each_list!(lists);
         top.insert(
             "schema_version",
             Value::from(catalog.schema_version.as_str()),
@@ -61,9 +71,33 @@ impl Values {
         top.insert("pmo", Value::from(Serde(&catalog.pmo)));
         top.insert("stages", Value::from(Serde(&catalog.stages)));
         top.insert("capacity", list(catalog, |c| &c.capacity));
-        let mut all: Vec<(&str, &String, u64)> = hashes
+        Values {
+            catalog: Value::from(top),
+            ix: Value::from(ix),
+        }
+    }
+}
+
+impl<'c> Hashes<'c> {
+    pub(super) fn of(catalog: &'c Catalog) -> Hashes<'c> {
+        let mut by_list = HashMap::new();
+        macro_rules! lists {
+            ($($name:ident),*) => {$(
+                let items = &catalog.$name;
+                let hashes = memo::hashes(items)
+                    .into_iter()
+                    .zip(items)
+                    .map(|(h, e)| (e.id.as_str(), h))
+                    .collect();
+                by_list.insert(stringify!($name), hashes);
+            )*};
+        }
+        each_list!(lists);
+        let mut all: Vec<(&str, &str, u64)> = by_list
             .iter()
-            .flat_map(|(list, ids)| ids.iter().map(move |(id, h)| (*list, id, *h)))
+            .flat_map(|(list, ids): (&&str, &HashMap<&str, u64>)| {
+                ids.iter().map(move |(id, h)| (*list, *id, *h))
+            })
             .collect();
         all.sort_unstable();
         let whole = memo::combine(all.into_iter().map(|(_, _, h)| h).chain([
@@ -72,16 +106,11 @@ impl Values {
             memo::hash_of(&catalog.observed),
             memo::hash_of(&catalog.capacity),
         ]));
-        Values {
-            catalog: Value::from(top),
-            ix: Value::from(ix),
-            hashes,
-            whole,
-        }
+        Hashes { by_list, whole }
     }
 
     pub(super) fn hash(&self, list: &'static str, id: &str) -> u64 {
-        self.hashes
+        self.by_list
             .get(list)
             .and_then(|ids| ids.get(id))
             .copied()
@@ -89,13 +118,12 @@ impl Values {
     }
 }
 
-/// One list of the catalogue: its entries in order, the same by id, and
-/// each entry's hash by id.
+/// One list of the catalogue: its entries in order, and the same by id.
 fn entries<T: Serialize + Send + Sync + 'static>(
     catalog: &Arc<Catalog>,
     list: fn(&Catalog) -> &[T],
     id: fn(&T) -> &String,
-) -> (Value, Value, HashMap<String, u64>) {
+) -> (Value, Value) {
     let items = list(catalog);
     let values = each(catalog, list);
     let by_id: BTreeMap<&str, Value> = items
@@ -103,12 +131,7 @@ fn entries<T: Serialize + Send + Sync + 'static>(
         .zip(&values)
         .map(|(e, v)| (id(e).as_str(), v.clone()))
         .collect();
-    let hashes = memo::hashes(items)
-        .into_iter()
-        .zip(items)
-        .map(|(h, e)| (id(e).clone(), h))
-        .collect();
-    (Value::from(values), Value::from(by_id), hashes)
+    (Value::from(values), Value::from(by_id))
 }
 
 /// A list of the catalogue as a template value.

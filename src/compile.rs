@@ -116,7 +116,7 @@ pub struct Compiled {
     pub filter: Filter,
     /// What the observations say (only `superseded` without metrics; empty
     /// while a file has a syntax error).
-    pub evaluation: Evaluation,
+    pub evaluation: Arc<Evaluation>,
     /// The metrics folder read, if any.
     pub metrics: Option<PathBuf>,
 }
@@ -494,7 +494,7 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
     }
     let manifest = model.pmo.as_ref().and_then(|p| p.as_of).map(|d| d.value);
     let (as_of, as_of_source) = AsOfSource::resolve(options.as_of, manifest, today_utc());
-    let mut evaluation = Evaluation::default();
+    let mut evaluation = Arc::<Evaluation>::default();
     let lookups = OnceLock::new();
     if !syntax_errors {
         let texts = |path: &Path| overlay.get(path).cloned();
@@ -509,7 +509,7 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
             &options.cancel,
         );
         diagnostics.extend(found);
-        evaluation = judged;
+        evaluation = Arc::new(judged);
         _ = lookups.set(built);
     }
     let lints = model

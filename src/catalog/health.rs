@@ -173,7 +173,7 @@ pub fn attention(catalog: &Catalog) -> BTreeMap<&str, Vec<Attention>> {
         .services
         .iter()
         .filter(|s| counted(s.stage))
-        .map(|s| (s.id.as_str(), s))
+        .map(|s| (s.id.as_str(), &**s))
         .collect();
     let mut items: Vec<(&str, AttentionKind, &str)> = Vec::new();
     for service in counts.values() {

@@ -17,6 +17,8 @@ pub mod serial;
 mod service;
 pub mod shape;
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
@@ -34,12 +36,75 @@ pub use shape::*;
 /// Builds the catalog from a checked model (through its index) and its
 /// evaluation.
 pub fn build(index: &Index, evaluation: &Evaluation) -> Catalog {
+    assemble(index, evaluation, None).0
+}
+
+/// What one catalogue keeps for the next (a round of `watch` or `serve`):
+/// each service's entry with the model's service it was built from, and
+/// the date and the evaluation they were judged by. A service whose model
+/// entry is the same allocation (its file was not parsed again), judged as
+/// of the same date, whose reads from the rest of the model and from the
+/// evaluation are equal ([`service::reads_same`]: the references to it,
+/// its triggers, its slices of the evaluation) keeps its entry.
+#[derive(Default)]
+pub struct Memo {
+    entries: Entries,
+    judged: Option<(jiff::civil::Date, Arc<Evaluation>)>,
+    /// Service entries reused by the last build.
+    pub reused: usize,
+}
+
+/// Each service's entry by id, with the model's service it was built from.
+type Entries = HashMap<String, (Arc<model::Service>, Arc<ServiceEntry>)>;
+
+/// [`build`], reusing from `memo` the entries of the services whose inputs
+/// did not change, and leaving in it this catalogue's.
+pub fn build_with(index: &Index, evaluation: &Arc<Evaluation>, memo: &mut Memo) -> Catalog {
+    let previous = std::mem::take(&mut memo.entries);
+    let before = match memo.judged.take() {
+        Some((as_of, before)) if as_of == index.as_of => Some((&previous, before)),
+        _ => None,
+    };
+    let (catalog, services) = assemble(
+        index,
+        evaluation,
+        before.as_ref().map(|(entries, e)| (*entries, &**e)),
+    );
+    memo.reused = services.iter().filter(|(_, reused)| *reused).count();
+    memo.judged = Some((index.as_of, evaluation.clone()));
+    memo.entries = index
+        .model
+        .services
+        .iter()
+        .zip(services)
+        .map(|(svc, (entry, _))| (svc.id.value.clone(), (svc.clone(), entry)))
+        .collect();
+    catalog
+}
+
+/// The catalogue, each service's entry taken from `before` where its
+/// inputs did not change; with each service's entry in model order and
+/// whether it was taken.
+fn assemble(
+    index: &Index,
+    evaluation: &Evaluation,
+    before: Option<(&Entries, &Evaluation)>,
+) -> (Catalog, Vec<(Arc<ServiceEntry>, bool)>) {
     let (model, as_of) = (index.model, index.as_of);
-    let services = || -> Vec<ServiceEntry> {
+    let kept = |svc: &Arc<model::Service>| -> Option<Arc<ServiceEntry>> {
+        let (entries, read) = before?;
+        let (was, entry) = entries.get(svc.id.value.as_str())?;
+        (Arc::ptr_eq(was, svc) && service::reads_same(index, evaluation, read, svc, entry))
+            .then(|| entry.clone())
+    };
+    let services = || -> Vec<(Arc<ServiceEntry>, bool)> {
         model
             .services
             .par_iter()
-            .map(|svc| service::entry(index, evaluation, svc))
+            .map(|svc| match kept(svc) {
+                Some(entry) => (entry, true),
+                None => (Arc::new(service::entry(index, evaluation, svc)), false),
+            })
             .collect()
     };
     // The services (most of the work) are built beside everything else.
@@ -74,9 +139,9 @@ pub fn build(index: &Index, evaluation: &Evaluation) -> Catalog {
         observed: evaluation.observed,
     };
     let (services, mut catalog) = rayon::join(services, rest);
-    catalog.services = services;
+    catalog.services = services.iter().map(|(entry, _)| entry.clone()).collect();
     sort_lists(&mut catalog);
-    catalog
+    (catalog, services)
 }
 
 /// An optional text without its span.

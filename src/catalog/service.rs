@@ -80,10 +80,43 @@ pub(super) fn entry(index: &Index, evaluation: &Evaluation, svc: &model::Service
         }),
         decisions,
         efforts: efforts(svc),
-        triggers: sorted(index.triggers_of(id).map(|t| t.id.value.clone()).collect()),
+        triggers: triggers(index, id),
         adoption: adoption(evaluation, svc),
         kpi_values: kpi_values(evaluation, svc),
     }
+}
+
+/// Whether the entry `entry`, built for this same `svc` from the evaluation
+/// `before`, reads now what it read then: the same references to the
+/// service, the same triggers, the same slices of the evaluation (its
+/// SLAs' attainment and allowances, its adoption, its KPIs). Everything
+/// else [`entry`] reads is the service itself and the date, which the
+/// caller compares.
+pub(super) fn reads_same(
+    index: &Index,
+    now: &Evaluation,
+    before: &Evaluation,
+    svc: &model::Service,
+    entry: &ServiceEntry,
+) -> bool {
+    let id = &svc.id.value;
+    let slices_same = now.observed == before.observed
+        && now.adoption.get(id) == before.adoption.get(id)
+        && now.kpis.get(id) == before.kpis.get(id)
+        && svc.slas.iter().all(|sla| {
+            let sla = &sla.id.value;
+            now.attainment.get(sla) == before.attainment.get(sla)
+                && now.allowances.get(sla) == before.allowances.get(sla)
+        });
+    slices_same
+        && entry.dependents == index.referrers(Field::ServiceDependsOn, id)
+        && entry.replaced_by == index.referrers(Field::ServiceReplaces, id)
+        && entry.triggers == triggers(index, id)
+}
+
+/// The ids of the triggers that apply to the service `id`, sorted.
+fn triggers(index: &Index, id: &str) -> Vec<String> {
+    sorted(index.triggers_of(id).map(|t| t.id.value.clone()).collect())
 }
 
 /// Its `kpis` that no target of its SLAs covers, with their observed values.

@@ -3,6 +3,8 @@
 //! types (`schemas/catalog.schema.json`, printed by `pmoc schema`), so the
 //! two cannot drift apart.
 
+use std::sync::Arc;
+
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -46,7 +48,7 @@ pub struct Catalog {
     pub objectives: Vec<ObjectiveEntry>,
     pub metrics: Vec<MetricEntry>,
     pub functions: Vec<FunctionEntry>,
-    pub services: Vec<ServiceEntry>,
+    pub services: Vec<Arc<ServiceEntry>>,
     pub gates: Vec<GateEntry>,
     pub triggers: Vec<TriggerEntry>,
     /// Improvements (language 1.1, section 7), sorted by id.

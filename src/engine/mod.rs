@@ -29,7 +29,7 @@ use crate::base::Severity;
 use crate::catalog;
 use crate::compile::{self, Cache, Compiled, Options};
 use crate::discover::{Filter, Skip, SourceError};
-use crate::emit::site::{self, Memo, OutFile, Priority, RenderError, Theme, write};
+use crate::emit::site::{self, OutFile, Priority, RenderError, Theme, write};
 use crate::emit::{LocatedDiagnostic, Location};
 
 /// Builds round after round into one output folder, reusing what it can.
@@ -40,7 +40,7 @@ pub struct Engine {
     cache: Cache,
     /// What the output folder holds: what the last good round wrote.
     written: Vec<OutFile>,
-    /// Pages of the last render, reused where nothing they show changed.
+    /// What the last render made, reused where its inputs did not change.
     memo: Memo,
     /// Said in the status line after errors.
     keeping: &'static str,
@@ -366,15 +366,23 @@ pub fn page_count(files: &[OutFile]) -> usize {
     files.iter().filter(|f| f.path.ends_with(".html")).count()
 }
 
+/// What one render keeps for the next (a round of `watch` or `serve`):
+/// the catalogue's service entries and the pages.
+#[derive(Default)]
+pub struct Memo {
+    pub catalog: catalog::Memo,
+    pub site: site::Memo,
+}
+
 /// Every file of the site for a compiled project without errors.
 pub fn render(
     compiled: &Compiled,
     memo: &mut Memo,
     priority: Option<Priority>,
 ) -> Result<Vec<OutFile>, RenderError> {
-    let catalog = Arc::new(catalog::build(&compiled.index(), &compiled.evaluation));
+    let catalog = catalog::build_with(&compiled.index(), &compiled.evaluation, &mut memo.catalog);
     let theme = Theme::load(&compiled.root).map_err(RenderError::Theme)?;
-    site::render(&catalog, &theme, memo, priority)
+    site::render(&Arc::new(catalog), &theme, &mut memo.site, priority)
 }
 
 /// One build: renders a compiled project without errors into a fresh
@@ -402,7 +410,7 @@ pub fn build(mut compiled: Compiled, out: &Path, base_url: Option<&str>) -> Resu
         site::render_to(
             &catalog,
             &theme,
-            &mut Memo::default(),
+            &mut site::Memo::default(),
             None,
             site::Sink::Stream(&folder),
         )

@@ -122,7 +122,7 @@ fn edit(rng: &mut Rng, root: &Path, step: u64, broken: &mut Option<(PathBuf, Str
         // An id renamed with its references; a name changed.
         3 => {
             let path = pick(rng, &kdl);
-            rename_id(rng, root, &path, step)
+            rename_id(rng, root, &path, step, broken)
         }
         4 => rename(&pick(rng, &kdl), step),
         // A syntax error made (one at a time).
@@ -138,8 +138,10 @@ fn edit(rng: &mut Rng, root: &Path, step: u64, broken: &mut Option<(PathBuf, Str
             *broken = Some((path.clone(), text));
             format!("break {} with {slip}", path.display())
         }
-        // A metric's value changed, or a row added.
-        6 | 7 if !csv.is_empty() => {
+        // A metric's value changed, or a row added: put back by a later
+        // step like a slip (a value out of range or a second row for a
+        // period would otherwise hold every later round in error).
+        6 | 7 if !csv.is_empty() && broken.is_none() => {
             let path = pick(rng, &csv);
             let text = std::fs::read_to_string(&path).unwrap();
             let lines: Vec<&str> = text.lines().collect();
@@ -160,21 +162,42 @@ fn edit(rng: &mut Rng, root: &Path, step: u64, broken: &mut Option<(PathBuf, Str
                 out.push(cells.join(","));
             }
             std::fs::write(&path, out.join("\n") + "\n").unwrap();
+            *broken = Some((path.clone(), text));
             format!("metrics {} row {row}", path.display())
         }
         _ => "nothing".into(),
     }
 }
 
+/// Ids never renamed: those a service added by the walk names (every
+/// service added after the rename would name what is no longer declared),
+/// and those spelt as a keyword (a function `programme` and the level
+/// `programme`: a rename of quoted text would change both).
+const KEPT_IDS: [&str; 7] = [
+    "administration",
+    "grace",
+    "programme-managers",
+    "portfolio",
+    "programme",
+    "project",
+    "coe",
+];
+
 /// An id declared in `path` renamed where it is declared and everywhere it
 /// is named (a rename that keeps the project whole, so the site is written).
-fn rename_id(rng: &mut Rng, root: &Path, path: &Path, step: u64) -> String {
+fn rename_id(
+    rng: &mut Rng,
+    root: &Path,
+    path: &Path,
+    step: u64,
+    broken: &mut Option<(PathBuf, String)>,
+) -> String {
     let text = std::fs::read_to_string(path).unwrap();
     let ids: Vec<&str> = text
         .lines()
         .filter(|l| l.starts_with(|c: char| c.is_ascii_lowercase()))
         .filter_map(|l| l.split('"').nth(1))
-        .filter(|id| !id.is_empty())
+        .filter(|id| !id.is_empty() && !KEPT_IDS.contains(id))
         .collect();
     if ids.is_empty() {
         return "nothing".into();
@@ -183,25 +206,39 @@ fn rename_id(rng: &mut Rng, root: &Path, path: &Path, step: u64) -> String {
     let new = format!("id-{step}");
     for file in sources(root, "kdl").iter().chain([&root.join("pmo.kdl")]) {
         let text = std::fs::read_to_string(file).unwrap();
-        let quoted = format!("\"{old}\"");
-        if text.contains(&quoted) {
-            std::fs::write(file, text.replace(&quoted, &format!("\"{new}\""))).unwrap();
+        if text.contains(&format!("\"{old}\"")) {
+            std::fs::write(file, renamed(file, &text, &old, &new)).unwrap();
         }
     }
     for file in sources(root, "csv") {
         let text = std::fs::read_to_string(&file).unwrap();
-        let cells: Vec<String> = text
+        std::fs::write(&file, renamed(&file, &text, &old, &new)).unwrap();
+    }
+    // The text a later step puts back is renamed too, or putting it back
+    // would undo the rename in that file alone.
+    if let Some((path, text)) = broken {
+        *text = renamed(path, text, &old, &new);
+    }
+    format!("rename the id {old} to {new}")
+}
+
+/// `text` of the file `path` with the id `old` renamed `new`: quoted in
+/// KDL, whole cells in a CSV.
+fn renamed(path: &Path, text: &str, old: &str, new: &str) -> String {
+    if path.extension().is_some_and(|e| e == "csv") {
+        let lines: Vec<String> = text
             .lines()
             .map(|l| {
                 l.split(',')
-                    .map(|c| if c == old { new.as_str() } else { c })
+                    .map(|c| if c == old { new } else { c })
                     .collect::<Vec<_>>()
                     .join(",")
             })
             .collect();
-        std::fs::write(&file, cells.join("\n") + "\n").unwrap();
+        lines.join("\n") + "\n"
+    } else {
+        text.replace(&format!("\"{old}\""), &format!("\"{new}\""))
     }
-    format!("rename the id {old} to {new}")
 }
 
 /// A `name` changed: what pages show, no finding.

@@ -457,7 +457,7 @@ fn pages_have_one_h1_landmarks_and_no_outside_requests() {
 #[test]
 fn incremental_rendering_matches_a_full_render() {
     use pmoc::compile::{Cache, Options, compile_root};
-    use pmoc::emit::site::Memo;
+    use pmoc::engine::Memo;
 
     let dir = tempfile::tempdir().unwrap();
     for entry in walkdir::WalkDir::new(acme()) {
@@ -490,9 +490,17 @@ fn incremental_rendering_matches_a_full_render() {
     assert_eq!(cache.parsed, 1, "only the edited file is parsed again");
     let incremental = pmoc::engine::render(&compiled, &mut memo, None).unwrap();
     assert!(
-        memo.reused > 20,
+        memo.site.reused > 20,
         "unchanged pages are reused ({} were)",
-        memo.reused
+        memo.site.reused
+    );
+    // The catalogue builds again only the entries of the edited file's
+    // services (their file was parsed again).
+    let in_file = text.matches("\nservice ").count() + usize::from(text.starts_with("service "));
+    assert_eq!(
+        memo.catalog.reused,
+        compiled.model.services.len() - in_file,
+        "the other services' entries are reused"
     );
     let fresh = pmoc::engine::render(&compiled, &mut Memo::default(), None).unwrap();
     assert_eq!(incremental, fresh);
@@ -529,7 +537,7 @@ fn incremental_rendering_matches_a_full_render() {
     );
     let compiled = compile_root(root.clone(), &Options::default(), &mut cache).unwrap();
     let incremental = pmoc::engine::render(&compiled, &mut memo, None).unwrap();
-    assert!(memo.reused > 20, "{} pages reused", memo.reused);
+    assert!(memo.site.reused > 20, "{} pages reused", memo.site.reused);
     let fresh = pmoc::engine::render(&compiled, &mut Memo::default(), None).unwrap();
     assert_eq!(incremental, fresh);
     assert!(

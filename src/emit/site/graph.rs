@@ -314,13 +314,14 @@ pub fn dependency_graph(catalog: &Catalog, root: &str) -> Option<String> {
     let by_id: HashMap<&str, &ServiceEntry> = catalog
         .services
         .iter()
-        .map(|s| (s.id.as_str(), s))
+        .map(|s| (s.id.as_str(), &**s))
         .collect();
     let name_of = |s: &ServiceEntry| s.name.clone().unwrap_or(s.id.clone());
     let mut nodes: Vec<&ServiceEntry> = catalog
         .services
         .iter()
         .filter(|s| !s.depends_on.is_empty() || !s.dependents.is_empty())
+        .map(|s| &**s)
         .collect();
     if nodes.is_empty() {
         return None;
@@ -513,12 +514,13 @@ mod tests {
         let by_id: HashMap<&str, &ServiceEntry> = catalog
             .services
             .iter()
-            .map(|s| (s.id.as_str(), s))
+            .map(|s| (s.id.as_str(), &**s))
             .collect();
         let mut nodes: Vec<&ServiceEntry> = catalog
             .services
             .iter()
             .filter(|s| !s.depends_on.is_empty() || !s.dependents.is_empty())
+            .map(|s| &**s)
             .collect();
         nodes.sort_by_key(|s| s.name.clone());
         let depth_of = depths(&nodes, &by_id);

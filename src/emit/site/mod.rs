@@ -421,7 +421,7 @@ impl<'a> Renderer<'a> {
             services: catalog
                 .services
                 .iter()
-                .map(|s| (s.id.as_str(), s))
+                .map(|s| (s.id.as_str(), &**s))
                 .collect(),
             customers: catalog
                 .customers

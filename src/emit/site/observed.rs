@@ -340,8 +340,8 @@ impl Renderer<'_> {
     /// in force with its latest state and its chart.
     pub(super) fn health(&self) -> Value {
         let catalog = self.catalog;
-        let (targets, tally) = target_states(in_force(&catalog.services));
-        let slas = in_force(&catalog.services).map(|(_, sla)| sla);
+        let (targets, tally) = target_states(in_force(catalog.services.iter().map(|s| &**s)));
+        let slas = in_force(catalog.services.iter().map(|s| &**s)).map(|(_, sla)| sla);
         // Services with an observed target, each with its targets; those without.
         let mut observed: Vec<(&str, Vec<&TargetState>)> = Vec::new();
         for t in &targets {
@@ -425,6 +425,7 @@ impl Renderer<'_> {
                     .as_ref()
                     .is_some_and(|r| r.adoption_target.is_some())
             })
+            .map(|s| &**s)
             .collect();
         // Shown side by side: one time axis.
         let span = rolled.iter().fold(None, |span, s| {

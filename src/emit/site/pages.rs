@@ -172,7 +172,7 @@ fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> 
             let by_id: HashMap<&str, &ServiceEntry> = catalog
                 .services
                 .iter()
-                .map(|s| (s.id.as_str(), s))
+                .map(|s| (s.id.as_str(), &**s))
                 .collect();
             catalog
                 .customers

@@ -107,38 +107,59 @@ fn assemble(
             })
             .collect()
     };
-    // The services (most of the work) are built beside everything else.
-    let rest = || Catalog {
+    // Two halves of about equal work on a round that reuses the services'
+    // entries: the entries that read the references the other way round
+    // (built at their first reader), and the aggregates.
+    let referring = || {
+        let services = services();
+        let persons = model.persons.iter().map(|p| person(index, p)).collect();
+        let teams = model.teams.iter().map(|t| team(index, t)).collect();
+        let objectives = model.objectives.iter().map(|o| objective(index, o));
+        let metrics = model.metrics.iter().map(|m| metric(index, m)).collect();
+        let functions = model.functions.iter().map(|f| function(index, f));
+        let triggers = model.triggers.iter().map(|t| trigger(index, evaluation, t));
+        let improvements = model.improvements.iter();
+        let improvements = improvements.map(|i| improvement(index, evaluation, i));
+        let lists = (
+            persons,
+            teams,
+            objectives.collect(),
+            metrics,
+            functions.collect(),
+            triggers.collect(),
+            improvements.collect(),
+        );
+        (services, lists)
+    };
+    let aggregates = || {
+        let stages = stages(model);
+        let customers = customers(index);
+        let capacity = capacity(index);
+        // The gates' decisions read the references last: built by then.
+        let gates = gates(index, evaluation);
+        (stages, customers, capacity, gates)
+    };
+    let ((services, lists), (stages, customers, capacity, gates)) =
+        rayon::join(referring, aggregates);
+    let (persons, teams, objectives, metrics, functions, triggers, improvements) = lists;
+    let mut catalog = Catalog {
         schema_version: SCHEMA_VERSION.into(),
         as_of: as_of.to_string(),
         pmo: pmo(model.pmo.as_ref()),
-        stages: stages(model),
-        persons: model.persons.iter().map(|p| person(index, p)).collect(),
-        teams: model.teams.iter().map(|t| team(index, t)).collect(),
-        customers: customers(index),
-        objectives: model
-            .objectives
-            .iter()
-            .map(|o| objective(index, o))
-            .collect(),
-        metrics: model.metrics.iter().map(|m| metric(index, m)).collect(),
-        functions: model.functions.iter().map(|f| function(index, f)).collect(),
+        stages,
+        persons,
+        teams,
+        customers,
+        objectives,
+        metrics,
+        functions,
         services: Vec::new(),
-        gates: gates(index, evaluation),
-        triggers: model
-            .triggers
-            .iter()
-            .map(|t| trigger(index, evaluation, t))
-            .collect(),
-        improvements: model
-            .improvements
-            .iter()
-            .map(|i| improvement(index, evaluation, i))
-            .collect(),
-        capacity: capacity(index),
+        gates,
+        triggers,
+        improvements,
+        capacity,
         observed: evaluation.observed,
     };
-    let (services, mut catalog) = rayon::join(services, rest);
     catalog.services = services.iter().map(|(entry, _)| entry.clone()).collect();
     sort_lists(&mut catalog);
     (catalog, services)

@@ -23,7 +23,10 @@ pub use crate::metrics::MAX_CSV_BYTES;
 use crate::metrics::{self, Evaluation};
 use crate::model::{Index, Lookups, Model};
 use crate::syntax;
+
+mod stamp;
 pub use crate::syntax::MAX_FILE_BYTES;
+use stamp::Stamp;
 
 /// What a run was asked for beyond the project itself.
 #[derive(Debug, Default, Clone)]
@@ -249,24 +252,44 @@ fn read(found: &Found) -> Result<Vec<u8>, SourceError> {
 }
 
 /// Each file's parse and lowering, remembered by its name, position and
-/// bytes, so a watch round re-parses only the files that changed.
+/// bytes, so a watch round re-parses only the files that changed; and its
+/// [`Stamp`], so that a file whose stamp says it is unchanged is not even
+/// read again.
 #[derive(Default)]
 pub struct Cache {
-    files: HashMap<String, (Vec<u8>, Arc<FileResult>)>,
+    files: HashMap<String, Cached>,
     /// A one-run cache (`compile`): it keeps nothing, so each file's model
     /// is moved into the compilation instead of cloned.
     one_shot: bool,
     /// Files parsed (not taken from the cache) in the last compilation.
     pub parsed: usize,
+    /// Files read (their stamps did not say them unchanged) in the last
+    /// compilation.
+    pub read: usize,
     /// The last reading of the metrics CSVs (unused by a one-run cache).
     metrics: metrics::Memo,
 }
 
+/// A file as the cache keeps it: its bytes (none in a one-run cache), its
+/// stamp when read from disk, and its parse and lowering.
+struct Cached {
+    bytes: Arc<[u8]>,
+    stamp: Option<Stamp>,
+    result: Arc<FileResult>,
+}
+
 impl Cache {
     fn get(&self, id: FileId, found: &Found, bytes: &[u8]) -> Option<Arc<FileResult>> {
-        let (cached_bytes, result) = self.files.get(&found.name)?;
-        let same = cached_bytes.as_slice() == bytes && result.id == id;
-        same.then(|| result.clone())
+        let cached = self.files.get(&found.name)?;
+        let same = *cached.bytes == *bytes && cached.result.id == id;
+        same.then(|| cached.result.clone())
+    }
+
+    /// Whether the file `found`, stamped `now`, is the one this cache holds,
+    /// as their stamps say (without reading it).
+    fn unchanged(&self, found: &Found, now: Option<Stamp>) -> bool {
+        let was = self.files.get(&found.name).and_then(|c| c.stamp);
+        was.zip(now).is_some_and(|(was, now)| was.unchanged(now))
     }
 }
 
@@ -403,7 +426,7 @@ pub fn compile_overlaid(
     cache: &mut Cache,
     overlay: &Overlay,
 ) -> Result<Compiled, SourceError> {
-    let (filter, inputs, output_holds_sources) = read_sources(&root, options, overlay)?;
+    let (filter, inputs, output_holds_sources) = read_sources(&root, options, overlay, cache)?;
     let metrics = metrics::folder(&root, options.metrics.as_deref());
     let read = Read {
         root,
@@ -430,7 +453,7 @@ pub fn compile_memory(mut files: Vec<(String, Vec<u8>)>, options: &Options) -> C
         .into_iter()
         .map(|(name, bytes)| {
             let path = PathBuf::from(&name);
-            (Found { name, path }, bytes)
+            (Found { name, path }, Content::Read(bytes, None))
         })
         .collect();
     let read = Read {
@@ -476,7 +499,7 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
     let mut diagnostics = Vec::new();
     let mut syntax_errors = false;
     let models = models_of(&mut results, cache.one_shot);
-    for ((_, result), file_model) in results.iter().zip(models) {
+    for (Cached { result, .. }, file_model) in results.iter().zip(models) {
         sources.add(result.file.clone());
         model.append(file_model);
         diagnostics.extend(result.diagnostics.iter().cloned());
@@ -485,7 +508,7 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
     if !cache.one_shot {
         cache.files = results
             .into_iter()
-            .map(|(bytes, r)| (r.file.name.clone(), (bytes, r)))
+            .map(|c| (c.result.file.name.clone(), c))
             .collect();
     }
     options.cancel.check();
@@ -536,17 +559,17 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
 
 /// Each file's model for this compilation: moved out of a one-shot cache's
 /// results, else cloned (in parallel) so the cache keeps its copy.
-fn models_of(results: &mut [(Vec<u8>, Arc<FileResult>)], one_shot: bool) -> Vec<Model> {
+fn models_of(results: &mut [Cached], one_shot: bool) -> Vec<Model> {
     if one_shot {
         return results
             .iter_mut()
-            .map(|(_, r)| match Arc::get_mut(r) {
+            .map(|Cached { result: r, .. }| match Arc::get_mut(r) {
                 Some(r) => std::mem::take(&mut r.model),
                 None => r.model.clone(),
             })
             .collect();
     }
-    results.par_iter().map(|(_, r)| r.model.clone()).collect()
+    results.par_iter().map(|c| c.result.model.clone()).collect()
 }
 
 /// The model rules, then the observations read (from `metrics`, the
@@ -601,8 +624,17 @@ pub fn metrics_folder_exists(dir: &Path) -> Result<(), SourceError> {
     })
 }
 
-/// A source file found and read.
-type Input = (Found, Vec<u8>);
+/// A source file found, and its bytes.
+type Input = (Found, Content);
+
+/// A source's bytes as a compilation has them.
+enum Content {
+    /// Read now (or taken from the overlay), with the stamp taken before
+    /// the read (none from the overlay, in memory or for a one-run cache).
+    Read(Vec<u8>, Option<Stamp>),
+    /// Not read: its stamp says the file is the one the cache holds.
+    Unchanged,
+}
 
 /// Discovery's filter (from the manifest, read first: it says what
 /// discovery leaves out), every source file's bytes, in order, and whether
@@ -611,6 +643,7 @@ fn read_sources(
     root: &Path,
     options: &Options,
     overlay: &Overlay,
+    cache: &Cache,
 ) -> Result<(Filter, Vec<Input>, bool), SourceError> {
     let manifest = manifest_settings_overlaid(root, overlay)?;
     let filter = Filter::new(
@@ -629,8 +662,16 @@ fn read_sources(
         .into_par_iter()
         .filter(|f| out.as_ref().is_none_or(|out| !f.path.starts_with(out)))
         .map(|f| {
-            let bytes = read_overlaid(&f, overlay)?;
-            Ok((f, bytes))
+            if overlay.get(&f.path).is_some() || cache.one_shot {
+                let bytes = read_overlaid(&f, overlay)?;
+                return Ok((f, Content::Read(bytes, None)));
+            }
+            let stamp = Stamp::of(&f.path);
+            if cache.unchanged(&f, stamp) {
+                return Ok((f, Content::Unchanged));
+            }
+            let bytes = read(&f)?;
+            Ok((f, Content::Read(bytes, stamp)))
         })
         .collect::<Result<Vec<_>, SourceError>>()?;
     Ok((filter, inputs, manifest.output_holds_sources))
@@ -638,39 +679,71 @@ fn read_sources(
 
 impl Cache {
     /// Each file's parse and lowering, from the cache where its name,
-    /// position and bytes are unchanged, else made now (in parallel).
-    fn parse(&mut self, inputs: Vec<Input>, cancel: &Cancel) -> Vec<(Vec<u8>, Arc<FileResult>)> {
+    /// position and bytes are unchanged (or its stamp says so), else made
+    /// now (in parallel).
+    fn parse(&mut self, inputs: Vec<Input>, cancel: &Cancel) -> Vec<Cached> {
         let work: Vec<_> = inputs
             .into_iter()
             .enumerate()
-            .map(|(i, (f, bytes))| {
+            .map(|(i, (f, content))| {
                 let id = FileId(i as u32);
-                let cached = self.get(id, &f, &bytes);
-                (id, f, bytes, cached)
+                let (bytes, stamp, cached) = match content {
+                    Content::Read(bytes, stamp) => {
+                        let cached = self.get(id, &f, &bytes);
+                        (Bytes::Read(bytes), stamp, cached)
+                    }
+                    // The cache holds it (so said `unchanged`, just now).
+                    Content::Unchanged => {
+                        let kept = &self.files[&f.name];
+                        let cached = (kept.result.id == id).then(|| kept.result.clone());
+                        (Bytes::Kept(kept.bytes.clone()), kept.stamp, cached)
+                    }
+                };
+                (id, f, bytes, stamp, cached)
             })
             .collect();
-        self.parsed = work.iter().filter(|w| w.3.is_none()).count();
+        self.parsed = work.iter().filter(|w| w.4.is_none()).count();
+        self.read = work
+            .iter()
+            .filter(|w| matches!(w.2, Bytes::Read(_)))
+            .count();
         // A one-run cache keeps no bytes to compare with: each file's bytes
         // become its text without a copy.
         let keep_bytes = !self.one_shot;
         parse_pool().install(|| {
             work.into_par_iter()
-                .map(|(id, f, bytes, cached)| match cached {
-                    Some(result) => (bytes, result),
-                    None => {
-                        cancel.check();
-                        let is_manifest = f.name == discover::MANIFEST;
-                        let kept = if keep_bytes {
-                            bytes.clone()
-                        } else {
-                            Vec::new()
-                        };
-                        (kept, Arc::new(process(id, f, bytes, is_manifest)))
+                .map(|(id, f, bytes, stamp, cached)| {
+                    let (bytes, result) = match (bytes, cached) {
+                        (Bytes::Read(bytes), Some(result)) => (Arc::from(bytes), result),
+                        (Bytes::Kept(bytes), Some(result)) => (bytes, result),
+                        (bytes, None) => {
+                            cancel.check();
+                            let is_manifest = f.name == discover::MANIFEST;
+                            let (kept, bytes) = match bytes {
+                                Bytes::Read(bytes) if keep_bytes => (Arc::from(&bytes[..]), bytes),
+                                Bytes::Read(bytes) => (Arc::from(&[][..]), bytes),
+                                // Moved in the file list: parsed again from
+                                // the bytes kept.
+                                Bytes::Kept(kept) => (kept.clone(), kept.to_vec()),
+                            };
+                            (kept, Arc::new(process(id, f, bytes, is_manifest)))
+                        }
+                    };
+                    Cached {
+                        bytes,
+                        stamp,
+                        result,
                     }
                 })
                 .collect()
         })
     }
+}
+
+/// A file's bytes in [`Cache::parse`]: read now, or the cache's.
+enum Bytes {
+    Read(Vec<u8>),
+    Kept(Arc<[u8]>),
 }
 
 /// The stack of a parsing thread: the KDL 1.0 fallback recurses (within

@@ -13,6 +13,7 @@ mod plain;
 mod lsp_client;
 mod rng;
 
+mod cache;
 mod cli;
 mod diff;
 mod engine_walk;

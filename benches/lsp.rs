@@ -16,7 +16,8 @@
 //!
 //! The generated project (`pmoc_synth`) carries a year of observations
 //! (`metrics/observed.csv`), so every round judges metrics as a real
-//! portfolio's would.
+//! portfolio's would. The files' times are set an hour back
+//! (`harness::settle`), as an edited project's are.
 //!
 //! Run with `cargo bench --bench lsp`. `PMOC_BENCH_SERVICES` sets the size
 //! of the generated project (default 5,000); `PMOC_BENCH_RUNS` the timed
@@ -35,7 +36,7 @@ mod harness;
 #[path = "../tests/it/lsp_client/mod.rs"]
 mod lsp_client;
 
-use harness::{Stats, ms, stats};
+use harness::{Stats, ms, settle, stats};
 use lsp_client::Client;
 
 /// Changes in one burst.
@@ -84,6 +85,8 @@ fn main() {
     pmoc_synth::write_project(&big_root, services).expect("the project is written");
     let rows = pmoc_synth::write_observations(&big_root, MONTHS).expect("observations");
     let sample = pmoc_synth::sample_service(&big_root).expect("a service");
+    settle(&acme_root);
+    settle(&big_root);
     let big = target(
         &format!("synthetic ({services} services, {rows} observations)"),
         &big_root.join(&sample.file),

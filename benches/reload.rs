@@ -6,7 +6,8 @@
 //! max, and the median of the whole round (every page written), which the
 //! server finishes after the page in view. Each edit waits for the previous
 //! round to end, as edits by someone reading the page would. The server
-//! runs with its defaults (debounce included).
+//! runs with its defaults (debounce included). The projects' file times
+//! are set an hour back (`harness::settle`), as an edited project's are.
 //!
 //! Run with `cargo bench --bench reload`. `PMOC_RELOAD_EDITS` sets the number
 //! of edits (default 10); `PMOC_RELOAD_SERVICES` the size of the generated
@@ -17,6 +18,9 @@ use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+mod harness;
+use harness::settle;
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -181,6 +185,7 @@ fn main() {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/acme"),
         acme.path(),
     );
+    settle(acme.path());
     let samples = measure(
         acme.path(),
         "services/risk.kdl",
@@ -193,6 +198,7 @@ fn main() {
     let big = tempfile::tempdir().unwrap();
     pmoc_synth::write_project(big.path(), services).unwrap();
     let sample = pmoc_synth::sample_service(big.path()).unwrap();
+    settle(big.path());
     let page = format!("/services/{}.html", sample.id);
     let samples = measure(big.path(), &sample.file, &sample.name, &page, edits);
     report(&format!("synthetic ({services} services)"), samples);

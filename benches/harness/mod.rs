@@ -73,3 +73,22 @@ pub(crate) fn runs_from_env() -> usize {
         Err(_) => 5,
     }
 }
+
+/// Sets the modification time of every file below `root` an hour back, as
+/// the files of a project being edited are: pmoc does not read a file
+/// again once its stamp has settled (its modification time a few seconds
+/// old) and is unchanged, so a project written just now would be read
+/// whole at every round, as no user's is.
+pub(crate) fn settle(root: &std::path::Path) {
+    let an_hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for entry in walkdir::WalkDir::new(root) {
+        let entry = entry.expect("a file of the project");
+        if entry.file_type().is_file() {
+            let file = std::fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .expect("a file of the project");
+            file.set_modified(an_hour_ago).expect("a settable time");
+        }
+    }
+}

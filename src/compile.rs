@@ -268,6 +268,8 @@ pub struct Cache {
     pub read: usize,
     /// The last reading of the metrics CSVs (unused by a one-run cache).
     metrics: metrics::Memo,
+    /// What the last compilation's rules kept (unused by a one-run cache).
+    rules: check::Memo,
 }
 
 /// A file as the cache keeps it: its bytes (none in a one-run cache), its
@@ -521,14 +523,18 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
     let lookups = OnceLock::new();
     if !syntax_errors {
         let texts = |path: &Path| overlay.get(path).cloned();
-        let memo = (!cache.one_shot).then_some(&mut cache.metrics);
+        let mut one_shot = check::Memo::default();
+        let memos = match cache.one_shot {
+            false => (Some(&mut cache.metrics), &mut cache.rules),
+            true => (None, &mut one_shot),
+        };
         let (judged, built, found) = judge(
             (&root, metrics.as_deref()),
             &texts,
             &mut model,
             as_of,
             &mut sources,
-            memo,
+            memos,
             &options.cancel,
         );
         diagnostics.extend(found);
@@ -572,10 +578,11 @@ fn models_of(results: &mut [Cached], one_shot: bool) -> Vec<Model> {
     results.par_iter().map(|c| c.result.model.clone()).collect()
 }
 
-/// The model rules, then the observations read (from `metrics`, the
-/// folder of the project at `root`; a CSV's text from `texts` when it gives
-/// one, else from disk; through `memo` when compilations follow one
-/// another) and judged, with the model's lookups and the diagnostics.
+/// The model rules (with what the last compilation's kept, `rules`), then
+/// the observations read (from `metrics`, the folder of the project at
+/// `root`; a CSV's text from `texts` when it gives one, else from disk;
+/// through `memo` when compilations follow one another) and judged, with
+/// the model's lookups and the diagnostics.
 /// Later duplicates leave the model first.
 fn judge(
     (root, metrics): (&Path, Option<&Path>),
@@ -583,7 +590,7 @@ fn judge(
     model: &mut Model,
     as_of: Date,
     sources: &mut SourceMap,
-    memo: Option<&mut metrics::Memo>,
+    (memo, rules): (Option<&mut metrics::Memo>, &mut check::Memo),
     cancel: &Cancel,
 ) -> (Evaluation, Lookups, Vec<Diagnostic>) {
     let mut diagnostics = check::dedupe(model);
@@ -591,7 +598,7 @@ fn judge(
     let lookups = Lookups::new(model);
     let index = Index::new(model, &lookups, as_of);
     cancel.check();
-    diagnostics.extend(check::rules(&index));
+    diagnostics.extend(check::rules_with(&index, rules));
     cancel.check();
     let observations = metrics.map(|dir| {
         let (observations, found) = match memo {

@@ -15,7 +15,7 @@ mod lifecycle;
 pub mod manifest;
 pub mod metrics;
 mod onboarding;
-mod references;
+pub mod references;
 mod roadmap;
 mod slas;
 mod triggers;
@@ -50,9 +50,17 @@ pub fn dedupe(model: &mut Model) -> Vec<Diagnostic> {
 /// Runs every model rule on a deduplicated model. (The metrics rules,
 /// which need the evaluation, are [`metrics::check`].)
 pub fn rules(index: &Index) -> Vec<Diagnostic> {
+    rules_with(index, &mut Memo::default())
+}
+
+/// What the rules keep for the next compilation: see [`references::Memo`].
+pub type Memo = references::Memo;
+
+/// [`rules`], with what the last compilation's rules kept (`memo`), which
+/// this one leaves there in turn.
+pub fn rules_with(index: &Index, memo: &mut Memo) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let families: [fn(&Index) -> Vec<Diagnostic>; 13] = [
-        references::check,
+    let families: [fn(&Index) -> Vec<Diagnostic>; 12] = [
         dependencies::check,
         slas::check,
         lifecycle::check,
@@ -68,7 +76,11 @@ pub fn rules(index: &Index) -> Vec<Diagnostic> {
     ];
     // The families are independent: they run side by side (the diagnostics
     // are sorted later, so their order here does not matter).
-    let found: Vec<Vec<Diagnostic>> = families.par_iter().map(|family| family(index)).collect();
+    let (references, found) = rayon::join(
+        || references::check(index, memo),
+        || -> Vec<Vec<Diagnostic>> { families.par_iter().map(|family| family(index)).collect() },
+    );
+    diags.extend(references);
     diags.extend(found.into_iter().flatten());
     diags
 }

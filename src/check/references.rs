@@ -1,11 +1,13 @@
 //! References: `duplicate-id`, `unknown-reference`, `wrong-reference-kind`,
 //! `empty-function`, `no-offer`, `level-not-in-function`.
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::at_declaration;
 use crate::base::{Code, Diagnostic, EntityKind, Span};
-use crate::model::{Function, Id, Index, Model, Reference, Stage};
+use crate::model::{Function, Id, Index, Model, Reference, Service, Stage};
 
 /// Removes every later declaration of an id already declared (by file order,
 /// then position) and reports it as `duplicate-id`, labelled at the first.
@@ -52,11 +54,21 @@ fn duplicates(mut ids: Vec<(EntityKind, &Id)>, diags: &mut Vec<Diagnostic>) -> H
     later
 }
 
-pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    for reference in index.model.references() {
-        diags.extend(resolve(index, &reference));
-    }
+/// What the reference checks keep for the next compilation (a round of
+/// `watch` or the language server): the services whose references all
+/// resolved, held so that their addresses stay theirs, and a fingerprint of
+/// what was declared then. A reference resolves by the kinds its id is
+/// declared as, nothing else: while the same ids are declared as the same
+/// kinds, a service that is the same allocation (its file was not parsed
+/// again) still resolves, and its references are not walked again.
+#[derive(Default)]
+pub struct Memo {
+    declared: u64,
+    resolved: HashMap<usize, Arc<Service>>,
+}
+
+pub(super) fn check(index: &Index, memo: &mut Memo) -> Vec<Diagnostic> {
+    let mut diags = unresolved(index, memo);
     let m = index.model;
     let offering: HashSet<&str> = m
         .services
@@ -119,6 +131,42 @@ pub(super) fn check(index: &Index) -> Vec<Diagnostic> {
             }
         }
     }
+    diags
+}
+
+/// `unknown-reference` and `wrong-reference-kind`: every reference that
+/// names nothing its field accepts, but those of the services `memo` says
+/// still resolve; leaves in `memo` the services that do now.
+fn unresolved(index: &Index, memo: &mut Memo) -> Vec<Diagnostic> {
+    let m = index.model;
+    let declared = index.declared_fingerprint();
+    let before = std::mem::take(&mut memo.resolved);
+    let before = if memo.declared == declared {
+        before
+    } else {
+        HashMap::default()
+    };
+    let known = |s: &Service| before.contains_key(&std::ptr::from_ref(s).addr());
+    let mut diags: Vec<Diagnostic> = m
+        .references_but(|_| true)
+        .iter()
+        .filter_map(|r| resolve(index, r))
+        .collect();
+    let mut resolved = HashMap::default();
+    let mut references = Vec::new();
+    for service in &m.services {
+        if !known(service) {
+            references.clear();
+            service.references_into(&mut references);
+            let found = diags.len();
+            diags.extend(references.iter().filter_map(|r| resolve(index, r)));
+            if diags.len() > found {
+                continue;
+            }
+        }
+        resolved.insert(Arc::as_ptr(service).addr(), service.clone());
+    }
+    *memo = Memo { declared, resolved };
     diags
 }
 

@@ -10,6 +10,7 @@
 
 use std::collections::BTreeSet;
 use std::collections::hash_map::Entry;
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 
 use smol_str::SmolStr;
@@ -30,6 +31,8 @@ pub struct Lookups {
     /// Each id's declarations: per kind (in the entity table's order), the
     /// first declaration's id span and its position in its kind's list.
     declared: HashMap<SmolStr, Declared>,
+    /// A fingerprint of what is declared: each (kind, id), without places.
+    declared_fingerprint: u64,
     /// The declarations holding each reference, by field (its position
     /// in [`Field`]) and the id it names, in model order: made at the first
     /// [`Index::referrers`] (the catalogue asks, the rules do not).
@@ -55,7 +58,11 @@ impl Lookups {
         // `declarations` comes kind by kind: a kind's positions count up
         // from 0.
         let (mut current, mut position) = (None, 0);
+        let mut declared_fingerprint = 0u64;
         for (kind, id) in declarations {
+            // A sum, so the order of the declarations does not count.
+            let one = rustc_hash::FxBuildHasher.hash_one((kind, id.value.as_str()));
+            declared_fingerprint = declared_fingerprint.wrapping_add(one);
             if current != Some(kind) {
                 (current, position) = (Some(kind), 0);
             }
@@ -102,6 +109,7 @@ impl Lookups {
         }
         Lookups {
             declared,
+            declared_fingerprint,
             referrers: OnceLock::new(),
             applies,
             triggers_of,
@@ -132,6 +140,12 @@ impl Lookups {
             }
             referrers
         })
+    }
+
+    /// A fingerprint of what the model declares: the same for two models
+    /// that declare the same ids as the same kinds, wherever they do.
+    pub fn declared_fingerprint(&self) -> u64 {
+        self.declared_fingerprint
     }
 
     /// The position of the first declaration of `id` as `kind`.
@@ -243,6 +257,11 @@ impl<'m> Index<'m> {
             .get(id)
             .into_iter()
             .flat_map(Declared::iter)
+    }
+
+    /// A fingerprint of what the model declares ([`Lookups::declared_fingerprint`]).
+    pub fn declared_fingerprint(&self) -> u64 {
+        self.lookups.declared_fingerprint()
     }
 
     /// Whether `id` is declared as a kind `expect` accepts.

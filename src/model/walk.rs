@@ -142,12 +142,22 @@ impl Model {
     /// Every reference of the model, declaration by declaration in model
     /// order (a built-in condition is not a reference).
     pub fn references(&self) -> Vec<Reference<'_>> {
+        self.references_but(|_| false)
+    }
+
+    /// [`Model::references`] but those of the services `skip` names (their
+    /// own and those inside them: [`Service::references_into`]).
+    pub fn references_but(&self, skip: impl Fn(&Service) -> bool) -> Vec<Reference<'_>> {
         let mut out = Vec::new();
-        self.walk_references(&mut out);
+        self.walk_references(&mut out, skip);
         out
     }
 
-    fn walk_references<'m>(&'m self, out: &mut Vec<Reference<'m>>) {
+    fn walk_references<'m>(
+        &'m self,
+        out: &mut Vec<Reference<'m>>,
+        skip: impl Fn(&Service) -> bool,
+    ) {
         use Field::*;
         if let Some(pmo) = &self.pmo {
             let mut r = refs(out, &pmo.id);
@@ -163,7 +173,7 @@ impl Model {
         for f in &self.functions {
             refs(out, &f.id).one(FunctionLead, f.lead.as_ref());
         }
-        for s in &self.services {
+        for s in self.services.iter().filter(|s| !skip(s)) {
             s.walk_references(out);
         }
         for g in &self.gates {
@@ -199,6 +209,12 @@ fn refs<'m, 'v>(out: &'v mut Vec<Reference<'m>>, holder: &'m Id) -> Refs<'m, 'v>
 }
 
 impl Service {
+    /// The service's references (its own, its SLAs', its decisions'…),
+    /// added to `out` in model order.
+    pub fn references_into<'m>(&'m self, out: &mut Vec<Reference<'m>>) {
+        self.walk_references(out);
+    }
+
     fn walk_references<'m>(&'m self, out: &mut Vec<Reference<'m>>) {
         use Field::*;
         let mut r = refs(out, &self.id);

@@ -61,3 +61,47 @@ fn settled_files_are_not_read_again_and_a_write_is_seen() {
     compile_root(root.clone(), &options, &mut cache).unwrap();
     assert_eq!((cache.read, cache.parsed), (1, 0));
 }
+
+/// The rules' memo: references of services whose files were not parsed
+/// again are not walked again while the same ids are declared; once a
+/// declaration they name goes, they are, and the findings are a fresh
+/// compilation's.
+#[test]
+fn a_declaration_gone_is_seen_by_the_services_not_parsed_again() {
+    let (_keep, root) = example_copy("acme");
+    let options = Options::default();
+    let mut cache = Cache::default();
+    let first = compile_root(root.clone(), &options, &mut cache).unwrap();
+    let unknown = |c: &pmoc::compile::Compiled| {
+        c.diagnostics
+            .iter()
+            .filter(|d| d.code.as_str() == "unknown-reference")
+            .count()
+    };
+    assert_eq!(unknown(&first), 0);
+
+    let file = root.join("customers.kdl");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let renamed = text.replacen("\"programme-managers\"", "\"programme-leads\"", 1);
+    assert_ne!(renamed, text);
+    std::fs::write(&file, renamed).unwrap();
+    let kept = compile_root(root.clone(), &options, &mut cache).unwrap();
+    assert_eq!(cache.parsed, 1, "only the customers' file is parsed again");
+    let fresh = compile_root(root.clone(), &options, &mut Cache::default()).unwrap();
+    let codes = |c: &pmoc::compile::Compiled| {
+        c.diagnostics
+            .iter()
+            .map(|d| format!("{} {:?} {}", d.code.as_str(), d.span, d.message))
+            .collect::<Vec<_>>()
+    };
+    assert!(
+        codes(&kept)
+            .iter()
+            .filter(|d| d.starts_with("unknown-reference"))
+            .count()
+            > 3,
+        "{:?}",
+        codes(&kept)
+    );
+    assert_eq!(codes(&kept), codes(&fresh));
+}

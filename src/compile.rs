@@ -44,6 +44,10 @@ pub struct Options {
     /// Checked between phases: once set, the compilation unwinds with
     /// [`Cancelled`] (`pmoc lsp`'s; never set elsewhere).
     pub cancel: Cancel,
+    /// A catalogue follows (a round of `watch` or `serve`): the lookups'
+    /// referrers, which only the catalogue reads, are built beside the
+    /// rules instead of after them.
+    pub catalogue: bool,
 }
 
 /// Where a compilation's as-of came from, in order of precedence: the
@@ -535,7 +539,7 @@ fn assemble(read: Read, options: &Options, cache: &mut Cache, overlay: &Overlay)
             as_of,
             &mut sources,
             memos,
-            &options.cancel,
+            (&options.cancel, options.catalogue),
         );
         diagnostics.extend(found);
         evaluation = Arc::new(judged);
@@ -591,14 +595,22 @@ fn judge(
     as_of: Date,
     sources: &mut SourceMap,
     (memo, rules): (Option<&mut metrics::Memo>, &mut check::Memo),
-    cancel: &Cancel,
+    (cancel, catalogue): (&Cancel, bool),
 ) -> (Evaluation, Lookups, Vec<Diagnostic>) {
     let mut diagnostics = check::dedupe(model);
     let model = &*model;
     let lookups = Lookups::new(model);
     let index = Index::new(model, &lookups, as_of);
     cancel.check();
-    diagnostics.extend(check::rules_with(&index, rules));
+    let (found, ()) = rayon::join(
+        || check::rules_with(&index, rules),
+        || {
+            if catalogue {
+                index.prepare_referrers();
+            }
+        },
+    );
+    diagnostics.extend(found);
     cancel.check();
     let observations = metrics.map(|dir| {
         let (observations, found) = match memo {

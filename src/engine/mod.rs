@@ -63,6 +63,7 @@ impl Engine {
         };
         let options = Options {
             out: Some(out.clone()),
+            catalogue: true,
             ..Options::default()
         };
         let keeping = if serving {

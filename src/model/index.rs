@@ -264,6 +264,12 @@ impl<'m> Index<'m> {
         self.lookups.declared_fingerprint()
     }
 
+    /// Builds the referrers now ([`Index::referrers`] builds them at its
+    /// first call): beside other work, off the path of their first reader.
+    pub fn prepare_referrers(&self) {
+        self.lookups.referrers(self.model);
+    }
+
     /// Whether `id` is declared as a kind `expect` accepts.
     pub fn is(&self, id: &str, expect: Expect) -> bool {
         self.declared(id).any(|(k, _, _)| expect.accepts(k))

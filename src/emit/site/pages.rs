@@ -127,14 +127,14 @@ pub(super) fn plan(
             .ix
             .get_attr(list)
             .map_err(RenderError::template(None))?;
-        for (id, shown) in entities(catalog, kind) {
+        // With `only`, the other entities are neither planned nor checked
+        // (the whole plan that follows checks every id).
+        let keep = |id: &str| only.is_none() || wanted(&kind.url(id));
+        for (id, shown) in entities(catalog, kind, &keep) {
             if !is_valid_id(id) {
                 return Err(RenderError::InvalidId(id.to_string()));
             }
             let path = kind.url(id);
-            if !wanted(&path) {
-                continue;
-            }
             let fingerprint = fingerprints.and_then(|f| {
                 let own = f.hashes.hash(list, id);
                 let shown = shown.into_iter().map(|(list, id)| f.hashes.hash(list, id));
@@ -160,12 +160,18 @@ type Shown<'c> = (&'static str, &'c str);
 /// The ids of a kind with a page, each with the other entries its page
 /// shows: a function's services; a customer group's entitled services and
 /// the metrics of its mandated services' targets; a service's metrics of
-/// its SLA targets (its charts read their names and units).
-fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> {
+/// its SLA targets (its charts read their names and units). Only the
+/// ids `keep` keeps.
+fn entities<'c>(
+    catalog: &'c Catalog,
+    kind: EntityKind,
+    keep: &dyn Fn(&str) -> bool,
+) -> Vec<(&'c str, Vec<Shown<'c>>)> {
     match kind {
         EntityKind::Function => catalog
             .functions
             .iter()
+            .filter(|f| keep(&f.id))
             .map(|f| (f.id.as_str(), services(&f.services, |s| s)))
             .collect(),
         EntityKind::Customer => {
@@ -177,6 +183,7 @@ fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> 
             catalog
                 .customers
                 .iter()
+                .filter(|c| keep(&c.id))
                 .map(|c| {
                     let mut shown = services(&c.entitlements, |e| &e.service);
                     let mandated = c
@@ -200,6 +207,7 @@ fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> 
             catalog
                 .services
                 .iter()
+                .filter(|s| keep(&s.id))
                 .map(|s| {
                     let mut shown: Vec<Shown<'_>> = target_metrics(s).collect();
                     // Its improvements (their own section, as its own macro).
@@ -215,11 +223,13 @@ fn entities(catalog: &Catalog, kind: EntityKind) -> Vec<(&str, Vec<Shown<'_>>)> 
         EntityKind::Gate => catalog
             .gates
             .iter()
+            .filter(|g| keep(&g.id))
             .map(|g| (g.id.as_str(), Vec::new()))
             .collect(),
         EntityKind::Improvement => catalog
             .improvements
             .iter()
+            .filter(|i| keep(&i.id))
             .map(|i| {
                 let shown = i.service.iter().map(|s| ("services", s.as_str()));
                 let metric = i.expect.iter().map(|e| ("metrics", e.metric.as_str()));

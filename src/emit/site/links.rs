@@ -10,12 +10,12 @@
 //! need not render again when some other entity's name changes.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use minijinja::value::Value;
 use minijinja::{Environment, State};
+use rustc_hash::FxHashMap;
 
 use super::html::escape;
 use crate::base::{EntityKind, Expect};
@@ -69,19 +69,26 @@ struct Link {
     text: String,
 }
 
-/// Every entity's link, by kind and id.
+/// Every entity's link: by kind (its position in [`EntityKind::ALL`]),
+/// then id, so a link is found without a key to build.
 #[derive(Default)]
-pub struct Names(HashMap<(EntityKind, String), Link>);
+pub struct Names(Vec<FxHashMap<Box<str>, Link>>);
 
 impl Names {
     pub fn of(catalog: &Catalog) -> Names {
-        let mut names = HashMap::new();
+        let mut names: Vec<FxHashMap<Box<str>, Link>> = EntityKind::ALL
+            .iter()
+            .map(|_| FxHashMap::default())
+            .collect();
         for (kind, id, name) in catalog.entities() {
-            let link = Link {
-                href: escape(&kind.url(id)),
-                text: escape(name.unwrap_or(id)),
-            };
-            names.entry((kind, id.to_string())).or_insert(link);
+            let by_id = &mut names[kind as usize];
+            if !by_id.contains_key(id) {
+                let link = Link {
+                    href: escape(&kind.url(id)),
+                    text: escape(name.unwrap_or(id)),
+                };
+                by_id.insert(id.into(), link);
+            }
         }
         Names(names)
     }
@@ -90,7 +97,7 @@ impl Names {
     fn get(&self, kind: LinkKind, id: &str) -> Option<&Link> {
         kind.kinds()
             .iter()
-            .find_map(|k| self.0.get(&(*k, id.to_string())))
+            .find_map(|k| self.0.get(*k as usize)?.get(id))
     }
 
     /// A hash of how `drawn` links read now (for page fingerprints).
